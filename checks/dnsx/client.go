@@ -1,0 +1,259 @@
+package dnsx
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/miekg/dns"
+)
+
+// Config says where a Client gets its answers.
+type Config struct {
+	// Servers are HOST or HOST:PORT (port 53 by default). Empty means the
+	// system's, from /etc/resolv.conf (unless Offline).
+	Servers []string
+	// Timeout limits one exchange with one server; 5s when zero.
+	Timeout time.Duration
+	// Zones are answered from memory, without the network.
+	Zones []*Zone
+	// Offline turns a question outside Zones into an ErrOffline error.
+	Offline bool
+	// MaxInFlight bounds the network queries under way at once; 128 when
+	// zero.
+	MaxInFlight int
+	// ResolvConf is the file to read system servers from; /etc/resolv.conf
+	// when empty.
+	ResolvConf string
+}
+
+// Client is the Resolver relayctl uses: zone files first, then the
+// configured servers over UDP with EDNS0, retrying over TCP when an answer
+// comes back truncated. Each Client has one cache: ask the same question
+// twice, or twice at once, and one query goes out.
+type Client struct {
+	servers []string
+	timeout time.Duration
+	zones   Zones
+	offline bool
+	sem     chan struct{}
+	cache   cache
+	sent    atomic.Int64
+}
+
+// DefaultTimeout is the per-exchange limit when Config.Timeout is zero.
+const DefaultTimeout = 5 * time.Second
+
+// ednsSize is the UDP payload size advertised (the DNS flag day 2020
+// figure, which avoids IP fragmentation).
+const ednsSize = 1232
+
+// New builds a Client.
+func New(cfg Config) (*Client, error) {
+	c := &Client{timeout: cfg.Timeout, zones: cfg.Zones, offline: cfg.Offline}
+	if c.timeout <= 0 {
+		c.timeout = DefaultTimeout
+	}
+	n := cfg.MaxInFlight
+	if n <= 0 {
+		n = 128
+	}
+	c.sem = make(chan struct{}, n)
+	c.cache.init()
+	for _, s := range cfg.Servers {
+		addr, err := ServerAddr(s)
+		if err != nil {
+			return nil, err
+		}
+		c.servers = append(c.servers, addr)
+	}
+	if len(c.servers) == 0 && !cfg.Offline {
+		path := cfg.ResolvConf
+		if path == "" {
+			path = "/etc/resolv.conf"
+		}
+		sys, err := SystemServers(path)
+		if err != nil {
+			return nil, err
+		}
+		c.servers = sys
+	}
+	return c, nil
+}
+
+// ServerAddr turns HOST, HOST:PORT, IPv6 or [IPv6]:PORT into a dialable
+// address.
+func ServerAddr(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", fmt.Errorf("dnsx: empty resolver address")
+	}
+	if host, port, err := net.SplitHostPort(s); err == nil {
+		if host == "" || port == "" {
+			return "", fmt.Errorf("dnsx: resolver %q: host and port needed", s)
+		}
+		return net.JoinHostPort(host, port), nil
+	}
+	host := strings.TrimSuffix(strings.TrimPrefix(s, "["), "]")
+	if strings.ContainsAny(host, "[]/ ") {
+		return "", fmt.Errorf("dnsx: resolver %q: not a host or host:port", s)
+	}
+	return net.JoinHostPort(host, "53"), nil
+}
+
+// SystemServers reads the nameservers of a resolv.conf file.
+func SystemServers(path string) ([]string, error) {
+	cc, err := dns.ClientConfigFromFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("dnsx: reading %s: %w (name a server with --resolver)", path, err)
+	}
+	var out []string
+	for _, s := range cc.Servers {
+		out = append(out, net.JoinHostPort(s, cc.Port))
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("dnsx: no nameserver in %s (name a server with --resolver)", path)
+	}
+	return out, nil
+}
+
+// Servers returns the network servers the client asks, in order.
+func (c *Client) Servers() []string { return append([]string(nil), c.servers...) }
+
+// Sent returns how many exchanges went to the network so far.
+func (c *Client) Sent() int64 { return c.sent.Load() }
+
+// Query implements Resolver.
+func (c *Client) Query(ctx context.Context, name string, qtype uint16) (*Answer, error) {
+	name = Fqdn(name)
+	if _, ok := dns.IsDomainName(name); !ok || len(name) > 254 {
+		return nil, &QueryError{Name: name, Type: qtype, Err: ErrBadName}
+	}
+	return c.cache.do(ctx, key{name, qtype}, func() (*Answer, error) {
+		return c.resolve(ctx, name, qtype, 0)
+	})
+}
+
+func (c *Client) resolve(ctx context.Context, name string, qtype uint16, depth int) (*Answer, error) {
+	rcode, rrs, next, z, ok := c.zones.Lookup(name, qtype)
+	if !ok {
+		if c.offline {
+			return nil, &QueryError{Name: name, Type: qtype, Err: ErrOffline}
+		}
+		return c.exchange(ctx, name, qtype)
+	}
+	ans := &Answer{Name: name, Type: qtype, Rcode: rcode, RRs: rrs, From: "zone " + z.File}
+	if rcode == dns.RcodeServerFailure {
+		return nil, &QueryError{Name: name, Type: qtype, Err: ErrCNAMELoop, Server: ans.From}
+	}
+	if next == "" {
+		return ans, nil
+	}
+	// The CNAME chain left the zone files: go on where the target lives.
+	if depth >= maxCNAMEHops {
+		return nil, &QueryError{Name: name, Type: qtype, Err: ErrCNAMELoop}
+	}
+	rest, err := c.Query(ctx, next, qtype)
+	if err != nil {
+		return nil, err
+	}
+	ans.Rcode = rest.Rcode
+	ans.RRs = append(ans.RRs, rest.RRs...)
+	ans.AD = false
+	return ans, nil
+}
+
+// exchange asks the servers in turn until one answers NOERROR or NXDOMAIN.
+func (c *Client) exchange(ctx context.Context, name string, qtype uint16) (*Answer, error) {
+	if len(c.servers) == 0 {
+		return nil, &QueryError{Name: name, Type: qtype, Err: ErrNetwork, Detail: "no DNS server configured"}
+	}
+	select {
+	case c.sem <- struct{}{}:
+		defer func() { <-c.sem }()
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	q := new(dns.Msg)
+	q.SetQuestion(name, qtype)
+	q.RecursionDesired = true
+	// Ask for the AD bit explicitly (RFC 6840 §5.7) so a validating
+	// resolver tells us what it validated.
+	q.AuthenticatedData = true
+	q.SetEdns0(ednsSize, false)
+
+	var lastErr error
+	for _, srv := range c.servers {
+		resp, err := c.exchangeOne(ctx, q, srv)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			lastErr = err
+			continue
+		}
+		switch resp.Rcode {
+		case dns.RcodeSuccess, dns.RcodeNameError:
+			return &Answer{Name: name, Type: qtype, Rcode: resp.Rcode, RRs: resp.Answer, AD: resp.AuthenticatedData, From: srv}, nil
+		case dns.RcodeServerFailure:
+			lastErr = &QueryError{Name: name, Type: qtype, Server: srv, Err: ErrServFail}
+		case dns.RcodeRefused:
+			lastErr = &QueryError{Name: name, Type: qtype, Server: srv, Err: ErrRefused}
+		default:
+			lastErr = &QueryError{Name: name, Type: qtype, Server: srv, Err: ErrRcode, Detail: dns.RcodeToString[resp.Rcode]}
+		}
+	}
+	return nil, lastErr
+}
+
+// exchangeOne does one exchange with one server: UDP, and TCP for this
+// exchange only when the UDP answer is truncated (RFC 7766 §5).
+func (c *Client) exchangeOne(ctx context.Context, q *dns.Msg, srv string) (*dns.Msg, error) {
+	name, qtype := q.Question[0].Name, q.Question[0].Qtype
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	c.sent.Add(1)
+	resp, err := exchangeVia(ctx, "udp", c.timeout, q, srv)
+	if err == nil && resp.Truncated {
+		c.sent.Add(1)
+		resp, err = exchangeVia(ctx, "tcp", c.timeout, q, srv)
+	}
+	if err != nil {
+		return nil, classify(ctx, name, qtype, srv, err)
+	}
+	if len(resp.Question) != 1 || !strings.EqualFold(resp.Question[0].Name, name) || resp.Question[0].Qtype != qtype {
+		return nil, &QueryError{Name: name, Type: qtype, Server: srv, Err: ErrNetwork, Detail: "answer is for another question"}
+	}
+	return resp, nil
+}
+
+func classify(ctx context.Context, name string, qtype uint16, srv string, err error) error {
+	var ne net.Error
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) || ctx.Err() == context.DeadlineExceeded {
+		return &QueryError{Name: name, Type: qtype, Server: srv, Err: ErrTimeout}
+	}
+	return &QueryError{Name: name, Type: qtype, Server: srv, Err: ErrNetwork, Detail: err.Error()}
+}
+
+// exchangeVia runs one exchange over network. The connection is closed
+// when ctx ends, so a cancelled run does not wait out the timeout.
+func exchangeVia(ctx context.Context, network string, timeout time.Duration, q *dns.Msg, srv string) (*dns.Msg, error) {
+	cl := &dns.Client{Net: network, Timeout: timeout, UDPSize: ednsSize}
+	conn, err := cl.DialContext(ctx, srv)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	defer stop()
+	resp, _, err := cl.ExchangeWithConnContext(ctx, q.Copy(), conn)
+	if err != nil && ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	return resp, err
+}

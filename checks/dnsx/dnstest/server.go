@@ -1,0 +1,195 @@
+// Package dnstest runs a real DNS server on loopback for tests: it answers
+// from dnsx zones over UDP and TCP, like a recursive resolver that knows
+// every name in them, and can be told to misbehave per name (fail, refuse,
+// never answer, truncate) or to delay every answer.
+package dnstest
+
+import (
+	"net"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/miekg/dns"
+
+	"github.com/relayctl/relayctl/checks/dnsx"
+)
+
+// Behavior is how the server treats questions for a name.
+type Behavior int
+
+const (
+	Normal   Behavior = iota
+	Drop              // never answer
+	ServFail          // answer SERVFAIL
+	Refused           // answer REFUSED
+	Truncate          // over UDP, answer with TC set and no records
+)
+
+// Server is a DNS server on 127.0.0.1, UDP and TCP on the same port.
+type Server struct {
+	Addr  string
+	zones dnsx.Zones
+
+	mu    sync.RWMutex
+	hooks map[string]Behavior
+	delay time.Duration
+
+	queries atomic.Int64
+	udp     *dns.Server
+	tcp     *dns.Server
+}
+
+// Start serves zones on a free loopback port until the test ends.
+func Start(t testing.TB, zones ...*dnsx.Zone) *Server {
+	t.Helper()
+	s, err := Listen(zones...)
+	if err != nil {
+		t.Fatalf("dnstest: %v", err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+// Listen serves zones on a free loopback port until Close; for benchmarks
+// and programs that have no testing.TB.
+func Listen(zones ...*dnsx.Zone) (*Server, error) {
+	s := &Server{zones: zones, hooks: map[string]Behavior{}}
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	port := pc.LocalAddr().(*net.UDPAddr).Port
+	ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", itoa(port)))
+	if err != nil {
+		pc.Close()
+		return nil, err
+	}
+	s.Addr = pc.LocalAddr().String()
+	h := dns.HandlerFunc(s.serve)
+	started := make(chan struct{}, 2)
+	s.udp = &dns.Server{PacketConn: pc, Handler: h, NotifyStartedFunc: func() { started <- struct{}{} }}
+	s.tcp = &dns.Server{Listener: ln, Handler: h, NotifyStartedFunc: func() { started <- struct{}{} }}
+	go s.udp.ActivateAndServe()
+	go s.tcp.ActivateAndServe()
+	<-started
+	<-started
+	return s, nil
+}
+
+func itoa(n int) string {
+	var b [8]byte
+	i := len(b)
+	for n > 0 || i == len(b) {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return string(b[i:])
+}
+
+// Close stops the server.
+func (s *Server) Close() {
+	s.udp.Shutdown()
+	s.tcp.Shutdown()
+}
+
+// Set makes the server treat every question for name this way.
+func (s *Server) Set(name string, b Behavior) {
+	s.mu.Lock()
+	s.hooks[dnsx.Fqdn(name)] = b
+	s.mu.Unlock()
+}
+
+// SetDelay delays every answer by d.
+func (s *Server) SetDelay(d time.Duration) {
+	s.mu.Lock()
+	s.delay = d
+	s.mu.Unlock()
+}
+
+// Queries returns how many questions the server has received.
+func (s *Server) Queries() int64 { return s.queries.Load() }
+
+// Client returns a dnsx client that asks only this server.
+func (s *Server) Client(timeout time.Duration) *dnsx.Client {
+	c, err := dnsx.New(dnsx.Config{Servers: []string{s.Addr}, Timeout: timeout})
+	if err != nil {
+		panic(err) // the address is ours; this cannot fail
+	}
+	return c
+}
+
+// Resolver starts a server holding one zone given as master-file text
+// (with $ORIGIN or an SOA) and returns a client asking it, with a 2s
+// timeout.
+func Resolver(t testing.TB, zoneText string) *dnsx.Client {
+	t.Helper()
+	z, err := dnsx.ParseZone(strings.NewReader(zoneText), "", "test.zone")
+	if err != nil {
+		t.Fatalf("dnstest: %v", err)
+	}
+	return Start(t, z).Client(2 * time.Second)
+}
+
+func (s *Server) serve(w dns.ResponseWriter, req *dns.Msg) {
+	s.queries.Add(1)
+	if len(req.Question) != 1 {
+		m := new(dns.Msg)
+		m.SetRcode(req, dns.RcodeFormatError)
+		w.WriteMsg(m)
+		return
+	}
+	q := req.Question[0]
+	s.mu.RLock()
+	b := s.hooks[dnsx.Fqdn(q.Name)]
+	delay := s.delay
+	s.mu.RUnlock()
+	if delay > 0 {
+		time.Sleep(delay)
+	}
+	_, isUDP := w.RemoteAddr().(*net.UDPAddr)
+	m := new(dns.Msg)
+	m.SetReply(req)
+	m.RecursionAvailable = true
+	switch b {
+	case Drop:
+		return
+	case ServFail:
+		m.Rcode = dns.RcodeServerFailure
+		w.WriteMsg(m)
+		return
+	case Refused:
+		m.Rcode = dns.RcodeRefused
+		w.WriteMsg(m)
+		return
+	case Truncate:
+		if isUDP {
+			m.Truncated = true
+			w.WriteMsg(m)
+			return
+		}
+	}
+	rcode, rrs, next, _, ok := s.zones.Lookup(q.Name, q.Qtype)
+	if !ok {
+		m.Rcode = dns.RcodeRefused
+		w.WriteMsg(m)
+		return
+	}
+	_ = next // a chain leaving every zone ends here, as NOERROR with the CNAMEs
+	m.Rcode = rcode
+	m.Answer = rrs
+	size := dns.MinMsgSize
+	if opt := req.IsEdns0(); opt != nil {
+		m.SetEdns0(opt.UDPSize(), false)
+		if int(opt.UDPSize()) > size {
+			size = int(opt.UDPSize())
+		}
+	}
+	if isUDP {
+		m.Truncate(size)
+	}
+	w.WriteMsg(m)
+}

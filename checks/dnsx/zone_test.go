@@ -1,0 +1,76 @@
+package dnsx
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/miekg/dns"
+)
+
+func TestLoadZoneOriginFromFileName(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "example.org.zone")
+	os.WriteFile(path, []byte("@ 300 IN TXT \"hello\"\nwww 300 IN A 192.0.2.1\n"), 0o644)
+	z, err := LoadZone(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if z.Origin != "example.org." {
+		t.Fatalf("origin = %q", z.Origin)
+	}
+	c, err := New(Config{Zones: []*Zone{z}, Offline: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ans, err := c.Query(context.Background(), "www.example.org", dns.TypeA)
+	if err != nil || len(ans.Records()) != 1 || !strings.HasPrefix(ans.From, "zone ") {
+		t.Fatalf("%+v %v", ans, err)
+	}
+	if _, err := c.Query(context.Background(), "example.net", dns.TypeA); !errors.Is(err, ErrOffline) {
+		t.Fatalf("outside with --offline: %v", err)
+	}
+}
+
+func TestLoadZoneErrors(t *testing.T) {
+	if _, err := LoadZone(filepath.Join(t.TempDir(), "missing.zone")); err == nil {
+		t.Fatal("missing file: no error")
+	}
+	path := filepath.Join(t.TempDir(), "bad")
+	os.WriteFile(path, []byte("www 300 IN A not-an-address\n"), 0o644)
+	if _, err := LoadZone(path); err == nil {
+		t.Fatal("bad record: no error")
+	}
+}
+
+func TestDomain(t *testing.T) {
+	for in, want := range map[string]string{
+		"Example.COM.":       "example.com",
+		"bücher.example":     "xn--bcher-kva.example",
+		"_dmarc.example.com": "_dmarc.example.com",
+	} {
+		got, err := Domain(in)
+		if err != nil || got != want {
+			t.Errorf("Domain(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "localhost", "a..b", "-a.com", "a b.com", strings.Repeat("a", 64) + ".com", "exa$mple.com"} {
+		if _, err := Domain(bad); !errors.Is(err, ErrBadName) {
+			t.Errorf("Domain(%q): want ErrBadName, got %v", bad, err)
+		}
+	}
+}
+
+func FuzzParseZone(f *testing.F) {
+	f.Add("$ORIGIN example.com.\n@ IN TXT \"x\"\n*.a IN CNAME b\nb IN A 192.0.2.1\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		z, err := ParseZone(strings.NewReader(text), "example.com", "fuzz")
+		if err != nil {
+			return
+		}
+		Zones{z}.Lookup("x.a.example.com", dns.TypeA)
+	})
+}
