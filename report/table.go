@@ -1,0 +1,256 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/lipgloss/table"
+	"github.com/muesli/termenv"
+
+	"github.com/relayctl/relayctl/checks"
+)
+
+// Table prints each report as it arrives: a header line (target, status,
+// duration), then a row per check (check, status, summary) with every
+// finding beneath it — severity, code, message, hint and reference — so
+// that a CI log alone is enough to act on.
+//
+// With Options.Color it draws a lipgloss table with colour; without, a
+// plain space-aligned layout with no escape codes and no box drawing,
+// because borders do not survive a pipe into grep or a CI log viewer.
+type Table struct {
+	w     io.Writer
+	opt   Options
+	mu    sync.Mutex
+	count int
+	r     *lipgloss.Renderer
+}
+
+// NewTable returns a table writer.
+func NewTable(w io.Writer, opt Options) *Table {
+	t := &Table{w: w, opt: opt}
+	if opt.Color {
+		// The caller has decided colour is wanted; the 16 basic ANSI
+		// colours look right on every terminal, so no profile detection
+		// (and the same bytes in tests as on a terminal).
+		t.r = lipgloss.NewRenderer(w)
+		t.r.SetColorProfile(termenv.ANSI)
+		t.r.SetHasDarkBackground(true)
+	}
+	return t
+}
+
+// Write prints one report.
+func (t *Table) Write(rep checks.Report) error {
+	var s string
+	if t.opt.Color {
+		s = t.color(rep)
+	} else {
+		s = plain(rep)
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.count > 0 {
+		s = "\n" + s
+	}
+	t.count++
+	_, err := io.WriteString(t.w, s)
+	return err
+}
+
+// Close does nothing: every report is already out.
+func (t *Table) Close() error { return nil }
+
+// line is one row of the table: a check's own row, or a finding or error
+// beneath it.
+type line struct {
+	check  string        // the check name, on its own row only
+	status checks.Status // the check's status or the finding's severity
+	label  string        // what the status column shows
+	code   string        // finding code
+	text   string        // summary, message or error
+	hint   string
+	ref    string
+}
+
+// lines flattens a report into rows in the order they are shown.
+func lines(rep checks.Report) []line {
+	var out []line
+	for _, c := range rep.Checks {
+		summary := c.Summary
+		if summary == "" && c.Error != "" {
+			summary = c.Error
+		}
+		out = append(out, line{check: c.Name, status: c.Status, label: string(c.Status), text: oneLine(summary)})
+		if c.Error != "" && summary != c.Error {
+			out = append(out, line{status: checks.StatusError, label: "error", text: oneLine(c.Error)})
+		}
+		for _, f := range c.Findings {
+			out = append(out, line{
+				status: f.Severity.Status(),
+				label:  string(f.Severity),
+				code:   f.Code,
+				text:   oneLine(f.Message),
+				hint:   oneLine(f.Hint),
+				ref:    oneLine(f.Ref),
+			})
+		}
+	}
+	return out
+}
+
+// oneLine keeps a value from breaking the layout: records and messages
+// from DNS can hold newlines and control characters, and a terminal must
+// never receive an escape sequence from a DNS answer.
+func oneLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\n' || r == '\r' || r == '\t':
+			return ' '
+		case r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0:
+			return '?'
+		}
+		return r
+	}, s)
+}
+
+func duration(ms int64) string {
+	return (time.Duration(ms) * time.Millisecond).String()
+}
+
+// plain renders the layout for pipes and CI logs:
+//
+//	example.com  warn  412ms
+//	CHECK  STATUS  SUMMARY
+//	spf    warn    v=spf1 ... ?all
+//	               warn  spf.all-neutral  ...
+//	                     hint: ...
+func plain(rep checks.Report) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s  %s  %s\n", oneLine(rep.Target), rep.Status, duration(rep.DurationMS))
+	if rep.Error != "" {
+		fmt.Fprintf(&b, "error: %s\n", oneLine(rep.Error))
+	}
+	ls := lines(rep)
+	if len(ls) == 0 {
+		return b.String()
+	}
+	wCheck, wStatus := len("CHECK"), len("STATUS")
+	for _, l := range ls {
+		wCheck = max(wCheck, len(l.check))
+		if l.check != "" {
+			wStatus = max(wStatus, len(l.label))
+		}
+	}
+	row := func(a, b2, c string) string {
+		return strings.TrimRight(fmt.Sprintf("%-*s  %-*s  %s", wCheck, a, wStatus, b2, c), " ") + "\n"
+	}
+	b.WriteString(row("CHECK", "STATUS", "SUMMARY"))
+	indent := strings.Repeat(" ", wCheck+2+wStatus+2)
+	for _, l := range ls {
+		if l.check != "" {
+			b.WriteString(row(l.check, l.label, l.text))
+			continue
+		}
+		// Severity labels (info, warn, fail) and "error" are padded to
+		// one width so that codes line up.
+		head := fmt.Sprintf("%-5s ", l.label)
+		if l.code != "" {
+			fmt.Fprintf(&b, "%s%s%s  %s\n", indent, head, l.code, l.text)
+		} else {
+			fmt.Fprintf(&b, "%s%s%s\n", indent, head, l.text)
+		}
+		sub := indent + strings.Repeat(" ", len(head))
+		if l.hint != "" {
+			fmt.Fprintf(&b, "%shint: %s\n", sub, l.hint)
+		}
+		if l.ref != "" {
+			fmt.Fprintf(&b, "%sref:  %s\n", sub, l.ref)
+		}
+	}
+	return b.String()
+}
+
+// colours of statuses and severities: the 16 basic ANSI colours.
+var statusColor = map[checks.Status]string{
+	checks.StatusOK:    "2", // green
+	checks.StatusInfo:  "6", // cyan
+	checks.StatusWarn:  "3", // yellow
+	checks.StatusFail:  "1", // red
+	checks.StatusError: "5", // magenta
+}
+
+func (t *Table) statusStyle(st checks.Status) lipgloss.Style {
+	s := t.r.NewStyle()
+	if c, ok := statusColor[st]; ok {
+		s = s.Foreground(lipgloss.Color(c))
+	}
+	if st == checks.StatusFail || st == checks.StatusError {
+		s = s.Bold(true)
+	}
+	return s
+}
+
+// color renders a report for a terminal with lipgloss.
+func (t *Table) color(rep checks.Report) string {
+	var b strings.Builder
+	bold := t.r.NewStyle().Bold(true)
+	faint := t.r.NewStyle().Faint(true)
+	fmt.Fprintf(&b, "%s  %s  %s\n",
+		bold.Render(oneLine(rep.Target)),
+		t.statusStyle(rep.Status).Render(strings.ToUpper(string(rep.Status))),
+		faint.Render(duration(rep.DurationMS)))
+	if rep.Error != "" {
+		fmt.Fprintf(&b, "%s %s\n", t.statusStyle(checks.StatusError).Render("error:"), oneLine(rep.Error))
+	}
+	ls := lines(rep)
+	if len(ls) == 0 {
+		return b.String()
+	}
+	rows := make([][]string, len(ls))
+	for i, l := range ls {
+		text := l.text
+		if l.code != "" {
+			text = bold.Render(l.code) + "  " + l.text
+		}
+		if l.hint != "" {
+			text += "\n" + faint.Render("hint: "+l.hint)
+		}
+		if l.ref != "" {
+			text += "\n" + faint.Render("ref:  "+l.ref)
+		}
+		label := l.label
+		if l.check == "" {
+			label = "└ " + label // a finding hangs under its check
+		}
+		rows[i] = []string{l.check, label, text}
+	}
+	cell := t.r.NewStyle().Padding(0, 1)
+	build := func() *table.Table {
+		return table.New().
+			Border(lipgloss.RoundedBorder()).
+			BorderStyle(faint).
+			Headers("CHECK", "STATUS", "SUMMARY").
+			Rows(rows...).
+			StyleFunc(func(row, col int) lipgloss.Style {
+				if row == table.HeaderRow {
+					return cell.Bold(true)
+				}
+				if col == 1 && row >= 0 && row < len(ls) {
+					return cell.Inherit(t.statusStyle(ls[row].status))
+				}
+				return cell
+			})
+	}
+	out := build().Render()
+	if t.opt.Width > 0 && lipgloss.Width(out) > t.opt.Width {
+		out = build().Width(t.opt.Width).Render()
+	}
+	b.WriteString(out)
+	b.WriteString("\n")
+	return b.String()
+}
