@@ -227,3 +227,39 @@ func (zs Zones) Lookup(name string, qtype uint16) (rcode int, rrs []dns.RR, next
 	}
 	return dns.RcodeServerFailure, rrs, "", from, true
 }
+
+// LoadZones reads a zone file, or every *.zone, *.db and db.* file in a
+// folder (not its subfolders), in name order.
+func LoadZones(path string) ([]*Zone, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("dnsx: zone: %w", err)
+	}
+	if !fi.IsDir() {
+		z, err := LoadZone(path)
+		if err != nil {
+			return nil, err
+		}
+		return []*Zone{z}, nil
+	}
+	entries, err := os.ReadDir(path)
+	if err != nil {
+		return nil, fmt.Errorf("dnsx: zone: %w", err)
+	}
+	var out []*Zone
+	for _, e := range entries {
+		n := e.Name()
+		if e.IsDir() || !(strings.HasSuffix(n, ".zone") || strings.HasSuffix(n, ".db") || strings.HasPrefix(n, "db.")) {
+			continue
+		}
+		z, err := LoadZone(filepath.Join(path, n))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, z)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("dnsx: zone: no *.zone, *.db or db.* file in %s", path)
+	}
+	return out, nil
+}

@@ -74,3 +74,28 @@ func FuzzParseZone(f *testing.F) {
 		Zones{z}.Lookup("x.a.example.com", dns.TypeA)
 	})
 }
+
+func TestLoadZonesFolder(t *testing.T) {
+	zs, err := LoadZones("../../testdata/zones")
+	if err != nil {
+		t.Fatal(err)
+	}
+	origins := map[string]bool{}
+	for _, z := range zs {
+		origins[z.Origin] = true
+	}
+	for _, want := range []string{"example.com.", "example.net.", "2.0.192.in-addr.arpa.", "8.b.d.0.1.0.0.2.ip6.arpa."} {
+		if !origins[want] {
+			t.Errorf("zone %s not loaded (have %v)", want, origins)
+		}
+	}
+	c, _ := New(Config{Zones: zs, Offline: true})
+	// www.example.com is a CNAME to the apex; shop leaves for example.net.
+	res, err := Addrs(context.Background(), c, "shop.example.com")
+	if err != nil || len(res.Addrs) != 1 || res.Addrs[0].String() != "198.51.100.80" {
+		t.Fatalf("shop: %v %v", res.Addrs, err)
+	}
+	if _, err := LoadZones(t.TempDir()); err == nil {
+		t.Fatal("empty folder: no error")
+	}
+}
