@@ -1,0 +1,19 @@
+package domain
+
+import (
+	"context"
+
+	"github.com/relayctl/relayctl/checks"
+	"github.com/relayctl/relayctl/checks/dnsx"
+	"github.com/relayctl/relayctl/checks/mx"
+)
+
+// partFunc runs one part of the audit.
+type partFunc func(ctx context.Context, r dnsx.Resolver, domain string, opt Options) checks.Result
+
+// registry maps each part name to the check that implements it.
+var registry = map[string]partFunc{
+	PartMX: func(ctx context.Context, r dnsx.Resolver, domain string, _ Options) checks.Result {
+		return mx.Check(ctx, r, domain, mx.Options{})
+	},
+}
