@@ -1,0 +1,30 @@
+// Package check wires the "relayctl check" commands: flags to options,
+// options to checks/domain, reports to the report package. It holds no
+// logic a test of the checks would need.
+package check
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/relayctl/relayctl/cmd/cmdutil"
+)
+
+// NewCmdCheck returns "relayctl check" and its subcommands.
+func NewCmdCheck(ios *cmdutil.IOStreams, g *cmdutil.Globals) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "check <command>",
+		Short: "Audit a domain's mail DNS: MX, reverse DNS, SPF, DKIM, DMARC",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return cmdutil.Usagef("missing subcommand: domain, spf, dkim, dmarc or mx")
+		},
+	}
+	cmd.AddCommand(
+		NewCmdDomain(ios, g, nil),
+		NewCmdSPF(ios, g, nil),
+		NewCmdDKIM(ios, g, nil),
+		NewCmdDMARC(ios, g, nil),
+		NewCmdMX(ios, g, nil),
+	)
+	return cmd
+}

@@ -1,0 +1,41 @@
+package check
+
+import (
+	"context"
+
+	"github.com/spf13/cobra"
+
+	"github.com/relayctl/relayctl/checks/domain"
+	"github.com/relayctl/relayctl/cmd/cmdutil"
+)
+
+// NewCmdDomain returns "check domain". runF replaces the run function in
+// tests of the flag wiring.
+func NewCmdDomain(ios *cmdutil.IOStreams, g *cmdutil.Globals, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{IO: ios, Globals: g, Audit: domain.Options{Command: domain.CommandDomain}}
+	cmd := &cobra.Command{
+		Use:   "domain DOMAIN...",
+		Short: "Full audit of a domain: mx, ptr, spf, dkim, dmarc",
+		Long: `Audit each domain's mail DNS: its MX hosts and their addresses (mx),
+forward-confirmed reverse DNS of every MX address (ptr), the SPF record
+(spf), DKIM keys (dkim) and the DMARC policy (dmarc). Several domains are
+checked at once and reported in the order given.
+
+Without --selector, DKIM probes a list of common selectors; a selector you
+name that is missing or broken is a failure.`,
+		Example: `  relayctl check domain example.com
+  relayctl check domain example.com example.org -o ndjson
+  relayctl check domain example.com --selector s1 --selector s2
+  relayctl check domain example.com --zone example.com.zone --offline`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Domains = args
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return run(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().StringArrayVar(&opts.Audit.Selectors, "selector", nil, "DKIM `SELECTOR` to look up, repeatable (default: probe common selectors)")
+	return cmd
+}

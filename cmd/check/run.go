@@ -1,0 +1,92 @@
+package check
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/relayctl/relayctl/checks"
+	"github.com/relayctl/relayctl/checks/dnsx"
+	"github.com/relayctl/relayctl/checks/domain"
+	"github.com/relayctl/relayctl/cmd/cmdutil"
+	"github.com/relayctl/relayctl/report"
+)
+
+// Options is what every check command runs with: its streams, the global
+// flags, the domains as typed and the audit options its own flags set.
+type Options struct {
+	IO      *cmdutil.IOStreams
+	Globals *cmdutil.Globals
+	// Domains as the user typed them; run normalises them.
+	Domains []string
+	Audit   domain.Options
+	// Resolver, when set, replaces the one built from the global flags
+	// (tests point it at a loopback server).
+	Resolver dnsx.Resolver
+}
+
+// run checks every domain, prints each report as the output format
+// wants, and returns the error that carries the exit code.
+func run(ctx context.Context, opts *Options) error {
+	set, err := opts.Globals.Validate()
+	if err != nil {
+		return err
+	}
+	domains := make([]string, len(opts.Domains))
+	for i, d := range opts.Domains {
+		n, err := dnsx.Domain(d)
+		if err != nil {
+			return cmdutil.Usagef("invalid domain %s", strings.TrimPrefix(err.Error(), "dnsx: "))
+		}
+		domains[i] = n
+	}
+	for _, s := range opts.Audit.Selectors {
+		if err := validSelector(s); err != nil {
+			return err
+		}
+	}
+	r := opts.Resolver
+	if r == nil {
+		c, err := opts.Globals.Resolver()
+		if err != nil {
+			return err
+		}
+		r = c
+	}
+
+	w, err := report.NewWriter(set.Format, opts.IO.Out, report.Options{
+		Color: opts.IO.ColorEnabled(opts.Globals.NoColor),
+		Width: opts.IO.TerminalWidth(),
+	}, len(domains) == 1)
+	if err != nil {
+		return &cmdutil.UsageError{Err: err}
+	}
+	var reps []checks.Report
+	var werr error
+	domain.RunAll(ctx, r, domains, opts.Audit, func(rep checks.Report) {
+		report.Filter(&rep, set.Ignore)
+		reps = append(reps, rep)
+		if werr == nil {
+			werr = w.Write(rep)
+		}
+	})
+	if err := w.Close(); werr == nil {
+		werr = err
+	}
+	if werr != nil {
+		return &cmdutil.IncompleteError{Err: errors.New("writing the report: " + werr.Error())}
+	}
+	return cmdutil.ExitWith(report.ExitCode(reps, set.FailOn))
+}
+
+// validSelector checks a DKIM selector: one or more DNS labels (RFC 6376
+// §3.1 allows dots in a selector).
+func validSelector(s string) error {
+	if s == "" || strings.HasSuffix(s, ".") {
+		return cmdutil.Usagef("invalid --selector %q", s)
+	}
+	if _, err := dnsx.Domain(s + "._domainkey.example"); err != nil {
+		return cmdutil.Usagef("invalid --selector %q: not a DNS label", s)
+	}
+	return nil
+}

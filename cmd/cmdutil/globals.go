@@ -1,0 +1,104 @@
+package cmdutil
+
+import (
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/relayctl/relayctl/checks/dnsx"
+	"github.com/relayctl/relayctl/report"
+)
+
+// Globals are the global flags of SPEC.md, shared by every command.
+type Globals struct {
+	Output    string
+	Resolvers []string
+	Zones     []string
+	Offline   bool
+	Timeout   time.Duration
+	FailOn    string
+	Ignore    []string
+	NoColor   bool
+}
+
+// Register adds the global flags to fs (the root's persistent flags).
+func (g *Globals) Register(fs *pflag.FlagSet) {
+	fs.StringVarP(&g.Output, "output", "o", string(report.FormatTable), "output format: table, json or ndjson")
+	fs.StringArrayVar(&g.Resolvers, "resolver", nil, "DNS server `ADDR[:PORT]` to ask, repeatable (default: the system's, from /etc/resolv.conf)")
+	fs.StringArrayVar(&g.Zones, "zone", nil, "answer names inside this RFC 1035 zone `FILE` from the file, repeatable")
+	fs.BoolVar(&g.Offline, "offline", false, "with --zone: a name outside the zone files is an error instead of a network query")
+	fs.DurationVar(&g.Timeout, "timeout", dnsx.DefaultTimeout, "limit for one network operation (one DNS query)")
+	fs.StringVar(&g.FailOn, "fail-on", string(report.FailOnFail), "the least finding severity that makes the exit code 1: warn, fail or never")
+	fs.StringArrayVar(&g.Ignore, "ignore", nil, "drop findings with this `CODE` (a glob such as dmarc.* works), repeatable")
+	fs.BoolVar(&g.NoColor, "no-color", false, "no colour (also when NO_COLOR is set or stdout is not a terminal)")
+}
+
+// Settings are the global flags checked and turned into values.
+type Settings struct {
+	Format report.Format
+	FailOn report.FailOn
+	Ignore []string
+}
+
+// Validate checks the flag values that need no I/O; its errors are
+// UsageErrors.
+func (g *Globals) Validate() (Settings, error) {
+	var s Settings
+	var err error
+	if s.Format, err = report.ParseFormat(g.Output); err != nil {
+		return s, Usagef("invalid --output %q: want table, json or ndjson", g.Output)
+	}
+	if s.FailOn, err = report.ParseFailOn(g.FailOn); err != nil {
+		return s, Usagef("invalid --fail-on %q: want warn, fail or never", g.FailOn)
+	}
+	if err := report.ValidateGlobs(g.Ignore); err != nil {
+		return s, &UsageError{Err: err}
+	}
+	s.Ignore = g.Ignore
+	if g.Timeout <= 0 {
+		return s, Usagef("invalid --timeout %s: want a positive duration such as 5s", g.Timeout)
+	}
+	if g.Offline && len(g.Zones) == 0 {
+		return s, Usagef("--offline needs at least one --zone FILE to answer from")
+	}
+	for _, srv := range g.Resolvers {
+		if _, err := dnsx.ServerAddr(srv); err != nil {
+			return s, Usagef("invalid --resolver %q: %v", srv, err)
+		}
+	}
+	return s, nil
+}
+
+// Resolver loads the zone files and builds the one resolver of the run.
+// An unreadable or malformed zone file is a UsageError; failing to find
+// the system's resolvers is an IncompleteError.
+func (g *Globals) Resolver() (*dnsx.Client, error) {
+	var zones []*dnsx.Zone
+	for _, path := range g.Zones {
+		z, err := dnsx.LoadZone(path)
+		if err != nil {
+			return nil, Usagef("cannot use --zone %s: %v", path, trimPrefix(err))
+		}
+		zones = append(zones, z)
+	}
+	c, err := dnsx.New(dnsx.Config{Servers: g.Resolvers, Timeout: g.Timeout, Zones: zones, Offline: g.Offline})
+	if err != nil {
+		if len(g.Resolvers) == 0 {
+			return nil, &IncompleteError{Err: errors.New("no DNS server to ask: " + err.Error() + " (name one with --resolver, or use --zone with --offline)")}
+		}
+		return nil, Usagef("invalid --resolver: %v", err)
+	}
+	return c, nil
+}
+
+// trimPrefix drops a package prefix ("dnsx: zone: ") that means nothing
+// to a user.
+func trimPrefix(err error) string {
+	s := err.Error()
+	for _, p := range []string{"dnsx: zone: ", "dnsx: "} {
+		s = strings.TrimPrefix(s, p)
+	}
+	return s
+}

@@ -1,0 +1,35 @@
+// Command relayctl is the relayctl CLI: mail DNS audits (MX, reverse DNS,
+// SPF, DKIM, DMARC) for people and CI.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/relayctl/relayctl/cmd/cmdutil"
+	"github.com/relayctl/relayctl/cmd/root"
+	versioncmd "github.com/relayctl/relayctl/cmd/version"
+)
+
+// Set by the release build: -ldflags "-X main.version=... -X main.commit=... -X main.date=...".
+var (
+	version = "dev"
+	commit  = "none"
+	date    = "unknown"
+)
+
+func main() {
+	os.Exit(mainRun())
+}
+
+// mainRun is main without os.Exit, for the testscript tests.
+func mainRun() int {
+	// Ctrl-C cancels every query in flight; the checks then finish as
+	// errors and the run exits 3.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	info := versioncmd.Info{Version: version, Commit: commit, Date: date}
+	return int(root.Main(ctx, os.Args[1:], cmdutil.System(), info))
+}

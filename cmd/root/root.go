@@ -1,0 +1,89 @@
+// Package root builds the relayctl command tree and runs it, turning what
+// a command returns into the exit code of SPEC.md.
+package root
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/relayctl/relayctl/cmd/check"
+	"github.com/relayctl/relayctl/cmd/cmdutil"
+	"github.com/relayctl/relayctl/cmd/version"
+	"github.com/relayctl/relayctl/report"
+)
+
+// NewCmdRoot returns the relayctl command with every subcommand.
+func NewCmdRoot(ios *cmdutil.IOStreams, info version.Info) *cobra.Command {
+	g := &cmdutil.Globals{}
+	cmd := &cobra.Command{
+		Use:   "relayctl <command> [flags]",
+		Short: "Email deliverability diagnostics: mail DNS audits for people and CI",
+		Long: `relayctl audits the DNS a domain's mail depends on — MX, reverse DNS, SPF,
+DKIM, DMARC — for a person at a terminal and for a CI gate.
+
+Exit codes: 0 nothing reached the --fail-on gate; 1 a finding did; 2 bad
+usage or input; 3 a check could not complete (DNS failure, timeout).`,
+		Version: info.String(),
+		// Errors and usage are printed by Main, once, in one format.
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	cmd.SetVersionTemplate("{{.Version}}\n")
+	g.Register(cmd.PersistentFlags())
+	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return &cmdutil.UsageError{Err: err}
+	})
+	cmd.AddCommand(
+		check.NewCmdCheck(ios, g),
+		version.NewCmdVersion(ios, g, info),
+	)
+	incompleteOnError(cmd)
+	return cmd
+}
+
+// incompleteOnError makes an untyped error from a command's run an
+// IncompleteError (exit 3), so that only errors cobra raises before a run
+// (unknown command, wrong number of arguments) default to bad usage.
+func incompleteOnError(cmd *cobra.Command) {
+	if run := cmd.RunE; run != nil {
+		cmd.RunE = func(c *cobra.Command, args []string) error {
+			err := run(c, args)
+			var usage *cmdutil.UsageError
+			var exit *cmdutil.ExitError
+			var incomplete *cmdutil.IncompleteError
+			if err == nil || errors.As(err, &usage) || errors.As(err, &exit) || errors.As(err, &incomplete) {
+				return err
+			}
+			return &cmdutil.IncompleteError{Err: err}
+		}
+	}
+	for _, c := range cmd.Commands() {
+		incompleteOnError(c)
+	}
+}
+
+// Main runs relayctl with args and returns the exit code.
+func Main(ctx context.Context, args []string, ios *cmdutil.IOStreams, info version.Info) report.Exit {
+	cmd := NewCmdRoot(ios, info.Fill())
+	cmd.SetArgs(args)
+	cmd.SetIn(ios.In)
+	cmd.SetOut(ios.Out)
+	cmd.SetErr(ios.ErrOut)
+	ran, err := cmd.ExecuteContextC(ctx)
+	code, print := cmdutil.ExitCodeOf(err)
+	if print {
+		fmt.Fprintf(ios.ErrOut, "relayctl: %s\n", oneLine(err.Error()))
+		if code == report.ExitUsage && ran != nil {
+			fmt.Fprintf(ios.ErrOut, "Run '%s --help' for usage.\n", ran.CommandPath())
+		}
+	}
+	return code
+}
+
+func oneLine(s string) string {
+	return strings.ReplaceAll(strings.TrimSpace(s), "\n", " ")
+}
