@@ -49,6 +49,9 @@ func (o Options) resolver(r dnsx.Resolver) *limiter {
 }
 
 func (l *limiter) Query(ctx context.Context, name string, qtype uint16) (*dnsx.Answer, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	select {
 	case l.sem <- struct{}{}:
 	case <-ctx.Done():
