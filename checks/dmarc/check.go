@@ -1,0 +1,558 @@
+package dmarc
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/miekg/dns"
+
+	"github.com/relayctl/relayctl/checks"
+	"github.com/relayctl/relayctl/checks/dnsx"
+)
+
+// Options tunes the check. There is nothing to tune yet.
+type Options struct{}
+
+// Data is the check's structured result (the "data" of the dmarc check in
+// the JSON report). Its keys are documented in docs/dmarc.md.
+type Data struct {
+	Domain string `json:"domain"`
+	// Records holds every TXT record at _dmarc.<domain>, DMARC or not.
+	Records []string `json:"records"`
+	// Record is the DMARC record that applies to the domain, found at
+	// RecordDomain by Method (direct, tree-walk, psd or none).
+	Record       string  `json:"record,omitempty"`
+	RecordDomain string  `json:"record_domain,omitempty"`
+	Method       string  `json:"method"`
+	Tags         *Record `json:"tags,omitempty"`
+	// EffectivePolicy is the policy receivers apply to mail from Domain,
+	// taken from the tag PolicyTag (p for the domain's own record; sp, or
+	// np for a domain that does not exist, for an inherited one).
+	EffectivePolicy Policy `json:"effective_policy,omitempty"`
+	PolicyTag       string `json:"policy_tag,omitempty"`
+	// DomainExists is false when the domain does not exist (NXDOMAIN);
+	// absent when that was not needed or could not be told.
+	DomainExists *bool `json:"domain_exists,omitempty"`
+	// The organizational domain by the public suffix list (RFC 7489) and
+	// by the DNS tree walk (DMARCbis), and the rule that picked the latter.
+	OrgDomainPSL      string `json:"org_domain_psl"`
+	OrgDomainTreeWalk string `json:"org_domain_tree_walk"`
+	OrgDomainRule     string `json:"org_domain_rule"`
+	OrgDomainsDiffer  bool   `json:"org_domains_differ"`
+	// Walk lists the tree walk's queries up to where it stopped.
+	Walk []Step `json:"walk"`
+	// ExternalReports holds the RFC 7489 §7.1 authorization check of each
+	// report destination outside the policy domain's organization.
+	ExternalReports []ExternalReport `json:"external_reports,omitempty"`
+}
+
+// ExternalReport is the authorization check for one report destination
+// domain (RFC 7489 §7.1).
+type ExternalReport struct {
+	Tags       []string `json:"tags"` // rua, ruf or both
+	URIs       []string `json:"uris"`
+	Domain     string   `json:"domain"`
+	Query      string   `json:"query"`
+	Authorized *bool    `json:"authorized"` // null when the query failed
+	Record     string   `json:"record,omitempty"`
+	Error      string   `json:"error,omitempty"`
+}
+
+// walkConcurrency bounds the queries in flight for one check.
+const walkConcurrency = 8
+
+// Check looks up and judges the DMARC policy of domain (already
+// normalised by dnsx.Domain).
+func Check(ctx context.Context, r dnsx.Resolver, domain string, opt Options) checks.Result {
+	start := time.Now()
+	res := checks.Result{Name: "dmarc"}
+	data := &Data{Domain: domain, Records: []string{}, Walk: []Step{}, Method: MethodNone}
+	res.Data = data
+	c := &checker{ctx: ctx, r: r, domain: domain, res: &res, data: data}
+	c.run()
+	res.DurationMS = checks.Since(start)
+	res.Settle()
+	return res
+}
+
+type checker struct {
+	ctx    context.Context
+	r      dnsx.Resolver
+	domain string
+	res    *checks.Result
+	data   *Data
+	rec    *Record
+}
+
+func (c *checker) add(f checks.Finding) { c.res.Add(f) }
+
+func (c *checker) run() {
+	d := c.domain
+	names := WalkNames(d)
+	looks := make([]lookup, len(names))
+	var exists *bool
+	// Every query of the walk is independent of the others, so all go
+	// out at once, with the existence probe of the domain (needed for np).
+	forEach(len(names)+1, walkConcurrency, func(i int) {
+		if i == len(names) {
+			exists = domainExists(c.ctx, c.r, d)
+			return
+		}
+		txts, _, err := dnsx.TXT(c.ctx, c.r, "_dmarc."+names[i])
+		looks[i] = lookup{name: names[i], txts: txts, err: err}
+	})
+	c.data.OrgDomainPSL = OrgDomainPSL(d)
+
+	first := looks[0]
+	if first.err != nil {
+		// A failed query is never "missing".
+		c.res.Fail(first.err)
+		c.res.Summary = fmt.Sprintf("could not look up _dmarc.%s: %v", d, shortErr(first.err))
+		return
+	}
+	c.data.Records = append(c.data.Records, first.txts...)
+	dm, spf, broken := dmarcTXT(first.txts)
+
+	w := evaluateWalk(d, looks)
+	c.data.Walk = w.Steps
+	c.data.OrgDomainTreeWalk, c.data.OrgDomainRule = w.OrgDomain, w.OrgRule
+	c.data.OrgDomainsDiffer = w.OrgDomain != c.data.OrgDomainPSL
+
+	if len(dm) > 1 {
+		c.add(finding(CodeMultipleRecords, checks.SeverityFail, ref7489Discover,
+			"Publish exactly one TXT record starting with v=DMARC1 at _dmarc."+d+" and delete the others.",
+			"_dmarc.%s has %d DMARC records; receivers discard them all and act as if there were none", d, len(dm)))
+	}
+	for _, b := range broken {
+		msg := "it does not start with v=DMARC1"
+		if _, err := Parse(b); err != nil {
+			var es Errors
+			if errors.As(err, &es) && len(es) > 0 {
+				msg = es[0].Error()
+			}
+		}
+		c.add(finding(CodeSyntax, checks.SeverityFail, ref7489Syntax,
+			"Start the record with exactly \"v=DMARC1;\" (upper case, first tag), then p=.",
+			"a TXT record at _dmarc.%s looks like DMARC but receivers ignore it (%s): %q", d, msg, b))
+	}
+	if len(spf) > 0 {
+		sev := checks.SeverityFail
+		msg := "an SPF record answers at _dmarc.%s instead of a DMARC record, most likely from a wildcard TXT record (*.%s)"
+		if len(dm) > 0 {
+			sev = checks.SeverityWarn
+			msg = "an SPF record answers at _dmarc.%s beside the DMARC record, most likely from a wildcard TXT record (*.%s)"
+		}
+		c.add(finding(CodeSPFRecordFound, sev, ref7489Discover,
+			"Publish the DMARC record explicitly at _dmarc."+d+"; a wildcard TXT record does not give one, and an explicit name stops the wildcard from answering there.",
+			msg, d, d))
+	}
+	if w.Incomplete && w.PolicyDomain != "" {
+		c.add(finding(CodeTreeWalkIncomplete, checks.SeverityInfo, refTreeWalk,
+			"Run the check again; if it persists, fix the name servers of these names.",
+			"the DNS tree walk could not ask %s; the organizational domain (%s) may be wrong",
+			strings.Join(prefixAll("_dmarc.", w.ErrorAt), ", "), w.OrgDomain))
+	}
+
+	if w.PolicyDomain == "" {
+		switch {
+		case w.Incomplete:
+			c.res.Fail(fmt.Errorf("dmarc: no record at _dmarc.%s and the tree walk failed at %s", d, strings.Join(prefixAll("_dmarc.", w.ErrorAt), ", ")))
+			c.res.Summary = "no record at _dmarc." + d + "; could not finish the tree walk"
+		case len(dm) > 1:
+			c.res.Summary = fmt.Sprintf("%d DMARC records at _dmarc.%s: none applies", len(dm), d)
+		default:
+			if len(broken) == 0 && (len(spf) == 0 || len(dm) > 0) {
+				c.add(finding(CodeMissing, checks.SeverityFail, ref7489Discover,
+					fmt.Sprintf("Publish a TXT record at _dmarc.%s such as \"v=DMARC1; p=none; rua=mailto:dmarc-reports@%s\", then move to p=quarantine or p=reject once the reports show your mail passes.", d, d),
+					"%s has no DMARC record, and the DNS tree walk found none above it", d))
+			}
+			c.res.Summary = "no DMARC record at _dmarc." + d
+		}
+		return
+	}
+
+	c.data.Record, c.data.RecordDomain, c.data.Method = w.PolicyRecord, w.PolicyDomain, w.Method
+	rec, perr := Parse(w.PolicyRecord)
+	c.rec = rec
+	c.data.Tags = rec
+	c.syntaxFindings(rec, perr, w.PolicyDomain)
+
+	// Which policy applies to this domain (RFC 9989 §4.10.1).
+	if w.PolicyDomain == d {
+		c.data.EffectivePolicy, c.data.PolicyTag = rec.Policy, "p"
+	} else {
+		c.data.DomainExists = exists
+		if exists != nil && !*exists {
+			c.data.EffectivePolicy = rec.EffectiveNP()
+			c.data.PolicyTag = firstSet(rec, "np", "sp", "p")
+		} else {
+			c.data.EffectivePolicy = rec.EffectiveSP()
+			c.data.PolicyTag = firstSet(rec, "sp", "p")
+		}
+		how := "the organizational domain"
+		if w.Method == MethodPSD {
+			how = "the public suffix domain (psd=y)"
+		}
+		c.add(finding(CodeOrgDomainFallback, checks.SeverityInfo, refPolicy,
+			"Publish a record at _dmarc."+d+" if this domain needs its own policy or reports.",
+			"%s has no DMARC record of its own; receivers use the record of %s %s, whose %s=%s applies to it",
+			d, how, w.PolicyDomain, c.data.PolicyTag, policyOrNone(c.data.EffectivePolicy)))
+	}
+	if rec.Policy == "" && validRUA(rec) {
+		c.data.EffectivePolicy = PolicyNone
+	}
+
+	c.policyFindings(rec, w)
+	c.reportFindings(rec)
+	c.orgDomainFindings(w, looks)
+	c.externalReports(rec, w.PolicyDomain)
+	c.res.Summary = summary(rec, c.data)
+}
+
+func (c *checker) syntaxFindings(rec *Record, perr error, at string) {
+	var es Errors
+	if perr == nil || !errors.As(perr, &es) {
+		return
+	}
+	for _, e := range es {
+		if errors.Is(e, ErrMissingPolicy) {
+			if validRUA(rec) {
+				c.add(finding(CodePolicyMissing, checks.SeverityWarn, refPolicy,
+					"Add p=none, p=quarantine or p=reject right after v=DMARC1.",
+					"the record at _dmarc.%s has no p tag; receivers treat it as p=none because it has a valid rua", at))
+			} else {
+				c.add(finding(CodeSyntax, checks.SeverityFail, ref7489Discover,
+					"Add p=none, p=quarantine or p=reject right after v=DMARC1.",
+					"the record at _dmarc.%s has no p tag and no valid rua, so receivers ignore it", at))
+			}
+			continue
+		}
+		c.add(finding(CodeSyntax, checks.SeverityFail, ref7489Syntax, syntaxHint(e),
+			"the record at _dmarc.%s: %s", at, strings.TrimPrefix(e.Error(), "dmarc: ")))
+	}
+}
+
+func syntaxHint(e *SyntaxError) string {
+	switch e.Tag {
+	case "p", "sp", "np":
+		return "Use none, quarantine or reject."
+	case "rua", "ruf":
+		return "Write each destination as a URI, e.g. mailto:dmarc@example.com, separated by commas."
+	case "pct":
+		return "Use a whole number from 0 to 100, or remove pct (it defaults to 100)."
+	case "v":
+		return "Start the record with \"v=DMARC1;\"."
+	}
+	if strings.Contains(e.Msg, "duplicate") {
+		return "Keep one of the duplicated tags; a record with a repeated tag is invalid."
+	}
+	return "Correct the tag as RFC 7489 §6.3 defines it, or remove it."
+}
+
+func (c *checker) policyFindings(rec *Record, w walkResult) {
+	d := c.domain
+	eff := c.data.EffectivePolicy
+	if eff == PolicyNone {
+		src := "p=none"
+		if c.data.PolicyTag != "p" || w.PolicyDomain != d {
+			src = fmt.Sprintf("%s=none in the record of %s", c.data.PolicyTag, w.PolicyDomain)
+		}
+		c.add(finding(CodePolicyNone, checks.SeverityWarn, ref7489Record,
+			"Once aggregate reports show your legitimate mail passes DMARC, move to p=quarantine and then p=reject.",
+			"the policy for %s is none (%s): receivers only monitor, and mail that fails DMARC is delivered as usual", d, src))
+	}
+	if rec.Percent < 100 && eff != PolicyNone && eff != "" {
+		c.add(finding(CodePctPartial, checks.SeverityWarn, ref7489Record,
+			"Raise pct to 100 (or remove it) once you are confident in the policy.",
+			"pct=%d: the %s policy applies to only %d%% of failing mail", rec.Percent, eff, rec.Percent))
+	}
+	if rec.Testing == "y" {
+		c.add(finding(CodeTesting, checks.SeverityWarn, "RFC 9989",
+			"Remove t=y when you want receivers to apply the policy.",
+			"t=y: the record asks receivers not to apply its policy, only to report"))
+	}
+	if p := rec.Policy; p != "" {
+		for _, sub := range []struct {
+			tag string
+			pol Policy
+		}{{"sp", rec.SubdomainPolicy}, {"np", rec.NonexistentPolicy}} {
+			if sub.pol != "" && sub.pol.strength() < p.strength() {
+				what := "existing subdomains"
+				ref := ref7489Record
+				if sub.tag == "np" {
+					what, ref = "subdomains that do not exist", refNP
+				}
+				c.add(finding(CodeSubdomainWeaker, checks.SeverityWarn, ref,
+					fmt.Sprintf("Set %s=%s (or remove %s so that p applies), unless some subdomain truly needs the weaker policy.", sub.tag, p, sub.tag),
+					"%s=%s is weaker than p=%s: mail from %s of %s gets a weaker policy", sub.tag, sub.pol, p, what, w.PolicyDomain))
+			}
+		}
+	}
+	if rec.ADKIM == AlignmentStrict || rec.ASPF == AlignmentStrict {
+		var which []string
+		if rec.ADKIM == AlignmentStrict {
+			which = append(which, "adkim=s")
+		}
+		if rec.ASPF == AlignmentStrict {
+			which = append(which, "aspf=s")
+		}
+		c.add(finding(CodeStrictAlignment, checks.SeverityInfo, "RFC 7489 §3.1",
+			"Make sure every sender signs with and bounces to exactly this domain, not a subdomain.",
+			"strict alignment (%s): the DKIM signing domain or envelope sender must equal the From domain exactly", strings.Join(which, ", ")))
+	}
+	if rec.PSD == "y" && w.PolicyDomain == d {
+		c.add(finding(CodePSDRecord, checks.SeverityInfo, refOrgDomain, "",
+			"the record at _dmarc.%s says psd=y: %s declares itself a public suffix domain", d, d))
+	}
+	for _, t := range rec.Unknown {
+		c.add(finding(CodeUnknownTag, checks.SeverityInfo, ref7489Record,
+			"Remove the tag or correct its name (a misspelt tag is silently ignored).",
+			"unknown tag %q at col %d: receivers ignore it", t.Name, t.Col))
+	}
+}
+
+func (c *checker) reportFindings(rec *Record) {
+	if !rec.Has("rua") {
+		c.add(finding(CodeNoRUA, checks.SeverityWarn, ref7489Record,
+			"Add rua=mailto:<address> to receive aggregate reports; without them you cannot see who sends mail as your domain.",
+			"no rua tag: no receiver sends aggregate reports for this policy"))
+	}
+	if rec.Has("fo") && !rec.Has("ruf") {
+		c.add(finding(CodeFoWithoutRUF, checks.SeverityInfo, ref7489Record,
+			"Remove fo, or add ruf if you want failure reports.",
+			"fo is set but there is no ruf tag, so fo has no effect"))
+	}
+	for _, u := range append(append([]ReportURI{}, rec.RUA...), rec.RUF...) {
+		if u.Scheme != "mailto" {
+			c.add(finding(CodeReportURINotMailto, checks.SeverityWarn, ref7489Record,
+				"Use a mailto: URI; receivers are only required to support mailto.",
+				"report URI %q uses %s:, which most receivers do not support", u.URI, u.Scheme))
+		}
+	}
+}
+
+func (c *checker) orgDomainFindings(w walkResult, looks []lookup) {
+	d := c.domain
+	psl := c.data.OrgDomainPSL
+	if psl != w.OrgDomain {
+		c.add(finding(CodeOrgDomainsDiffer, checks.SeverityInfo, refOrgDomain,
+			"Receivers differ in which organizational domain they use for relaxed alignment; publish records so that both give the same answer.",
+			"the organizational domain of %s is %s by the DMARCbis DNS tree walk (%s) but %s by the public suffix list (RFC 7489)",
+			d, w.OrgDomain, w.OrgRule, psl))
+	}
+	if w.Method == MethodDirect {
+		return
+	}
+	// Receivers that follow RFC 7489 ask _dmarc.<domain>, then only
+	// _dmarc.<organizational domain by the public suffix list>.
+	var pslRecord string
+	asked := false
+	for _, l := range looks {
+		if l.name == psl {
+			asked = true
+			if l.err == nil {
+				if dm, _, _ := dmarcTXT(l.txts); len(dm) == 1 {
+					pslRecord = dm[0]
+				}
+			} else {
+				return // unknown: say nothing
+			}
+		}
+	}
+	if !asked {
+		txts, _, err := dnsx.TXT(c.ctx, c.r, "_dmarc."+psl)
+		if err != nil {
+			return
+		}
+		if dm, _, _ := dmarcTXT(txts); len(dm) == 1 {
+			pslRecord = dm[0]
+		}
+	}
+	switch {
+	case psl == d || pslRecord == w.PolicyRecord && psl == w.PolicyDomain:
+	case pslRecord == "":
+		c.add(finding(CodeRFC7489PolicyDiffers, checks.SeverityWarn, ref7489Discover,
+			fmt.Sprintf("Publish a record at _dmarc.%s (or at _dmarc.%s) so that receivers still on RFC 7489 find a policy too.", d, psl),
+			"receivers that follow RFC 7489 look only at _dmarc.%s and _dmarc.%s and find no policy; the DMARCbis tree walk finds the one at %s",
+			d, psl, w.PolicyDomain))
+	default:
+		c.add(finding(CodeRFC7489PolicyDiffers, checks.SeverityInfo, ref7489Discover,
+			"Publish a record at _dmarc."+d+" so that every receiver applies the same policy.",
+			"receivers that follow RFC 7489 use the record at _dmarc.%s, while the DMARCbis tree walk uses the one at _dmarc.%s",
+			psl, w.PolicyDomain))
+	}
+}
+
+// externalReports checks RFC 7489 §7.1 authorization for every report
+// destination whose organizational domain differs from the policy
+// domain's. Organizational domains here come from the public suffix list,
+// as RFC 7489 §7.1 uses them; it needs no extra queries.
+func (c *checker) externalReports(rec *Record, policyDomain string) {
+	own := OrgDomainPSL(policyDomain)
+	var ext []*ExternalReport
+	byDomain := map[string]*ExternalReport{}
+	for _, l := range []struct {
+		tag  string
+		uris []ReportURI
+	}{{"rua", rec.RUA}, {"ruf", rec.RUF}} {
+		for _, u := range l.uris {
+			if u.Scheme != "mailto" || u.Domain == "" || OrgDomainPSL(u.Domain) == own {
+				continue
+			}
+			e := byDomain[u.Domain]
+			if e == nil {
+				e = &ExternalReport{Domain: u.Domain, Query: policyDomain + "._report._dmarc." + u.Domain}
+				byDomain[u.Domain] = e
+				ext = append(ext, e)
+			}
+			if !contains(e.Tags, l.tag) {
+				e.Tags = append(e.Tags, l.tag)
+			}
+			e.URIs = append(e.URIs, u.URI)
+		}
+	}
+	forEach(len(ext), walkConcurrency, func(i int) {
+		e := ext[i]
+		if _, ok := dns.IsDomainName(e.Query); !ok || len(e.Query) > 253 {
+			e.Error = "the authorization name is not a valid domain name (too long)"
+			return
+		}
+		txts, _, err := dnsx.TXT(c.ctx, c.r, e.Query)
+		if err != nil {
+			e.Error = err.Error()
+			return
+		}
+		ok := false
+		for _, t := range txts {
+			if isDMARC(t) {
+				ok, e.Record = true, t
+				break
+			}
+		}
+		e.Authorized = &ok
+	})
+	for _, e := range ext {
+		c.data.ExternalReports = append(c.data.ExternalReports, *e)
+		tags := strings.Join(e.Tags, " and ")
+		switch {
+		case e.Authorized == nil:
+			c.add(finding(CodeExternalUnverified, checks.SeverityInfo, ref7489External,
+				"Run the check again; if it persists, the destination's name servers are failing.",
+				"could not verify that %s accepts %s reports for %s: the query for %s failed (%s)",
+				e.Domain, tags, policyDomain, e.Query, e.Error))
+		case !*e.Authorized:
+			c.add(finding(CodeExternalUnauthorized, checks.SeverityWarn, ref7489External,
+				fmt.Sprintf("Ask the operator of %s to publish TXT \"v=DMARC1;\" at %s, or send reports to an address in your own domain.", e.Domain, e.Query),
+				"%s reports go to %s, which has not authorized them: no v=DMARC1 record at %s, so receivers will not send these reports",
+				tags, e.Domain, e.Query))
+		}
+	}
+}
+
+// domainExists tells whether the domain exists, for the np tag: nil when
+// the answer is unknown.
+func domainExists(ctx context.Context, r dnsx.Resolver, domain string) *bool {
+	ans, err := r.Query(ctx, domain, dns.TypeA)
+	if err != nil {
+		return nil
+	}
+	ok := !ans.NXDomain()
+	return &ok
+}
+
+func summary(rec *Record, d *Data) string {
+	var parts []string
+	p := string(rec.Policy)
+	if p == "" {
+		p = "(missing)"
+	}
+	parts = append(parts, "p="+p)
+	if rec.SubdomainPolicy != "" {
+		parts = append(parts, "sp="+string(rec.SubdomainPolicy))
+	}
+	if rec.NonexistentPolicy != "" {
+		parts = append(parts, "np="+string(rec.NonexistentPolicy))
+	}
+	parts = append(parts, fmt.Sprintf("pct=%d", rec.Percent))
+	if len(rec.RUA) > 0 {
+		var us []string
+		for _, u := range rec.RUA {
+			us = append(us, u.URI)
+		}
+		parts = append(parts, "rua="+strings.Join(us, ","))
+	}
+	if rec.Testing == "y" {
+		parts = append(parts, "t=y")
+	}
+	s := strings.Join(parts, " ")
+	if d.RecordDomain != d.Domain {
+		s += fmt.Sprintf(" (inherited from %s; %s=%s applies)", d.RecordDomain, d.PolicyTag, policyOrNone(d.EffectivePolicy))
+	}
+	return s
+}
+
+func policyOrNone(p Policy) string {
+	if p == "" {
+		return "none"
+	}
+	return string(p)
+}
+
+// firstSet returns the first of the tags the record sets, else the last.
+func firstSet(rec *Record, tags ...string) string {
+	for _, t := range tags {
+		if rec.Has(t) {
+			return t
+		}
+	}
+	return tags[len(tags)-1]
+}
+
+func validRUA(rec *Record) bool { return len(rec.RUA) > 0 }
+
+func prefixAll(p string, ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = p + s
+	}
+	return out
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func shortErr(err error) string {
+	var qe *dnsx.QueryError
+	if errors.As(err, &qe) {
+		return qe.Err.Error()
+	}
+	return err.Error()
+}
+
+// forEach runs f(0..n-1) with at most limit at a time and waits for all.
+// f must honour the context itself (every DNS query does), so a cancelled
+// run drains at once.
+func forEach(n, limit int, f func(i int)) {
+	sem := make(chan struct{}, limit)
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			f(i)
+		}(i)
+	}
+	wg.Wait()
+}
