@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/relayctl/relayctl/checks"
+	"github.com/relayctl/relayctl/checks/dmarc"
 	"github.com/relayctl/relayctl/checks/dnsx"
 	"github.com/relayctl/relayctl/checks/mx"
 )
@@ -15,5 +16,11 @@ type partFunc func(ctx context.Context, r dnsx.Resolver, domain string, opt Opti
 var registry = map[string]partFunc{
 	PartMX: func(ctx context.Context, r dnsx.Resolver, domain string, _ Options) checks.Result {
 		return mx.Check(ctx, r, domain, mx.Options{})
+	},
+	PartDMARC: func(ctx context.Context, r dnsx.Resolver, domain string, _ Options) checks.Result {
+		return dmarc.Check(ctx, r, domain, dmarc.Options{})
+	},
+	PartPTR: func(ctx context.Context, r dnsx.Resolver, domain string, _ Options) checks.Result {
+		return mx.CheckPTR(ctx, r, domain, mx.Options{})
 	},
 }

@@ -27,7 +27,7 @@ type Globals struct {
 func (g *Globals) Register(fs *pflag.FlagSet) {
 	fs.StringVarP(&g.Output, "output", "o", string(report.FormatTable), "output format: table, json or ndjson")
 	fs.StringArrayVar(&g.Resolvers, "resolver", nil, "DNS server `ADDR[:PORT]` to ask, repeatable (default: the system's, from /etc/resolv.conf)")
-	fs.StringArrayVar(&g.Zones, "zone", nil, "answer names inside this RFC 1035 zone `FILE` from the file, repeatable")
+	fs.StringArrayVar(&g.Zones, "zone", nil, "answer names inside this RFC 1035 zone `FILE` (or every zone file in a folder) from the file, repeatable")
 	fs.BoolVar(&g.Offline, "offline", false, "with --zone: a name outside the zone files is an error instead of a network query")
 	fs.DurationVar(&g.Timeout, "timeout", dnsx.DefaultTimeout, "limit for one network operation (one DNS query)")
 	fs.StringVar(&g.FailOn, "fail-on", string(report.FailOnFail), "the least finding severity that makes the exit code 1: warn, fail or never")
@@ -77,11 +77,11 @@ func (g *Globals) Validate() (Settings, error) {
 func (g *Globals) Resolver() (*dnsx.Client, error) {
 	var zones []*dnsx.Zone
 	for _, path := range g.Zones {
-		z, err := dnsx.LoadZone(path)
+		zs, err := dnsx.LoadZones(path)
 		if err != nil {
 			return nil, Usagef("cannot use --zone %s: %v", path, trimPrefix(err))
 		}
-		zones = append(zones, z)
+		zones = append(zones, zs...)
 	}
 	c, err := dnsx.New(dnsx.Config{Servers: g.Resolvers, Timeout: g.Timeout, Zones: zones, Offline: g.Offline})
 	if err != nil {
