@@ -1,0 +1,107 @@
+package spf
+
+import (
+	"strings"
+)
+
+// targetName turns an expanded domain-spec into the name to query: no
+// trailing dot, and, when longer than 253 characters, cut from the left a
+// whole label at a time until it fits (RFC 7208 §7.3).
+func targetName(s string) string {
+	s = strings.TrimSuffix(s, ".")
+	for len(s) > 253 {
+		i := strings.IndexByte(s, '.')
+		if i < 0 {
+			return s
+		}
+		s = s[i+1:]
+	}
+	return s
+}
+
+// validDomain applies RFC 7208 §4.3 to a name as raw text: at least two
+// labels, none empty, none longer than 63 bytes, at most 253 in all, and
+// not a domain literal such as "[192.0.2.1]".
+func validDomain(s string) bool {
+	s = strings.TrimSuffix(s, ".")
+	if s == "" || len(s) > 253 || strings.HasPrefix(s, "[") {
+		return false
+	}
+	labels := strings.Split(s, ".")
+	if len(labels) < 2 {
+		return false
+	}
+	for _, l := range labels {
+		if l == "" || len(l) > 63 {
+			return false
+		}
+	}
+	return true
+}
+
+// queryName turns a raw domain name (bytes as they come out of macro
+// expansion, dots separating labels) into DNS presentation format, the
+// way miekg/dns prints a name it unpacks: the characters that are special
+// in a label are escaped with a backslash, unprintable bytes as \DDD.
+// Then a name such as "foo:bar/baz.example.com" or one with spaces is
+// asked for exactly, and the answer's owner name matches it.
+func queryName(raw string) string {
+	raw = strings.TrimSuffix(raw, ".")
+	var b strings.Builder
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		switch {
+		case c == '.':
+			b.WriteByte('.')
+		case c == ' ' || c == '\'' || c == '@' || c == ';' || c == '(' || c == ')' || c == '"' || c == '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c < 0x20 || c > 0x7e:
+			b.WriteByte('\\')
+			b.WriteByte('0' + c/100)
+			b.WriteByte('0' + c/10%10)
+			b.WriteByte('0' + c%10)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('.')
+	return strings.ToLower(b.String())
+}
+
+// unescapeTXT turns a TXT string as miekg/dns presents it (\" \\ and
+// \DDD escapes) back into the bytes that were on the wire, so that a
+// record holding a control character or non-ASCII byte is judged by what
+// it really holds.
+func unescapeTXT(s string) string {
+	if strings.IndexByte(s, '\\') < 0 {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '\\' || i+1 >= len(s) {
+			b.WriteByte(c)
+			continue
+		}
+		if i+3 < len(s) && isDigit(s[i+1]) && isDigit(s[i+2]) && isDigit(s[i+3]) {
+			n := int(s[i+1]-'0')*100 + int(s[i+2]-'0')*10 + int(s[i+3]-'0')
+			if n <= 255 {
+				b.WriteByte(byte(n))
+				i += 3
+				continue
+			}
+		}
+		b.WriteByte(s[i+1])
+		i++
+	}
+	return b.String()
+}
+
+// isSubdomainOf reports whether name equals parent or lies under it,
+// without regard to case.
+func isSubdomainOf(name, parent string) bool {
+	name = strings.ToLower(strings.TrimSuffix(name, "."))
+	parent = strings.ToLower(strings.TrimSuffix(parent, "."))
+	return name == parent || strings.HasSuffix(name, "."+parent)
+}
