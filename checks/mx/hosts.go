@@ -31,7 +31,8 @@ type hostState struct {
 	null    bool       // target "." (RFC 7505)
 	literal netip.Addr // valid when the target is an IP address
 	err     error      // A or AAAA lookup failed
-	nx      bool       // the target name does not exist
+	nx      bool       // the target name (or its alias target) does not exist
+	bad     bool       // the target is not a valid host name
 }
 
 // judged reports whether the lookups gave enough to reach a verdict on
@@ -93,6 +94,12 @@ func resolveHosts(ctx context.Context, lr *limiter, mxs []*dns.MX) []*hostState 
 func lookupHost(ctx context.Context, r dnsx.Resolver, h *hostState) {
 	res, err := dnsx.Addrs(ctx, r, dnsx.Fqdn(h.Host.Host))
 	h.Addresses = append(h.Addresses, res.Addrs...)
+	if errors.Is(err, dnsx.ErrBadName) {
+		// Not a DNS failure: the name cannot be asked at all, and a
+		// sender cannot use it either.
+		h.bad = true
+		return
+	}
 	if err != nil {
 		h.err = err
 		h.Error = err.Error()

@@ -238,8 +238,15 @@ func judgeHosts(hosts []*hostState, res *checks.Result) {
 			})
 		default:
 			why := "the name exists but has no A or AAAA record"
-			if h.nx {
+			switch {
+			case h.bad:
+				why = "it is not a valid host name"
+			case h.nx && h.CNAME != "":
+				why = "it is an alias for " + h.CNAME + ", which does not exist (NXDOMAIN)"
+			case h.nx:
 				why = "the name does not exist (NXDOMAIN)"
+			case h.CNAME != "":
+				why = "it is an alias for " + h.CNAME + ", which has no A or AAAA record"
 			}
 			res.Add(checks.Finding{
 				Code:     "mx.target-unresolvable",

@@ -372,3 +372,28 @@ func TestConcurrencyBound(t *testing.T) {
 		t.Errorf("ptr addresses = %d", len(ptrData(t, res).Addresses))
 	}
 }
+
+func TestCNAMEToNowhere(t *testing.T) {
+	f := newFake(t, `example.com. MX 10 mail.example.com.
+mail.example.com. CNAME gone.provider.net.`)
+	res := Check(ctx, f, "example.com", Options{})
+	wantCodes(t, res, "mx.target-is-cname", "mx.target-unresolvable", "mx.no-usable-host")
+	if m := res.Findings[1].Message; !strings.Contains(m, "alias for gone.provider.net, which does not exist") {
+		t.Errorf("message = %q", m)
+	}
+}
+
+// A target the resolver refuses as a name is judged unusable, not a DNS
+// failure that leaves the check without a verdict.
+func TestInvalidTargetName(t *testing.T) {
+	f := newFake(t, `example.com. MX 10 bad.example.com.`)
+	for _, qt := range []uint16{dns.TypeA, dns.TypeAAAA} {
+		f.fail("bad.example.com", qt, &dnsx.QueryError{Name: "bad.example.com.", Type: qt, Err: dnsx.ErrBadName})
+	}
+	res := Check(ctx, f, "example.com", Options{})
+	wantCodes(t, res, "mx.target-unresolvable", "mx.no-usable-host")
+	wantStatus(t, res, checks.StatusFail)
+	if m := res.Findings[0].Message; !strings.Contains(m, "not a valid host name") {
+		t.Errorf("message = %q", m)
+	}
+}

@@ -2,6 +2,7 @@ package mx
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -178,6 +179,9 @@ func fcrdns(ctx context.Context, r dnsx.Resolver, a *Address) {
 	for i, name := range check {
 		wg.Go(func() {
 			ans, err := r.Query(ctx, dnsx.Fqdn(name), qtype)
+			if errors.Is(err, dnsx.ErrBadName) {
+				return // cannot resolve back: a mismatch, not a DNS failure
+			}
 			if err != nil {
 				out[i].err = err
 				return

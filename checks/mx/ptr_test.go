@@ -10,6 +10,7 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/relayctl/relayctl/checks"
+	"github.com/relayctl/relayctl/checks/dnsx"
 )
 
 const ptrZone = `
@@ -256,4 +257,14 @@ func TestPTRCriticalPath(t *testing.T) {
 	if took > 9*f.delay {
 		t.Errorf("took %v, want about 4 × %v", took, f.delay)
 	}
+}
+
+func TestPTRNameInvalid(t *testing.T) {
+	f := newFake(t, `example.com. MX 10 mx1.example.com.
+mx1.example.com. A 93.184.216.34
+34.216.184.93.in-addr.arpa. PTR weird.example.net.`)
+	f.fail("weird.example.net", dns.TypeA, &dnsx.QueryError{Name: "weird.example.net.", Type: dns.TypeA, Err: dnsx.ErrBadName})
+	res := CheckPTR(ctx, f, "example.com", Options{})
+	wantCodes(t, res, "ptr.mismatch")
+	wantStatus(t, res, checks.StatusWarn)
 }
