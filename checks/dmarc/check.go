@@ -350,35 +350,37 @@ func (c *checker) orgDomainFindings(w walkResult, looks []lookup) {
 	// Receivers that follow RFC 7489 ask _dmarc.<domain>, then only
 	// _dmarc.<organizational domain by the public suffix list>.
 	var pslRecord string
-	asked := false
-	for _, l := range looks {
-		if l.name == psl {
+	if psl != d {
+		asked := false
+		for _, l := range looks {
+			if l.name != psl {
+				continue
+			}
 			asked = true
-			if l.err == nil {
-				if dm, _, _ := dmarcTXT(l.txts); len(dm) == 1 {
-					pslRecord = dm[0]
-				}
-			} else {
+			if l.err != nil {
 				return // unknown: say nothing
+			}
+			if dm, _, _ := dmarcTXT(l.txts); len(dm) == 1 {
+				pslRecord = dm[0]
+			}
+		}
+		if !asked {
+			txts, _, err := dnsx.TXT(c.ctx, c.r, "_dmarc."+psl)
+			if err != nil {
+				return
+			}
+			if dm, _, _ := dmarcTXT(txts); len(dm) == 1 {
+				pslRecord = dm[0]
 			}
 		}
 	}
-	if !asked {
-		txts, _, err := dnsx.TXT(c.ctx, c.r, "_dmarc."+psl)
-		if err != nil {
-			return
-		}
-		if dm, _, _ := dmarcTXT(txts); len(dm) == 1 {
-			pslRecord = dm[0]
-		}
-	}
 	switch {
-	case psl == d || pslRecord == w.PolicyRecord && psl == w.PolicyDomain:
+	case pslRecord != "" && psl == w.PolicyDomain:
 	case pslRecord == "":
 		c.add(finding(CodeRFC7489PolicyDiffers, checks.SeverityWarn, ref7489Discover,
 			fmt.Sprintf("Publish a record at _dmarc.%s (or at _dmarc.%s) so that receivers still on RFC 7489 find a policy too.", d, psl),
-			"receivers that follow RFC 7489 look only at _dmarc.%s and _dmarc.%s and find no policy; the DMARCbis tree walk finds the one at %s",
-			d, psl, w.PolicyDomain))
+			"receivers that follow RFC 7489 look only at %s and find no policy; the DMARCbis tree walk finds the one at _dmarc.%s",
+			strings.Join(prefixAll("_dmarc.", uniq(d, psl)), " and "), w.PolicyDomain))
 	default:
 		c.add(finding(CodeRFC7489PolicyDiffers, checks.SeverityInfo, ref7489Discover,
 			"Publish a record at _dmarc."+d+" so that every receiver applies the same policy.",
@@ -518,6 +520,16 @@ func prefixAll(p string, ss []string) []string {
 	out := make([]string, len(ss))
 	for i, s := range ss {
 		out[i] = p + s
+	}
+	return out
+}
+
+func uniq(ss ...string) []string {
+	var out []string
+	for _, s := range ss {
+		if !contains(out, s) {
+			out = append(out, s)
+		}
 	}
 	return out
 }
