@@ -35,12 +35,6 @@ type hostState struct {
 	bad     bool       // the target is not a valid host name
 }
 
-// judged reports whether the lookups gave enough to reach a verdict on
-// this host: it has addresses, or both families answered without any.
-func (h *hostState) judged() bool {
-	return h.null || h.literal.IsValid() || len(h.Addresses) > 0 || h.err == nil
-}
-
 // isNull reports whether an MX target is the root: a null MX (RFC 7505 §3).
 func isNull(target string) bool { return target == "." || target == "" }
 
@@ -57,8 +51,7 @@ func resolveHosts(ctx context.Context, lr *limiter, mxs []*dns.MX) []*hostState 
 	for i, m := range mxs {
 		h := &hostState{Host: Host{Preference: m.Preference, Host: hostName(m.Mx), Addresses: []netip.Addr{}}}
 		hosts[i] = h
-		switch {
-		case isNull(m.Mx):
+		if isNull(m.Mx) {
 			h.null = true
 			h.Host.Host = "."
 			continue
