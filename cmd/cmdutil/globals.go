@@ -2,6 +2,10 @@ package cmdutil
 
 import (
 	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"strconv"
 	"strings"
 	"time"
 
@@ -64,11 +68,33 @@ func (g *Globals) Validate() (Settings, error) {
 		return s, Usagef("--offline needs at least one --zone FILE to answer from")
 	}
 	for _, srv := range g.Resolvers {
-		if _, err := dnsx.ServerAddr(srv); err != nil {
+		if err := checkServer(srv); err != nil {
 			return s, Usagef("invalid --resolver %q: %v", srv, err)
 		}
 	}
 	return s, nil
+}
+
+// checkServer accepts HOST, IP, HOST:PORT and [IPv6]:PORT with a numeric
+// port, so that a typo fails here instead of as a network error later.
+func checkServer(srv string) error {
+	addr, err := dnsx.ServerAddr(srv)
+	if err != nil {
+		return errors.New(trimPrefix(err))
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return err
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+		return fmt.Errorf("port %q is not a number from 1 to 65535", port)
+	}
+	if strings.ContainsAny(host, ":") {
+		if _, err := netip.ParseAddr(host); err != nil {
+			return fmt.Errorf("%q is not an IPv6 address", host)
+		}
+	}
+	return nil
 }
 
 // Resolver loads the zone files and builds the one resolver of the run.
@@ -79,7 +105,7 @@ func (g *Globals) Resolver() (*dnsx.Client, error) {
 	for _, path := range g.Zones {
 		zs, err := dnsx.LoadZones(path)
 		if err != nil {
-			return nil, Usagef("cannot use --zone %s: %v", path, trimPrefix(err))
+			return nil, Usagef("cannot use --zone %s: %s", path, zoneMessage(err, path))
 		}
 		zones = append(zones, zs...)
 	}
@@ -91,6 +117,16 @@ func (g *Globals) Resolver() (*dnsx.Client, error) {
 		return nil, Usagef("invalid --resolver: %v", err)
 	}
 	return c, nil
+}
+
+// zoneMessage says what is wrong with a zone file without repeating its
+// name, which the message already starts with.
+func zoneMessage(err error, path string) string {
+	s := trimPrefix(err)
+	for _, p := range []string{"zone " + path + ": ", path + ": ", "dns: "} {
+		s = strings.ReplaceAll(s, p, "")
+	}
+	return s
 }
 
 // trimPrefix drops a package prefix ("dnsx: zone: ") that means nothing
