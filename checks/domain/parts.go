@@ -7,6 +7,7 @@ import (
 	"github.com/relayctl/relayctl/checks/dmarc"
 	"github.com/relayctl/relayctl/checks/dnsx"
 	"github.com/relayctl/relayctl/checks/mx"
+	"github.com/relayctl/relayctl/checks/spf"
 )
 
 // partFunc runs one part of the audit.
@@ -19,6 +20,9 @@ var registry = map[string]partFunc{
 	},
 	PartDMARC: func(ctx context.Context, r dnsx.Resolver, domain string, _ Options) checks.Result {
 		return dmarc.Check(ctx, r, domain, dmarc.Options{})
+	},
+	PartSPF: func(ctx context.Context, r dnsx.Resolver, domain string, opt Options) checks.Result {
+		return spf.Check(ctx, r, domain, spf.Options{IP: opt.IP, Sender: opt.Sender, HELO: opt.HELO})
 	},
 	PartPTR: func(ctx context.Context, r dnsx.Resolver, domain string, _ Options) checks.Result {
 		return mx.CheckPTR(ctx, r, domain, mx.Options{})
