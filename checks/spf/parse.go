@@ -363,7 +363,7 @@ func parseMechanism(rec *Record, term string, col int, fail failFunc) {
 			}
 			n, ok := cidrLength(cidr, maxDigits, addr.BitLen())
 			if !ok {
-				fail(rcol+2+s, term, "invalid CIDR length %q for %s (0 to %d, no leading zeros)", "/"+cidr, m.Kind, addr.BitLen())
+				fail(rcol+1+s, term, "invalid CIDR length %q for %s (0 to %d, no leading zeros)", "/"+cidr, m.Kind, addr.BitLen())
 				return
 			}
 			bits = n
