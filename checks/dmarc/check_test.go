@@ -299,3 +299,36 @@ example._report._dmarc.psd-operator.example. TXT "v=DMARC1;"
 	// that shop.example is its own organizational domain.
 	wantCodes(t, res, "dmarc.org-domain-fallback/info", "dmarc.rfc7489-policy-differs/warn")
 }
+
+func TestCheckCancelled(t *testing.T) {
+	_, c := serve(t, `_dmarc.example.com. TXT "v=DMARC1; p=reject"`)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	res := Check(ctx, c, "example.com", Options{})
+	if res.Status != checks.StatusError {
+		t.Errorf("status %s", res.Status)
+	}
+}
+
+// A 4 KB record (many strings in one TXT record) is read whole and judged,
+// without a panic or a hang.
+func TestCheckHugeRecord(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`"v=DMARC1; p=reject; rua=mailto:d@example.com"`)
+	for i := 0; i < 16; i++ {
+		b.WriteString(` "; x` + strings.Repeat(string(rune('a'+i)), 245) + `=1"`)
+	}
+	res, d := run(t, "_dmarc.example.com. TXT "+b.String(), "example.com")
+	if len(d.Record) < 4000 || d.EffectivePolicy != PolicyReject {
+		t.Errorf("record of %d bytes, policy %q", len(d.Record), d.EffectivePolicy)
+	}
+	n := 0
+	for _, f := range res.Findings {
+		if f.Code == CodeUnknownTag {
+			n++
+		}
+	}
+	if n != 16 {
+		t.Errorf("%d unknown-tag findings, want 16", n)
+	}
+}
