@@ -28,7 +28,7 @@ type Data struct {
 	Record       string  `json:"record,omitempty"`
 	RecordDomain string  `json:"record_domain,omitempty"`
 	Method       string  `json:"method"`
-	Tags         *Record `json:"tags,omitempty"`
+	Parsed       *Record `json:"parsed,omitempty"`
 	// EffectivePolicy is the policy receivers apply to mail from Domain,
 	// taken from the tag PolicyTag (p for the domain's own record; sp, or
 	// np for a domain that does not exist, for an inherited one).
@@ -178,7 +178,7 @@ func (c *checker) run() {
 	c.data.Record, c.data.RecordDomain, c.data.Method = w.PolicyRecord, w.PolicyDomain, w.Method
 	rec, perr := Parse(w.PolicyRecord)
 	c.rec = rec
-	c.data.Tags = rec
+	c.data.Parsed = rec
 	c.syntaxFindings(rec, perr, w.PolicyDomain)
 
 	// Which policy applies to this domain (RFC 9989 §4.10.1).

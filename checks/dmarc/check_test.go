@@ -75,7 +75,7 @@ _dmarc.example.com. TXT "v=DMARC1; p=reject; sp=reject; rua=mailto:dmarc@example
 	}
 	// JSON keys are part of the contract.
 	b, _ := json.Marshal(d)
-	for _, k := range []string{`"record_domain":"example.com"`, `"method":"direct"`, `"org_domain_psl"`, `"org_domain_tree_walk"`, `"walk":[`, `"effective_policy":"reject"`, `"tags":{`} {
+	for _, k := range []string{`"record_domain":"example.com"`, `"method":"direct"`, `"org_domain_psl"`, `"org_domain_tree_walk"`, `"walk":[`, `"effective_policy":"reject"`, `"parsed":{`} {
 		if !strings.Contains(string(b), k) {
 			t.Errorf("JSON lacks %s: %s", k, b)
 		}
