@@ -60,6 +60,7 @@ type ExternalReport struct {
 	Authorized *bool    `json:"authorized"` // null when the query failed
 	Record     string   `json:"record,omitempty"`
 	Error      string   `json:"error,omitempty"`
+	offline    bool
 }
 
 // walkConcurrency bounds the queries in flight for one check.
@@ -425,7 +426,7 @@ func (c *checker) externalReports(rec *Record, policyDomain string) {
 		}
 		txts, _, err := dnsx.TXT(c.ctx, c.r, e.Query)
 		if err != nil {
-			e.Error = err.Error()
+			e.Error, e.offline = err.Error(), errors.Is(err, dnsx.ErrOffline)
 			return
 		}
 		ok := false
@@ -441,6 +442,11 @@ func (c *checker) externalReports(rec *Record, policyDomain string) {
 		c.data.ExternalReports = append(c.data.ExternalReports, *e)
 		tags := strings.Join(e.Tags, " and ")
 		switch {
+		case e.Authorized == nil && e.offline:
+			c.add(finding(CodeExternalUnverified, checks.SeverityInfo, ref7489External,
+				fmt.Sprintf("Run without --offline, or add a zone file for %s, to check it.", e.Domain),
+				"could not verify that %s accepts %s reports for %s: %s is outside the zone files and --offline is set",
+				e.Domain, tags, policyDomain, e.Query))
 		case e.Authorized == nil:
 			c.add(finding(CodeExternalUnverified, checks.SeverityInfo, ref7489External,
 				"Run the check again; if it persists, the destination's name servers are failing.",

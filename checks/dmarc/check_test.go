@@ -332,3 +332,40 @@ func TestCheckHugeRecord(t *testing.T) {
 		t.Errorf("%d unknown-tag findings, want 16", n)
 	}
 }
+
+// With --offline, names outside the zone files are not asked: the walk
+// above the zone counts them as having no record, so a zone can be checked
+// before it is published.
+func TestCheckOfflineZone(t *testing.T) {
+	z, err := dnsx.ParseZone(strings.NewReader(`$ORIGIN example.com.
+$TTL 300
+@ SOA ns1 hostmaster 1 7200 3600 1209600 300
+_dmarc TXT "v=DMARC1; p=reject; rua=mailto:d@example.com,mailto:x@reports.example.net"
+www A 192.0.2.1
+`), "", "example.com.zone")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := dnsx.New(dnsx.Config{Zones: []*dnsx.Zone{z}, Offline: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := Check(context.Background(), c, "example.com", Options{})
+	wantCodes(t, res, "dmarc.external-rua-unverified/info")
+	d := res.Data.(*Data)
+	if len(d.Walk) != 2 || d.Walk[1].Result != StepOffline {
+		t.Errorf("walk %+v", d.Walk)
+	}
+	if !strings.Contains(res.Findings[0].Hint, "--offline") {
+		t.Errorf("hint %q", res.Findings[0].Hint)
+	}
+
+	res = Check(context.Background(), c, "www.example.com", Options{})
+	wantCodes(t, res, "dmarc.org-domain-fallback/info", "dmarc.external-rua-unverified/info")
+
+	// The domain's own _dmarc name outside the zones: no verdict.
+	res = Check(context.Background(), c, "example.org", Options{})
+	if res.Status != checks.StatusError {
+		t.Errorf("outside the zones: status %s", res.Status)
+	}
+}

@@ -1,7 +1,10 @@
 package dmarc
 
 import (
+	"errors"
 	"strings"
+
+	"github.com/relayctl/relayctl/checks/dnsx"
 
 	"golang.org/x/net/publicsuffix"
 )
@@ -45,12 +48,13 @@ const (
 	StepNone     = "none"     // no DMARC record (other TXT records are ignored)
 	StepMultiple = "multiple" // several DMARC records: all discarded
 	StepError    = "error"    // the DNS query failed
+	StepOffline  = "offline"  // outside the zone files with --offline: not asked
 )
 
 // Step is one query of the tree walk.
 type Step struct {
 	Domain string `json:"domain"` // the name whose _dmarc record was asked for
-	Result string `json:"result"` // record, none, multiple or error
+	Result string `json:"result"` // record, none, multiple, error or offline
 	Record string `json:"record,omitempty"`
 	PSD    string `json:"psd,omitempty"` // the record's psd tag, when set
 	Error  string `json:"error,omitempty"`
@@ -147,6 +151,14 @@ func evaluateWalk(domain string, looks []lookup) walkResult {
 	var records []found
 	for _, l := range looks {
 		st := Step{Domain: l.name}
+		if errors.Is(l.err, dnsx.ErrOffline) {
+			// With --offline, names outside the zone files are unknown on
+			// purpose: the user checks a zone before publishing it. Such
+			// a name counts as having no record.
+			st.Result = StepOffline
+			w.Steps = append(w.Steps, st)
+			continue
+		}
 		if l.err != nil {
 			st.Result, st.Error = StepError, l.err.Error()
 			w.Incomplete = true
