@@ -34,6 +34,9 @@ usage or input; 3 a check could not complete (DNS failure, timeout).`,
 	}
 	cmd.SetVersionTemplate("{{.Version}}\n")
 	g.Register(cmd.PersistentFlags())
+	// --version without cobra's -v shorthand, which send -v (verbose) will
+	// want.
+	cmd.Flags().Bool("version", false, "print the version, commit and build date")
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &cmdutil.UsageError{Err: err}
 	})
