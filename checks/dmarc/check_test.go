@@ -22,7 +22,7 @@ func serve(t *testing.T, zone string) (*dnstest.Server, *dnsx.Client) {
 		t.Fatal(err)
 	}
 	srv := dnstest.Start(t, z)
-	return srv, srv.Client(time.Second)
+	return srv, srv.Client(5 * time.Second)
 }
 
 func run(t *testing.T, zone, domain string) (checks.Result, *Data) {
