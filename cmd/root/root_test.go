@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/relayctl/relayctl/checks/dnsx/dnstest"
 	"github.com/relayctl/relayctl/cmd/cmdutil"
@@ -287,5 +288,45 @@ func TestCompletion(t *testing.T) {
 	r := run(t, false, nil, "completion", "bash")
 	if r.code != 0 || !strings.Contains(r.out, "relayctl") {
 		t.Errorf("completion bash: %d %q", r.code, r.errOut)
+	}
+}
+
+// A server that never answers: --timeout bounds each query, and the run
+// ends with exit 3, not a hang.
+func TestSilentServerTimesOut(t *testing.T) {
+	srv := dnstest.Start(t)
+	srv.Set("silent.example.", dnstest.Drop)
+	start := time.Now()
+	r := run(t, false, nil, "check", "mx", "silent.example", "--resolver", srv.Addr, "--timeout", "200ms")
+	if r.code != report.ExitIncomplete {
+		t.Errorf("exit %d, want 3\n%s%s", r.code, r.out, r.errOut)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("took %v with a 200ms timeout", d)
+	}
+}
+
+// Cancelling the root context (what Ctrl-C does) ends a run at once with
+// the checks as errors and exit 3, even with a long --timeout.
+func TestCancelEndsRun(t *testing.T) {
+	srv := dnstest.Start(t)
+	srv.Set("silent.example.", dnstest.Drop)
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	ios, _, out, errOut := cmdutil.Test()
+	start := time.Now()
+	code := Main(ctx, []string{"check", "domain", "silent.example", "--resolver", srv.Addr, "--timeout", "30s", "-o", "json"}, ios, version.Info{})
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("took %v after cancel", d)
+	}
+	if code != report.ExitIncomplete {
+		t.Errorf("exit %d, want 3\n%s%s", code, out, errOut)
+	}
+	var rep map[string]any
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatalf("a cancelled run still prints its report: %v\n%s", err, out)
+	}
+	if rep["status"] != "error" {
+		t.Errorf("status %v", rep["status"])
 	}
 }
