@@ -73,7 +73,6 @@ type checker struct {
 	domain string
 	res    *checks.Result
 	data   *Data
-	rec    *Record
 }
 
 func (c *checker) add(f checks.Finding) { c.res.Add(f) }
@@ -165,7 +164,6 @@ func (c *checker) run() {
 
 	c.data.Record, c.data.RecordDomain, c.data.Method = w.PolicyRecord, w.PolicyDomain, w.Method
 	rec, perr := Parse(w.PolicyRecord)
-	c.rec = rec
 	c.data.Parsed = rec
 	c.syntaxFindings(rec, perr, w.PolicyDomain)
 
