@@ -28,7 +28,7 @@ func serve(t *testing.T, zone string, hooks map[string]dnstest.Behavior) *dnsx.C
 	for n, b := range hooks {
 		srv.Set(n, b)
 	}
-	return srv.Client(300 * time.Millisecond)
+	return srv.Client(2 * time.Second)
 }
 
 func codes(r checks.Result) []string {
