@@ -29,7 +29,7 @@ type Node struct {
 	Lookups      int `json:"lookups"`
 	TotalLookups int `json:"total_lookups"`
 	// Voids are the terms of this record whose lookups came back empty.
-	Voids []Void `json:"void_lookups,omitempty"`
+	Voids []Void `json:"voids,omitempty"`
 	// Error says why the record could not be followed, if it could not.
 	Error    string  `json:"error,omitempty"`
 	Children []*Node `json:"children,omitempty"`
