@@ -57,7 +57,14 @@ func (z *Zone) Add(rr dns.RR) {
 // relative names when the text has no $ORIGIN; when the zone has an SOA
 // record, the zone's apex is the SOA owner.
 func ParseZone(r io.Reader, origin, file string) (*Zone, error) {
-	zp := dns.NewZoneParser(r, Fqdn(origin), file)
+	text, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("dnsx: zone %s: %w", file, err)
+	}
+	if origin == "" {
+		origin = firstOrigin(text)
+	}
+	zp := dns.NewZoneParser(bytes.NewReader(text), Fqdn(origin), file)
 	zp.SetIncludeAllowed(false)
 	var rrs []dns.RR
 	for rr, ok := zp.Next(); ok; rr, ok = zp.Next() {
@@ -66,15 +73,18 @@ func ParseZone(r io.Reader, origin, file string) (*Zone, error) {
 	if err := zp.Err(); err != nil {
 		return nil, fmt.Errorf("dnsx: zone %s: %w", file, err)
 	}
-	apex := Fqdn(origin)
+	apex, haveSOA := "", false
 	for _, rr := range rrs {
 		if rr.Header().Rrtype == dns.TypeSOA {
-			apex = Fqdn(rr.Header().Name)
+			apex, haveSOA = Fqdn(rr.Header().Name), true
 			break
 		}
 	}
-	if apex == "." && origin == "" {
-		return nil, fmt.Errorf("dnsx: zone %s: no $ORIGIN and no SOA record: cannot tell which names it holds", file)
+	if !haveSOA {
+		if origin == "" {
+			return nil, fmt.Errorf("dnsx: zone %s: no $ORIGIN and no SOA record: cannot tell which names it holds", file)
+		}
+		apex = Fqdn(origin)
 	}
 	z := NewZone(apex)
 	z.File = file
@@ -84,6 +94,18 @@ func ParseZone(r io.Reader, origin, file string) (*Zone, error) {
 	return z, nil
 }
 
+// firstOrigin returns the name of the first $ORIGIN directive in a zone's
+// text, or "".
+func firstOrigin(text []byte) string {
+	for _, line := range strings.Split(string(text), "\n") {
+		f := strings.Fields(line)
+		if len(f) >= 2 && strings.EqualFold(f[0], "$ORIGIN") {
+			return f[1]
+		}
+	}
+	return ""
+}
+
 // LoadZone reads a zone file. Its origin is the SOA owner, else the
 // $ORIGIN, else the file name without a .zone/.db/.txt ending.
 func LoadZone(path string) (*Zone, error) {
@@ -91,8 +113,8 @@ func LoadZone(path string) (*Zone, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dnsx: zone: %w", err)
 	}
-	origin := ""
-	if !bytes.Contains(b, []byte("$ORIGIN")) {
+	origin := firstOrigin(b)
+	if origin == "" {
 		base := filepath.Base(path)
 		for _, ext := range []string{".zone", ".db", ".txt"} {
 			base = strings.TrimSuffix(base, ext)

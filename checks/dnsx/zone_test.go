@@ -99,3 +99,17 @@ func TestLoadZonesFolder(t *testing.T) {
 		t.Fatal("empty folder: no error")
 	}
 }
+
+func TestParseZoneOrigins(t *testing.T) {
+	z, err := ParseZone(strings.NewReader("$ORIGIN example.org.\nwww IN A 192.0.2.1\n"), "", "t")
+	if err != nil || z.Origin != "example.org." {
+		t.Fatalf("$ORIGIN only: %v %v", z, err)
+	}
+	z, err = ParseZone(strings.NewReader(". IN SOA ns. h. 1 2 3 4 5\nwww.example.org. IN A 192.0.2.1\n1.2.0.192.in-addr.arpa. IN PTR www.example.org.\n"), "", "t")
+	if err != nil || z.Origin != "." || !z.Holds("1.2.0.192.in-addr.arpa") {
+		t.Fatalf("SOA at the root: %v %v", z, err)
+	}
+	if _, err := ParseZone(strings.NewReader("www.example.org. IN A 192.0.2.1\n"), "", "t"); err == nil {
+		t.Fatal("no origin, no SOA: want an error")
+	}
+}

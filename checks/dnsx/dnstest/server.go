@@ -57,14 +57,24 @@ func Start(t testing.TB, zones ...*dnsx.Zone) *Server {
 // and programs that have no testing.TB.
 func Listen(zones ...*dnsx.Zone) (*Server, error) {
 	s := &Server{zones: zones, hooks: map[string]Behavior{}}
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	port := pc.LocalAddr().(*net.UDPAddr).Port
-	ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", itoa(port)))
-	if err != nil {
+	// UDP and TCP share one port number; another process may hold the TCP
+	// side of the number the kernel gave us for UDP, so try a few.
+	var pc net.PacketConn
+	var ln net.Listener
+	var err error
+	for attempt := 0; attempt < 20; attempt++ {
+		pc, err = net.ListenPacket("udp", "127.0.0.1:0")
+		if err != nil {
+			return nil, err
+		}
+		port := pc.LocalAddr().(*net.UDPAddr).Port
+		ln, err = net.Listen("tcp", net.JoinHostPort("127.0.0.1", itoa(port)))
+		if err == nil {
+			break
+		}
 		pc.Close()
+	}
+	if err != nil {
 		return nil, err
 	}
 	s.Addr = pc.LocalAddr().String()
