@@ -98,7 +98,10 @@ const (
 )
 
 type walker struct {
-	r       dnsx.Resolver
+	r dnsx.Resolver
+	// mu guards the slices of a node that its target checks append to
+	// from their goroutines.
+	mu      sync.Mutex
 	sem     chan struct{}
 	nodes   atomic.Int64
 	targets atomic.Int64
@@ -262,7 +265,9 @@ func (w *walker) walk(ctx context.Context, n *Node, path []string, depth int) {
 			name = strings.ToLower(targetName(spec))
 		}
 		if !validDomain(name) {
+			w.mu.Lock()
 			n.targetErr = append(n.targetErr, targetProblem{term: m.Text, name: name, msg: "is not a valid domain name: the term never matches"})
+			w.mu.Unlock()
 			return
 		}
 		targets++
@@ -362,18 +367,14 @@ func (w *walker) checkTarget(ctx context.Context, n *Node, m Mechanism, name str
 			}
 		}
 	}
-	nodeMu.Lock()
+	w.mu.Lock()
 	n.Voids = append(n.Voids, voids...)
 	n.targetErr = append(n.targetErr, probs...)
 	if tooMany != "" {
 		n.mxTooMany = append(n.mxTooMany, m.Text+": "+tooMany)
 	}
-	nodeMu.Unlock()
+	w.mu.Unlock()
 }
-
-// nodeMu guards the slices target checks append to; they are few and
-// short, so one lock serves every analysis.
-var nodeMu sync.Mutex
 
 func voidReason(nx bool, nodata string) string {
 	if nx {

@@ -287,3 +287,29 @@ func txtChunks(s string) string {
 	}
 	return strings.Join(append(parts, `"`+s+`"`), " ")
 }
+
+// TestAnalyzeManyTargets runs many target checks of one record at once,
+// valid and invalid names mixed (for the race detector), and expects the
+// void lookups in term order whatever order the answers came in.
+func TestAnalyzeManyTargets(t *testing.T) {
+	r := serve(t, `
+mixed.test. TXT "v=spf1 a:nx1.test a:bad..name.test mx:nx2.test a:nx3.test a:.x.test exists:nx4.test -all"
+`, nil)
+	a := Analyze(context.Background(), r, "mixed.test")
+	var terms []string
+	for _, v := range a.Voids {
+		terms = append(terms, v.Term)
+	}
+	if want := []string{"a:nx1.test", "mx:nx2.test", "a:nx3.test", "exists:nx4.test"}; !slices.Equal(terms, want) {
+		t.Errorf("voids %v, want %v", terms, want)
+	}
+	var invalid int
+	for _, f := range a.Findings {
+		if f.Code == CodeTargetInvalid {
+			invalid++
+		}
+	}
+	if invalid != 2 {
+		t.Errorf("%d spf.target-invalid findings, want 2: %v", invalid, a.Findings)
+	}
+}
