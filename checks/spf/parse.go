@@ -251,13 +251,10 @@ func parseModifier(rec *Record, term, name, value string, col int, fail failFunc
 			return
 		}
 		rec.Modifiers = append(rec.Modifiers, mod)
-		m := &rec.Modifiers[len(rec.Modifiers)-1]
 		if mod.Name == "redirect" {
-			rec.Redirect = &Modifier{}
-			*rec.Redirect = *m
+			rec.Redirect = &mod
 		} else {
-			rec.Exp = &Modifier{}
-			*rec.Exp = *m
+			rec.Exp = &mod
 		}
 	default:
 		// unknown-modifier = name "=" macro-string (RFC 7208 §6, §12).
