@@ -119,6 +119,9 @@ func oneLine(s string) string {
 }
 
 func duration(ms int64) string {
+	if ms <= 0 {
+		return "<1ms" // answered from zone files or the cache
+	}
 	return (time.Duration(ms) * time.Millisecond).String()
 }
 
