@@ -18,10 +18,13 @@ type entry struct {
 }
 
 // cache keeps every answer (and failure) for the life of one Client, and
-// makes concurrent asks for the same question share one query.
+// makes concurrent asks for the same question share one query. With
+// forget set it keeps an answer only while its query is under way, so
+// that its size is bounded by the queries in flight.
 type cache struct {
-	mu sync.Mutex
-	m  map[key]*entry
+	mu     sync.Mutex
+	m      map[key]*entry
+	forget bool
 }
 
 func (c *cache) init() { c.m = map[key]*entry{} }
@@ -46,7 +49,7 @@ func (c *cache) do(ctx context.Context, k key, fn func() (*Answer, error)) (*Ans
 	c.mu.Unlock()
 
 	e.ans, e.err = fn()
-	if e.err != nil && isCancel(e.err) {
+	if c.forget || e.err != nil && isCancel(e.err) {
 		// Do not keep a cancellation: it says nothing about the name.
 		c.mu.Lock()
 		delete(c.m, k)

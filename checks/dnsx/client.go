@@ -30,6 +30,11 @@ type Config struct {
 	// ResolvConf is the file to read system servers from; /etc/resolv.conf
 	// when empty.
 	ResolvConf string
+	// NoCache keeps no answer once its query is done (concurrent asks for
+	// one question still share one query). For runs that ask many
+	// distinct names once each, such as bulk blocklist checks, where a
+	// cache would only grow.
+	NoCache bool
 }
 
 // Client is the Resolver relayctl uses: zone files first, then the
@@ -65,6 +70,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	c.sem = make(chan struct{}, n)
 	c.cache.init()
+	c.cache.forget = cfg.NoCache
 	for _, s := range cfg.Servers {
 		addr, err := ServerAddr(s)
 		if err != nil {
