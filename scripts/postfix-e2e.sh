@@ -1,0 +1,326 @@
+#!/usr/bin/env bash
+# End-to-end test of `relayctl check smtp` against a real Postfix from
+# Debian's packages.
+#
+# It installs what it needs when missing (postfix preseeded to "No
+# configuration", Cyrus SASL, openssl, jq), builds a PRIVATE Postfix instance
+# in a temporary folder — its own config, queue and data directories, its own
+# log file, no chroot, listening on 127.0.0.1 only — starts it, probes it with
+# relayctl and stops it again, whatever happens. /etc/postfix is never
+# touched and no traffic leaves 127.0.0.0/8: there is no relayhost, DNS
+# lookups by the SMTP client are off, and every transport that could deliver
+# anywhere is the error transport.
+#
+# The four listeners (ports: POSTFIX_E2E_BASE + 0..3, default 42525..42528):
+#   A  STARTTLS required (smtpd_tls_security_level=encrypt), AUTH only after TLS
+#   B  implicit TLS (smtpd_tls_wrappermode=yes), like port 465
+#   C  no TLS at all; also relays for 127.0.0.0/8 (an open relay to a
+#      loopback client), for --relay-test
+#   D  STARTTLS offered, AUTH (Cyrus sasldb) offered before TLS (smtpd_tls_auth_only=no)
+#
+# Run as root on Debian (it calls apt-get and postfix). Idempotent: every run
+# makes a fresh instance and removes it at the end.
+#
+# Environment:
+#   RELAYCTL          relayctl binary to test (default: built from this repo)
+#   POSTFIX_E2E_BASE  first port (default 42525)
+#   POSTFIX_E2E_KEEP  set to 1 to keep the temp folder (the log is printed
+#                     on failure either way)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+t0=$(date +%s)
+
+say() { printf '== %s\n' "$*"; }
+die() { printf 'postfix-e2e: FAIL: %s\n' "$*" >&2; exit 1; }
+
+[ "$(id -u)" = 0 ] || die "run as root (it installs packages and starts postfix)"
+
+# --- install what is missing ------------------------------------------------
+need=()
+command -v postfix >/dev/null 2>&1 || need+=(postfix)
+command -v saslpasswd2 >/dev/null 2>&1 || need+=(sasl2-bin)
+dpkg -s libsasl2-modules >/dev/null 2>&1 || need+=(libsasl2-modules)
+dpkg -s libsasl2-modules-db >/dev/null 2>&1 || need+=(libsasl2-modules-db)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
+command -v jq >/dev/null 2>&1 || need+=(jq)
+if [ ${#need[@]} -gt 0 ]; then
+	say "installing ${need[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	# "No configuration": the package sets up no system MTA and starts nothing.
+	echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# --- the relayctl under test -------------------------------------------------
+if [ -z "${RELAYCTL:-}" ]; then
+	say "building relayctl"
+	RELAYCTL=$(mktemp /tmp/relayctl-e2e.XXXXXX)
+	go build -o "$RELAYCTL" ./cmd/relayctl
+	built_bin=$RELAYCTL
+fi
+
+# --- the private instance ----------------------------------------------------
+base=${POSTFIX_E2E_BASE:-42525}
+PA=$base PB=$((base + 1)) PC=$((base + 2)) PD=$((base + 3))
+for p in $PA $PB $PC $PD; do
+	if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+		die "127.0.0.1:$p is already in use (a leftover instance? set POSTFIX_E2E_BASE)"
+	fi
+done
+
+dir=$(mktemp -d /tmp/postfix-e2e.XXXXXX)
+chmod 755 "$dir" # the postfix user must reach the queue and the sasldb
+started=
+cleanup() {
+	rc=$?
+	if [ -n "$started" ]; then
+		pf stop >/dev/null 2>&1 || true
+		# master waits for its children; give it a moment, then make sure.
+		for _ in $(seq 50); do
+			[ -e "$dir/data/master.lock" ] && postfix -c "$dir/etc" status >/dev/null 2>&1 || break
+			sleep 0.1
+		done
+	fi
+	if [ $rc -ne 0 ] && [ -f "$dir/maillog" ]; then
+		echo "--- postfix log ($dir/maillog):" >&2
+		tail -n 60 "$dir/maillog" >&2 || true
+	fi
+	if [ "${POSTFIX_E2E_KEEP:-}" != 1 ]; then rm -rf "$dir"; fi
+	if [ -n "${built_bin:-}" ]; then rm -f "$built_bin"; fi
+	exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+mkdir -p "$dir/etc/sasl" "$dir/queue" "$dir/data" "$dir/tls"
+chown postfix "$dir/data"
+
+say "self-signed certificate for mx.relayctl.test"
+openssl req -x509 -newkey rsa:2048 -nodes -days 30 -sha256 \
+	-keyout "$dir/tls/key.pem" -out "$dir/tls/cert.pem" \
+	-subj /CN=mx.relayctl.test \
+	-addext subjectAltName=DNS:mx.relayctl.test 2>/dev/null
+chmod 600 "$dir/tls/key.pem"
+
+say "SASL user in a sasldb"
+# Debian's smtpd reads $config_directory/sasl/smtpd.conf whatever
+# cyrus_sasl_config_path says; keep both pointing at one place.
+cat >"$dir/etc/sasl/smtpd.conf" <<EOF
+pwcheck_method: auxprop
+auxprop_plugin: sasldb
+mech_list: PLAIN LOGIN
+sasldb_path: $dir/etc/sasl/sasldb2
+EOF
+printf 'not-a-real-secret' | saslpasswd2 -f "$dir/etc/sasl/sasldb2" -p -c -u relayctl.test e2e
+chgrp postfix "$dir/etc/sasl/sasldb2"
+chmod 640 "$dir/etc/sasl/sasldb2"
+
+cat >"$dir/etc/main.cf" <<EOF
+compatibility_level = 3.6
+queue_directory = $dir/queue
+data_directory = $dir/data
+maillog_file = $dir/maillog
+maillog_file_prefixes = $dir
+myhostname = mx.relayctl.test
+mydomain = relayctl.test
+myorigin = \$myhostname
+mydestination =
+inet_interfaces = loopback-only
+inet_protocols = ipv4
+# 127.0.0.1 is NOT in mynetworks, so relaying is refused except where a
+# port says otherwise (C).
+mynetworks = 192.0.2.1/32
+smtpd_peername_lookup = no
+biff = no
+alias_maps =
+alias_database =
+local_recipient_maps =
+# Nothing leaves the machine: no relayhost, no DNS for the SMTP client, and
+# every transport that could deliver is the error transport.
+relayhost =
+smtp_dns_support_level = disabled
+default_transport = error:postfix-e2e delivers nothing
+relay_transport = error:postfix-e2e delivers nothing
+local_transport = error:postfix-e2e delivers nothing
+virtual_transport = error:postfix-e2e delivers nothing
+smtpd_banner = \$myhostname ESMTP relayctl-e2e
+smtpd_tls_cert_file = $dir/tls/cert.pem
+smtpd_tls_key_file = $dir/tls/key.pem
+smtpd_tls_security_level = may
+smtpd_tls_loglevel = 1
+smtp_tls_security_level = none
+smtpd_sasl_type = cyrus
+smtpd_sasl_path = smtpd
+cyrus_sasl_config_path = $dir/etc/sasl
+smtpd_sasl_auth_enable = no
+smtpd_sasl_local_domain = relayctl.test
+EOF
+
+# The services a running smtpd talks to, all without chroot (column 5 "n").
+cat >"$dir/etc/master.cf" <<EOF
+127.0.0.1:$PA inet n - n - - smtpd
+  -o syslog_name=e2e-A
+  -o smtpd_tls_security_level=encrypt
+  -o smtpd_sasl_auth_enable=yes
+  -o smtpd_tls_auth_only=yes
+127.0.0.1:$PB inet n - n - - smtpd
+  -o syslog_name=e2e-B
+  -o smtpd_tls_wrappermode=yes
+  -o smtpd_sasl_auth_enable=yes
+127.0.0.1:$PC inet n - n - - smtpd
+  -o syslog_name=e2e-C
+  -o smtpd_tls_security_level=none
+  -o mynetworks=127.0.0.0/8
+127.0.0.1:$PD inet n - n - - smtpd
+  -o syslog_name=e2e-D
+  -o smtpd_tls_security_level=may
+  -o smtpd_sasl_auth_enable=yes
+  -o smtpd_tls_auth_only=no
+pickup    unix n - n 60 1 pickup
+cleanup   unix n - n - 0 cleanup
+qmgr      unix n - n 300 1 qmgr
+tlsmgr    unix - - n 1000? 1 tlsmgr
+rewrite   unix - - n - - trivial-rewrite
+bounce    unix - - n - 0 bounce
+defer     unix - - n - 0 bounce
+trace     unix - - n - 0 bounce
+verify    unix - - n - 1 verify
+flush     unix n - n 1000? 0 flush
+proxymap  unix - - n - - proxymap
+smtp      unix - - n - - smtp
+relay     unix - - n - - smtp
+showq     unix n - n - - showq
+error     unix - - n - - error
+retry     unix - - n - - error
+discard   unix - - n - - discard
+local     unix - n n - - local
+virtual   unix - n n - - virtual
+lmtp      unix - - n - - lmtp
+anvil     unix - - n - 1 anvil
+scache    unix - - n - 1 scache
+postlog   unix-dgram n - n - 1 postlogd
+EOF
+
+# pf ARGS...: run the postfix command. It prints its errors only to a
+# terminal (else they go to the log, which postlogd writes only once the
+# instance runs), so give it one with script(1).
+pf() { script -qec "postfix -c $dir/etc $*" /dev/null; }
+
+say "starting postfix -c $dir/etc (ports A=$PA B=$PB C=$PC D=$PD)"
+pf check || die "postfix check rejected the configuration"
+pf start || die "postfix did not start"
+started=1
+for p in $PA $PB $PC $PD; do
+	for _ in $(seq 100); do
+		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && break
+		sleep 0.1
+	done
+	(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || die "nothing listens on 127.0.0.1:$p"
+done
+t_up=$(date +%s)
+
+# --- the instance itself works as configured ---------------------------------
+# banner PORT: the first line a plain connection gets.
+banner() {
+	local line
+	exec 3<>"/dev/tcp/127.0.0.1/$1"
+	IFS= read -r -t 10 line <&3 || line=
+	printf 'QUIT\r\n' >&3
+	exec 3<&- 3>&-
+	printf '%s' "${line%$'\r'}"
+}
+# ehlo PORT: the EHLO reply on a plain connection.
+ehlo() {
+	local line out=
+	exec 3<>"/dev/tcp/127.0.0.1/$1"
+	IFS= read -r -t 10 line <&3
+	printf 'EHLO e2e.relayctl.test\r\n' >&3
+	while IFS= read -r -t 10 line <&3; do
+		out+="${line%$'\r'}"$'\n'
+		[[ $line == 250\ * ]] && break
+	done
+	printf 'QUIT\r\n' >&3
+	exec 3<&- 3>&-
+	printf '%s' "$out"
+}
+
+say "postfix self-test"
+for p in $PA $PC $PD; do
+	b=$(banner "$p")
+	[[ $b == "220 mx.relayctl.test ESMTP relayctl-e2e" ]] || die "port $p banner: $b"
+done
+grep -q '^250-STARTTLS' <<<"$(ehlo "$PA")" || die "A does not offer STARTTLS"
+grep -q 'AUTH' <<<"$(ehlo "$PA")" && die "A offers AUTH before TLS"
+grep -q 'STARTTLS' <<<"$(ehlo "$PC")" && die "C offers STARTTLS"
+grep -q '^250-AUTH PLAIN LOGIN' <<<"$(ehlo "$PD")" || die "D does not offer AUTH before TLS"
+# QUIT through the TLS session, and wait for the server to close (-ign_eof),
+# so the reply shows the session carried SMTP.
+tls() { printf 'QUIT\n' | timeout 20 openssl s_client -crlf -ign_eof -servername mx.relayctl.test "$@" 2>&1 || true; }
+out=$(tls -starttls smtp -connect "127.0.0.1:$PA")
+grep -q 'subject=CN = mx.relayctl.test' <<<"$out" || die "A: no TLS after STARTTLS: $out"
+grep -q '^221 ' <<<"$out" || die "A: no SMTP inside TLS: $out"
+out=$(tls -connect "127.0.0.1:$PB")
+grep -q 'subject=CN = mx.relayctl.test' <<<"$out" || die "B: no implicit TLS: $out"
+grep -q '^220 mx.relayctl.test' <<<"$out" || die "B: no banner inside TLS: $out"
+
+# --- relayctl check smtp against each port ------------------------------------
+"$RELAYCTL" check smtp --help >/dev/null 2>&1 || die "this relayctl has no 'check smtp' command"
+
+# probe NAME ARGS...: run relayctl check smtp -o json, keep its output in
+# $dir/NAME.json. Exit codes 0, 1 (a finding at the gate) are expected; 2
+# and 3 are not.
+probe() {
+	local name=$1 rc=0
+	shift
+	"$RELAYCTL" check smtp -o json --fail-on never --timeout 10s "$@" >"$dir/$name.json" || rc=$?
+	[ $rc = 0 ] || { cat "$dir/$name.json" >&2; die "$name: relayctl exited $rc"; }
+}
+# expect NAME JQ-EXPR DESCRIPTION: the jq expression must be true on NAME's report.
+expect() {
+	if ! jq -e "$2" "$dir/$1.json" >/dev/null; then
+		jq . "$dir/$1.json" >&2 || cat "$dir/$1.json" >&2
+		die "$1: expected $3 ($2)"
+	fi
+	echo "   ok  $1: $3"
+}
+codes='[.. | objects | select(has("code")) | .code]'
+smtp='[.checks[] | select(.name == "smtp")][0]'
+
+say "relayctl check smtp on each port"
+probe A "127.0.0.1:$PA" --ca "$dir/tls/cert.pem" &
+probe B "127.0.0.1:$PB" --implicit-tls --ca "$dir/tls/cert.pem" &
+probe C "127.0.0.1:$PC" --relay-test &
+probe D "127.0.0.1:$PD" &
+probe Au "127.0.0.1:$PA" &
+for j in $(jobs -p); do wait "$j" || die "a probe failed"; done
+
+# A: STARTTLS, required, AUTH only after TLS; trusted through --ca.
+expect A "$smtp.status != \"error\"" "the probe reached a verdict"
+expect A "($codes | index(\"smtp.no-starttls\")) == null" "no smtp.no-starttls"
+expect A "($codes | index(\"smtp.auth-before-tls\")) == null" "no smtp.auth-before-tls"
+expect A "($codes | index(\"smtp.cert-untrusted\")) == null" "no smtp.cert-untrusted with --ca"
+expect A "[.. | objects | select(has(\"starttls_required\")) | .starttls_required] | any" "starttls_required"
+expect A "[.. | objects | select(has(\"tls\")) | .tls | objects | .version] | map(test(\"TLS ?1\\\\.[23]\")) | any" "TLS 1.2 or 1.3"
+expect A "[.. | strings] | map(test(\"mx.relayctl.test\")) | any" "the certificate names mx.relayctl.test"
+# Au: the same port without --ca: the self-signed certificate is untrusted.
+expect Au "($codes | index(\"smtp.cert-untrusted\")) != null" "smtp.cert-untrusted without --ca"
+# B: implicit TLS works.
+expect B "$smtp.status != \"error\"" "the probe reached a verdict"
+expect B "($codes | index(\"smtp.tls-failed\")) == null" "no smtp.tls-failed"
+expect B "($codes | index(\"smtp.unreachable\")) == null" "no smtp.unreachable"
+expect B "[.. | objects | select(has(\"tls\")) | .tls | objects | .version] | length > 0" "TLS details"
+# C: no STARTTLS; open relay under --relay-test.
+expect C "($codes | index(\"smtp.no-starttls\")) != null" "smtp.no-starttls"
+expect C "($codes | index(\"smtp.open-relay\")) != null" "smtp.open-relay with --relay-test"
+# D: AUTH offered before TLS and the server answers 334 to AUTH PLAIN.
+expect D "($codes | index(\"smtp.auth-before-tls\")) != null" "smtp.auth-before-tls"
+expect D "($codes | index(\"smtp.no-starttls\")) == null" "no smtp.no-starttls"
+
+# The probes never sent a message: nothing was queued.
+n=$(find "$dir/queue/incoming" "$dir/queue/active" "$dir/queue/deferred" "$dir/queue/maildrop" -type f 2>/dev/null | wc -l)
+[ "$n" = 0 ] || die "the probes left $n message(s) in the queue"
+
+t_end=$(date +%s)
+say "postfix-e2e: PASS (up in $((t_up - t0))s incl. install/build, probes in $((t_end - t_up))s)"
