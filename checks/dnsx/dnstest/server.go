@@ -35,6 +35,7 @@ type Server struct {
 
 	mu    sync.RWMutex
 	hooks map[string]Behavior
+	ad    map[string]bool // SetAD: name → AD bit for it and the names below
 	delay time.Duration
 
 	queries atomic.Int64
@@ -56,7 +57,7 @@ func Start(t testing.TB, zones ...*dnsx.Zone) *Server {
 // Listen serves zones on a free loopback port until Close; for benchmarks
 // and programs that have no testing.TB.
 func Listen(zones ...*dnsx.Zone) (*Server, error) {
-	s := &Server{zones: zones, hooks: map[string]Behavior{}}
+	s := &Server{zones: zones, hooks: map[string]Behavior{}, ad: map[string]bool{}}
 	// UDP and TCP share one port number; another process may hold the TCP
 	// side of the number the kernel gave us for UDP, so try a few.
 	var pc net.PacketConn
@@ -113,6 +114,37 @@ func (s *Server) Set(name string, b Behavior) {
 	s.mu.Unlock()
 }
 
+// SetAD makes answers for name and every name below it carry the AD bit
+// (ad true) or not (false), like a validating resolver whose answers for
+// that subtree are secure. The setting for the closest enclosing name wins,
+// so SetAD("example.com", true) then SetAD("mx.example.com", false) signs
+// all of example.com but mx. By default no answer carries AD. As a real
+// resolver does (RFC 6840 §5.7), AD is set only when the question had the
+// AD or DO bit.
+func (s *Server) SetAD(name string, ad bool) {
+	s.mu.Lock()
+	s.ad[dnsx.Fqdn(name)] = ad
+	s.mu.Unlock()
+}
+
+// authenticated returns the AD bit SetAD gives qname. The caller holds mu.
+func (s *Server) authenticated(qname string) bool {
+	name := dnsx.Fqdn(qname)
+	for {
+		if ad, ok := s.ad[name]; ok {
+			return ad
+		}
+		if name == "." {
+			return false
+		}
+		i := strings.IndexByte(name, '.')
+		name = name[i+1:]
+		if name == "" {
+			name = "."
+		}
+	}
+}
+
 // SetDelay delays every answer by d.
 func (s *Server) SetDelay(d time.Duration) {
 	s.mu.Lock()
@@ -156,6 +188,7 @@ func (s *Server) serve(w dns.ResponseWriter, req *dns.Msg) {
 	s.mu.RLock()
 	b := s.hooks[dnsx.Fqdn(q.Name)]
 	delay := s.delay
+	ad := s.authenticated(q.Name)
 	s.mu.RUnlock()
 	if delay > 0 {
 		time.Sleep(delay)
@@ -191,6 +224,9 @@ func (s *Server) serve(w dns.ResponseWriter, req *dns.Msg) {
 	_ = next // a chain leaving every zone ends here, as NOERROR with the CNAMEs
 	m.Rcode = rcode
 	m.Answer = rrs
+	if ad && (req.AuthenticatedData || (req.IsEdns0() != nil && req.IsEdns0().Do())) {
+		m.AuthenticatedData = true
+	}
 	size := dns.MinMsgSize
 	if opt := req.IsEdns0(); opt != nil {
 		m.SetEdns0(opt.UDPSize(), false)

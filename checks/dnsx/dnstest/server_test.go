@@ -182,3 +182,63 @@ func TestCancellation(t *testing.T) {
 		t.Fatalf("cancellation took %v", time.Since(start))
 	}
 }
+
+func TestSetAD(t *testing.T) {
+	srv := dnstest.Start(t, parse(t, zoneText))
+	c := srv.Client(time.Second)
+	ctx := context.Background()
+	ad := func(name string, qtype uint16) bool {
+		t.Helper()
+		ans, err := c.Query(ctx, name, qtype)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		return ans.AD
+	}
+	if ad("example.com", dns.TypeMX) {
+		t.Fatal("AD set before SetAD")
+	}
+	srv.SetAD("example.com", true)
+	srv.SetAD("mx1.example.com", false)
+	c = srv.Client(time.Second) // a fresh cache
+	if !ad("example.com", dns.TypeMX) {
+		t.Error("example.com MX: no AD after SetAD(example.com)")
+	}
+	if !ad("nothere.example.com", dns.TypeA) {
+		t.Error("NXDOMAIN below a signed name: no AD")
+	}
+	if ad("mx1.example.com", dns.TypeA) {
+		t.Error("mx1: AD despite SetAD(mx1, false)")
+	}
+	if ad("alias.example.com", dns.TypeA) != true {
+		t.Error("alias.example.com: the asked name decides, not the CNAME target mx1")
+	}
+	srv.SetAD("example.com", false)
+	c = srv.Client(time.Second)
+	if ad("example.com", dns.TypeMX) {
+		t.Error("SetAD(example.com, false) did not take AD away")
+	}
+}
+
+func TestSetADNeedsADOrDOInQuestion(t *testing.T) {
+	srv := dnstest.Start(t, parse(t, zoneText))
+	srv.SetAD(".", true)
+	q := new(dns.Msg)
+	q.SetQuestion("example.com.", dns.TypeMX)
+	q.AuthenticatedData = false
+	resp, err := dns.Exchange(q, srv.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.AuthenticatedData {
+		t.Error("AD set for a question without AD or DO")
+	}
+	q.SetEdns0(1232, true)
+	resp, err = dns.Exchange(q, srv.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !resp.AuthenticatedData {
+		t.Error("no AD for a question with DO")
+	}
+}
