@@ -1,0 +1,181 @@
+package smtpprobe
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// session is one SMTP connection: the current stream (plain or TLS), a
+// bounded line reader, a deadline per step and the transcript.
+type session struct {
+	ctx     context.Context
+	conn    net.Conn
+	br      *bufio.Reader
+	timeout time.Duration
+	p       *Probe
+}
+
+func newSession(ctx context.Context, conn net.Conn, timeout time.Duration, p *Probe) *session {
+	s := &session{ctx: ctx, timeout: timeout, p: p}
+	s.setConn(conn)
+	return s
+}
+
+// setConn switches to a new stream (after a TLS handshake). The reader's
+// size is the line limit: a line that does not fit is an error, never a
+// bigger buffer.
+func (s *session) setConn(c net.Conn) {
+	s.conn = c
+	s.br = bufio.NewReaderSize(c, maxLineLen)
+}
+
+// step starts a new step: the deadline is the per-step timeout from now,
+// or the context's deadline when that comes first. A context already
+// cancelled leaves a deadline in the past, so that every read and write
+// fails at once (watchContext does the same when it is cancelled later).
+func (s *session) step() error {
+	if err := s.ctx.Err(); err != nil {
+		return err
+	}
+	d := time.Now().Add(s.timeout)
+	if cd, ok := s.ctx.Deadline(); ok && cd.Before(d) {
+		d = cd
+	}
+	s.conn.SetDeadline(d)
+	if s.ctx.Err() != nil {
+		s.conn.SetDeadline(time.Unix(1, 0))
+		return s.ctx.Err()
+	}
+	return nil
+}
+
+// watchContext unblocks any read or write in flight when ctx is done. The
+// returned function stops watching.
+func watchContext(ctx context.Context, c net.Conn) func() bool {
+	return context.AfterFunc(ctx, func() { c.SetDeadline(time.Unix(1, 0)) })
+}
+
+// send writes one command line. The command is the probe's own text, so
+// it carries no CR or LF of its own.
+func (s *session) send(line string) error {
+	s.note("C: " + line)
+	_, err := io.WriteString(s.conn, line+"\r\n")
+	return s.wrap(err)
+}
+
+// cmd sends a command and reads its reply, both within one step.
+func (s *session) cmd(line string) (*Reply, error) {
+	if err := s.step(); err != nil {
+		return nil, err
+	}
+	if err := s.send(line); err != nil {
+		return nil, err
+	}
+	return s.read()
+}
+
+// readReply reads one reply within a new step.
+func (s *session) readReply() (*Reply, error) {
+	if err := s.step(); err != nil {
+		return nil, err
+	}
+	return s.read()
+}
+
+// read reads one complete reply, bounded in line length and line count;
+// every line must carry the same code (RFC 5321 §4.2.1).
+func (s *session) read() (*Reply, error) {
+	var r *Reply
+	for n := 0; ; n++ {
+		if n == maxReplyLines {
+			return r, fmt.Errorf("%w (more than %d)", ErrManyLines, maxReplyLines)
+		}
+		raw, err := s.br.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) {
+			s.note("S: " + string(raw))
+			return r, fmt.Errorf("%w (over %d bytes without an end of line)", ErrLongLine, maxLineLen)
+		}
+		if err != nil {
+			if len(raw) > 0 {
+				s.note("S: " + string(raw))
+			}
+			return r, s.wrap(err)
+		}
+		line := strings.TrimRight(string(raw), "\r\n")
+		s.note("S: " + line)
+		code, more, text, err := parseLine(line)
+		if err != nil {
+			return r, err
+		}
+		if r == nil {
+			r = &Reply{Code: code}
+		} else if code != r.Code {
+			return r, fmt.Errorf("%w: %d then %d", ErrMixedCodes, r.Code, code)
+		}
+		text = strings.ToValidUTF8(text, "\uFFFD")
+		r.lines = append(r.lines, text)
+		if !more {
+			break
+		}
+	}
+	for i, t := range r.lines {
+		if e, rest := splitEnhanced(r.Code, t); e != "" {
+			if i == 0 {
+				r.Enhanced = e
+			}
+			t = rest
+		}
+		if i > 0 {
+			r.Text += "\n"
+		}
+		r.Text += t
+	}
+	return r, nil
+}
+
+// wrap turns a network error into one of the package's: a timeout, a
+// closed connection, or the context's error.
+func (s *session) wrap(err error) error {
+	if err == nil {
+		return nil
+	}
+	if s.ctx.Err() != nil {
+		return s.ctx.Err()
+	}
+	return netError(err)
+}
+
+func netError(err error) error {
+	var ne net.Error
+	switch {
+	case errors.Is(err, os.ErrDeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
+		return fmt.Errorf("%w: %w", ErrTimeout, err)
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
+		errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE), errors.Is(err, net.ErrClosed):
+		return fmt.Errorf("%w: %w", ErrClosed, err)
+	}
+	return err
+}
+
+// note adds a line to the transcript, bounded.
+func (s *session) note(line string) {
+	s.p.note(line)
+}
+
+func (p *Probe) note(line string) {
+	if len(p.Transcript) >= maxTranscript {
+		if len(p.Transcript) == maxTranscript {
+			p.Transcript = append(p.Transcript, "… (transcript cut)")
+		}
+		return
+	}
+	p.Transcript = append(p.Transcript, clip(strings.TrimRight(line, "\r\n")))
+}

@@ -1,0 +1,78 @@
+package smtpprobe
+
+import (
+	"fmt"
+	"net"
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"github.com/relayctl/relayctl/checks/dnsx"
+)
+
+// Target is one HOST[:PORT] argument of "check smtp".
+type Target struct {
+	// Host is the normalised host name (A-label, lower case, no trailing
+	// dot) or the IP address as text.
+	Host string
+	// Addr is the address when Host is an IP literal.
+	Addr netip.Addr
+	// Port is the port named, or 0 for DefaultPorts.
+	Port int
+}
+
+// ParseTarget reads HOST, HOST:PORT, an IPv4 or IPv6 address, or
+// [IPv6]:PORT. Errors wrap ErrBadTarget.
+func ParseTarget(s string) (Target, error) {
+	var t Target
+	in := strings.TrimSpace(s)
+	if in == "" {
+		return t, fmt.Errorf("%w: empty", ErrBadTarget)
+	}
+	host, port := in, ""
+	if a, err := netip.ParseAddr(strings.Trim(in, "[]")); err == nil && (!strings.HasPrefix(in, "[") || strings.HasSuffix(in, "]")) {
+		host = a.String()
+	} else if h, p, err := net.SplitHostPort(in); err == nil {
+		host, port = h, p
+	} else if strings.Count(in, ":") > 0 {
+		return t, fmt.Errorf("%w %q: want HOST, HOST:PORT or [IPv6]:PORT", ErrBadTarget, s)
+	}
+	if port != "" {
+		n, err := strconv.Atoi(port)
+		if err != nil || n < 1 || n > 65535 {
+			return t, fmt.Errorf("%w %q: port %q is not a number from 1 to 65535", ErrBadTarget, s, port)
+		}
+		t.Port = n
+	}
+	if a, err := netip.ParseAddr(host); err == nil {
+		if a.Zone() != "" {
+			return t, fmt.Errorf("%w %q: an address with a zone cannot be probed", ErrBadTarget, s)
+		}
+		t.Addr = a.Unmap()
+		t.Host = t.Addr.String()
+		return t, nil
+	}
+	name, err := dnsx.Domain(host)
+	if err != nil {
+		return t, fmt.Errorf("%w %q: %w", ErrBadTarget, s, err)
+	}
+	t.Host = name
+	return t, nil
+}
+
+// String is the target as reports name it: the host, with ":PORT" when
+// a port was named ([v6]:PORT for an IPv6 address).
+func (t Target) String() string {
+	if t.Port == 0 {
+		return t.Host
+	}
+	return net.JoinHostPort(t.Host, strconv.Itoa(t.Port))
+}
+
+// Ports are the ports to probe: the one named, or DefaultPorts.
+func (t Target) Ports() []int {
+	if t.Port != 0 {
+		return []int{t.Port}
+	}
+	return DefaultPorts
+}
