@@ -1,0 +1,79 @@
+package mtasts
+
+import (
+	"fmt"
+	"strings"
+)
+
+// SyntaxError is one problem in a record (Col set) or a policy (Line
+// set), both 1-based.
+type SyntaxError struct {
+	Line  int    `json:"line,omitempty"`
+	Col   int    `json:"col,omitempty"`
+	Field string `json:"field,omitempty"`
+	Msg   string `json:"message"`
+}
+
+func (e *SyntaxError) Error() string {
+	var b strings.Builder
+	b.WriteString("mtasts: ")
+	if e.Line > 0 {
+		fmt.Fprintf(&b, "line %d: ", e.Line)
+	}
+	if e.Col > 0 {
+		fmt.Fprintf(&b, "col %d: ", e.Col)
+	}
+	if e.Field != "" {
+		b.WriteString(e.Field + ": ")
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// Errors is every problem found in one record or policy.
+type Errors []*SyntaxError
+
+func (es Errors) Error() string {
+	var s []string
+	for _, e := range es {
+		s = append(s, e.Error())
+	}
+	return strings.Join(s, "; ")
+}
+
+func (es Errors) orNil() error {
+	if len(es) == 0 {
+		return nil
+	}
+	return es
+}
+
+func isAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+func isWSP(c byte) bool { return c == ' ' || c == '\t' }
+
+// validExtName checks sts-ext-name / sts-policy-ext-name: a letter or
+// digit, then up to 31 letters, digits, "_", "-" or "." (RFC 8461 §3.1,
+// §3.2).
+func validExtName(s string) bool {
+	if s == "" || len(s) > 32 || !isAlnum(s[0]) {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		c := s[i]
+		if !isAlnum(c) && c != '_' && c != '-' && c != '.' {
+			return false
+		}
+	}
+	return true
+}
+
+// quote shows a value in a message; hostile bytes are escaped.
+func quote(s string) string {
+	if len(s) > 80 {
+		s = s[:80] + "…"
+	}
+	return fmt.Sprintf("%q", s)
+}
