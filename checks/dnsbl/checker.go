@@ -1,0 +1,353 @@
+package dnsbl
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/miekg/dns"
+
+	"github.com/relayctl/relayctl/checks"
+	"github.com/relayctl/relayctl/checks/dnsx"
+)
+
+// DefaultConcurrency is how many queries a Checker has in flight at once
+// unless told otherwise.
+const DefaultConcurrency = 64
+
+// Options tune a Checker.
+type Options struct {
+	// Command names the reports ("blacklist ip", "blacklist domain").
+	Command string
+	// Keys go into the zone names of the lists that need them.
+	Keys Keys
+	// Concurrency bounds the queries in flight at once, health checks
+	// included (DefaultConcurrency when zero).
+	Concurrency int
+	// Rate bounds the queries per second sent to each list (no bound when
+	// zero), to keep within a list's terms in bulk runs.
+	Rate float64
+	// Window bounds the targets in progress at once in Run (derived from
+	// Concurrency and the number of lists when zero).
+	Window int
+}
+
+// Data is the data of one list's check of one target.
+type Data struct {
+	List  string `json:"list"`
+	Zone  string `json:"zone"`
+	Kind  Kind   `json:"kind"`
+	Query string `json:"query"` // the name asked (an account key shows as KEY)
+	// Listed: the list lists the target and its answer is counted.
+	Listed    bool       `json:"listed"`
+	Allowlist bool       `json:"allowlist,omitempty"`
+	Codes     []Answered `json:"codes"` // what the list answered, with meanings; never null
+	TXT       []string   `json:"txt"`   // the list's reason, asked only when listed; never null
+	TXTError  string     `json:"txt_error,omitempty"`
+	Refused   bool       `json:"refused"`
+	Health    Health     `json:"health"`
+}
+
+// Checker checks targets against a set of lists, each list's health once
+// per kind of target per run. It is safe for concurrent use.
+type Checker struct {
+	r     dnsx.Resolver
+	opt   Options
+	lists []*listState
+	sem   chan struct{}
+}
+
+// downAfter consecutive timeouts mark a list as not answering; it is then
+// asked again at most once per downRetry, so that a list that never
+// answers does not cost a full timeout for every address of a bulk run.
+const (
+	downAfter = 5
+	downRetry = 10 * time.Second
+)
+
+type listState struct {
+	List
+	zone    string // the zone asked (with the key)
+	limit   *limiter
+	health  [3]healthCell // by kindIndex
+	fails   atomic.Int32  // consecutive timeouts
+	lastTry atomic.Int64  // unix nanoseconds of the last query let through while down
+}
+
+type healthCell struct {
+	once sync.Once
+	done chan struct{}
+	h    Health
+}
+
+func kindIndex(k Kind) int {
+	switch k {
+	case KindIP6:
+		return 1
+	case KindDomain:
+		return 2
+	}
+	return 0
+}
+
+// New returns a Checker asking r about lists.
+func New(r dnsx.Resolver, lists []List, opt Options) *Checker {
+	if opt.Concurrency <= 0 {
+		opt.Concurrency = DefaultConcurrency
+	}
+	c := &Checker{r: r, opt: opt, sem: make(chan struct{}, opt.Concurrency)}
+	for _, l := range lists {
+		ls := &listState{List: l}
+		ls.zone = zoneFor(&ls.List, opt.Keys)
+		if opt.Rate > 0 {
+			ls.limit = newLimiter(opt.Rate)
+		}
+		for i := range ls.health {
+			ls.health[i].done = make(chan struct{})
+		}
+		c.lists = append(c.lists, ls)
+	}
+	return c
+}
+
+// Lists returns the lists the Checker asks.
+func (c *Checker) Lists() []List {
+	out := make([]List, len(c.lists))
+	for i, ls := range c.lists {
+		out[i] = ls.List
+	}
+	return out
+}
+
+// Check asks every list that lists t's kind about t, all at once, and
+// returns the report: one check per list, in the order of the lists.
+func (c *Checker) Check(ctx context.Context, t Target) checks.Report {
+	start := time.Now()
+	rep := checks.Report{SchemaVersion: checks.SchemaVersion, Command: c.opt.Command, Target: t.String(), Started: start.UTC().Truncate(time.Millisecond)}
+	k := t.Kind()
+	var todo []*listState
+	for _, ls := range c.lists {
+		if ls.Lists(k) {
+			todo = append(todo, ls)
+		}
+	}
+	if len(todo) == 0 {
+		res := checks.Result{Name: "dnsbl", Status: checks.StatusInfo, Summary: fmt.Sprintf("none of the selected lists lists %s targets", k), Data: struct{}{}}
+		res.Settle()
+		rep.Checks = []checks.Result{res}
+	} else {
+		rep.Checks = make([]checks.Result, len(todo))
+		var wg sync.WaitGroup
+		for i, ls := range todo {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				rep.Checks[i] = c.checkList(ctx, ls, t)
+			}()
+		}
+		wg.Wait()
+	}
+	rep.DurationMS = checks.Since(start)
+	rep.Settle()
+	return rep
+}
+
+// checkList asks one list about one target and judges the answer against
+// the list's health.
+func (c *Checker) checkList(ctx context.Context, ls *listState, t Target) (res checks.Result) {
+	start := time.Now()
+	k := t.Kind()
+	health := c.health(ctx, ls, k)
+	name := QueryName(t, ls.zone)
+	data := &Data{List: ls.Name, Zone: ls.Zone, Kind: k, Query: redact(strings.TrimSuffix(name, "."), c.opt.Keys), Codes: []Answered{}, TXT: []string{}, Allowlist: ls.Allowlist}
+	res = checks.Result{Name: ls.Zone, Data: data}
+	defer func() {
+		res.DurationMS = checks.Since(start)
+		res.Settle()
+	}()
+
+	addrs, err := c.lookupA(ctx, ls, name)
+	if err != nil {
+		res.Fail(errors.New(redact(err.Error(), c.opt.Keys)))
+		res.Summary = "query failed: " + res.Error
+		data.Health = c.healthNow(ls, k)
+		return res
+	}
+	cl := ls.classify(addrs)
+	data.Codes = append(data.Codes, cl.codes...)
+
+	var h Health
+	select {
+	case <-health:
+		h = ls.health[kindIndex(k)].h
+	case <-ctx.Done():
+		h = Health{State: HealthUnknown, Detail: ctx.Err().Error()}
+	}
+	data.Health = h
+
+	switch {
+	case cl.v == outside:
+		res.Fail(fmt.Errorf("%w: %s", ErrOutside, cl.why))
+		res.Summary = "bad answer: " + codesOf(cl)
+	case cl.v == refused || h.State == HealthRefused:
+		data.Refused = true
+		why := cl.why
+		if cl.v != refused {
+			why = ls.Zone + " " + h.Detail
+		}
+		res.Add(refusedFinding(t, &ls.List, why, ls.Key != KeyNone))
+		res.Fail(errors.New("query refused: " + why))
+		res.Summary = "refused: " + why
+	case h.State == HealthUnhealthy:
+		res.Add(unhealthyFinding(&ls.List, h))
+		res.Fail(errors.New(ls.Zone + " fails its RFC 5782 self-test"))
+		res.Summary = "not counted: the list fails its self-test"
+	case cl.v == listed:
+		data.Listed = true
+		txt, err := c.lookupTXT(ctx, ls, name)
+		if err != nil {
+			data.TXTError = redact(err.Error(), c.opt.Keys)
+		}
+		data.TXT = append(data.TXT, txt...)
+		res.Add(listedFinding(t, &ls.List, cl, txt))
+		res.Summary = "listed: " + describe(cl.codes)
+		if ls.Allowlist {
+			res.Summary = "allowlisted: " + describe(cl.codes)
+		}
+		if len(txt) > 0 {
+			res.Summary += ` "` + strings.Join(txt, `", "`) + `"`
+		}
+	default:
+		res.Summary = "not listed"
+	}
+	return res
+}
+
+// health starts the list's self-test for targets of kind k, once per run,
+// and returns a channel closed when it is done.
+func (c *Checker) health(ctx context.Context, ls *listState, k Kind) <-chan struct{} {
+	cell := &ls.health[kindIndex(k)]
+	cell.once.Do(func() {
+		// The test must not die with the first target's context: later
+		// targets wait for it too. It ends with the run's context only
+		// through the queries' own timeouts.
+		hctx := context.WithoutCancel(ctx)
+		go func() {
+			defer close(cell.done)
+			ps := ls.probes(k)
+			rs := make([]probeResult, len(ps))
+			var wg sync.WaitGroup
+			for i, p := range ps {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					rs[i].probe = p
+					addrs, err := c.lookupA(hctx, ls, QueryName(p.target, ls.zone))
+					if err != nil {
+						rs[i].err = errors.New(redact(err.Error(), c.opt.Keys))
+						return
+					}
+					rs[i].c = ls.classify(addrs)
+				}()
+			}
+			wg.Wait()
+			cell.h = ls.judgeHealth(rs)
+		}()
+	})
+	return cell.done
+}
+
+// healthNow is the list's health if the test is done, else unknown.
+func (c *Checker) healthNow(ls *listState, k Kind) Health {
+	cell := &ls.health[kindIndex(k)]
+	select {
+	case <-cell.done:
+		return cell.h
+	default:
+		return Health{State: HealthUnknown, Detail: "self-test not finished"}
+	}
+}
+
+// Health returns the self-test results of every list for targets of kind
+// k that a run has finished, by zone.
+func (c *Checker) Health(k Kind) map[string]Health {
+	out := map[string]Health{}
+	for _, ls := range c.lists {
+		cell := &ls.health[kindIndex(k)]
+		select {
+		case <-cell.done:
+			out[ls.Zone] = cell.h
+		default:
+		}
+	}
+	return out
+}
+
+// lookupA asks for the A records at name: the return codes.
+func (c *Checker) lookupA(ctx context.Context, ls *listState, name string) ([]netip.Addr, error) {
+	ans, err := c.query(ctx, ls, name, dns.TypeA)
+	if err != nil {
+		return nil, err
+	}
+	var out []netip.Addr
+	for _, rr := range ans.Records() {
+		if a, ok := netip.AddrFromSlice(rr.(*dns.A).A.To4()); ok {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// maxTXT bounds the reason text kept from one list.
+const maxTXT = 512
+
+// lookupTXT asks for the list's reason.
+func (c *Checker) lookupTXT(ctx context.Context, ls *listState, name string) ([]string, error) {
+	ans, err := c.query(ctx, ls, name, dns.TypeTXT)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, rr := range ans.Records() {
+		s := strings.Join(rr.(*dns.TXT).Txt, "")
+		if len(s) > maxTXT {
+			s = s[:maxTXT] + "…"
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// query asks one question of one list: within the list's rate, the
+// in-flight bound, and not at all while the list is not answering.
+func (c *Checker) query(ctx context.Context, ls *listState, name string, qtype uint16) (*dnsx.Answer, error) {
+	if n := ls.fails.Load(); n >= downAfter {
+		now := time.Now().UnixNano()
+		last := ls.lastTry.Load()
+		if now-last < int64(downRetry) || !ls.lastTry.CompareAndSwap(last, now) {
+			return nil, fmt.Errorf("%w: %s did not answer the last %d queries; not asked", ErrListDown, ls.zone, n)
+		}
+	}
+	if err := ls.limit.wait(ctx); err != nil {
+		return nil, err
+	}
+	select {
+	case c.sem <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	ans, err := c.r.Query(ctx, name, qtype)
+	<-c.sem
+	switch {
+	case err == nil:
+		ls.fails.Store(0)
+	case errors.Is(err, dnsx.ErrTimeout):
+		ls.fails.Add(1)
+	}
+	return ans, err
+}

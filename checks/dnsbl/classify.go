@@ -1,0 +1,150 @@
+package dnsbl
+
+import (
+	"fmt"
+	"net/netip"
+	"strconv"
+
+	"github.com/relayctl/relayctl/checks"
+)
+
+// loopback8 is where every DNSBL answer must be (RFC 5782 §2.1); an
+// answer elsewhere is a zone that expired and was parked, or a resolver
+// that rewrites NXDOMAIN.
+var loopback8 = netip.MustParsePrefix("127.0.0.0/8")
+
+// verdict is what one A answer says.
+type verdict int
+
+const (
+	notListed verdict = iota
+	listed
+	refused
+	outside
+)
+
+// Answered is one return code and what it means.
+type Answered struct {
+	Code    string `json:"code"`
+	Meaning string `json:"meaning"`
+	// Severity of the listing this code makes (empty when not a listing).
+	Severity checks.Severity `json:"severity,omitempty"`
+}
+
+// classified is the reading of one A answer by one list.
+type classified struct {
+	v        verdict
+	codes    []Answered
+	severity checks.Severity // the worst code's, when listed
+	why      string          // for refused and outside
+}
+
+// classify reads the addresses a list answered with.
+func (l *List) classify(addrs []netip.Addr) classified {
+	var c classified
+	if len(addrs) == 0 {
+		return c
+	}
+	for _, a := range addrs {
+		if !loopback8.Contains(a) {
+			c.v = outside
+			c.codes = []Answered{{Code: a.String(), Meaning: "outside 127.0.0.0/8"}}
+			c.why = fmt.Sprintf("%s answered %s, outside 127.0.0.0/8 (RFC 5782 §2.1): the zone may have expired and been parked, or the resolver rewrites answers", l.Zone, a)
+			return c
+		}
+	}
+	for _, a := range addrs {
+		if l.isRefusal(a) {
+			c.v = refused
+			c.codes = l.meanings(a)
+			c.why = fmt.Sprintf("%s refused to answer: %s", l.Zone, describe(c.codes))
+			return c
+		}
+	}
+	c.v = listed
+	for _, a := range addrs {
+		for _, m := range l.meanings(a) {
+			if m.Severity == "" {
+				m.Severity = l.Severity
+			}
+			if l.Allowlist {
+				m.Severity = checks.SeverityInfo
+			}
+			c.codes = append(c.codes, m)
+			c.severity = worse(c.severity, m.Severity)
+		}
+	}
+	return c
+}
+
+func worse(a, b checks.Severity) checks.Severity {
+	if a == "" || checks.Worse(a.Status(), b.Status()) != a.Status() {
+		return b
+	}
+	return a
+}
+
+func (l *List) isRefusal(a netip.Addr) bool {
+	for _, p := range l.Refused {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return l.Bitmask && a.Is4() && a.As4()[3]&l.RefusedBits != 0
+}
+
+// meanings looks a code up: by bit for a bitmask list, by last octet for
+// a list that says so, else whole.
+func (l *List) meanings(a netip.Addr) []Answered {
+	code := a.String()
+	if l.Bitmask && a.Is4() {
+		v := a.As4()[3]
+		var out []Answered
+		var known uint8
+		for _, c := range l.Codes {
+			b, err := strconv.Atoi(c.Code)
+			if err != nil || b <= 0 || b > 255 {
+				continue
+			}
+			known |= uint8(b)
+			if v&uint8(b) != 0 {
+				out = append(out, Answered{Code: code, Meaning: c.Meaning, Severity: c.Severity})
+			}
+		}
+		for b := 1; b < 256; b <<= 1 {
+			if v&uint8(b) != 0 && known&uint8(b) == 0 {
+				out = append(out, Answered{Code: code, Meaning: fmt.Sprintf("bit %d: not documented by the list", b)})
+			}
+		}
+		if len(out) == 0 {
+			out = append(out, Answered{Code: code, Meaning: "no bit set: not documented by the list"})
+		}
+		return out
+	}
+	for _, c := range l.Codes {
+		if c.Code == code {
+			return []Answered{{Code: code, Meaning: c.Meaning, Severity: c.Severity}}
+		}
+	}
+	if l.LastOctet && a.Is4() {
+		last := a.As4()[3]
+		for _, c := range l.Codes {
+			if ca, err := netip.ParseAddr(c.Code); err == nil && ca.Is4() && ca.As4()[3] == last {
+				return []Answered{{Code: code, Meaning: c.Meaning, Severity: c.Severity}}
+			}
+		}
+	}
+	return []Answered{{Code: code, Meaning: "code not documented by the list"}}
+}
+
+// describe joins codes and meanings for a message.
+func describe(codes []Answered) string {
+	s := ""
+	for i, c := range codes {
+		if i > 0 {
+			s += "; "
+		}
+		s += c.Code + " (" + c.Meaning + ")"
+	}
+	return s
+}
