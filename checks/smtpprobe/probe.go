@@ -232,10 +232,10 @@ func (p *Probe) dialogue(ctx context.Context, opt Options) {
 	t := time.Now()
 	dctx, cancel := context.WithTimeout(ctx, opt.timeout())
 	conn, err := dial(dctx, "tcp", target)
-	cancel()
 	p.Timings.Connect = ms(time.Since(t))
+	defer cancel()
 	if err != nil {
-		if ctx.Err() == nil && dctx.Err() != nil {
+		if ctx.Err() == nil && errors.Is(dctx.Err(), context.DeadlineExceeded) {
 			err = ErrTimeout
 		}
 		p.fail(StageConnect, FailureUnreachable, dialError(err))

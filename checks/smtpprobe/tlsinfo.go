@@ -54,7 +54,8 @@ type Certificate struct {
 	Serial    string    `json:"serial"`
 	NotBefore time.Time `json:"not_before"`
 	NotAfter  time.Time `json:"not_after"`
-	// DaysLeft is whole days until NotAfter; negative once expired.
+	// DaysLeft is whole days until NotAfter, truncated; negative once
+	// expired by a day or more.
 	DaysLeft           int    `json:"days_left"`
 	Expired            bool   `json:"expired"`
 	NotYetValid        bool   `json:"not_yet_valid"`
@@ -188,15 +189,11 @@ func describeCert(c *x509.Certificate, now time.Time) *Certificate {
 	return cert
 }
 
-// daysLeft counts whole days to t, rounding towards minus infinity, so an
-// expired certificate has a negative count.
+// daysLeft counts whole days to t, truncated towards zero: 5 days and
+// an hour is 5, expired 3 days and an hour ago is -3 (Expired tells the
+// last day's hours apart).
 func daysLeft(t, now time.Time) int {
-	d := t.Sub(now)
-	days := int(d / (24 * time.Hour))
-	if d < 0 && d%(24*time.Hour) != 0 {
-		days--
-	}
-	return days
+	return int(t.Sub(now) / (24 * time.Hour))
 }
 
 func sans(c *x509.Certificate) []string {
@@ -223,7 +220,7 @@ func keyInfo(c *x509.Certificate) (string, int) {
 }
 
 func selfSigned(c *x509.Certificate) bool {
-	return string(c.RawIssuer) == string(c.RawSubject) && c.CheckSignatureFrom(c) == nil
+	return string(c.RawIssuer) == string(c.RawSubject) && c.CheckSignature(c.SignatureAlgorithm, c.RawTBSCertificate, c.Signature) == nil
 }
 
 // chainInOrder: each certificate is issued and signed by the next
@@ -247,20 +244,23 @@ func trust(certs []*x509.Certificate, roots *x509.CertPool, now time.Time) error
 	for _, c := range certs[1:] {
 		inter.AddCert(c)
 	}
-	at := now
-	if now.After(leaf.NotAfter) {
-		at = leaf.NotAfter.Add(-time.Second)
-	} else if now.Before(leaf.NotBefore) {
-		at = leaf.NotBefore.Add(time.Second)
-	}
-	_, err := leaf.Verify(x509.VerifyOptions{
-		Roots:         roots,
-		Intermediates: inter,
-		CurrentTime:   at,
-		KeyUsages:     []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	})
-	if err == nil {
-		return nil
+	// Try now first, then the last and first instants of the leaf's
+	// validity: the chain is trusted when it verifies at one of them.
+	var err error
+	for _, at := range []time.Time{now, leaf.NotAfter.Add(-time.Second), leaf.NotBefore.Add(time.Second)} {
+		_, e := leaf.Verify(x509.VerifyOptions{
+			Roots:         roots,
+			Intermediates: inter,
+			CurrentTime:   at,
+			KeyUsages:     []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		})
+		if e == nil {
+			return nil
+		}
+		var ci x509.CertificateInvalidError
+		if err == nil || !(errors.As(e, &ci) && ci.Reason == x509.Expired) {
+			err = e // keep the most telling error: one not about dates
+		}
 	}
 	var ua x509.UnknownAuthorityError
 	var ci x509.CertificateInvalidError
