@@ -100,7 +100,12 @@ func checkServer(srv string) error {
 // Resolver loads the zone files and builds the one resolver of the run.
 // An unreadable or malformed zone file is a UsageError; failing to find
 // the system's resolvers is an IncompleteError.
-func (g *Globals) Resolver() (*dnsx.Client, error) {
+func (g *Globals) Resolver() (*dnsx.Client, error) { return g.ResolverWith(nil) }
+
+// ResolverWith is Resolver with a last say over the client's
+// configuration: a bulk command turns the cache off and sets its own
+// in-flight bound.
+func (g *Globals) ResolverWith(adjust func(*dnsx.Config)) (*dnsx.Client, error) {
 	var zones []*dnsx.Zone
 	for _, path := range g.Zones {
 		zs, err := dnsx.LoadZones(path)
@@ -109,7 +114,11 @@ func (g *Globals) Resolver() (*dnsx.Client, error) {
 		}
 		zones = append(zones, zs...)
 	}
-	c, err := dnsx.New(dnsx.Config{Servers: g.Resolvers, Timeout: g.Timeout, Zones: zones, Offline: g.Offline})
+	cfg := dnsx.Config{Servers: g.Resolvers, Timeout: g.Timeout, Zones: zones, Offline: g.Offline}
+	if adjust != nil {
+		adjust(&cfg)
+	}
+	c, err := dnsx.New(cfg)
 	if err != nil {
 		if len(g.Resolvers) == 0 {
 			return nil, &IncompleteError{Err: errors.New("no DNS server to ask: " + err.Error() + " (name one with --resolver, or use --zone with --offline)")}
