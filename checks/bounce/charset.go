@@ -1,0 +1,78 @@
+package bounce
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/htmlindex"
+	"golang.org/x/text/encoding/ianaindex"
+)
+
+// lookupCharset finds the decoder for a MIME charset label, nil for
+// UTF-8, US-ASCII and labels nothing knows.
+func lookupCharset(label string) encoding.Encoding {
+	label = strings.ToLower(strings.Trim(strings.TrimSpace(label), `"'`))
+	switch label {
+	case "", "utf-8", "utf8", "us-ascii", "ascii", "unicode-1-1-utf-8", "x-unknown", "unknown-8bit":
+		return nil
+	}
+	if e, err := htmlindex.Get(label); err == nil {
+		return e
+	}
+	if e, err := ianaindex.MIME.Encoding(label); err == nil && e != nil {
+		return e
+	}
+	return nil
+}
+
+// charsetReader lets mime.WordDecoder read any charset x/text knows.
+func charsetReader(label string, r io.Reader) (io.Reader, error) {
+	e := lookupCharset(label)
+	if e == nil {
+		switch strings.ToLower(label) {
+		case "utf-8", "utf8", "us-ascii", "ascii":
+			return r, nil
+		}
+		return nil, fmt.Errorf("bounce: unknown charset %q", label)
+	}
+	return e.NewDecoder().Reader(r), nil
+}
+
+// toUTF8 converts text in the given charset to UTF-8. Text that is
+// already valid UTF-8 with no escape sequences is left alone whatever
+// the label says (a common mislabelling); text that cannot be converted
+// is returned unchanged, since the ASCII phrases the parser looks for
+// survive either way.
+func toUTF8(b []byte, label string) []byte {
+	if len(b) == 0 {
+		return b
+	}
+	ascii := true
+	for _, c := range b {
+		if c >= 0x80 || c == 0x1b {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return b
+	}
+	e := lookupCharset(label)
+	if e == nil {
+		if !utf8.Valid(b) && bytes.IndexByte(b, 0x1b) >= 0 {
+			// ISO-2022-JP without a label is the usual case.
+			e = lookupCharset("iso-2022-jp")
+		} else {
+			return b
+		}
+	}
+	out, err := e.NewDecoder().Bytes(b)
+	if err != nil {
+		return b
+	}
+	return out
+}

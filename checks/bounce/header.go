@@ -1,0 +1,168 @@
+package bounce
+
+import (
+	"bytes"
+	"mime"
+	"strings"
+)
+
+// field is one header field as it appeared, its value unfolded
+// (RFC 5322 §2.2.3) but not yet decoded.
+type field struct {
+	key   string // lower-case name
+	value string
+}
+
+// header is a message's (or a MIME part's) header fields in order.
+type header []field
+
+// get returns the first value of the named field, "" when absent.
+func (h header) get(name string) string {
+	for _, f := range h {
+		if f.key == name {
+			return f.value
+		}
+	}
+	return ""
+}
+
+// has reports whether the named field is present.
+func (h header) has(name string) bool {
+	for _, f := range h {
+		if f.key == name {
+			return true
+		}
+	}
+	return false
+}
+
+// all returns every value of the named field in order.
+func (h header) all(name string) []string {
+	var out []string
+	for _, f := range h {
+		if f.key == name {
+			out = append(out, f.value)
+		}
+	}
+	return out
+}
+
+// text returns the named field decoded from RFC 2047 encoded-words.
+func (h header) text(name string) string {
+	return decodeWords(h.get(name))
+}
+
+// isFieldName reports whether s is a valid header field name
+// (RFC 5322 §3.6.8: printable US-ASCII except colon).
+func isFieldName(s string) bool {
+	if s == "" || len(s) > 76 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c > '~' || c == ':' {
+			return false
+		}
+	}
+	return true
+}
+
+// splitHeader parses the header block at the start of b (LF line endings)
+// and returns it with the body that follows the blank line. It is
+// tolerant: an mbox "From " line is skipped, a line that is neither a
+// field nor a continuation ends the header and starts the body.
+func splitHeader(b []byte) (header, []byte) {
+	var h header
+	if bytes.HasPrefix(b, []byte("From ")) {
+		if i := bytes.IndexByte(b, '\n'); i >= 0 {
+			b = b[i+1:]
+		} else {
+			return nil, nil
+		}
+	}
+	for len(b) > 0 {
+		i := bytes.IndexByte(b, '\n')
+		var line []byte
+		if i < 0 {
+			line, b = b, nil
+		} else {
+			line, b = b[:i], b[i+1:]
+		}
+		if len(line) == 0 {
+			return h, b
+		}
+		if line[0] == ' ' || line[0] == '\t' {
+			if len(h) > 0 {
+				h[len(h)-1].value += " " + strings.TrimSpace(string(line))
+				continue
+			}
+			// A continuation with nothing to continue: skip it.
+			continue
+		}
+		c := bytes.IndexByte(line, ':')
+		if c <= 0 || !isFieldName(string(bytes.TrimRight(line[:c], " \t"))) {
+			// Not a header line: the header ended without its blank line.
+			rest := make([]byte, 0, len(line)+1+len(b))
+			rest = append(rest, line...)
+			if i >= 0 {
+				rest = append(rest, '\n')
+				rest = append(rest, b...)
+			}
+			return h, rest
+		}
+		name := string(bytes.TrimRight(line[:c], " \t"))
+		h = append(h, field{key: strings.ToLower(name), value: strings.TrimSpace(string(line[c+1:]))})
+	}
+	return h, nil
+}
+
+// wordDecoder decodes RFC 2047 encoded-words in any charset x/text knows.
+var wordDecoder = &mime.WordDecoder{CharsetReader: charsetReader}
+
+// decodeWords decodes RFC 2047 encoded-words in s; on a malformed word
+// the text is kept as it is.
+func decodeWords(s string) string {
+	if !strings.Contains(s, "=?") {
+		return s
+	}
+	d, err := wordDecoder.DecodeHeader(s)
+	if err != nil {
+		return s
+	}
+	return d
+}
+
+// mediaType parses a Content-Type value into its lower-case type and
+// parameters. A value mime.ParseMediaType refuses (unquoted specials,
+// duplicate parameters) is read leniently: the type before the first ";"
+// and each name=value pair after it.
+func mediaType(v string) (string, map[string]string) {
+	if v == "" {
+		return "", nil
+	}
+	if t, p, err := mime.ParseMediaType(v); err == nil {
+		return t, p
+	}
+	parts := strings.Split(v, ";")
+	t := strings.ToLower(strings.TrimSpace(parts[0]))
+	p := map[string]string{}
+	for _, kv := range parts[1:] {
+		k, val, ok := strings.Cut(kv, "=")
+		if !ok {
+			continue
+		}
+		k = strings.ToLower(strings.TrimSpace(k))
+		val = strings.TrimSpace(val)
+		if len(val) >= 2 && val[0] == '"' {
+			if j := strings.IndexByte(val[1:], '"'); j >= 0 {
+				val = val[1 : j+1]
+			} else {
+				val = val[1:]
+			}
+		}
+		if _, dup := p[k]; !dup && k != "" {
+			p[k] = val
+		}
+	}
+	return t, p
+}

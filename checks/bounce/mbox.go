@@ -1,0 +1,94 @@
+package bounce
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"strconv"
+)
+
+// scanMbox splits an mbox (RFC 4155) into messages: each starts with a
+// "From " line at the start of the file or after a blank line. Quoted
+// lines (">From ", ">>From "…) lose one ">" (the mboxrd convention, which
+// also reads mboxo files right). Messages are emitted one by one, so
+// memory holds one message, however large the file.
+func scanMbox(ctx context.Context, source string, br *bufio.Reader, emit func(Input) error) error {
+	var cur bytes.Buffer
+	n := 0
+	started := false
+	prevBlank := true
+	flush := func() error {
+		if !started {
+			return nil
+		}
+		n++
+		data := cur.Bytes()
+		// The blank line before the next "From " belongs to the format.
+		if bytes.HasSuffix(data, []byte("\n\n")) {
+			data = data[:len(data)-1]
+		} else if bytes.HasSuffix(data, []byte("\r\n\r\n")) {
+			data = data[:len(data)-2]
+		}
+		msg := make([]byte, len(data))
+		copy(msg, data)
+		cur.Reset()
+		return emit(Input{Source: source + "#" + strconv.Itoa(n), Data: msg})
+	}
+	for {
+		line, err := br.ReadSlice('\n')
+		if err == bufio.ErrBufferFull {
+			// A line longer than the buffer: keep reading it whole.
+			long := append([]byte(nil), line...)
+			for err == bufio.ErrBufferFull {
+				line, err = br.ReadSlice('\n')
+				long = append(long, line...)
+			}
+			line = long
+		}
+		if len(line) > 0 {
+			if prevBlank && bytes.HasPrefix(line, []byte("From ")) {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				if e := flush(); e != nil {
+					return e
+				}
+				started = true
+				prevBlank = false
+				continue
+			}
+			if !started {
+				started = true // text before the first From line: a message of its own
+			}
+			trimmed := bytes.TrimRight(line, "\r\n")
+			prevBlank = len(trimmed) == 0
+			if unquoteFrom(trimmed) {
+				line = line[1:]
+			}
+			if cur.Len()+len(line) <= maxMessage {
+				cur.Write(line)
+			}
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			if e := flush(); e != nil {
+				return e
+			}
+			return emit(unreadable(source, err))
+		}
+	}
+	return flush()
+}
+
+// unquoteFrom reports whether a line is a quoted From line: one or more
+// ">" and then "From ".
+func unquoteFrom(line []byte) bool {
+	i := 0
+	for i < len(line) && line[i] == '>' {
+		i++
+	}
+	return i > 0 && bytes.HasPrefix(line[i:], []byte("From "))
+}

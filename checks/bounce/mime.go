@@ -1,0 +1,233 @@
+package bounce
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+)
+
+// maxDepth bounds MIME nesting, so that a hostile message cannot recurse
+// without end.
+const maxDepth = 12
+
+// Markers put into the flattened text at the start of the parts the
+// format readers look for; they read like the header line a person would
+// see, as the parts of a notice are separated by it on screen.
+const (
+	markDSN      = "Content-Type: message/delivery-status"
+	markRFC822   = "Content-Type: message/rfc822"
+	markHeaders  = "Content-Type: text/rfc822-headers"
+	markFeedback = "Content-Type: message/feedback-report"
+	markPartial  = "Content-Type: message/partial"
+)
+
+// normalizeNewlines turns CRLF and lone CR into LF.
+func normalizeNewlines(b []byte) []byte {
+	if bytes.IndexByte(b, '\r') < 0 {
+		return b
+	}
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if c == '\r' {
+			if i+1 < len(b) && b[i+1] == '\n' {
+				continue
+			}
+			c = '\n'
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// splitMultipart returns the parts of a multipart body (RFC 2046 §5.1.1):
+// the text between delimiter lines "--boundary", up to "--boundary--" or
+// the end of the body when that closing line is missing. Nil means the
+// boundary never appears.
+func splitMultipart(body []byte, boundary string) (parts [][]byte, closed bool) {
+	if boundary == "" {
+		return nil, false
+	}
+	delim := []byte("--" + boundary)
+	start := -1
+	pos := 0
+	for pos <= len(body) {
+		end := bytes.IndexByte(body[pos:], '\n')
+		var line []byte
+		next := len(body) + 1
+		if end < 0 {
+			line = body[pos:]
+		} else {
+			line = body[pos : pos+end]
+			next = pos + end + 1
+		}
+		if bytes.HasPrefix(line, delim) {
+			rest := bytes.TrimRight(line[len(delim):], " \t")
+			closing := bytes.Equal(rest, []byte("--"))
+			if len(rest) == 0 || closing {
+				if start >= 0 {
+					stop := pos
+					if stop > start {
+						stop-- // the newline before the delimiter belongs to it
+					}
+					parts = append(parts, body[start:stop])
+				}
+				if closing {
+					return parts, true
+				}
+				start = min(next, len(body))
+			}
+		}
+		pos = next
+	}
+	if start >= 0 && start < len(body) {
+		parts = append(parts, body[start:])
+	}
+	return parts, false
+}
+
+var (
+	tagRe      = regexp.MustCompile(`(?s)<[^>]*>`)
+	blockEndRe = regexp.MustCompile(`(?i)<br\s*/?>|</p>|</div>|</tr>|</li>`)
+)
+
+// htmlToText strips tags and the most common entities, enough for the
+// phrase tables to see the words.
+func htmlToText(b []byte) []byte {
+	s := string(b)
+	ls := strings.ToLower(s)
+	for _, blk := range []string{"style", "script", "head"} {
+		for {
+			i := strings.Index(ls, "<"+blk)
+			if i < 0 {
+				break
+			}
+			j := strings.Index(ls[i:], "</"+blk+">")
+			if j < 0 {
+				break
+			}
+			s = s[:i] + s[i+j+len(blk)+3:]
+			ls = ls[:i] + ls[i+j+len(blk)+3:]
+		}
+	}
+	s = blockEndRe.ReplaceAllString(s, "\n")
+	s = tagRe.ReplaceAllString(s, " ")
+	s = strings.NewReplacer("&nbsp;", " ", "&lt;", "<", "&gt;", ">", "&amp;", "&", "&quot;", `"`, "&#39;", "'").Replace(s)
+	return []byte(s)
+}
+
+// flattener turns a MIME tree into the text the format readers scan:
+// every text part decoded to UTF-8 in order, and the parts that matter
+// to a bounce (delivery status, returned message or headers, feedback
+// report) each preceded by its marker line.
+type flattener struct {
+	out   bytes.Buffer
+	parts int
+	// global is set when a part was message/global-delivery-status.
+	global bool
+	// truncated is set when the outer multipart never ends.
+	truncated bool
+}
+
+func (f *flattener) add(b []byte) {
+	f.out.Write(b)
+	if len(b) > 0 && b[len(b)-1] != '\n' {
+		f.out.WriteByte('\n')
+	}
+	f.out.WriteByte('\n')
+}
+
+func (f *flattener) entity(h header, body []byte, depth int, inAlternative bool) {
+	f.parts++
+	if f.parts > 500 {
+		return
+	}
+	ctype, params := mediaType(h.get("content-type"))
+	if ctype == "" {
+		ctype = "text/plain"
+	}
+	cte := h.get("content-transfer-encoding")
+	switch {
+	case strings.HasPrefix(ctype, "multipart/"):
+		parts, closed := splitMultipart(body, params["boundary"])
+		if parts != nil && !closed && depth == 0 {
+			f.truncated = true
+		}
+		if parts == nil || depth >= maxDepth {
+			// A multipart without its boundary: read it as text.
+			f.add(body)
+			return
+		}
+		alt := ctype == "multipart/alternative"
+		hasPlain := false
+		if alt {
+			for _, p := range parts {
+				ph, _ := splitHeader(p)
+				if t, _ := mediaType(ph.get("content-type")); t == "" || t == "text/plain" {
+					hasPlain = true
+				}
+			}
+		}
+		for _, p := range parts {
+			ph, pb := splitHeader(p)
+			if len(ph) == 0 && !bytes.HasPrefix(p, []byte("\n")) {
+				// A part with no header at all: its text starts at once.
+				pb = p
+			}
+			f.entity(ph, pb, depth+1, alt && hasPlain)
+		}
+	case ctype == "message/delivery-status", ctype == "message/global-delivery-status",
+		ctype == "message/xdelivery-status":
+		// RFC 6533 §6.2: the global form has the same fields, UTF-8 allowed.
+		if ctype == "message/global-delivery-status" {
+			f.global = true
+		}
+		f.out.WriteString(markDSN + "\n")
+		f.add(toUTF8(decodeTransfer(body, cte), params["charset"]))
+	case ctype == "message/rfc822", ctype == "message/global":
+		f.out.WriteString(markRFC822 + "\n")
+		f.add(decodeTransfer(body, cte))
+	case ctype == "text/rfc822-headers", ctype == "message/global-headers", ctype == "text/rfc822-header":
+		f.out.WriteString(markHeaders + "\n")
+		f.add(decodeTransfer(body, cte))
+	case ctype == "message/feedback-report":
+		f.out.WriteString(markFeedback + "\n")
+		f.add(decodeTransfer(body, cte))
+	case ctype == "message/partial":
+		f.out.WriteString(markPartial + "\n")
+		f.add(decodeTransfer(body, cte))
+	case ctype == "text/html":
+		if inAlternative {
+			return
+		}
+		f.add(htmlToText(toUTF8(decodeTransfer(body, cte), params["charset"])))
+	case strings.HasPrefix(ctype, "text/"), strings.HasPrefix(ctype, "message/"):
+		f.add(toUTF8(decodeTransfer(body, cte), params["charset"]))
+	}
+	// Images, attachments and other media carry nothing a reader needs.
+}
+
+// message is a bounce as the readers see it.
+type message struct {
+	header header
+	// body is the flattened text: LF line endings, tabs as spaces.
+	body string
+	// global is true when the report was an RFC 6533 global DSN.
+	global bool
+	// truncated is true when the message's MIME structure is cut short.
+	truncated bool
+}
+
+// parseMessage reads a whole message. It never fails: what cannot be
+// understood is left as text.
+func parseMessage(raw []byte) *message {
+	raw = normalizeNewlines(raw)
+	h, body := splitHeader(raw)
+	f := &flattener{}
+	f.entity(h, body, 0, false)
+	text := f.out.String()
+	if strings.IndexByte(text, '\t') >= 0 {
+		text = strings.ReplaceAll(text, "\t", " ")
+	}
+	return &message{header: h, body: text, global: f.global, truncated: f.truncated}
+}

@@ -1,0 +1,270 @@
+package reason
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Input is what is known about one failed recipient when its reason is
+// decided.
+type Input struct {
+	// Reason is what the report's format already said, if anything.
+	Reason string
+	// Status is the enhanced status code (RFC 3463), ReplyCode the SMTP
+	// reply code (RFC 5321 §4.2).
+	Status    string
+	ReplyCode string
+	// Diagnostic is the diagnostic text; DiagnosticType its RFC 3464
+	// type ("SMTP", "X-UNIX"…), upper case.
+	Diagnostic     string
+	DiagnosticType string
+	// Action is the RFC 3464 action, Command the SMTP command that
+	// failed ("RCPT", "DATA"…).
+	Action  string
+	Command string
+	// Recipient is the recipient's address; RemoteMTA and ReportingMTA
+	// the hosts that refused it and that reported it.
+	Recipient    string
+	RemoteMTA    string
+	ReportingMTA string
+}
+
+// retryable reasons are those a format reader may set on a hunch: the
+// general rules below get to look again.
+func retryable(r string) bool {
+	switch r {
+	case Undefined, OnHold, SystemError, SecurityError, Expired, NetworkError, HostUnknown, UserUnknown:
+		return true
+	}
+	return false
+}
+
+// explicit is false for no reason, undefined and onhold.
+func explicit(r string) bool {
+	return r != "" && r != Undefined && r != OnHold
+}
+
+// Classify decides the reason for one recipient.
+func Classify(in Input) string {
+	if in.Reason != "" && !retryable(in.Reason) {
+		return in.Reason
+	}
+	diag := strings.ToLower(in.Diagnostic)
+	if r := localAgent(in, diag); explicit(r) {
+		return r
+	}
+	if r := remoteHost(in, diag); explicit(r) {
+		return r
+	}
+	if r := find(in, diag); explicit(r) {
+		return r
+	}
+	if in.Diagnostic != "" {
+		return OnHold
+	}
+	if in.Reason == "" {
+		return Undefined
+	}
+	return in.Reason
+}
+
+// beforeData lists the commands a session fails at before the message
+// itself is sent: content cannot be the reason then.
+func beforeData(cmd string) bool {
+	switch cmd {
+	case "CONN", "EHLO", "HELO", "MAIL", "RCPT":
+		return true
+	}
+	return false
+}
+
+// The first pass, for SMTP diagnostics: each reason's own test, in this
+// order.
+var firstPass = []string{
+	MailboxFull, MesgTooBig, ExceedLimit, Suspend, HasMoved, NoRelaying, AuthFailure, UserUnknown,
+	Filtered, RequirePTR, NotCompliantRFC, BadReputation, ContentError, Rejected, HostUnknown,
+	SpamDetected, Speeding, TooManyConn, Blocked,
+}
+
+// The second pass: phrases only, in this order.
+var secondPass = []string{
+	MailboxFull, AuthFailure, BadReputation, Speeding, SpamDetected, VirusDetected, PolicyViolation,
+	NoRelaying, SystemError, NetworkError, Suspend, ContentError, SystemFull, NotAccept, Expired,
+	FailedSTARTTLS, SecurityError, Suppressed, MailerError,
+}
+
+func find(in Input, diag string) string {
+	if in.Reason != "" && !retryable(in.Reason) {
+		return in.Reason
+	}
+	if strings.HasPrefix(in.Status, "2.") {
+		return Delivered
+	}
+	r := ""
+	if in.DiagnosticType == "SMTP" || in.DiagnosticType == "" {
+		for _, name := range firstPass {
+			if probe(name, in, diag) {
+				r = name
+				break
+			}
+		}
+	}
+	if r != "" && r != Undefined {
+		return r
+	}
+	r = anotherOne(in, diag)
+	if r == Undefined {
+		r = ""
+	}
+	if r == "" && in.Action == "delayed" {
+		r = Expired
+	}
+	if r != "" {
+		return r
+	}
+	if Says(Vacation, diag) {
+		return Vacation
+	}
+	if diag != "" {
+		return OnHold
+	}
+	return Undefined
+}
+
+// anotherOne is the fallback when no test of the first pass held.
+func anotherOne(in Input, diag string) string {
+	if explicit(in.Reason) {
+		return in.Reason
+	}
+	r := ByStatus(in.Status)
+	if r != "" && !retryable(r) && in.DiagnosticType == "SMTP" {
+		return r
+	}
+	for _, name := range secondPass {
+		if Says(name, diag) {
+			return name
+		}
+	}
+	if r != "" {
+		return r
+	}
+	if len(in.Status) > 3 {
+		switch in.Status[:3] {
+		case "5.6", "4.6":
+			return ContentError
+		case "5.7", "4.7":
+			return SecurityError
+		}
+	}
+	if strings.HasPrefix(in.DiagnosticType, "X-UNIX") {
+		return MailerError
+	}
+	if syntaxReply(in.ReplyCode) {
+		return SyntaxError
+	}
+	if in.Action == "delayed" || in.Action == "expired" {
+		return Expired
+	}
+	if in.Command == "EHLO" || in.Command == "HELO" {
+		return Blocked
+	}
+	return r
+}
+
+// syntaxReply: 401-407 and 501-507 are replies to malformed commands.
+func syntaxReply(code string) bool {
+	n, err := strconv.Atoi(code)
+	if err != nil {
+		return false
+	}
+	return n > 400 && n < 408 || n > 500 && n < 508
+}
+
+// probe is the test of one reason in the first pass: the format's own
+// verdict, the status code, the phrases, and what the SMTP command rules
+// out.
+func probe(name string, in Input, diag string) bool {
+	if in.Reason == name {
+		return true
+	}
+	byCode := ByStatus(in.Status)
+	switch name {
+	case MailboxFull, MesgTooBig, ExceedLimit, AuthFailure, RequirePTR, Speeding, TooManyConn, Blocked:
+		return byCode == name || Says(name, diag)
+	case Suspend:
+		return in.ReplyCode == "525" || Says(name, diag)
+	case HasMoved, NotCompliantRFC, BadReputation:
+		return Says(name, diag)
+	case NoRelaying:
+		if in.Reason == SecurityError || in.Reason == SystemError || in.Reason == Undefined {
+			return false
+		}
+		if in.Command == "CONN" || in.Command == "EHLO" || in.Command == "HELO" {
+			return false
+		}
+		return Says(name, diag)
+	case UserUnknown:
+		if byCode == Suspend {
+			return false
+		}
+		if byCode == UserUnknown {
+			// 5.1.1, unless the text says something more precise.
+			for _, other := range []string{NoRelaying, Blocked, MailboxFull, HasMoved, Rejected, NotAccept} {
+				if Says(other, diag) {
+					return false
+				}
+			}
+			return true
+		}
+		return in.Command == "RCPT" && Says(UserUnknown, diag)
+	case Filtered:
+		if byCode == Suspend {
+			return false
+		}
+		if byCode == Filtered {
+			return Says(UserUnknown, diag) || Says(Filtered, diag)
+		}
+		if beforeData(in.Command) {
+			return false
+		}
+		return Says(Filtered, diag) || Says(UserUnknown, diag)
+	case ContentError:
+		if probe(SpamDetected, in, diag) {
+			return false
+		}
+		return byCode == ContentError || Says(name, diag)
+	case Rejected:
+		if byCode == Rejected {
+			return true
+		}
+		if byCode == "" {
+			byCode = Undefined
+		}
+		switch {
+		case in.Command == "MAIL":
+			return Says(Rejected, diag)
+		case in.Command == "DATA" && byCode != UserUnknown:
+			return Says(Rejected, diag)
+		case !explicit(byCode) || byCode == SecurityError || byCode == SystemError:
+			return Says(Rejected, diag)
+		}
+		return false
+	case HostUnknown:
+		if byCode == HostUnknown {
+			return !Says(NetworkError, diag)
+		}
+		return Says(HostUnknown, diag)
+	case SpamDetected:
+		if in.Status == "" {
+			return false
+		}
+		if byCode == SpamDetected {
+			return true
+		}
+		if beforeData(in.Command) {
+			return false
+		}
+		return Says(SpamDetected, diag)
+	}
+	return false
+}

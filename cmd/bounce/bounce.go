@@ -1,0 +1,170 @@
+// Package bounce wires "relayctl bounce parse": inputs and flags to
+// checks/bounce, records to the report package. It holds no parsing
+// logic.
+package bounce
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/relayctl/relayctl/checks/bounce"
+	"github.com/relayctl/relayctl/cmd/cmdutil"
+	"github.com/relayctl/relayctl/report"
+)
+
+// NewCmdBounce returns "relayctl bounce" and its subcommand.
+func NewCmdBounce(ios *cmdutil.IOStreams, g *cmdutil.Globals) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "bounce <command>",
+		Short: "Read bounce messages: why each recipient failed",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return cmdutil.Usagef("missing subcommand: parse")
+		},
+	}
+	cmd.AddCommand(NewCmdParse(ios, g, nil))
+	return cmd
+}
+
+// ParseOptions is what "bounce parse" runs with.
+type ParseOptions struct {
+	IO      *cmdutil.IOStreams
+	Globals *cmdutil.Globals
+	// Inputs are files, folders (Maildir or any tree of messages),
+	// mbox files and "-" for standard input.
+	Inputs []string
+	// IncludeFeedback, IncludeVacation and IncludeDelivered add the
+	// records that are no failure: complaints (ARF), auto-replies and
+	// delivery reports.
+	IncludeFeedback  bool
+	IncludeVacation  bool
+	IncludeDelivered bool
+	// SummaryOnly prints only the summary.
+	SummaryOnly bool
+	// Workers is the number of messages parsed at once (0: one per CPU).
+	Workers int
+}
+
+// NewCmdParse returns "bounce parse". runF replaces the run function in
+// tests of the flag wiring.
+func NewCmdParse(ios *cmdutil.IOStreams, g *cmdutil.Globals, runF func(context.Context, *ParseOptions) error) *cobra.Command {
+	opts := &ParseOptions{IO: ios, Globals: g}
+	cmd := &cobra.Command{
+		Use:   "parse [FILE|DIR|-]...",
+		Short: "Parse bounce messages into one record per failed recipient",
+		Long: `Read bounce messages and print one record per recipient that could not be
+reached: the reason (Sisimai's reason names), whether the failure is hard
+(permanent), the enhanced status code, the diagnostic and the facts the
+report carried.
+
+Inputs are single messages (.eml), Maildir folders (cur/ and new/), mbox
+files and "-" for standard input (the default); a folder is walked. LF,
+CRLF and CR line endings, any charset and transfer encoding are read.
+
+Feedback reports (ARF), auto-replies and delivery reports are counted but
+not shown unless asked for. The table ends with a summary by reason, by
+hard/soft and by recipient domain; --summary prints only that.
+
+A message that is not a bounce yields no record; a corrupt or truncated
+one is warned about on stderr and the rest goes on. Exit code 2 means an
+input could not be read at all.`,
+		Example: `  relayctl bounce parse ~/Maildir/.Bounces
+  relayctl bounce parse bounces.mbox -o ndjson | jq -r 'select(.hard) | .recipient'
+  relayctl bounce parse --summary -o json bounces/
+  cat message.eml | relayctl bounce parse -`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Inputs = args
+			if len(opts.Inputs) == 0 {
+				opts.Inputs = []string{bounce.Stdin}
+			}
+			if opts.Workers < 0 {
+				return cmdutil.Usagef("invalid --workers %d: want 0 (one per CPU) or more", opts.Workers)
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runParse(cmd.Context(), opts)
+		},
+	}
+	f := cmd.Flags()
+	f.BoolVar(&opts.IncludeFeedback, "include-feedback", false, "also print feedback (ARF complaint) records")
+	f.BoolVar(&opts.IncludeVacation, "include-vacation", false, "also print auto-reply (out of office) records")
+	f.BoolVar(&opts.IncludeDelivered, "include-delivered", false, "also print delivery-report records")
+	f.BoolVar(&opts.SummaryOnly, "summary", false, "print only the summary: by reason, hard/soft, recipient domain")
+	f.IntVar(&opts.Workers, "workers", 0, "messages parsed at once (default: one per CPU)")
+	return cmd
+}
+
+// shown says whether a record is printed under the include flags.
+func (o *ParseOptions) shown(r *bounce.Record) bool {
+	switch r.Kind() {
+	case bounce.KindFeedback:
+		return o.IncludeFeedback
+	case bounce.KindVacation:
+		return o.IncludeVacation
+	case bounce.KindDelivered:
+		return o.IncludeDelivered
+	}
+	return true
+}
+
+func runParse(ctx context.Context, opts *ParseOptions) error {
+	set, err := opts.Globals.Validate()
+	if err != nil {
+		return err
+	}
+	w, err := report.NewBounceWriter(set.Format, opts.IO.Out, report.Options{
+		Color: opts.IO.ColorEnabled(opts.Globals.NoColor),
+		Width: opts.IO.TerminalWidth(),
+	}, opts.SummaryOnly)
+	if err != nil {
+		return &cmdutil.UsageError{Err: err}
+	}
+	var sum bounce.Summary
+	var unreadable []string
+	var werr error
+	err = bounce.Run(ctx, opts.Inputs, opts.IO.In, bounce.Options{Workers: opts.Workers}, func(it bounce.Item) error {
+		sum.AddMessage(it)
+		if it.Err != nil {
+			unreadable = append(unreadable, it.Source)
+			fmt.Fprintf(opts.IO.ErrOut, "relayctl: %s\n", strings.TrimPrefix(it.Err.Error(), "bounce: "))
+			return nil
+		}
+		if p := it.Result.Problem; p != nil {
+			fmt.Fprintf(opts.IO.ErrOut, "relayctl: warning: %s: %s\n", it.Source, strings.TrimPrefix(p.Error(), "bounce: "))
+		}
+		for i := range it.Result.Records {
+			r := &it.Result.Records[i]
+			if !opts.shown(r) {
+				continue
+			}
+			r.Source = it.Source
+			sum.AddRecord(r)
+			if err := w.Write(r); err != nil {
+				werr = err
+				return err
+			}
+		}
+		return nil
+	})
+	if werr != nil {
+		return &cmdutil.IncompleteError{Err: errors.New("writing the records: " + werr.Error())}
+	}
+	if err != nil {
+		return &cmdutil.IncompleteError{Err: err}
+	}
+	sum.Finish()
+	if err := w.Close(&sum); err != nil {
+		return &cmdutil.IncompleteError{Err: errors.New("writing the records: " + err.Error())}
+	}
+	if len(unreadable) > 0 {
+		// SPEC.md: an unreadable file is bad input. Everything readable
+		// was still parsed and printed.
+		return cmdutil.ExitWith(report.ExitUsage)
+	}
+	return nil
+}
