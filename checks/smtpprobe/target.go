@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/relayctl/relayctl/checks/dnsx"
 )
@@ -52,7 +53,15 @@ func ParseTarget(s string) (Target, error) {
 		t.Host = t.Addr.String()
 		return t, nil
 	}
+	if !utf8.ValidString(host) {
+		return t, fmt.Errorf("%w %q: not valid UTF-8", ErrBadTarget, s)
+	}
 	name, err := dnsx.Domain(host)
+	if err == nil {
+		// The name must stay the same when normalised again, so that
+		// the report's target can be typed back in.
+		_, err = dnsx.Domain(name)
+	}
 	if err != nil {
 		return t, fmt.Errorf("%w %q: %w", ErrBadTarget, s, err)
 	}
