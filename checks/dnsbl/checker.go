@@ -174,7 +174,7 @@ func (c *Checker) checkList(ctx context.Context, ls *listState, t Target) (res c
 	addrs, err := c.lookupA(ctx, ls, name)
 	if err != nil {
 		res.Fail(errors.New(redact(err.Error(), c.opt.Keys)))
-		res.Summary = "query failed: " + res.Error
+		res.Summary = res.Error
 		data.Health = c.healthNow(ls, k)
 		return res
 	}
@@ -192,8 +192,8 @@ func (c *Checker) checkList(ctx context.Context, ls *listState, t Target) (res c
 
 	switch {
 	case cl.v == outside:
-		res.Fail(fmt.Errorf("%w: %s", ErrOutside, cl.why))
-		res.Summary = "bad answer: " + codesOf(cl)
+		res.Fail(errors.New(cl.why))
+		res.Summary = res.Error
 	case cl.v == refused || h.State == HealthRefused:
 		data.Refused = true
 		why := cl.why
@@ -202,11 +202,11 @@ func (c *Checker) checkList(ctx context.Context, ls *listState, t Target) (res c
 		}
 		res.Add(refusedFinding(t, &ls.List, why, ls.Key != KeyNone))
 		res.Fail(errors.New("query refused: " + why))
-		res.Summary = "refused: " + why
+		res.Summary = res.Error
 	case h.State == HealthUnhealthy:
 		res.Add(unhealthyFinding(&ls.List, h))
-		res.Fail(errors.New(ls.Zone + " fails its RFC 5782 self-test"))
-		res.Summary = "not counted: the list fails its self-test"
+		res.Fail(errors.New("answer not counted: " + ls.Zone + " fails its RFC 5782 self-test"))
+		res.Summary = res.Error
 	case cl.v == listed:
 		data.Listed = true
 		txt, err := c.lookupTXT(ctx, ls, name)

@@ -125,6 +125,5 @@ var (
 	ErrBadLists    = errors.New("dnsbl: invalid lists file")
 	ErrUnknownList = errors.New("dnsbl: unknown list")
 	ErrBadKey      = errors.New("dnsbl: invalid key")
-	ErrOutside     = errors.New("dnsbl: answer outside 127.0.0.0/8")
 	ErrListDown    = errors.New("dnsbl: list not answering")
 )

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/relayctl/relayctl/cmd/blacklist"
 	"github.com/relayctl/relayctl/cmd/bounce"
 	"github.com/relayctl/relayctl/cmd/check"
 	"github.com/relayctl/relayctl/cmd/cmdutil"
@@ -43,6 +44,7 @@ usage or input; 3 a check could not complete (DNS failure, timeout).`,
 	})
 	cmd.AddCommand(
 		check.NewCmdCheck(ios, g),
+		blacklist.NewCmdBlacklist(ios, g),
 		bounce.NewCmdBounce(ios, g),
 		version.NewCmdVersion(ios, g, info),
 	)

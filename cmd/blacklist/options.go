@@ -1,0 +1,52 @@
+package blacklist
+
+import (
+	"github.com/relayctl/relayctl/checks/dnsbl"
+	"github.com/relayctl/relayctl/checks/dnsx"
+	"github.com/relayctl/relayctl/cmd/cmdutil"
+)
+
+// Options is what the blacklist commands run with.
+type Options struct {
+	IO      *cmdutil.IOStreams
+	Globals *cmdutil.Globals
+	// Domains: "blacklist domain" (else "blacklist ip").
+	Domains bool
+	// Args as typed: addresses, CIDR blocks, domains, "-".
+	Args         []string
+	Files        []string
+	Lists        []string
+	ListsFiles   []string
+	Exclude      []string
+	Keys         dnsbl.Keys
+	Concurrency  int
+	Rate         float64
+	MaxAddresses uint64
+	// Resolver, when set, replaces the one built from the global flags
+	// (tests point it at a loopback server).
+	Resolver dnsx.Resolver
+	// Progress forces the progress line on (tests); otherwise it shows
+	// when stderr is a terminal and the run takes a while.
+	Progress bool
+}
+
+func (o *Options) command() string {
+	if o.Domains {
+		return "blacklist domain"
+	}
+	return "blacklist ip"
+}
+
+func (o *Options) kinds() []dnsbl.Kind {
+	if o.Domains {
+		return []dnsbl.Kind{dnsbl.KindDomain}
+	}
+	return []dnsbl.Kind{dnsbl.KindIP4, dnsbl.KindIP6}
+}
+
+func (o *Options) parser() dnsbl.Parser {
+	if o.Domains {
+		return dnsbl.ParseDomain
+	}
+	return dnsbl.IPParser(o.MaxAddresses)
+}

@@ -1,0 +1,108 @@
+package blacklist
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"golang.org/x/term"
+
+	"github.com/relayctl/relayctl/checks"
+	"github.com/relayctl/relayctl/checks/dnsbl"
+	"github.com/relayctl/relayctl/report"
+)
+
+// writer returns the report writer for the output format. The table shows
+// one row per listing or error and one line for the lists that do not
+// list the target; json streams an array (memory stays flat however many
+// targets come in) unless the run has exactly one target; ndjson prints
+// a line per target.
+func (o *Options) writer(format report.Format, single bool) (report.Writer, error) {
+	switch format {
+	case report.FormatJSON:
+		if single {
+			return report.NewJSON(o.IO.Out, true), nil
+		}
+		return &jsonArray{w: o.IO.Out}, nil
+	case report.FormatTable, "":
+		t := report.NewTable(o.IO.Out, report.Options{
+			Color: o.IO.ColorEnabled(o.Globals.NoColor),
+			Width: o.IO.TerminalWidth(),
+		})
+		return tableView{t}, nil
+	}
+	return report.NewWriter(format, o.IO.Out, report.Options{}, single)
+}
+
+// tableView folds the lists that do not list the target into one line.
+type tableView struct{ report.Writer }
+
+func (v tableView) Write(rep checks.Report) error { return v.Writer.Write(fold(rep)) }
+
+func fold(rep checks.Report) checks.Report {
+	var keep []checks.Result
+	var clean []string
+	for _, c := range rep.Checks {
+		d, ok := c.Data.(*dnsbl.Data)
+		if ok && c.Status == checks.StatusOK && !d.Listed && len(c.Findings) == 0 {
+			clean = append(clean, c.Name)
+			continue
+		}
+		keep = append(keep, c)
+	}
+	if len(clean) > 0 {
+		name := fmt.Sprintf("%d lists", len(clean))
+		if len(clean) == 1 {
+			name = "1 list"
+		}
+		keep = append(keep, checks.Result{Name: name, Status: checks.StatusOK, Summary: "not listed: " + strings.Join(clean, ", "), Findings: []checks.Finding{}})
+	}
+	rep.Checks = keep
+	return rep
+}
+
+// jsonArray prints a JSON array one element at a time, in the layout of
+// report.JSON.
+type jsonArray struct {
+	w io.Writer
+	n int
+}
+
+func (j *jsonArray) Write(rep checks.Report) error {
+	if rep.Checks == nil {
+		rep.Checks = []checks.Result{}
+	}
+	var buf bytes.Buffer
+	if j.n == 0 {
+		buf.WriteString("[\n  ")
+	} else {
+		buf.WriteString(",\n  ")
+	}
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("  ", "  ")
+	if err := enc.Encode(rep); err != nil {
+		return err
+	}
+	buf.Truncate(buf.Len() - 1) // Encode's newline
+	j.n++
+	_, err := j.w.Write(buf.Bytes())
+	return err
+}
+
+func (j *jsonArray) Close() error {
+	if j.n == 0 {
+		_, err := io.WriteString(j.w, "[]\n")
+		return err
+	}
+	_, err := io.WriteString(j.w, "\n]\n")
+	return err
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}

@@ -1,0 +1,196 @@
+package blacklist
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/relayctl/relayctl/checks"
+	"github.com/relayctl/relayctl/checks/dnsbl"
+	"github.com/relayctl/relayctl/checks/dnsx"
+	"github.com/relayctl/relayctl/cmd/cmdutil"
+	"github.com/relayctl/relayctl/report"
+)
+
+// run checks every target against the selected lists and prints each
+// report as soon as it and the ones before it are done.
+func run(ctx context.Context, opts *Options) error {
+	set, err := opts.Globals.Validate()
+	if err != nil {
+		return err
+	}
+	if err := opts.validate(); err != nil {
+		return err
+	}
+	sel, err := opts.selectLists()
+	if err != nil {
+		return err
+	}
+	in, err := opts.openInputs()
+	if err != nil {
+		return err
+	}
+	defer in.close()
+
+	r := opts.Resolver
+	if r == nil {
+		c, err := opts.Globals.ResolverWith(func(cfg *dnsx.Config) {
+			// Every name of a bulk run is asked once: a cache would only
+			// grow. Concurrent asks for one name still share a query.
+			cfg.NoCache = true
+			cfg.MaxInFlight = opts.Concurrency
+		})
+		if err != nil {
+			return err
+		}
+		r = c
+	}
+	opts.warn(r, sel)
+
+	w, err := opts.writer(set.Format, in.single)
+	if err != nil {
+		return &cmdutil.UsageError{Err: err}
+	}
+	checker := dnsbl.New(r, sel.Lists, dnsbl.Options{
+		Command:     opts.command(),
+		Keys:        opts.Keys,
+		Concurrency: opts.Concurrency,
+		Rate:        opts.Rate,
+	})
+	prog := startProgress(opts.IO.ErrOut, in.total, opts.Progress || isTerminal(opts.IO.ErrOut))
+	exit := report.ExitOK
+	var werr error
+	runErr := checker.Run(ctx, dnsbl.Targets(in.seq), func(rep checks.Report) {
+		report.Filter(&rep, set.Ignore)
+		exit = worseExit(exit, report.ExitCode([]checks.Report{rep}, set.FailOn))
+		prog.around(func() {
+			if werr == nil {
+				werr = w.Write(rep)
+			}
+		})
+	})
+	prog.finish()
+	if err := w.Close(); werr == nil {
+		werr = err
+	}
+	if werr != nil {
+		return &cmdutil.IncompleteError{Err: errors.New("writing the report: " + werr.Error())}
+	}
+	switch {
+	case runErr == nil:
+	case ctx.Err() != nil:
+		return &cmdutil.IncompleteError{Err: fmt.Errorf("interrupted after %d targets", prog.count())}
+	default:
+		return &cmdutil.UsageError{Err: errors.New(trim(runErr))}
+	}
+	return cmdutil.ExitWith(exit)
+}
+
+// worseExit combines the exit codes of two reports: a gate failure
+// outranks an incomplete check, which outranks success (SPEC.md).
+func worseExit(a, b report.Exit) report.Exit {
+	rank := func(e report.Exit) int {
+		switch e {
+		case report.ExitGate:
+			return 2
+		case report.ExitIncomplete:
+			return 1
+		}
+		return 0
+	}
+	if rank(b) > rank(a) {
+		return b
+	}
+	return a
+}
+
+func (o *Options) validate() error {
+	if o.Concurrency < 1 || o.Concurrency > 10000 {
+		return cmdutil.Usagef("invalid --concurrency %d: want 1 to 10000", o.Concurrency)
+	}
+	if o.Rate < 0 || o.Rate != o.Rate {
+		return cmdutil.Usagef("invalid --rate %v: want queries per second, 0 for no limit", o.Rate)
+	}
+	if !o.Domains && o.MaxAddresses == 0 {
+		return cmdutil.Usagef("invalid --max-addresses 0: want at least 1")
+	}
+	getenv := o.IO.Getenv
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
+	if o.Keys.DQS == "" {
+		o.Keys.DQS = getenv("RELAYCTL_DQS_KEY")
+	}
+	if o.Keys.Abusix == "" {
+		o.Keys.Abusix = getenv("RELAYCTL_ABUSIX_KEY")
+	}
+	return nil
+}
+
+// catalog is the built-in catalog with the --lists-file lists merged in.
+func (o *Options) catalog() ([]dnsbl.List, error) {
+	cat := dnsbl.Builtin()
+	for _, path := range o.ListsFiles {
+		f, err := openFile(path)
+		if err != nil {
+			return nil, cmdutil.Usagef("cannot read --lists-file %s: %v", path, err)
+		}
+		ls, err := dnsbl.ParseLists(f, path)
+		f.Close()
+		if err != nil {
+			return nil, cmdutil.Usagef("%s", trim(err))
+		}
+		cat = dnsbl.Merge(cat, ls)
+	}
+	return cat, nil
+}
+
+func (o *Options) selectLists() (dnsbl.Selection, error) {
+	cat, err := o.catalog()
+	if err != nil {
+		return dnsbl.Selection{}, err
+	}
+	sel, err := dnsbl.Select(cat, dnsbl.SelectOptions{Names: o.Lists, Exclude: o.Exclude, Keys: o.Keys, Kinds: o.kinds()})
+	if err != nil {
+		return sel, cmdutil.Usagef("%s", trim(err))
+	}
+	if len(sel.Lists) == 0 {
+		why := "every list was excluded"
+		if len(sel.Skipped) > 0 {
+			why = "the lists need a key: " + skippedText(sel.Skipped)
+		}
+		return sel, cmdutil.Usagef("no list to check: %s", why)
+	}
+	return sel, nil
+}
+
+// warn says on stderr what the user should know before trusting the
+// results: lists skipped for want of a key, and a public resolver.
+func (o *Options) warn(r dnsx.Resolver, sel dnsbl.Selection) {
+	if len(sel.Skipped) > 0 {
+		fmt.Fprintf(o.IO.ErrOut, "relayctl: note: skipped %s\n", skippedText(sel.Skipped))
+	}
+	c, ok := r.(*dnsx.Client)
+	if !ok {
+		return
+	}
+	for _, s := range c.Servers() {
+		if who, ok := dnsbl.PublicResolver(s); ok {
+			fmt.Fprintf(o.IO.ErrOut, "relayctl: warning: resolver %s is %s, a public resolver: Spamhaus, URIBL, SURBL and other lists refuse public resolvers or answer them \"not listed\"; ask through a resolver of your own (--resolver)\n", s, who)
+		}
+	}
+}
+
+func skippedText(skipped []dnsbl.Skip) string {
+	var s []string
+	for _, sk := range skipped {
+		s = append(s, sk.List.Zone+" ("+sk.Reason+")")
+	}
+	return strings.Join(s, ", ")
+}
+
+// trim drops the package prefix from an error for the user.
+func trim(err error) string {
+	return strings.ReplaceAll(err.Error(), "dnsbl: ", "")
+}
