@@ -22,15 +22,17 @@ import (
 // Part names, in the order their results appear in a report whatever
 // order they finish in.
 const (
-	PartMX    = "mx"
-	PartPTR   = "ptr"
-	PartSPF   = "spf"
-	PartDKIM  = "dkim"
-	PartDMARC = "dmarc"
+	PartMX     = "mx"
+	PartPTR    = "ptr"
+	PartSPF    = "spf"
+	PartDKIM   = "dkim"
+	PartDMARC  = "dmarc"
+	PartDANE   = "dane"
+	PartDNSSEC = "dnssec"
 )
 
 // Parts is every part of the audit, in report order.
-var Parts = []string{PartMX, PartPTR, PartSPF, PartDKIM, PartDMARC}
+var Parts = []string{PartMX, PartPTR, PartSPF, PartDKIM, PartDMARC, PartDANE, PartDNSSEC}
 
 // CommandDomain is the Report.Command of a full audit.
 const CommandDomain = "check domain"

@@ -4,8 +4,10 @@ import (
 	"context"
 
 	"github.com/relayctl/relayctl/checks"
+	"github.com/relayctl/relayctl/checks/dane"
 	"github.com/relayctl/relayctl/checks/dkim"
 	"github.com/relayctl/relayctl/checks/dmarc"
+	"github.com/relayctl/relayctl/checks/dnssec"
 	"github.com/relayctl/relayctl/checks/dnsx"
 	"github.com/relayctl/relayctl/checks/mx"
 	"github.com/relayctl/relayctl/checks/spf"
@@ -31,5 +33,11 @@ var registry = map[string]partFunc{
 	},
 	PartPTR: func(ctx context.Context, r dnsx.Resolver, domain string, _ Options) checks.Result {
 		return mx.CheckPTR(ctx, r, domain, mx.Options{})
+	},
+	PartDANE: func(ctx context.Context, r dnsx.Resolver, domain string, _ Options) checks.Result {
+		return dane.Check(ctx, r, domain, dane.Options{})
+	},
+	PartDNSSEC: func(ctx context.Context, r dnsx.Resolver, domain string, _ Options) checks.Result {
+		return dnssec.Check(ctx, r, domain, dnssec.Options{})
 	},
 }
