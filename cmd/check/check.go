@@ -25,6 +25,7 @@ func NewCmdCheck(ios *cmdutil.IOStreams, g *cmdutil.Globals) *cobra.Command {
 		NewCmdDKIM(ios, g, nil),
 		NewCmdDMARC(ios, g, nil),
 		NewCmdMX(ios, g, nil),
+		NewCmdSMTP(ios, g, nil),
 	)
 	return cmd
 }

@@ -1,0 +1,177 @@
+package check
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"net/netip"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/relayctl/relayctl/checks"
+	"github.com/relayctl/relayctl/checks/dnsx"
+	"github.com/relayctl/relayctl/checks/smtpprobe"
+	"github.com/relayctl/relayctl/cmd/cmdutil"
+	"github.com/relayctl/relayctl/report"
+)
+
+// SMTPOptions is what "check smtp" runs with.
+type SMTPOptions struct {
+	IO      *cmdutil.IOStreams
+	Globals *cmdutil.Globals
+	// Targets as the user typed them (HOST[:PORT]); runSMTP parses them.
+	Targets []string
+	// CAFile is --ca: the roots to verify certificates against instead
+	// of the system's.
+	CAFile string
+	Probe  smtpprobe.Options
+	// Resolver, when set, replaces the one built from the global flags.
+	Resolver dnsx.Resolver
+}
+
+// NewCmdSMTP returns "check smtp". runF replaces the run function in
+// tests of the flag wiring.
+func NewCmdSMTP(ios *cmdutil.IOStreams, g *cmdutil.Globals, runF func(context.Context, *SMTPOptions) error) *cobra.Command {
+	opts := &SMTPOptions{IO: ios, Globals: g}
+	cmd := &cobra.Command{
+		Use:   "smtp HOST[:PORT]...",
+		Short: "Probe SMTP servers: banner, EHLO, STARTTLS/TLS, certificate, AUTH exposure",
+		Long: `Connect to every address (A and AAAA) of each HOST and talk SMTP up to the
+point where a message would start, then QUIT. Without a port, ports 25 and
+587 (STARTTLS) and 465 (implicit TLS) are probed at the same time; with a
+port, only that one (465 means implicit TLS; --implicit-tls forces it).
+
+For each address and port: reverse DNS, step timings, the greeting, EHLO
+extensions before and after TLS, whether STARTTLS is offered and required,
+whether AUTH is accepted in clear text (AUTH without credentials, then
+cancelled), the TLS version, cipher and key exchange, and the certificate
+(names, issuer, expiry, key, chain verified against the system roots or
+--ca, name matched against HOST). No message is ever sent.
+
+--relay-test adds the open-relay test: MAIL FROM an outside address, RCPT
+TO a .invalid domain, then RSET — never DATA.
+
+--timeout limits each step (connect, each reply, the TLS handshake).`,
+		Example: `  relayctl check smtp mx.example.com
+  relayctl check smtp smtp.example.com:587 -o json
+  relayctl check smtp 192.0.2.10:2525 --implicit-tls --ca private-ca.pem
+  relayctl check smtp mx.example.com:25 --relay-test`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Targets = args
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runSMTP(cmd.Context(), opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.Probe.EHLO, "ehlo", "", "`NAME` to greet with (default: this machine's name when it is fully qualified, else "+smtpprobe.FallbackEHLO+")")
+	f.StringVar(&opts.CAFile, "ca", "", "verify certificates against the CA certificates in this PEM `FILE` instead of the system's")
+	f.BoolVar(&opts.Probe.SkipVerify, "tls-skip-verify", false, "report an untrusted certificate or a name mismatch in the data, but not as findings")
+	f.BoolVar(&opts.Probe.ImplicitTLS, "implicit-tls", false, "use TLS from the first byte on every port (465 always does)")
+	f.BoolVar(&opts.Probe.RelayTest, "relay-test", false, "also test whether the server relays for an unauthenticated client (never sends DATA)")
+	return cmd
+}
+
+// runSMTP probes every target, prints each report as the output format
+// wants, and returns the error that carries the exit code.
+func runSMTP(ctx context.Context, opts *SMTPOptions) error {
+	set, err := opts.Globals.Validate()
+	if err != nil {
+		return err
+	}
+	targets := make([]smtpprobe.Target, len(opts.Targets))
+	literals := true
+	for i, s := range opts.Targets {
+		t, err := smtpprobe.ParseTarget(s)
+		if err != nil {
+			return cmdutil.Usagef("%s", strings.TrimPrefix(err.Error(), "smtpprobe: "))
+		}
+		targets[i] = t
+		literals = literals && t.Addr.IsValid()
+	}
+	if err := validEHLO(opts.Probe.EHLO); err != nil {
+		return err
+	}
+	if opts.CAFile != "" {
+		pool, err := loadCA(opts.CAFile)
+		if err != nil {
+			return err
+		}
+		opts.Probe.Roots = pool
+	}
+	opts.Probe.Timeout = opts.Globals.Timeout
+
+	r := opts.Resolver
+	if r == nil {
+		c, err := opts.Globals.Resolver()
+		switch {
+		case err == nil:
+			r = c
+		case literals && !errors.As(err, new(*cmdutil.UsageError)):
+			// Only reverse DNS is lost: probe the addresses anyway.
+		default:
+			return err
+		}
+	}
+
+	w, err := report.NewWriter(set.Format, opts.IO.Out, report.Options{
+		Color: opts.IO.ColorEnabled(opts.Globals.NoColor),
+		Width: opts.IO.TerminalWidth(),
+	}, len(targets) == 1)
+	if err != nil {
+		return &cmdutil.UsageError{Err: err}
+	}
+	var reps []checks.Report
+	var werr error
+	smtpprobe.RunAll(ctx, r, targets, opts.Probe, func(rep checks.Report) {
+		report.Filter(&rep, set.Ignore)
+		reps = append(reps, rep)
+		if werr == nil {
+			werr = w.Write(rep)
+		}
+	})
+	if err := w.Close(); werr == nil {
+		werr = err
+	}
+	if werr != nil {
+		return &cmdutil.IncompleteError{Err: errors.New("writing the report: " + werr.Error())}
+	}
+	return cmdutil.ExitWith(report.ExitCode(reps, set.FailOn))
+}
+
+// validEHLO accepts a domain name or an address literal such as
+// [192.0.2.1] or [IPv6:2001:db8::1] (RFC 5321 §4.1.3).
+func validEHLO(name string) error {
+	if name == "" {
+		return nil
+	}
+	if lit, ok := strings.CutPrefix(name, "["); ok && strings.HasSuffix(lit, "]") {
+		lit = strings.TrimSuffix(lit, "]")
+		v6, isV6 := strings.CutPrefix(lit, "IPv6:")
+		if a, err := netip.ParseAddr(v6); err == nil && a.Zone() == "" && a.Is6() == isV6 {
+			return nil
+		}
+		return cmdutil.Usagef("invalid --ehlo %q: an address literal is [192.0.2.1] or [IPv6:2001:db8::1]", name)
+	}
+	if _, err := dnsx.Domain(name); err != nil || strings.ContainsAny(name, " \r\n\t") {
+		return cmdutil.Usagef("invalid --ehlo %q: want a host name or an address literal", name)
+	}
+	return nil
+}
+
+// loadCA reads the PEM certificates of --ca.
+func loadCA(path string) (*x509.CertPool, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, cmdutil.Usagef("cannot read --ca %s: %v", path, errors.Unwrap(err))
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(b) {
+		return nil, cmdutil.Usagef("--ca %s holds no PEM certificate", path)
+	}
+	return pool, nil
+}
