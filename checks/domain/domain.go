@@ -1,14 +1,17 @@
 // Package domain runs the parts of relayctl's domain audit — mx, ptr, spf,
-// dkim, dmarc — concurrently for one domain or many, and puts their
+// dkim, dmarc, mtasts, tlsrpt, bimi, dane, dnssec — concurrently for one domain or many, and puts their
 // results into one report per domain in a fixed order.
 //
 // Each part lives in its own package and follows its RFC: MX and reverse
 // DNS (RFC 5321 §5.1, RFC 7505, RFC 1912 §2.1), SPF (RFC 7208), DKIM
-// (RFC 6376), DMARC (RFC 7489). This package only schedules them.
+// (RFC 6376), DMARC (RFC 7489), MTA-STS (RFC 8461), TLS-RPT (RFC 8460),
+// BIMI (draft-brand-indicators-for-message-identification). This package
+// only schedules them.
 package domain
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -27,12 +30,15 @@ const (
 	PartSPF    = "spf"
 	PartDKIM   = "dkim"
 	PartDMARC  = "dmarc"
+	PartMTASTS = "mtasts"
+	PartTLSRPT = "tlsrpt"
+	PartBIMI   = "bimi"
 	PartDANE   = "dane"
 	PartDNSSEC = "dnssec"
 )
 
 // Parts is every part of the audit, in report order.
-var Parts = []string{PartMX, PartPTR, PartSPF, PartDKIM, PartDMARC, PartDANE, PartDNSSEC}
+var Parts = []string{PartMX, PartPTR, PartSPF, PartDKIM, PartDMARC, PartMTASTS, PartTLSRPT, PartBIMI, PartDANE, PartDNSSEC}
 
 // CommandDomain is the Report.Command of a full audit.
 const CommandDomain = "check domain"
@@ -56,6 +62,16 @@ type Options struct {
 	IP     netip.Addr
 	Sender string
 	HELO   string
+	// RootCAs verifies the certificates of the HTTPS fetches (the
+	// MTA-STS policy, the BIMI logo); nil means the system roots.
+	// --ca FILE sets it (tlsx.LoadCA).
+	RootCAs *x509.CertPool
+	// Timeout bounds one network operation outside DNS, such as one
+	// HTTPS fetch; each part's default when zero.
+	Timeout time.Duration
+	// BIMISelector names the BIMI assertion record ("default" when
+	// empty).
+	BIMISelector string
 	// Command is Report.Command ("check domain" when empty).
 	Command string
 	// Concurrency bounds how many domains RunAll checks at once

@@ -142,8 +142,11 @@ func TestValidateParts(t *testing.T) {
 	if err := ValidateParts([]string{"mx", "dmarc"}); err != nil {
 		t.Error(err)
 	}
-	if err := ValidateParts([]string{"mx", "bimi"}); !errors.Is(err, ErrUnknownPart) {
-		t.Errorf("bimi: %v", err)
+	if err := ValidateParts([]string{"mx", "bimi", "mtasts", "tlsrpt"}); err != nil {
+		t.Error(err)
+	}
+	if err := ValidateParts([]string{"mx", "bimy"}); !errors.Is(err, ErrUnknownPart) {
+		t.Errorf("bimy: %v", err)
 	}
 }
 

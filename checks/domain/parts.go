@@ -4,13 +4,16 @@ import (
 	"context"
 
 	"github.com/relayctl/relayctl/checks"
+	"github.com/relayctl/relayctl/checks/bimi"
 	"github.com/relayctl/relayctl/checks/dane"
 	"github.com/relayctl/relayctl/checks/dkim"
 	"github.com/relayctl/relayctl/checks/dmarc"
 	"github.com/relayctl/relayctl/checks/dnssec"
 	"github.com/relayctl/relayctl/checks/dnsx"
+	"github.com/relayctl/relayctl/checks/mtasts"
 	"github.com/relayctl/relayctl/checks/mx"
 	"github.com/relayctl/relayctl/checks/spf"
+	"github.com/relayctl/relayctl/checks/tlsrpt"
 )
 
 // partFunc runs one part of the audit.
@@ -33,6 +36,15 @@ var registry = map[string]partFunc{
 	},
 	PartPTR: func(ctx context.Context, r dnsx.Resolver, domain string, _ Options) checks.Result {
 		return mx.CheckPTR(ctx, r, domain, mx.Options{})
+	},
+	PartMTASTS: func(ctx context.Context, r dnsx.Resolver, domain string, opt Options) checks.Result {
+		return mtasts.Check(ctx, r, domain, mtasts.Options{RootCAs: opt.RootCAs, Timeout: opt.Timeout})
+	},
+	PartTLSRPT: func(ctx context.Context, r dnsx.Resolver, domain string, _ Options) checks.Result {
+		return tlsrpt.Check(ctx, r, domain, tlsrpt.Options{})
+	},
+	PartBIMI: func(ctx context.Context, r dnsx.Resolver, domain string, opt Options) checks.Result {
+		return bimi.Check(ctx, r, domain, bimi.Options{Selector: opt.BIMISelector, RootCAs: opt.RootCAs, Timeout: opt.Timeout})
 	},
 	PartDANE: func(ctx context.Context, r dnsx.Resolver, domain string, _ Options) checks.Result {
 		return dane.Check(ctx, r, domain, dane.Options{})
