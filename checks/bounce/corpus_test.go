@@ -206,3 +206,21 @@ func TestCorpusAgreement(t *testing.T) {
 		}
 	}
 }
+
+// TestDebugFile prints what Parse makes of the file named by
+// BOUNCE_DEBUG_FILE (a development aid; skipped otherwise).
+func TestDebugFile(t *testing.T) {
+	path := os.Getenv("BOUNCE_DEBUG_FILE")
+	if path == "" {
+		t.Skip("BOUNCE_DEBUG_FILE not set")
+	}
+	for _, p := range strings.Split(path, ",") {
+		raw, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := Parse(raw)
+		b, _ := json.MarshalIndent(res.Records, "", "  ")
+		t.Logf("%s agent=%s problem=%v\n%s", p, res.Agent, res.Problem, b)
+	}
+}

@@ -1,0 +1,178 @@
+package bounce
+
+import (
+	"strings"
+)
+
+// Helpers the server-specific readers share.
+
+// subject is the decoded Subject of the bounce.
+func (m *message) subject() string { return m.header.text("subject") }
+
+// from is the decoded From of the bounce.
+func (m *message) from() string { return m.header.text("from") }
+
+// between returns the text after left up to right ("" for right means to
+// the end of s); "" when left is not in s.
+func between(s, left, right string) string {
+	i := strings.Index(s, left)
+	if i < 0 {
+		return ""
+	}
+	s = s[i+len(left):]
+	if right == "" {
+		return s
+	}
+	if j := strings.Index(s, right); j >= 0 {
+		return s[:j]
+	}
+	return ""
+}
+
+// hasAny reports whether s contains any of words.
+func hasAny(s string, words ...string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// prefixAny reports whether s starts with any of words.
+func prefixAny(s string, words ...string) bool {
+	for _, w := range words {
+		if strings.HasPrefix(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// receivedHas reports whether any Received field contains s.
+func (m *message) receivedHas(s string) bool {
+	for _, r := range m.header.all("received") {
+		if strings.Contains(r, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// splitAt cuts the text at the first of the markers (at a line start or
+// anywhere, as the format writes it) and returns the report before it and
+// the returned message after the marker's line.
+func splitAt(body string, markers ...string) (string, string) {
+	best, mark := -1, ""
+	for _, m := range markers {
+		i := strings.Index(body, m)
+		if i >= 0 && (best < 0 || i < best) {
+			best, mark = i, m
+		}
+	}
+	if best < 0 {
+		return body, ""
+	}
+	rest := body[best+len(mark):]
+	if i := strings.IndexByte(rest, '\n'); i >= 0 {
+		rest = rest[i+1:]
+	} else {
+		rest = ""
+	}
+	return body[:best], strings.TrimLeft(rest, "\n")
+}
+
+// dsnCollector gathers RFC 3464 fields that appear among other lines of
+// a server's own report: each Final-Recipient starts a recipient, other
+// fields go to the last one, Diagnostic-Code may continue on indented
+// lines.
+type dsnCollector struct {
+	list       []delivery
+	perMessage map[string]string
+	inDiag     bool
+	recipients int
+}
+
+func (c *dsnCollector) tail() *delivery {
+	if len(c.list) == 0 {
+		c.list = append(c.list, delivery{})
+	}
+	return &c.list[len(c.list)-1]
+}
+
+// line takes one line and reports whether it was a DSN field (or the
+// continuation of a diagnostic).
+func (c *dsnCollector) line(l string) bool {
+	if l == "" {
+		c.inDiag = false
+		return false
+	}
+	if (l[0] == ' ' || l[0] == '\t') && c.inDiag {
+		d := c.tail()
+		d.diagnosis += " " + strings.TrimSpace(l)
+		return true
+	}
+	f, ok := parseDSNField(l)
+	if !ok {
+		c.inDiag = false
+		return false
+	}
+	c.inDiag = false
+	if dsnFields[f.name].perMessage {
+		if c.perMessage == nil {
+			c.perMessage = map[string]string{}
+		}
+		c.perMessage[f.name] = f.value
+		return true
+	}
+	switch f.name {
+	case "final-recipient":
+		d := c.tail()
+		if d.recipient != "" {
+			c.list = append(c.list, delivery{})
+			d = c.tail()
+		}
+		d.recipient = f.value
+		if f.typ != "" && !strings.EqualFold(f.typ, "rfc822") && !strings.EqualFold(f.typ, "utf-8") {
+			d.spec = strings.ToUpper(f.typ)
+		}
+		c.recipients++
+	case "original-recipient", "x-actual-recipient":
+		c.tail().alias = f.value
+	case "action":
+		c.tail().action = f.value
+	case "status":
+		d := c.tail()
+		d.status = f.value
+	case "remote-mta":
+		c.tail().rhost = f.value
+	case "diagnostic-code":
+		d := c.tail()
+		d.spec = f.typ
+		d.diagnosis = f.value
+		c.inDiag = true
+	case "last-attempt-date":
+		c.tail().date = f.value
+	}
+	return true
+}
+
+// finish applies the per-message fields and drops entries without a
+// recipient.
+func (c *dsnCollector) finish() []delivery {
+	var out []delivery
+	for _, d := range c.list {
+		if d.recipient == "" {
+			continue
+		}
+		if d.lhost == "" {
+			d.lhost = c.perMessage["reporting-mta"]
+		}
+		if d.date == "" {
+			d.date = c.perMessage["arrival-date"]
+		}
+		d.diagnosis = sweep(d.diagnosis)
+		out = append(out, d)
+	}
+	return out
+}
