@@ -1,8 +1,9 @@
 package dkim
 
 import (
-	"errors"
 	"testing"
+
+	"github.com/relayctl/relayctl/checks/internal/taglist/taglisttest"
 )
 
 func FuzzParseKey(f *testing.F) {
@@ -27,18 +28,7 @@ func FuzzParseKey(f *testing.F) {
 		if k == nil {
 			t.Fatal("nil record")
 		}
-		var es Errors
-		if err != nil && !errors.As(err, &es) {
-			t.Fatalf("error %T is not Errors", err)
-		}
-		for _, e := range es {
-			if e.Col < 0 || e.Col > len(s)+1 {
-				t.Fatalf("col %d outside a %d-byte record: %v", e.Col, len(s), e)
-			}
-			if !errors.Is(e, ErrSyntax) && !errors.Is(e, ErrUnsupportedKeyType) {
-				t.Fatalf("error without a sentinel: %v", e)
-			}
-		}
+		taglisttest.CheckErrors[pkg](t, s, err, ErrSyntax, ErrUnsupportedKeyType)
 		if err != nil {
 			return
 		}

@@ -17,6 +17,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/relayctl/relayctl/checks/internal/taglist"
 )
 
 // Sentinel errors. A *SyntaxError wraps one of them.
@@ -26,54 +28,20 @@ var (
 )
 
 // SyntaxError is one problem in a key record, at a 1-based byte column
-// (0 for the record as a whole) and tag.
-type SyntaxError struct {
-	Col int
-	Tag string
-	Msg string
-	Err error // ErrSyntax or ErrUnsupportedKeyType
-}
-
-func (e *SyntaxError) Error() string {
-	var b strings.Builder
-	b.WriteString("dkim: ")
-	if e.Col > 0 {
-		fmt.Fprintf(&b, "col %d: ", e.Col)
-	}
-	if e.Tag != "" {
-		fmt.Fprintf(&b, "tag %s: ", e.Tag)
-	}
-	b.WriteString(e.Msg)
-	return b.String()
-}
-
-func (e *SyntaxError) Unwrap() error { return e.Err }
+// (0 for the record as a whole) and tag. Its Err is ErrSyntax or
+// ErrUnsupportedKeyType.
+type SyntaxError = taglist.SyntaxError[pkg]
 
 // Errors is every problem ParseKey found, in record order.
-type Errors []*SyntaxError
-
-func (es Errors) Error() string {
-	parts := make([]string, len(es))
-	for i, e := range es {
-		parts[i] = e.Error()
-	}
-	return strings.Join(parts, "; ")
-}
-
-func (es Errors) Unwrap() []error {
-	out := make([]error, len(es))
-	for i, e := range es {
-		out[i] = e
-	}
-	return out
-}
+type Errors = taglist.Errors[pkg]
 
 // Tag is one tag=value pair as written.
-type Tag struct {
-	Name  string `json:"name"`
-	Value string `json:"value"`
-	Col   int    `json:"col"`
-}
+type Tag = taglist.Tag
+
+// pkg puts "dkim: " in front of every error message.
+type pkg struct{}
+
+func (pkg) Prefix() string { return "dkim: " }
 
 // Key types (RFC 6376 §3.6.1 k=, RFC 8463).
 const (
@@ -147,7 +115,7 @@ func (k *KeyRecord) ForEmail() bool {
 // name (a wildcard SPF record, a verification token): it starts with
 // v=DKIM1 or has a p= or k= tag.
 func LooksLikeKey(txt string) bool {
-	tags, _ := splitTags(txt)
+	tags, _ := keyTags.Split(txt)
 	for i, t := range tags {
 		if t.Name == "p" || t.Name == "k" || i == 0 && t.Name == "v" && strings.HasPrefix(t.Value, "DKIM") {
 			return true
@@ -161,19 +129,17 @@ func LooksLikeKey(txt string) bool {
 // listing every problem, or nil. A revoked key (empty p=) is not an error.
 func ParseKey(txt string) (*KeyRecord, error) {
 	k := &KeyRecord{KeyType: KeyRSA, Services: []string{"*"}}
-	tags, errs := splitTags(txt)
+	tags, errs := keyTags.Split(txt)
 	fail := func(t Tag, err error, format string, args ...any) {
 		errs = append(errs, &SyntaxError{Col: t.Col, Tag: t.Name, Msg: fmt.Sprintf(format, args...), Err: err})
 	}
 	seen := map[string]int{}
 	var p *Tag
 	for i, t := range tags {
-		if first, dup := seen[t.Name]; dup {
-			// RFC 6376 §3.2: a repeated tag makes the whole tag-list invalid.
-			fail(t, ErrSyntax, "duplicate tag (first at col %d)", first)
+		if err := keyTags.Duplicate(seen, t); err != nil {
+			errs = append(errs, err)
 			continue
 		}
-		seen[t.Name] = t.Col
 		k.Tags = append(k.Tags, t)
 		v := t.Value
 		switch t.Name {

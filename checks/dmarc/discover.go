@@ -118,8 +118,8 @@ func dmarcTXT(txts []string) (dmarc, spf, broken []string) {
 // isDMARC reports whether the record's first tag is v=DMARC1.
 func isDMARC(txt string) bool {
 	first, _, _ := strings.Cut(txt, ";")
-	t, err := splitTag(first, 1)
-	return err == nil && t != nil && t.Name == "v" && t.Value == Version
+	tags, errs := recordTags.Split(first)
+	return len(errs) == 0 && len(tags) == 1 && tags[0].Name == "v" && tags[0].Value == Version
 }
 
 func isSPF(txt string) bool {
@@ -129,7 +129,7 @@ func isSPF(txt string) bool {
 
 // psdOf returns the value of a record's psd tag, "" when unset or unreadable.
 func psdOf(txt string) string {
-	tags, _ := splitTags(txt)
+	tags, _ := recordTags.Split(txt)
 	for _, t := range tags {
 		if t.Name == "psd" {
 			return strings.ToLower(t.Value)

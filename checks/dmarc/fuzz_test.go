@@ -1,10 +1,11 @@
 package dmarc
 
 import (
-	"errors"
 	"testing"
 
 	msgauth "github.com/emersion/go-msgauth/dmarc"
+
+	"github.com/relayctl/relayctl/checks/internal/taglist/taglisttest"
 )
 
 func FuzzParse(f *testing.F) {
@@ -28,18 +29,7 @@ func FuzzParse(f *testing.F) {
 		if rec == nil {
 			t.Fatal("nil record")
 		}
-		var es Errors
-		if err != nil && !errors.As(err, &es) {
-			t.Fatalf("error %T is not Errors", err)
-		}
-		for _, e := range es {
-			if e.Col < 0 || e.Col > len(s)+1 {
-				t.Fatalf("col %d outside a %d-byte record: %v", e.Col, len(s), e)
-			}
-			if !errors.Is(e, ErrSyntax) && !errors.Is(e, ErrMissingPolicy) {
-				t.Fatalf("error without a sentinel: %v", e)
-			}
-		}
+		taglisttest.CheckErrors[pkg](t, s, err, ErrSyntax, ErrMissingPolicy)
 		for _, tag := range rec.Tags {
 			if tag.Col < 1 || tag.Col > len(s) {
 				t.Fatalf("tag %s col %d outside the record", tag.Name, tag.Col)

@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/relayctl/relayctl/checks/internal/taglist"
 )
 
 // Sentinel errors. A *SyntaxError wraps one of them.
@@ -19,47 +21,23 @@ var (
 )
 
 // SyntaxError is one problem in a record, at a 1-based byte column
-// (0 when it concerns the record as a whole) and tag.
-type SyntaxError struct {
-	Col int
-	Tag string
-	Msg string
-	Err error // ErrSyntax or ErrMissingPolicy
-}
-
-func (e *SyntaxError) Error() string {
-	var b strings.Builder
-	b.WriteString("dmarc: ")
-	if e.Col > 0 {
-		fmt.Fprintf(&b, "col %d: ", e.Col)
-	}
-	if e.Tag != "" {
-		fmt.Fprintf(&b, "tag %s: ", e.Tag)
-	}
-	b.WriteString(e.Msg)
-	return b.String()
-}
-
-func (e *SyntaxError) Unwrap() error { return e.Err }
+// (0 when it concerns the record as a whole) and tag. Its Err is
+// ErrSyntax or ErrMissingPolicy.
+type SyntaxError = taglist.SyntaxError[pkg]
 
 // Errors is every problem Parse found, in the order of the record.
-type Errors []*SyntaxError
+type Errors = taglist.Errors[pkg]
 
-func (es Errors) Error() string {
-	parts := make([]string, len(es))
-	for i, e := range es {
-		parts[i] = e.Error()
-	}
-	return strings.Join(parts, "; ")
-}
+// pkg puts "dmarc: " in front of every error message.
+type pkg struct{}
 
-func (es Errors) Unwrap() []error {
-	out := make([]error, len(es))
-	for i, e := range es {
-		out[i] = e
-	}
-	return out
-}
+func (pkg) Prefix() string { return "dmarc: " }
+
+// recordTags reads a record's tag-list (RFC 6376 §3.2, reused by
+// RFC 7489 §6.4). Tag names are matched without regard to case (RFC
+// 7489's ABNF literals are case-insensitive) and returned in lower case;
+// every tag needs a value.
+var recordTags = taglist.Grammar[pkg]{Err: ErrSyntax, FoldCase: true, RequireValue: true}
 
 // Version is the only DMARC version (RFC 7489 §6.3).
 const Version = "DMARC1"
@@ -94,17 +72,14 @@ func Parse(txt string) (*Record, error) {
 		errs = append(errs, &SyntaxError{Col: col, Tag: tag, Msg: fmt.Sprintf(format, args...), Err: ErrSyntax})
 	}
 
-	tags, tagErrs := splitTags(txt)
+	tags, tagErrs := recordTags.Split(txt)
 	errs = append(errs, tagErrs...)
 	seen := map[string]int{}
 	for i, t := range tags {
-		if first, dup := seen[t.Name]; dup {
-			// RFC 6376 §3.2, which DMARC's tag-list syntax follows (RFC 7489
-			// §6.3): a duplicated tag makes the whole record invalid.
-			fail(t.Col, t.Name, "duplicate tag (first at col %d)", first)
+		if err := recordTags.Duplicate(seen, t); err != nil {
+			errs = append(errs, err)
 			continue
 		}
-		seen[t.Name] = t.Col
 		rec.Tags = append(rec.Tags, t)
 		if i == 0 && t.Name != "v" {
 			fail(t.Col, t.Name, "the record must start with v=DMARC1 (RFC 7489 §6.4)")
@@ -220,7 +195,7 @@ func parseTag(rec *Record, t Tag, i int) *SyntaxError {
 		}
 		rec.ReportFormats = fmts
 	case "rua", "ruf":
-		uris, err := parseURIList(v, valueCol(t))
+		uris, err := parseURIList(v, t.ValueCol)
 		if err != nil {
 			return err
 		}
@@ -279,97 +254,6 @@ func isKeyword(s string) bool {
 		c := s[i]
 		alnum := c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
 		if !alnum && (i == 0 || c != '-') {
-			return false
-		}
-	}
-	return true
-}
-
-// valueCol is the column where the tag's value starts.
-func valueCol(t Tag) int { return t.vcol }
-
-// splitTags splits a tag-list (RFC 6376 §3.2, used by RFC 7489 §6.3)
-// into tags with their columns. Tag names are matched without regard to
-// case (RFC 7489's ABNF literals are case-insensitive) and returned in
-// lower case. Empty parts between semicolons are allowed, as receivers do.
-func splitTags(s string) ([]Tag, Errors) {
-	var tags []Tag
-	var errs Errors
-	start := 0
-	for start <= len(s) {
-		end := strings.IndexByte(s[start:], ';')
-		if end < 0 {
-			end = len(s)
-		} else {
-			end += start
-		}
-		part := s[start:end]
-		col := start + 1
-		if t, err := splitTag(part, col); err != nil {
-			errs = append(errs, err)
-		} else if t != nil {
-			tags = append(tags, *t)
-		}
-		start = end + 1
-	}
-	return tags, errs
-}
-
-func isWSP(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
-
-// splitTag reads one "name = value" part starting at column col; nil, nil
-// for a part that is only whitespace.
-func splitTag(part string, col int) (*Tag, *SyntaxError) {
-	i := 0
-	for i < len(part) && isWSP(part[i]) {
-		i++
-	}
-	if i == len(part) {
-		return nil, nil
-	}
-	nameCol := col + i
-	eq := strings.IndexByte(part[i:], '=')
-	if eq < 0 {
-		return nil, &SyntaxError{Col: nameCol, Msg: fmt.Sprintf("%q is not a tag=value pair", strings.TrimRight(part[i:], " \t\r\n")), Err: ErrSyntax}
-	}
-	name := strings.TrimRight(part[i:i+eq], " \t\r\n")
-	if !isTagName(name) {
-		return nil, &SyntaxError{Col: nameCol, Msg: fmt.Sprintf("invalid tag name %q", name), Err: ErrSyntax}
-	}
-	rest := part[i+eq+1:]
-	j := 0
-	for j < len(rest) && isWSP(rest[j]) {
-		j++
-	}
-	value := strings.TrimRight(rest[j:], " \t\r\n")
-	vcol := nameCol + eq + 1 + j
-	name = strings.ToLower(name)
-	for k := 0; k < len(value); k++ {
-		// tval characters are %x21-3A / %x3C-7E, with whitespace between
-		// them (RFC 6376 §3.2).
-		c := value[k]
-		if (c < 0x21 || c > 0x7e) && !isWSP(c) {
-			return nil, &SyntaxError{Col: vcol + k, Tag: name, Msg: fmt.Sprintf("character %q not allowed in a value", c), Err: ErrSyntax}
-		}
-	}
-	if value == "" {
-		return nil, &SyntaxError{Col: nameCol, Tag: name, Msg: "empty value", Err: ErrSyntax}
-	}
-	return &Tag{Name: name, Value: value, Col: nameCol, vcol: vcol}, nil
-}
-
-// isTagName matches ALPHA *ALNUMPUNC (RFC 6376 §3.2).
-func isTagName(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i] | 0x20
-		letter := c >= 'a' && c <= 'z'
-		if i == 0 && !letter {
-			return false
-		}
-		if !letter && !(s[i] >= '0' && s[i] <= '9') && s[i] != '_' {
 			return false
 		}
 	}

@@ -7,6 +7,8 @@
 // of RFC 7489 §7.1.
 package dmarc
 
+import "github.com/relayctl/relayctl/checks/internal/taglist"
+
 // Policy is a Domain Owner Assessment Policy: the p, sp and np tags
 // (RFC 7489 §6.3).
 type Policy string
@@ -40,13 +42,9 @@ const (
 	AlignmentStrict  Alignment = "s"
 )
 
-// Tag is one tag=value pair as written in the record.
-type Tag struct {
-	Name  string `json:"name"`  // lower case
-	Value string `json:"value"` // whitespace around it removed
-	Col   int    `json:"col"`   // 1-based byte column of the name
-	vcol  int    // 1-based byte column of the value
-}
+// Tag is one tag=value pair as written in the record, its name in lower
+// case.
+type Tag = taglist.Tag
 
 // ReportURI is one entry of a rua or ruf list (RFC 7489 §6.2, §6.4).
 type ReportURI struct {

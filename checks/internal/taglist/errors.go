@@ -1,0 +1,57 @@
+package taglist
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Prefix is the package an error belongs to: a type whose Prefix method
+// returns the text every message starts with, such as "dkim: ". Making
+// it a type parameter keeps dkim's and dmarc's errors distinct types, so
+// errors.As with one never matches the other.
+type Prefix interface{ Prefix() string }
+
+// SyntaxError is one problem in a record, at a 1-based byte column (0
+// when it concerns the record as a whole) and tag ("" when no tag could
+// be read).
+type SyntaxError[P Prefix] struct {
+	Col int
+	Tag string
+	Msg string
+	Err error // the package's sentinel
+}
+
+func (e *SyntaxError[P]) Error() string {
+	var p P
+	var b strings.Builder
+	b.WriteString(p.Prefix())
+	if e.Col > 0 {
+		fmt.Fprintf(&b, "col %d: ", e.Col)
+	}
+	if e.Tag != "" {
+		fmt.Fprintf(&b, "tag %s: ", e.Tag)
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+func (e *SyntaxError[P]) Unwrap() error { return e.Err }
+
+// Errors is every problem a parser found, in the order of the record.
+type Errors[P Prefix] []*SyntaxError[P]
+
+func (es Errors[P]) Error() string {
+	parts := make([]string, len(es))
+	for i, e := range es {
+		parts[i] = e.Error()
+	}
+	return strings.Join(parts, "; ")
+}
+
+func (es Errors[P]) Unwrap() []error {
+	out := make([]error, len(es))
+	for i, e := range es {
+		out[i] = e
+	}
+	return out
+}
