@@ -124,6 +124,7 @@ var (
 	ErrTooMany     = errors.New("dnsbl: too many addresses")
 	ErrBadLists    = errors.New("dnsbl: invalid lists file")
 	ErrUnknownList = errors.New("dnsbl: unknown list")
+	ErrWrongKind   = errors.New("dnsbl: wrong kind of list")
 	ErrBadKey      = errors.New("dnsbl: invalid key")
 	ErrListDown    = errors.New("dnsbl: list not answering")
 )

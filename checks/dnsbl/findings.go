@@ -22,8 +22,16 @@ const (
 	CodeListUnhealthy = "dnsbl.list-unhealthy"
 )
 
+// title names a list for a message: "Spamhaus ZEN (zen.spamhaus.org)".
+func (l *List) title() string {
+	if l.Name == "" || l.Name == l.Zone {
+		return l.Zone
+	}
+	return l.Name + " (" + l.Zone + ")"
+}
+
 func listedFinding(t Target, l *List, c classified, txt []string) checks.Finding {
-	msg := fmt.Sprintf("%s is listed on %s (%s): %s", t, l.Name, l.Zone, describe(c.codes))
+	msg := fmt.Sprintf("%s is listed on %s: %s", t, l.title(), describe(c.codes))
 	if len(txt) > 0 {
 		msg += ` — "` + strings.Join(txt, `", "`) + `"`
 	}
@@ -40,7 +48,7 @@ func listedFinding(t Target, l *List, c classified, txt []string) checks.Finding
 	if l.Allowlist {
 		f.Code = CodeAllowlisted
 		f.Severity = checks.SeverityInfo
-		f.Message = fmt.Sprintf("%s is on the allowlist %s (%s): %s", t, l.Name, l.Zone, describe(c.codes))
+		f.Message = fmt.Sprintf("%s is on the allowlist %s: %s", t, l.title(), describe(c.codes))
 		f.Hint = ""
 	}
 	return f
@@ -57,7 +65,7 @@ func refusedFinding(t Target, l *List, why string, key bool) checks.Finding {
 	return checks.Finding{
 		Code:     CodeQueryRefused,
 		Severity: checks.SeverityWarn,
-		Message:  fmt.Sprintf("%s was not checked against %s: %s", t, l.Zone, why),
+		Message:  fmt.Sprintf("%s was not checked: %s", t, why),
 		Hint:     hint,
 	}
 }

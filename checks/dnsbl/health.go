@@ -84,7 +84,7 @@ type probeResult struct {
 
 // judgeHealth reads the answers to a list's probes (RFC 5782 §5).
 func (l *List) judgeHealth(rs []probeResult) Health {
-	var unhealthy, refusedWhy, unknown []string
+	var unhealthy, refusedWhy, unknown, wild []string
 	for _, r := range rs {
 		switch {
 		case r.err != nil:
@@ -96,8 +96,11 @@ func (l *List) judgeHealth(rs []probeResult) Health {
 		case r.listed && r.c.v == notListed:
 			unhealthy = append(unhealthy, fmt.Sprintf("does not list its test entry %s: the list may be dead, or refusing this resolver with NXDOMAIN", r.label))
 		case !r.listed && r.c.v == listed:
-			unhealthy = append(unhealthy, fmt.Sprintf("lists %s, which no list may: it answers \"listed\" for everything", r.label))
+			wild = append(wild, r.label)
 		}
+	}
+	if len(wild) > 0 {
+		unhealthy = append(unhealthy, fmt.Sprintf("lists %s, which no list may: it answers \"listed\" to everything", strings.Join(wild, " and ")))
 	}
 	switch {
 	case len(unhealthy) > 0:

@@ -116,7 +116,7 @@ func Select(catalog []List, opt SelectOptions) (Selection, error) {
 				continue
 			}
 			if !kindOK(l) {
-				return sel, fmt.Errorf("%w: %s lists %s, not %s", ErrUnknownList, n, l.KindString(), kindNames(opt.Kinds))
+				return sel, fmt.Errorf("%w: %s lists %s, not %s", ErrWrongKind, n, l.KindString(), kindNames(opt.Kinds))
 			}
 			picked = append(picked, *l)
 		}

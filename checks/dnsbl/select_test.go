@@ -91,7 +91,7 @@ func TestSelectNamed(t *testing.T) {
 	if adhoc.Severity != checks.SeverityFail || !adhoc.Lists(KindIP4) || !adhoc.Lists(KindIP6) || adhoc.Lists(KindDomain) {
 		t.Errorf("ad-hoc list %+v", adhoc)
 	}
-	if _, err := Select(Builtin(), SelectOptions{Kinds: []Kind{KindIP4, KindIP6}, Names: []string{"dbl.spamhaus.org"}}); !errors.Is(err, ErrUnknownList) {
+	if _, err := Select(Builtin(), SelectOptions{Kinds: []Kind{KindIP4, KindIP6}, Names: []string{"dbl.spamhaus.org"}}); !errors.Is(err, ErrWrongKind) {
 		t.Errorf("domain list for IPs: %v", err)
 	}
 	if _, err := Select(Builtin(), SelectOptions{Kinds: []Kind{KindIP4}, Names: []string{"bad..zone"}}); !errors.Is(err, ErrUnknownList) {

@@ -1,0 +1,208 @@
+package blacklist
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/relayctl/relayctl/checks/dnsx"
+	"github.com/relayctl/relayctl/checks/dnsx/dnstest"
+	"github.com/relayctl/relayctl/cmd/cmdutil"
+	"github.com/relayctl/relayctl/report"
+)
+
+const listsYAML = `lists:
+  - zone: good.bl.test
+    kind: [ip4, ip6]
+    codes: {127.0.0.2: spam source, 127.0.0.4: exploited host}
+  - zone: drop.bl.test
+`
+
+// testRun runs "blacklist ip" with args against the loopback server and
+// returns stdout, stderr and the exit code.
+func testRun(t *testing.T, r dnsx.Resolver, stdin string, domains bool, args ...string) (string, string, report.Exit) {
+	t.Helper()
+	dir := t.TempDir()
+	lf := filepath.Join(dir, "lists.yaml")
+	if err := os.WriteFile(lf, []byte(listsYAML), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ios, in, out, errOut := cmdutil.Test()
+	in.WriteString(stdin)
+	g := &cmdutil.Globals{Output: "table", Timeout: time.Second, FailOn: "fail"}
+	var o *Options
+	capture := func(_ context.Context, opts *Options) error { o = opts; return nil }
+	cmd := NewCmdIP(ios, g, capture)
+	if domains {
+		cmd = NewCmdDomain(ios, g, capture)
+	}
+	g.Register(cmd.Flags())
+	cmd.SetArgs(append(args, "--lists-file", lf))
+	cmd.SetOut(&bytes.Buffer{})
+	cmd.SetErr(&bytes.Buffer{})
+	if err := cmd.Execute(); err != nil {
+		code, _ := cmdutil.ExitCodeOf(err)
+		return out.String(), err.Error(), code
+	}
+	o.Resolver = r
+	err := run(context.Background(), o)
+	code, print := cmdutil.ExitCodeOf(err)
+	if print {
+		errOut.WriteString(err.Error())
+	}
+	return out.String(), errOut.String(), code
+}
+
+func loopback(t *testing.T) *dnstest.Server {
+	t.Helper()
+	zs, err := dnsx.LoadZones("../../testdata/dnsbl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dnstest.Start(t, zs...)
+}
+
+func TestIPTableAndExit(t *testing.T) {
+	srv := loopback(t)
+	out, errOut, code := testRun(t, srv.Client(time.Second), "", false, "198.51.100.7", "198.51.100.8", "--list", "good.bl.test")
+	if code != report.ExitGate || errOut != "" {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	for _, want := range []string{
+		"198.51.100.7  fail  ",
+		"good.bl.test  fail    listed: 127.0.0.2 (spam source); 127.0.0.4 (exploited host)",
+		"fail  dnsbl.listed  198.51.100.7 is listed on good.bl.test: ",
+		"\n198.51.100.8  ok  ",
+		"1 list  ok      not listed: good.bl.test",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// JSON for several targets is one array, streamed; ndjson one line each
+// in input order.
+func TestJSONArrayAndNDJSON(t *testing.T) {
+	srv := loopback(t)
+	out, _, code := testRun(t, srv.Client(time.Second), "", false, "198.51.100.6/31", "-o", "json", "--list", "good.bl.test")
+	var reps []map[string]any
+	if err := json.Unmarshal([]byte(out), &reps); err != nil || code != report.ExitGate {
+		t.Fatalf("exit %d: %v\n%s", code, err, out)
+	}
+	if len(reps) != 2 || reps[0]["target"] != "198.51.100.6" || reps[1]["status"] != "fail" {
+		t.Errorf("%v", reps)
+	}
+	out, _, _ = testRun(t, srv.Client(time.Second), "198.51.100.8\n# c\n198.51.100.7\n", false, "-", "-o", "ndjson", "--list", "good.bl.test")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[0], `"target":"198.51.100.8"`) || !strings.Contains(lines[1], `"target":"198.51.100.7"`) {
+		t.Errorf("ndjson:\n%s", out)
+	}
+	// no targets: an empty array, still valid JSON
+	var empty bytes.Buffer
+	j := &jsonArray{w: &empty}
+	j.Close()
+	if empty.String() != "[]\n" {
+		t.Errorf("empty array %q", empty.String())
+	}
+}
+
+// A list that never answers: its check is an error, the run exits 3 and
+// the output still comes.
+func TestSilentListExit3(t *testing.T) {
+	srv := loopback(t)
+	srv.Set("8.100.51.198.drop.bl.test", dnstest.Drop)
+	srv.Set("2.0.0.127.drop.bl.test", dnstest.Drop)
+	out, _, code := testRun(t, srv.Client(200*time.Millisecond), "", false, "198.51.100.8", "--list", "good.bl.test", "--list", "drop.bl.test")
+	if code != report.ExitIncomplete || !strings.Contains(out, "drop.bl.test  error   dns: A 8.100.51.198.drop.bl.test: timeout") {
+		t.Errorf("exit %d\n%s", code, out)
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	srv := loopback(t)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"300.1.1.1"}, "not an IPv4 or IPv6 address"},
+		{[]string{"10.0.0.0/15"}, "more than --max-addresses"},
+		{[]string{"--file", "/nonexistent/x"}, "cannot read --file"},
+		{[]string{"--file", "/"}, "is a directory"},
+		{[]string{}, "nothing to check"},
+		{[]string{"-", "-"}, "given twice"},
+		{[]string{"192.0.2.1", "--rate", "-1"}, "invalid --rate"},
+		{[]string{"192.0.2.1", "--list", "bad..zone"}, "not a zone name"},
+		{[]string{"192.0.2.1", "--dqs-key", "a.b"}, "letters and digits"},
+		{[]string{"192.0.2.1", "--list", "good.bl.test", "--exclude", "good.bl.test"}, "no list to check"},
+	} {
+		out, errOut, code := testRun(t, srv.Client(time.Second), "", false, c.args...)
+		if code != report.ExitUsage || !strings.Contains(errOut, c.want) || out != "" {
+			t.Errorf("%v: exit %d, stderr %q, stdout %q", c.args, code, errOut, out)
+		}
+	}
+	// a bad line on stdin ends the run with exit 2 after the targets
+	// before it
+	out, errOut, code := testRun(t, srv.Client(time.Second), "198.51.100.8\nnope\n198.51.100.7\n", false, "-", "--list", "good.bl.test", "-o", "ndjson")
+	if code != report.ExitUsage || !strings.Contains(errOut, "stdin:2:") || strings.Count(out, "\n") != 1 {
+		t.Errorf("exit %d, stderr %q, stdout %q", code, errOut, out)
+	}
+	_, errOut, code = testRun(t, srv.Client(time.Second), "", true, "192.0.2.1")
+	if code != report.ExitUsage || !strings.Contains(errOut, "an IP address") {
+		t.Errorf("domain 192.0.2.1: %d %q", code, errOut)
+	}
+}
+
+// Keys come from the environment when the flags are not given.
+func TestKeysFromEnv(t *testing.T) {
+	ios, _, _, _ := cmdutil.Test()
+	ios.Getenv = func(k string) string { return map[string]string{"RELAYCTL_DQS_KEY": "envkey"}[k] }
+	o := &Options{IO: ios, Concurrency: 1, MaxAddresses: 1}
+	if err := o.validate(); err != nil || o.Keys.DQS != "envkey" {
+		t.Errorf("%v %+v", err, o.Keys)
+	}
+	sel, err := o.selectLists()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range sel.Lists {
+		if l.Zone == "zen.spamhaus.org" {
+			t.Error("DQS key given but the public zen zone is still asked")
+		}
+	}
+}
+
+func TestProgressLine(t *testing.T) {
+	var b bytes.Buffer
+	p := &progress{w: &b, total: 200, start: time.Now().Add(-2 * time.Second), on: true, stop: make(chan struct{})}
+	p.done.Store(50)
+	p.draw()
+	if s := b.String(); !strings.HasPrefix(s, "\r\x1b[Kchecked 50 of 200 targets (25.0%), 25/s, about 6s left") {
+		t.Errorf("%q", s)
+	}
+	b.Reset()
+	p.around(func() { b.WriteString("REPORT") })
+	if b.String() != "\r\x1b[KREPORT" || p.count() != 51 {
+		t.Errorf("%q", b.String())
+	}
+	// off: nothing drawn, ever
+	b.Reset()
+	q := startProgress(&b, 0, false)
+	q.around(func() {})
+	q.finish()
+	if b.Len() != 0 {
+		t.Errorf("%q", b.String())
+	}
+}
+
+func TestWorseExit(t *testing.T) {
+	if worseExit(report.ExitIncomplete, report.ExitGate) != report.ExitGate || worseExit(report.ExitGate, report.ExitIncomplete) != report.ExitGate ||
+		worseExit(report.ExitOK, report.ExitIncomplete) != report.ExitIncomplete {
+		t.Error("gate must outrank incomplete, incomplete outrank ok")
+	}
+}
