@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/relayctl/relayctl/checks"
@@ -20,8 +21,20 @@ func Check(p *Probe, opt Options) checks.Result {
 	judgeTLS(p, opt, &res)
 	judgeRelay(p, &res)
 	res.Summary = summary(p)
+	// The worst first, so that a table's first line says the most.
+	slices.SortStableFunc(res.Findings, func(a, b checks.Finding) int { return rank(b.Severity) - rank(a.Severity) })
 	res.Settle()
 	return res
+}
+
+func rank(s checks.Severity) int {
+	switch s {
+	case checks.SeverityFail:
+		return 2
+	case checks.SeverityWarn:
+		return 1
+	}
+	return 0
 }
 
 func judgeFailure(p *Probe, res *checks.Result) {
@@ -36,13 +49,13 @@ func judgeFailure(p *Probe, res *checks.Result) {
 			res.Status = checks.StatusInfo
 			res.Add(finding(CodePortClosed, checks.SeverityInfo, "",
 				fmt.Sprintf("Nothing to do if this host does not offer port %d; otherwise open it in the firewall and check that the server listens on it.", p.Port),
-				"nothing answers on port %d (%s); fine if this host does not offer it", p.Port, cause(p.err)))
+				"nothing answers on port %d (%s); fine if this host does not offer it", p.Port, connectCause(p.err)))
 			return
 		}
 		res.Fail(p.err)
 		res.Add(finding(CodeUnreachable, checks.SeverityWarn, "",
 			"Check that the server runs and listens on this address and port, and that no firewall on the way drops the connection.",
-			"cannot connect to %s: %s", addrPort(p), cause(p.err)))
+			"cannot connect to %s: %s", addrPort(p), connectCause(p.err)))
 	case FailureTimeout:
 		res.Fail(p.err)
 		res.Add(finding(CodeTimeout, checks.SeverityWarn, "RFC 5321 §4.5.3.2",
@@ -207,6 +220,11 @@ func cause(err error) string {
 	return s
 }
 
+// connectCause is why a connection failed, without "cannot connect".
+func connectCause(err error) string {
+	return strings.TrimPrefix(cause(err), "cannot connect: ")
+}
+
 func stageWords(stage string) string {
 	switch stage {
 	case StageBanner:
@@ -244,7 +262,7 @@ func summary(p *Probe) string {
 	}
 	switch p.Failure {
 	case FailureUnreachable:
-		return "cannot connect: " + cause(p.err)
+		return "cannot connect: " + connectCause(p.err)
 	case FailureCanceled:
 		return "cancelled"
 	case "":

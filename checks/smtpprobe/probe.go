@@ -9,6 +9,7 @@ import (
 	"math"
 	"net"
 	"net/netip"
+	"os"
 	"strings"
 	"time"
 
@@ -464,9 +465,15 @@ func dialError(err error) error {
 	if errors.Is(err, context.Canceled) {
 		return err
 	}
+	// "dial tcp 192.0.2.1:25: connect: connection refused" says the
+	// address twice and the verb once too often: keep the cause.
 	var oe *net.OpError
 	if errors.As(err, &oe) && oe.Err != nil {
-		return fmt.Errorf("%w: %w", ErrUnreachable, oe.Err)
+		err = oe.Err
+	}
+	var se *os.SyscallError
+	if errors.As(err, &se) && se.Err != nil {
+		err = se.Err
 	}
 	return fmt.Errorf("%w: %w", ErrUnreachable, err)
 }

@@ -29,6 +29,8 @@ func TestScripts(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"exits": cmdExits,
 			"json":  cmdJSON,
+			// smtpserver starts a loopback SMTP server: smtpserver_test.go.
+			"smtpserver": cmdSMTPServer,
 		},
 		RequireExplicitExec: true,
 	})
