@@ -13,6 +13,7 @@ import (
 // tests of the flag wiring.
 func NewCmdDomain(ios *cmdutil.IOStreams, g *cmdutil.Globals, runF func(context.Context, *Options) error) *cobra.Command {
 	opts := &Options{IO: ios, Globals: g, Audit: domain.Options{Command: domain.CommandDomain}}
+	var transport domainTransportFlags
 	cmd := &cobra.Command{
 		Use:   "domain DOMAIN...",
 		Short: "Full audit of a domain: mx, ptr, spf, dkim, dmarc",
@@ -22,14 +23,24 @@ forward-confirmed reverse DNS of every MX address (ptr), the SPF record
 checked at once and reported in the order given.
 
 Without --selector, DKIM probes a list of common selectors; a selector you
-name that is missing or broken is a failure.`,
+name that is missing or broken is a failure.
+
+MTA-STS (mtasts) fetches the policy from https://mta-sts.DOMAIN/ (resolved
+through the same DNS as everything else, no redirects, --timeout for the
+whole fetch); TLS-RPT (tlsrpt) reads _smtp._tls.DOMAIN; BIMI (bimi) reads
+default._bimi.DOMAIN (or --bimi-selector), checks DMARC enforcement and
+fetches the logo. --ca FILE adds a private CA for those fetches.`,
 		Example: `  relayctl check domain example.com
   relayctl check domain example.com example.org -o ndjson
   relayctl check domain example.com --selector s1 --selector s2
-  relayctl check domain example.com --zone example.com.zone --offline`,
+  relayctl check domain example.com --zone example.com.zone --offline
+  relayctl check domain example.com --bimi-selector brand --ca private-ca.pem`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Domains = args
+			if err := transport.apply(opts); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -37,5 +48,6 @@ name that is missing or broken is a failure.`,
 		},
 	}
 	cmd.Flags().StringArrayVar(&opts.Audit.Selectors, "selector", nil, "DKIM `SELECTOR` to look up, repeatable (default: probe common selectors)")
+	transport.register(cmd)
 	return cmd
 }
