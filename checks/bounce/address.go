@@ -73,7 +73,12 @@ func addressIn(s string) string {
 func cleanAddress(s string) string {
 	s = strings.TrimSpace(s)
 	s = strings.TrimPrefix(strings.TrimPrefix(s, "mailto:"), "MAILTO:")
-	s = strings.Trim(s, `<>"'(){}[]:;,.`+"`")
+	if strings.HasPrefix(strings.TrimLeft(s, "<"), `"`) && strings.Contains(s, `"@`) {
+		// A quoted local part (RFC 5321 §4.1.2) keeps its quotes.
+		s = strings.Trim(s, `<>'(){}[]:;,.`+"`")
+	} else {
+		s = strings.Trim(s, `<>"'(){}[]:;,.`+"`")
+	}
 	if strings.HasPrefix(strings.ToLower(s), "rfc822;") {
 		s = strings.TrimSpace(s[7:])
 	}
