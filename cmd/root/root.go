@@ -14,6 +14,7 @@ import (
 	"github.com/relayctl/relayctl/cmd/bounce"
 	"github.com/relayctl/relayctl/cmd/check"
 	"github.com/relayctl/relayctl/cmd/cmdutil"
+	sendcmd "github.com/relayctl/relayctl/cmd/send"
 	"github.com/relayctl/relayctl/cmd/version"
 	"github.com/relayctl/relayctl/report"
 )
@@ -46,6 +47,7 @@ usage or input; 3 a check could not complete (DNS failure, timeout).`,
 		check.NewCmdCheck(ios, g),
 		blacklist.NewCmdBlacklist(ios, g),
 		bounce.NewCmdBounce(ios, g),
+		sendcmd.NewCmdSend(ios, g, nil),
 		version.NewCmdVersion(ios, g, info),
 	)
 	incompleteOnError(cmd)

@@ -1,0 +1,124 @@
+package send
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// Job is one message of a batch.
+type Job struct {
+	Row int
+	Msg *Message
+	// Err is a message that could not be built; it becomes a failed
+	// record without a connection.
+	Err error
+}
+
+// BatchOptions shape a batch run.
+type BatchOptions struct {
+	// Concurrency is the number of connections, each reused for many
+	// messages (default 1).
+	Concurrency int
+	// Rate limits the messages started per second over all connections;
+	// 0 means no limit.
+	Rate float64
+}
+
+// RunBatch sends every job from jobs over opt.Concurrency connections and
+// calls emit with each record as its message completes (emit is never
+// called concurrently). When ctx is cancelled no new message starts; the
+// ones in flight end as failed (before their final dot: safe to send
+// again) or unknown (after it: not sent again by a resume).
+func RunBatch(ctx context.Context, cfg *Config, opt BatchOptions, jobs <-chan Job, emit func(Record)) {
+	n := opt.Concurrency
+	if n < 1 {
+		n = 1
+	}
+	var lim *limiter
+	if opt.Rate > 0 {
+		lim = &limiter{interval: time.Duration(float64(time.Second) / opt.Rate)}
+	}
+	var mu sync.Mutex
+	out := func(r Record) {
+		mu.Lock()
+		defer mu.Unlock()
+		emit(r)
+	}
+	var wg sync.WaitGroup
+	for i := 1; i <= n; i++ {
+		id := i
+		if n == 1 {
+			id = 0
+		}
+		s := NewSender(cfg, id)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer s.Close()
+			for {
+				var j Job
+				var ok bool
+				select {
+				case <-ctx.Done():
+					return
+				case j, ok = <-jobs:
+				}
+				if !ok || ctx.Err() != nil {
+					return
+				}
+				if j.Err != nil {
+					out(buildFailure(cfg, j))
+					continue
+				}
+				if lim != nil && lim.wait(ctx) != nil {
+					return
+				}
+				rec := s.Send(ctx, j.Msg)
+				rec.Row = j.Row
+				out(rec)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func buildFailure(cfg *Config, j Job) Record {
+	r := Record{Row: j.Row, Result: ResultFailed, Error: cfg.secrets().scrub(j.Err.Error()),
+		Accepted: []string{}, Rejected: []Rejection{}, To: []string{}, Started: cfg.now().UTC()}
+	if j.Msg != nil {
+		r.From, r.To, r.MessageID = j.Msg.From, j.Msg.To, j.Msg.MessageID
+	}
+	return r
+}
+
+// limiter spaces message starts evenly: one per interval over all
+// connections.
+type limiter struct {
+	mu       sync.Mutex
+	next     time.Time
+	interval time.Duration
+}
+
+func (l *limiter) wait(ctx context.Context) error {
+	l.mu.Lock()
+	now := time.Now()
+	t := l.next
+	if t.Before(now) {
+		t = now
+	}
+	l.next = t.Add(l.interval)
+	l.mu.Unlock()
+	d := time.Until(t)
+	if d <= 0 {
+		return nil
+	}
+	tm := time.NewTimer(d)
+	defer tm.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-tm.C:
+		return nil
+	}
+}

@@ -1,0 +1,187 @@
+package send
+
+import (
+	"context"
+	"crypto/x509"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/relayctl/relayctl/checks/dnsx"
+)
+
+// TLSMode is --tls.
+type TLSMode string
+
+const (
+	// TLSAuto: implicit TLS on port 465; otherwise STARTTLS when the server
+	// offers it, and required whenever credentials are to be sent.
+	TLSAuto TLSMode = "auto"
+	// TLSStartTLS requires STARTTLS (RFC 3207).
+	TLSStartTLS TLSMode = "starttls"
+	// TLSImplicit starts TLS on connect (RFC 8314 §3.3).
+	TLSImplicit TLSMode = "implicit"
+	// TLSNone never starts TLS.
+	TLSNone TLSMode = "none"
+)
+
+// ParseTLSMode validates a --tls value.
+func ParseTLSMode(s string) (TLSMode, error) {
+	switch m := TLSMode(strings.ToLower(s)); m {
+	case TLSAuto, TLSStartTLS, TLSImplicit, TLSNone:
+		return m, nil
+	}
+	return "", fmt.Errorf("%w: --tls %q: want auto, starttls, implicit or none", ErrBadInput, s)
+}
+
+// Default ports.
+const (
+	SubmissionPort = 587 // RFC 6409
+	ImplicitPort   = 465 // RFC 8314
+	RelayPort      = 25  // RFC 5321, MX delivery
+)
+
+// Default time limits.
+const (
+	DefaultTimeout     = 5 * time.Second
+	DefaultDataTimeout = 60 * time.Second
+	DefaultRetryDelay  = time.Second
+	maxRetryDelay      = 60 * time.Second
+)
+
+// Dialer opens TCP connections; *net.Dialer is one.
+type Dialer interface {
+	DialContext(ctx context.Context, network, addr string) (net.Conn, error)
+}
+
+// Config is how messages are sent: where, with what security and
+// credentials, and how patiently. The zero value plus a Server (or a
+// Resolver for MX delivery) works.
+type Config struct {
+	// Server is HOST[:PORT]; the port defaults to 587. Empty means the MX
+	// hosts of the first recipient's domain on MXPort, in preference
+	// order, the next one tried when a connection fails.
+	Server string
+	// MXPort is the port for MX delivery (25; tests change it).
+	MXPort int
+	// Resolver answers the MX and address questions for MX delivery.
+	Resolver dnsx.Resolver
+
+	TLS TLSMode
+	// RootCAs, when set, are the only trusted roots (--ca).
+	RootCAs *x509.CertPool
+	// SkipVerify accepts any certificate (--tls-skip-verify).
+	SkipVerify bool
+	// EHLO is the name to greet with (default: the local host name, or
+	// "localhost" when it is not a domain).
+	EHLO string
+
+	// Auth is "auto" (or "") or a mechanism: PLAIN, LOGIN, CRAM-MD5,
+	// XOAUTH2.
+	Auth         string
+	User         string
+	Password     string
+	Token        string
+	InsecureAuth bool
+
+	// Timeout limits one step (connect, one command and its reply, the
+	// TLS handshake); DataTimeout the wait for the reply to the final dot.
+	Timeout     time.Duration
+	DataTimeout time.Duration
+	// Retries is how many more attempts a temporary failure gets;
+	// RetryDelay is the first backoff, doubled each time, with jitter.
+	Retries    int
+	RetryDelay time.Duration
+
+	// Transcript receives the dialogue (-v), or nil.
+	Transcript *Transcript
+
+	// Dialer opens connections (a *net.Dialer when nil).
+	Dialer Dialer
+	// Now is the clock (time.Now when nil).
+	Now func() time.Time
+	// Sleep waits between attempts (a timer honouring ctx when nil).
+	Sleep func(ctx context.Context, d time.Duration) error
+	// Random is the source of jitter (math/rand when nil); any
+	// io.Reader-backed generator will do.
+	Random io.Reader
+}
+
+// HasCredentials reports whether AUTH is to be done.
+func (c *Config) HasCredentials() bool {
+	return c.User != "" || c.Password != "" || c.Token != ""
+}
+
+func (c *Config) timeout() time.Duration {
+	if c.Timeout > 0 {
+		return c.Timeout
+	}
+	return DefaultTimeout
+}
+
+func (c *Config) dataTimeout() time.Duration {
+	if c.DataTimeout > 0 {
+		return c.DataTimeout
+	}
+	if t := c.timeout(); t > DefaultDataTimeout {
+		return t
+	}
+	return DefaultDataTimeout
+}
+
+func (c *Config) now() time.Time {
+	if c.Now != nil {
+		return c.Now()
+	}
+	return time.Now()
+}
+
+func (c *Config) tlsMode() TLSMode {
+	if c.TLS == "" {
+		return TLSAuto
+	}
+	return c.TLS
+}
+
+// secrets lists what must never be printed for this configuration.
+func (c *Config) secrets() *secrets {
+	return newSecrets(c.Password, c.Token)
+}
+
+// ParseServer splits HOST[:PORT] (or [IPv6]:PORT), defaulting the port.
+func ParseServer(s string, defaultPort int) (host string, port int, err error) {
+	if s == "" || strings.ContainsAny(s, " \t\r\n/") {
+		return "", 0, fmt.Errorf("%w: server %q", ErrBadInput, s)
+	}
+	host, portStr, err := net.SplitHostPort(s)
+	if err != nil {
+		// No port: a bare host, or a bare IPv6 address.
+		host, portStr = strings.Trim(s, "[]"), ""
+		if strings.Count(s, ":") == 1 {
+			return "", 0, fmt.Errorf("%w: server %q: bad port", ErrBadInput, s)
+		}
+	}
+	if host == "" {
+		return "", 0, fmt.Errorf("%w: server %q: no host", ErrBadInput, s)
+	}
+	port = defaultPort
+	if portStr != "" {
+		n := 0
+		for _, c := range portStr {
+			if c < '0' || c > '9' {
+				return "", 0, fmt.Errorf("%w: server %q: port %q is not a number", ErrBadInput, s, portStr)
+			}
+			n = n*10 + int(c-'0')
+			if n > 65535 {
+				break
+			}
+		}
+		if n < 1 || n > 65535 {
+			return "", 0, fmt.Errorf("%w: server %q: port %q is not a number from 1 to 65535", ErrBadInput, s, portStr)
+		}
+		port = n
+	}
+	return host, port, nil
+}

@@ -1,0 +1,409 @@
+package send
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// conn is one SMTP connection: its socket, what the server offered, and
+// the per-connection transcript. It is used by one goroutine at a time.
+type conn struct {
+	cfg  *Config
+	nc   net.Conn
+	br   *bufio.Reader
+	bw   *bufio.Writer
+	log  *connLog
+	host string // the server's name: SNI and certificate check
+	addr string // host:port as reported in records
+
+	ext     map[string]string // EHLO keywords (upper case) → parameters
+	tlsInfo TLSInfo
+	auth    string
+	used    bool // a transaction ran on it: RSET before the next
+	broken  bool // must not be used again
+	stop    func() bool
+}
+
+// aLongTimeAgo is a deadline in the past: it makes blocked I/O return.
+var aLongTimeAgo = time.Unix(1, 0)
+
+// stepError is why a step did not succeed.
+type stepError struct {
+	failure Failure
+	reply   *Reply // the server's reply, when there was one
+	err     error  // a network, protocol or policy error
+	// retry: a temporary failure (4xx, a connection problem) that a new
+	// attempt may cure.
+	retry bool
+	// unknown: the final dot went out and no reply came back.
+	unknown bool
+	// stale: a reused connection failed before the transaction's first
+	// reply — the server dropped an idle connection; reconnect at once.
+	stale bool
+}
+
+func (e *stepError) Error() string {
+	if e.err != nil && e.reply != nil {
+		return e.err.Error() + ": " + e.reply.String()
+	}
+	if e.err != nil {
+		return e.err.Error()
+	}
+	return e.reply.String()
+}
+
+// replyError is a step refused by the server: 4xx may be retried, 5xx not.
+func replyError(f Failure, r *Reply) *stepError {
+	return &stepError{failure: f, reply: r, retry: r.Temporary()}
+}
+
+// netError is a failed read or write: a timeout, a reset, an EOF.
+func netError(f Failure, what string, err error) *stepError {
+	e := &stepError{failure: f, err: fmt.Errorf("%s: %w", what, cleanNetErr(err)), retry: true}
+	if isTimeout(err) {
+		e.failure = FailureTimeout
+	}
+	return e
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.Is(err, os.ErrDeadlineExceeded) || errors.As(err, &ne) && ne.Timeout()
+}
+
+// cleanNetErr makes net's wordy errors read well.
+func cleanNetErr(err error) error {
+	switch {
+	case isTimeout(err):
+		return errors.New("timed out")
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return errors.New("connection closed by the server")
+	}
+	return err
+}
+
+// dialOne connects to addr and reads the banner; with implicit TLS the
+// handshake comes first.
+func dialOne(ctx context.Context, cfg *Config, host, addr string, implicit bool, log *connLog, tm *Timings) (*conn, *stepError) {
+	d := cfg.Dialer
+	if d == nil {
+		d = &net.Dialer{}
+	}
+	start := time.Now()
+	dctx, cancel := context.WithTimeout(ctx, cfg.timeout())
+	nc, err := d.DialContext(dctx, "tcp", addr)
+	cancel()
+	tm.Connect = ms(time.Since(start))
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, &stepError{failure: FailureConnect, err: fmt.Errorf("connect to %s: %w", addr, ctx.Err())}
+		}
+		e := netError(FailureConnect, "connect to "+addr, err)
+		e.failure = FailureConnect // a connect timeout is still a connect failure
+		return nil, e
+	}
+	log.info("connected to %s", addr)
+	c := &conn{cfg: cfg, nc: nc, host: host, addr: addr, log: log}
+	c.br = bufio.NewReaderSize(nc, 4096)
+	c.bw = bufio.NewWriterSize(nc, 32*1024)
+	// Ctrl-C (or the caller's deadline) unblocks any read or write.
+	c.stop = context.AfterFunc(ctx, func() { nc.SetDeadline(aLongTimeAgo) })
+	c.tlsInfo.Mode = string(TLSNone)
+	if implicit {
+		t0 := time.Now()
+		if e := c.handshake(ctx); e != nil {
+			c.close()
+			return nil, e
+		}
+		c.tlsInfo.Mode = string(TLSImplicit)
+		tm.StartTLS = ms(time.Since(t0))
+	}
+	t0 := time.Now()
+	r, e := c.read(FailureConnect, "banner")
+	tm.Banner = ms(time.Since(t0))
+	if e != nil {
+		c.close()
+		return nil, e
+	}
+	if r.Code != 220 {
+		c.close()
+		if r.Class() == 2 || r.Class() == 3 {
+			return nil, &stepError{failure: FailureConnect, err: fmt.Errorf("%w: banner", ErrProtocol), reply: r, retry: true}
+		}
+		return nil, replyError(FailureConnect, r)
+	}
+	return c, nil
+}
+
+func ms(d time.Duration) int64 {
+	n := d.Milliseconds()
+	if n == 0 && d > 0 {
+		return 1
+	}
+	return n
+}
+
+// close ends the connection without QUIT.
+func (c *conn) close() {
+	if c == nil || c.nc == nil {
+		return
+	}
+	c.broken = true
+	if c.stop != nil {
+		c.stop()
+	}
+	c.nc.Close()
+}
+
+// quit says QUIT politely (not waiting long) and closes.
+func (c *conn) quit() {
+	if c == nil || c.nc == nil || c.broken {
+		c.close()
+		return
+	}
+	c.nc.SetDeadline(time.Now().Add(min(c.cfg.timeout(), 2*time.Second)))
+	if c.send("QUIT", "") == nil && c.bw.Flush() == nil {
+		readReply(c.br, c.received)
+	}
+	c.close()
+}
+
+func (c *conn) isTLS() bool { return c.tlsInfo.Mode != string(TLSNone) }
+
+func (c *conn) sent(line string) {
+	if c.isTLS() {
+		c.log.line(markSentTLS, line)
+	} else {
+		c.log.line(markSent, line)
+	}
+}
+
+func (c *conn) received(line string) {
+	if c.isTLS() {
+		c.log.line(markReceivedTLS, line)
+	} else {
+		c.log.line(markReceived, line)
+	}
+}
+
+// send buffers one command line; logLine replaces it in the transcript
+// when not empty (AUTH payloads).
+func (c *conn) send(line, logLine string) error {
+	if strings.ContainsAny(line, "\r\n") {
+		// Never reached with validated input; a last guard against
+		// smuggling a second command.
+		return fmt.Errorf("%w: %q", ErrInjection, clip(line))
+	}
+	if c.log.enabled() {
+		if logLine != "" {
+			c.sent(logLine)
+		} else {
+			c.sent(line)
+		}
+	}
+	c.bw.WriteString(line)
+	_, err := c.bw.WriteString("\r\n")
+	return err
+}
+
+// deadline arms the per-step limit.
+func (c *conn) deadline(d time.Duration) {
+	c.nc.SetDeadline(time.Now().Add(d))
+}
+
+// read reads one reply within the step limit.
+func (c *conn) read(f Failure, what string) (*Reply, *stepError) {
+	c.deadline(c.cfg.timeout())
+	r, err := readReply(c.br, c.received)
+	if err != nil {
+		c.broken = true
+		if errors.Is(err, ErrProtocol) {
+			return nil, &stepError{failure: f, err: fmt.Errorf("%s: %w", what, err)}
+		}
+		return nil, netError(f, "waiting for the reply to "+what, err)
+	}
+	if r.Code == 421 {
+		// RFC 5321 §3.8: the server is closing the channel.
+		c.broken = true
+	}
+	return r, nil
+}
+
+// cmd sends one command and reads its reply.
+func (c *conn) cmd(f Failure, line, logLine string) (*Reply, *stepError) {
+	c.deadline(c.cfg.timeout())
+	what := firstWord(line)
+	if err := c.send(line, logLine); err != nil {
+		return nil, &stepError{failure: f, err: err}
+	}
+	if err := c.bw.Flush(); err != nil {
+		c.broken = true
+		return nil, netError(f, "sending "+what, err)
+	}
+	return c.read(f, what)
+}
+
+func firstWord(line string) string {
+	if i := strings.IndexByte(line, ' '); i > 0 {
+		return line[:i]
+	}
+	return line
+}
+
+// ehlo greets the server and records its extensions, falling back to
+// HELO when EHLO is not understood (RFC 5321 §3.2).
+func (c *conn) ehlo() *stepError {
+	name := c.cfg.ehloName()
+	r, e := c.cmd(FailureConnect, "EHLO "+name, "")
+	if e != nil {
+		return e
+	}
+	c.ext = map[string]string{}
+	if r.Code == 250 {
+		for _, l := range r.Lines[1:] {
+			k, v, _ := strings.Cut(l, " ")
+			c.ext[strings.ToUpper(k)] = v
+		}
+		// Some servers still say "AUTH=LOGIN PLAIN" (pre-RFC 4954).
+		if _, ok := c.ext["AUTH"]; !ok {
+			for _, l := range r.Lines[1:] {
+				if v, ok := strings.CutPrefix(strings.ToUpper(l), "AUTH="); ok {
+					c.ext["AUTH"] = v
+				}
+			}
+		}
+		return nil
+	}
+	if r.Permanent() && r.Code != 421 {
+		r2, e := c.cmd(FailureConnect, "HELO "+name, "")
+		if e != nil {
+			return e
+		}
+		if r2.Code == 250 {
+			return nil
+		}
+		return replyError(FailureConnect, r2)
+	}
+	return replyError(FailureConnect, r)
+}
+
+// has reports an EHLO extension.
+func (c *conn) has(ext string) bool {
+	_, ok := c.ext[ext]
+	return ok
+}
+
+// ehloName is --ehlo, else the host name when it looks like a domain.
+func (cfg *Config) ehloName() string {
+	if cfg.EHLO != "" {
+		return cfg.EHLO
+	}
+	if h, err := os.Hostname(); err == nil && strings.Contains(h, ".") && !strings.ContainsAny(h, " \t\r\n") {
+		return h
+	}
+	return "localhost"
+}
+
+// startTLS runs STARTTLS and greets again (RFC 3207 §4.2: everything
+// learnt before the handshake is discarded).
+func (c *conn) startTLS(ctx context.Context) *stepError {
+	r, e := c.cmd(FailureTLS, "STARTTLS", "")
+	if e != nil {
+		e.failure = failureOr(e.failure, FailureTLS)
+		return e
+	}
+	if r.Code != 220 {
+		return replyError(FailureTLS, r)
+	}
+	if c.br.Buffered() > 0 {
+		// Bytes before the handshake: a man in the middle injecting
+		// commands (CVE-2011-0411 style). Do not go on.
+		return &stepError{failure: FailureTLS, err: fmt.Errorf("%w: the server sent data before the TLS handshake", ErrProtocol)}
+	}
+	if e := c.handshake(ctx); e != nil {
+		return e
+	}
+	c.tlsInfo.Mode = string(TLSStartTLS)
+	return c.ehlo()
+}
+
+func failureOr(f, def Failure) Failure {
+	if f == FailureTimeout {
+		return f
+	}
+	return def
+}
+
+// handshake wraps the socket in TLS and verifies the certificate unless
+// told not to.
+func (c *conn) handshake(ctx context.Context) *stepError {
+	conf := &tls.Config{
+		ServerName:         c.host,
+		RootCAs:            c.cfg.RootCAs,
+		InsecureSkipVerify: c.cfg.SkipVerify,
+	}
+	tc := tls.Client(c.nc, conf)
+	c.deadline(c.cfg.timeout())
+	if err := tc.HandshakeContext(ctx); err != nil {
+		c.broken = true
+		var verr *tls.CertificateVerificationError
+		e := &stepError{failure: FailureTLS, err: fmt.Errorf("TLS handshake with %s: %w", c.host, cleanNetErr(err))}
+		switch {
+		case errors.As(err, &verr):
+			// A certificate will not change by trying again.
+			e.err = fmt.Errorf("TLS certificate of %s not trusted: %v (use --ca FILE for a private CA, or --tls-skip-verify)", c.host, verr.Err)
+		case isTimeout(err):
+			e.failure, e.retry = FailureTimeout, true
+		default:
+			e.retry = !isAlert(err)
+		}
+		c.log.info("TLS handshake failed: %v", e.err)
+		return e
+	}
+	st := tc.ConnectionState()
+	c.nc = tc
+	c.br = bufio.NewReaderSize(tc, 4096)
+	c.bw = bufio.NewWriterSize(tc, 32*1024)
+	c.tlsInfo = TLSInfo{
+		Version:    tlsVersion(st.Version),
+		Cipher:     tls.CipherSuiteName(st.CipherSuite),
+		ServerName: c.host,
+		Verified:   !c.cfg.SkipVerify,
+	}
+	subject := ""
+	if len(st.PeerCertificates) > 0 {
+		subject = st.PeerCertificates[0].Subject.String()
+	}
+	c.log.info("TLS started: %s %s, certificate %q, %s", c.tlsInfo.Version, c.tlsInfo.Cipher, subject,
+		map[bool]string{true: "verified", false: "NOT verified (--tls-skip-verify)"}[c.tlsInfo.Verified])
+	return nil
+}
+
+// isAlert reports a TLS alert from the peer: a refusal, not a glitch.
+func isAlert(err error) bool {
+	var a tls.AlertError
+	return errors.As(err, &a) || strings.Contains(err.Error(), "tls: ")
+}
+
+func tlsVersion(v uint16) string {
+	switch v {
+	case tls.VersionTLS10:
+		return "TLS1.0"
+	case tls.VersionTLS11:
+		return "TLS1.1"
+	case tls.VersionTLS12:
+		return "TLS1.2"
+	case tls.VersionTLS13:
+		return "TLS1.3"
+	}
+	return "0x" + strconv.FormatUint(uint64(v), 16)
+}

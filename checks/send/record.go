@@ -1,0 +1,101 @@
+package send
+
+import "time"
+
+// Result is a message's outcome.
+type Result string
+
+const (
+	// ResultSent: the server took the message for every recipient.
+	ResultSent Result = "sent"
+	// ResultRejected: a permanent (5xx) refusal — of the sender, a
+	// recipient, the data or the credentials. Recipients in Accepted
+	// (if any) did get the message.
+	ResultRejected Result = "rejected"
+	// ResultFailed: the message was not handed over — a connection, TLS or
+	// protocol failure, a timeout, or a temporary (4xx) refusal that
+	// outlasted the retries.
+	ResultFailed Result = "failed"
+	// ResultUnknown: the final dot was sent and no reply came. The server
+	// may or may not have queued the message; it was not sent again.
+	ResultUnknown Result = "unknown"
+)
+
+// Failure names the stage that decided a result other than sent.
+type Failure string
+
+const (
+	FailureConnect   Failure = "connect"   // DNS, TCP, the banner, EHLO
+	FailureTLS       Failure = "tls"       // STARTTLS, the handshake, verification
+	FailureAuth      Failure = "auth"      // AUTH refused or impossible
+	FailureSender    Failure = "sender"    // MAIL FROM refused
+	FailureRecipient Failure = "recipient" // a RCPT TO refused
+	FailureData      Failure = "data"      // DATA or the message refused
+	FailureTimeout   Failure = "timeout"   // a step outlasted --timeout
+)
+
+// TLSInfo describes the connection's security.
+type TLSInfo struct {
+	Mode       string `json:"mode"` // starttls, implicit or none
+	Version    string `json:"version,omitempty"`
+	Cipher     string `json:"cipher,omitempty"`
+	ServerName string `json:"server_name,omitempty"`
+	// Verified is true when the certificate chain and name were checked
+	// and good; false with --tls-skip-verify.
+	Verified bool `json:"verified"`
+}
+
+// Rejection is one recipient the server refused, with its reply.
+type Rejection struct {
+	Recipient string `json:"recipient"`
+	Code      int    `json:"code"`
+	Status    string `json:"status,omitempty"`
+	Text      string `json:"text"`
+}
+
+// Timings are the milliseconds each stage of the last attempt took; zero
+// stages did not happen (a reused connection has no connect).
+type Timings struct {
+	Connect  int64 `json:"connect,omitempty"`
+	Banner   int64 `json:"banner,omitempty"`
+	EHLO     int64 `json:"ehlo,omitempty"`
+	StartTLS int64 `json:"starttls,omitempty"`
+	Auth     int64 `json:"auth,omitempty"`
+	Mail     int64 `json:"mail,omitempty"`
+	Rcpt     int64 `json:"rcpt,omitempty"`
+	Data     int64 `json:"data,omitempty"`
+}
+
+// Record is the outcome of one message, the shape of SPEC.md's send
+// record plus attempts, timings and, in a batch, the row.
+type Record struct {
+	// Row is the message's 1-based row in a --batch file.
+	Row      int         `json:"row,omitempty"`
+	Server   string      `json:"server"`
+	TLS      TLSInfo     `json:"tls"`
+	Auth     string      `json:"auth,omitempty"`
+	From     string      `json:"from"`
+	To       []string    `json:"to"`
+	Accepted []string    `json:"accepted"`
+	Rejected []Rejection `json:"rejected"`
+	Result   Result      `json:"result"`
+	Failure  Failure     `json:"failure,omitempty"`
+	// Error says in words why the result is not sent, when no reply says
+	// it alone (a refused connection, a certificate, a timeout).
+	Error     string    `json:"error,omitempty"`
+	Reply     string    `json:"reply,omitempty"`
+	QueueID   string    `json:"queue_id,omitempty"`
+	MessageID string    `json:"message_id,omitempty"`
+	Size      int       `json:"size"`
+	Attempts  int       `json:"attempts"`
+	Timings   Timings   `json:"timings_ms"`
+	Started   time.Time `json:"started"`
+	Duration  int64     `json:"duration_ms"`
+}
+
+// Done reports whether the message needs no other try: it was sent,
+// refused for good, or may have been sent (unknown). A --skip-done resume
+// passes over such rows.
+func (r *Record) Done() bool {
+	return r.Result == ResultSent || r.Result == ResultRejected || r.Result == ResultUnknown
+}

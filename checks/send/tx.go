@@ -1,0 +1,288 @@
+package send
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// txResult is one mail transaction: which recipients the server took at
+// RCPT, which it refused (temporarily or for good), and how it ended.
+type txResult struct {
+	rcptOK  []string
+	refused []Rejection
+	temp    map[string]bool // refused with a 4xx: worth another try
+	data    *Reply          // the 2xx reply to the final dot
+	e       *stepError      // nil when data is set
+}
+
+// command is one line of the transaction and what its reply means.
+type command struct {
+	kind string // RSET, MAIL, RCPT, DATA
+	line string
+	rcpt string
+}
+
+// tx runs MAIL, RCPT… and DATA for msg to rcpts. With PIPELINING (RFC
+// 2920) the whole group goes out in one write and the replies are read in
+// order; without it each command waits for its reply, and the transaction
+// stops at the first refusal that ends it.
+func (c *conn) tx(msg *Message, rcpts []string, tm *Timings) txResult {
+	res := txResult{temp: map[string]bool{}}
+	reused := c.used
+	c.used = true
+
+	if msg.UTF8 && !c.has("SMTPUTF8") {
+		// RFC 6531 §3.4: without the extension, such an address cannot be
+		// sent at all.
+		f := FailureRecipient
+		if !isASCII(msg.From) {
+			f = FailureSender
+		}
+		res.e = &stepError{failure: f, err: fmt.Errorf("%w: an address needs SMTPUTF8 (RFC 6531), which %s does not offer", ErrPolicy, c.host)}
+		return res
+	}
+	var cmds []command
+	if reused {
+		cmds = append(cmds, command{kind: "RSET", line: "RSET"})
+	}
+	cmds = append(cmds, command{kind: "MAIL", line: c.mailLine(msg)})
+	for _, r := range rcpts {
+		cmds = append(cmds, command{kind: "RCPT", line: "RCPT TO:<" + r + ">", rcpt: r})
+	}
+	pipelined := c.has("PIPELINING")
+	if pipelined {
+		// Without PIPELINING, DATA waits until a recipient is known to be
+		// taken.
+		cmds = append(cmds, command{kind: "DATA", line: "DATA"})
+	}
+	first := true
+	// failed marks the transaction as over: later replies of a pipelined
+	// group are still read, to stay in step, but change nothing.
+	var mailReply *Reply
+	var dataReply *Reply
+	tMail := time.Now()
+	tRcpt := time.Time{}
+
+	if pipelined {
+		c.deadline(c.cfg.timeout())
+		for _, cm := range cmds {
+			c.send(cm.line, "")
+		}
+		if err := c.bw.Flush(); err != nil {
+			c.broken = true
+			res.e = netError(FailureConnect, "sending MAIL", err)
+			res.e.stale = reused
+			return res
+		}
+	}
+	for _, cm := range cmds {
+		var r *Reply
+		var e *stepError
+		f := failureOf(cm.kind)
+		if pipelined {
+			r, e = c.read(f, cm.kind)
+		} else {
+			r, e = c.cmd(f, cm.line, "")
+		}
+		if e != nil {
+			e.stale = reused && first
+			res.e = e
+			return res
+		}
+		if first && reused && r.Code == 421 {
+			// A server that closes a reused connection (its per-connection
+			// message limit) is not refusing the message.
+			res.e = replyError(f, r)
+			res.e.stale = true
+			return res
+		}
+		first = false
+		switch cm.kind {
+		case "RSET":
+			if r.Code != 250 {
+				res.e = replyError(FailureConnect, r)
+				return res
+			}
+		case "MAIL":
+			tm.Mail = since(tMail)
+			tRcpt = time.Now()
+			mailReply = r
+			if r.Class() != 2 {
+				res.e = replyError(FailureSender, r)
+				if !pipelined || r.Code == 421 {
+					return res
+				}
+			}
+		case "RCPT":
+			if mailReply.Class() != 2 {
+				continue
+			}
+			if r.Class() == 2 {
+				res.rcptOK = append(res.rcptOK, cm.rcpt)
+				continue
+			}
+			res.refused = append(res.refused, Rejection{Recipient: cm.rcpt, Code: r.Code, Status: r.Status, Text: r.Text()})
+			if r.Temporary() {
+				res.temp[cm.rcpt] = true
+			}
+			if r.Code == 421 {
+				res.e = replyError(FailureRecipient, r)
+				return res
+			}
+		case "DATA":
+			dataReply = r
+		}
+	}
+	if !tRcpt.IsZero() {
+		tm.Rcpt = since(tRcpt)
+	}
+	if res.e != nil || len(res.rcptOK) == 0 {
+		if dataReply != nil && dataReply.Code == 354 {
+			// RFC 2920 §3.1: a 354 after every recipient failed is
+			// answered with an empty message, which the server refuses.
+			c.send(".", "")
+			c.bw.Flush()
+			c.read(FailureData, "DATA")
+		}
+		if res.e == nil {
+			res.e = c.allRefused(res)
+		}
+		return res
+	}
+	if !pipelined {
+		var e *stepError
+		dataReply, e = c.cmd(FailureData, "DATA", "")
+		if e != nil {
+			res.e = e
+			return res
+		}
+	}
+	if dataReply.Code != 354 {
+		res.e = replyError(FailureData, dataReply)
+		return res
+	}
+	tData := time.Now()
+	r, e := c.writeData(msg)
+	tm.Data = since(tData)
+	if e != nil {
+		res.e = e
+		return res
+	}
+	if r.Class() != 2 {
+		res.e = replyError(FailureData, r)
+		return res
+	}
+	res.data = r
+	return res
+}
+
+// allRefused is the outcome when no recipient was taken: a 5xx if any
+// refusal was permanent, else the (temporary) first one.
+func (c *conn) allRefused(res txResult) *stepError {
+	if len(res.refused) == 0 {
+		return &stepError{failure: FailureRecipient, err: fmt.Errorf("%w: no recipients", ErrBadInput)}
+	}
+	pick := res.refused[0]
+	for _, r := range res.refused {
+		if r.Code >= 500 {
+			pick = r
+			break
+		}
+	}
+	rep := &Reply{Code: pick.Code, Status: pick.Status, Lines: []string{pick.Text}}
+	return replyError(FailureRecipient, rep)
+}
+
+func failureOf(kind string) Failure {
+	switch kind {
+	case "MAIL":
+		return FailureSender
+	case "RCPT":
+		return FailureRecipient
+	case "DATA":
+		return FailureData
+	}
+	return FailureConnect
+}
+
+// mailLine is MAIL FROM with the parameters the server understands: SIZE
+// (RFC 1870), BODY=8BITMIME (RFC 6152), SMTPUTF8 (RFC 6531).
+func (c *conn) mailLine(msg *Message) string {
+	line := "MAIL FROM:<" + msg.From + ">"
+	if c.has("SIZE") {
+		line += " SIZE=" + strconv.Itoa(len(msg.Data))
+	}
+	if msg.EightBit && c.has("8BITMIME") {
+		line += " BODY=8BITMIME"
+	}
+	if msg.UTF8 {
+		line += " SMTPUTF8"
+	}
+	return line
+}
+
+// writeData sends the message, dot-stuffed (RFC 5321 §4.5.2), and the
+// final dot, then waits for the reply. A failure while writing is before
+// the dot: the server holds no complete message. A missing reply after
+// the dot is not: the outcome is unknown.
+func (c *conn) writeData(msg *Message) (*Reply, *stepError) {
+	if c.log.enabled() {
+		c.sent(fmt.Sprintf("<message: %d bytes, %s>", len(msg.Data), msg.MessageID))
+		c.sent(".")
+	}
+	c.nc.SetDeadline(time.Now().Add(c.cfg.dataTimeout()))
+	if err := writeDotStuffed(c.bw, msg.Data); err != nil {
+		c.broken = true
+		return nil, netError(FailureData, "sending the message", err)
+	}
+	if err := c.bw.Flush(); err != nil {
+		c.broken = true
+		return nil, netError(FailureData, "sending the message", err)
+	}
+	r, err := readReply(c.br, c.received)
+	if err != nil {
+		c.broken = true
+		what := "no reply to the final dot"
+		if isTimeout(err) {
+			what = fmt.Sprintf("no reply to the final dot within %s", c.cfg.dataTimeout())
+		}
+		f := FailureData
+		if isTimeout(err) {
+			f = FailureTimeout
+		}
+		return nil, &stepError{failure: f, unknown: true,
+			err: fmt.Errorf("%w: %s (%v); the server may have queued the message, so it was not sent again", ErrNoReply, what, cleanNetErr(err))}
+	}
+	if r.Code == 421 {
+		c.broken = true
+	}
+	return r, nil
+}
+
+var crlfDot = []byte("\r\n.")
+
+// writeDotStuffed writes data with an extra '.' before every line that
+// starts with one, then CRLF.CRLF. data uses CRLF line ends.
+func writeDotStuffed(w *bufio.Writer, data []byte) error {
+	if len(data) > 0 && data[0] == '.' {
+		w.WriteByte('.')
+	}
+	for {
+		i := bytes.Index(data, crlfDot)
+		if i < 0 {
+			break
+		}
+		w.Write(data[:i+2])
+		w.WriteByte('.')
+		data = data[i+2:]
+	}
+	w.Write(data)
+	if len(data) > 0 && !bytes.HasSuffix(data, []byte("\r\n")) {
+		w.WriteString("\r\n")
+	}
+	_, err := w.WriteString(".\r\n")
+	return err
+}

@@ -1,0 +1,259 @@
+package send
+
+import (
+	"context"
+	"errors"
+	"os"
+	"sync"
+
+	"github.com/relayctl/relayctl/checks/send"
+	"github.com/relayctl/relayctl/cmd/cmdutil"
+	"github.com/relayctl/relayctl/report"
+)
+
+// batchTemplates are the flag values filled from each row.
+type batchTemplates struct {
+	subject, body, html *send.Template
+	headers             []*send.Template
+}
+
+func (o *Options) templates(in *inputs) (*batchTemplates, error) {
+	t := &batchTemplates{}
+	var err error
+	if t.subject, err = send.ParseTemplate("--subject", o.Subject); err != nil {
+		return nil, usageErr(err)
+	}
+	if t.body, err = send.ParseTemplate("--body", in.body); err != nil {
+		return nil, usageErr(err)
+	}
+	if t.html, err = send.ParseTemplate("--html", in.html); err != nil {
+		return nil, usageErr(err)
+	}
+	for _, h := range in.headers {
+		ht, err := send.ParseTemplate("--header "+h.Name, h.Value)
+		if err != nil {
+			return nil, usageErr(err)
+		}
+		t.headers = append(t.headers, ht)
+	}
+	return t, nil
+}
+
+// rowSpec fills the templates from a row and checks the result: a line
+// break in a filled-in subject or header value is as bad as one typed on
+// the command line.
+func (o *Options) rowSpec(in *inputs, t *batchTemplates, row send.Row) (send.Spec, error) {
+	fail := func(err error) (send.Spec, error) { return send.Spec{}, usageErr(err) }
+	to, err := send.ParseAddressList("batch row "+itoa(row.N)+" to", row.Get("to"))
+	if err != nil {
+		return fail(err)
+	}
+	var cc, bcc []send.Address
+	if v := row.Get("cc"); v != "" {
+		if cc, err = send.ParseAddressList("batch row "+itoa(row.N)+" cc", v); err != nil {
+			return fail(err)
+		}
+	}
+	if v := row.Get("bcc"); v != "" {
+		if bcc, err = send.ParseAddressList("batch row "+itoa(row.N)+" bcc", v); err != nil {
+			return fail(err)
+		}
+	}
+	subject, err := t.subject.Execute(row)
+	if err != nil {
+		return fail(err)
+	}
+	if err := send.NoSingleLine("batch row "+itoa(row.N)+" subject", subject); err != nil {
+		return fail(err)
+	}
+	body, err := t.body.Execute(row)
+	if err != nil {
+		return fail(err)
+	}
+	html, err := t.html.Execute(row)
+	if err != nil {
+		return fail(err)
+	}
+	var headers []send.Header
+	for i, ht := range t.headers {
+		v, err := ht.Execute(row)
+		if err != nil {
+			return fail(err)
+		}
+		if err := send.NoSingleLine("batch row "+itoa(row.N)+" header "+in.headers[i].Name, v); err != nil {
+			return fail(err)
+		}
+		headers = append(headers, send.Header{Name: in.headers[i].Name, Value: v})
+	}
+	rin := *in
+	if v := row.Get("from"); v != "" {
+		if rin.from, err = send.ParseAddress("batch row "+itoa(row.N)+" from", v); err != nil {
+			return fail(err)
+		}
+	}
+	return o.spec(&rin, to, cc, bcc, subject, body, html, headers), nil
+}
+
+func itoa(n int) string {
+	return string(appendInt(nil, n))
+}
+
+func appendInt(b []byte, n int) []byte {
+	if n >= 10 {
+		b = appendInt(b, n/10)
+	}
+	return append(b, byte('0'+n%10))
+}
+
+func envelope(s send.Spec) []string {
+	var out []string
+	for _, l := range [][]send.Address{s.To, s.Cc, s.Bcc} {
+		for _, a := range l {
+			out = append(out, a.Addr)
+		}
+	}
+	return out
+}
+
+// runBatch sends one message per row of --batch: every row is checked
+// before the first message goes out, rows an earlier run finished are
+// skipped, and a record is printed as each message completes.
+func runBatch(ctx context.Context, o *Options, set cmdutil.Settings, cfg *send.Config) error {
+	if o.Concurrency < 1 || o.Concurrency > 1000 {
+		return cmdutil.Usagef("invalid --concurrency %d: want 1 to 1000", o.Concurrency)
+	}
+	rate, err := parseRate(o.Rate)
+	if err != nil {
+		return err
+	}
+	in, err := o.readInputs(true)
+	if err != nil {
+		return err
+	}
+	t, err := o.templates(in)
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(o.Batch)
+	if err != nil {
+		return cmdutil.Usagef("cannot read --batch %s: %v", o.Batch, pathErr(err))
+	}
+	rows, err := send.ReadBatch(f)
+	f.Close()
+	if err != nil {
+		return usageErr(err)
+	}
+	done := map[int][]string{}
+	if o.SkipDone != "" {
+		df, err := os.Open(o.SkipDone)
+		if err != nil {
+			return cmdutil.Usagef("cannot read --skip-done %s: %v", o.SkipDone, pathErr(err))
+		}
+		done, err = send.DoneRows(df)
+		df.Close()
+		if err != nil {
+			return usageErr(err)
+		}
+	}
+	// Check every row first: bad input stops the run before anything is
+	// sent, not in the middle of it.
+	var todo []send.Row
+	for _, row := range rows {
+		spec, err := o.rowSpec(in, t, row)
+		if err != nil {
+			return err
+		}
+		if prev, ok := done[row.N]; ok {
+			if !send.SameRecipients(prev, envelope(spec)) {
+				return cmdutil.Usagef("--skip-done %s: row %d was for %v, the batch file now says %v: not the same batch", o.SkipDone, row.N, prev, envelope(spec))
+			}
+			continue
+		}
+		todo = append(todo, row)
+	}
+	build := func(row send.Row) (*send.Message, error) {
+		spec, err := o.rowSpec(in, t, row)
+		if err != nil {
+			return nil, err
+		}
+		msg, err := send.Build(spec)
+		if err != nil {
+			return nil, err
+		}
+		if in.signer != nil {
+			if err := in.signer.Sign(msg); err != nil {
+				return nil, err
+			}
+		}
+		return msg, nil
+	}
+
+	format := set.Format
+	if !o.outSet {
+		format = report.FormatNDJSON
+	}
+	if o.DryRun {
+		var msgs []*send.Message
+		var ns []int
+		for _, row := range todo {
+			m, err := build(row)
+			if err != nil {
+				return usageErr(err)
+			}
+			msgs = append(msgs, m)
+			ns = append(ns, row.N)
+		}
+		return printDryRun(o.IO.Out, format, msgs, false, ns...)
+	}
+	if err := o.resolver(cfg); err != nil {
+		return err
+	}
+	w, err := report.NewSendWriter(format, o.IO.Out, o.reportOptions(), false)
+	if err != nil {
+		return &cmdutil.UsageError{Err: err}
+	}
+	var bar *progress
+	if o.stderrTTY() && !o.NoProgress && !o.Verbose {
+		bar = newProgress(o.IO.ErrOut, len(todo), len(rows)-len(todo))
+	}
+
+	jobs := make(chan send.Job)
+	go func() {
+		defer close(jobs)
+		for _, row := range todo {
+			m, err := build(row)
+			select {
+			case jobs <- send.Job{Row: row.N, Msg: m, Err: err}:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	var tally report.SendTally
+	var werr error
+	var mu sync.Mutex
+	send.RunBatch(ctx, cfg, send.BatchOptions{Concurrency: o.Concurrency, Rate: rate}, jobs, func(rec send.Record) {
+		mu.Lock()
+		defer mu.Unlock()
+		tally.Add(rec)
+		if bar != nil {
+			bar.update(tally)
+		}
+		if werr == nil {
+			werr = w.Write(rec)
+		}
+	})
+	if bar != nil {
+		bar.finish(tally)
+	}
+	if err := w.Close(); werr == nil {
+		werr = err
+	}
+	if werr != nil {
+		return &cmdutil.IncompleteError{Err: errors.New("writing the records: " + werr.Error())}
+	}
+	if ctx.Err() != nil && tally.Total() < len(todo) {
+		return &cmdutil.IncompleteError{Err: errors.New("interrupted: " + itoa(len(todo)-tally.Total()) + " messages not sent; resume with --skip-done RESULTS.ndjson")}
+	}
+	return cmdutil.ExitWith(tally.Exit())
+}

@@ -1,0 +1,179 @@
+package send
+
+import (
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/relayctl/relayctl/checks/send"
+	"github.com/relayctl/relayctl/cmd/cmdutil"
+)
+
+// Environment variables that carry secrets: never flag values, which
+// other users can read from the process list and shells keep in history.
+const (
+	EnvPassword = "RELAYCTL_PASSWORD"
+	EnvToken    = "RELAYCTL_TOKEN"
+)
+
+// usageErr turns an input error from checks/send into bad usage (exit 2)
+// without the package prefix.
+func usageErr(err error) error {
+	msg := err.Error()
+	for _, p := range []string{"send: bad input: ", "send: ", "dkim: "} {
+		msg = strings.TrimPrefix(msg, p)
+	}
+	return &cmdutil.UsageError{Err: errors.New(msg)}
+}
+
+// config turns the connection, TLS, AUTH and retry flags into a
+// send.Config. Every error is bad usage.
+func (o *Options) config() (*send.Config, error) {
+	cfg := &send.Config{
+		Timeout:     o.Globals.Timeout,
+		DataTimeout: o.DataTimeout,
+		Retries:     o.Retries,
+		RetryDelay:  o.RetryDelay,
+		SkipVerify:  o.SkipVerify,
+		MXPort:      o.MXPort,
+		Now:         o.Now,
+	}
+	var err error
+	if cfg.TLS, err = send.ParseTLSMode(o.TLS); err != nil {
+		return nil, usageErr(err)
+	}
+	if cfg.Auth, err = send.ParseAuth(o.Auth); err != nil {
+		return nil, usageErr(err)
+	}
+	if o.Server != "" {
+		if err := send.NoSingleLine("--server", o.Server); err != nil {
+			return nil, usageErr(err)
+		}
+		if _, _, err := send.ParseServer(o.Server, send.SubmissionPort); err != nil {
+			return nil, usageErr(err)
+		}
+		cfg.Server = o.Server
+	}
+	if o.Retries < 0 {
+		return nil, cmdutil.Usagef("invalid --retries %d: want 0 or more", o.Retries)
+	}
+	if o.RetryDelay <= 0 {
+		return nil, cmdutil.Usagef("invalid --retry-delay %s: want a positive duration", o.RetryDelay)
+	}
+	if o.DataTimeout <= 0 {
+		return nil, cmdutil.Usagef("invalid --data-timeout %s: want a positive duration", o.DataTimeout)
+	}
+	if o.EHLO != "" {
+		if err := send.NoSingleLine("--ehlo", o.EHLO); err != nil {
+			return nil, usageErr(err)
+		}
+		if strings.ContainsAny(o.EHLO, " \t") {
+			return nil, cmdutil.Usagef("invalid --ehlo %q: want a host name or an address literal such as [192.0.2.1]", o.EHLO)
+		}
+		cfg.EHLO = o.EHLO
+	}
+	if o.CA != "" {
+		if o.SkipVerify {
+			return nil, cmdutil.Usagef("--ca and --tls-skip-verify contradict each other: pick one")
+		}
+		pem, err := os.ReadFile(o.CA)
+		if err != nil {
+			return nil, cmdutil.Usagef("cannot read --ca: %v", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, cmdutil.Usagef("--ca %s holds no PEM certificate", o.CA)
+		}
+		cfg.RootCAs = pool
+	}
+	if err := o.credentials(cfg); err != nil {
+		return nil, err
+	}
+	if o.Verbose {
+		cfg.Transcript = send.NewTranscript(o.IO.ErrOut)
+	}
+	return cfg, nil
+}
+
+// credentials reads the password and token from the environment or their
+// files; --user turns AUTH on.
+func (o *Options) credentials(cfg *send.Config) error {
+	if o.User == "" {
+		if o.PasswordFile != "" || o.TokenFile != "" {
+			return cmdutil.Usagef("--password-file and --token-file need --user NAME")
+		}
+		if cfg.Auth != "auto" {
+			return cmdutil.Usagef("--auth %s needs --user NAME", cfg.Auth)
+		}
+		return nil
+	}
+	if err := send.NoSingleLine("--user", o.User); err != nil {
+		return usageErr(err)
+	}
+	cfg.User = o.User
+	var err error
+	if cfg.Password, err = secretFrom(o.PasswordFile, "--password-file", o.IO.Getenv(EnvPassword)); err != nil {
+		return err
+	}
+	if cfg.Token, err = secretFrom(o.TokenFile, "--token-file", o.IO.Getenv(EnvToken)); err != nil {
+		return err
+	}
+	switch {
+	case cfg.Password == "" && cfg.Token == "":
+		return cmdutil.Usagef("--user %s needs a password (%s or --password-file) or a token (%s or --token-file)", o.User, EnvPassword, EnvToken)
+	case cfg.Auth == send.MechXOAUTH2 && cfg.Token == "":
+		return cmdutil.Usagef("--auth XOAUTH2 needs a token: %s or --token-file", EnvToken)
+	case cfg.Auth != "auto" && cfg.Auth != send.MechXOAUTH2 && cfg.Password == "":
+		return cmdutil.Usagef("--auth %s needs a password: %s or --password-file", cfg.Auth, EnvPassword)
+	}
+	if cfg.TLS == send.TLSNone && !o.InsecureAuth {
+		return cmdutil.Usagef("--tls none with --user would send credentials in clear: add --insecure-auth if that is really meant")
+	}
+	cfg.InsecureAuth = o.InsecureAuth
+	return nil
+}
+
+// secretFrom reads a secret's file (its first line) or takes the
+// environment's value. The error never quotes the file's content.
+func secretFrom(file, flag, env string) (string, error) {
+	if file == "" {
+		return strings.TrimRight(env, "\r\n"), nil
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return "", cmdutil.Usagef("cannot read %s %s: %v", flag, file, err)
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	line = strings.TrimRight(line, "\r")
+	if line == "" {
+		return "", cmdutil.Usagef("%s %s is empty", flag, file)
+	}
+	return line, nil
+}
+
+// parseRate reads --rate: N/s, N/m, N/h, or a bare N per second.
+func parseRate(s string) (float64, error) {
+	if s == "" {
+		return 0, nil
+	}
+	num, unit, _ := strings.Cut(s, "/")
+	var n float64
+	if _, err := fmt.Sscanf(num, "%g", &n); err != nil || n <= 0 || fmt.Sprint(n) == "+Inf" {
+		return 0, cmdutil.Usagef("invalid --rate %q: want N/s, N/m or N/h with N above 0", s)
+	}
+	switch strings.ToLower(unit) {
+	case "", "s", "sec", "second":
+		return n, nil
+	case "m", "min", "minute":
+		return n / 60, nil
+	case "h", "hour":
+		return n / 3600, nil
+	}
+	return 0, cmdutil.Usagef("invalid --rate %q: want N/s, N/m or N/h", s)
+}

@@ -1,0 +1,285 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
+	"github.com/relayctl/relayctl/checks/send"
+)
+
+// SendWriter prints the records of "relayctl send" (SPEC.md, "send
+// record"): a table for people, one JSON value, or NDJSON as each message
+// completes.
+type SendWriter interface {
+	Write(rec send.Record) error
+	Close() error
+}
+
+// NewSendWriter returns the writer for format. single says the run sends
+// one message: JSON prints an object instead of an array, and the table
+// a detailed block instead of a line per message.
+func NewSendWriter(format Format, w io.Writer, opt Options, single bool) (SendWriter, error) {
+	switch format {
+	case FormatTable, "":
+		t := &sendTable{w: w, opt: opt, single: single}
+		if opt.Color {
+			t.r = lipgloss.NewRenderer(w)
+			t.r.SetColorProfile(termenv.ANSI)
+			t.r.SetHasDarkBackground(true)
+		}
+		return t, nil
+	case FormatJSON:
+		return &sendJSON{w: w, single: single}, nil
+	case FormatNDJSON:
+		return &sendNDJSON{w: w}, nil
+	}
+	return nil, fmt.Errorf("%w %q", ErrBadFormat, format)
+}
+
+// SendTally counts results for the exit code and the summary line.
+type SendTally struct {
+	Sent, Rejected, Failed, Unknown int
+}
+
+// Add counts one record.
+func (t *SendTally) Add(rec send.Record) {
+	switch rec.Result {
+	case send.ResultSent:
+		t.Sent++
+	case send.ResultRejected:
+		t.Rejected++
+	case send.ResultUnknown:
+		t.Unknown++
+	default:
+		t.Failed++
+	}
+}
+
+// Total is the number of records counted.
+func (t *SendTally) Total() int { return t.Sent + t.Rejected + t.Failed + t.Unknown }
+
+// Exit is the exit code of a send run (SPEC.md): 1 when any message met a
+// permanent rejection, else 3 when any failed or has an unknown outcome,
+// else 0. Like a gate failure, a rejection outranks an incomplete send.
+func (t *SendTally) Exit() Exit {
+	switch {
+	case t.Rejected > 0:
+		return ExitGate
+	case t.Failed > 0 || t.Unknown > 0:
+		return ExitIncomplete
+	}
+	return ExitOK
+}
+
+// String is the summary: "3 messages: 2 sent, 1 rejected".
+func (t *SendTally) String() string {
+	parts := []string{fmt.Sprintf("%d sent", t.Sent)}
+	if t.Rejected > 0 {
+		parts = append(parts, fmt.Sprintf("%d rejected", t.Rejected))
+	}
+	if t.Failed > 0 {
+		parts = append(parts, fmt.Sprintf("%d failed", t.Failed))
+	}
+	if t.Unknown > 0 {
+		parts = append(parts, fmt.Sprintf("%d unknown", t.Unknown))
+	}
+	n := t.Total()
+	noun := "messages"
+	if n == 1 {
+		noun = "message"
+	}
+	return fmt.Sprintf("%d %s: %s", n, noun, strings.Join(parts, ", "))
+}
+
+// normalizeSend keeps SPEC.md's shape: accepted, rejected and to are
+// arrays, never null.
+func normalizeSend(r send.Record) send.Record {
+	if r.Accepted == nil {
+		r.Accepted = []string{}
+	}
+	if r.Rejected == nil {
+		r.Rejected = []send.Rejection{}
+	}
+	if r.To == nil {
+		r.To = []string{}
+	}
+	return r
+}
+
+type sendJSON struct {
+	w      io.Writer
+	single bool
+	mu     sync.Mutex
+	recs   []send.Record
+}
+
+func (j *sendJSON) Write(rec send.Record) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.recs = append(j.recs, normalizeSend(rec))
+	return nil
+}
+
+func (j *sendJSON) Close() error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	enc := json.NewEncoder(j.w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if j.single && len(j.recs) == 1 {
+		return enc.Encode(j.recs[0])
+	}
+	if j.recs == nil {
+		j.recs = []send.Record{}
+	}
+	return enc.Encode(j.recs)
+}
+
+type sendNDJSON struct {
+	w  io.Writer
+	mu sync.Mutex
+}
+
+func (n *sendNDJSON) Write(rec send.Record) error {
+	b, err := marshalCompact(normalizeSend(rec))
+	if err != nil {
+		return err
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	_, err = n.w.Write(b)
+	return err
+}
+
+func (n *sendNDJSON) Close() error { return nil }
+
+// sendTable prints a block of labelled lines for one message, or a line
+// per message (and a summary) for a batch.
+type sendTable struct {
+	w      io.Writer
+	opt    Options
+	single bool
+	r      *lipgloss.Renderer
+	mu     sync.Mutex
+	tally  SendTally
+}
+
+var resultColor = map[send.Result]string{
+	send.ResultSent:     "2",
+	send.ResultRejected: "1",
+	send.ResultFailed:   "5",
+	send.ResultUnknown:  "3",
+}
+
+func (t *sendTable) result(r send.Result) string {
+	if t.r == nil {
+		return string(r)
+	}
+	return t.r.NewStyle().Foreground(lipgloss.Color(resultColor[r])).Bold(r != send.ResultSent).Render(string(r))
+}
+
+func (t *sendTable) Write(rec send.Record) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.tally.Add(rec)
+	var s string
+	if t.single {
+		s = t.block(rec)
+	} else {
+		s = t.line(rec)
+	}
+	_, err := io.WriteString(t.w, s)
+	return err
+}
+
+func (t *sendTable) Close() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.single && t.tally.Total() == 1 {
+		return nil
+	}
+	_, err := fmt.Fprintln(t.w, t.tally.String())
+	return err
+}
+
+// SendTLS describes the connection's security in words.
+func SendTLS(rec send.Record) string {
+	if rec.TLS.Mode == "" || rec.TLS.Mode == "none" {
+		return "no TLS"
+	}
+	s := rec.TLS.Mode + " " + rec.TLS.Version
+	if rec.TLS.Cipher != "" {
+		s += " " + rec.TLS.Cipher
+	}
+	if rec.TLS.Verified {
+		s += ", certificate verified"
+	} else {
+		s += ", certificate NOT verified"
+	}
+	return s
+}
+
+func (t *sendTable) block(rec send.Record) string {
+	var b strings.Builder
+	row := func(k, v string) {
+		if v != "" {
+			fmt.Fprintf(&b, "%-11s %s\n", k, v)
+		}
+	}
+	res := t.result(rec.Result)
+	if rec.Failure != "" {
+		res += " (" + string(rec.Failure) + ")"
+	}
+	row("result", res)
+	if rec.Server != "" {
+		row("server", oneLine(rec.Server)+" ("+SendTLS(rec)+")")
+	}
+	row("auth", rec.Auth)
+	from := rec.From
+	if from == "" {
+		from = "<>"
+	}
+	row("from", oneLine(from))
+	row("to", oneLine(strings.Join(rec.To, ", ")))
+	row("accepted", oneLine(strings.Join(rec.Accepted, ", ")))
+	for _, r := range rec.Rejected {
+		row("rejected", oneLine(fmt.Sprintf("%s  %d %s", r.Recipient, r.Code, r.Text)))
+	}
+	row("reply", oneLine(rec.Reply))
+	row("queue id", oneLine(rec.QueueID))
+	row("error", oneLine(rec.Error))
+	row("message id", oneLine(rec.MessageID))
+	attempts := "1 attempt"
+	if rec.Attempts != 1 {
+		attempts = fmt.Sprintf("%d attempts", rec.Attempts)
+	}
+	row("duration", duration(rec.Duration)+" ("+attempts+")")
+	return b.String()
+}
+
+func (t *sendTable) line(rec send.Record) string {
+	var b strings.Builder
+	to := strings.Join(rec.To, ",")
+	fmt.Fprintf(&b, "%-5s %-8s %s", fmt.Sprint(rec.Row), t.result(rec.Result), oneLine(to))
+	if rec.QueueID != "" {
+		fmt.Fprintf(&b, "  %s", oneLine(rec.QueueID))
+	}
+	fmt.Fprintf(&b, "  %s\n", duration(rec.Duration))
+	if rec.Result != send.ResultSent || len(rec.Rejected) > 0 {
+		for _, r := range rec.Rejected {
+			fmt.Fprintf(&b, "      rejected %s  %d %s\n", oneLine(r.Recipient), r.Code, oneLine(r.Text))
+		}
+		if rec.Error != "" {
+			fmt.Fprintf(&b, "      error: %s\n", oneLine(rec.Error))
+		} else if rec.Reply != "" && rec.Result != send.ResultSent {
+			fmt.Fprintf(&b, "      reply: %s\n", oneLine(rec.Reply))
+		}
+	}
+	return b.String()
+}
