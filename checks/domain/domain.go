@@ -20,6 +20,7 @@ import (
 
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsx"
+	"github.com/relayctl/relayctl/checks/smtpprobe"
 )
 
 // Part names, in the order their results appear in a report whatever
@@ -79,6 +80,16 @@ type Options struct {
 	Concurrency int
 	// Now is the clock for Report.Started (time.Now when nil).
 	Now func() time.Time
+	// SMTP (check domain --smtp) probes every address of every MX host on
+	// port 25 at once; each probe's result follows the parts, named
+	// "smtp ADDRESS:25", with the certificate checked against the MX host
+	// name, and the dane part matches the chains against the TLSA records.
+	SMTP bool
+	// SMTPOptions tunes those probes (timeout, roots for --ca, EHLO name).
+	SMTPOptions smtpprobe.Options
+
+	// probes is the run's shared set of SMTP probes (set by run when SMTP).
+	probes *probeSet
 }
 
 // ValidateParts reports a part name that is not one of Parts.
@@ -146,6 +157,11 @@ func run(ctx context.Context, r dnsx.Resolver, domain string, opt Options, reg m
 	parts := opt.selected()
 	rep.Checks = make([]checks.Result, len(parts))
 	var wg sync.WaitGroup
+	var smtp []checks.Result
+	if opt.SMTP {
+		opt.probes = newProbeSet(r, opt.SMTPOptions)
+		wg.Go(func() { smtp = smtpResults(ctx, r, domain, opt.probes) })
+	}
 	for i, name := range parts {
 		wg.Add(1)
 		go func() {
@@ -154,6 +170,7 @@ func run(ctx context.Context, r dnsx.Resolver, domain string, opt Options, reg m
 		}()
 	}
 	wg.Wait()
+	rep.Checks = append(rep.Checks, smtp...)
 	rep.DurationMS = checks.Since(start)
 	rep.Settle()
 	return rep

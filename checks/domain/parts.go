@@ -46,8 +46,12 @@ var registry = map[string]partFunc{
 	PartBIMI: func(ctx context.Context, r dnsx.Resolver, domain string, opt Options) checks.Result {
 		return bimi.Check(ctx, r, domain, bimi.Options{Selector: opt.BIMISelector, RootCAs: opt.RootCAs, Timeout: opt.Timeout})
 	},
-	PartDANE: func(ctx context.Context, r dnsx.Resolver, domain string, _ Options) checks.Result {
-		return dane.Check(ctx, r, domain, dane.Options{})
+	PartDANE: func(ctx context.Context, r dnsx.Resolver, domain string, opt Options) checks.Result {
+		var o dane.Options
+		if opt.probes != nil {
+			o.Peers = opt.probes.peers
+		}
+		return dane.Check(ctx, r, domain, o)
 	},
 	PartDNSSEC: func(ctx context.Context, r dnsx.Resolver, domain string, _ Options) checks.Result {
 		return dnssec.Check(ctx, r, domain, dnssec.Options{})
