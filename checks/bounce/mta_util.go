@@ -176,3 +176,31 @@ func (c *dsnCollector) finish() []delivery {
 	}
 	return out
 }
+
+// addressBlocks reads the common plain-text layout "<addr>:" followed by
+// the lines of its error, one block per recipient, from the first line
+// start accepts on.
+func addressBlocks(report string, start func(string) bool) []delivery {
+	var list []delivery
+	started := start == nil
+	for _, l := range strings.Split(report, "\n") {
+		if !started {
+			started = start(l)
+			continue
+		}
+		if l == "" {
+			continue
+		}
+		if strings.HasPrefix(l, "<") && inOrder(l, "<", "@", ">:") {
+			list = append(list, delivery{recipient: cleanAddress(between(l, "<", ">"))})
+			continue
+		}
+		if len(list) > 0 {
+			list[len(list)-1].diagnosis += " " + l
+		}
+	}
+	for i := range list {
+		list[i].diagnosis = sweep(list[i].diagnosis)
+	}
+	return list
+}
