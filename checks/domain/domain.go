@@ -85,7 +85,8 @@ type Options struct {
 	// "smtp ADDRESS:25", with the certificate checked against the MX host
 	// name, and the dane part matches the chains against the TLSA records.
 	SMTP bool
-	// SMTPOptions tunes those probes (timeout, roots for --ca, EHLO name).
+	// SMTPOptions tunes those probes (EHLO name, --tls-skip-verify…);
+	// its Roots and Timeout default to RootCAs and Timeout.
 	SMTPOptions smtpprobe.Options
 
 	// probes is the run's shared set of SMTP probes (set by run when SMTP).
@@ -159,7 +160,7 @@ func run(ctx context.Context, r dnsx.Resolver, domain string, opt Options, reg m
 	var wg sync.WaitGroup
 	var smtp []checks.Result
 	if opt.SMTP {
-		opt.probes = newProbeSet(r, opt.SMTPOptions)
+		opt.probes = newProbeSet(r, opt.smtpOptions())
 		wg.Go(func() { smtp = smtpResults(ctx, r, domain, opt.probes) })
 	}
 	for i, name := range parts {

@@ -17,6 +17,19 @@ import (
 // deliver to (RFC 5321 §4.5.4 via MX, RFC 7672 §2.2 for DANE).
 const SMTPPort = 25
 
+// smtpOptions are the probe options: SMTPOptions, with the run's --ca
+// roots and timeout where it sets none.
+func (o Options) smtpOptions() smtpprobe.Options {
+	po := o.SMTPOptions
+	if po.Roots == nil {
+		po.Roots = o.RootCAs
+	}
+	if po.Timeout == 0 {
+		po.Timeout = o.Timeout
+	}
+	return po
+}
+
 // probeSet probes each MX host once per run, however many parts ask: the
 // smtp results and the dane part's certificate matching share the probes.
 type probeSet struct {
