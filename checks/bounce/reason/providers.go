@@ -392,3 +392,19 @@ func microsoft(in Input, diag string) string {
 	}
 	return ""
 }
+
+func init() {
+	providers = append(providers, provider{"kddi", []string{".ezweb.ne.jp", "msmx.au.com"}, kddi})
+}
+
+// KDDI (au): "550 : User unknown" is its content filter, "<addr>: User
+// unknown" an address that does not exist.
+func kddi(in Input, diag string) string {
+	switch {
+	case strings.Contains(diag, "550 : user unknown"):
+		return Filtered
+	case strings.Contains(diag, ">: user unknown"):
+		return UserUnknown
+	}
+	return ""
+}
