@@ -97,3 +97,160 @@ func readOpenSMTPD(m *message) *found {
 	}
 	return &found{list: list, original: original}
 }
+
+// Zoho Mail: "addr Invalid Address, ERROR_CODE :550, ERROR_CODE :5.1.1 …"
+// or "[Status: Error, Address: <addr>, ResponseCode 421, …]".
+func init() {
+	vendors = append(vendors, vendor{name: "zoho", read: readZoho})
+}
+
+func readZoho(m *message) *found {
+	if !m.header.has("x-zohomail") {
+		return nil
+	}
+	report, original := m.body, ""
+	if i := strings.Index(m.body, "\n\nReceived:"); i >= 0 {
+		report, original = m.body[:i+1], m.body[i+2:]
+	}
+	list := []delivery{{}}
+	n := 0
+	started := false
+	for _, l := range strings.Split(report, "\n") {
+		if !started {
+			started = strings.HasPrefix(l, "This message was created automatically by mail delivery")
+			continue
+		}
+		if l == "" {
+			continue
+		}
+		d := &list[len(list)-1]
+		if inOrder(l, "@", " ", "ERROR_CODE :") || strings.HasPrefix(l, "[Status: ") {
+			if d.recipient != "" {
+				list = append(list, delivery{})
+				d = &list[len(list)-1]
+			}
+			d.recipient = addressIn(l)
+			d.diagnosis += " " + l
+			n++
+		} else if !strings.HasPrefix(l, "-----") {
+			d.diagnosis += " " + l
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	for i := range list {
+		d := &list[i]
+		d.diagnosis = sweep(d.diagnosis)
+		if strings.Contains(d.diagnosis, "Host not reachable") {
+			d.reason = reason.Expired
+		}
+	}
+	return &found{list: list, original: original}
+}
+
+// GMX: "This message was created automatically by mail delivery
+// software", then "\"addr\":" with "SMTP error from remote server after
+// RCPT command:", "host: mx" and the reply.
+func init() {
+	vendors = append(vendors, vendor{name: "gmx", read: readGMX})
+}
+
+func readGMX(m *message) *found {
+	if !m.header.has("x-gmx-antispam") {
+		return nil
+	}
+	report, original := splitAt(m.body, "--- The header of the original message is following. ---")
+	var list []delivery
+	started := false
+	for _, l := range strings.Split(report, "\n") {
+		if !started {
+			started = strings.HasPrefix(l, "This message was created automatically by mail delivery software")
+			continue
+		}
+		if l == "" {
+			continue
+		}
+		switch {
+		case strings.IndexByte(l, '@') > 1 && prefixAny(l, `"`, "<"):
+			list = append(list, delivery{recipient: cleanAddress(strings.Trim(l, ":"))})
+		case len(list) == 0:
+		case strings.HasPrefix(l, "SMTP error "):
+			list[len(list)-1].command = findCommand(l)
+		case strings.HasPrefix(l, "host: "):
+			list[len(list)-1].rhost = l[6:]
+		default:
+			list[len(list)-1].diagnosis += l + " "
+		}
+	}
+	if len(list) == 0 {
+		return nil
+	}
+	for i := range list {
+		d := &list[i]
+		d.diagnosis = sweep(d.diagnosis)
+		if strings.Contains(d.diagnosis, "delivery retry timeout exceeded") {
+			d.reason = reason.Expired
+		}
+	}
+	return &found{list: list, original: original}
+}
+
+// Progress iMail Server: "Unknown user: addr" (or "undeliverable to
+// addr") and "Body of message generated response:".
+func init() {
+	vendors = append(vendors, vendor{name: "imailserver", subjects: []string{"undeliverable mail "}, read: readIMail})
+}
+
+var iMailMessages = []struct {
+	reason string
+	texts  []string
+}{
+	{reason.HostUnknown, []string{"Unknown host"}},
+	{reason.UserUnknown, []string{"Unknown user", "Invalid final delivery userid"}},
+	{reason.MailboxFull, []string{"User mailbox exceeds allowed size"}},
+	{reason.VirusDetected, []string{"Requested action not taken: virus detected"}},
+	{reason.SpamDetected, []string{"Blacklisted URL in message"}},
+	{reason.Expired, []string{"Delivery failed "}},
+}
+
+func readIMail(m *message) *found {
+	if !strings.HasPrefix(m.subject(), "Undeliverable Mail ") && !strings.HasPrefix(m.header.get("x-mailer"), "<SMTP32 v") {
+		return nil
+	}
+	report, original := splitAt(m.body, "Original message follows.")
+	var list []delivery
+	var response strings.Builder
+	for _, l := range strings.Split(report, "\n") {
+		if strings.Index(l, ": ") > 8 && inOrder(l, ": ", "@") || strings.HasPrefix(l, "undeliverable ") {
+			list = append(list, delivery{diagnosis: l, recipient: addressIn(l)})
+			continue
+		}
+		if strings.Contains(l, "Body of message generated response:") {
+			response.WriteString(l)
+		} else if response.Len() > 0 {
+			response.WriteString(" " + l)
+		}
+	}
+	if len(list) == 0 {
+		return nil
+	}
+	for i := range list {
+		d := &list[i]
+		d.diagnosis = sweep(response.String() + " " + d.diagnosis)
+		d.command = findCommand(d.diagnosis)
+	find:
+		for _, mm := range iMailMessages {
+			for _, t := range mm.texts {
+				if strings.Contains(d.diagnosis, t) {
+					d.reason = mm.reason
+					break find
+				}
+			}
+		}
+	}
+	if !strings.Contains(original, "\nFrom: ") && !strings.HasPrefix(original, "From: ") {
+		original = "From: " + m.header.get("to") + "\n" + original
+	}
+	return &found{list: list, original: original}
+}
