@@ -16,7 +16,7 @@ func NewCmdDomain(ios *cmdutil.IOStreams, g *cmdutil.Globals, runF func(context.
 	var transport domainTransportFlags
 	cmd := &cobra.Command{
 		Use:   "domain DOMAIN...",
-		Short: "Full audit of a domain: mx, ptr, spf, dkim, dmarc",
+		Short: "Full audit of a domain: mx, ptr, spf, dkim, dmarc, mtasts, tlsrpt, bimi, dane, dnssec",
 		Long: `Audit each domain's mail DNS: its MX hosts and their addresses (mx),
 forward-confirmed reverse DNS of every MX address (ptr), the SPF record
 (spf), DKIM keys (dkim) and the DMARC policy (dmarc). Several domains are
@@ -29,12 +29,23 @@ MTA-STS (mtasts) fetches the policy from https://mta-sts.DOMAIN/ (resolved
 through the same DNS as everything else, no redirects, --timeout for the
 whole fetch); TLS-RPT (tlsrpt) reads _smtp._tls.DOMAIN; BIMI (bimi) reads
 default._bimi.DOMAIN (or --bimi-selector), checks DMARC enforcement and
-fetches the logo. --ca FILE adds a private CA for those fetches.`,
+fetches the logo. --ca FILE adds a private CA for those fetches.
+
+DANE (dane) reads the TLSA records at _25._tcp of every MX host and says
+whether they are usable and DNSSEC-validated; DNSSEC (dnssec) reports
+whether the resolver validated the domain's and the MX hosts' answers (the
+AD bit), and says so when the resolver does not validate at all.
+
+--smtp also probes every address of every MX host on port 25, all at once:
+one result per address after the parts, with the certificate checked
+against the MX host name (and --ca), and the chain matched against the
+host's TLSA records in the dane part. No message is sent.`,
 		Example: `  relayctl check domain example.com
   relayctl check domain example.com example.org -o ndjson
   relayctl check domain example.com --selector s1 --selector s2
   relayctl check domain example.com --zone example.com.zone --offline
-  relayctl check domain example.com --bimi-selector brand --ca private-ca.pem`,
+  relayctl check domain example.com --bimi-selector brand --ca private-ca.pem
+  relayctl check domain example.com --smtp -o json`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Domains = args
@@ -49,5 +60,6 @@ fetches the logo. --ca FILE adds a private CA for those fetches.`,
 	}
 	cmd.Flags().StringArrayVar(&opts.Audit.Selectors, "selector", nil, "DKIM `SELECTOR` to look up, repeatable (default: probe common selectors)")
 	transport.register(cmd)
+	cmd.Flags().BoolVar(&opts.Audit.SMTP, "smtp", false, "also probe every MX address on port 25: STARTTLS, certificate (against the MX name), DANE match")
 	return cmd
 }

@@ -21,7 +21,7 @@ type domainTransportFlags struct {
 
 func (f *domainTransportFlags) register(cmd *cobra.Command) {
 	fs := cmd.Flags()
-	fs.StringVar(&f.caFile, "ca", "", "also trust the CA certificates in this PEM `FILE` (with the system's) for the MTA-STS policy and BIMI logo fetches")
+	fs.StringVar(&f.caFile, "ca", "", "also trust the CA certificates in this PEM `FILE` (with the system's) for the MTA-STS policy and BIMI logo fetches and the --smtp probes")
 	fs.StringVar(&f.bimiSelector, "bimi-selector", "", "BIMI `SELECTOR` to look up (default \"default\")")
 }
 
