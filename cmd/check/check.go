@@ -25,6 +25,9 @@ func NewCmdCheck(ios *cmdutil.IOStreams, g *cmdutil.Globals) *cobra.Command {
 		NewCmdDKIM(ios, g, nil),
 		NewCmdDMARC(ios, g, nil),
 		NewCmdMX(ios, g, nil),
+		NewCmdMTASTS(ios, g, nil),
+		NewCmdTLSRPT(ios, g, nil),
+		NewCmdBIMI(ios, g, nil),
 		NewCmdSMTP(ios, g, nil),
 	)
 	return cmd
