@@ -375,3 +375,115 @@ func readEZweb(m *message) *found {
 	}
 	return &found{list: list, original: original}
 }
+
+// au by KDDI (dion.ne.jp): "Your mail sent on: date", "Could not be
+// delivered to: <addr>" and a one-line reason.
+func init() {
+	vendors = append(vendors, vendor{name: "kddi", read: readKDDI})
+}
+
+func readKDDI(m *message) *found {
+	from := m.header.get("from")
+	if !hasAny(from, "no-reply@.", ".dion.ne.jp") && !strings.Contains(m.header.get("reply-to"), "no-reply@app.auone-net.jp") &&
+		!m.receivedHas("ezweb.ne.jp (") && !m.receivedHas(".au.com (") {
+		return nil
+	}
+	report, original := splitOriginal(m.body, markRFC822)
+	var list []delivery
+	date := ""
+	started := false
+	for _, l := range strings.Split(report, "\n") {
+		if !started {
+			started = strings.HasPrefix(l, "Your mail sent on:") || strings.HasPrefix(l, "Your mail attempted to be delivered on:")
+		}
+		if !started || l == "" {
+			continue
+		}
+		switch {
+		case strings.Contains(l, " Could not be delivered to: <"):
+			if a := cleanAddress(between(l, ": <", ">")); isAddress(a) {
+				list = append(list, delivery{recipient: a, date: date})
+			}
+		case strings.Contains(l, "Your mail sent on: "):
+			date = between(l, "Your mail sent on: ", "")
+		case strings.HasPrefix(l, " ") && len(list) > 0:
+			list[len(list)-1].diagnosis += l + " "
+		}
+	}
+	if len(list) == 0 {
+		return nil
+	}
+	spam := strings.EqualFold(m.header.get("x-spasign"), "NG")
+	for i := range list {
+		d := &list[i]
+		d.diagnosis = sweep(d.diagnosis)
+		d.command = findCommand(d.diagnosis)
+		switch {
+		case spam:
+			d.reason = reason.Filtered
+		case d.command == "RCPT":
+			d.reason = reason.UserUnknown
+		case strings.Contains(d.diagnosis, "As their mailbox is full"):
+			d.reason = reason.MailboxFull
+		case strings.Contains(d.diagnosis, "Due to the following SMTP relay error"):
+			d.reason = reason.NoRelaying
+		case strings.Contains(d.diagnosis, "As the remote domain doesnt exist"):
+			d.reason = reason.HostUnknown
+		}
+	}
+	return &found{list: list, original: original}
+}
+
+// An MTA nobody has named (Sisimai's "X3"): "This is an automatically
+// generated Delivery Status Notification.", "  * addr", then "SMTP:RCPT
+// host …" technical details.
+func init() {
+	vendors = append(vendors, vendor{name: "x3", subjects: []string{"delivery status notification"}, read: readX3})
+}
+
+func readX3(m *message) *found {
+	if !strings.HasPrefix(m.header.get("from"), "Mail Delivery System") ||
+		!strings.HasPrefix(m.subject(), "Delivery status notification") {
+		return nil
+	}
+	report, original := splitOriginal(m.body, markRFC822)
+	var c dsnCollector
+	started := false
+	for _, l := range strings.Split(report, "\n") {
+		if !started {
+			started = strings.HasPrefix(l, "      This is an automatically generated Delivery Status Notification.")
+			continue
+		}
+		if l == "" {
+			continue
+		}
+		switch {
+		case inOrder(l, "  * ", "@", "."):
+			d := c.tail()
+			if d.recipient != "" {
+				c.list = append(c.list, delivery{})
+				d = c.tail()
+			}
+			d.recipient = cleanAddress(between(l, "  * ", ""))
+			c.recipients++
+		case strings.HasPrefix(l, "SMTP:"):
+			d := c.tail()
+			if len(l) >= 10 {
+				d.command = findCommand(l[4:10])
+			}
+			d.spec = "SMTP"
+			d.diagnosis += " " + l
+		case strings.HasPrefix(l, "Routing: "):
+			c.tail().diagnosis += " " + l
+		default:
+			if f, ok := parseDSNField(l); ok && f.name == "final-recipient" && f.value == c.tail().recipient {
+				continue
+			}
+			c.line(l)
+		}
+	}
+	if c.recipients == 0 {
+		return nil
+	}
+	return &found{list: c.finish(), original: original}
+}
