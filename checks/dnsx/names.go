@@ -3,6 +3,7 @@ package dnsx
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/miekg/dns"
 	"golang.org/x/net/idna"
@@ -22,6 +23,9 @@ func Domain(input string) (string, error) {
 	s = strings.TrimSuffix(s, ".")
 	if s == "" {
 		return "", fmt.Errorf("%q: %w: empty", input, ErrBadName)
+	}
+	if !utf8.ValidString(s) {
+		return "", fmt.Errorf("%q: %w: not valid UTF-8", input, ErrBadName)
 	}
 	ascii, err := idnaProfile.ToASCII(s)
 	if err != nil {

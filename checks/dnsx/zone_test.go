@@ -57,7 +57,7 @@ func TestDomain(t *testing.T) {
 			t.Errorf("Domain(%q) = %q, %v; want %q", in, got, err, want)
 		}
 	}
-	for _, bad := range []string{"", "localhost", "a..b", "-a.com", "a b.com", strings.Repeat("a", 64) + ".com", "exa$mple.com"} {
+	for _, bad := range []string{"", "localhost", "a..b", "-a.com", "a b.com", strings.Repeat("a", 64) + ".com", "exa$mple.com", "\x8f.0"} {
 		if _, err := Domain(bad); !errors.Is(err, ErrBadName) {
 			t.Errorf("Domain(%q): want ErrBadName, got %v", bad, err)
 		}
@@ -112,4 +112,22 @@ func TestParseZoneOrigins(t *testing.T) {
 	if _, err := ParseZone(strings.NewReader("www.example.org. IN A 192.0.2.1\n"), "", "t"); err == nil {
 		t.Fatal("no origin, no SOA: want an error")
 	}
+}
+
+// FuzzDomain checks that Domain is idempotent: what it returns, it accepts
+// unchanged.
+func FuzzDomain(f *testing.F) {
+	for _, s := range []string{"example.com", "bücher.example", "\x8f.0", "_dmarc.Example.COM."} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		out, err := Domain(in)
+		if err != nil {
+			return
+		}
+		again, err := Domain(out)
+		if err != nil || again != out {
+			t.Fatalf("Domain(%q) = %q, but Domain(%q) = %q, %v", in, out, out, again, err)
+		}
+	})
 }
