@@ -487,3 +487,179 @@ func readX3(m *message) *found {
 	}
 	return &found{list: c.finish(), original: original}
 }
+
+// 1&1 (EinsUndEins, kundenserver.de): "addr" or "addr:" alone on a line,
+// then "For the following reason:" or an Exim-like "SMTP error from
+// remote server for TEXT command, host: … reason: 550 …".
+func init() {
+	vendors = append(vendors, vendor{name: "einsundeins", subjects: []string{"mail delivery failed"}, read: readEinsUndEins})
+}
+
+func readEinsUndEins(m *message) *found {
+	if !strings.HasPrefix(m.header.get("from"), `"Mail Delivery System"`) ||
+		m.subject() != "Mail delivery failed: returning message to sender" {
+		return nil
+	}
+	report, original := splitAt(m.body, "--- The header of the original message is following. ---")
+	var list []delivery
+	var loose strings.Builder
+	started := false
+	for _, l := range strings.Split(report, "\n") {
+		if !started {
+			started = strings.HasPrefix(l, "This message was created automatically by mail delivery software")
+			continue
+		}
+		if l == "" {
+			continue
+		}
+		if inOrder(l, "@", ".") && (strings.HasSuffix(l, ":") || !strings.Contains(strings.TrimSpace(l), " ")) {
+			if a := cleanAddress(strings.Trim(strings.TrimSpace(l), ":")); isAddress(a) {
+				list = append(list, delivery{recipient: a})
+			}
+			continue
+		}
+		if len(list) == 0 {
+			continue
+		}
+		d := &list[len(list)-1]
+		switch {
+		case strings.HasPrefix(l, "For the following reason:"):
+			d.diagnosis = l
+		case d.diagnosis != "":
+			d.diagnosis += " " + l
+		default:
+			loose.WriteString(" " + l)
+		}
+	}
+	if len(list) == 0 {
+		return nil
+	}
+	for i := range list {
+		d := &list[i]
+		if d.diagnosis == "" {
+			d.diagnosis = loose.String()
+		}
+		d.command = findCommand(d.diagnosis)
+		if inOrder(d.diagnosis, "host: ", " reason:") {
+			d.rhost = sweep(between(d.diagnosis, "host: ", " "))
+			d.status = findStatus(d.diagnosis, "")
+			if strings.Contains(d.diagnosis, "for TEXT command") {
+				d.command = "DATA"
+			}
+			if strings.Contains(d.diagnosis, "SMTP error") {
+				d.spec = "SMTP"
+			}
+		}
+		d.diagnosis = sweep(d.diagnosis)
+		if strings.Contains(d.diagnosis, "Mail size limit exceeded") {
+			d.reason = reason.MesgTooBig
+		}
+	}
+	return &found{list: list, original: original}
+}
+
+// HCL (Lotus) Notes: "------- Failure Reasons --------", the reason, the
+// address alone on a line.
+func init() {
+	vendors = append(vendors, vendor{name: "notes", subjects: []string{"undeliverable message"}, read: readNotes})
+}
+
+func readNotes(m *message) *found {
+	if !strings.HasPrefix(m.subject(), "Undeliverable message") {
+		return nil
+	}
+	report, original := splitAt(m.body, "------- Returned Message --------")
+	list := []delivery{{}}
+	n := 0
+	started := false
+	for _, l := range strings.Split(report, "\n") {
+		if !started {
+			started = strings.HasPrefix(l, "------- Failure Reasons ")
+			continue
+		}
+		if l == "" {
+			continue
+		}
+		d := &list[len(list)-1]
+		if strings.IndexByte(l, '@') > 0 && !strings.Contains(l, " ") {
+			if !isAddress(l) {
+				continue
+			}
+			if d.recipient != "" {
+				list = append(list, delivery{})
+				d = &list[len(list)-1]
+			}
+			d.recipient = l
+			n++
+		} else if !strings.HasPrefix(l, "-") {
+			d.diagnosis += " " + l
+		}
+	}
+	if n == 0 {
+		a := addressIn(originalHeader(original).text("to"))
+		if a == "" {
+			return nil
+		}
+		list[0].recipient = a
+	}
+	for i := range list {
+		d := &list[i]
+		d.diagnosis = sweep(d.diagnosis)
+		switch {
+		case strings.Contains(d.diagnosis, "Message has exceeded maximum hop count"):
+			d.reason = reason.NetworkError
+		case hasAny(d.diagnosis, "User not listed in public Name & Address Book", "ディレクトリのリストにありません"):
+			d.reason = reason.UserUnknown
+		}
+	}
+	return &found{list: list, original: original}
+}
+
+// Digital Arts m-FILTER: the address alone on a line, then "-------server
+// message" and "-------SMTP command" sections.
+func init() {
+	vendors = append(vendors, vendor{name: "mfilter", subjects: []string{"failure notice"}, read: readMFilter})
+}
+
+func readMFilter(m *message) *found {
+	if m.subject() != "failure notice" || m.header.get("x-mailer") != "m-FILTER" {
+		return nil
+	}
+	report, original := splitAt(m.body, "-------original message", "-------original mail info")
+	var list []delivery
+	inServer, inCommand := false, false
+	for _, l := range strings.Split(report, "\n") {
+		if l == "" {
+			continue
+		}
+		if strings.IndexByte(l, '@') > 0 && !strings.Contains(l, " ") {
+			if isAddress(l) {
+				list = append(list, delivery{recipient: l})
+			}
+			continue
+		}
+		if len(list) == 0 {
+			continue
+		}
+		d := &list[len(list)-1]
+		switch {
+		case l == "-------server message":
+			inServer = true
+		case l == "-------SMTP command":
+			inServer, inCommand = false, true
+		case inServer && d.diagnosis == "":
+			d.diagnosis = l
+			inServer = false
+		case inCommand && reason.ValidCommand(strings.ToUpper(strings.Fields(l + " x")[0])):
+			d.command = strings.ToUpper(strings.Fields(l)[0])
+			inCommand = false
+		}
+	}
+	if len(list) == 0 {
+		return nil
+	}
+	for i := range list {
+		list[i].diagnosis = sweep(list[i].diagnosis)
+	}
+	return &found{list: list, original: original}
+}
