@@ -71,11 +71,11 @@ func offeredList(m []string) string {
 func (c *conn) authenticate(sec *secrets) *stepError {
 	offered := strings.Fields(strings.ToUpper(c.ext["AUTH"]))
 	if _, ok := c.ext["AUTH"]; !ok {
-		return &stepError{failure: FailureAuth, err: fmt.Errorf("%w: credentials were given but the server does not offer AUTH", ErrPolicy)}
+		return &stepError{failure: FailureAuth, permanent: true, err: fmt.Errorf("%w: credentials were given but the server does not offer AUTH", ErrPolicy)}
 	}
 	mech, err := chooseMech(c.cfg.Auth, offered, c.cfg.Token != "")
 	if err != nil {
-		return &stepError{failure: FailureAuth, err: fmt.Errorf("%w: %v", ErrPolicy, err)}
+		return &stepError{failure: FailureAuth, permanent: true, err: fmt.Errorf("%w: %v", ErrPolicy, err)}
 	}
 	if mech == MechXOAUTH2 && c.cfg.Token == "" {
 		return &stepError{failure: FailureAuth, err: fmt.Errorf("%w: AUTH XOAUTH2 needs a token (RELAYCTL_TOKEN or --token-file)", ErrPolicy)}

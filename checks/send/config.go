@@ -167,6 +167,9 @@ func ParseServer(s string, defaultPort int) (host string, port int, err error) {
 		return "", 0, fmt.Errorf("%w: server %q: no host", ErrBadInput, s)
 	}
 	port = defaultPort
+	if portStr == "" && strings.HasSuffix(s, ":") {
+		return "", 0, fmt.Errorf("%w: server %q: empty port", ErrBadInput, s)
+	}
 	if portStr != "" {
 		n := 0
 		for _, c := range portStr {

@@ -46,6 +46,9 @@ type stepError struct {
 	retry bool
 	// unknown: the final dot went out and no reply came back.
 	unknown bool
+	// permanent: no reply, but a refusal as final as a 5xx (a null MX, an
+	// address that needs SMTPUTF8 the server lacks, no usable AUTH).
+	permanent bool
 	// stale: a reused connection failed before the transaction's first
 	// reply — the server dropped an idle connection; reconnect at once.
 	stale bool

@@ -232,7 +232,7 @@ func (s *Sender) finish(rec *Record, e *stepError, pending []string) {
 	case e != nil && e.unknown:
 		rec.Result = ResultUnknown
 		rec.Failure = e.failure
-	case e != nil && e.reply != nil && e.reply.Permanent() && !e.retry:
+	case e != nil && (e.permanent || e.reply != nil && e.reply.Permanent() && !e.retry):
 		rec.Result = ResultRejected
 		rec.Failure = e.failure
 	case perm:

@@ -25,8 +25,9 @@ func QueueID(reply string) string {
 	if len(f) > 0 && looksEnhanced(f[0]) {
 		f = f[1:]
 	}
-	low := strings.ToLower(strings.Join(f, " "))
 	joined := strings.Join(f, " ")
+	// ASCII-only folding keeps byte offsets valid in joined.
+	low := asciiLower(joined)
 
 	// Postfix and many others: "queued as X".
 	if i := strings.Index(low, "queued as "); i >= 0 {
@@ -42,8 +43,7 @@ func QueueID(reply string) string {
 	}
 	// Exim: "id=X".
 	for _, w := range f {
-		lw := strings.ToLower(w)
-		if strings.HasPrefix(lw, "id=") {
+		if strings.HasPrefix(asciiLower(w), "id=") {
 			if id := token(w[3:]); id != "" {
 				return id
 			}
@@ -62,7 +62,7 @@ func QueueID(reply string) string {
 		}
 	}
 	// Sendmail: "<id> Message accepted for delivery".
-	if len(f) >= 2 && strings.HasPrefix(low, strings.ToLower(f[0])+" message accepted") {
+	if len(f) >= 2 && strings.HasPrefix(low, asciiLower(f[0])+" message accepted") {
 		if id := token(f[0]); id != "" {
 			return id
 		}
@@ -109,4 +109,15 @@ func isDigits(s string) bool {
 func looksEnhanced(s string) bool {
 	p := strings.Split(s, ".")
 	return len(p) == 3 && isDigits(p[0]) && isDigits(p[1]) && isDigits(p[2])
+}
+
+// asciiLower folds A-Z only, so that the result has the same length.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 32
+		}
+	}
+	return string(b)
 }

@@ -55,7 +55,7 @@ func route(ctx context.Context, cfg *Config, firstRcpt string) ([]target, bool, 
 		return nil, false, &stepError{failure: FailureConnect, err: fmt.Errorf("MX lookup for %s: %w", domain, err), retry: true}
 	}
 	if ans.NXDomain() {
-		return nil, false, &stepError{failure: FailureRecipient, err: fmt.Errorf("domain %s does not exist (NXDOMAIN)", domain)}
+		return nil, false, &stepError{failure: FailureRecipient, permanent: true, err: fmt.Errorf("domain %s does not exist (NXDOMAIN)", domain)}
 	}
 	var hosts []string
 	for _, mx := range mxs {
@@ -63,7 +63,7 @@ func route(ctx context.Context, cfg *Config, firstRcpt string) ([]target, bool, 
 		if h == "" {
 			if len(mxs) == 1 {
 				// RFC 7505 §3: a null MX says the domain takes no mail.
-				return nil, false, &stepError{failure: FailureRecipient, err: fmt.Errorf("domain %s accepts no mail (null MX, RFC 7505)", domain)}
+				return nil, false, &stepError{failure: FailureRecipient, permanent: true, err: fmt.Errorf("domain %s accepts no mail (null MX, RFC 7505)", domain)}
 			}
 			continue
 		}

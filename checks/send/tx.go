@@ -41,7 +41,7 @@ func (c *conn) tx(msg *Message, rcpts []string, tm *Timings) txResult {
 		if !isASCII(msg.From) {
 			f = FailureSender
 		}
-		res.e = &stepError{failure: f, err: fmt.Errorf("%w: an address needs SMTPUTF8 (RFC 6531), which %s does not offer", ErrPolicy, c.host)}
+		res.e = &stepError{failure: f, permanent: true, err: fmt.Errorf("%w: an address needs SMTPUTF8 (RFC 6531), which %s does not offer", ErrPolicy, c.host)}
 		return res
 	}
 	var cmds []command

@@ -1,0 +1,197 @@
+package send_test
+
+import (
+	"crypto/tls"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/relayctl/relayctl/checks/send"
+	"github.com/relayctl/relayctl/checks/send/sendtest"
+)
+
+// sniServer is a sendtest TLS config that remembers the SNI names asked.
+func sniServer(ca *sendtest.CA) (*tls.Config, func() []string) {
+	var mu sync.Mutex
+	var names []string
+	conf := ca.Server.Clone()
+	conf.GetConfigForClient = func(h *tls.ClientHelloInfo) (*tls.Config, error) {
+		mu.Lock()
+		names = append(names, h.ServerName)
+		mu.Unlock()
+		return nil, nil
+	}
+	return conf, func() []string { mu.Lock(); defer mu.Unlock(); return append([]string(nil), names...) }
+}
+
+func TestStartTLSVerified(t *testing.T) {
+	ca := sendtest.NewCA(t)
+	conf, sni := sniServer(ca)
+	srv := sendtest.Start(t, sendtest.Config{TLS: conf})
+	for _, mode := range []send.TLSMode{send.TLSAuto, send.TLSStartTLS} {
+		cfg := &send.Config{Server: "localhost:" + srv.Port(), TLS: mode, RootCAs: ca.Pool, Timeout: 5 * time.Second}
+		rec := send.Send(ctx(t), cfg, msg(t, "bob@example.org"))
+		if rec.Result != send.ResultSent || rec.TLS.Mode != "starttls" || !rec.TLS.Verified || rec.TLS.Version == "" || rec.TLS.Cipher == "" || rec.TLS.ServerName != "localhost" {
+			t.Errorf("%s: %+v", mode, rec)
+		}
+		if rec.Timings.StartTLS == 0 {
+			t.Errorf("%s: no STARTTLS timing", mode)
+		}
+	}
+	if got := sni(); len(got) != 2 || got[0] != "localhost" {
+		t.Errorf("SNI %q", got)
+	}
+	msgs := srv.Messages()
+	if len(msgs) != 2 || !msgs[0].TLS {
+		t.Errorf("the server did not get the messages inside TLS: %+v", msgs)
+	}
+}
+
+func TestTLSUntrusted(t *testing.T) {
+	ca := sendtest.NewCA(t)
+	other := sendtest.NewCA(t)
+	srv := sendtest.Start(t, sendtest.Config{TLS: ca.Server})
+	cfg := &send.Config{Server: "localhost:" + srv.Port(), RootCAs: other.Pool, Timeout: 5 * time.Second, Retries: 3, RetryDelay: time.Millisecond}
+	rec := send.Send(ctx(t), cfg, msg(t, "bob@example.org"))
+	if rec.Result != send.ResultFailed || rec.Failure != send.FailureTLS || !strings.Contains(rec.Error, "not trusted") || !strings.Contains(rec.Error, "--ca") {
+		t.Errorf("record %+v", rec)
+	}
+	// A certificate does not change by asking again.
+	if rec.Attempts != 1 {
+		t.Errorf("attempts %d", rec.Attempts)
+	}
+	// The wrong name: the certificate is for localhost, not 127.0.0.1.
+	cfg = &send.Config{Server: srv.Addr, RootCAs: ca.Pool, Timeout: 5 * time.Second}
+	ca2 := sendtest.NewCA(t, "localhost")
+	srv2 := sendtest.Start(t, sendtest.Config{TLS: ca2.Server})
+	cfg.Server, cfg.RootCAs = srv2.Addr, ca2.Pool
+	rec = send.Send(ctx(t), cfg, msg(t, "bob@example.org"))
+	if rec.Result != send.ResultFailed || rec.Failure != send.FailureTLS {
+		t.Errorf("name mismatch: %+v", rec)
+	}
+	// --tls-skip-verify goes on, and the record says so.
+	cfg = &send.Config{Server: srv2.Addr, SkipVerify: true, Timeout: 5 * time.Second}
+	rec = send.Send(ctx(t), cfg, msg(t, "bob@example.org"))
+	if rec.Result != send.ResultSent || rec.TLS.Verified || rec.TLS.Mode != "starttls" {
+		t.Errorf("skip verify: %+v", rec)
+	}
+	if srv.Count() != 0 || srv2.Count() != 1 {
+		t.Errorf("counts %d %d", srv.Count(), srv2.Count())
+	}
+}
+
+func TestImplicitTLS(t *testing.T) {
+	ca := sendtest.NewCA(t)
+	srv := sendtest.Start(t, sendtest.Config{TLS: ca.Server, Implicit: true, Users: map[string]string{"u": "p"}})
+	cfg := &send.Config{Server: "localhost:" + srv.Port(), TLS: send.TLSImplicit, RootCAs: ca.Pool, Timeout: 5 * time.Second, User: "u", Password: "p"}
+	rec := send.Send(ctx(t), cfg, msg(t, "bob@example.org"))
+	if rec.Result != send.ResultSent || rec.TLS.Mode != "implicit" || !rec.TLS.Verified || rec.Auth != "CRAM-MD5" {
+		t.Errorf("record %+v", rec)
+	}
+	if m := srv.Messages(); len(m) != 1 || m[0].User != "u" {
+		t.Errorf("server %+v", m)
+	}
+	// STARTTLS mode against an implicit-TLS port: the banner never comes
+	// in clear, a timeout at the connect stage.
+	cfg = &send.Config{Server: "localhost:" + srv.Port(), TLS: send.TLSStartTLS, RootCAs: ca.Pool, Timeout: 300 * time.Millisecond}
+	rec = send.Send(ctx(t), cfg, msg(t, "bob@example.org"))
+	if rec.Result != send.ResultFailed || rec.Failure != send.FailureTimeout {
+		t.Errorf("starttls to implicit port: %+v", rec)
+	}
+}
+
+func TestStartTLSRequiredButMissing(t *testing.T) {
+	srv := sendtest.Start(t, sendtest.Config{})
+	cfg := &send.Config{Server: srv.Addr, TLS: send.TLSStartTLS, Timeout: 5 * time.Second}
+	rec := send.Send(ctx(t), cfg, msg(t, "bob@example.org"))
+	if rec.Result != send.ResultFailed || rec.Failure != send.FailureTLS || !strings.Contains(rec.Error, "does not offer STARTTLS") || srv.Count() != 0 {
+		t.Errorf("record %+v", rec)
+	}
+	// auto without credentials goes on in clear, and says so.
+	cfg.TLS = send.TLSAuto
+	rec = send.Send(ctx(t), cfg, msg(t, "bob@example.org"))
+	if rec.Result != send.ResultSent || rec.TLS.Mode != "none" {
+		t.Errorf("auto: %+v", rec)
+	}
+}
+
+func TestAuthAutoPicksStrongest(t *testing.T) {
+	ca := sendtest.NewCA(t)
+	cases := []struct {
+		mechs []string
+		token bool
+		want  string
+	}{
+		{[]string{"PLAIN", "LOGIN", "CRAM-MD5"}, false, "CRAM-MD5"},
+		{[]string{"LOGIN", "PLAIN"}, false, "PLAIN"},
+		{[]string{"LOGIN"}, false, "LOGIN"},
+		{[]string{"PLAIN", "XOAUTH2"}, true, "XOAUTH2"},
+	}
+	for _, c := range cases {
+		srv := sendtest.Start(t, sendtest.Config{TLS: ca.Server, Mechs: c.mechs, Users: map[string]string{"u": "p"}, Tokens: map[string]string{"u": "tok"}})
+		cfg := &send.Config{Server: "localhost:" + srv.Port(), RootCAs: ca.Pool, Timeout: 5 * time.Second, User: "u", Password: "p"}
+		if c.token {
+			cfg.Password, cfg.Token = "", "tok"
+		}
+		rec := send.Send(ctx(t), cfg, msg(t, "bob@example.org"))
+		if rec.Result != send.ResultSent || rec.Auth != c.want || srv.Messages()[0].Mech != c.want {
+			t.Errorf("%v: %+v", c.mechs, rec)
+		}
+	}
+}
+
+func TestAuthRefusedOrMissing(t *testing.T) {
+	ca := sendtest.NewCA(t)
+	// Wrong password: 535, a permanent refusal, not retried.
+	srv := sendtest.Start(t, sendtest.Config{TLS: ca.Server, Users: map[string]string{"u": "p"}})
+	cfg := &send.Config{Server: "localhost:" + srv.Port(), RootCAs: ca.Pool, Timeout: 5 * time.Second, User: "u", Password: "wrong", Retries: 3, RetryDelay: time.Millisecond}
+	rec := send.Send(ctx(t), cfg, msg(t, "bob@example.org"))
+	if rec.Result != send.ResultRejected || rec.Failure != send.FailureAuth || rec.Attempts != 1 || !strings.HasPrefix(rec.Reply, "535") || srv.Count() != 0 {
+		t.Errorf("wrong password: %+v", rec)
+	}
+	// The mechanism asked for is not offered.
+	cfg = &send.Config{Server: "localhost:" + srv.Port(), RootCAs: ca.Pool, Timeout: 5 * time.Second, User: "u", Password: "p", Auth: "XOAUTH2"}
+	rec = send.Send(ctx(t), cfg, msg(t, "bob@example.org"))
+	if rec.Result != send.ResultRejected || rec.Failure != send.FailureAuth || !strings.Contains(rec.Error, "does not offer AUTH XOAUTH2") {
+		t.Errorf("mechanism not offered: %+v", rec)
+	}
+	// No AUTH at all.
+	srv2 := sendtest.Start(t, sendtest.Config{TLS: ca.Server})
+	cfg.Server, cfg.Auth = "localhost:"+srv2.Port(), ""
+	rec = send.Send(ctx(t), cfg, msg(t, "bob@example.org"))
+	if rec.Result != send.ResultRejected || rec.Failure != send.FailureAuth || !strings.Contains(rec.Error, "does not offer AUTH") || srv2.Count() != 0 {
+		t.Errorf("no AUTH: %+v", rec)
+	}
+	// The server wants AUTH and the client has none: 530 at MAIL.
+	srv3 := sendtest.Start(t, sendtest.Config{TLS: ca.Server, Users: map[string]string{"u": "p"}, RequireAuth: true})
+	cfg = &send.Config{Server: "localhost:" + srv3.Port(), RootCAs: ca.Pool, Timeout: 5 * time.Second}
+	rec = send.Send(ctx(t), cfg, msg(t, "bob@example.org"))
+	if rec.Result != send.ResultRejected || rec.Failure != send.FailureSender || !strings.HasPrefix(rec.Reply, "502") && !strings.HasPrefix(rec.Reply, "530") {
+		t.Errorf("auth required: %+v", rec)
+	}
+}
+
+// Credentials and no TLS: nothing is sent, not even AUTH's name.
+func TestNoCredentialsInClear(t *testing.T) {
+	srv := sendtest.Start(t, sendtest.Config{Users: map[string]string{"u": "p"}, InsecureAuth: true})
+	var tr strings.Builder
+	for _, mode := range []send.TLSMode{send.TLSAuto, send.TLSNone} {
+		tr.Reset()
+		cfg := &send.Config{Server: srv.Addr, TLS: mode, Timeout: 5 * time.Second, User: "u", Password: "p", Transcript: send.NewTranscript(&tr), Retries: 2, RetryDelay: time.Millisecond}
+		rec := send.Send(ctx(t), cfg, msg(t, "bob@example.org"))
+		if rec.Result != send.ResultFailed || rec.Attempts != 1 || !strings.Contains(rec.Error, "--insecure-auth") {
+			t.Errorf("%s: %+v", mode, rec)
+		}
+		if strings.Contains(tr.String(), "-> AUTH") || strings.Contains(tr.String(), "-> MAIL") {
+			t.Errorf("%s: sent in clear:\n%s", mode, tr.String())
+		}
+	}
+	if srv.Count() != 0 {
+		t.Error("delivered")
+	}
+	cfg := &send.Config{Server: srv.Addr, TLS: send.TLSNone, Timeout: 5 * time.Second, User: "u", Password: "p", InsecureAuth: true}
+	if rec := send.Send(ctx(t), cfg, msg(t, "bob@example.org")); rec.Result != send.ResultSent || rec.Auth != "CRAM-MD5" {
+		t.Errorf("--insecure-auth: %+v", rec)
+	}
+}
