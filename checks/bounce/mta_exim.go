@@ -88,8 +88,10 @@ func readExim(m *message) *found {
 	_, boundary := mediaType(m.header.get("content-type"))
 	hasDSN := boundary["boundary"] != ""
 
-	var list []delivery
-	var other []string
+	// The first entry collects what comes before any address (an alias
+	// line, status fields), as the report may name no address at all.
+	list := []delivery{{}}
+	other := []string{""}
 	cur := func() *delivery { return &list[len(list)-1] }
 	started, afterDSN := false, false
 	for _, l := range strings.Split(report, "\n") {
@@ -129,23 +131,14 @@ func readExim(m *message) *found {
 			if !strings.Contains(l, " an undisclosed address") && !isAddress(a) {
 				continue
 			}
-			if len(list) == 0 || cur().recipient != a {
-				if len(list) > 0 && cur().recipient == "" {
-					cur().recipient = a
-				} else {
-					list = append(list, delivery{recipient: a})
-					other = append(other, "")
-				}
+			if cur().recipient == "" {
+				cur().recipient = a
+			} else if cur().recipient != a {
+				list = append(list, delivery{recipient: a})
+				other = append(other, "")
 			}
 			if diag != "" {
 				cur().diagnosis = diag
-			}
-			continue
-		}
-		if len(list) == 0 {
-			if hasAny(l, eximFrozen...) {
-				list = append(list, delivery{})
-				other = append(other, l+" ")
 			}
 			continue
 		}
@@ -204,17 +197,27 @@ func readExim(m *message) *found {
 		}
 	}
 	if n == 0 {
-		// X-Failed-Recipients names them when the body does not.
-		list, other = nil, nil
+		// X-Failed-Recipients names them when the body does not; the
+		// first takes what was gathered so far.
+		k := 0
 		for _, a := range strings.Split(m.header.get("x-failed-recipients"), ",") {
-			if a = strings.TrimSpace(a); a != "" {
+			if a = strings.TrimSpace(a); a == "" {
+				continue
+			}
+			if k == 0 {
+				list[0].recipient = a
+				list, other = list[:1], other[:1]
+			} else {
 				list = append(list, delivery{recipient: a})
 				other = append(other, "")
 			}
+			k++
 		}
-		if len(list) == 0 {
+		if k == 0 {
 			return nil
 		}
+	} else if list[0].recipient == "" {
+		list, other = list[1:], other[1:]
 	}
 	for i := range list {
 		d := &list[i]
