@@ -97,11 +97,13 @@ trap 'exit 130' INT TERM
 mkdir -p "$dir/etc/sasl" "$dir/queue" "$dir/data" "$dir/tls"
 chown postfix "$dir/data"
 
-say "self-signed certificate for mx.relayctl.test"
+# The probes name the server by its address, so the certificate carries
+# 127.0.0.1 as well.
+say "self-signed certificate for mx.relayctl.test and 127.0.0.1"
 openssl req -x509 -newkey rsa:2048 -nodes -days 30 -sha256 \
 	-keyout "$dir/tls/key.pem" -out "$dir/tls/cert.pem" \
 	-subj /CN=mx.relayctl.test \
-	-addext subjectAltName=DNS:mx.relayctl.test 2>/dev/null
+	-addext subjectAltName=DNS:mx.relayctl.test,IP:127.0.0.1 2>/dev/null
 chmod 600 "$dir/tls/key.pem"
 
 say "SASL user in a sasldb"
@@ -138,13 +140,15 @@ alias_maps =
 alias_database =
 local_recipient_maps =
 # Nothing leaves the machine: no relayhost, no DNS for the SMTP client, and
-# every transport that could deliver is the error transport.
+# every transport that could deliver discards instead. (The error transport
+# would make smtpd refuse the relay test's RCPT itself, hiding port C's open
+# relay; the probes never send DATA anyway.)
 relayhost =
 smtp_dns_support_level = disabled
-default_transport = error:postfix-e2e delivers nothing
-relay_transport = error:postfix-e2e delivers nothing
-local_transport = error:postfix-e2e delivers nothing
-virtual_transport = error:postfix-e2e delivers nothing
+default_transport = discard:postfix-e2e delivers nothing
+relay_transport = discard:postfix-e2e delivers nothing
+local_transport = discard:postfix-e2e delivers nothing
+virtual_transport = discard:postfix-e2e delivers nothing
 smtpd_banner = \$myhostname ESMTP relayctl-e2e
 smtpd_tls_cert_file = $dir/tls/cert.pem
 smtpd_tls_key_file = $dir/tls/key.pem
@@ -285,38 +289,61 @@ expect() {
 	fi
 	echo "   ok  $1: $3"
 }
-codes='[.. | objects | select(has("code")) | .code]'
-smtp='[.checks[] | select(.name == "smtp")][0]'
+# Paths into the report of one target: its one result (one address, one
+# port), that result's finding codes, its data.
+res='.checks[0]'
+codes='[.checks[0].findings[].code]'
+data='.checks[0].data'
+has() { echo "($codes | index(\"$1\")) != null"; }
+hasnt() { echo "($codes | index(\"$1\")) == null"; }
 
 say "relayctl check smtp on each port"
-probe A "127.0.0.1:$PA" --ca "$dir/tls/cert.pem" &
-probe B "127.0.0.1:$PB" --implicit-tls --ca "$dir/tls/cert.pem" &
-probe C "127.0.0.1:$PC" --relay-test &
-probe D "127.0.0.1:$PD" &
-probe Au "127.0.0.1:$PA" &
-for j in $(jobs -p); do wait "$j" || die "a probe failed"; done
+pids=()
+probe A "127.0.0.1:$PA" --ca "$dir/tls/cert.pem" & pids+=($!)
+probe Au "127.0.0.1:$PA" & pids+=($!)
+probe B "127.0.0.1:$PB" --implicit-tls --ca "$dir/tls/cert.pem" & pids+=($!)
+probe C "127.0.0.1:$PC" --relay-test & pids+=($!)
+probe D "127.0.0.1:$PD" --ca "$dir/tls/cert.pem" & pids+=($!)
+for p in "${pids[@]}"; do wait "$p" || die "a probe failed"; done
 
-# A: STARTTLS, required, AUTH only after TLS; trusted through --ca.
-expect A "$smtp.status != \"error\"" "the probe reached a verdict"
-expect A "($codes | index(\"smtp.no-starttls\")) == null" "no smtp.no-starttls"
-expect A "($codes | index(\"smtp.auth-before-tls\")) == null" "no smtp.auth-before-tls"
-expect A "($codes | index(\"smtp.cert-untrusted\")) == null" "no smtp.cert-untrusted with --ca"
-expect A "[.. | objects | select(has(\"starttls_required\")) | .starttls_required] | any" "starttls_required"
-expect A "[.. | objects | select(has(\"tls\")) | .tls | objects | .version] | map(test(\"TLS ?1\\\\.[23]\")) | any" "TLS 1.2 or 1.3"
-expect A "[.. | strings] | map(test(\"mx.relayctl.test\")) | any" "the certificate names mx.relayctl.test"
+# A: STARTTLS required (MAIL before it gets 530), AUTH only after TLS, the
+# certificate trusted through --ca and valid for 127.0.0.1.
+expect A "(.checks | length) == 1 and $res.name == \"smtp 127.0.0.1:$PA\"" "one result, named by address and port"
+expect A "$res.status == \"ok\" and ($codes | length) == 0" "status ok, no findings"
+expect A "$data.mode == \"starttls\" and $data.banner.code == 220" "STARTTLS mode, 220 banner"
+expect A "$data.starttls.offered and $data.starttls.required and $data.starttls.mail_before_tls.code == 530" "STARTTLS offered and required (530 before it)"
+expect A "($data.ehlo.auth | length) == 0 and ($data.ehlo_tls.auth | index(\"PLAIN\")) != null" "AUTH only after TLS"
+expect A "$data.tls.version == \"TLS1.3\" or $data.tls.version == \"TLS1.2\"" "TLS 1.2 or 1.3"
+expect A "$data.tls.trusted and $data.tls.name_match and $data.tls.certificate.subject == \"CN=mx.relayctl.test\"" "certificate trusted via --ca, name matches"
+expect A "$data.tls.certificate.key_type == \"RSA\" and $data.tls.certificate.key_bits == 2048 and $data.tls.certificate.self_signed" "RSA 2048 self-signed"
+expect A "$data.timings_ms.connect > 0 and $data.timings_ms.handshake > 0 and $data.timings_ms.total > 0" "step timings"
+expect A "$data.transcript | map(select(startswith(\"C: \"))) | map(select(test(\"^C: (DATA|BDAT)\"))) | length == 0" "no DATA sent"
+expect A "$data.transcript | last | test(\"^S: 221\")" "ends with QUIT/221"
 # Au: the same port without --ca: the self-signed certificate is untrusted.
-expect Au "($codes | index(\"smtp.cert-untrusted\")) != null" "smtp.cert-untrusted without --ca"
-# B: implicit TLS works.
-expect B "$smtp.status != \"error\"" "the probe reached a verdict"
-expect B "($codes | index(\"smtp.tls-failed\")) == null" "no smtp.tls-failed"
-expect B "($codes | index(\"smtp.unreachable\")) == null" "no smtp.unreachable"
-expect B "[.. | objects | select(has(\"tls\")) | .tls | objects | .version] | length > 0" "TLS details"
-# C: no STARTTLS; open relay under --relay-test.
-expect C "($codes | index(\"smtp.no-starttls\")) != null" "smtp.no-starttls"
-expect C "($codes | index(\"smtp.open-relay\")) != null" "smtp.open-relay with --relay-test"
-# D: AUTH offered before TLS and the server answers 334 to AUTH PLAIN.
-expect D "($codes | index(\"smtp.auth-before-tls\")) != null" "smtp.auth-before-tls"
-expect D "($codes | index(\"smtp.no-starttls\")) == null" "no smtp.no-starttls"
+expect Au "$(has smtp.cert-untrusted) and $res.status == \"fail\"" "smtp.cert-untrusted without --ca"
+expect Au "$data.tls.trusted == false and $data.tls.version != null" "TLS details despite the failed verification"
+# B: implicit TLS (wrappermode) on a high port with --implicit-tls.
+expect B "$res.status == \"ok\" and ($codes | length) == 0" "status ok, no findings"
+expect B "$data.mode == \"implicit\" and $data.banner.code == 220 and $data.starttls == null" "implicit TLS, banner inside TLS"
+expect B "$data.tls.trusted and $data.tls.name_match" "certificate trusted and matching"
+# C: no STARTTLS; relays for a loopback client, which --relay-test finds.
+expect C "$(has smtp.no-starttls)" "smtp.no-starttls"
+expect C "$data.starttls.offered == false and $data.tls == null" "no TLS at all"
+expect C "$(has smtp.open-relay) and $data.relay_test.result == \"accepted\"" "smtp.open-relay with --relay-test"
+expect C "$data.relay_test.rcpt.code == 250 and ($data.relay_test.to | endswith(\".invalid\"))" "RCPT to a .invalid domain accepted"
+# D: AUTH offered in clear and the server answers 334 to AUTH PLAIN.
+expect D "$(has smtp.auth-before-tls)" "smtp.auth-before-tls"
+expect D "$data.auth_before_tls.exposed and $data.auth_before_tls.reply.code == 334" "AUTH PLAIN in clear gets 334"
+expect D "$(hasnt smtp.no-starttls) and $data.starttls.offered and $data.starttls.required == false" "STARTTLS offered, not required"
+expect D "($data.ehlo.auth | index(\"PLAIN\")) != null" "AUTH PLAIN advertised before TLS"
+
+# Exit codes: a fail finding exits 1 under the default gate; --ignore
+# lifts it.
+rc=0; "$RELAYCTL" check smtp "127.0.0.1:$PC" >/dev/null || rc=$?
+[ $rc = 1 ] || die "C: exit code $rc, want 1 (smtp.no-starttls is a fail)"
+rc=0; "$RELAYCTL" check smtp "127.0.0.1:$PC" --ignore 'smtp.*' >/dev/null || rc=$?
+[ $rc = 0 ] || die "C: exit code $rc with --ignore 'smtp.*', want 0"
+echo "   ok  exit codes 1 and 0 (--ignore)"
 
 # The probes never sent a message: nothing was queued.
 n=$(find "$dir/queue/incoming" "$dir/queue/active" "$dir/queue/deferred" "$dir/queue/maildrop" -type f 2>/dev/null | wc -l)
