@@ -663,3 +663,196 @@ func readMFilter(m *message) *found {
 	}
 	return &found{list: list, original: original}
 }
+
+// fml (a mailing list manager): the list refuses a post; the address is
+// in angle brackets, the reason in the text or the Subject.
+func init() {
+	vendors = append(vendors, vendor{name: "fml", read: readFML})
+}
+
+var fmlText = []struct {
+	reason string
+	texts  []string
+}{
+	{reason.Rejected, []string{" header may cause mail loop", "NOT MEMBER article from ", "reject mail from ",
+		"reject spammers:", "You are not a member of this mailing list"}},
+	{reason.SecurityError, []string{"Security alert:"}},
+	// fml refuses a Message-ID it has seen as a loop in the making.
+	{reason.SystemError, []string{" has detected a loop condition so that", "Loop Back Warning:", "Duplicated Message-ID"}},
+}
+
+var fmlSubject = []struct {
+	reason string
+	texts  []string
+}{
+	{reason.Rejected, []string{" are not member", "NOT MEMBER article from ", "reject mail ", "Spam mail from a spammer is rejected"}},
+	{reason.SystemError, []string{"fml system error message", "Loop Alert: ", "Loop Back Warning: ", "WARNING: UNIX FROM Loop"}},
+	{reason.SecurityError, []string{"Security Alert"}},
+}
+
+func readFML(m *message) *found {
+	if !m.header.has("x-mlserver") || strings.Index(m.header.get("from"), "-admin@") < 1 ||
+		strings.Index(m.header.get("message-id"), ".FML") < 2 {
+		return nil
+	}
+	report, original := splitAt(m.body, "Original mail as follows:")
+	list := []delivery{{}}
+	n := 0
+	for _, l := range strings.Split(report, "\n") {
+		if l == "" {
+			continue
+		}
+		d := &list[len(list)-1]
+		if a := between(l, "<", ">"); a != "" {
+			if d.recipient != "" {
+				list = append(list, delivery{})
+				d = &list[len(list)-1]
+			}
+			d.recipient = cleanAddress(a)
+			d.diagnosis = l
+			n++
+		} else {
+			d.diagnosis += " " + l
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	subj := m.subject()
+	for i := range list {
+		d := &list[i]
+		d.diagnosis = sweep(d.diagnosis)
+	text:
+		for _, t := range fmlText {
+			for _, w := range t.texts {
+				if strings.Contains(d.diagnosis, w) {
+					d.reason = t.reason
+					break text
+				}
+			}
+		}
+		if d.reason != "" {
+			continue
+		}
+	title:
+		for _, t := range fmlSubject {
+			for _, w := range t.texts {
+				if strings.Contains(subj, w) {
+					d.reason = t.reason
+					break title
+				}
+			}
+		}
+	}
+	return &found{list: list, original: original}
+}
+
+// HCL (Lotus) Domino: "Your message … was not delivered to: addr
+// because: User … not listed in Domino Directory".
+func init() {
+	vendors = append(vendors, vendor{name: "domino", subjects: []string{"delivery failure:"}, read: readDomino})
+}
+
+var dominoMessages = []struct {
+	reason string
+	texts  []string
+}{
+	{reason.Filtered, []string{"Cannot route mail to user"}},
+	{reason.SystemError, []string{"Several matches found in Domino Directory"}},
+	{reason.UserUnknown, []string{"not listed in Domino Directory", "not listed in public Name & Address Book",
+		"no se encuentra en el Directorio de Domino", "non répertorié dans l'annuaire Domino",
+		"Domino ディレクトリには見つかりません"}},
+}
+
+func readDomino(m *message) *found {
+	subj := m.subject()
+	if !strings.HasPrefix(subj, "DELIVERY FAILURE:") && !strings.Contains(subj, "DELIVERY_FAILURE") {
+		return nil
+	}
+	report, original := splitOriginal(m.body, markRFC822)
+	var list []delivery
+	subject := ""
+	started := false
+	for _, l := range strings.Split(report, "\n") {
+		if !started {
+			started = strings.HasPrefix(l, "Your message")
+			continue
+		}
+		if l == "" {
+			continue
+		}
+		if l == "was not delivered to:" {
+			list = append(list, delivery{})
+			continue
+		}
+		if len(list) == 0 {
+			if strings.HasPrefix(l, "  Subject: ") {
+				subject = l[11:]
+			}
+			continue
+		}
+		d := &list[len(list)-1]
+		switch {
+		case strings.HasPrefix(l, "  ") && strings.IndexByte(l, '@') > 0 && len(l) > 3 && !strings.Contains(l[3:], " "):
+			d.recipient = cleanAddress(l[2:])
+		case l == "because:":
+			d.diagnosis = l
+		case d.diagnosis == "because:":
+			d.diagnosis = l
+		case strings.HasPrefix(l, "  Subject: "):
+			subject = l[11:]
+		default:
+			if f, ok := parseDSNField(l); ok {
+				switch f.name {
+				case "diagnostic-code":
+					if d.spec == "" {
+						d.spec = f.typ
+					}
+					if d.diagnosis == "" {
+						d.diagnosis = f.value
+					}
+				case "status":
+					d.status = f.value
+				case "action":
+					d.action = f.value
+				case "remote-mta":
+					d.rhost = f.value
+				case "reporting-mta":
+					d.lhost = f.value
+				case "final-recipient":
+					// The status part outranks the text above it.
+					if isAddress(f.value) {
+						d.recipient = f.value
+					}
+				}
+			}
+		}
+	}
+	var out []delivery
+	for _, d := range list {
+		if !isAddress(d.recipient) {
+			continue
+		}
+		d.diagnosis = sweep(d.diagnosis)
+	find:
+		for _, mm := range dominoMessages {
+			for _, t := range mm.texts {
+				if strings.Contains(d.diagnosis, t) {
+					if d.status == "" {
+						d.status = reason.PseudoStatus(mm.reason, false)
+					}
+					d.reason = mm.reason
+					break find
+				}
+			}
+		}
+		out = append(out, d)
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	if original == "" {
+		original = "To: <" + out[0].recipient + ">\nSubject: " + subject + "\n"
+	}
+	return &found{list: out, original: original}
+}
