@@ -1,6 +1,7 @@
 package check
 
 import (
+	"crypto/x509"
 	"errors"
 	"os"
 	"strings"
@@ -41,14 +42,25 @@ func (f *domainTransportFlags) apply(opts *Options) error {
 		opts.Audit.BIMISelector = strings.ToLower(s)
 	}
 	if f.caFile != "" {
-		pool, err := tlsx.LoadCA(f.caFile)
+		pool, err := loadCA(f.caFile)
 		if err != nil {
-			if errors.Is(err, os.ErrNotExist) || errors.Is(err, os.ErrPermission) {
-				return cmdutil.Usagef("cannot read --ca %s: %v", f.caFile, errors.Unwrap(errors.Unwrap(err)))
-			}
-			return cmdutil.Usagef("cannot use --ca %s: %s", f.caFile, strings.TrimPrefix(err.Error(), "tlsx: "))
+			return err
 		}
 		opts.Audit.RootCAs = pool
 	}
 	return nil
+}
+
+// loadCA reads --ca: the system roots plus every certificate in the file,
+// the same for check domain (policy fetches, --smtp) and check smtp, so a
+// private CA and public hosts verify side by side.
+func loadCA(path string) (*x509.CertPool, error) {
+	pool, err := tlsx.LoadCA(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) || errors.Is(err, os.ErrPermission) {
+			return nil, cmdutil.Usagef("cannot read --ca %s: %v", path, errors.Unwrap(errors.Unwrap(err)))
+		}
+		return nil, cmdutil.Usagef("cannot use --ca %s: %s", path, strings.TrimPrefix(err.Error(), "tlsx: "))
+	}
+	return pool, nil
 }

@@ -2,10 +2,8 @@ package check
 
 import (
 	"context"
-	"crypto/x509"
 	"errors"
 	"net/netip"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -161,17 +159,4 @@ func validEHLO(name string) error {
 		return cmdutil.Usagef("invalid --ehlo %q: want a host name or an address literal", name)
 	}
 	return nil
-}
-
-// loadCA reads the PEM certificates of --ca.
-func loadCA(path string) (*x509.CertPool, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, cmdutil.Usagef("cannot read --ca %s: %v", path, errors.Unwrap(err))
-	}
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(b) {
-		return nil, cmdutil.Usagef("--ca %s holds no PEM certificate", path)
-	}
-	return pool, nil
 }
