@@ -229,5 +229,50 @@ func parseMessage(raw []byte) *message {
 	if strings.IndexByte(text, '\t') >= 0 {
 		text = strings.ReplaceAll(text, "\t", " ")
 	}
+	text = unquoteForwarded(text)
 	return &message{header: h, body: text, global: f.global, truncated: f.truncated}
+}
+
+// forwardMarks introduce a bounce someone forwarded with every line
+// quoted ("> ").
+var forwardMarks = []string{"Begin forwarded message:", "---------- Forwarded message", "-----Original Message-----"}
+
+// unquoteForwarded takes one level of "> " quoting off the lines after a
+// forwarding note, so that a forwarded bounce reads like the original.
+func unquoteForwarded(text string) string {
+	at := -1
+	for _, m := range forwardMarks {
+		if i := strings.Index(text, m); i >= 0 && (at < 0 || i < at) {
+			at = i
+		}
+	}
+	if at < 0 {
+		return text
+	}
+	rest := text[at:]
+	quoted, lines := 0, 0
+	for _, l := range strings.Split(rest, "\n") {
+		if l == "" {
+			continue
+		}
+		lines++
+		if l[0] == '>' {
+			quoted++
+		}
+	}
+	if quoted < 5 || quoted*2 < lines {
+		return text
+	}
+	var b strings.Builder
+	b.WriteString(text[:at])
+	for i, l := range strings.Split(rest, "\n") {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		if strings.HasPrefix(l, ">") {
+			l = strings.TrimPrefix(l[1:], " ")
+		}
+		b.WriteString(l)
+	}
+	return b.String()
 }

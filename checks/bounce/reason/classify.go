@@ -189,7 +189,13 @@ func probe(name string, in Input, diag string) bool {
 	}
 	byCode := ByStatus(in.Status)
 	switch name {
-	case MailboxFull, MesgTooBig, ExceedLimit, AuthFailure, RequirePTR, Speeding, TooManyConn, Blocked:
+	case MesgTooBig:
+		// 5.2.3 is the mailbox's own limit: exceedlimit, whatever the text.
+		if byCode == ExceedLimit {
+			return false
+		}
+		return byCode == name || Says(name, diag)
+	case MailboxFull, ExceedLimit, AuthFailure, RequirePTR, Speeding, TooManyConn, Blocked:
 		return byCode == name || Says(name, diag)
 	case Suspend:
 		return in.ReplyCode == "525" || Says(name, diag)

@@ -150,7 +150,8 @@ func PreferStatus(field, inText, reply string) string {
 	switch {
 	case field == "4.4.7", field == "4.7.0",
 		strings.HasPrefix(field, "5.3."),
-		len(field) >= 4 && (field[1:4] == ".5.1" || field[1:4] == ".5.2" || field[1:4] == ".5.4" || field[1:4] == ".5.5"):
+		strings.Index(field, ".5.1") == 1, strings.Index(field, ".5.2") == 1,
+		strings.Index(field, ".5.4") == 1, strings.Index(field, ".5.5") == 1:
 		// Vague codes: the text says more.
 		return inText
 	case field == "5.1.1":
