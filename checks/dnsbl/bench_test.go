@@ -105,7 +105,7 @@ func BenchmarkBulkLoopback(b *testing.B) {
 	srv := dnstest.Start(b, zs...)
 	in, _ := ParseIP("198.51.96.0/22", DefaultMaxAddresses)
 	for b.Loop() {
-		c, _ := dnsx.New(dnsx.Config{Servers: []string{srv.Addr}, Timeout: 2 * time.Second, NoCache: true})
+		c, _ := dnsx.New(dnsx.Config{Servers: []string{srv.Addr}, Timeout: 2 * time.Second, NoCache: true, ReuseConns: true})
 		ch := New(c, lists, Options{})
 		n := 0
 		ch.Run(context.Background(), Targets(func(y func(Input, error) bool) { y(in, nil) }), func(checks.Report) { n++ })

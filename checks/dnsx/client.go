@@ -35,6 +35,12 @@ type Config struct {
 	// distinct names once each, such as bulk blocklist checks, where a
 	// cache would only grow.
 	NoCache bool
+	// ReuseConns keeps UDP sockets to each server open between exchanges
+	// (up to MaxInFlight per server) instead of opening one per question:
+	// for bulk runs, where the socket costs more than the question. A late
+	// or duplicate answer is told apart by its ID and question; a socket
+	// whose exchange failed or was cancelled is closed, not reused.
+	ReuseConns bool
 }
 
 // Client is the Resolver relayctl uses: zone files first, then the
@@ -49,6 +55,7 @@ type Client struct {
 	sem     chan struct{}
 	cache   cache
 	sent    atomic.Int64
+	udpPool map[string]chan *dns.Conn // with Config.ReuseConns
 }
 
 // DefaultTimeout is the per-exchange limit when Config.Timeout is zero.
@@ -88,6 +95,12 @@ func New(cfg Config) (*Client, error) {
 			return nil, err
 		}
 		c.servers = sys
+	}
+	if cfg.ReuseConns {
+		c.udpPool = map[string]chan *dns.Conn{}
+		for _, srv := range c.servers {
+			c.udpPool[srv] = make(chan *dns.Conn, n)
+		}
 	}
 	return c, nil
 }
@@ -224,7 +237,7 @@ func (c *Client) exchangeOne(ctx context.Context, q *dns.Msg, srv string) (*dns.
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	c.sent.Add(1)
-	resp, err := exchangeVia(ctx, "udp", c.timeout, q, srv)
+	resp, err := c.exchangeUDP(ctx, q, srv)
 	if err == nil && resp.Truncated {
 		c.sent.Add(1)
 		resp, err = exchangeVia(ctx, "tcp", c.timeout, q, srv)
@@ -244,6 +257,40 @@ func classify(ctx context.Context, name string, qtype uint16, srv string, err er
 		return &QueryError{Name: name, Type: qtype, Server: srv, Err: ErrTimeout}
 	}
 	return &QueryError{Name: name, Type: qtype, Server: srv, Err: ErrNetwork, Detail: err.Error()}
+}
+
+// exchangeUDP runs one UDP exchange, on a pooled socket with
+// Config.ReuseConns.
+func (c *Client) exchangeUDP(ctx context.Context, q *dns.Msg, srv string) (*dns.Msg, error) {
+	pool := c.udpPool[srv]
+	if pool == nil {
+		return exchangeVia(ctx, "udp", c.timeout, q, srv)
+	}
+	cl := &dns.Client{Net: "udp", Timeout: c.timeout, UDPSize: ednsSize}
+	var conn *dns.Conn
+	select {
+	case conn = <-pool:
+	default:
+		var err error
+		if conn, err = cl.DialContext(ctx, srv); err != nil {
+			return nil, err
+		}
+	}
+	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	resp, _, err := cl.ExchangeWithConnContext(ctx, q.Copy(), conn)
+	if !stop() || err != nil {
+		conn.Close()
+		if err != nil && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return resp, err
+	}
+	select {
+	case pool <- conn:
+	default:
+		conn.Close()
+	}
+	return resp, nil
 }
 
 // exchangeVia runs one exchange over network. The connection is closed

@@ -40,6 +40,9 @@ func run(ctx context.Context, opts *Options) error {
 			// grow. Concurrent asks for one name still share a query.
 			cfg.NoCache = true
 			cfg.MaxInFlight = opts.Concurrency
+			// Thousands of questions to the same server: a socket each
+			// would cost more than the questions.
+			cfg.ReuseConns = true
 		})
 		if err != nil {
 			return err
