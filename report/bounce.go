@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -49,10 +50,14 @@ func (j *bounceJSON) Write(r *bounce.Record) error {
 	if j.summaryOnly || j.err != nil {
 		return j.err
 	}
-	b, err := json.MarshalIndent(r, "  ", "  ")
-	if err != nil {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("  ", "  ")
+	if err := enc.Encode(r); err != nil {
 		return err
 	}
+	b := bytes.TrimRight(buf.Bytes(), "\n")
 	sep := ",\n  "
 	if j.n == 0 {
 		sep = "[\n  "

@@ -1,7 +1,9 @@
 package bounce
 
 import (
+	"strconv"
 	"strings"
+	"unicode"
 )
 
 // dsnField is one field of an RFC 3464 delivery status report.
@@ -72,7 +74,7 @@ func parseDSNField(line string) (dsnField, bool) {
 			f.typ = strings.ToUpper(f.typ)
 		}
 		if spec.kind == fkAddr {
-			v = cleanAddress(v)
+			v = cleanAddress(decodeUnitext(v))
 		}
 		if spec.kind == fkHost {
 			// "dns; mx.example.org (192.0.2.1)" names the host first.
@@ -327,4 +329,32 @@ func leadText(s string) string {
 		b.WriteByte(' ')
 	}
 	return sweep(b.String())
+}
+
+// decodeUnitext undoes the "\\x{HEX}" escapes RFC 6533 §3 allows in a
+// utf-8-address, so that the address reads as the characters it names.
+func decodeUnitext(s string) string {
+	if !strings.Contains(s, `\x{`) {
+		return s
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(s, `\x{`)
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		j := strings.IndexByte(s[i:], '}')
+		if j < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		b.WriteString(s[:i])
+		if n, err := strconv.ParseUint(s[i+3:i+j], 16, 32); err == nil && n <= unicode.MaxRune {
+			b.WriteRune(rune(n))
+		} else {
+			b.WriteString(s[i : i+j+1])
+		}
+		s = s[i+j+1:]
+	}
 }

@@ -186,7 +186,9 @@ func readExim(m *message) *found {
 					other[len(other)-1] += l + " "
 				}
 			}
-		default:
+		case cur().recipient != "" || strings.HasPrefix(l, "  "):
+			// The error under an address (or under "pipe to |…", which
+			// has none).
 			cur().diagnosis += " " + l
 		}
 	}
