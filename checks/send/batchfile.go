@@ -204,6 +204,12 @@ func (t *Template) Execute(row Row) (string, error) {
 // DoneRows reads the records of an earlier run (--skip-done) and returns,
 // for every row whose message needs no other try (sent, rejected, or
 // unknown), the recipients it was for.
+//
+// A run killed while writing leaves a line cut short, and a resume
+// appended to the same file (>>) glues its first record to it: a line
+// that starts like a record but does not parse is searched for a whole
+// record after the cut, else skipped. A line that is not a record at all
+// means the wrong file was given.
 func DoneRows(r io.Reader) (map[int][]string, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 16<<20)
@@ -215,15 +221,16 @@ func DoneRows(r io.Reader) (map[int][]string, error) {
 		if len(b) == 0 {
 			continue
 		}
-		var rec Record
-		if err := json.Unmarshal(b, &rec); err != nil {
-			// The last line of a run killed mid-write may be cut short.
-			if !sc.Scan() {
-				break
-			}
+		if b[0] != '{' {
 			return nil, fmt.Errorf("%w: --skip-done: line %d is not a send record", ErrBadInput, line)
 		}
-		if rec.Row > 0 && rec.Done() {
+		rec, ok := parseRecord(b)
+		for i := 1; !ok && i < len(b); i++ {
+			if b[i] == '{' && i+1 < len(b) && b[i+1] == '"' {
+				rec, ok = parseRecord(b[i:])
+			}
+		}
+		if ok && rec.Row > 0 && rec.Done() {
 			done[rec.Row] = rec.To
 		}
 	}
@@ -231,6 +238,14 @@ func DoneRows(r io.Reader) (map[int][]string, error) {
 		return nil, fmt.Errorf("%w: --skip-done: %v", ErrBadInput, err)
 	}
 	return done, nil
+}
+
+func parseRecord(b []byte) (Record, bool) {
+	var rec Record
+	if err := json.Unmarshal(b, &rec); err != nil {
+		return rec, false
+	}
+	return rec, rec.Result != ""
 }
 
 // SameRecipients compares two recipient lists as sets, ignoring case.

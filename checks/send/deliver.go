@@ -168,6 +168,13 @@ func (s *Sender) attempt(ctx context.Context, msg *Message, rcpts []string, tm *
 				s.last = c
 			}
 			if e != nil {
+				if ctx.Err() != nil {
+					f := e.failure
+					if f == FailureTimeout {
+						f = FailureConnect
+					}
+					e = &stepError{failure: f, err: fmt.Errorf("interrupted while connecting: %w", ctx.Err())}
+				}
 				return txResult{}, e
 			}
 			s.c = c
@@ -180,7 +187,7 @@ func (s *Sender) attempt(ctx context.Context, msg *Message, rcpts []string, tm *
 			continue
 		}
 		if res.e != nil && ctx.Err() != nil && !res.e.unknown {
-			res.e = &stepError{failure: res.e.failure, err: fmt.Errorf("canceled: %w", ctx.Err())}
+			res.e = &stepError{failure: res.e.failure, err: fmt.Errorf("interrupted before the message was sent: %w", ctx.Err())}
 		}
 		if s.c.broken {
 			s.c.close()

@@ -29,6 +29,17 @@ type result struct {
 // the environment and stdin as standard input.
 func execute(t *testing.T, env map[string]string, stdin string, args ...string) result {
 	t.Helper()
+	return executeFull(t, env, stdin, nil, args...)
+}
+
+// executeWith runs the command after tweak has changed its Options.
+func executeWith(t *testing.T, tweak func(*Options), args ...string) result {
+	t.Helper()
+	return executeFull(t, nil, "", tweak, args...)
+}
+
+func executeFull(t *testing.T, env map[string]string, stdin string, tweak func(*Options), args ...string) result {
+	t.Helper()
 	ios, in, out, errOut := cmdutil.Test()
 	in.WriteString(stdin)
 	ios.Getenv = func(k string) string { return env[k] }
@@ -36,7 +47,11 @@ func execute(t *testing.T, env map[string]string, stdin string, args ...string) 
 	root := &cobra.Command{Use: "relayctl", SilenceErrors: true, SilenceUsage: true}
 	g.Register(root.PersistentFlags())
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &cmdutil.UsageError{Err: err} })
-	cmd := NewCmdSend(ios, g, nil)
+	var runF func(context.Context, *Options) error
+	if tweak != nil {
+		runF = func(ctx context.Context, o *Options) error { tweak(o); return run(ctx, o) }
+	}
+	cmd := NewCmdSend(ios, g, runF)
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &cmdutil.UsageError{Err: err} })
 	root.AddCommand(cmd)
 	root.SetArgs(append([]string{"send"}, args...))
