@@ -64,6 +64,16 @@ fi
 # --- the private instance ----------------------------------------------------
 base=${POSTFIX_E2E_BASE:-42525}
 PA=$base PB=$((base + 1)) PC=$((base + 2)) PD=$((base + 3))
+# A run killed before its trap ran leaves its instance up: stop those
+# (only instances this script made; their folders are left for a look).
+for old in /tmp/postfix-e2e.*/etc; do
+	[ -f "$old/main.cf" ] || continue
+	if postfix -c "$old" status >/dev/null 2>&1; then
+		say "stopping a leftover instance ($old)"
+		script -qec "postfix -c $old stop" /dev/null >/dev/null 2>&1 || true
+		sleep 1
+	fi
+done
 for p in $PA $PB $PC $PD; do
 	if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
 		die "127.0.0.1:$p is already in use (a leftover instance? set POSTFIX_E2E_BASE)"
