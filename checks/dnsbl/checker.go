@@ -201,7 +201,7 @@ func (c *Checker) checkList(ctx context.Context, ls *listState, t Target) (res c
 			why = ls.Zone + " " + h.Detail
 		}
 		res.Add(refusedFinding(t, &ls.List, why, ls.Key != KeyNone))
-		res.Fail(errors.New("query refused: " + why))
+		res.Fail(errors.New(why))
 		res.Summary = res.Error
 	case h.State == HealthUnhealthy:
 		res.Add(unhealthyFinding(&ls.List, h))

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"strconv"
+	"strings"
 
 	"github.com/relayctl/relayctl/checks"
 )
@@ -57,7 +58,7 @@ func (l *List) classify(addrs []netip.Addr) classified {
 		if l.isRefusal(a) {
 			c.v = refused
 			c.codes = l.meanings(a)
-			c.why = fmt.Sprintf("%s refused to answer: %s", l.Zone, describe(c.codes))
+			c.why = fmt.Sprintf("%s refused the query: %s", l.Zone, describe(c.codes))
 			return c
 		}
 	}
@@ -137,14 +138,23 @@ func (l *List) meanings(a netip.Addr) []Answered {
 	return []Answered{{Code: code, Meaning: "code not documented by the list"}}
 }
 
-// describe joins codes and meanings for a message.
+// describe joins codes and meanings for a message; the bits of one
+// bitmask answer share its parentheses: "127.0.0.10 (black; red)".
 func describe(codes []Answered) string {
-	s := ""
+	var b strings.Builder
 	for i, c := range codes {
-		if i > 0 {
-			s += "; "
+		meaning := strings.TrimPrefix(c.Meaning, "refused: ")
+		switch {
+		case i > 0 && codes[i-1].Code == c.Code:
+			b.WriteString("; " + meaning)
+			continue
+		case i > 0:
+			b.WriteString("); ")
 		}
-		s += c.Code + " (" + c.Meaning + ")"
+		b.WriteString(c.Code + " (" + meaning)
 	}
-	return s
+	if len(codes) > 0 {
+		b.WriteString(")")
+	}
+	return b.String()
 }
