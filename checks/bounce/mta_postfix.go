@@ -56,6 +56,25 @@ func readPostfix(m *message) *found {
 		}
 		prevDiag = false
 		switch {
+		case inOrder(l, "<", "@", ">", "(expanded from <", "):"):
+			other.recipient = cleanAddress(between(l, "<", ">"))
+			other.alias = cleanAddress(between(l, "(expanded from ", "):"))
+			if i := strings.Index(l, ">): "); i >= 0 {
+				other.diagnosis = l[i+4:]
+			}
+			if strings.Contains(l, "(in reply to ") {
+				if cmd := findCommand(l); cmd != "" {
+					commands = append(commands, cmd)
+				}
+			}
+		case strings.HasPrefix(l, "<") && inOrder(l, "<", "@", ">:"):
+			other.recipient = cleanAddress(l[:strings.IndexByte(l, '>')+1])
+			other.diagnosis = l[strings.Index(l, ">:")+2:]
+			if strings.Contains(l, "(in reply to ") {
+				if cmd := findCommand(l); cmd != "" {
+					commands = append(commands, cmd)
+				}
+			}
 		case strings.Contains(l, "(in reply to ") || strings.Contains(l, "command)"):
 			if cmd := findCommand(l); cmd != "" {
 				commands = append(commands, cmd)
@@ -63,15 +82,6 @@ func readPostfix(m *message) *found {
 			if other.diagnosis != "" {
 				other.diagnosis += " " + l
 			}
-		case inOrder(l, "<", "@", ">", "(expanded from <", "):"):
-			other.recipient = cleanAddress(between(l, "<", ">"))
-			other.alias = cleanAddress(between(l, "(expanded from ", "):"))
-			if i := strings.Index(l, ">): "); i >= 0 {
-				other.diagnosis = l[i+4:]
-			}
-		case strings.HasPrefix(l, "<") && inOrder(l, "<", "@", ">:"):
-			other.recipient = cleanAddress(l[:strings.IndexByte(l, '>')+1])
-			other.diagnosis = l[strings.Index(l, ">:")+2:]
 		case strings.Contains(l, "--- Delivery report unavailable ---"):
 			noReport = true
 		default:
