@@ -13,10 +13,10 @@ import (
 func NewCmdCheck(ios *cmdutil.IOStreams, g *cmdutil.Globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "check <command>",
-		Short: "Audit a domain's mail DNS: MX, reverse DNS, SPF, DKIM, DMARC",
+		Short: "Audit a domain's mail setup (MX, reverse DNS, SPF, DKIM, DMARC, MTA-STS, TLS-RPT, BIMI, DANE, DNSSEC) or probe SMTP servers",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return cmdutil.Usagef("missing subcommand: domain, spf, dkim, dmarc or mx")
+			return cmdutil.Usagef("missing subcommand: domain, spf, dkim, dmarc, mx, mtasts, tlsrpt, bimi or smtp")
 		},
 	}
 	cmd.AddCommand(

@@ -33,7 +33,7 @@ func (g *Globals) Register(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&g.Resolvers, "resolver", nil, "DNS server to ask, as `ADDR[:PORT]`; repeatable (default: the system's, from /etc/resolv.conf)")
 	fs.StringArrayVar(&g.Zones, "zone", nil, "answer names inside this RFC 1035 zone `FILE` (or every zone file in a folder) from the file, repeatable")
 	fs.BoolVar(&g.Offline, "offline", false, "with --zone: a name outside the zone files is an error instead of a network query")
-	fs.DurationVar(&g.Timeout, "timeout", dnsx.DefaultTimeout, "limit for one network operation (one DNS query)")
+	fs.DurationVar(&g.Timeout, "timeout", dnsx.DefaultTimeout, "limit for one network operation (one DNS query, one SMTP step, one HTTPS fetch)")
 	fs.StringVar(&g.FailOn, "fail-on", string(report.FailOnFail), "exit 1 when a finding reaches this `LEVEL`: warn, fail or never")
 	fs.StringArrayVar(&g.Ignore, "ignore", nil, "drop findings with this `CODE` (a glob such as dmarc.* works), repeatable")
 	fs.BoolVar(&g.NoColor, "no-color", false, "no colour (also when NO_COLOR is set or stdout is not a terminal)")

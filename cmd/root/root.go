@@ -24,12 +24,16 @@ func NewCmdRoot(ios *cmdutil.IOStreams, info version.Info) *cobra.Command {
 	g := &cmdutil.Globals{}
 	cmd := &cobra.Command{
 		Use:   "relayctl <command> [flags]",
-		Short: "Email deliverability diagnostics: mail DNS audits for people and CI",
-		Long: `relayctl audits the DNS a domain's mail depends on — MX, reverse DNS, SPF,
-DKIM, DMARC — for a person at a terminal and for a CI gate.
+		Short: "Email deliverability diagnostics for people and CI",
+		Long: `relayctl audits what a domain's mail depends on — MX, reverse DNS, SPF, DKIM,
+DMARC, MTA-STS, TLS-RPT, BIMI, DANE, DNSSEC and the SMTP servers themselves —
+checks addresses and domains against DNS blocklists, reads bounce messages,
+and sends mail through a relay with an exact outcome: a table for a person at
+a terminal, JSON for a script or a CI gate.
 
-Exit codes: 0 nothing reached the --fail-on gate; 1 a finding did; 2 bad
-usage or input; 3 a check could not complete (DNS failure, timeout).`,
+Exit codes: 0 nothing reached the --fail-on gate; 1 a finding did (or send had
+a permanent rejection); 2 bad usage or input; 3 something could not complete
+(DNS failure, timeout, unreachable server, temporary rejection).`,
 		Version: info.String(),
 		// Errors and usage are printed by Main, once, in one format.
 		SilenceErrors: true,
