@@ -80,6 +80,16 @@ func splitHeader(b []byte) (header, []byte) {
 			return nil, nil
 		}
 	}
+	// A field's continuation lines are gathered and joined once, so that
+	// a field folded over many lines costs no more than its length.
+	var cont []string
+	end := func() {
+		if len(cont) > 0 && len(h) > 0 {
+			f := &h[len(h)-1]
+			f.value = strings.Join(append([]string{f.value}, cont...), " ")
+		}
+		cont = cont[:0]
+	}
 	for len(b) > 0 {
 		i := bytes.IndexByte(b, '\n')
 		var line []byte
@@ -89,19 +99,20 @@ func splitHeader(b []byte) (header, []byte) {
 			line, b = b[:i], b[i+1:]
 		}
 		if len(line) == 0 {
+			end()
 			return h, b
 		}
 		if line[0] == ' ' || line[0] == '\t' {
+			// A continuation with nothing to continue is skipped.
 			if len(h) > 0 {
-				h[len(h)-1].value += " " + strings.TrimSpace(string(line))
-				continue
+				cont = append(cont, strings.TrimSpace(string(line)))
 			}
-			// A continuation with nothing to continue: skip it.
 			continue
 		}
 		c := bytes.IndexByte(line, ':')
 		if c <= 0 || !isFieldName(string(bytes.TrimRight(line[:c], " \t"))) {
 			// Not a header line: the header ended without its blank line.
+			end()
 			rest := make([]byte, 0, len(line)+1+len(b))
 			rest = append(rest, line...)
 			if i >= 0 {
@@ -110,9 +121,11 @@ func splitHeader(b []byte) (header, []byte) {
 			}
 			return h, rest
 		}
+		end()
 		name := string(bytes.TrimRight(line[:c], " \t"))
 		h = append(h, field{key: strings.ToLower(name), value: strings.TrimSpace(string(line[c+1:]))})
 	}
+	end()
 	return h, nil
 }
 

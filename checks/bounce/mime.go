@@ -129,7 +129,32 @@ type flattener struct {
 	truncated bool
 }
 
+// Limits on the text the readers scan: a report says what it has to in
+// its first lines, and the returned message is read for its header only.
+// They keep the work per message bounded whatever it carries.
+const (
+	maxPartText = 512 << 10
+	maxFlatText = 4 << 20
+)
+
+// capped cuts text to the part limit before the work that follows.
+func capped(b []byte) []byte {
+	if len(b) > maxPartText {
+		return b[:maxPartText]
+	}
+	return b
+}
+
 func (f *flattener) add(b []byte) {
+	if len(b) > maxPartText {
+		b = b[:maxPartText]
+	}
+	if room := maxFlatText - f.out.Len(); len(b) > room {
+		if room <= 0 {
+			return
+		}
+		b = b[:room]
+	}
 	f.out.Write(b)
 	if len(b) > 0 && b[len(b)-1] != '\n' {
 		f.out.WriteByte('\n')
@@ -183,7 +208,7 @@ func (f *flattener) entity(h header, body []byte, depth int, inAlternative bool)
 			f.global = true
 		}
 		f.out.WriteString(markDSN + "\n")
-		f.add(toUTF8(decodeTransfer(body, cte), params["charset"]))
+		f.add(toUTF8(capped(decodeTransfer(body, cte)), params["charset"]))
 	case ctype == "message/rfc822", ctype == "message/global":
 		f.out.WriteString(markRFC822 + "\n")
 		f.add(decodeTransfer(body, cte))
@@ -200,9 +225,9 @@ func (f *flattener) entity(h header, body []byte, depth int, inAlternative bool)
 		if inAlternative {
 			return
 		}
-		f.add(htmlToText(toUTF8(decodeTransfer(body, cte), params["charset"])))
+		f.add(htmlToText(toUTF8(capped(decodeTransfer(body, cte)), params["charset"])))
 	case strings.HasPrefix(ctype, "text/"), strings.HasPrefix(ctype, "message/"):
-		f.add(toUTF8(decodeTransfer(body, cte), params["charset"]))
+		f.add(toUTF8(capped(decodeTransfer(body, cte)), params["charset"]))
 	}
 	// Images, attachments and other media carry nothing a reader needs.
 }

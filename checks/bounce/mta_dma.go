@@ -35,7 +35,7 @@ func readDragonFly(m *message) *found {
 			continue
 		}
 		d := &list[len(list)-1]
-		d.diagnosis += " " + l
+		grow(&d.diagnosis, " "+l)
 		if strings.Contains(l, " did not like our ") && d.rhost == "" {
 			// "mx.example.jp [192.0.2.25] did not like our RCPT TO:"
 			w := strings.Fields(l)

@@ -84,7 +84,7 @@ func readExchange2003(m *message) *found {
 			msexch = append(msexch, false)
 		case len(list) == 0:
 		case strings.HasPrefix(l, " ") && strings.Contains(l, "MSEXCH:"):
-			list[len(list)-1].diagnosis += strings.TrimLeft(l, " ")
+			grow(&list[len(list)-1].diagnosis, strings.TrimLeft(l, " "))
 		default:
 			i := len(list) - 1
 			if msexch[i] {
@@ -93,9 +93,9 @@ func readExchange2003(m *message) *found {
 			if strings.HasPrefix(list[i].diagnosis, "MSEXCH:") {
 				msexch[i] = true
 				statusPart = true
-				list[i].diagnosis += " " + l
+				grow(&list[i].diagnosis, " "+l)
 			} else {
-				other[i] += " " + l
+				grow(&other[i], " "+l)
 			}
 		}
 	}

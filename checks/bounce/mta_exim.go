@@ -183,13 +183,13 @@ func readExim(m *message) *found {
 					afterDSN = true
 				}
 				if strings.HasPrefix(l, " ") {
-					other[len(other)-1] += l + " "
+					grow(&other[len(other)-1], l+" ")
 				}
 			}
 		case cur().recipient != "" || strings.HasPrefix(l, "  "):
 			// The error under an address (or under "pipe to |…", which
 			// has none).
-			cur().diagnosis += " " + l
+			grow(&cur().diagnosis, " "+l)
 		}
 	}
 	n := 0

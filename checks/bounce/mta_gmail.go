@@ -51,7 +51,7 @@ func readGmail(m *message) *found {
 			// Text before the first address belongs to it.
 			list = append(list, delivery{})
 		}
-		list[len(list)-1].diagnosis += l + " "
+		grow(&list[len(list)-1].diagnosis, l+" ")
 	}
 	var out []delivery
 	carry := ""

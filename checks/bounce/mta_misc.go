@@ -130,10 +130,10 @@ func readZoho(m *message) *found {
 				d = &list[len(list)-1]
 			}
 			d.recipient = addressIn(l)
-			d.diagnosis += " " + l
+			grow(&d.diagnosis, " "+l)
 			n++
 		} else if !strings.HasPrefix(l, "-----") {
-			d.diagnosis += " " + l
+			grow(&d.diagnosis, " "+l)
 		}
 	}
 	if n == 0 {
@@ -180,7 +180,7 @@ func readGMX(m *message) *found {
 		case strings.HasPrefix(l, "host: "):
 			list[len(list)-1].rhost = l[6:]
 		default:
-			list[len(list)-1].diagnosis += l + " "
+			grow(&list[len(list)-1].diagnosis, l+" ")
 		}
 	}
 	if len(list) == 0 {
@@ -321,7 +321,7 @@ func readEZweb(m *message) *found {
 				d = &list[len(list)-1]
 			}
 			d.recipient = cleanAddress(between(l, "<", ">"))
-			d.diagnosis += " " + l
+			grow(&d.diagnosis, " "+l)
 			n++
 			continue
 		}
@@ -332,7 +332,7 @@ func readEZweb(m *message) *found {
 			case "action":
 				d.action = f.value
 			case "diagnostic-code":
-				d.diagnosis += " " + f.value
+				grow(&d.diagnosis, " "+f.value)
 			}
 			continue
 		}
@@ -342,7 +342,7 @@ func readEZweb(m *message) *found {
 		if strings.Contains(l, " >>> ") {
 			d.command = findCommand(l)
 		}
-		d.diagnosis += " " + l
+		grow(&d.diagnosis, " "+l)
 	}
 	if n == 0 {
 		return nil
@@ -407,7 +407,7 @@ func readKDDI(m *message) *found {
 		case strings.Contains(l, "Your mail sent on: "):
 			date = between(l, "Your mail sent on: ", "")
 		case strings.HasPrefix(l, " ") && len(list) > 0:
-			list[len(list)-1].diagnosis += l + " "
+			grow(&list[len(list)-1].diagnosis, l+" ")
 		}
 	}
 	if len(list) == 0 {
@@ -472,9 +472,9 @@ func readX3(m *message) *found {
 				d.command = findCommand(l[4:10])
 			}
 			d.spec = "SMTP"
-			d.diagnosis += " " + l
+			grow(&d.diagnosis, " "+l)
 		case strings.HasPrefix(l, "Routing: "):
-			c.tail().diagnosis += " " + l
+			grow(&c.tail().diagnosis, " "+l)
 		default:
 			if f, ok := parseDSNField(l); ok && f.name == "final-recipient" && f.value == c.tail().recipient {
 				continue
@@ -526,7 +526,7 @@ func readEinsUndEins(m *message) *found {
 		case strings.HasPrefix(l, "For the following reason:"):
 			d.diagnosis = l
 		case d.diagnosis != "":
-			d.diagnosis += " " + l
+			grow(&d.diagnosis, " "+l)
 		default:
 			loose.WriteString(" " + l)
 		}
@@ -592,7 +592,7 @@ func readNotes(m *message) *found {
 			d.recipient = l
 			n++
 		} else if !strings.HasPrefix(l, "-") {
-			d.diagnosis += " " + l
+			grow(&d.diagnosis, " "+l)
 		}
 	}
 	if n == 0 {
@@ -712,7 +712,7 @@ func readFML(m *message) *found {
 			d.diagnosis = l
 			n++
 		} else {
-			d.diagnosis += " " + l
+			grow(&d.diagnosis, " "+l)
 		}
 	}
 	if n == 0 {

@@ -80,13 +80,13 @@ func readPostfix(m *message) *found {
 				commands = append(commands, cmd)
 			}
 			if other.diagnosis != "" {
-				other.diagnosis += " " + l
+				grow(&other.diagnosis, " "+l)
 			}
 		case strings.Contains(l, "--- Delivery report unavailable ---"):
 			noReport = true
 		default:
 			if other.diagnosis != "" && strings.HasPrefix(l, "    ") {
-				other.diagnosis += " " + strings.TrimSpace(l)
+				grow(&other.diagnosis, " "+strings.TrimSpace(l))
 			}
 		}
 	}

@@ -93,7 +93,7 @@ func readQmail(m *message) *found {
 			continue
 		}
 		d := &list[len(list)-1]
-		d.diagnosis += l + " "
+		grow(&d.diagnosis, l+" ")
 		if strings.HasPrefix(l, "Remote host said:") {
 			remoteSaid[len(list)-1] = l
 		}

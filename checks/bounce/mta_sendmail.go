@@ -71,9 +71,9 @@ func readSendmail(m *message) *found {
 			x, y := findReply(l, ""), findStatus(l, "")
 			if len(x+y) > 7 {
 				other.status = y
-				other.diagnosis += " " + l
+				grow(&other.diagnosis, " "+l)
 			} else if prefixAny(l, "Message: ", "Warning: ") {
-				other.diagnosis += " " + l
+				grow(&other.diagnosis, " "+l)
 			}
 		}
 	}

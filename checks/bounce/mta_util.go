@@ -109,7 +109,7 @@ func (c *dsnCollector) line(l string) bool {
 	}
 	if (l[0] == ' ' || l[0] == '\t') && c.inDiag {
 		d := c.tail()
-		d.diagnosis += " " + strings.TrimSpace(l)
+		grow(&d.diagnosis, " "+strings.TrimSpace(l))
 		return true
 	}
 	f, ok := parseDSNField(l)
@@ -196,11 +196,29 @@ func addressBlocks(report string, start func(string) bool) []delivery {
 			continue
 		}
 		if len(list) > 0 {
-			list[len(list)-1].diagnosis += " " + l
+			grow(&list[len(list)-1].diagnosis, " "+l)
 		}
 	}
 	for i := range list {
 		list[i].diagnosis = sweep(list[i].diagnosis)
 	}
 	return list
+}
+
+// maxDiag bounds the text gathered for one recipient: enough for any
+// real diagnostic, and it keeps a hostile report from costing more than
+// its size.
+const maxDiag = 32 << 10
+
+// grow appends to the text gathered so far, up to maxDiag.
+func grow(s *string, more string) {
+	if len(*s) < maxDiag {
+		*s += more
+	}
+}
+
+// grown is grow for values that cannot be addressed (map entries).
+func grown(s, more string) string {
+	grow(&s, more)
+	return s
 }

@@ -43,11 +43,11 @@ func readV5Sendmail(m *message) *found {
 			}
 			a = cleanAddress(a)
 			if rhost == "" {
-				other[n] += " " + l
+				other[n] = grown(other[n], " "+l)
 				continue
 			}
 			if a == d.recipient || cmd == "MAIL" && strings.HasPrefix(l, "<<< ") {
-				d.diagnosis += " " + l
+				grow(&d.diagnosis, " "+l)
 				d.replyCode = findReply(l, "")
 				cmd = ""
 			} else {
@@ -59,7 +59,7 @@ func readV5Sendmail(m *message) *found {
 				d.recipient = a
 				d.rhost = rhost
 				d.replyCode = findReply(l, "")
-				d.diagnosis += " " + l
+				grow(&d.diagnosis, " "+l)
 				if d.command == "" {
 					d.command = cmd
 				}
@@ -72,9 +72,9 @@ func readV5Sendmail(m *message) *found {
 				rhost = h
 			}
 		case prefixAny(l, ">>> ", "<<< "):
-			d.diagnosis += " " + l
+			grow(&d.diagnosis, " "+l)
 		default:
-			other[n] += " " + l
+			other[n] = grown(other[n], " "+l)
 		}
 	}
 	if n == 0 {
