@@ -2,7 +2,6 @@ package bounce
 
 import (
 	"bytes"
-	"regexp"
 	"strings"
 )
 
@@ -86,34 +85,70 @@ func splitMultipart(body []byte, boundary string) (parts [][]byte, closed bool) 
 	return parts, false
 }
 
-var (
-	tagRe      = regexp.MustCompile(`(?s)<[^>]*>`)
-	blockEndRe = regexp.MustCompile(`(?i)<br\s*/?>|</p>|</div>|</tr>|</li>`)
-)
-
-// htmlToText strips tags and the most common entities, enough for the
-// phrase tables to see the words.
+// htmlToText strips tags (and what style, script and head elements
+// hold) and the most common entities, enough for the phrase tables to
+// see the words; a closing block tag becomes a line break.
 func htmlToText(b []byte) []byte {
-	s := string(b)
-	ls := strings.ToLower(s)
-	for _, blk := range []string{"style", "script", "head"} {
-		for {
-			i := strings.Index(ls, "<"+blk)
-			if i < 0 {
-				break
+	out := make([]byte, 0, len(b))
+	skipUntil := ""
+	for i := 0; i < len(b); {
+		c := b[i]
+		if c != '<' {
+			if skipUntil == "" {
+				if c == '&' {
+					if r, n := htmlEntity(b[i:]); n > 0 {
+						out = append(out, r...)
+						i += n
+						continue
+					}
+				}
+				out = append(out, c)
 			}
-			j := strings.Index(ls[i:], "</"+blk+">")
-			if j < 0 {
-				break
+			i++
+			continue
+		}
+		j := bytes.IndexByte(b[i:], '>')
+		if j < 0 {
+			break
+		}
+		tag := bytes.ToLower(b[i+1 : i+j])
+		i += j + 1
+		name := tag
+		if k := bytes.IndexAny(name, " \t\n/"); k > 0 {
+			name = name[:k]
+		}
+		if skipUntil != "" {
+			if string(tag) == skipUntil {
+				skipUntil = ""
 			}
-			s = s[:i] + s[i+j+len(blk)+3:]
-			ls = ls[:i] + ls[i+j+len(blk)+3:]
+			continue
+		}
+		switch string(name) {
+		case "style", "script", "head":
+			if !bytes.HasSuffix(tag, []byte("/")) {
+				skipUntil = "/" + string(name)
+			}
+		case "br", "/p", "/div", "/tr", "/li", "br/":
+			out = append(out, '\n')
+		default:
+			out = append(out, ' ')
 		}
 	}
-	s = blockEndRe.ReplaceAllString(s, "\n")
-	s = tagRe.ReplaceAllString(s, " ")
-	s = strings.NewReplacer("&nbsp;", " ", "&lt;", "<", "&gt;", ">", "&amp;", "&", "&quot;", `"`, "&#39;", "'").Replace(s)
-	return []byte(s)
+	return out
+}
+
+var htmlEntities = map[string]string{"&nbsp;": " ", "&lt;": "<", "&gt;": ">", "&amp;": "&", "&quot;": `"`, "&#39;": "'"}
+
+// htmlEntity reads an entity at the start of b.
+func htmlEntity(b []byte) (string, int) {
+	end := bytes.IndexByte(b, ';')
+	if end < 0 || end > 7 {
+		return "", 0
+	}
+	if r, ok := htmlEntities[string(b[:end+1])]; ok {
+		return r, end + 1
+	}
+	return "", 0
 }
 
 // flattener turns a MIME tree into the text the format readers scan:

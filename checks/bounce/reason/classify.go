@@ -56,7 +56,7 @@ func Classify(in Input) string {
 	if r := remoteHost(in, diag); explicit(r) {
 		return r
 	}
-	if r := find(in, diag); explicit(r) {
+	if r := find(in, &said{diag: diag}); explicit(r) {
 		return r
 	}
 	if in.Diagnostic != "" {
@@ -93,7 +93,7 @@ var secondPass = []string{
 	FailedSTARTTLS, SecurityError, Suppressed, MailerError,
 }
 
-func find(in Input, diag string) string {
+func find(in Input, d *said) string {
 	if in.Reason != "" && !retryable(in.Reason) {
 		return in.Reason
 	}
@@ -103,7 +103,7 @@ func find(in Input, diag string) string {
 	r := ""
 	if in.DiagnosticType == "SMTP" || in.DiagnosticType == "" {
 		for _, name := range firstPass {
-			if probe(name, in, diag) {
+			if probe(name, in, d) {
 				r = name
 				break
 			}
@@ -112,7 +112,7 @@ func find(in Input, diag string) string {
 	if r != "" && r != Undefined {
 		return r
 	}
-	r = anotherOne(in, diag)
+	r = anotherOne(in, d)
 	if r == Undefined {
 		r = ""
 	}
@@ -122,17 +122,17 @@ func find(in Input, diag string) string {
 	if r != "" {
 		return r
 	}
-	if Says(Vacation, diag) {
+	if d.says(Vacation) {
 		return Vacation
 	}
-	if diag != "" {
+	if d.diag != "" {
 		return OnHold
 	}
 	return Undefined
 }
 
 // anotherOne is the fallback when no test of the first pass held.
-func anotherOne(in Input, diag string) string {
+func anotherOne(in Input, d *said) string {
 	if explicit(in.Reason) {
 		return in.Reason
 	}
@@ -141,7 +141,7 @@ func anotherOne(in Input, diag string) string {
 		return r
 	}
 	for _, name := range secondPass {
-		if Says(name, diag) {
+		if d.says(name) {
 			return name
 		}
 	}
@@ -183,7 +183,7 @@ func syntaxReply(code string) bool {
 // probe is the test of one reason in the first pass: the format's own
 // verdict, the status code, the phrases, and what the SMTP command rules
 // out.
-func probe(name string, in Input, diag string) bool {
+func probe(name string, in Input, d *said) bool {
 	if in.Reason == name {
 		return true
 	}
@@ -194,13 +194,13 @@ func probe(name string, in Input, diag string) bool {
 		if byCode == ExceedLimit {
 			return false
 		}
-		return byCode == name || Says(name, diag)
+		return byCode == name || d.says(name)
 	case MailboxFull, ExceedLimit, AuthFailure, RequirePTR, Speeding, TooManyConn, Blocked:
-		return byCode == name || Says(name, diag)
+		return byCode == name || d.says(name)
 	case Suspend:
-		return in.ReplyCode == "525" || Says(name, diag)
+		return in.ReplyCode == "525" || d.says(name)
 	case HasMoved, NotCompliantRFC, BadReputation:
-		return Says(name, diag)
+		return d.says(name)
 	case NoRelaying:
 		if in.Reason == SecurityError || in.Reason == SystemError || in.Reason == Undefined {
 			return false
@@ -208,7 +208,7 @@ func probe(name string, in Input, diag string) bool {
 		if in.Command == "CONN" || in.Command == "EHLO" || in.Command == "HELO" {
 			return false
 		}
-		return Says(name, diag)
+		return d.says(name)
 	case UserUnknown:
 		if byCode == Suspend {
 			return false
@@ -216,29 +216,29 @@ func probe(name string, in Input, diag string) bool {
 		if byCode == UserUnknown {
 			// 5.1.1, unless the text says something more precise.
 			for _, other := range []string{NoRelaying, Blocked, MailboxFull, HasMoved, Rejected, NotAccept} {
-				if Says(other, diag) {
+				if d.says(other) {
 					return false
 				}
 			}
 			return true
 		}
-		return in.Command == "RCPT" && Says(UserUnknown, diag)
+		return in.Command == "RCPT" && d.says(UserUnknown)
 	case Filtered:
 		if byCode == Suspend {
 			return false
 		}
 		if byCode == Filtered {
-			return Says(UserUnknown, diag) || Says(Filtered, diag)
+			return d.says(UserUnknown) || d.says(Filtered)
 		}
 		if beforeData(in.Command) {
 			return false
 		}
-		return Says(Filtered, diag) || Says(UserUnknown, diag)
+		return d.says(Filtered) || d.says(UserUnknown)
 	case ContentError:
-		if probe(SpamDetected, in, diag) {
+		if probe(SpamDetected, in, d) {
 			return false
 		}
-		return byCode == ContentError || Says(name, diag)
+		return byCode == ContentError || d.says(name)
 	case Rejected:
 		if byCode == Rejected {
 			return true
@@ -248,18 +248,18 @@ func probe(name string, in Input, diag string) bool {
 		}
 		switch {
 		case in.Command == "MAIL":
-			return Says(Rejected, diag)
+			return d.says(Rejected)
 		case in.Command == "DATA" && byCode != UserUnknown:
-			return Says(Rejected, diag)
+			return d.says(Rejected)
 		case !explicit(byCode) || byCode == SecurityError || byCode == SystemError:
-			return Says(Rejected, diag)
+			return d.says(Rejected)
 		}
 		return false
 	case HostUnknown:
 		if byCode == HostUnknown {
-			return !Says(NetworkError, diag)
+			return !d.says(NetworkError)
 		}
-		return Says(HostUnknown, diag)
+		return d.says(HostUnknown)
 	case SpamDetected:
 		if in.Status == "" {
 			return false
@@ -270,7 +270,24 @@ func probe(name string, in Input, diag string) bool {
 		if beforeData(in.Command) {
 			return false
 		}
-		return Says(SpamDetected, diag)
+		return d.says(SpamDetected)
 	}
 	return false
+}
+
+// said remembers, for one diagnostic, which reasons' phrases it holds:
+// the passes ask about the same reasons more than once.
+type said struct {
+	diag  string
+	found bitset // the phrases the diagnostic holds, once scanned
+}
+
+func (d *said) says(name string) bool {
+	if d.diag == "" {
+		return false
+	}
+	if d.found == nil {
+		d.found = phraseAC.scan(d.diag)
+	}
+	return saysIn(name, d.diag, d.found)
 }

@@ -161,3 +161,30 @@ func TestReasonsListed(t *testing.T) {
 		t.Errorf("%d reasons, want 36", len(All))
 	}
 }
+
+// The automaton finds exactly what testing each phrase finds.
+func TestAutomatonAgrees(t *testing.T) {
+	texts := []string{
+		"550 5.1.1 <a@b.example>: recipient address rejected: user unknown in virtual mailbox table",
+		"552 5.2.2 mailbox full: the user is over quota",
+		"554 5.7.1 service unavailable; client [192.0.2.1] blocked using zen.spamhaus.org",
+		"mailbox for user is over quota exceeded, disk quota",
+		"this user doesn't have a yahoo.com account",
+		"not a known user; host unknown; relay access denied",
+		"", "x", "quota", "mailbox full",
+	}
+	for _, p := range table {
+		texts = append(texts, p.words...)
+		for _, seq := range p.seqs {
+			texts = append(texts, seq[0]+" something "+seq[len(seq)-1])
+		}
+	}
+	for _, s := range texts {
+		found := phraseAC.scan(s)
+		for name, p := range table {
+			if got, want := saysIn(name, s, found), p.match(s); got != want {
+				t.Errorf("%s on %q: automaton %v, phrases %v", name, s, got, want)
+			}
+		}
+	}
+}
