@@ -39,7 +39,17 @@ func charsetReader(label string, r io.Reader) (io.Reader, error) {
 		}
 		return nil, fmt.Errorf("bounce: unknown charset %q", label)
 	}
-	return e.NewDecoder().Reader(r), nil
+	// Convert at once and hand back a reader that writes itself out, so
+	// that the word decoder's copy needs no buffer of its own.
+	in, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	out, err := e.NewDecoder().Bytes(in)
+	if err != nil {
+		return nil, err
+	}
+	return bytes.NewReader(out), nil
 }
 
 // toUTF8 converts text in the given charset to UTF-8. Text that is

@@ -31,17 +31,16 @@ func parseDate(v string) string {
 		// "dns; Thu, 29 Apr 2013 ..." or a Received-style tail
 		v = strings.TrimSpace(v[i+1:])
 	}
-	if t, err := mail.ParseDate(v); err == nil {
+	// A trailing comment such as "(JST)" goes first: it is where most
+	// attempts would fail.
+	if i := strings.IndexByte(v, '('); i > 0 {
+		v = strings.TrimSpace(v[:i])
+	}
+	if t, ok := quickDate(v); ok {
 		return t.Format(time.RFC3339)
 	}
-	// Drop a trailing comment such as "(JST)" or "(CEST)" and retry,
-	// then try the layouts mail.ParseDate does not know.
-	if i := strings.IndexByte(v, '('); i > 0 {
-		w := strings.TrimSpace(v[:i])
-		if t, err := mail.ParseDate(w); err == nil {
-			return t.Format(time.RFC3339)
-		}
-		v = w
+	if t, err := mail.ParseDate(v); err == nil {
+		return t.Format(time.RFC3339)
 	}
 	for _, layout := range []string{
 		time.RFC3339, "Mon, 2 Jan 2006 15:04:05 -0700 MST", "Mon, _2 Jan 2006 15:04:05 MST",
@@ -49,6 +48,9 @@ func parseDate(v string) string {
 		"2 Jan 2006 15:04:05 -0700", "2006/01/02 15:04:05", "Mon, 2 Jan 2006 15:04:05",
 		"Mon Jan 2 15:04:05 -0700 2006",
 	} {
+		if len(v) < 10 || !isDigit(v[len(v)-1]) && layout[len(layout)-1] != 'T' {
+			break
+		}
 		if t, err := time.Parse(layout, v); err == nil {
 			return t.Format(time.RFC3339)
 		}
@@ -88,7 +90,6 @@ func cleanDiagnostic(diag, status, reply string) (string, string, string) {
 	if diag == "" {
 		return diag, status, reply
 	}
-	diag = strings.ReplaceAll(diag, "\r", "")
 	cs := findStatus(diag, "")
 	cr := findReply(diag, cs)
 	status = preferStatus(status, cs, cr)
@@ -252,13 +253,12 @@ func hostOnly(v string) string {
 	if i := strings.IndexByte(v, '@'); i >= 0 {
 		v = v[i+1:]
 	}
-	for _, c := range []string{"(", ")", "[", "]"} {
-		v = strings.ReplaceAll(v, c, " ")
-	}
 	if i := strings.IndexByte(v, '='); i >= 0 {
 		v = v[i+1:]
 	}
-	fs := strings.Fields(v)
+	fs := strings.FieldsFunc(v, func(r rune) bool {
+		return r == ' ' || r == '\t' || r == '(' || r == ')' || r == '[' || r == ']'
+	})
 	if len(fs) == 0 {
 		return ""
 	}
@@ -364,4 +364,63 @@ func firstReceivedBy(h header) string {
 		}
 	}
 	return ""
+}
+
+var months = map[string]time.Month{"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7,
+	"aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12}
+
+// quickDate reads the common RFC 5322 §3.3 form "[Mon, ]2 Jan 2006
+// 15:04[:05] -0700" without the allocations of trying layouts that fail;
+// anything else is left to mail.ParseDate.
+func quickDate(v string) (time.Time, bool) {
+	f := strings.Fields(v)
+	if len(f) > 0 && strings.HasSuffix(f[0], ",") {
+		f = f[1:]
+	}
+	if len(f) != 5 {
+		return time.Time{}, false
+	}
+	num := func(s string, lo, hi int) (int, bool) {
+		if s == "" || len(s) > 4 {
+			return 0, false
+		}
+		n := 0
+		for i := 0; i < len(s); i++ {
+			if !isDigit(s[i]) {
+				return 0, false
+			}
+			n = n*10 + int(s[i]-'0')
+		}
+		return n, n >= lo && n <= hi
+	}
+	day, ok1 := num(f[0], 1, 31)
+	mon, ok2 := months[strings.ToLower(f[1])]
+	year, ok3 := num(f[2], 0, 9999)
+	if !ok1 || !ok2 || !ok3 || len(f[2]) < 4 {
+		return time.Time{}, false
+	}
+	hms := strings.Split(f[3], ":")
+	if len(hms) < 2 || len(hms) > 3 {
+		return time.Time{}, false
+	}
+	hh, ok4 := num(hms[0], 0, 23)
+	mm, ok5 := num(hms[1], 0, 59)
+	ss, ok6 := 0, true
+	if len(hms) == 3 {
+		ss, ok6 = num(hms[2], 0, 60)
+	}
+	z := f[4]
+	if !ok4 || !ok5 || !ok6 || len(z) != 5 || z[0] != '+' && z[0] != '-' {
+		return time.Time{}, false
+	}
+	zh, ok7 := num(z[1:3], 0, 99)
+	zm, ok8 := num(z[3:], 0, 59)
+	if !ok7 || !ok8 {
+		return time.Time{}, false
+	}
+	off := zh*3600 + zm*60
+	if z[0] == '-' {
+		off = -off
+	}
+	return time.Date(year, mon, day, hh, mm, ss, 0, time.FixedZone("", off)), true
 }

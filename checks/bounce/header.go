@@ -90,43 +90,71 @@ func splitHeader(b []byte) (header, []byte) {
 		}
 		cont = cont[:0]
 	}
-	for len(b) > 0 {
-		i := bytes.IndexByte(b, '\n')
-		var line []byte
+	// The header block is turned into a string once; fields are slices
+	// of it.
+	blockEnd := bytes.Index(b, []byte("\n\n"))
+	if blockEnd < 0 {
+		blockEnd = len(b)
+	} else {
+		blockEnd++ // keep the first newline: it ends the last field
+	}
+	text := string(b[:blockEnd])
+	pos := 0
+	for pos < len(text) {
+		i := strings.IndexByte(text[pos:], '\n')
+		var line string
+		next := len(text)
 		if i < 0 {
-			line, b = b, nil
+			line = text[pos:]
 		} else {
-			line, b = b[:i], b[i+1:]
+			line = text[pos : pos+i]
+			next = pos + i + 1
 		}
-		if len(line) == 0 {
+		if line == "" {
+			// The blank line: the body follows.
 			end()
-			return h, b
+			return h, b[next:]
 		}
 		if line[0] == ' ' || line[0] == '\t' {
 			// A continuation with nothing to continue is skipped.
 			if len(h) > 0 {
-				cont = append(cont, strings.TrimSpace(string(line)))
+				cont = append(cont, strings.TrimSpace(line))
 			}
+			pos = next
 			continue
 		}
-		c := bytes.IndexByte(line, ':')
-		if c <= 0 || !isFieldName(string(bytes.TrimRight(line[:c], " \t"))) {
+		c := strings.IndexByte(line, ':')
+		if c <= 0 || !isFieldName(strings.TrimRight(line[:c], " \t")) {
 			// Not a header line: the header ended without its blank line.
 			end()
-			rest := make([]byte, 0, len(line)+1+len(b))
-			rest = append(rest, line...)
-			if i >= 0 {
-				rest = append(rest, '\n')
-				rest = append(rest, b...)
-			}
-			return h, rest
+			return h, b[pos:]
 		}
 		end()
-		name := string(bytes.TrimRight(line[:c], " \t"))
-		h = append(h, field{key: strings.ToLower(name), value: strings.TrimSpace(string(line[c+1:]))})
+		h = append(h, field{key: lowerKey(strings.TrimRight(line[:c], " \t")), value: strings.TrimSpace(line[c+1:])})
+		pos = next
 	}
 	end()
+	if blockEnd < len(b) {
+		return h, b[blockEnd+1:]
+	}
 	return h, nil
+}
+
+// commonKeys are the field names most messages have, in lower case, so
+// that looking them up needs no new string.
+var commonKeys = []string{"received", "from", "to", "subject", "date", "message-id", "content-type",
+	"mime-version", "content-transfer-encoding", "return-path", "dkim-signature", "x-mailer",
+	"content-description", "authentication-results", "delivered-to", "reply-to", "auto-submitted",
+	"x-failed-recipients", "cc", "references", "in-reply-to", "list-id", "precedence", "sender"}
+
+// lowerKey lower-cases a field name.
+func lowerKey(name string) string {
+	for _, k := range commonKeys {
+		if len(k) == len(name) && strings.EqualFold(k, name) {
+			return k
+		}
+	}
+	return strings.ToLower(name)
 }
 
 // wordDecoder decodes RFC 2047 encoded-words in any charset x/text knows.

@@ -276,6 +276,9 @@ type message struct {
 	global bool
 	// truncated is true when the message's MIME structure is cut short.
 	truncated bool
+
+	subjectText string // the decoded Subject, once asked for
+	subjectDone bool
 }
 
 // parseMessage reads a whole message. It never fails: what cannot be
@@ -284,6 +287,7 @@ func parseMessage(raw []byte) *message {
 	raw = normalizeNewlines(raw)
 	h, body := splitHeader(raw)
 	f := &flattener{}
+	f.out.Grow(min(len(body), maxFlatText) + 256)
 	f.entity(h, body, 0, false)
 	text := f.out.String()
 	if strings.IndexByte(text, '\t') >= 0 {

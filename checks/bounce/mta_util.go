@@ -7,7 +7,12 @@ import (
 // Helpers the server-specific readers share.
 
 // subject is the decoded Subject of the bounce.
-func (m *message) subject() string { return m.header.text("subject") }
+func (m *message) subject() string {
+	if !m.subjectDone {
+		m.subjectText, m.subjectDone = m.header.text("subject"), true
+	}
+	return m.subjectText
+}
 
 // from is the decoded From of the bounce.
 func (m *message) from() string { return m.header.text("from") }

@@ -47,18 +47,49 @@ func Parse(raw []byte) Result {
 	} else if m.truncated {
 		res.Problem = ErrTruncated
 	}
-	for _, r := range readersFor(m) {
+	try := func(r reader) bool {
 		f := safeRead(r, m)
 		if f == nil || len(f.list) == 0 {
-			continue
+			return false
 		}
 		recs := build(m, f, r.name)
 		if len(recs) == 0 {
-			continue
+			return false
 		}
-		res.Records = recs
-		res.Agent = r.name
-		return res
+		res.Records, res.Agent = recs, r.name
+		return true
+	}
+	// The feedback format first when the header says so, then the
+	// server-specific formats (those the Subject points at first), then
+	// the standard DSN, then feedback and auto-replies.
+	ct := strings.ToLower(m.header.get("content-type"))
+	if strings.Contains(ct, "feedback-report") || strings.Contains(m.body, markFeedback) {
+		if try(reader{"arf", readARF}) {
+			return res
+		}
+	}
+	subj := strings.ToLower(m.subject())
+	likely := make([]bool, len(vendors))
+	for i, v := range vendors {
+		for _, s := range v.subjects {
+			if strings.HasPrefix(subj, s) {
+				likely[i] = true
+				if try(reader{v.name, v.read}) {
+					return res
+				}
+				break
+			}
+		}
+	}
+	for i, v := range vendors {
+		if !likely[i] && try(reader{v.name, v.read}) {
+			return res
+		}
+	}
+	for _, r := range []reader{{"rfc3464", readRFC3464}, {"arf", readARF}, {"rfc3834", readAutoReply}} {
+		if try(r) {
+			return res
+		}
 	}
 	return res
 }
@@ -74,20 +105,6 @@ func safeRead(r reader, m *message) (f *found) {
 	return r.read(m)
 }
 
-// readersFor orders the readers: the feedback and auto-reply formats
-// first when the header says so, then the server-specific formats (those
-// the Subject points at first), then the standard DSN, then the rest.
-func readersFor(m *message) []reader {
-	ct := strings.ToLower(m.header.get("content-type"))
-	var out []reader
-	if strings.Contains(ct, "feedback-report") || strings.Contains(m.body, markFeedback) {
-		out = append(out, reader{"arf", readARF})
-	}
-	out = append(out, vendorReaders(m)...)
-	out = append(out, reader{"rfc3464", readRFC3464}, reader{"arf", readARF}, reader{"rfc3834", readAutoReply})
-	return out
-}
-
 // vendors are the server-specific formats, in the order they are tried.
 var vendors []vendor
 
@@ -97,25 +114,4 @@ type vendor struct {
 	name     string
 	subjects []string
 	read     func(m *message) *found
-}
-
-func vendorReaders(m *message) []reader {
-	subj := strings.ToLower(m.header.text("subject"))
-	var first, rest []reader
-	for _, v := range vendors {
-		r := reader{v.name, v.read}
-		likely := false
-		for _, s := range v.subjects {
-			if strings.HasPrefix(subj, s) {
-				likely = true
-				break
-			}
-		}
-		if likely {
-			first = append(first, r)
-		} else {
-			rest = append(rest, r)
-		}
-	}
-	return append(first, rest...)
 }

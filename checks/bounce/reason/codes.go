@@ -9,7 +9,7 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 // maskIPv4 replaces dotted quads with a placeholder, so that "192.0.2.1"
 // is not read as a status code.
 func maskIPv4(s string) string {
-	if strings.Count(s, ".") < 3 {
+	if !hasDottedQuad(s) {
 		return s
 	}
 	b := []byte(s)
@@ -174,37 +174,59 @@ var replyCodes = map[byte][]string{
 }
 
 // FindReply returns the SMTP reply code (RFC 5321 §4.2) in text, "" when
-// there is none; status, when set, limits the search to its class.
+// there is none; status, when set, limits the search to its class. A
+// code counts when neither digits nor dots touch it; when several are
+// there, the one earliest in the list of codes (550 before 554…) wins.
 func FindReply(text, status string) string {
-	if len(text) < 3 || strings.Contains(strings.ToUpper(text), "X-UNIX") {
+	if len(text) < 3 || containsFold(text, "x-unix") {
 		return ""
 	}
-	s := " " + text + " "
-	var order []byte
+	var classes string
 	if status != "" && (status[0] == '2' || status[0] == '4' || status[0] == '5') {
-		order = []byte{status[0]}
+		classes = status[:1]
 	} else {
-		order = []byte{'5', '4', '2'}
+		classes = "542"
 	}
-	for _, class := range order {
-		for _, code := range replyCodes[class] {
-			from := 1
-			for {
-				i := strings.Index(s[from:], code)
-				if i < 0 {
-					break
-				}
-				i += from
-				before, after := s[i-1], s[i+3]
-				if (before >= '.' && before <= '9') || (after >= '.' && after <= '9') {
-					from = i + 3
-					continue
-				}
+	// One pass collects the candidates; the order of the list decides.
+	var seen [600]bool
+	any := false
+	for i := 0; i+3 <= len(text); i++ {
+		c := text[i]
+		if c != '2' && c != '4' && c != '5' || !isDigit(text[i+1]) || !isDigit(text[i+2]) {
+			continue
+		}
+		if i > 0 && text[i-1] >= '.' && text[i-1] <= '9' {
+			continue
+		}
+		if i+3 < len(text) && text[i+3] >= '.' && text[i+3] <= '9' {
+			continue
+		}
+		seen[int(c-'0')*100+int(text[i+1]-'0')*10+int(text[i+2]-'0')] = true
+		any = true
+	}
+	if !any {
+		return ""
+	}
+	for i := 0; i < len(classes); i++ {
+		for _, code := range replyCodes[classes[i]] {
+			n := int(code[0]-'0')*100 + int(code[1]-'0')*10 + int(code[2]-'0')
+			if seen[n] {
 				return code
 			}
 		}
 	}
 	return ""
+}
+
+// containsFold reports whether s contains the lower-case ASCII word w in
+// any case.
+func containsFold(s, w string) bool {
+	for i := 0; i+len(w) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(w)], w) {
+			return true
+		}
+	}
+	return false
 }
 
 // smtpCommands are the commands FindCommand reports, as they appear in
@@ -290,4 +312,26 @@ func ValidStatus(s string) bool {
 		}
 	}
 	return true
+}
+
+// hasDottedQuad reports whether s may hold an IPv4 address: digits on
+// both sides of three dots in a row of digits and dots.
+func hasDottedQuad(s string) bool {
+	run, dots := 0, 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case isDigit(c):
+			run++
+		case c == '.' && run > 0:
+			dots++
+			if dots == 3 && i+1 < len(s) && isDigit(s[i+1]) {
+				return true
+			}
+			run = 0
+		default:
+			run, dots = 0, 0
+		}
+	}
+	return false
 }
