@@ -262,7 +262,8 @@ func (s *Sender) finish(rec *Record, e *stepError, pending []string) {
 			rec.Reply = e.reply.String()
 		}
 		if e.err != nil {
-			rec.Error = e.err.Error()
+			// The package prefix of the sentinels means nothing in a record.
+			rec.Error = strings.ReplaceAll(e.err.Error(), "send: ", "")
 		}
 		if e.reply != nil && rec.Error == "" && rec.Failure == FailureAuth {
 			rec.Error = "the server refused the credentials"

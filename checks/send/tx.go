@@ -245,16 +245,12 @@ func (c *conn) writeData(msg *Message) (*Reply, *stepError) {
 	r, err := readReply(c.br, c.received)
 	if err != nil {
 		c.broken = true
-		what := "no reply to the final dot"
+		f, within := FailureData, ""
 		if isTimeout(err) {
-			what = fmt.Sprintf("no reply to the final dot within %s", c.cfg.dataTimeout())
-		}
-		f := FailureData
-		if isTimeout(err) {
-			f = FailureTimeout
+			f, within = FailureTimeout, " within "+c.cfg.dataTimeout().String()
 		}
 		return nil, &stepError{failure: f, unknown: true,
-			err: fmt.Errorf("%w: %s (%v); the server may have queued the message, so it was not sent again", ErrNoReply, what, cleanNetErr(err))}
+			err: fmt.Errorf("%w%s (%v); the server may have queued the message, so it was not sent again", ErrNoReply, within, cleanNetErr(err))}
 	}
 	if r.Code == 421 {
 		c.broken = true
