@@ -20,14 +20,14 @@ func sendFixtures() []send.Record {
 		{Row: 2, Server: "smtp.example.net:587", TLS: send.TLSInfo{Mode: "starttls", Version: "TLS1.3", Verified: true},
 			From: "me@example.net", To: []string{"ok@example.org", "nobody@example.org"}, Accepted: []string{"ok@example.org"},
 			Rejected: []send.Rejection{{Recipient: "nobody@example.org", Code: 550, Status: "5.1.1", Text: "5.1.1 <nobody@example.org>: User unknown\x1b[31m"}},
-			Result: send.ResultRejected, Failure: send.FailureRecipient, Reply: "250 2.0.0 Ok: queued as 4XyZ2", QueueID: "4XyZ2",
+			Result:   send.ResultRejected, Failure: send.FailureRecipient, Reply: "250 2.0.0 Ok: queued as 4XyZ2", QueueID: "4XyZ2",
 			MessageID: "<a2@example.net>", Attempts: 1, Started: started, Duration: 60},
 		{Row: 3, Server: "127.0.0.1:1", TLS: send.TLSInfo{Mode: "none"}, From: "me@example.net", To: []string{"x@example.org"},
 			Result: send.ResultFailed, Failure: send.FailureConnect, Error: "connect to 127.0.0.1:1: connection refused",
 			Attempts: 3, Started: started, Duration: 3},
 		{Row: 4, Server: "smtp.example.net:587", TLS: send.TLSInfo{Mode: "implicit", Version: "TLS1.2", Verified: false},
 			From: "", To: []string{"y@example.org"}, Result: send.ResultUnknown, Failure: send.FailureTimeout,
-			Error: "no reply to the final dot within 1m0s (timed out); the server may have queued the message, so it was not sent again",
+			Error:    "no reply to the final dot within 1m0s (timed out); the server may have queued the message, so it was not sent again",
 			Attempts: 1, Started: started, Duration: 60001},
 	}
 }
