@@ -287,7 +287,7 @@ func parseMessage(raw []byte) *message {
 	raw = normalizeNewlines(raw)
 	h, body := splitHeader(raw)
 	f := &flattener{}
-	f.out.Grow(min(len(body), maxFlatText) + 256)
+	f.out.Grow(min(len(body), 16<<10) + 256)
 	f.entity(h, body, 0, false)
 	text := f.out.String()
 	if strings.IndexByte(text, '\t') >= 0 {
@@ -304,6 +304,9 @@ var forwardMarks = []string{"Begin forwarded message:", "---------- Forwarded me
 // unquoteForwarded takes one level of "> " quoting off the lines after a
 // forwarding note, so that a forwarded bounce reads like the original.
 func unquoteForwarded(text string) string {
+	if !strings.Contains(text, "\n>") {
+		return text
+	}
 	at := -1
 	for _, m := range forwardMarks {
 		if i := strings.Index(text, m); i >= 0 && (at < 0 || i < at) {

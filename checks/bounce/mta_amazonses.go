@@ -80,6 +80,11 @@ var sesBounceReasons = map[string]string{
 }
 
 func readSESJSON(m *message) *found {
+	from := strings.ToLower(m.header.get("from"))
+	if !strings.Contains(from, "amazonaws.com") && !strings.Contains(from, "amazonses.com") &&
+		!strings.HasPrefix(strings.TrimSpace(m.body), "{") {
+		return nil
+	}
 	if !strings.Contains(m.body, "notificationType") {
 		return nil
 	}

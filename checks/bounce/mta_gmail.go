@@ -96,10 +96,9 @@ func init() {
 }
 
 func readGoogleGroups(m *message) *found {
-	if !strings.Contains(m.body, "Google Groups") || !m.header.has("x-failed-recipients") ||
-		!m.header.has("x-google-smtp-source") ||
+	if !m.header.has("x-failed-recipients") || !m.header.has("x-google-smtp-source") ||
 		!strings.Contains(m.header.get("from"), "<mailer-daemon@googlemail.com>") ||
-		!strings.Contains(m.subject(), "Delivery Status Notification") {
+		!strings.Contains(m.subject(), "Delivery Status Notification") || !strings.Contains(m.body, "Google Groups") {
 		return nil
 	}
 	report, original := splitAt(m.body, "----- Original message -----", markRFC822)

@@ -66,7 +66,7 @@ func FindStatus(text, class string) string {
 	fallback := ""
 	for i := 1; i+4 < len(s); i++ {
 		c := s[i]
-		if strings.IndexByte(classes, c) < 0 || s[i+1] != '.' {
+		if s[i+1] != '.' || c != classes[0] && (len(classes) == 1 || c != classes[1] && c != classes[2]) {
 			continue
 		}
 		prev := s[i-1]
