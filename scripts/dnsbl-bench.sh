@@ -43,7 +43,7 @@ if [[ ${DNSBL_BENCH_INNER:-} != 1 ]]; then
 	trap 'rm -rf "$work"' EXIT
 	echo "dnsbl-bench: building relayctl" >&2
 	(cd "$root" && go build -o "$work/relayctl" ./cmd/relayctl)
-	DNSBL_BENCH_INNER=1 DNSBL_BENCH_WORK=$work unshare --net --mount -- "$0" "$rounds"
+	DNSBL_BENCH_INNER=1 DNSBL_BENCH_WORK=$work unshare --net --mount -- bash ${DNSBL_BENCH_TRACE:+-x} "$0" "$rounds"
 	exit
 fi
 
@@ -148,17 +148,22 @@ best_rbl=999999 best_rc=999999 rss_rbl=0 rss_rc=0
 for ((r = 1; r <= rounds; r++)); do
 	read -r s m < <(timed rblcheck -t "${rbl_args[@]}" $(cat "$work/addrs.txt"))
 	listed_rbl=$(grep -c '^[^ ]* listed by ' "$work/out.txt" || true)
-	awk -v a="$s" -v b="$best_rbl" 'BEGIN{exit !(a<b)}' && best_rbl=$s
-	((m > rss_rbl)) && rss_rbl=$m
+	if awk -v a="$s" -v b="$best_rbl" 'BEGIN{exit !(a<b)}'; then best_rbl=$s; fi
+	if ((m > rss_rbl)); then rss_rbl=$m; fi
 	read -r s m < <(timed "$work/relayctl" blacklist ip --file "$work/addrs.txt" "${rc_args[@]}" \
 		--resolver "127.0.0.1:$port" -o ndjson)
-	listed_rc=$(grep -o '"listed":true' "$work/out.txt" | wc -l)
-	awk -v a="$s" -v b="$best_rc" 'BEGIN{exit !(a<b)}' && best_rc=$s
-	((m > rss_rc)) && rss_rc=$m
+	listed_rc=$({ grep -o '"listed":true' "$work/out.txt" || true; } | wc -l)
+	errors_rc=$({ grep -o '"status":"error"' "$work/out.txt" || true; } | wc -l)
+	if ((errors_rc > 0)); then
+		echo "round $r: relayctl reported $errors_rc errors: $(grep -o '"error":"[^"]*"' "$work/out.txt" | sort | uniq -c | sort -rn | head -3)" >&2
+	fi
+	if awk -v a="$s" -v b="$best_rc" 'BEGIN{exit !(a<b)}'; then best_rc=$s; fi
+	if ((m > rss_rc)); then rss_rc=$m; fi
 	echo "round $r: rblcheck ${best_rbl}s (best so far), relayctl ${best_rc}s (best so far)" >&2
 done
 read -r s16 m16 < <(timed "$work/relayctl" blacklist ip --file "$work/addrs16k.txt" "${rc_args[@]}" \
 	--resolver "127.0.0.1:$port" -o ndjson)
+errors16=$({ grep -o '"status":"error"' "$work/out.txt" || true; } | wc -l)
 
 
 rate() { awk -v n="$1" -v s="$2" 'BEGIN{ if (s <= 0) s = 0.001; printf "%.0f", n / s }'; }
@@ -167,4 +172,4 @@ echo "1,024 addresses x 8 lists at NSD $(nsd -v 2>&1 | head -1 | awk '{print $3}
 printf '  %-10s %8ss  %8s checks/s  max RSS %6d KiB  (%s listings reported)\n' rblcheck "$best_rbl" "$(rate $checks "$best_rbl")" "$rss_rbl" "$listed_rbl"
 printf '  %-10s %8ss  %8s checks/s  max RSS %6d KiB  (%s listings reported)\n' relayctl "$best_rc" "$(rate $checks "$best_rc")" "$rss_rc" "$listed_rc"
 awk -v a="$best_rbl" -v b="$best_rc" 'BEGIN{ if (b <= 0) b = 0.001; printf "  relayctl / rblcheck rate: %.2fx\n", a / b }'
-printf '  relayctl, 16,384 addresses x 8 lists: %ss, %s checks/s, max RSS %d KiB (flat memory)\n' "$s16" "$(rate $((16384 * 8)) "$s16")" "$m16"
+printf '  relayctl, 16,384 addresses x 8 lists: %ss, %s checks/s, max RSS %d KiB (flat memory), %d errors\n' "$s16" "$(rate $((16384 * 8)) "$s16")" "$m16" "$errors16"

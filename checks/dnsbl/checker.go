@@ -127,6 +127,12 @@ func (c *Checker) Lists() []List {
 // Check asks every list that lists t's kind about t, all at once, and
 // returns the report: one check per list, in the order of the lists.
 func (c *Checker) Check(ctx context.Context, t Target) checks.Report {
+	return c.check(ctx, t, nil)
+}
+
+// check is Check with the list checks run by pool's workers when pool is
+// not nil (Run's), else by a goroutine each.
+func (c *Checker) check(ctx context.Context, t Target, pool chan<- func()) checks.Report {
 	start := time.Now()
 	rep := checks.Report{SchemaVersion: checks.SchemaVersion, Command: c.opt.Command, Target: t.String(), Started: start.UTC().Truncate(time.Millisecond)}
 	k := t.Kind()
@@ -145,10 +151,15 @@ func (c *Checker) Check(ctx context.Context, t Target) checks.Report {
 		var wg sync.WaitGroup
 		for i, ls := range todo {
 			wg.Add(1)
-			go func() {
+			job := func() {
 				defer wg.Done()
 				rep.Checks[i] = c.checkList(ctx, ls, t)
-			}()
+			}
+			if pool == nil {
+				go job()
+			} else {
+				pool <- job
+			}
 		}
 		wg.Wait()
 	}

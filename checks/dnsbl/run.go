@@ -3,6 +3,7 @@ package dnsbl
 import (
 	"context"
 	"iter"
+	"sync"
 
 	"github.com/relayctl/relayctl/checks"
 )
@@ -30,6 +31,25 @@ func (c *Checker) window() int {
 // it stopped early.
 func (c *Checker) Run(ctx context.Context, src iter.Seq2[Target, error], emit func(checks.Report)) error {
 	w := c.window()
+	// Long-lived workers ask the questions: a goroutine per question
+	// would grow a fresh stack each time (the DNS layer's deepest calls
+	// need more than a new goroutine has), which costs more than the
+	// question itself in a bulk run.
+	pool := make(chan func())
+	var workers sync.WaitGroup
+	for range c.opt.Concurrency {
+		workers.Add(1)
+		go func() {
+			defer workers.Done()
+			for job := range pool {
+				job()
+			}
+		}()
+	}
+	defer func() {
+		close(pool)
+		workers.Wait()
+	}()
 	slots := make(chan struct{}, w)
 	order := make(chan chan checks.Report, w)
 	emitted := make(chan struct{})
@@ -56,7 +76,7 @@ func (c *Checker) Run(ctx context.Context, src iter.Seq2[Target, error], emit fu
 		}
 		ch := make(chan checks.Report, 1)
 		order <- ch
-		go func() { ch <- c.Check(ctx, t) }()
+		go func() { ch <- c.check(ctx, t, pool) }()
 	}
 	close(order)
 	<-emitted
