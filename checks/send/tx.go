@@ -104,6 +104,9 @@ func (c *conn) tx(msg *Message, rcpts []string, tm *Timings) txResult {
 		case "RSET":
 			if r.Code != 250 {
 				res.e = replyError(FailureConnect, r)
+				// The rest of a pipelined group's replies are not read:
+				// the connection is out of step.
+				c.broken = c.broken || pipelined
 				return res
 			}
 		case "MAIL":
