@@ -1,0 +1,204 @@
+package bounce
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/relayctl/relayctl/checks/bounce"
+	"github.com/relayctl/relayctl/cmd/cmdutil"
+	"github.com/relayctl/relayctl/report"
+)
+
+var testdata = filepath.Join("..", "..", "testdata", "bounce")
+
+func fixture(name string) string { return filepath.Join(testdata, name) }
+
+// run runs "bounce parse" with args, stdout piped, and returns stdout,
+// stderr and the error that carries the exit code.
+func run(t *testing.T, stdin string, args ...string) (string, string, error) {
+	t.Helper()
+	ios, in, out, errOut := cmdutil.Test()
+	in.WriteString(stdin)
+	g := &cmdutil.Globals{Output: "table", FailOn: "fail", Timeout: 5e9}
+	cmd := NewCmdParse(ios, g, nil)
+	cmd.SetContext(context.Background())
+	cmd.SetOut(out)
+	cmd.SetErr(errOut)
+	// The global -o flag lives on the root; tests set it directly.
+	for i, a := range args {
+		if a == "-o" && i+1 < len(args) {
+			g.Output = args[i+1]
+		}
+	}
+	filtered := args[:0:0]
+	for i := 0; i < len(args); i++ {
+		if args[i] == "-o" {
+			i++
+			continue
+		}
+		filtered = append(filtered, args[i])
+	}
+	cmd.SetArgs(filtered)
+	err := cmd.Execute()
+	return out.String(), errOut.String(), err
+}
+
+func exitOf(err error) report.Exit {
+	code, _ := cmdutil.ExitCodeOf(err)
+	return code
+}
+
+func TestTable(t *testing.T) {
+	out, errOut, err := run(t, "", fixture("postfix-userunknown.eml"), fixture("bounces.mbox"), fixture("arf-abuse.eml"))
+	if err != nil {
+		t.Fatalf("err %v, stderr %s", err, errOut)
+	}
+	for _, want := range []string{
+		"SOURCE", "RECIPIENT", "REASON",
+		"dana.nobody@receiver.example  userunknown  hard  5.1.1",
+		"bounces.mbox#1", "bounces.mbox#3",
+		"5 messages: 3 bounces, 1 feedback report, 1 not a bounce",
+		"3 records: 2 hard, 1 soft",
+		"REASON       COUNT", "userunknown  1",
+		"DOMAIN", "receiver.example",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "henry@isp.example") {
+		t.Error("feedback shown without --include-feedback")
+	}
+	if strings.Contains(out, "\x1b[") {
+		t.Error("colour codes in piped output")
+	}
+}
+
+func TestJSONAndIncludes(t *testing.T) {
+	out, _, err := run(t, "", "-o", "json", "--include-feedback", "--include-vacation", "--include-delivered", testdata)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recs []bounce.Record
+	if err := json.Unmarshal([]byte(out), &recs); err != nil {
+		t.Fatalf("not a JSON array: %v\n%s", err, out)
+	}
+	kinds := map[string]int{}
+	for _, r := range recs {
+		kinds[r.Reason]++
+		if r.Source == "" || r.Agent == "" {
+			t.Errorf("record without source or agent: %+v", r)
+		}
+	}
+	if kinds["feedback"] != 1 || kinds["vacation"] != 1 || kinds["delivered"] != 1 {
+		t.Errorf("included kinds: %v", kinds)
+	}
+	var arf bounce.Record
+	for _, r := range recs {
+		if r.Reason == "feedback" {
+			arf = r
+		}
+	}
+	if arf.FeedbackType != "abuse" || arf.SourceIP != "192.0.2.44" {
+		t.Errorf("feedback record: %+v", arf)
+	}
+
+	out, _, _ = run(t, "", "-o", "json", fixture("not-a-bounce.eml"))
+	if strings.TrimSpace(out) != "[]" {
+		t.Errorf("no records: %q, want []", out)
+	}
+}
+
+func TestNDJSONAndSummary(t *testing.T) {
+	out, _, err := run(t, "", "-o", "ndjson", fixture("bounces.mbox"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("%d lines, want 2:\n%s", len(lines), out)
+	}
+	for _, l := range lines {
+		var r bounce.Record
+		if err := json.Unmarshal([]byte(l), &r); err != nil || r.Recipient == "" {
+			t.Errorf("line %q: %v", l, err)
+		}
+	}
+
+	out, _, err = run(t, "", "-o", "json", "--summary", fixture("bounces.mbox"), fixture("postfix-userunknown.eml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s bounce.Summary
+	if err := json.Unmarshal([]byte(out), &s); err != nil {
+		t.Fatalf("summary: %v\n%s", err, out)
+	}
+	if s.Messages != 4 || s.Bounces != 3 || s.NotBounce != 1 || s.Records != 3 || s.Hard != 2 || s.Soft != 1 {
+		t.Errorf("summary: %+v", s)
+	}
+	if len(s.ByReason) == 0 || len(s.ByDomain) == 0 {
+		t.Errorf("breakdowns missing: %+v", s)
+	}
+
+	out, _, _ = run(t, "", "--summary", fixture("bounces.mbox"))
+	if strings.Contains(out, "RECIPIENT") || !strings.Contains(out, "3 messages") {
+		t.Errorf("table --summary:\n%s", out)
+	}
+}
+
+func TestStdinAndWarnings(t *testing.T) {
+	var msg bytes.Buffer
+	msg.WriteString(strings.ReplaceAll(readFile(t, fixture("qmail-hostunknown.eml")), "\n", "\r\n"))
+	out, errOut, err := run(t, msg.String(), "-")
+	if err != nil || !strings.Contains(out, "-  ") || !strings.Contains(out, "gina@no-such-domain.example") {
+		t.Errorf("stdin: err %v\n%s%s", err, out, errOut)
+	}
+	// No argument reads standard input too.
+	out, _, _ = run(t, readFile(t, fixture("exim-mailboxfull.eml")))
+	if !strings.Contains(out, "fred.full@mailbox.example") {
+		t.Errorf("default stdin:\n%s", out)
+	}
+
+	out, errOut, err = run(t, "", fixture("truncated.eml"), filepath.Join(t.TempDir(), "missing.eml"), fixture("autoreply.eml"))
+	if got := exitOf(err); got != report.ExitUsage {
+		t.Errorf("exit %d, want 2 for an unreadable input", got)
+	}
+	if !strings.Contains(errOut, "warning: "+fixture("truncated.eml")+": message is truncated") {
+		t.Errorf("no warning naming the damaged message:\n%s", errOut)
+	}
+	if !strings.Contains(errOut, "cannot read input") || !strings.Contains(errOut, "missing.eml") {
+		t.Errorf("no message naming the unreadable input:\n%s", errOut)
+	}
+	if !strings.Contains(out, "pat@rejects.example") || !strings.Contains(out, "1 input could not be read") {
+		t.Errorf("the rest did not go on:\n%s", out)
+	}
+}
+
+func TestFlagErrors(t *testing.T) {
+	_, _, err := run(t, "", "--workers", "-1", fixture("autoreply.eml"))
+	var u *cmdutil.UsageError
+	if !errors.As(err, &u) {
+		t.Errorf("--workers -1: %v, want a usage error", err)
+	}
+	_, _, err = run(t, "", "-o", "yaml", fixture("autoreply.eml"))
+	if exitOf(err) != report.ExitUsage {
+		t.Errorf("-o yaml: %v, want exit 2", err)
+	}
+}
+
+func readFile(t *testing.T, p string) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := bounce.Scan(context.Background(), []string{p}, nil, func(in bounce.Input) error {
+		b.Write(in.Data)
+		return in.Err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
