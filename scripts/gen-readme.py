@@ -8,6 +8,7 @@ import json, re, subprocess, sys
 BIN = "/tmp/relayctl-readme"
 subprocess.run(["go", "build", "-o", BIN, "./cmd/relayctl"], check=True)
 Z = ["--zone", "testdata/zones", "--offline"]
+BL = ["--lists-file", "testdata/dnsbl/lists.yaml", "--zone", "testdata/dnsbl", "--offline"]
 
 def run(*args):
     p = subprocess.run([BIN, *args], capture_output=True, text=True, env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin"})
@@ -34,6 +35,11 @@ examples = {
     "EXAMPLE_DMARC": lambda: run("check", "dmarc", "example.com", *Z),
     "EXAMPLE_MX": lambda: run("check", "mx", "example.com", *Z, "--ignore", "mx.target-private-ip"),
     "EXAMPLE_JSON": report_json,
+    "EXAMPLE_BLACKLIST_TABLE": lambda: run("blacklist", "ip", "198.51.100.7", "198.51.100.8", *BL,
+                                           "--list", "good.bl.test", "--list", "refuse.bl.test", "--list", "wild.bl.test"),
+    "EXAMPLE_BLACKLIST_NDJSON": lambda: re.sub(r'"started":"[^"]*"', '"started":"2026-11-26T21:00:00Z"',
+                                               run("blacklist", "ip", "198.51.100.8", "--list", "good.bl.test", *BL, "-o", "ndjson")),
+    "EXAMPLE_BLACKLIST_LISTS": lambda: run("blacklist", "lists"),
 }
 
 text = open("docs/readme.tmpl.md").read()
