@@ -856,3 +856,126 @@ func readDomino(m *message) *found {
 	}
 	return &found{list: out, original: original}
 }
+
+// Verizon (vtext.com) and Apache James: "Error message below:" with the
+// reply, then "Message details:" naming "RCPT TO: addr".
+func init() {
+	vendors = append(vendors, vendor{name: "verizon", read: readMessageDetails})
+}
+
+func readMessageDetails(m *message) *found {
+	from := strings.ToLower(m.header.get("from"))
+	verizon := strings.Contains(from, "@vtext.com")
+	james := strings.Contains(m.header.get("message-id"), ".JavaMail.") || m.receivedHas("JAMES SMTP Server")
+	if !verizon && !james || !strings.Contains(m.body, "Message details:") {
+		return nil
+	}
+	var d delivery
+	inError := false
+	for _, l := range strings.Split(m.body, "\n") {
+		t := strings.TrimSpace(l)
+		switch {
+		case strings.HasPrefix(t, "Error message below:"):
+			inError = true
+		case strings.HasPrefix(t, "Message details:"):
+			inError = false
+		case inError && t != "":
+			grow(&d.diagnosis, " "+t)
+		case strings.HasPrefix(t, "RCPT TO:"):
+			if a := cleanAddress(strings.TrimSpace(t[8:])); isAddress(a) && d.recipient == "" {
+				d.recipient = a
+			}
+		}
+	}
+	if d.recipient == "" {
+		return nil
+	}
+	d.diagnosis = sweep(d.diagnosis)
+	d.agent = "apachejames"
+	if verizon {
+		// Verizon refuses the recipient itself: the details name RCPT TO.
+		d.agent, d.command = "verizon", "RCPT"
+	}
+	return &found{list: []delivery{d}, original: "To: <" + d.recipient + ">\n"}
+}
+
+// An MTA nobody has named (Sisimai's "X6"): "SMTP Server <host> rejected
+// recipient <addr> (Error following RCPT command). It responded as
+// follows: [550 5.1.1 User unknown]".
+func init() {
+	vendors = append(vendors, vendor{name: "x6", subjects: []string{"there was an error sending your mail"}, read: readX6})
+}
+
+func readX6(m *message) *found {
+	if !strings.HasPrefix(m.subject(), "There was an error sending your mail") {
+		return nil
+	}
+	report, _ := splitAt(m.body, "The attachment contains the original mail headers")
+	var list []delivery
+	for _, l := range strings.Split(report, "\n") {
+		if !strings.Contains(l, " rejected recipient <") {
+			continue
+		}
+		d := delivery{recipient: cleanAddress(between(l, "rejected recipient <", ">")), diagnosis: sweep(l)}
+		d.rhost = between(l, "SMTP Server <", ">")
+		d.command = findCommand(between(l, "(Error following ", ")"))
+		if r := between(l, "responded as follows: [", "]"); r != "" {
+			d.diagnosis = r
+		}
+		list = append(list, d)
+	}
+	if len(list) == 0 {
+		return nil
+	}
+	// The original header comes as a text attachment after the notice.
+	_, original := splitAt(m.body, "The attachment contains the original mail headers")
+	if i := strings.Index(original, "\nReceived:"); i >= 0 {
+		original = original[i+1:]
+	}
+	return &found{list: list, original: original}
+}
+
+// BIGLOBE: "----- The following addresses had delivery problems -----",
+// the addresses, "----- Non-delivered information -----" and the reason.
+func init() {
+	vendors = append(vendors, vendor{name: "biglobe", subjects: []string{"returned mail:"}, read: readBiglobe})
+}
+
+func readBiglobe(m *message) *found {
+	if !strings.Contains(strings.ToLower(m.header.get("from")), "biglobe.ne.jp") ||
+		!strings.HasPrefix(m.subject(), "Returned mail:") {
+		return nil
+	}
+	report, original := splitOriginal(m.body, markRFC822)
+	var list []delivery
+	section := ""
+	info := ""
+	for _, l := range strings.Split(report, "\n") {
+		t := strings.TrimSpace(l)
+		switch {
+		case strings.Contains(t, "----- The following addresses had delivery problems -----"):
+			section = "addresses"
+		case strings.Contains(t, "----- Non-delivered information -----"):
+			section = "info"
+		case t == "" || is8bit(t):
+		case section == "addresses" && isAddress(cleanAddress(t)):
+			list = append(list, delivery{recipient: cleanAddress(t)})
+		case section == "info":
+			grow(&info, " "+t)
+		}
+	}
+	if len(list) == 0 {
+		return nil
+	}
+	for i := range list {
+		d := &list[i]
+		d.diagnosis = sweep(info)
+		switch {
+		case strings.Contains(d.diagnosis, "The number of messages in recipient's mailbox exceeded the local limit"):
+			d.reason = reason.MailboxFull
+		case strings.Contains(d.diagnosis, "The desired destination mailbox is not found"):
+			d.reason = reason.UserUnknown
+		}
+	}
+	return &found{list: list, original: original}
+}
