@@ -109,8 +109,10 @@ func worseExit(a, b report.Exit) report.Exit {
 }
 
 func (o *Options) validate() error {
-	if o.Concurrency < 1 || o.Concurrency > 10000 {
-		return cmdutil.Usagef("invalid --concurrency %d: want 1 to 10000", o.Concurrency)
+	// Each question in flight may hold a socket: stay well under the
+	// usual limit of 1024 open files.
+	if o.Concurrency < 1 || o.Concurrency > 512 {
+		return cmdutil.Usagef("invalid --concurrency %d: want 1 to 512", o.Concurrency)
 	}
 	if o.Rate < 0 || o.Rate != o.Rate {
 		return cmdutil.Usagef("invalid --rate %v: want queries per second, 0 for no limit", o.Rate)
