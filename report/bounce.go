@@ -232,9 +232,8 @@ func (t *bounceTable) print(row []string) error {
 		b.WriteString(t.style(i, c, row))
 		b.WriteString(strings.Repeat(" ", max(pad, 0)+2))
 	}
-	b.WriteByte('\n')
 	t.n++
-	_, err := io.WriteString(t.w, b.String())
+	_, err := io.WriteString(t.w, strings.TrimRight(b.String(), " ")+"\n")
 	return err
 }
 
