@@ -31,58 +31,78 @@ func normalize(rep checks.Report) checks.Report {
 
 // JSON writes one indented JSON value on Close: the report object when the
 // run has one target, an array of them when it has several.
-type JSON struct {
-	w       io.Writer
-	single  bool
-	mu      sync.Mutex
-	reports []checks.Report
-}
+type JSON struct{ v jsonValue[checks.Report] }
 
 // NewJSON returns a JSON writer; single is true when the run has exactly
 // one target.
 func NewJSON(w io.Writer, single bool) *JSON {
-	return &JSON{w: w, single: single}
+	return &JSON{jsonValue[checks.Report]{w: w, single: single, normalize: normalize}}
 }
 
 // Write holds rep until Close.
-func (j *JSON) Write(rep checks.Report) error {
+func (j *JSON) Write(rep checks.Report) error { return j.v.Write(rep) }
+
+// Close prints the value.
+func (j *JSON) Close() error { return j.v.Close() }
+
+// NDJSON writes one compact JSON object per line, as each report arrives,
+// so a consumer can act on the first target before the last is done.
+type NDJSON struct{ l jsonLines[checks.Report] }
+
+// NewNDJSON returns a streaming NDJSON writer.
+func NewNDJSON(w io.Writer) *NDJSON {
+	return &NDJSON{jsonLines[checks.Report]{w: w, normalize: normalize}}
+}
+
+// Write prints rep on one line.
+func (n *NDJSON) Write(rep checks.Report) error { return n.l.Write(rep) }
+
+// Close does nothing: every line is already out.
+func (n *NDJSON) Close() error { return nil }
+
+// jsonValue is the one-value JSON output of reports and send records
+// alike: it holds every item until Close, then prints the item itself
+// when the run has a single one, else an array (never null).
+type jsonValue[T any] struct {
+	w         io.Writer
+	single    bool
+	normalize func(T) T
+	mu        sync.Mutex
+	items     []T
+}
+
+func (j *jsonValue[T]) Write(v T) error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	j.reports = append(j.reports, normalize(rep))
+	j.items = append(j.items, j.normalize(v))
 	return nil
 }
 
-// Close prints the value.
-func (j *JSON) Close() error {
+func (j *jsonValue[T]) Close() error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	enc := json.NewEncoder(j.w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	if j.single && len(j.reports) == 1 {
-		return enc.Encode(j.reports[0])
+	if j.single && len(j.items) == 1 {
+		return enc.Encode(j.items[0])
 	}
-	if j.reports == nil {
-		j.reports = []checks.Report{}
+	if j.items == nil {
+		j.items = []T{}
 	}
-	return enc.Encode(j.reports)
+	return enc.Encode(j.items)
 }
 
-// NDJSON writes one compact JSON object per line, as each report arrives,
-// so a consumer can act on the first target before the last is done.
-type NDJSON struct {
-	w  io.Writer
-	mu sync.Mutex
+// jsonLines is the NDJSON output of reports and send records alike: one
+// compact line per item as it arrives.
+type jsonLines[T any] struct {
+	w         io.Writer
+	normalize func(T) T
+	mu        sync.Mutex
 }
 
-// NewNDJSON returns a streaming NDJSON writer.
-func NewNDJSON(w io.Writer) *NDJSON {
-	return &NDJSON{w: w}
-}
-
-// Write prints rep on one line.
-func (n *NDJSON) Write(rep checks.Report) error {
-	b, err := marshalCompact(normalize(rep))
+func (n *jsonLines[T]) Write(v T) error {
+	b, err := marshalCompact(n.normalize(v))
 	if err != nil {
 		return err
 	}
@@ -92,8 +112,7 @@ func (n *NDJSON) Write(rep checks.Report) error {
 	return err
 }
 
-// Close does nothing: every line is already out.
-func (n *NDJSON) Close() error { return nil }
+func (n *jsonLines[T]) Close() error { return nil }
 
 func marshalCompact(v any) ([]byte, error) {
 	var buf bytes.Buffer

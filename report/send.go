@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -35,9 +34,9 @@ func NewSendWriter(format Format, w io.Writer, opt Options, single bool) (SendWr
 		}
 		return t, nil
 	case FormatJSON:
-		return &sendJSON{w: w, single: single}, nil
+		return &jsonValue[send.Record]{w: w, single: single, normalize: normalizeSend}, nil
 	case FormatNDJSON:
-		return &sendNDJSON{w: w}, nil
+		return &jsonLines[send.Record]{w: w, normalize: normalizeSend}, nil
 	}
 	return nil, fmt.Errorf("%w %q", ErrBadFormat, format)
 }
@@ -111,53 +110,6 @@ func normalizeSend(r send.Record) send.Record {
 	}
 	return r
 }
-
-type sendJSON struct {
-	w      io.Writer
-	single bool
-	mu     sync.Mutex
-	recs   []send.Record
-}
-
-func (j *sendJSON) Write(rec send.Record) error {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	j.recs = append(j.recs, normalizeSend(rec))
-	return nil
-}
-
-func (j *sendJSON) Close() error {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	enc := json.NewEncoder(j.w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if j.single && len(j.recs) == 1 {
-		return enc.Encode(j.recs[0])
-	}
-	if j.recs == nil {
-		j.recs = []send.Record{}
-	}
-	return enc.Encode(j.recs)
-}
-
-type sendNDJSON struct {
-	w  io.Writer
-	mu sync.Mutex
-}
-
-func (n *sendNDJSON) Write(rec send.Record) error {
-	b, err := marshalCompact(normalizeSend(rec))
-	if err != nil {
-		return err
-	}
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	_, err = n.w.Write(b)
-	return err
-}
-
-func (n *sendNDJSON) Close() error { return nil }
 
 // sendTable prints a block of labelled lines for one message, or a line
 // per message (and a summary) for a batch.
