@@ -54,16 +54,27 @@ func run(ctx context.Context, opts *Options) error {
 		r = c
 	}
 
-	w, err := report.NewWriter(set.Format, opts.IO.Out, report.Options{
-		Color: opts.IO.ColorEnabled(opts.Globals.NoColor),
-		Width: opts.IO.TerminalWidth(),
-	}, len(domains) == 1)
+	return printReports(opts.IO, opts.Globals, set, len(domains) == 1, func(emit func(checks.Report)) {
+		domain.RunAll(ctx, r, domains, opts.Audit, emit)
+	})
+}
+
+// printReports runs each, which calls emit once per finished target, in
+// order; it filters and prints every report as set.Format wants (single:
+// the run has one target) and returns the error that carries the exit
+// code: the gate's verdict, or exit 3 when the output could not be
+// written.
+func printReports(ios *cmdutil.IOStreams, g *cmdutil.Globals, set cmdutil.Settings, single bool, each func(emit func(checks.Report))) error {
+	w, err := report.NewWriter(set.Format, ios.Out, report.Options{
+		Color: ios.ColorEnabled(g.NoColor),
+		Width: ios.TerminalWidth(),
+	}, single)
 	if err != nil {
 		return &cmdutil.UsageError{Err: err}
 	}
 	var reps []checks.Report
 	var werr error
-	domain.RunAll(ctx, r, domains, opts.Audit, func(rep checks.Report) {
+	each(func(rep checks.Report) {
 		report.Filter(&rep, set.Ignore)
 		reps = append(reps, rep)
 		if werr == nil {

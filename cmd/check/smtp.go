@@ -12,7 +12,6 @@ import (
 	"github.com/relayctl/relayctl/checks/dnsx"
 	"github.com/relayctl/relayctl/checks/smtpprobe"
 	"github.com/relayctl/relayctl/cmd/cmdutil"
-	"github.com/relayctl/relayctl/report"
 )
 
 // SMTPOptions is what "check smtp" runs with.
@@ -116,29 +115,9 @@ func runSMTP(ctx context.Context, opts *SMTPOptions) error {
 		}
 	}
 
-	w, err := report.NewWriter(set.Format, opts.IO.Out, report.Options{
-		Color: opts.IO.ColorEnabled(opts.Globals.NoColor),
-		Width: opts.IO.TerminalWidth(),
-	}, len(targets) == 1)
-	if err != nil {
-		return &cmdutil.UsageError{Err: err}
-	}
-	var reps []checks.Report
-	var werr error
-	smtpprobe.RunAll(ctx, r, targets, opts.Probe, func(rep checks.Report) {
-		report.Filter(&rep, set.Ignore)
-		reps = append(reps, rep)
-		if werr == nil {
-			werr = w.Write(rep)
-		}
+	return printReports(opts.IO, opts.Globals, set, len(targets) == 1, func(emit func(checks.Report)) {
+		smtpprobe.RunAll(ctx, r, targets, opts.Probe, emit)
 	})
-	if err := w.Close(); werr == nil {
-		werr = err
-	}
-	if werr != nil {
-		return &cmdutil.IncompleteError{Err: errors.New("writing the report: " + werr.Error())}
-	}
-	return cmdutil.ExitWith(report.ExitCode(reps, set.FailOn))
 }
 
 // validEHLO accepts a domain name or an address literal such as
