@@ -322,16 +322,8 @@ func timeoutOr(ctx context.Context, err error) error {
 	return err
 }
 
+// tlsVersion names a negotiated version as the reports spell it
+// ("TLS1.3"), from crypto/tls's own table, like smtpprobe does.
 func tlsVersion(v uint16) string {
-	switch v {
-	case tls.VersionTLS10:
-		return "TLS1.0"
-	case tls.VersionTLS11:
-		return "TLS1.1"
-	case tls.VersionTLS12:
-		return "TLS1.2"
-	case tls.VersionTLS13:
-		return "TLS1.3"
-	}
-	return fmt.Sprintf("0x%04x", v)
+	return strings.ReplaceAll(tls.VersionName(v), " ", "")
 }

@@ -46,7 +46,7 @@ func TestGetThroughDNSAndPort(t *testing.T) {
 	if resp.StatusCode != 200 || string(resp.Body) != "version: STSv1\n" || resp.ContentType != "text/plain" || resp.TooLarge {
 		t.Errorf("resp = %+v body %q", resp, resp.Body)
 	}
-	if !strings.HasPrefix(resp.Addr, "127.0.0.1:") || resp.TLSVersion == "" || resp.CertNotAfter.IsZero() {
+	if !strings.HasPrefix(resp.Addr, "127.0.0.1:") || resp.TLSVersion != "TLS1.3" || resp.CertNotAfter.IsZero() {
 		t.Errorf("addr %q tls %q cert %v", resp.Addr, resp.TLSVersion, resp.CertNotAfter)
 	}
 	// A CNAME on the way is followed by the resolver; the certificate is

@@ -9,7 +9,6 @@ import (
 	"io"
 	"net"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -397,16 +396,8 @@ func isAlert(err error) bool {
 	return errors.As(err, &a) || strings.Contains(err.Error(), "tls: ")
 }
 
+// tlsVersion names a negotiated version as the reports spell it
+// ("TLS1.3"), from crypto/tls's own table, like smtpprobe does.
 func tlsVersion(v uint16) string {
-	switch v {
-	case tls.VersionTLS10:
-		return "TLS1.0"
-	case tls.VersionTLS11:
-		return "TLS1.1"
-	case tls.VersionTLS12:
-		return "TLS1.2"
-	case tls.VersionTLS13:
-		return "TLS1.3"
-	}
-	return "0x" + strconv.FormatUint(uint64(v), 16)
+	return strings.ReplaceAll(tls.VersionName(v), " ", "")
 }

@@ -32,7 +32,7 @@ func TestStartTLSVerified(t *testing.T) {
 	for _, mode := range []send.TLSMode{send.TLSAuto, send.TLSStartTLS} {
 		cfg := &send.Config{Server: "localhost:" + srv.Port(), TLS: mode, RootCAs: ca.Pool, Timeout: 5 * time.Second}
 		rec := send.Send(ctx(t), cfg, msg(t, "bob@example.org"))
-		if rec.Result != send.ResultSent || rec.TLS.Mode != "starttls" || !rec.TLS.Verified || rec.TLS.Version == "" || rec.TLS.Cipher == "" || rec.TLS.ServerName != "localhost" {
+		if rec.Result != send.ResultSent || rec.TLS.Mode != "starttls" || !rec.TLS.Verified || rec.TLS.Version != "TLS1.3" || rec.TLS.Cipher == "" || rec.TLS.ServerName != "localhost" {
 			t.Errorf("%s: %+v", mode, rec)
 		}
 		if rec.Timings.StartTLS == 0 {
