@@ -13,6 +13,8 @@ import (
 // FuzzParse feeds the message parser arbitrary bytes: it must not panic
 // or hang, and every record it returns must make sense.
 func FuzzParse(f *testing.F) {
+	recoverPanics = false
+	f.Cleanup(func() { recoverPanics = true })
 	files, _ := filepath.Glob(filepath.Join(testdata, "*.eml"))
 	for _, p := range files {
 		if b, err := os.ReadFile(p); err == nil {

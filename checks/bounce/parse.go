@@ -97,6 +97,9 @@ func Parse(raw []byte) Result {
 // safeRead runs one reader; a reader that trips over hostile input
 // counts as not recognising it.
 func safeRead(r reader, m *message) (f *found) {
+	if !recoverPanics {
+		return r.read(m)
+	}
 	defer func() {
 		if recover() != nil {
 			f = nil
@@ -104,6 +107,10 @@ func safeRead(r reader, m *message) (f *found) {
 	}()
 	return r.read(m)
 }
+
+// recoverPanics is turned off by the fuzz targets, so that a reader's
+// panic is found rather than hidden.
+var recoverPanics = true
 
 // vendors are the server-specific formats, in the order they are tried.
 var vendors []vendor
