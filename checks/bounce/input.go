@@ -179,6 +179,10 @@ func scanReader(ctx context.Context, source string, r io.Reader, emit func(Input
 		return emit(unreadable(source, err))
 	}
 	if string(head) == "From " {
+		// An mbox written with CR-only line endings is split on CRs.
+		if peek, _ := br.Peek(4096); bytes.IndexByte(peek, '\r') >= 0 && bytes.IndexByte(peek, '\n') < 0 {
+			br = bufio.NewReaderSize(crToLF{br}, 64<<10)
+		}
 		return scanMbox(ctx, source, br, emit)
 	}
 	data, err := io.ReadAll(io.LimitReader(br, maxMessage))
@@ -186,4 +190,17 @@ func scanReader(ctx context.Context, source string, r io.Reader, emit func(Input
 		return emit(unreadable(source, err))
 	}
 	return emit(Input{Source: source, Data: data})
+}
+
+// crToLF turns CR line endings into LF as it reads.
+type crToLF struct{ r io.Reader }
+
+func (c crToLF) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	for i := 0; i < n; i++ {
+		if p[i] == '\r' {
+			p[i] = '\n'
+		}
+	}
+	return n, err
 }

@@ -79,10 +79,17 @@ func TestScanStdin(t *testing.T) {
 	if len(got) != 3 || got[2].Source != "-#3" {
 		t.Fatalf("stdin mbox: %d messages, last %q", len(got), got[len(got)-1].Source)
 	}
-	// CRLF mbox files split the same way.
+	// CRLF and CR-only mbox files split the same way.
 	got = scanAll(t, []string{Stdin}, bytes.ReplaceAll(mbox, []byte("\n"), []byte("\r\n")))
 	if len(got) != 3 {
 		t.Fatalf("CRLF mbox: %d messages, want 3", len(got))
+	}
+	got = scanAll(t, []string{Stdin}, bytes.ReplaceAll(mbox, []byte("\n"), []byte("\r")))
+	if len(got) != 3 {
+		t.Fatalf("CR mbox: %d messages, want 3", len(got))
+	}
+	if r := Parse(got[2].Data); len(r.Records) != 1 || r.Records[0].Reason != "mailboxfull" {
+		t.Errorf("CR mbox, third message: %+v", r.Records)
 	}
 }
 
