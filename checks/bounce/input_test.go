@@ -9,7 +9,9 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func scanAll(t *testing.T, inputs []string, stdin []byte) []Input {
@@ -191,5 +193,32 @@ func TestSummary(t *testing.T) {
 	}
 	if len(s.ByReason) != 3 || len(s.ByDomain) != 3 {
 		t.Errorf("breakdowns: %+v %+v", s.ByReason, s.ByDomain)
+	}
+}
+
+// However slow the consumer, Run reads only a few messages ahead: memory
+// holds at most four per worker.
+func TestRunBoundsMessagesInFlight(t *testing.T) {
+	path := writeMbox(t, 200)
+	var read atomic.Int64
+	onRead = func() { read.Add(1) }
+	defer func() { onRead = nil }()
+	const workers = 2
+	first := true
+	err := Run(context.Background(), []string{path}, nil, Options{Workers: workers}, func(it Item) error {
+		if first {
+			first = false
+			time.Sleep(200 * time.Millisecond) // let the reader run ahead as far as it can
+			if n := read.Load(); n > workers*4 {
+				t.Errorf("%d messages read while the first was still being handled, want at most %d", n, workers*4)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if read.Load() != 200 {
+		t.Errorf("read %d messages, want 200", read.Load())
 	}
 }

@@ -25,6 +25,9 @@ type Options struct {
 	Workers int
 }
 
+// onRead, when set (by tests), is called for each message read.
+var onRead func()
+
 type seqItem struct {
 	seq  int
 	item Item
@@ -61,6 +64,9 @@ func Run(ctx context.Context, inputs []string, stdin io.Reader, opt Options, out
 			case slots <- struct{}{}:
 			case <-ctx.Done():
 				return ctx.Err()
+			}
+			if onRead != nil {
+				onRead()
 			}
 			select {
 			case jobs <- job{seq: seq, in: in}:
