@@ -1,0 +1,5 @@
+//go:build !race
+
+package dnsbl
+
+const raceEnabled = false
