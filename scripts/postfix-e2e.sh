@@ -36,30 +36,10 @@ die() { printf 'postfix-e2e: FAIL: %s\n' "$*" >&2; exit 1; }
 
 [ "$(id -u)" = 0 ] || die "run as root (it installs packages and starts postfix)"
 
-# --- install what is missing ------------------------------------------------
-need=()
-command -v postfix >/dev/null 2>&1 || need+=(postfix)
-command -v saslpasswd2 >/dev/null 2>&1 || need+=(sasl2-bin)
-dpkg -s libsasl2-modules >/dev/null 2>&1 || need+=(libsasl2-modules)
-dpkg -s libsasl2-modules-db >/dev/null 2>&1 || need+=(libsasl2-modules-db)
-command -v openssl >/dev/null 2>&1 || need+=(openssl)
-command -v jq >/dev/null 2>&1 || need+=(jq)
-if [ ${#need[@]} -gt 0 ]; then
-	say "installing ${need[*]}"
-	export DEBIAN_FRONTEND=noninteractive
-	# "No configuration": the package sets up no system MTA and starts nothing.
-	echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
-	apt-get update -qq
-	apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
-
-# --- the relayctl under test -------------------------------------------------
-if [ -z "${RELAYCTL:-}" ]; then
-	say "building relayctl"
-	RELAYCTL=$(mktemp /tmp/relayctl-e2e.XXXXXX)
-	go build -o "$RELAYCTL" ./cmd/relayctl
-	built_bin=$RELAYCTL
-fi
+# shellcheck source=lib/postfix.sh
+. scripts/lib/postfix.sh
+pf_install
+pf_relayctl e2e
 
 # --- the private instance ----------------------------------------------------
 base=${POSTFIX_E2E_BASE:-42525}
@@ -74,106 +54,32 @@ for old in /tmp/postfix-e2e.*/etc; do
 		sleep 1
 	fi
 done
-for p in $PA $PB $PC $PD; do
-	if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-		die "127.0.0.1:$p is already in use (a leftover instance? set POSTFIX_E2E_BASE)"
-	fi
-done
+pf_ports_free POSTFIX_E2E_BASE $PA $PB $PC $PD
 
-dir=$(mktemp -d /tmp/postfix-e2e.XXXXXX)
-chmod 755 "$dir" # the postfix user must reach the queue and the sasldb
-started=
-cleanup() {
-	rc=$?
-	if [ -n "$started" ]; then
-		pf stop >/dev/null 2>&1 || true
-		# master waits for its children; give it a moment, then make sure.
-		for _ in $(seq 50); do
-			[ -e "$dir/data/master.lock" ] && postfix -c "$dir/etc" status >/dev/null 2>&1 || break
-			sleep 0.1
-		done
-	fi
-	if [ $rc -ne 0 ] && [ -f "$dir/maillog" ]; then
-		echo "--- postfix log ($dir/maillog):" >&2
-		tail -n 60 "$dir/maillog" >&2 || true
-	fi
-	if [ "${POSTFIX_E2E_KEEP:-}" != 1 ]; then rm -rf "$dir"; fi
-	if [ -n "${built_bin:-}" ]; then rm -f "$built_bin"; fi
-	exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+pf_newdir postfix-e2e "${POSTFIX_E2E_KEEP:-}"
 
-mkdir -p "$dir/etc/sasl" "$dir/queue" "$dir/data" "$dir/tls"
-chown postfix "$dir/data"
+pf_cert
+pf_sasl_user "$dir/etc/sasl/sasldb2" not-a-real-secret
 
-# The probes name the server by its address, so the certificate carries
-# 127.0.0.1 as well.
-say "self-signed certificate for mx.relayctl.test and 127.0.0.1"
-openssl req -x509 -newkey rsa:2048 -nodes -days 30 -sha256 \
-	-keyout "$dir/tls/key.pem" -out "$dir/tls/cert.pem" \
-	-subj /CN=mx.relayctl.test \
-	-addext subjectAltName=DNS:mx.relayctl.test,IP:127.0.0.1 2>/dev/null
-chmod 600 "$dir/tls/key.pem"
-
-say "SASL user in a sasldb"
-# Debian's smtpd reads $config_directory/sasl/smtpd.conf whatever
-# cyrus_sasl_config_path says; keep both pointing at one place.
-cat >"$dir/etc/sasl/smtpd.conf" <<EOF
-pwcheck_method: auxprop
-auxprop_plugin: sasldb
-mech_list: PLAIN LOGIN
-sasldb_path: $dir/etc/sasl/sasldb2
-EOF
-printf 'not-a-real-secret' | saslpasswd2 -f "$dir/etc/sasl/sasldb2" -p -c -u relayctl.test e2e
-chgrp postfix "$dir/etc/sasl/sasldb2"
-chmod 640 "$dir/etc/sasl/sasldb2"
-
-cat >"$dir/etc/main.cf" <<EOF
-compatibility_level = 3.6
-queue_directory = $dir/queue
-data_directory = $dir/data
-maillog_file = $dir/maillog
-maillog_file_prefixes = $dir
-myhostname = mx.relayctl.test
-mydomain = relayctl.test
-myorigin = \$myhostname
-mydestination =
-inet_interfaces = loopback-only
-inet_protocols = ipv4
-# 127.0.0.1 is NOT in mynetworks, so relaying is refused except where a
-# port says otherwise (C).
-mynetworks = 192.0.2.1/32
-smtpd_peername_lookup = no
-biff = no
-alias_maps =
-alias_database =
+{
+	pf_main_base
+	cat <<EOF
 local_recipient_maps =
-# Nothing leaves the machine: no relayhost, no DNS for the SMTP client, and
-# every transport that could deliver discards instead. (The error transport
-# would make smtpd refuse the relay test's RCPT itself, hiding port C's open
-# relay; the probes never send DATA anyway.)
-relayhost =
-smtp_dns_support_level = disabled
+# Every transport that could deliver discards instead. (The error
+# transport would make smtpd refuse the relay test's RCPT itself, hiding
+# port C's open relay; the probes never send DATA anyway.)
 default_transport = discard:postfix-e2e delivers nothing
 relay_transport = discard:postfix-e2e delivers nothing
 local_transport = discard:postfix-e2e delivers nothing
 virtual_transport = discard:postfix-e2e delivers nothing
 smtpd_banner = \$myhostname ESMTP relayctl-e2e
-smtpd_tls_cert_file = $dir/tls/cert.pem
-smtpd_tls_key_file = $dir/tls/key.pem
-smtpd_tls_security_level = may
-smtpd_tls_loglevel = 1
-smtp_tls_security_level = none
-smtpd_sasl_type = cyrus
-smtpd_sasl_path = smtpd
-cyrus_sasl_config_path = $dir/etc/sasl
 smtpd_sasl_auth_enable = no
-smtpd_sasl_local_domain = relayctl.test
 EOF
+} >"$dir/etc/main.cf"
 
-# The services a running smtpd talks to, all without chroot (column 5 "n").
-cat >"$dir/etc/master.cf" <<EOF
+# The listeners; C relays for loopback clients (its own mynetworks).
+{
+	cat <<EOF
 127.0.0.1:$PA inet n - n - - smtpd
   -o syslog_name=e2e-A
   -o smtpd_tls_security_level=encrypt
@@ -192,47 +98,12 @@ cat >"$dir/etc/master.cf" <<EOF
   -o smtpd_tls_security_level=may
   -o smtpd_sasl_auth_enable=yes
   -o smtpd_tls_auth_only=no
-pickup    unix n - n 60 1 pickup
-cleanup   unix n - n - 0 cleanup
-qmgr      unix n - n 300 1 qmgr
-tlsmgr    unix - - n 1000? 1 tlsmgr
-rewrite   unix - - n - - trivial-rewrite
-bounce    unix - - n - 0 bounce
-defer     unix - - n - 0 bounce
-trace     unix - - n - 0 bounce
-verify    unix - - n - 1 verify
-flush     unix n - n 1000? 0 flush
-proxymap  unix - - n - - proxymap
-smtp      unix - - n - - smtp
-relay     unix - - n - - smtp
-showq     unix n - n - - showq
-error     unix - - n - - error
-retry     unix - - n - - error
-discard   unix - - n - - discard
-local     unix - n n - - local
-virtual   unix - n n - - virtual
-lmtp      unix - - n - - lmtp
-anvil     unix - - n - 1 anvil
-scache    unix - - n - 1 scache
-postlog   unix-dgram n - n - 1 postlogd
 EOF
-
-# pf ARGS...: run the postfix command. It prints its errors only to a
-# terminal (else they go to the log, which postlogd writes only once the
-# instance runs), so give it one with script(1).
-pf() { script -qec "postfix -c $dir/etc $*" /dev/null; }
+	pf_master_services
+} >"$dir/etc/master.cf"
 
 say "starting postfix -c $dir/etc (ports A=$PA B=$PB C=$PC D=$PD)"
-pf check || die "postfix check rejected the configuration"
-pf start || die "postfix did not start"
-started=1
-for p in $PA $PB $PC $PD; do
-	for _ in $(seq 100); do
-		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && break
-		sleep 0.1
-	done
-	(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || die "nothing listens on 127.0.0.1:$p"
-done
+pf_start $PA $PB $PC $PD
 t_up=$(date +%s)
 
 # --- the instance itself works as configured ---------------------------------

@@ -6,7 +6,7 @@
 # header — the queue id relayctl reports must be the one Postfix wrote.
 #
 # Like scripts/postfix-e2e.sh (the `check smtp` test; the two share the
-# approach, not the instance), it installs what is missing, builds a
+# code in scripts/lib/postfix.sh, not the instance), it installs what is missing, builds a
 # PRIVATE Postfix instance in a temporary folder — own config, queue, data,
 # log and mailboxes, no chroot, 127.0.0.1 only — and stops and removes it
 # whatever happens. /etc/postfix is never touched and nothing leaves
@@ -33,109 +33,33 @@ ok() { printf '   ok  %s\n' "$*"; }
 
 [ "$(id -u)" = 0 ] || die "run as root (it installs packages and starts postfix)"
 
-# --- install what is missing ------------------------------------------------
-need=()
-command -v postfix >/dev/null 2>&1 || need+=(postfix)
-command -v saslpasswd2 >/dev/null 2>&1 || need+=(sasl2-bin)
-dpkg -s libsasl2-modules >/dev/null 2>&1 || need+=(libsasl2-modules)
-dpkg -s libsasl2-modules-db >/dev/null 2>&1 || need+=(libsasl2-modules-db)
-command -v openssl >/dev/null 2>&1 || need+=(openssl)
-command -v jq >/dev/null 2>&1 || need+=(jq)
-command -v script >/dev/null 2>&1 || need+=(bsdutils)
-if [ ${#need[@]} -gt 0 ]; then
-	say "installing ${need[*]}"
-	export DEBIAN_FRONTEND=noninteractive
-	echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
-	apt-get update -qq
-	apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
-
-# --- the relayctl under test -------------------------------------------------
-if [ -z "${RELAYCTL:-}" ]; then
-	say "building relayctl"
-	RELAYCTL=$(mktemp /tmp/relayctl-send-e2e.XXXXXX)
-	go build -o "$RELAYCTL" ./cmd/relayctl
-	built_bin=$RELAYCTL
-fi
+# shellcheck source=lib/postfix.sh
+. scripts/lib/postfix.sh
+pf_install
+pf_relayctl send-e2e
 
 # --- the private instance ----------------------------------------------------
 base=${POSTFIX_SEND_E2E_BASE:-42625}
 PS=$base PI=$((base + 1))
-for p in $PS $PI; do
-	if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-		die "127.0.0.1:$p is already in use (a leftover instance? set POSTFIX_SEND_E2E_BASE)"
-	fi
-done
+pf_ports_free POSTFIX_SEND_E2E_BASE $PS $PI
 
-dir=$(mktemp -d /tmp/postfix-send-e2e.XXXXXX)
-chmod 755 "$dir"
-started=
-cleanup() {
-	rc=$?
-	if [ -n "$started" ]; then
-		postfix -c "$dir/etc" stop >/dev/null 2>&1 || true
-		for _ in $(seq 50); do
-			postfix -c "$dir/etc" status >/dev/null 2>&1 || break
-			sleep 0.1
-		done
-	fi
-	if [ $rc -ne 0 ] && [ -f "$dir/maillog" ]; then
-		echo "--- postfix log ($dir/maillog):" >&2
-		tail -n 60 "$dir/maillog" >&2 || true
-	fi
-	if [ "${POSTFIX_SEND_E2E_KEEP:-}" != 1 ]; then rm -rf "$dir"; fi
-	if [ -n "${built_bin:-}" ]; then rm -f "$built_bin"; fi
-	exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-mkdir -p "$dir/etc/sasl" "$dir/queue" "$dir/data" "$dir/tls" "$dir/mail" "$dir/in"
-chown postfix "$dir/data"
+pf_newdir postfix-send-e2e "${POSTFIX_SEND_E2E_KEEP:-}"
+mkdir -p "$dir/mail" "$dir/in"
 # The virtual delivery agent writes the Maildirs as nobody.
 chown nobody:nogroup "$dir/mail"
 
-say "certificate for mx.relayctl.test and 127.0.0.1"
-openssl req -x509 -newkey rsa:2048 -nodes -days 30 -sha256 \
-	-keyout "$dir/tls/key.pem" -out "$dir/tls/cert.pem" \
-	-subj /CN=mx.relayctl.test \
-	-addext subjectAltName=DNS:mx.relayctl.test,IP:127.0.0.1 2>/dev/null
-chmod 600 "$dir/tls/key.pem"
-
-say "SASL user e2e@relayctl.test in a sasldb"
+pf_cert
 password='e2e-Secret-pw-7f3a'
-cat >"$dir/etc/sasl/smtpd.conf" <<EOF
-pwcheck_method: auxprop
-auxprop_plugin: sasldb
-mech_list: PLAIN LOGIN
-sasldb_path: $dir/sasldb2
-EOF
-printf '%s' "$password" | saslpasswd2 -f "$dir/sasldb2" -p -c -u relayctl.test e2e
-chgrp postfix "$dir/sasldb2"
-chmod 640 "$dir/sasldb2"
+pf_sasl_user "$dir/sasldb2" "$password"
 
 cat >"$dir/etc/vmailbox" <<EOF
 inbox@relayctl.test inbox/
 bcc@relayctl.test bcc/
 EOF
 
-cat >"$dir/etc/main.cf" <<EOF
-compatibility_level = 3.6
-queue_directory = $dir/queue
-data_directory = $dir/data
-maillog_file = $dir/maillog
-maillog_file_prefixes = $dir
-myhostname = mx.relayctl.test
-mydomain = relayctl.test
-myorigin = \$myhostname
-mydestination =
-inet_interfaces = loopback-only
-inet_protocols = ipv4
-mynetworks = 192.0.2.1/32
-smtpd_peername_lookup = no
-biff = no
-alias_maps =
-alias_database =
+{
+	pf_main_base
+	cat <<EOF
 # relayctl.test is delivered to Maildirs (the trailing slash) as nobody;
 # nothing else is delivered anywhere.
 virtual_mailbox_domains = relayctl.test
@@ -144,28 +68,19 @@ virtual_mailbox_maps = texthash:$dir/etc/vmailbox
 virtual_uid_maps = static:65534
 virtual_gid_maps = static:65534
 virtual_transport = virtual
-relayhost =
-smtp_dns_support_level = disabled
 default_transport = error:postfix-send-e2e delivers only to relayctl.test
 relay_transport = error:postfix-send-e2e delivers only to relayctl.test
 local_transport = error:postfix-send-e2e delivers only to relayctl.test
 smtpd_banner = \$myhostname ESMTP relayctl-send-e2e
-smtpd_tls_cert_file = $dir/tls/cert.pem
-smtpd_tls_key_file = $dir/tls/key.pem
-smtpd_tls_security_level = may
-smtpd_tls_loglevel = 1
 smtpd_tls_received_header = yes
-smtp_tls_security_level = none
-smtpd_sasl_type = cyrus
-smtpd_sasl_path = smtpd
-cyrus_sasl_config_path = $dir/etc/sasl
 smtpd_sasl_auth_enable = yes
-smtpd_sasl_local_domain = relayctl.test
 smtpd_tls_auth_only = yes
 smtpd_relay_restrictions = permit_sasl_authenticated, reject_unauth_destination
 EOF
+} >"$dir/etc/main.cf"
 
-cat >"$dir/etc/master.cf" <<EOF
+{
+	cat <<EOF
 127.0.0.1:$PS inet n - n - - smtpd
   -o syslog_name=send-e2e-S
   -o smtpd_tls_security_level=encrypt
@@ -174,45 +89,12 @@ cat >"$dir/etc/master.cf" <<EOF
   -o syslog_name=send-e2e-I
   -o smtpd_tls_wrappermode=yes
   -o smtpd_recipient_restrictions=permit_sasl_authenticated,reject
-pickup    unix n - n 60 1 pickup
-cleanup   unix n - n - 0 cleanup
-qmgr      unix n - n 300 1 qmgr
-tlsmgr    unix - - n 1000? 1 tlsmgr
-rewrite   unix - - n - - trivial-rewrite
-bounce    unix - - n - 0 bounce
-defer     unix - - n - 0 bounce
-trace     unix - - n - 0 bounce
-verify    unix - - n - 1 verify
-flush     unix n - n 1000? 0 flush
-proxymap  unix - - n - - proxymap
-smtp      unix - - n - - smtp
-relay     unix - - n - - smtp
-showq     unix n - n - - showq
-error     unix - - n - - error
-retry     unix - - n - - error
-discard   unix - - n - - discard
-local     unix - n n - - local
-virtual   unix - n n - - virtual
-lmtp      unix - - n - - lmtp
-anvil     unix - - n - 1 anvil
-scache    unix - - n - 1 scache
-postlog   unix-dgram n - n - 1 postlogd
 EOF
-
-# postfix prints its errors only to a terminal; give it one.
-pf() { script -qec "postfix -c $dir/etc $*" /dev/null; }
+	pf_master_services
+} >"$dir/etc/master.cf"
 
 say "starting postfix -c $dir/etc (submission S=$PS, implicit TLS I=$PI)"
-pf check || die "postfix check rejected the configuration"
-pf start || die "postfix did not start"
-started=1
-for p in $PS $PI; do
-	for _ in $(seq 100); do
-		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && break
-		sleep 0.1
-	done
-	(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || die "nothing listens on 127.0.0.1:$p"
-done
+pf_start $PS $PI
 t_up=$(date +%s)
 
 # --- what to send --------------------------------------------------------------
