@@ -6,10 +6,10 @@
 # header — the queue id relayctl reports must be the one Postfix wrote.
 #
 # Like scripts/postfix-e2e.sh (the `check smtp` test; the two share the
-# code in scripts/lib/postfix.sh, not the instance), it installs what is missing, builds a
-# PRIVATE Postfix instance in a temporary folder — own config, queue, data,
-# log and mailboxes, no chroot, 127.0.0.1 only — and stops and removes it
-# whatever happens. /etc/postfix is never touched and nothing leaves
+# code in scripts/lib/postfix.sh, not the instance), it installs what is
+# missing, builds a PRIVATE Postfix instance in a temporary folder — own
+# config, queue, data, log and mailboxes, no chroot, 127.0.0.1 only — and
+# stops and removes it whatever happens. /etc/postfix is never touched and nothing leaves
 # 127.0.0.0/8: the only domain delivered is relayctl.test, to local
 # Maildirs; every other transport is the error transport.
 #
