@@ -9,9 +9,10 @@
 # code in scripts/lib/postfix.sh, not the instance), it installs what is
 # missing, builds a PRIVATE Postfix instance in a temporary folder — own
 # config, queue, data, log and mailboxes, no chroot, 127.0.0.1 only — and
-# stops and removes it whatever happens. /etc/postfix is never touched and nothing leaves
-# 127.0.0.0/8: the only domain delivered is relayctl.test, to local
-# Maildirs; every other transport is the error transport.
+# stops and removes it whatever happens. /etc/postfix is never touched
+# and nothing leaves 127.0.0.0/8: the only domain delivered is
+# relayctl.test, to local Maildirs; every other transport is the error
+# transport.
 #
 # Listeners (ports POSTFIX_SEND_E2E_BASE + 0..1, default 42625..42626):
 #   S  submission: STARTTLS required, AUTH (Cyrus sasldb: PLAIN LOGIN) after
