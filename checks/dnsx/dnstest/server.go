@@ -169,11 +169,7 @@ func (s *Server) Client(timeout time.Duration) *dnsx.Client {
 // timeout.
 func Resolver(t testing.TB, zoneText string) *dnsx.Client {
 	t.Helper()
-	z, err := dnsx.ParseZone(strings.NewReader(zoneText), "", "test.zone")
-	if err != nil {
-		t.Fatalf("dnstest: %v", err)
-	}
-	return Start(t, z).Client(2 * time.Second)
+	return Start(t, Zone(t, "", zoneText)).Client(2 * time.Second)
 }
 
 func (s *Server) serve(w dns.ResponseWriter, req *dns.Msg) {

@@ -28,17 +28,8 @@ loop2    IN CNAME loop1
 deep.ent.sub IN A 192.0.2.99
 `
 
-func parse(t *testing.T, text string) *dnsx.Zone {
-	t.Helper()
-	z, err := dnsx.ParseZone(strings.NewReader(text), "", "test.zone")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return z
-}
-
 func TestAnswersOverLoopback(t *testing.T) {
-	srv := dnstest.Start(t, parse(t, zoneText))
+	srv := dnstest.Start(t, dnstest.Zone(t, "", zoneText))
 	c := srv.Client(time.Second)
 	ctx := context.Background()
 
@@ -83,7 +74,7 @@ func TestAnswersOverLoopback(t *testing.T) {
 }
 
 func TestMisbehaviour(t *testing.T) {
-	srv := dnstest.Start(t, parse(t, zoneText))
+	srv := dnstest.Start(t, dnstest.Zone(t, "", zoneText))
 	c := srv.Client(300 * time.Millisecond)
 	ctx := context.Background()
 
@@ -115,7 +106,7 @@ func TestTruncatedAnswerRetriesOverTCP(t *testing.T) {
 		b.WriteString(` "` + big + `"`)
 	}
 	b.WriteString("\n")
-	srv := dnstest.Start(t, parse(t, b.String()))
+	srv := dnstest.Start(t, dnstest.Zone(t, "", b.String()))
 	c := srv.Client(time.Second)
 	txt, _, err := dnsx.TXT(context.Background(), c, "big.example.com")
 	if err != nil || len(txt) != 1 || len(txt[0]) != 4000 {
@@ -134,7 +125,7 @@ func TestTruncatedAnswerRetriesOverTCP(t *testing.T) {
 }
 
 func TestCacheMergesConcurrentAsks(t *testing.T) {
-	srv := dnstest.Start(t, parse(t, zoneText))
+	srv := dnstest.Start(t, dnstest.Zone(t, "", zoneText))
 	srv.SetDelay(50 * time.Millisecond)
 	c := srv.Client(time.Second)
 	var wg sync.WaitGroup
@@ -154,9 +145,9 @@ func TestCacheMergesConcurrentAsks(t *testing.T) {
 }
 
 func TestNextServerOnFailure(t *testing.T) {
-	bad := dnstest.Start(t, parse(t, zoneText))
+	bad := dnstest.Start(t, dnstest.Zone(t, "", zoneText))
 	bad.Set("mx1.example.com", dnstest.ServFail)
-	good := dnstest.Start(t, parse(t, zoneText))
+	good := dnstest.Start(t, dnstest.Zone(t, "", zoneText))
 	c, err := dnsx.New(dnsx.Config{Servers: []string{bad.Addr, good.Addr}, Timeout: time.Second})
 	if err != nil {
 		t.Fatal(err)
@@ -168,7 +159,7 @@ func TestNextServerOnFailure(t *testing.T) {
 }
 
 func TestCancellation(t *testing.T) {
-	srv := dnstest.Start(t, parse(t, zoneText))
+	srv := dnstest.Start(t, dnstest.Zone(t, "", zoneText))
 	srv.Set("drop.example.com", dnstest.Drop)
 	c := srv.Client(10 * time.Second)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -184,7 +175,7 @@ func TestCancellation(t *testing.T) {
 }
 
 func TestSetAD(t *testing.T) {
-	srv := dnstest.Start(t, parse(t, zoneText))
+	srv := dnstest.Start(t, dnstest.Zone(t, "", zoneText))
 	c := srv.Client(time.Second)
 	ctx := context.Background()
 	ad := func(name string, qtype uint16) bool {
@@ -221,7 +212,7 @@ func TestSetAD(t *testing.T) {
 }
 
 func TestSetADNeedsADOrDOInQuestion(t *testing.T) {
-	srv := dnstest.Start(t, parse(t, zoneText))
+	srv := dnstest.Start(t, dnstest.Zone(t, "", zoneText))
 	srv.SetAD(".", true)
 	q := new(dns.Msg)
 	q.SetQuestion("example.com.", dns.TypeMX)
