@@ -46,15 +46,9 @@ type env struct {
 
 func newEnv(t *testing.T, zone string) *env {
 	t.Helper()
-	z, err := dnsx.ParseZone(strings.NewReader(zone), "", "test.zone")
-	if err != nil {
-		t.Fatal(err)
-	}
+	z := dnstest.Zone(t, "", zone)
 	// The DMARC tree walk also asks _dmarc.com: answer it (NXDOMAIN).
-	com, err := dnsx.ParseZone(strings.NewReader("$ORIGIN com.\n@ 3600 IN SOA ns1 hostmaster 1 7200 3600 1209600 300\n"), "", "com.zone")
-	if err != nil {
-		t.Fatal(err)
-	}
+	com := dnstest.Zone(t, "", "$ORIGIN com.\n@ 3600 IN SOA ns1 hostmaster 1 7200 3600 1209600 300\n")
 	srv := dnstest.Start(t, z, com)
 	ca := tlstest.NewCA(t, "bimi test CA")
 	return &env{dns: srv, r: srv.Client(2 * time.Second), ca: ca,

@@ -27,10 +27,7 @@ type world struct {
 func newWorld(t *testing.T, lines ...string) *world {
 	t.Helper()
 	text := "$ORIGIN .\n$TTL 300\n" + strings.Join(lines, "\n") + "\n"
-	z, err := dnsx.ParseZone(strings.NewReader(text), ".", "test.zone")
-	if err != nil {
-		t.Fatalf("zone: %v\n%s", err, text)
-	}
+	z := dnstest.Zone(t, ".", text)
 	return &world{srv: dnstest.Start(t, z), zone: z}
 }
 

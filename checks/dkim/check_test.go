@@ -28,11 +28,7 @@ func txt(s string) string {
 
 func serve(t *testing.T, zone string) (*dnstest.Server, *dnsx.Client) {
 	t.Helper()
-	z, err := dnsx.ParseZone(strings.NewReader("$TTL 300\n"+zone), ".", "test.zone")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := dnstest.Start(t, z)
+	srv := dnstest.Start(t, dnstest.Zone(t, ".", "$TTL 300\n"+zone))
 	return srv, srv.Client(5 * time.Second)
 }
 

@@ -17,11 +17,7 @@ import (
 // (origin "."; names outside it are NXDOMAIN) and returns it with a client.
 func serve(t *testing.T, zone string) (*dnstest.Server, *dnsx.Client) {
 	t.Helper()
-	z, err := dnsx.ParseZone(strings.NewReader("$TTL 300\n"+zone), ".", "test.zone")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := dnstest.Start(t, z)
+	srv := dnstest.Start(t, dnstest.Zone(t, ".", "$TTL 300\n"+zone))
 	return srv, srv.Client(5 * time.Second)
 }
 
@@ -337,15 +333,12 @@ func TestCheckHugeRecord(t *testing.T) {
 // above the zone counts them as having no record, so a zone can be checked
 // before it is published.
 func TestCheckOfflineZone(t *testing.T) {
-	z, err := dnsx.ParseZone(strings.NewReader(`$ORIGIN example.com.
+	z := dnstest.Zone(t, "", `$ORIGIN example.com.
 $TTL 300
 @ SOA ns1 hostmaster 1 7200 3600 1209600 300
 _dmarc TXT "v=DMARC1; p=reject; rua=mailto:d@example.com,mailto:x@reports.example.net"
 www A 192.0.2.1
-`), "", "example.com.zone")
-	if err != nil {
-		t.Fatal(err)
-	}
+`)
 	c, err := dnsx.New(dnsx.Config{Zones: []*dnsx.Zone{z}, Offline: true})
 	if err != nil {
 		t.Fatal(err)

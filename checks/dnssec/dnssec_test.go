@@ -27,11 +27,7 @@ mx2.example.org A 192.0.2.2
 
 func server(t *testing.T) *dnstest.Server {
 	t.Helper()
-	z, err := dnsx.ParseZone(strings.NewReader(zoneText), ".", "test.zone")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dnstest.Start(t, z)
+	return dnstest.Start(t, dnstest.Zone(t, ".", zoneText))
 }
 
 func run(t *testing.T, r dnsx.Resolver) (checks.Result, *Data) {
@@ -159,10 +155,7 @@ func TestProbeFailsButAnswersValidated(t *testing.T) {
 func TestZoneFiles(t *testing.T) {
 	// Only example.com from a zone file; everything else (the root probe)
 	// fails offline.
-	z, err := dnsx.ParseZone(strings.NewReader("$ORIGIN example.com.\n$TTL 300\n@ MX 10 mx\n@ TXT \"v=spf1 -all\"\nmx A 192.0.2.1\n"), "example.com", "example.com.zone")
-	if err != nil {
-		t.Fatal(err)
-	}
+	z := dnstest.Zone(t, "example.com", "$ORIGIN example.com.\n$TTL 300\n@ MX 10 mx\n@ TXT \"v=spf1 -all\"\nmx A 192.0.2.1\n")
 	c, err := dnsx.New(dnsx.Config{Zones: []*dnsx.Zone{z}, Offline: true})
 	if err != nil {
 		t.Fatal(err)

@@ -2,12 +2,10 @@ package domain
 
 import (
 	"context"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/relayctl/relayctl/checks"
-	"github.com/relayctl/relayctl/checks/dnsx"
 	"github.com/relayctl/relayctl/checks/dnsx/dnstest"
 )
 
@@ -42,11 +40,7 @@ selector1._domainkey.bench.example. IN TXT "v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w
 // The delays/op metric is that figure.
 func BenchmarkCheckDomainDelayed(b *testing.B) {
 	const delay = 50 * time.Millisecond
-	z, err := dnsx.ParseZone(strings.NewReader(benchZone), ".", "bench.zone")
-	if err != nil {
-		b.Fatal(err)
-	}
-	srv := dnstest.Start(b, z)
+	srv := dnstest.Start(b, dnstest.Zone(b, ".", benchZone))
 	srv.SetDelay(delay)
 	b.ReportAllocs()
 	b.ResetTimer()

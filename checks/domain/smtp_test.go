@@ -14,7 +14,6 @@ import (
 
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dane"
-	"github.com/relayctl/relayctl/checks/dnsx"
 	"github.com/relayctl/relayctl/checks/dnsx/dnstest"
 	"github.com/relayctl/relayctl/checks/smtpprobe"
 	"github.com/relayctl/relayctl/checks/smtpprobe/smtptest"
@@ -53,10 +52,7 @@ func newSMTPWorld(t *testing.T, certName string, delay time.Duration, zone ...st
 	t.Cleanup(func() { srv.Close() })
 	sum := sha256.Sum256(cert.Leaf.RawSubjectPublicKeyInfo)
 	text := "$ORIGIN .\n$TTL 300\n" + strings.ReplaceAll(strings.Join(zone, "\n"), "%TLSA%", hex.EncodeToString(sum[:])) + "\n"
-	z, err := dnsx.ParseZone(strings.NewReader(text), ".", "test.zone")
-	if err != nil {
-		t.Fatal(err)
-	}
+	z := dnstest.Zone(t, ".", text)
 	w := &smtpWorld{ca: ca, leaf: cert.Leaf, smtp: srv, dns: dnstest.Start(t, z)}
 	w.dns.SetAD(".", true)
 	w.opt = smtpprobe.Options{

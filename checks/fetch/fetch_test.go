@@ -23,11 +23,7 @@ broken   3600 IN A 127.0.0.1
 
 func setup(t *testing.T) (*dnstest.Server, dnsx.Resolver, *tlstest.CA) {
 	t.Helper()
-	z, err := dnsx.ParseZone(strings.NewReader(zone), "", "test.zone")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := dnstest.Start(t, z)
+	srv := dnstest.Start(t, dnstest.Zone(t, "", zone))
 	return srv, srv.Client(2 * time.Second), tlstest.NewCA(t, "fetch test CA")
 }
 

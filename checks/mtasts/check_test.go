@@ -42,11 +42,7 @@ type env struct {
 
 func newEnv(t *testing.T, zone string) *env {
 	t.Helper()
-	z, err := dnsx.ParseZone(strings.NewReader(zone), "", "test.zone")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := dnstest.Start(t, z)
+	srv := dnstest.Start(t, dnstest.Zone(t, "", zone))
 	ca := tlstest.NewCA(t, "mtasts test CA")
 	return &env{dns: srv, r: srv.Client(2 * time.Second), ca: ca,
 		opt: Options{RootCAs: ca.Pool(), Timeout: 3 * time.Second, HTTPSPort: tlstest.ClosedPort(t)}}
@@ -366,10 +362,7 @@ func TestCheckPolicyHostProblems(t *testing.T) {
 
 // The --zone path: a dnsx client answering from a zone, offline.
 func TestCheckFromZoneFileOffline(t *testing.T) {
-	z, err := dnsx.ParseZone(strings.NewReader(baseZone+goodRecord), "", "example.com.zone")
-	if err != nil {
-		t.Fatal(err)
-	}
+	z := dnstest.Zone(t, "", baseZone+goodRecord)
 	c, err := dnsx.New(dnsx.Config{Zones: []*dnsx.Zone{z}, Offline: true})
 	if err != nil {
 		t.Fatal(err)

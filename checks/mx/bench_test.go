@@ -2,11 +2,9 @@ package mx_test
 
 import (
 	"context"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/relayctl/relayctl/checks/dnsx"
 	"github.com/relayctl/relayctl/checks/dnsx/dnstest"
 	"github.com/relayctl/relayctl/checks/mx"
 )
@@ -17,11 +15,7 @@ import (
 // 4 delays, however many hosts and addresses there are.
 func BenchmarkMXAndPTRDelayed(b *testing.B) {
 	const delay = 50 * time.Millisecond
-	z, err := dnsx.ParseZone(strings.NewReader(zone), ".", "bench.zone")
-	if err != nil {
-		b.Fatal(err)
-	}
-	srv := dnstest.Start(b, z)
+	srv := dnstest.Start(b, dnstest.Zone(b, ".", zone))
 	srv.SetDelay(delay)
 	b.ResetTimer()
 	for b.Loop() {

@@ -81,11 +81,7 @@ mx.generic.test.       IN A 93.184.216.70
 
 func server(t *testing.T) (*dnstest.Server, *dnsx.Client) {
 	t.Helper()
-	z, err := dnsx.ParseZone(strings.NewReader(zone), ".", "loopback.zone")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := dnstest.Start(t, z)
+	srv := dnstest.Start(t, dnstest.Zone(t, ".", zone))
 	srv.Set("servfail.test", dnstest.ServFail)
 	srv.Set("mx.broken.test", dnstest.ServFail)
 	srv.Set("silent.test", dnstest.Drop)

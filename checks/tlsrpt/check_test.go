@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/relayctl/relayctl/checks"
-	"github.com/relayctl/relayctl/checks/dnsx"
 	"github.com/relayctl/relayctl/checks/dnsx/dnstest"
 )
 
@@ -25,11 +24,7 @@ mx2  IN A 192.0.2.11
 
 func runCheck(t *testing.T, zone string, hooks map[string]dnstest.Behavior) (checks.Result, *Data) {
 	t.Helper()
-	z, err := dnsx.ParseZone(strings.NewReader(zone), "", "test.zone")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := dnstest.Start(t, z)
+	srv := dnstest.Start(t, dnstest.Zone(t, "", zone))
 	for n, b := range hooks {
 		srv.Set(n, b)
 	}

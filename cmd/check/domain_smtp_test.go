@@ -6,11 +6,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"net"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/relayctl/relayctl/checks/dnsx"
 	"github.com/relayctl/relayctl/checks/dnsx/dnstest"
 	"github.com/relayctl/relayctl/checks/domain"
 	"github.com/relayctl/relayctl/checks/smtpprobe"
@@ -57,13 +55,10 @@ func TestDomainSMTPRun(t *testing.T) {
 	}
 	defer srv.Close()
 	sum := sha256.Sum256(cert.Leaf.RawSubjectPublicKeyInfo)
-	z, err := dnsx.ParseZone(strings.NewReader("$ORIGIN .\n$TTL 300\n"+
+	z := dnstest.Zone(t, ".", "$ORIGIN .\n$TTL 300\n"+
 		"example.com MX 10 mx1.example.net.\n"+
 		"mx1.example.net A 192.0.2.25\n"+
-		"_25._tcp.mx1.example.net TLSA 3 1 1 "+hex.EncodeToString(sum[:])+"\n"), ".", "t.zone")
-	if err != nil {
-		t.Fatal(err)
-	}
+		"_25._tcp.mx1.example.net TLSA 3 1 1 "+hex.EncodeToString(sum[:])+"\n")
 	dns := dnstest.Start(t, z)
 	dns.SetAD(".", true)
 
