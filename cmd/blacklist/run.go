@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime/debug"
 	"strings"
 
 	"github.com/relayctl/relayctl/checks"
@@ -62,10 +61,6 @@ func run(ctx context.Context, opts *Options) error {
 		Concurrency: opts.Concurrency,
 		Rate:        opts.Rate,
 	})
-	// The live heap of a run is small and flat (a window of targets), so
-	// the collector may let garbage grow to a few times it before running:
-	// less CPU per question in bulk, still a few MiB.
-	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	prog := startProgress(opts.IO.ErrOut, in.total, opts.Progress || isTerminal(opts.IO.ErrOut))
 	exit := report.ExitOK
 	var werr error
