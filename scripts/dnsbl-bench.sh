@@ -137,21 +137,23 @@ for z in "${lists[@]}"; do
 	rc_args+=(--list "$z")
 done
 
-# timed CMD...: prints "SECONDS MAXRSS_KIB"
+# timed CMD...: prints "SECONDS MAXRSS_KIB CPU_SECONDS" (CPU = user + system)
 timed() {
-	/usr/bin/time -f '%e %M' -o "$work/time.out" "$@" >"$work/out.txt" 2>"$work/err.txt" || true
-	tail -n 1 "$work/time.out"
+	/usr/bin/time -f '%e %M %U %S' -o "$work/time.out" "$@" >"$work/out.txt" 2>"$work/err.txt" || true
+	tail -n 1 "$work/time.out" | awk '{printf "%s %s %.2f\n", $1, $2, $3 + $4}'
 }
 
 checks=$((1024 * 8))
-best_rbl=999999 best_rc=999999 rss_rbl=0 rss_rc=0
+best_rbl=999999 best_rc=999999 rss_rbl=0 rss_rc=0 cpu_rbl=999999 cpu_rc=999999
 for ((r = 1; r <= rounds; r++)); do
-	read -r s m < <(timed rblcheck -t "${rbl_args[@]}" $(cat "$work/addrs.txt"))
+	read -r s m c < <(timed rblcheck -t "${rbl_args[@]}" $(cat "$work/addrs.txt"))
+	if awk -v a="$c" -v b="$cpu_rbl" 'BEGIN{exit !(a<b)}'; then cpu_rbl=$c; fi
 	listed_rbl=$(grep -c '^[^ ]* listed by ' "$work/out.txt" || true)
 	if awk -v a="$s" -v b="$best_rbl" 'BEGIN{exit !(a<b)}'; then best_rbl=$s; fi
 	if ((m > rss_rbl)); then rss_rbl=$m; fi
-	read -r s m < <(timed "$work/relayctl" blacklist ip --file "$work/addrs.txt" "${rc_args[@]}" \
+	read -r s m c < <(timed "$work/relayctl" blacklist ip --file "$work/addrs.txt" "${rc_args[@]}" \
 		--resolver "127.0.0.1:$port" -o ndjson)
+	if awk -v a="$c" -v b="$cpu_rc" 'BEGIN{exit !(a<b)}'; then cpu_rc=$c; fi
 	listed_rc=$({ grep -o '"listed":true' "$work/out.txt" || true; } | wc -l)
 	errors_rc=$({ grep -o '"status":"error"' "$work/out.txt" || true; } | wc -l)
 	if ((errors_rc > 0)); then
@@ -161,7 +163,7 @@ for ((r = 1; r <= rounds; r++)); do
 	if ((m > rss_rc)); then rss_rc=$m; fi
 	echo "round $r: rblcheck ${best_rbl}s (best so far), relayctl ${best_rc}s (best so far)" >&2
 done
-read -r s16 m16 < <(timed "$work/relayctl" blacklist ip --file "$work/addrs16k.txt" "${rc_args[@]}" \
+read -r s16 m16 _ < <(timed "$work/relayctl" blacklist ip --file "$work/addrs16k.txt" "${rc_args[@]}" \
 	--resolver "127.0.0.1:$port" -o ndjson)
 errors16=$({ grep -o '"status":"error"' "$work/out.txt" || true; } | wc -l)
 
@@ -169,7 +171,8 @@ errors16=$({ grep -o '"status":"error"' "$work/out.txt" || true; } | wc -l)
 rate() { awk -v n="$1" -v s="$2" 'BEGIN{ if (s <= 0) s = 0.001; printf "%.0f", n / s }'; }
 echo
 echo "1,024 addresses x 8 lists at NSD $(nsd -v 2>&1 | head -1 | awk '{print $3}') on 127.0.0.1 (RRL off), best of $rounds:"
-printf '  %-10s %8ss  %8s checks/s  max RSS %6d KiB  (%s listings reported)\n' rblcheck "$best_rbl" "$(rate $checks "$best_rbl")" "$rss_rbl" "$listed_rbl"
-printf '  %-10s %8ss  %8s checks/s  max RSS %6d KiB  (%s listings reported)\n' relayctl "$best_rc" "$(rate $checks "$best_rc")" "$rss_rc" "$listed_rc"
+printf '  %-10s %6ss  %6s checks/s  CPU %5ss  max RSS %6d KiB  (%s listings reported)\n' rblcheck "$best_rbl" "$(rate $checks "$best_rbl")" "$cpu_rbl" "$rss_rbl" "$listed_rbl"
+printf '  %-10s %6ss  %6s checks/s  CPU %5ss  max RSS %6d KiB  (%s listings reported)\n' relayctl "$best_rc" "$(rate $checks "$best_rc")" "$cpu_rc" "$rss_rc" "$listed_rc"
+echo "  (wall time and CPU are each the best of the rounds; load average now: $(cut -d' ' -f1-3 /proc/loadavg))"
 awk -v a="$best_rbl" -v b="$best_rc" 'BEGIN{ if (b <= 0) b = 0.001; printf "  relayctl / rblcheck rate: %.2fx\n", a / b }'
 printf '  relayctl, 16,384 addresses x 8 lists: %ss, %s checks/s, max RSS %d KiB (flat memory), %d errors\n' "$s16" "$(rate $((16384 * 8)) "$s16")" "$m16" "$errors16"
