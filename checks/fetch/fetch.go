@@ -184,6 +184,12 @@ func Get(ctx context.Context, r dnsx.Resolver, rawURL string, opt Options) (*Res
 	}
 	out.Body = body
 	out.DurationMS = time.Since(start).Milliseconds()
+	if err == nil && ctx.Err() != nil {
+		// The deadline passed while the body was read: when the transport
+		// tears the connection down, the read can end in a plain EOF, so
+		// a cut-off body would pass for a whole one.
+		err = ctx.Err()
+	}
 	if err != nil && !out.TooLarge {
 		return out, &Error{URL: rawURL, Stage: StageBody, Err: timeoutOr(ctx, err)}
 	}
