@@ -227,7 +227,10 @@ func TestSMTPHostsProbedConcurrently(t *testing.T) {
 		t.Fatalf("results = %v", resultNames(rep))
 	}
 	t.Logf("one host %v, four hosts %v", single, all)
-	if all > 2*single {
-		t.Errorf("four hosts took %v, one took %v: not probed concurrently", all, single)
+	// Each probe holds its connection for several delayed replies, so
+	// probes run at once show as four connections open together. (A
+	// structural check, not a timed one: timings go in the benchmark.)
+	if p := four.smtp.Peak(); p < 4 {
+		t.Errorf("at most %d connections were open at once: the four MX hosts were not probed concurrently (one host %v, four %v)", p, single, all)
 	}
 }
