@@ -38,9 +38,11 @@ type Server struct {
 	ad    map[string]bool // SetAD: name → AD bit for it and the names below
 	delay time.Duration
 
-	queries atomic.Int64
-	udp     *dns.Server
-	tcp     *dns.Server
+	queries  atomic.Int64
+	inFlight atomic.Int64
+	peak     atomic.Int64
+	udp      *dns.Server
+	tcp      *dns.Server
 }
 
 // Start serves zones on a free loopback port until the test ends.
@@ -155,6 +157,12 @@ func (s *Server) SetDelay(d time.Duration) {
 // Queries returns how many questions the server has received.
 func (s *Server) Queries() int64 { return s.queries.Load() }
 
+// PeakInFlight returns the most questions the server has held at once
+// (received, not yet answered or dropped). With SetDelay, questions a
+// client sends together overlap for the whole delay, so a peak above 1
+// shows that they were asked concurrently without timing anything.
+func (s *Server) PeakInFlight() int64 { return s.peak.Load() }
+
 // Client returns a dnsx client that asks only this server.
 func (s *Server) Client(timeout time.Duration) *dnsx.Client {
 	c, err := dnsx.New(dnsx.Config{Servers: []string{s.Addr}, Timeout: timeout})
@@ -186,9 +194,19 @@ func (s *Server) serve(w dns.ResponseWriter, req *dns.Msg) {
 	delay := s.delay
 	ad := s.authenticated(q.Name)
 	s.mu.RUnlock()
+	// A question is held from here until its answer is about to be
+	// written: counted out before the write, so a client asking again as
+	// soon as it has the answer never overlaps with it.
+	n := s.inFlight.Add(1)
+	for p := s.peak.Load(); n > p; p = s.peak.Load() {
+		if s.peak.CompareAndSwap(p, n) {
+			break
+		}
+	}
 	if delay > 0 {
 		time.Sleep(delay)
 	}
+	s.inFlight.Add(-1)
 	_, isUDP := w.RemoteAddr().(*net.UDPAddr)
 	m := new(dns.Msg)
 	m.SetReply(req)

@@ -233,3 +233,35 @@ func TestSetADNeedsADOrDOInQuestion(t *testing.T) {
 		t.Error("no AD for a question with DO")
 	}
 }
+
+func TestPeakInFlight(t *testing.T) {
+	srv := dnstest.Start(t, dnstest.Zone(t, "", zoneText))
+	srv.SetDelay(200 * time.Millisecond)
+	c := srv.Client(2 * time.Second)
+	ctx := context.Background()
+
+	// One after another: never more than one question held.
+	for _, name := range []string{"example.com", "mx1.example.com"} {
+		if _, err := c.Query(ctx, name, dns.TypeA); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if p := srv.PeakInFlight(); p != 1 {
+		t.Fatalf("serial questions: peak %d, want 1", p)
+	}
+
+	// Five different questions at once overlap for the whole delay.
+	names := []string{"example.com", "mx1.example.com", "alias.example.com", "nope.example.com", "deep.ent.sub.example.com"}
+	var wg sync.WaitGroup
+	for _, name := range names {
+		wg.Go(func() {
+			if _, err := c.Query(ctx, name, dns.TypeTXT); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if p := srv.PeakInFlight(); p != int64(len(names)) {
+		t.Errorf("concurrent questions: peak %d, want %d", p, len(names))
+	}
+}
