@@ -25,6 +25,14 @@ type fake struct {
 	asked    map[string]int
 	inFlight atomic.Int32
 	peak     atomic.Int32
+	// Rounds of dependent questions: a question's round is one more than
+	// the highest round among the questions answered before it was asked,
+	// so questions asked together share a round and one asked only after
+	// another's answer comes later. With a delay, a check that asks its
+	// independent questions at once needs as many rounds as its longest
+	// chain of dependent questions; a serial one, one round per question.
+	answered int // highest round answered so far (under mu)
+	rounds   int // highest round asked so far (under mu)
 }
 
 func newFake(t *testing.T, lines string) *fake {
@@ -66,7 +74,14 @@ func (f *fake) Query(ctx context.Context, name string, qtype uint16) (*dnsx.Answ
 	}
 	f.mu.Lock()
 	f.asked[key(name, qtype)]++
+	round := f.answered + 1
+	f.rounds = max(f.rounds, round)
 	f.mu.Unlock()
+	defer func() {
+		f.mu.Lock()
+		f.answered = max(f.answered, round)
+		f.mu.Unlock()
+	}()
 	if f.delay > 0 {
 		select {
 		case <-time.After(f.delay):
@@ -105,6 +120,13 @@ func (f *fake) Query(ctx context.Context, name string, qtype uint16) (*dnsx.Answ
 		cur = alias
 	}
 	return ans, nil
+}
+
+// maxRounds returns the longest chain of dependent questions seen.
+func (f *fake) maxRounds() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.rounds
 }
 
 func (f *fake) count(name string, qtype uint16) int {
