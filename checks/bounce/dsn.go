@@ -53,11 +53,16 @@ var dsnFields = map[string]struct {
 // parseDSNField reads "Name: type; value" (RFC 3464 §2.1.2). It returns
 // ok=false for a line that is not a DSN field.
 func parseDSNField(line string) (dsnField, bool) {
-	c := strings.IndexByte(line, ':')
-	if c <= 0 {
+	// Every field name is short and starts with one of these letters:
+	// most lines are rejected before any work.
+	if len(line) < 7 || strings.IndexByte("ADFLORSWXadflorswx", line[0]) < 0 {
 		return dsnField{}, false
 	}
-	name := strings.ToLower(strings.TrimSpace(line[:c]))
+	c := strings.IndexByte(line, ':')
+	if c <= 0 || c > 24 {
+		return dsnField{}, false
+	}
+	name := dsnFieldName(strings.TrimSpace(line[:c]))
 	spec, known := dsnFields[name]
 	if !known {
 		return dsnField{}, false
@@ -381,4 +386,15 @@ func decodeUnitext(s string) string {
 		}
 		s = s[i+j+1:]
 	}
+}
+
+// dsnFieldName returns the lower-case name of a DSN field without a new
+// string when the name is one of the known fields.
+func dsnFieldName(n string) string {
+	for k := range dsnFields {
+		if len(k) == len(n) && strings.EqualFold(k, n) {
+			return k
+		}
+	}
+	return strings.ToLower(n)
 }
