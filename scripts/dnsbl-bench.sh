@@ -144,16 +144,19 @@ timed() {
 }
 
 checks=$((1024 * 8))
+walls_rbl=() walls_rc=()
 best_rbl=999999 best_rc=999999 rss_rbl=0 rss_rc=0 cpu_rbl=999999 cpu_rc=999999
 for ((r = 1; r <= rounds; r++)); do
 	read -r s m c < <(timed rblcheck -t "${rbl_args[@]}" $(cat "$work/addrs.txt"))
 	if awk -v a="$c" -v b="$cpu_rbl" 'BEGIN{exit !(a<b)}'; then cpu_rbl=$c; fi
+	walls_rbl+=("$s")
 	listed_rbl=$(grep -c '^[^ ]* listed by ' "$work/out.txt" || true)
 	if awk -v a="$s" -v b="$best_rbl" 'BEGIN{exit !(a<b)}'; then best_rbl=$s; fi
 	if ((m > rss_rbl)); then rss_rbl=$m; fi
 	read -r s m c < <(timed "$work/relayctl" blacklist ip --file "$work/addrs.txt" "${rc_args[@]}" \
 		--resolver "127.0.0.1:$port" -o ndjson)
 	if awk -v a="$c" -v b="$cpu_rc" 'BEGIN{exit !(a<b)}'; then cpu_rc=$c; fi
+	walls_rc+=("$s")
 	listed_rc=$({ grep -o '"listed":true' "$work/out.txt" || true; } | wc -l)
 	errors_rc=$({ grep -o '"status":"error"' "$work/out.txt" || true; } | wc -l)
 	if ((errors_rc > 0)); then
@@ -168,11 +171,16 @@ read -r s16 m16 _ < <(timed "$work/relayctl" blacklist ip --file "$work/addrs16k
 errors16=$({ grep -o '"status":"error"' "$work/out.txt" || true; } | wc -l)
 
 
+median() { printf '%s\n' "$@" | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
+med_rbl=$(median "${walls_rbl[@]}")
+med_rc=$(median "${walls_rc[@]}")
+
 rate() { awk -v n="$1" -v s="$2" 'BEGIN{ if (s <= 0) s = 0.001; printf "%.0f", n / s }'; }
 echo
 echo "1,024 addresses x 8 lists at NSD $(nsd -v 2>&1 | head -1 | awk '{print $3}') on 127.0.0.1 (RRL off), best of $rounds:"
 printf '  %-10s %6ss  %6s checks/s  CPU %5ss  max RSS %6d KiB  (%s listings reported)\n' rblcheck "$best_rbl" "$(rate $checks "$best_rbl")" "$cpu_rbl" "$rss_rbl" "$listed_rbl"
 printf '  %-10s %6ss  %6s checks/s  CPU %5ss  max RSS %6d KiB  (%s listings reported)\n' relayctl "$best_rc" "$(rate $checks "$best_rc")" "$cpu_rc" "$rss_rc" "$listed_rc"
 echo "  (wall time and CPU are each the best of the rounds; load average now: $(cut -d' ' -f1-3 /proc/loadavg))"
-awk -v a="$best_rbl" -v b="$best_rc" 'BEGIN{ if (b <= 0) b = 0.001; printf "  relayctl / rblcheck rate: %.2fx\n", a / b }'
+awk -v a="$best_rbl" -v b="$best_rc" -v ma="$med_rbl" -v mb="$med_rc" 'BEGIN{ if (b <= 0) b = 0.001; if (mb <= 0) mb = 0.001;
+	printf "  relayctl / rblcheck rate: %.2fx best against best; %.2fx median against median (%ss / %ss)\n", a / b, ma / mb, ma, mb }'
 printf '  relayctl, 16,384 addresses x 8 lists: %ss, %s checks/s, max RSS %d KiB (flat memory), %d errors\n' "$s16" "$(rate $((16384 * 8)) "$s16")" "$m16" "$errors16"
