@@ -170,8 +170,9 @@ func TestConnectTimeout(t *testing.T) {
 	start := time.Now()
 	p := ProbeAddr(context.Background(), nil, "x.test.example", loopback, 25, o)
 	res := Check(p, o)
-	if time.Since(start) > time.Second {
-		t.Errorf("took %s", time.Since(start))
+	// Ends on the timeout, not a hang; generous for a loaded machine.
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("took %s with a %s timeout", d, o.Timeout)
 	}
 	if findingOf(res, CodeUnreachable) == nil || !strings.Contains(p.Error, "no answer within the timeout") {
 		t.Errorf("findings %v error %q", codes(res), p.Error)
