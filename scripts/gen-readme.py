@@ -27,6 +27,11 @@ def report_json():
     c["data"] = {k: c["data"][k] for k in list(c["data"])[:4]}
     return json.dumps(out, indent=2, ensure_ascii=False)
 
+def section(path, heading_re):
+    doc = open(path).read()
+    m = re.search(r"^## " + heading_re + r".*?$\n(.*?)(?=^## |\Z)", doc, re.S | re.M)
+    return m.group(1).strip() if m else ""
+
 examples = {
     "EXAMPLE_DOMAIN": lambda: run("check", "domain", "example.com", *Z),
     "EXAMPLE_SPF_JSON": spf_json,
@@ -40,17 +45,16 @@ examples = {
     "EXAMPLE_BLACKLIST_NDJSON": lambda: re.sub(r'"started":"[^"]*"', '"started":"2026-11-26T21:00:00Z"',
                                                run("blacklist", "ip", "198.51.100.8", "--list", "good.bl.test", *BL, "-o", "ndjson")),
     "EXAMPLE_BLACKLIST_LISTS": lambda: run("blacklist", "lists"),
+    "EXAMPLE_BOUNCE_JSON": lambda: run("bounce", "parse", "testdata/bounce/postfix-userunknown.eml", "-o", "json"),
+    "EXAMPLE_BOUNCE": lambda: run("bounce", "parse", *["testdata/bounce/" + f for f in
+        ("postfix-userunknown.eml", "exim-mailboxfull.eml", "qmail-hostunknown.eml", "sendmail-delayed.eml")]),
+    "BOUNCE_REASONS": lambda: "\n".join(l for l in section("docs/bounce.md", "Reasons").splitlines() if l.startswith("|")),
 }
 
 text = open("docs/readme.tmpl.md").read()
 for key in sorted(examples, key=len, reverse=True):
     if key in text:
         text = text.replace(key, examples[key]())
-
-def section(path, heading_re):
-    doc = open(path).read()
-    m = re.search(r"^## " + heading_re + r".*?$\n(.*?)(?=^## |\Z)", doc, re.S | re.M)
-    return m.group(1).strip() if m else ""
 
 AREAS = [("SPF", "docs/spf.md"), ("DKIM", "docs/dkim.md"), ("DMARC", "docs/dmarc.md"),
          ("MX and reverse DNS", "docs/mx.md")]
