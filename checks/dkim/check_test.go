@@ -239,16 +239,24 @@ func TestCheckServerNeverAnswers(t *testing.T) {
 	for _, s := range CommonSelectors {
 		srv.Set(s+"._domainkey.example.com", dnstest.Drop)
 	}
+	// The server holds each question 100ms before dropping it, so
+	// questions asked together overlap there.
+	srv.SetDelay(100 * time.Millisecond)
 	c := srv.Client(200 * time.Millisecond)
 	start := time.Now()
 	res := Check(context.Background(), c, "example.com", Options{})
 	if res.Status != checks.StatusError {
 		t.Errorf("status %s", res.Status)
 	}
-	// 48 selectors, 16 at a time, each timing out: a few rounds of the
-	// timeout, not 48 of them.
+	// Ends once the timeouts run out, not a hang: 48 selectors 16 at a
+	// time is three rounds of the 200ms timeout. Generous for a loaded
+	// machine; concurrency is shown by the count below, not by time.
 	if el := time.Since(start); el > 5*time.Second {
 		t.Errorf("took %v", el)
+	}
+	// 16 selectors asked at once (probeConcurrency), not one by one.
+	if p := srv.PeakInFlight(); p != 16 {
+		t.Errorf("at most %d questions in flight at once, want 16", p)
 	}
 }
 
