@@ -128,7 +128,9 @@ inccname.test.  TXT   "v=spf1 include:cname1.test -all"
 		if d := res.Data.(Data); d.Result != TempError {
 			t.Errorf("%s: result %s, want temperror", domain, d.Result)
 		}
-		if el := time.Since(start); el > 8*time.Second {
+		// Ends, not a hang: at most one 2s timeout is spent; the bound
+		// is generous for a loaded machine.
+		if el := time.Since(start); el > 12*time.Second {
 			t.Errorf("%s took %v", domain, el)
 		}
 	}
