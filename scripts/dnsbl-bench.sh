@@ -83,7 +83,7 @@ server:
     xfrdir: "$work"
     pidfile: "$work/nsd.pid"
     logfile: "$work/nsd.log"
-    server-count: 2
+    server-count: 1
     rrl-ratelimit: 0
     rrl-whitelist-ratelimit: 0
     hide-version: yes
