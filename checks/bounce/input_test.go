@@ -201,11 +201,9 @@ func TestSummary(t *testing.T) {
 func TestRunBoundsMessagesInFlight(t *testing.T) {
 	path := writeMbox(t, 200)
 	var read atomic.Int64
-	onRead = func() { read.Add(1) }
-	defer func() { onRead = nil }()
 	const workers = 2
 	first := true
-	err := Run(context.Background(), []string{path}, nil, Options{Workers: workers}, func(it Item) error {
+	err := Run(context.Background(), []string{path}, nil, Options{Workers: workers, onRead: func() { read.Add(1) }}, func(it Item) error {
 		if first {
 			first = false
 			time.Sleep(200 * time.Millisecond) // let the reader run ahead as far as it can

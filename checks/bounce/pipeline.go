@@ -23,10 +23,10 @@ type Options struct {
 	// Workers is the number of messages parsed at once; 0 means one per
 	// CPU.
 	Workers int
-}
 
-// onRead, when set (by tests), is called for each message read.
-var onRead func()
+	// onRead, when set (by tests), is called for each message read.
+	onRead func()
+}
 
 type seqItem struct {
 	seq  int
@@ -56,7 +56,15 @@ func Run(ctx context.Context, inputs []string, stdin io.Reader, opt Options, out
 	jobs := make(chan job, workers)
 	results := make(chan seqItem, workers)
 	var scanErr error
+	scanDone := make(chan struct{})
+	// Run never returns while the reader still runs: it may hold a file
+	// open, and scanErr is only read once it is done.
+	defer func() {
+		cancel()
+		<-scanDone
+	}()
 	go func() {
+		defer close(scanDone)
 		defer close(jobs)
 		seq := 0
 		scanErr = Scan(ctx, inputs, stdin, func(in Input) error {
@@ -65,8 +73,8 @@ func Run(ctx context.Context, inputs []string, stdin io.Reader, opt Options, out
 			case <-ctx.Done():
 				return ctx.Err()
 			}
-			if onRead != nil {
-				onRead()
+			if opt.onRead != nil {
+				opt.onRead()
 			}
 			select {
 			case jobs <- job{seq: seq, in: in}:
@@ -116,8 +124,11 @@ func Run(ctx context.Context, inputs []string, stdin io.Reader, opt Options, out
 			}
 			delete(pending, next)
 			next++
+			err := out(x)
+			// The slot is freed only once out is done with the message, so
+			// the one being handled counts against the bound too.
 			<-slots
-			if err := out(x); err != nil {
+			if err != nil {
 				outErr = err
 				cancel()
 				break
@@ -130,6 +141,7 @@ func Run(ctx context.Context, inputs []string, stdin io.Reader, opt Options, out
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	<-scanDone
 	if scanErr != nil && scanErr != context.Canceled {
 		return scanErr
 	}
