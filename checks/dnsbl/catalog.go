@@ -50,10 +50,11 @@ func zenCodes() []Code {
 		ip(2, "SBL: Spamhaus Block List, a known spam source or spam operation"),
 		ip(3, "SBL CSS: snowshoe or low-reputation sending seen by Spamhaus' automation"),
 		ip(4, "XBL: exploited host (malware, botnet, open proxy)"),
-		ip(5, "XBL: exploited host"),
-		ip(6, "XBL: exploited host"),
-		ip(7, "XBL: exploited host"),
-		ip(9, "SBL DROP: hijacked or criminal network, do not route"),
+		// .5–.7 are XBL codes Spamhaus documents as currently unused.
+		ip(5, "XBL: exploited host (code currently unused by Spamhaus)"),
+		ip(6, "XBL: exploited host (code currently unused by Spamhaus)"),
+		ip(7, "XBL: exploited host (code currently unused by Spamhaus)"),
+		ip(9, "SBL DROP: hijacked or criminal network, do not route (always with .2)"),
 		withSeverity(ip(10, "PBL: end-user address range (ISP-maintained) that should not send mail directly"), sevWarn),
 		withSeverity(ip(11, "PBL: end-user address range (Spamhaus-maintained) that should not send mail directly"), sevWarn),
 		ip(30, "BCL: botnet controller"),
@@ -89,7 +90,9 @@ func zrdCodes() []Code {
 
 // Builtin returns the built-in catalog: live lists only (research of
 // November 2026; SORBS, NiX Spam, AHBL, cbl.abuseat.org and other dead or
-// wildcarded lists are left out on purpose). The caller may change the
+// wildcarded lists are left out on purpose); codes and test entries were
+// checked against the lists' documentation in November 2026, and what
+// could not be confirmed is marked in docs/dnsbl.md. The caller may change the
 // copy it gets.
 func Builtin() []List {
 	return []List{
@@ -164,7 +167,7 @@ func Builtin() []List {
 				ip(11, "very bad reputation"),
 				ip(12, "bad reputation"),
 			},
-			Info: "https://mailspike.io/", Terms: "free for low volume",
+			Info: "https://mailspike.io/", Terms: "free below 100,000 messages and 100,000 queries a day",
 		},
 		{
 			Zone: "dnsbl-1.uceprotect.net", Name: "UCEPROTECT Level 1", Kinds: ip4, Severity: sevWarn, Default: true,
@@ -194,6 +197,9 @@ func Builtin() []List {
 		{
 			Zone: "dnsbl.dronebl.org", Name: "DroneBL", Kinds: ip46, Severity: sevWarn, Default: true,
 			Codes: []Code{
+				// .2 holds sample data DroneBL keeps for analysis, not a
+				// confirmed abuse category: reported, but at info.
+				withSeverity(ip(2, "sample data kept for analysis"), sevInfo),
 				ip(3, "IRC drone"), ip(5, "bottler"), ip(6, "unknown spambot or drone"),
 				ip(7, "DDoS drone"), ip(8, "SOCKS proxy"), ip(9, "HTTP proxy"),
 				ip(10, "proxy chain"), ip(11, "web page proxy"), ip(12, "open DNS resolver"),
@@ -202,15 +208,18 @@ func Builtin() []List {
 				ip(17, "botnet address found automatically"), ip(18, "DNS/MX type hostname on IRC"),
 				ip(19, "abused VPN service"), ip(255, "uncategorised"),
 			},
-			Info: "https://dronebl.org/", Terms: "free",
+			Info: "https://dronebl.org/", Terms: "free, also commercially",
 		},
 		{
 			Zone: "combined.mail.abusix.zone", Name: "Abusix Mail Intelligence", Kinds: ip46, Severity: sevFail, Default: true,
 			Key: KeyAbusix,
 			Codes: []Code{
-				ip(2, "black: sends spam"), ip(3, "black: sends spam"), ip(4, "exploited host"),
-				withSeverity(ip(11, "policy: dynamic or residential address"), sevWarn),
-				withSeverity(ip(12, "policy: generic reverse DNS, no mail server expected"), sevWarn),
+				ip(2, "black: sent mail to Abusix spam traps"),
+				ip(3, "black: very low reputation (automated heuristics)"),
+				ip(200, "black: listed (Abusix documents the code, not its meaning)"),
+				ip(4, "exploit: compromised host, proxy or behaviour no real mail server shows"),
+				withSeverity(ip(11, "policy: generic reverse DNS, should send through its provider's smarthost"), sevWarn),
+				withSeverity(ip(12, "policy: no reverse DNS, should send through its provider's smarthost"), sevWarn),
 			},
 			Info: "https://lookup.abusix.com/", Terms: "account key (free tier available)",
 		},
@@ -243,12 +252,12 @@ func Builtin() []List {
 		{
 			Zone: "bl.spameatingmonkey.net", Name: "Spam Eating Monkey", Kinds: ip4, Severity: sevWarn, Default: true,
 			Codes: []Code{ip(2, "sent spam to SEM traps")},
-			Info:  "https://spameatingmonkey.com/", Terms: "free",
+			Info:  "https://spameatingmonkey.com/", Terms: "free below 100,000 queries a day and 5 a second",
 		},
 		{
 			Zone: "bl.ipv6.spameatingmonkey.net", Name: "Spam Eating Monkey IPv6", Kinds: ip6only, Severity: sevWarn, Default: true,
 			Codes: []Code{ip(2, "sent spam to SEM traps")},
-			Info:  "https://spameatingmonkey.com/", Terms: "free",
+			Info:  "https://spameatingmonkey.com/", Terms: "free below 100,000 queries a day and 5 a second",
 		},
 		{
 			Zone: "all.spamrats.com", Name: "SpamRATS", Kinds: ip4, Severity: sevWarn, Default: true,
@@ -258,17 +267,17 @@ func Builtin() []List {
 				ip(38, "RATS-Spam: sent spam"),
 				ip(43, "RATS-Auth: SMTP authentication abuse"),
 			},
-			Info: "https://www.spamrats.com/", Terms: "free",
+			Info: "https://www.spamrats.com/", Terms: "free for most users; see its terms of service",
 		},
 		{
-			Zone: "bl.nordspam.com", Name: "NordSpam IP", Kinds: ip4, Severity: sevWarn, Default: true,
+			Zone: "bl.nordspam.com", Name: "NordSpam IP", Kinds: ip46, Severity: sevWarn, Default: true,
 			Codes: []Code{ip(2, "spam source")},
-			Info:  "https://www.nordspam.com/", Terms: "free",
+			Info:  "https://www.nordspam.com/", Terms: "free, also commercially; ask first above 10,000 queries a day",
 		},
 		{
 			Zone: "dbl.nordspam.com", Name: "NordSpam domains", Kinds: domain, Severity: sevWarn, Default: true,
 			Codes: []Code{ip(2, "domain seen in spam")},
-			Info:  "https://www.nordspam.com/", Terms: "free",
+			Info:  "https://www.nordspam.com/", Terms: "free, also commercially; ask first above 10,000 queries a day",
 		},
 		{
 			Zone: "rbl.interserver.net", Name: "InterServer RBL", Kinds: ip4, Severity: sevWarn, Default: true,
@@ -281,7 +290,7 @@ func Builtin() []List {
 			Codes: []Code{
 				ip(0, "allowlisted, no trust level"), ip(1, "allowlisted, low trust"),
 				ip(2, "allowlisted, medium trust"), ip(3, "allowlisted, high trust"),
-				ip(255, "refused: too many queries from this resolver"),
+				ip(255, "refused: this resolver is blocked (too many queries)"),
 			},
 			Info: "https://www.dnswl.org/", Terms: "free for low volume; an allowlist: listed is good news",
 		},

@@ -35,6 +35,10 @@ type Options struct {
 	// Window bounds the targets in progress at once in Run (derived from
 	// Concurrency and the number of lists when zero).
 	Window int
+	// Resolver, when set (see ResolverCheck), is added as the last check
+	// of every report, so that each report, streamed on its own, says
+	// what it was asked through.
+	Resolver *checks.Result
 }
 
 // Data is the data of one list's check of one target.
@@ -162,6 +166,11 @@ func (c *Checker) check(ctx context.Context, t Target, pool chan<- func()) check
 			}
 		}
 		wg.Wait()
+	}
+	if c.opt.Resolver != nil {
+		r := *c.opt.Resolver
+		r.Findings = append([]checks.Finding{}, r.Findings...)
+		rep.Checks = append(rep.Checks, r)
 	}
 	rep.DurationMS = checks.Since(start)
 	rep.Settle()

@@ -20,6 +20,10 @@ const (
 	// CodeListUnhealthy: the list fails its RFC 5782 §5 test entries, so
 	// its answer is not counted. The check's status is error.
 	CodeListUnhealthy = "dnsbl.list-unhealthy"
+	// CodePublicResolver: the run asks through a well-known public
+	// resolver, which lists refuse or answer "not listed" (warn, on the
+	// resolver check).
+	CodePublicResolver = "dnsbl.public-resolver"
 )
 
 // title names a list for a message: "Spamhaus ZEN (zen.spamhaus.org)".

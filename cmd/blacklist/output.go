@@ -32,20 +32,39 @@ func (o *Options) writer(format report.Format, single bool) (report.Writer, erro
 			Color: o.IO.ColorEnabled(o.Globals.NoColor),
 			Width: o.IO.TerminalWidth(),
 		})
-		return tableView{t}, nil
+		return &tableView{Writer: t}, nil
 	}
 	return report.NewWriter(format, o.IO.Out, report.Options{}, single)
 }
 
-// tableView folds the lists that do not list the target into one line.
-type tableView struct{ report.Writer }
+// tableView folds the lists that do not list the target into one line,
+// and shows the resolver check once: in the first report, and only when
+// it has something to say (a public resolver). JSON keeps it in every
+// report.
+type tableView struct {
+	report.Writer
+	resolverShown bool
+}
 
-func (v tableView) Write(rep checks.Report) error { return v.Writer.Write(fold(rep)) }
+func (v *tableView) Write(rep checks.Report) error {
+	return v.Writer.Write(fold(rep, &v.resolverShown))
+}
 
-func fold(rep checks.Report) checks.Report {
+func fold(rep checks.Report, resolverShown *bool) checks.Report {
 	var keep []checks.Result
 	var clean []string
+	dropped := false
 	for _, c := range rep.Checks {
+		if _, ok := c.Data.(*dnsbl.ResolverData); ok {
+			if c.Status == checks.StatusOK || *resolverShown {
+				dropped = dropped || c.Status != checks.StatusOK
+				continue
+			}
+			*resolverShown = true
+			c.Summary += " (for every target of this run)"
+			keep = append(keep, c)
+			continue
+		}
 		d, ok := c.Data.(*dnsbl.Data)
 		if ok && c.Status == checks.StatusOK && !d.Listed && len(c.Findings) == 0 {
 			clean = append(clean, c.Name)
@@ -61,6 +80,11 @@ func fold(rep checks.Report) checks.Report {
 		keep = append(keep, checks.Result{Name: name, Status: checks.StatusOK, Summary: "not listed: " + strings.Join(clean, ", "), Findings: []checks.Finding{}})
 	}
 	rep.Checks = keep
+	if dropped {
+		// The resolver's warning was shown with the first target; the
+		// status line of the others is their lists'.
+		rep.Settle()
+	}
 	return rep
 }
 

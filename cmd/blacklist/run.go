@@ -49,7 +49,9 @@ func run(ctx context.Context, opts *Options) error {
 		}
 		r = c
 	}
-	opts.warn(r, sel)
+	servers := resolverServers(r)
+	opts.warn(servers, sel)
+	resolver := dnsbl.ResolverCheck(servers, sel.Skipped)
 
 	w, err := opts.writer(set.Format, in.single)
 	if err != nil {
@@ -60,6 +62,7 @@ func run(ctx context.Context, opts *Options) error {
 		Keys:        opts.Keys,
 		Concurrency: opts.Concurrency,
 		Rate:        opts.Rate,
+		Resolver:    &resolver,
 	})
 	prog := startProgress(opts.IO.ErrOut, in.total, opts.Progress || isTerminal(opts.IO.ErrOut))
 	exit := report.ExitOK
@@ -170,17 +173,23 @@ func (o *Options) selectLists() (dnsbl.Selection, error) {
 	return sel, nil
 }
 
+// resolverServers are the servers r asks, as configured (none for a
+// resolver that is not a dnsx.Client).
+func resolverServers(r dnsx.Resolver) []string {
+	if c, ok := r.(*dnsx.Client); ok {
+		return c.Servers()
+	}
+	return nil
+}
+
 // warn says on stderr what the user should know before trusting the
-// results: lists skipped for want of a key, and a public resolver.
-func (o *Options) warn(r dnsx.Resolver, sel dnsbl.Selection) {
+// results: lists skipped for want of a key, and a public resolver. Both
+// are also in every report's resolver check, for scripts.
+func (o *Options) warn(servers []string, sel dnsbl.Selection) {
 	if len(sel.Skipped) > 0 {
 		fmt.Fprintf(o.IO.ErrOut, "relayctl: note: skipped %s\n", skippedText(sel.Skipped))
 	}
-	c, ok := r.(*dnsx.Client)
-	if !ok {
-		return
-	}
-	for _, s := range c.Servers() {
+	for _, s := range servers {
 		if who, ok := dnsbl.PublicResolver(s); ok {
 			fmt.Fprintf(o.IO.ErrOut, "relayctl: warning: resolver %s is %s, a public resolver: Spamhaus, URIBL, SURBL and other lists refuse public resolvers or answer them \"not listed\"; ask through a resolver of your own (--resolver)\n", s, who)
 		}
