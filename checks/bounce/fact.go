@@ -15,7 +15,7 @@ func originalHeader(text string) header {
 	if text == "" {
 		return nil
 	}
-	h, _ := splitHeader([]byte(strings.TrimLeft(text, "\n")))
+	h, _ := splitHeaderText(strings.TrimLeft(text, "\n"))
 	return h
 }
 

@@ -70,35 +70,71 @@ func isFieldName(s string) bool {
 // splitHeader parses the header block at the start of b (LF line endings)
 // and returns it with the body that follows the blank line. It is
 // tolerant: an mbox "From " line is skipped, a line that is neither a
-// field nor a continuation ends the header and starts the body.
+// field nor a continuation ends the header and starts the body. The
+// header block is copied into one string; fields are slices of it, so
+// the header does not hold on to b.
 func splitHeader(b []byte) (header, []byte) {
-	var h header
 	if bytes.HasPrefix(b, []byte("From ")) {
-		if i := bytes.IndexByte(b, '\n'); i >= 0 {
-			b = b[i+1:]
-		} else {
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
 			return nil, nil
 		}
+		b = b[i+1:]
 	}
-	// A field's continuation lines are gathered and joined once, so that
-	// a field folded over many lines costs no more than its length.
-	var cont []string
-	end := func() {
-		if len(cont) > 0 && len(h) > 0 {
-			f := &h[len(h)-1]
-			f.value = strings.Join(append([]string{f.value}, cont...), " ")
-		}
-		cont = cont[:0]
-	}
-	// The header block is turned into a string once; fields are slices
-	// of it.
 	blockEnd := bytes.Index(b, []byte("\n\n"))
 	if blockEnd < 0 {
 		blockEnd = len(b)
 	} else {
 		blockEnd++ // keep the first newline: it ends the last field
 	}
-	text := string(b[:blockEnd])
+	h, n := parseFields(string(b[:blockEnd]))
+	switch {
+	case n >= 0:
+		return h, b[n:]
+	case blockEnd < len(b):
+		return h, b[blockEnd+1:] // past the blank line
+	}
+	return h, nil
+}
+
+// splitHeaderText is splitHeader for text already in a string: the
+// fields are slices of s, nothing is copied.
+func splitHeaderText(s string) (header, string) {
+	if strings.HasPrefix(s, "From ") {
+		i := strings.IndexByte(s, '\n')
+		if i < 0 {
+			return nil, ""
+		}
+		s = s[i+1:]
+	}
+	blockEnd := strings.Index(s, "\n\n")
+	if blockEnd < 0 {
+		blockEnd = len(s)
+	} else {
+		blockEnd++
+	}
+	h, n := parseFields(s[:blockEnd])
+	if n < 0 {
+		n = blockEnd + 1
+	}
+	return h, s[min(n, len(s)):]
+}
+
+// parseFields reads the fields of a header block and returns them with
+// the offset where the body starts: after a blank line, or at the first
+// line that is no field; -1 when every line of text was read.
+func parseFields(text string) (header, int) {
+	h := make(header, 0, 16)
+	// A field's continuation lines are gathered and joined once, so that
+	// a field folded over many lines costs no more than its length.
+	var cont []string
+	end := func() {
+		if len(cont) > 0 && len(h) > 0 {
+			f := &h[len(h)-1]
+			f.value = joinFolded(f.value, cont)
+		}
+		cont = cont[:0]
+	}
 	pos := 0
 	for pos < len(text) {
 		i := strings.IndexByte(text[pos:], '\n')
@@ -113,7 +149,7 @@ func splitHeader(b []byte) (header, []byte) {
 		if line == "" {
 			// The blank line: the body follows.
 			end()
-			return h, b[next:]
+			return h, next
 		}
 		if line[0] == ' ' || line[0] == '\t' {
 			// A continuation with nothing to continue is skipped.
@@ -124,20 +160,39 @@ func splitHeader(b []byte) (header, []byte) {
 			continue
 		}
 		c := strings.IndexByte(line, ':')
-		if c <= 0 || !isFieldName(strings.TrimRight(line[:c], " \t")) {
+		if c <= 0 {
+			end()
+			return h, pos
+		}
+		name := strings.TrimRight(line[:c], " \t")
+		if !isFieldName(name) {
 			// Not a header line: the header ended without its blank line.
 			end()
-			return h, b[pos:]
+			return h, pos
 		}
 		end()
-		h = append(h, field{key: lowerKey(strings.TrimRight(line[:c], " \t")), value: strings.TrimSpace(line[c+1:])})
+		h = append(h, field{key: lowerKey(name), value: strings.TrimSpace(line[c+1:])})
 		pos = next
 	}
 	end()
-	if blockEnd < len(b) {
-		return h, b[blockEnd+1:]
+	return h, -1
+}
+
+// joinFolded joins a field's first line and its continuation lines with
+// single spaces (RFC 5322 §2.2.3 unfolding, the lines already trimmed).
+func joinFolded(first string, cont []string) string {
+	n := len(first)
+	for _, c := range cont {
+		n += 1 + len(c)
 	}
-	return h, nil
+	var b strings.Builder
+	b.Grow(n)
+	b.WriteString(first)
+	for _, c := range cont {
+		b.WriteByte(' ')
+		b.WriteString(c)
+	}
+	return b.String()
 }
 
 // commonKeys are the field names most messages have, in lower case, so

@@ -156,7 +156,9 @@ func htmlEntity(b []byte) (string, int) {
 // to a bounce (delivery status, returned message or headers, feedback
 // report) each preceded by its marker line.
 type flattener struct {
-	out   bytes.Buffer
+	// out is built once and becomes the message's text without a copy;
+	// tabs are written as spaces (see write).
+	out   strings.Builder
 	parts int
 	// global is set when a part was message/global-delivery-status.
 	global bool
@@ -190,11 +192,26 @@ func (f *flattener) add(b []byte) {
 		}
 		b = b[:room]
 	}
-	f.out.Write(b)
+	f.write(b)
 	if len(b) > 0 && b[len(b)-1] != '\n' {
 		f.out.WriteByte('\n')
 	}
 	f.out.WriteByte('\n')
+}
+
+// write appends b with its tabs turned into spaces: the readers match
+// words separated by spaces.
+func (f *flattener) write(b []byte) {
+	for {
+		i := bytes.IndexByte(b, '\t')
+		if i < 0 {
+			f.out.Write(b)
+			return
+		}
+		f.out.Write(b[:i])
+		f.out.WriteByte(' ')
+		b = b[i+1:]
+	}
 }
 
 func (f *flattener) entity(h header, body []byte, depth int, inAlternative bool) {
@@ -289,11 +306,7 @@ func parseMessage(raw []byte) *message {
 	f := &flattener{}
 	f.out.Grow(min(len(body), 16<<10) + 256)
 	f.entity(h, body, 0, false)
-	text := f.out.String()
-	if strings.IndexByte(text, '\t') >= 0 {
-		text = strings.ReplaceAll(text, "\t", " ")
-	}
-	text = unquoteForwarded(text)
+	text := unquoteForwarded(f.out.String())
 	return &message{header: h, body: text, global: f.global, truncated: f.truncated}
 }
 
