@@ -196,19 +196,24 @@ func TestSummary(t *testing.T) {
 	}
 }
 
-// However slow the consumer, Run reads only a few messages ahead: memory
-// holds at most four per worker.
+// However slow the consumer, Run reads only a few batches ahead: memory
+// holds at most batchesPerWorker batches per worker and the one being
+// filled.
 func TestRunBoundsMessagesInFlight(t *testing.T) {
-	path := writeMbox(t, 200)
+	const total, workers = 2000, 2
+	const bound = (workers*batchesPerWorker + 1) * batchMessages
+	if total <= 2*bound {
+		t.Fatalf("the mbox (%d messages) must be well beyond the bound (%d)", total, bound)
+	}
+	path := writeMbox(t, total)
 	var read atomic.Int64
-	const workers = 2
 	first := true
 	err := Run(context.Background(), []string{path}, nil, Options{Workers: workers, onRead: func() { read.Add(1) }}, func(it Item) error {
 		if first {
 			first = false
 			time.Sleep(200 * time.Millisecond) // let the reader run ahead as far as it can
-			if n := read.Load(); n > workers*4 {
-				t.Errorf("%d messages read while the first was still being handled, want at most %d", n, workers*4)
+			if n := read.Load(); n > bound {
+				t.Errorf("%d messages read while the first was still being handled, want at most %d", n, bound)
 			}
 		}
 		return nil
@@ -216,7 +221,7 @@ func TestRunBoundsMessagesInFlight(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if read.Load() != 200 {
-		t.Errorf("read %d messages, want 200", read.Load())
+	if read.Load() != total {
+		t.Errorf("read %d messages, want %d", read.Load(), total)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"io"
 	"strconv"
+	"sync"
 )
 
 // scanMbox splits an mbox (RFC 4155) into messages: each starts with a
@@ -14,7 +15,9 @@ import (
 // also reads mboxo files right). Messages are emitted one by one, so
 // memory holds one message, however large the file.
 func scanMbox(ctx context.Context, source string, br *bufio.Reader, emit func(Input) error) error {
-	var cur bytes.Buffer
+	// Each message is read straight into a buffer of its own, which goes
+	// with it to emit (Run hands it back once parsed).
+	cur := newMessage()
 	n := 0
 	started := false
 	prevBlank := true
@@ -23,17 +26,15 @@ func scanMbox(ctx context.Context, source string, br *bufio.Reader, emit func(In
 			return nil
 		}
 		n++
-		data := cur.Bytes()
+		data := cur
 		// The blank line before the next "From " belongs to the format.
 		if bytes.HasSuffix(data, []byte("\n\n")) {
 			data = data[:len(data)-1]
 		} else if bytes.HasSuffix(data, []byte("\r\n\r\n")) {
 			data = data[:len(data)-2]
 		}
-		msg := make([]byte, len(data))
-		copy(msg, data)
-		cur.Reset()
-		return emit(Input{Source: source + "#" + strconv.Itoa(n), Data: msg})
+		cur = newMessage()
+		return emit(Input{Source: source + "#" + strconv.Itoa(n), Data: data})
 	}
 	for {
 		line, err := br.ReadSlice('\n')
@@ -66,8 +67,8 @@ func scanMbox(ctx context.Context, source string, br *bufio.Reader, emit func(In
 			if unquoteFrom(trimmed) {
 				line = line[1:]
 			}
-			if cur.Len()+len(line) <= maxMessage {
-				cur.Write(line)
+			if len(cur)+len(line) <= maxMessage {
+				cur = append(cur, line...)
 			}
 		}
 		if err == io.EOF {
@@ -91,4 +92,30 @@ func unquoteFrom(line []byte) bool {
 		i++
 	}
 	return i > 0 && bytes.HasPrefix(line[i:], []byte("From "))
+}
+
+// Message buffers are recycled: a message read from an mbox is copied
+// into one, and Run hands it back once the message is parsed, so that
+// reading a large mbox makes no garbage per message. Buffers larger than
+// maxPooled (a rare huge message) are left to the garbage collector.
+var messagePool sync.Pool // of *[]byte
+
+const maxPooled = 1 << 20
+
+// newMessage returns an empty buffer for a message.
+func newMessage() []byte {
+	if p, ok := messagePool.Get().(*[]byte); ok {
+		return (*p)[:0]
+	}
+	return nil
+}
+
+// releaseMessage gives a message's buffer back for reuse; the caller
+// must not use it afterwards.
+func releaseMessage(b []byte) {
+	if cap(b) == 0 || cap(b) > maxPooled {
+		return
+	}
+	b = b[:0]
+	messagePool.Put(&b)
 }

@@ -213,3 +213,31 @@ func TestParseHostile(t *testing.T) {
 		}
 	}
 }
+
+// Run reuses a message's buffer once Parse is done with it, so nothing
+// Parse returns may point into the message: overwriting it afterwards
+// must change no record.
+func TestParseKeepsNoReferenceToInput(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join(testdata, "*.eml"))
+	if dir := corpusDir(t); dir != "" {
+		more, _ := filepath.Glob(filepath.Join(dir, "maildir", "*", "*.eml"))
+		files = append(files, more...)
+	}
+	if len(files) == 0 {
+		t.Fatal("no messages to parse")
+	}
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		buf := bytes.Clone(raw)
+		got := Parse(buf)
+		for i := range buf {
+			buf[i] = 'X'
+		}
+		if want := Parse(raw); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: the result changed when the input was overwritten", f)
+		}
+	}
+}

@@ -28,21 +28,35 @@ type Options struct {
 	onRead func()
 }
 
-type seqItem struct {
-	seq  int
-	item Item
+// A batch is a run of consecutive messages parsed by one worker. Messages
+// travel between the reader, the workers and the output in batches, so
+// that the goroutines hand over (and wake each other) once per batch
+// rather than once per message: per message, at tens of thousands a
+// second, the handovers cost more than a core's worth of scheduling.
+type batch struct {
+	seq   int
+	ins   []Input
+	items []Item
 }
 
-type job struct {
-	seq int
-	in  Input
-}
+// A batch is sent on when it holds batchMessages messages or batchBytes
+// bytes, or at once when the workers have nothing queued (so a slow
+// input, such as a pipe, is not held back waiting for more).
+const (
+	batchMessages = 64
+	batchBytes    = 256 << 10
+)
+
+// batchesPerWorker bounds the batches read but not yet handed to out.
+const batchesPerWorker = 2
 
 // Run reads the inputs (see Scan), parses the messages on all cores and
-// calls out with each in input order. At most a few messages per worker
-// are held at any time, so memory stays bounded by the largest message
-// whatever the size of an mbox. Run returns when everything is done, ctx
-// is cancelled (ctx.Err()) or out returns an error (that error).
+// calls out with each in input order. Messages go in batches (at most
+// batchMessages, batchBytes unless one message is larger), and at most
+// batchesPerWorker batches per worker are held at any time (plus the one
+// being read), so memory stays bounded by the largest message whatever
+// the size of an mbox. Run returns when everything is done, ctx is
+// cancelled (ctx.Err()) or out returns an error (that error).
 func Run(ctx context.Context, inputs []string, stdin io.Reader, opt Options, out func(Item) error) error {
 	workers := opt.Workers
 	if workers <= 0 {
@@ -51,10 +65,11 @@ func Run(ctx context.Context, inputs []string, stdin io.Reader, opt Options, out
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	// slots bounds the messages read but not yet handed to out.
-	slots := make(chan struct{}, workers*4)
-	jobs := make(chan job, workers)
-	results := make(chan seqItem, workers)
+	// slots bounds the batches read but not yet handed to out.
+	slots := make(chan struct{}, workers*batchesPerWorker)
+	jobs := make(chan *batch, workers)
+	// Every batch in flight holds a slot, so sending a result never waits.
+	results := make(chan *batch, cap(slots))
 	var scanErr error
 	scanDone := make(chan struct{})
 	// Run never returns while the reader still runs: it may hold a file
@@ -66,24 +81,40 @@ func Run(ctx context.Context, inputs []string, stdin io.Reader, opt Options, out
 	go func() {
 		defer close(scanDone)
 		defer close(jobs)
-		seq := 0
-		scanErr = Scan(ctx, inputs, stdin, func(in Input) error {
+		var cur *batch
+		size, seq := 0, 0
+		send := func() error {
 			select {
 			case slots <- struct{}{}:
 			case <-ctx.Done():
 				return ctx.Err()
 			}
-			if opt.onRead != nil {
-				opt.onRead()
-			}
 			select {
-			case jobs <- job{seq: seq, in: in}:
+			case jobs <- cur:
 			case <-ctx.Done():
 				return ctx.Err()
 			}
-			seq++
+			cur, size = nil, 0
+			return nil
+		}
+		scanErr = Scan(ctx, inputs, stdin, func(in Input) error {
+			if opt.onRead != nil {
+				opt.onRead()
+			}
+			if cur == nil {
+				cur = &batch{seq: seq, ins: make([]Input, 0, batchMessages)}
+				seq++
+			}
+			cur.ins = append(cur.ins, in)
+			size += len(in.Data)
+			if len(cur.ins) >= batchMessages || size >= batchBytes || len(jobs) == 0 {
+				return send()
+			}
 			return nil
 		})
+		if cur != nil && scanErr == nil {
+			scanErr = send()
+		}
 	}()
 
 	var wg sync.WaitGroup
@@ -91,16 +122,19 @@ func Run(ctx context.Context, inputs []string, stdin io.Reader, opt Options, out
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for j := range jobs {
-				it := Item{Source: j.in.Source, Err: j.in.Err, Size: len(j.in.Data)}
-				if j.in.Err == nil {
-					it.Result = Parse(j.in.Data)
+			for b := range jobs {
+				b.items = make([]Item, len(b.ins))
+				for i, in := range b.ins {
+					it := Item{Source: in.Source, Err: in.Err, Size: len(in.Data)}
+					if in.Err == nil {
+						it.Result = Parse(in.Data)
+						// Parse keeps no reference to the message.
+						releaseMessage(in.Data)
+					}
+					b.items[i] = it
 				}
-				select {
-				case results <- seqItem{j.seq, it}:
-				case <-ctx.Done():
-					return
-				}
+				b.ins = nil
+				results <- b
 			}
 		}()
 	}
@@ -109,30 +143,31 @@ func Run(ctx context.Context, inputs []string, stdin io.Reader, opt Options, out
 		close(results)
 	}()
 
-	pending := map[int]Item{}
+	pending := map[int]*batch{}
 	next := 0
 	var outErr error
 	for r := range results {
 		if outErr != nil {
 			continue
 		}
-		pending[r.seq] = r.item
-		for {
-			x, ok := pending[next]
+		pending[r.seq] = r
+		for outErr == nil {
+			b, ok := pending[next]
 			if !ok {
 				break
 			}
 			delete(pending, next)
 			next++
-			err := out(x)
-			// The slot is freed only once out is done with the message, so
+			for _, it := range b.items {
+				if err := out(it); err != nil {
+					outErr = err
+					cancel()
+					break
+				}
+			}
+			// The slot is freed only once out is done with the batch, so
 			// the one being handled counts against the bound too.
 			<-slots
-			if err != nil {
-				outErr = err
-				cancel()
-				break
-			}
 		}
 	}
 	if outErr != nil {
