@@ -73,10 +73,31 @@ func messageID(v string) string {
 	return ""
 }
 
+// indexFold returns the index of the first occurrence of the lower-case
+// ASCII word w in s in any case, -1 when there is none. Unlike searching
+// strings.ToLower(s), it needs no copy and its index is one into s.
+func indexFold(s, w string) int {
+	if w == "" {
+		return 0
+	}
+	lo, up := w[0], w[0]
+	if 'a' <= lo && lo <= 'z' {
+		up = lo - 'a' + 'A'
+	}
+	for i := 0; i+len(w) <= len(s); i++ {
+		if c := s[i]; c != lo && c != up {
+			continue
+		}
+		if strings.EqualFold(s[i:i+len(w)], w) {
+			return i
+		}
+	}
+	return -1
+}
+
 // stripHTML removes an HTML document from a diagnostic.
 func stripHTML(s string) string {
-	l := strings.ToLower(s)
-	p1, p2 := strings.Index(l, "<html>"), strings.Index(l, "</html>")
+	p1, p2 := indexFold(s, "<html>"), indexFold(s, "</html>")
 	if p1 > 0 && p2 > p1 {
 		return s[:p1] + " " + s[p2+7:]
 	}

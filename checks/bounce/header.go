@@ -124,7 +124,19 @@ func splitHeaderText(s string) (header, string) {
 // the offset where the body starts: after a blank line, or at the first
 // line that is no field; -1 when every line of text was read.
 func parseFields(text string) (header, int) {
-	h := make(header, 0, 16)
+	// Room for one field per line that does not start with a space.
+	n := 1
+	for i := 0; i < len(text)-1; {
+		j := strings.IndexByte(text[i:len(text)-1], '\n')
+		if j < 0 {
+			break
+		}
+		i += j + 1
+		if c := text[i]; c != ' ' && c != '\t' {
+			n++
+		}
+	}
+	h := make(header, 0, n)
 	// A field's continuation lines are gathered and joined once, so that
 	// a field folded over many lines costs no more than its length.
 	var cont []string

@@ -221,7 +221,19 @@ func FindReply(text, status string) string {
 // containsFold reports whether s contains the lower-case ASCII word w in
 // any case.
 func containsFold(s, w string) bool {
+	if w == "" {
+		return true
+	}
+	// Only where the first letter matches is the rest compared; w being
+	// ASCII, a window holding any other byte cannot fold to it.
+	lo, up := w[0], w[0]
+	if 'a' <= lo && lo <= 'z' {
+		up = lo - 'a' + 'A'
+	}
 	for i := 0; i+len(w) <= len(s); i++ {
+		if c := s[i]; c != lo && c != up {
+			continue
+		}
 		if strings.EqualFold(s[i:i+len(w)], w) {
 			return true
 		}
