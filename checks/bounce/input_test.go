@@ -174,7 +174,7 @@ func TestRunStops(t *testing.T) {
 
 func TestSummary(t *testing.T) {
 	var s Summary
-	for _, f := range []string{"postfix-userunknown.eml", "exim-mailboxfull.eml", "arf-abuse.eml", "not-a-bounce.eml", "truncated.eml"} {
+	for _, f := range []string{"postfix-userunknown.eml", "exim-mailboxfull.eml", "feedback-abuse.eml", "not-a-bounce.eml", "truncated.eml"} {
 		it := Item{Source: f, Result: Parse(fixture(t, f))}
 		s.AddMessage(it)
 		for i := range it.Result.Records {

@@ -52,7 +52,7 @@ var fixtureCases = []struct {
 		recipient: "lou@slow.example", reason: "expired", status: "4.4.1", agent: "sendmail", action: "delayed",
 		remoteMTA: "mx.slow.example", messageID: "<jan-statement-42@company.example>",
 	}}},
-	{"arf-abuse.eml", []want{{
+	{"feedback-abuse.eml", []want{{
 		recipient: "henry@isp.example", reason: "feedback", agent: "arf", feedbackType: "abuse",
 		sourceIP: "192.0.2.44", reporting: "fbl.isp.example", messageID: "<promo-5521@sender.example>",
 		origFrom: "promo@sender.example",

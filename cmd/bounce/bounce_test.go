@@ -54,7 +54,7 @@ func exitOf(err error) report.Exit {
 }
 
 func TestTable(t *testing.T) {
-	out, errOut, err := run(t, "", fixture("postfix-userunknown.eml"), fixture("bounces.mbox"), fixture("arf-abuse.eml"))
+	out, errOut, err := run(t, "", fixture("postfix-userunknown.eml"), fixture("bounces.mbox"), fixture("feedback-abuse.eml"))
 	if err != nil {
 		t.Fatalf("err %v, stderr %s", err, errOut)
 	}
