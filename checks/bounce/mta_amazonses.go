@@ -7,12 +7,6 @@ import (
 	"github.com/relayctl/relayctl/checks/bounce/reason"
 )
 
-// Amazon SES notifications sent by e-mail through SNS: a JSON document
-// ({"notificationType":"Bounce"|"Complaint"|"Delivery", …}) as the body.
-func init() {
-	vendors = append(vendors, vendor{name: "amazonses", subjects: []string{"aws notification"}, read: readSESJSON})
-}
-
 type sesNotification struct {
 	Type    string `json:"notificationType"`
 	Message string `json:"Message"` // an SNS envelope wraps the notification as a string
@@ -79,6 +73,8 @@ var sesBounceReasons = map[string]string{
 	"AttachmentRejected":       reason.SecurityError,
 }
 
+// Amazon SES notifications sent by e-mail through SNS: a JSON document
+// ({"notificationType":"Bounce"|"Complaint"|"Delivery", …}) as the body.
 func readSESJSON(m *message) *found {
 	from := strings.ToLower(m.header.get("from"))
 	if !strings.Contains(from, "amazonaws.com") && !strings.Contains(from, "amazonses.com") &&

@@ -8,10 +8,6 @@ import (
 
 // DragonFly Mail Agent (dma): "There was an error delivering your mail
 // to <addr>." then "host [ip] did not like our RCPT TO:" and the reply.
-func init() {
-	vendors = append(vendors, vendor{name: "dragonfly", subjects: []string{"mail delivery failed"}, read: readDragonFly})
-}
-
 func readDragonFly(m *message) *found {
 	if !strings.Contains(m.subject(), "Mail delivery failed") || !m.receivedHas(" (DragonFly Mail Agent") {
 		return nil

@@ -6,13 +6,6 @@ import (
 	"github.com/relayctl/relayctl/checks/bounce/reason"
 )
 
-// Microsoft Exchange Server 2003 and older: "Your message ... did not
-// reach the following recipient(s):", each recipient "addr on date" with
-// an "MSEXCH:IMS:… (000C05A6) Unknown Recipient" line.
-func init() {
-	vendors = append(vendors, vendor{name: "exchange2003", subjects: []string{"undeliverable"}, read: readExchange2003})
-}
-
 // Exchange's error codes in "MSEXCH:" lines.
 var exchange2003Codes = map[string]string{
 	"000C05A6": reason.UserUnknown,  // Unknown Recipient
@@ -43,6 +36,9 @@ func isExchange2003(m *message) bool {
 	return m.receivedHas(" with Internet Mail Service (")
 }
 
+// Microsoft Exchange Server 2003 and older: "Your message ... did not
+// reach the following recipient(s):", each recipient "addr on date" with
+// an "MSEXCH:IMS:… (000C05A6) Unknown Recipient" line.
 func readExchange2003(m *message) *found {
 	if !isExchange2003(m) {
 		return nil

@@ -6,18 +6,6 @@ import (
 	"github.com/relayctl/relayctl/checks/bounce/reason"
 )
 
-// Exim: "This message was created automatically by mail delivery
-// software." then each failed address indented by two spaces with its
-// error beneath, and an optional RFC 3464 part. McAfee SaaS (formerly
-// MXLogic) sends the same with its own headers.
-func init() {
-	vendors = append(vendors, vendor{
-		name:     "exim",
-		subjects: []string{"mail delivery failed", "mail failure", "message frozen", "warning: message", "mail delivery"},
-		read:     readExim,
-	})
-}
-
 var eximStarts = []string{
 	"This message was created automatically by mail delivery software.",
 	"A message that you sent was rejected by the local scannning code",
@@ -58,6 +46,10 @@ func isEximID(id string) bool {
 	return strings.IndexByte(id, '<') == 0 && strings.IndexByte(id, '-') == 8 && strings.IndexByte(id, '@') == 18
 }
 
+// Exim: "This message was created automatically by mail delivery
+// software." then each failed address indented by two spaces with its
+// error beneath, and an optional RFC 3464 part. McAfee SaaS (formerly
+// MXLogic) sends the same with its own headers.
 func readExim(m *message) *found {
 	id := m.header.get("message-id")
 	third := m.header.has("x-mx-bounce") || m.header.has("x-mxl-hash") || m.header.has("x-mxl-notehash") ||

@@ -6,13 +6,6 @@ import (
 	"github.com/relayctl/relayctl/checks/bounce/reason"
 )
 
-// Gmail's older notices: "Delivery to the following recipient failed
-// permanently:", the address indented, then "Technical details of
-// permanent failure" ending in "(state N)".
-func init() {
-	vendors = append(vendors, vendor{name: "gmail", subjects: []string{"delivery status notification"}, read: readGmail})
-}
-
 // gmailStates maps Gmail's "(state N)" to the SMTP step and the reason.
 var gmailStates = map[string][2]string{
 	"6":  {"MAIL", reason.FailedSTARTTLS},
@@ -26,6 +19,9 @@ var gmailStates = map[string][2]string{
 	"18": {"DATA", reason.Filtered},
 }
 
+// Gmail's older notices: "Delivery to the following recipient failed
+// permanently:", the address indented, then "Technical details of
+// permanent failure" ending in "(state N)".
 func readGmail(m *message) *found {
 	if !strings.Contains(m.header.get("from"), "<mailer-daemon@googlemail.com>") ||
 		!strings.Contains(m.subject(), "Delivery Status Notification") {
@@ -91,10 +87,6 @@ func readGmail(m *message) *found {
 
 // Google Groups: a notice that a post to a group was refused, the group
 // named in X-Failed-Recipients.
-func init() {
-	vendors = append(vendors, vendor{name: "googlegroups", subjects: []string{"delivery status notification"}, read: readGoogleGroups})
-}
-
 func readGoogleGroups(m *message) *found {
 	if !m.header.has("x-failed-recipients") || !m.header.has("x-google-smtp-source") ||
 		!strings.Contains(m.header.get("from"), "<mailer-daemon@googlemail.com>") ||

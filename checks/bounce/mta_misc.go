@@ -8,12 +8,6 @@ import (
 
 // Smaller formats with a layout of their own.
 
-func init() {
-	vendors = append(vendors,
-		vendor{name: "x2", subjects: []string{"delivery failure", "failure delivery", "failed delivery"}, read: readX2},
-	)
-}
-
 // An MTA nobody has named (Sisimai's "X2"): "Unable to deliver message
 // to the following address(es)." then "<addr>:" blocks.
 func readX2(m *message) *found {
@@ -31,12 +25,6 @@ func readX2(m *message) *found {
 	return &found{list: list, original: original}
 }
 
-// OpenSMTPD: "This is the MAILER-DAEMON, please DO NOT REPLY to this
-// e-mail." then "addr: error" lines.
-func init() {
-	vendors = append(vendors, vendor{name: "opensmtpd", subjects: []string{"delivery status notification"}, read: readOpenSMTPD})
-}
-
 // OpenSMTPD's own failure texts (smtpd/mta.c, queue.c) by reason.
 var openSMTPDMessages = []struct {
 	reason string
@@ -52,6 +40,8 @@ var openSMTPDMessages = []struct {
 	{reason.NotAccept, []string{"Destination seem to reject all mails", "No MX found for domain", "No MX found for destination"}},
 }
 
+// OpenSMTPD: "This is the MAILER-DAEMON, please DO NOT REPLY to this
+// e-mail." then "addr: error" lines.
 func readOpenSMTPD(m *message) *found {
 	score := 0
 	if strings.Contains(m.subject(), "Delivery status notification") {
@@ -100,10 +90,6 @@ func readOpenSMTPD(m *message) *found {
 
 // Zoho Mail: "addr Invalid Address, ERROR_CODE :550, ERROR_CODE :5.1.1 …"
 // or "[Status: Error, Address: <addr>, ResponseCode 421, …]".
-func init() {
-	vendors = append(vendors, vendor{name: "zoho", read: readZoho})
-}
-
 func readZoho(m *message) *found {
 	if !m.header.has("x-zohomail") {
 		return nil
@@ -152,10 +138,6 @@ func readZoho(m *message) *found {
 // GMX: "This message was created automatically by mail delivery
 // software", then "\"addr\":" with "SMTP error from remote server after
 // RCPT command:", "host: mx" and the reply.
-func init() {
-	vendors = append(vendors, vendor{name: "gmx", read: readGMX})
-}
-
 func readGMX(m *message) *found {
 	if !m.header.has("x-gmx-antispam") {
 		return nil
@@ -196,12 +178,6 @@ func readGMX(m *message) *found {
 	return &found{list: list, original: original}
 }
 
-// Progress iMail Server: "Unknown user: addr" (or "undeliverable to
-// addr") and "Body of message generated response:".
-func init() {
-	vendors = append(vendors, vendor{name: "imailserver", subjects: []string{"undeliverable mail "}, read: readIMail})
-}
-
 var iMailMessages = []struct {
 	reason string
 	texts  []string
@@ -214,6 +190,8 @@ var iMailMessages = []struct {
 	{reason.Expired, []string{"Delivery failed "}},
 }
 
+// Progress iMail Server: "Unknown user: addr" (or "undeliverable to
+// addr") and "Body of message generated response:".
 func readIMail(m *message) *found {
 	if !strings.HasPrefix(m.subject(), "Undeliverable Mail ") && !strings.HasPrefix(m.header.get("x-mailer"), "<SMTP32 v") {
 		return nil
@@ -255,13 +233,6 @@ func readIMail(m *message) *found {
 	return &found{list: list, original: original}
 }
 
-// au (KDDI) EZweb: "Mail System Error - Returned Mail" from
-// Postmaster@ezweb.ne.jp, an English note ("The user(s) account is
-// disabled.") and "<addr>: 550 user unknown" or a transcript.
-func init() {
-	vendors = append(vendors, vendor{name: "ezweb", read: readEZweb})
-}
-
 var ezwebMessages = []struct {
 	reason string
 	texts  []string
@@ -281,6 +252,9 @@ func is8bit(s string) bool {
 	return false
 }
 
+// au (KDDI) EZweb: "Mail System Error - Returned Mail" from
+// Postmaster@ezweb.ne.jp, an English note ("The user(s) account is
+// disabled.") and "<addr>: 550 user unknown" or a transcript.
 func readEZweb(m *message) *found {
 	score := 0
 	from := m.header.get("from")
@@ -378,10 +352,6 @@ func readEZweb(m *message) *found {
 
 // au by KDDI (dion.ne.jp): "Your mail sent on: date", "Could not be
 // delivered to: <addr>" and a one-line reason.
-func init() {
-	vendors = append(vendors, vendor{name: "kddi", read: readKDDI})
-}
-
 func readKDDI(m *message) *found {
 	from := m.header.get("from")
 	if !hasAny(from, "no-reply@.", ".dion.ne.jp") && !strings.Contains(m.header.get("reply-to"), "no-reply@app.auone-net.jp") &&
@@ -437,10 +407,6 @@ func readKDDI(m *message) *found {
 // An MTA nobody has named (Sisimai's "X3"): "This is an automatically
 // generated Delivery Status Notification.", "  * addr", then "SMTP:RCPT
 // host …" technical details.
-func init() {
-	vendors = append(vendors, vendor{name: "x3", subjects: []string{"delivery status notification"}, read: readX3})
-}
-
 func readX3(m *message) *found {
 	if !strings.HasPrefix(m.header.get("from"), "Mail Delivery System") ||
 		!strings.HasPrefix(m.subject(), "Delivery status notification") {
@@ -491,10 +457,6 @@ func readX3(m *message) *found {
 // 1&1 (EinsUndEins, kundenserver.de): "addr" or "addr:" alone on a line,
 // then "For the following reason:" or an Exim-like "SMTP error from
 // remote server for TEXT command, host: … reason: 550 …".
-func init() {
-	vendors = append(vendors, vendor{name: "einsundeins", subjects: []string{"mail delivery failed"}, read: readEinsUndEins})
-}
-
 func readEinsUndEins(m *message) *found {
 	if !strings.HasPrefix(m.header.get("from"), `"Mail Delivery System"`) ||
 		m.subject() != "Mail delivery failed: returning message to sender" {
@@ -560,10 +522,6 @@ func readEinsUndEins(m *message) *found {
 
 // HCL (Lotus) Notes: "------- Failure Reasons --------", the reason, the
 // address alone on a line.
-func init() {
-	vendors = append(vendors, vendor{name: "notes", subjects: []string{"undeliverable message"}, read: readNotes})
-}
-
 func readNotes(m *message) *found {
 	if !strings.HasPrefix(m.subject(), "Undeliverable message") {
 		return nil
@@ -617,10 +575,6 @@ func readNotes(m *message) *found {
 
 // Digital Arts m-FILTER: the address alone on a line, then "-------server
 // message" and "-------SMTP command" sections.
-func init() {
-	vendors = append(vendors, vendor{name: "mfilter", subjects: []string{"failure notice"}, read: readMFilter})
-}
-
 func readMFilter(m *message) *found {
 	if m.subject() != "failure notice" || m.header.get("x-mailer") != "m-FILTER" {
 		return nil
@@ -664,12 +618,6 @@ func readMFilter(m *message) *found {
 	return &found{list: list, original: original}
 }
 
-// fml (a mailing list manager): the list refuses a post; the address is
-// in angle brackets, the reason in the text or the Subject.
-func init() {
-	vendors = append(vendors, vendor{name: "fml", read: readFML})
-}
-
 var fmlText = []struct {
 	reason string
 	texts  []string
@@ -690,6 +638,8 @@ var fmlSubject = []struct {
 	{reason.SecurityError, []string{"Security Alert"}},
 }
 
+// fml (a mailing list manager): the list refuses a post; the address is
+// in angle brackets, the reason in the text or the Subject.
 func readFML(m *message) *found {
 	if !m.header.has("x-mlserver") || strings.Index(m.header.get("from"), "-admin@") < 1 ||
 		strings.Index(m.header.get("message-id"), ".FML") < 2 {
@@ -747,12 +697,6 @@ func readFML(m *message) *found {
 	return &found{list: list, original: original}
 }
 
-// HCL (Lotus) Domino: "Your message … was not delivered to: addr
-// because: User … not listed in Domino Directory".
-func init() {
-	vendors = append(vendors, vendor{name: "domino", subjects: []string{"delivery failure:"}, read: readDomino})
-}
-
 var dominoMessages = []struct {
 	reason string
 	texts  []string
@@ -764,6 +708,8 @@ var dominoMessages = []struct {
 		"Domino ディレクトリには見つかりません"}},
 }
 
+// HCL (Lotus) Domino: "Your message … was not delivered to: addr
+// because: User … not listed in Domino Directory".
 func readDomino(m *message) *found {
 	subj := m.subject()
 	if !strings.HasPrefix(subj, "DELIVERY FAILURE:") && !strings.Contains(subj, "DELIVERY_FAILURE") {
@@ -859,10 +805,6 @@ func readDomino(m *message) *found {
 
 // Verizon (vtext.com) and Apache James: "Error message below:" with the
 // reply, then "Message details:" naming "RCPT TO: addr".
-func init() {
-	vendors = append(vendors, vendor{name: "verizon", read: readMessageDetails})
-}
-
 func readMessageDetails(m *message) *found {
 	from := strings.ToLower(m.header.get("from"))
 	verizon := strings.Contains(from, "@vtext.com")
@@ -902,10 +844,6 @@ func readMessageDetails(m *message) *found {
 // An MTA nobody has named (Sisimai's "X6"): "SMTP Server <host> rejected
 // recipient <addr> (Error following RCPT command). It responded as
 // follows: [550 5.1.1 User unknown]".
-func init() {
-	vendors = append(vendors, vendor{name: "x6", subjects: []string{"there was an error sending your mail"}, read: readX6})
-}
-
 func readX6(m *message) *found {
 	if !strings.HasPrefix(m.subject(), "There was an error sending your mail") {
 		return nil
@@ -937,10 +875,6 @@ func readX6(m *message) *found {
 
 // BIGLOBE: "----- The following addresses had delivery problems -----",
 // the addresses, "----- Non-delivered information -----" and the reason.
-func init() {
-	vendors = append(vendors, vendor{name: "biglobe", subjects: []string{"returned mail:"}, read: readBiglobe})
-}
-
 func readBiglobe(m *message) *found {
 	if !strings.Contains(strings.ToLower(m.header.get("from")), "biglobe.ne.jp") ||
 		!strings.HasPrefix(m.subject(), "Returned mail:") {

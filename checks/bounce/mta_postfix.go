@@ -8,14 +8,6 @@ import (
 // Postfix: "Undelivered Mail Returned to Sender", the bounce(5) text
 // ("<addr>: host mx[ip] said: 550 …") then an RFC 3464 part; and the
 // "SMTP server: errors from" notice with an In:/Out: session transcript.
-func init() {
-	vendors = append(vendors, vendor{
-		name:     "postfix",
-		subjects: []string{"undelivered mail returned to sender"},
-		read:     readPostfix,
-	})
-}
-
 func readPostfix(m *message) *found {
 	if m.header.has("x-aol-ip") {
 		return nil

@@ -6,17 +6,6 @@ import (
 	"github.com/relayctl/relayctl/checks/bounce/reason"
 )
 
-// qmail (and its clones): "Hi. This is the qmail-send program", then
-// "<address>:" and the error for each recipient, then "--- Below this
-// line is a copy of the message.".
-func init() {
-	vendors = append(vendors, vendor{
-		name:     "qmail",
-		subjects: []string{"failure notice"},
-		read:     readQmail,
-	})
-}
-
 var qmailStarts = []string{
 	"Hi. This is the qmail", "He/Her is not ", "unable to deliver your message to the following addresses",
 	"Su mensaje no pudo ser entregado", "Sorry, we were unable to deliver your message to the following address",
@@ -67,6 +56,9 @@ var qmailMessages = []struct {
 		"Unable to login into LDAP server, bad credentials"}},
 }
 
+// qmail (and its clones): "Hi. This is the qmail-send program", then
+// "<address>:" and the error for each recipient, then "--- Below this
+// line is a copy of the message.".
 func readQmail(m *message) *found {
 	subj := m.subject()
 	if subj != "failure notice" && subj != "Failure Notice" && !m.receivedHas("(qmail ") {

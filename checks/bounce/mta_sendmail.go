@@ -9,14 +9,6 @@ import (
 // Sendmail (V8, and Sentrion): "Returned mail: see transcript for
 // details" with the session transcript ("----- Transcript of session
 // follows -----", ">>> RCPT", "<<< 550 …") before an RFC 3464 part.
-func init() {
-	vendors = append(vendors, vendor{
-		name:     "sendmail",
-		subjects: []string{"returned mail:", "warning:", "postmaster notify"},
-		read:     readSendmail,
-	})
-}
-
 func readSendmail(m *message) *found {
 	if m.header.has("x-aol-ip") {
 		return nil // AOL's own format

@@ -7,10 +7,6 @@ import (
 // Sendmail version 5: "Returned mail: …" with the transcript ("While
 // talking to host:", ">>> RCPT To:<addr>", "<<< 550 …", "550 <addr>...
 // User unknown") and no RFC 3464 part.
-func init() {
-	vendors = append(vendors, vendor{name: "v5sendmail", subjects: []string{"returned mail:"}, read: readV5Sendmail})
-}
-
 func readV5Sendmail(m *message) *found {
 	if !strings.HasPrefix(m.subject(), "Returned mail: ") {
 		return nil

@@ -111,14 +111,3 @@ func safeRead(r reader, m *message) (f *found) {
 // recoverPanics is turned off by the fuzz targets, so that a reader's
 // panic is found rather than hidden.
 var recoverPanics = true
-
-// vendors are the server-specific formats, in the order they are tried.
-var vendors []vendor
-
-// A vendor format: its reader, and the Subject prefixes that make it
-// likely (tried before the others).
-type vendor struct {
-	name     string
-	subjects []string
-	read     func(m *message) *found
-}
