@@ -17,10 +17,7 @@ var eximStarts = []string{
 var eximFrozen = []string{" has been frozen", " was frozen on arrival"}
 
 // Exim's own error texts (deliver.c, route.c, transports, parser.c).
-var eximMessages = []struct {
-	reason string
-	texts  []string
-}{
+var eximMessages = phrases{
 	{reason.UserUnknown, []string{"user not found"}},
 	{reason.HostUnknown, []string{"all host address lookups failed permanently",
 		"all relevant MX records point to non-existent hosts", "Unrouteable address"}},
@@ -268,13 +265,9 @@ func readExim(m *message) *found {
 			case "MAIL":
 				d.reason = reason.OnHold
 			default:
-				for _, mm := range eximMessages {
-					if hasAny(d.diagnosis, mm.texts...) {
-						d.reason = mm.reason
-						break
-					}
-				}
-				if d.reason == "" {
+				if r, ok := eximMessages.match(d.diagnosis); ok {
+					d.reason = r
+				} else {
 					if hasAny(d.diagnosis, eximDelayed...) {
 						d.reason = reason.Expired
 					} else if strings.Contains(d.diagnosis, "pipe to |") {

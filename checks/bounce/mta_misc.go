@@ -26,10 +26,7 @@ func readX2(m *message) *found {
 }
 
 // OpenSMTPD's own failure texts (smtpd/mta.c, queue.c) by reason.
-var openSMTPDMessages = []struct {
-	reason string
-	texts  []string
-}{
+var openSMTPDMessages = phrases{
 	{reason.Expired, []string{"Envelope expired"}},
 	{reason.SecurityError, []string{"Could not retrieve credentials"}},
 	{reason.HostUnknown, []string{"Invalid domain name", "Domain does not exist"}},
@@ -75,14 +72,8 @@ func readOpenSMTPD(m *message) *found {
 	}
 	for i := range list {
 		d := &list[i]
-	find:
-		for _, mm := range openSMTPDMessages {
-			for _, t := range mm.texts {
-				if strings.Contains(d.diagnosis, t) {
-					d.reason = mm.reason
-					break find
-				}
-			}
+		if r, ok := openSMTPDMessages.match(d.diagnosis); ok {
+			d.reason = r
 		}
 	}
 	return &found{list: list, original: original}
@@ -178,10 +169,7 @@ func readGMX(m *message) *found {
 	return &found{list: list, original: original}
 }
 
-var iMailMessages = []struct {
-	reason string
-	texts  []string
-}{
+var iMailMessages = phrases{
 	{reason.HostUnknown, []string{"Unknown host"}},
 	{reason.UserUnknown, []string{"Unknown user", "Invalid final delivery userid"}},
 	{reason.MailboxFull, []string{"User mailbox exceeds allowed size"}},
@@ -217,14 +205,8 @@ func readIMail(m *message) *found {
 		d := &list[i]
 		d.diagnosis = sweep(response.String() + " " + d.diagnosis)
 		d.command = findCommand(d.diagnosis)
-	find:
-		for _, mm := range iMailMessages {
-			for _, t := range mm.texts {
-				if strings.Contains(d.diagnosis, t) {
-					d.reason = mm.reason
-					break find
-				}
-			}
+		if r, ok := iMailMessages.match(d.diagnosis); ok {
+			d.reason = r
 		}
 	}
 	if !strings.Contains(original, "\nFrom: ") && !strings.HasPrefix(original, "From: ") {
@@ -233,10 +215,7 @@ func readIMail(m *message) *found {
 	return &found{list: list, original: original}
 }
 
-var ezwebMessages = []struct {
-	reason string
-	texts  []string
-}{
+var ezwebMessages = phrases{
 	{reason.Expired, []string{"Your message was not delivered within "}},
 	{reason.MailboxFull, []string{"The user(s) account is temporarily over quota"}},
 	{reason.OnHold, []string{"Each of the following recipients was rejected by a remote mail server"}},
@@ -331,16 +310,8 @@ func readEZweb(m *message) *found {
 		if spam {
 			// X-SPASIGN: NG marks what au's filter refused.
 			d.reason = reason.Filtered
-		} else {
-		find:
-			for _, mm := range ezwebMessages {
-				for _, t := range mm.texts {
-					if strings.Contains(d.diagnosis, t) {
-						d.reason = mm.reason
-						break find
-					}
-				}
-			}
+		} else if r, ok := ezwebMessages.match(d.diagnosis); ok {
+			d.reason = r
 		}
 		if d.reason == "" && !strings.Contains(d.recipient, "@ezweb.ne.jp") && !strings.Contains(d.recipient, "@au.com") &&
 			strings.HasPrefix(d.diagnosis, "<") {
@@ -618,10 +589,7 @@ func readMFilter(m *message) *found {
 	return &found{list: list, original: original}
 }
 
-var fmlText = []struct {
-	reason string
-	texts  []string
-}{
+var fmlText = phrases{
 	{reason.Rejected, []string{" header may cause mail loop", "NOT MEMBER article from ", "reject mail from ",
 		"reject spammers:", "You are not a member of this mailing list"}},
 	{reason.SecurityError, []string{"Security alert:"}},
@@ -629,10 +597,7 @@ var fmlText = []struct {
 	{reason.SystemError, []string{" has detected a loop condition so that", "Loop Back Warning:", "Duplicated Message-ID"}},
 }
 
-var fmlSubject = []struct {
-	reason string
-	texts  []string
-}{
+var fmlSubject = phrases{
 	{reason.Rejected, []string{" are not member", "NOT MEMBER article from ", "reject mail ", "Spam mail from a spammer is rejected"}},
 	{reason.SystemError, []string{"fml system error message", "Loop Alert: ", "Loop Back Warning: ", "WARNING: UNIX FROM Loop"}},
 	{reason.SecurityError, []string{"Security Alert"}},
@@ -672,35 +637,16 @@ func readFML(m *message) *found {
 	for i := range list {
 		d := &list[i]
 		d.diagnosis = sweep(d.diagnosis)
-	text:
-		for _, t := range fmlText {
-			for _, w := range t.texts {
-				if strings.Contains(d.diagnosis, w) {
-					d.reason = t.reason
-					break text
-				}
-			}
-		}
-		if d.reason != "" {
-			continue
-		}
-	title:
-		for _, t := range fmlSubject {
-			for _, w := range t.texts {
-				if strings.Contains(subj, w) {
-					d.reason = t.reason
-					break title
-				}
-			}
+		if r, ok := fmlText.match(d.diagnosis); ok {
+			d.reason = r
+		} else if r, ok := fmlSubject.match(subj); ok {
+			d.reason = r
 		}
 	}
 	return &found{list: list, original: original}
 }
 
-var dominoMessages = []struct {
-	reason string
-	texts  []string
-}{
+var dominoMessages = phrases{
 	{reason.Filtered, []string{"Cannot route mail to user"}},
 	{reason.SystemError, []string{"Several matches found in Domino Directory"}},
 	{reason.UserUnknown, []string{"not listed in Domino Directory", "not listed in public Name & Address Book",
@@ -780,17 +726,11 @@ func readDomino(m *message) *found {
 			continue
 		}
 		d.diagnosis = sweep(d.diagnosis)
-	find:
-		for _, mm := range dominoMessages {
-			for _, t := range mm.texts {
-				if strings.Contains(d.diagnosis, t) {
-					if d.status == "" {
-						d.status = reason.PseudoStatus(mm.reason, false)
-					}
-					d.reason = mm.reason
-					break find
-				}
+		if r, ok := dominoMessages.match(d.diagnosis); ok {
+			if d.status == "" {
+				d.status = reason.PseudoStatus(r, false)
 			}
+			d.reason = r
 		}
 		out = append(out, d)
 	}

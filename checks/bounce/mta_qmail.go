@@ -32,10 +32,7 @@ var qmailCommands = []struct{ command, text string }{
 
 // qmail's own messages (qmail-send, qmail-remote, qmail-local, and the
 // qmail-ldap patch) by reason.
-var qmailMessages = []struct {
-	reason string
-	texts  []string
-}{
+var qmailMessages = phrases{
 	{reason.HostUnknown, []string{"Sorry, I couldn't find any host "}},
 	{reason.MailboxFull, []string{"disk quota exceeded"}},
 	{reason.MesgTooBig, []string{"Message size exceeds fixed maximum message size:"}},
@@ -119,16 +116,13 @@ func readQmail(m *message) *found {
 		case inOrder(d.diagnosis, " does not like recipient.", "this message has been in the queue too long."):
 			d.reason = reason.OnHold
 		default:
-		find:
 			for _, text := range []string{remoteSaid[i], d.diagnosis} {
 				if text == "" {
 					continue
 				}
-				for _, mm := range qmailMessages {
-					if hasAny(text, mm.texts...) {
-						d.reason = mm.reason
-						break find
-					}
+				if r, ok := qmailMessages.match(text); ok {
+					d.reason = r
+					break
 				}
 				if strings.Contains(text, "this message has been in the queue too long.") {
 					d.reason = reason.Expired

@@ -44,6 +44,24 @@ func hasAny(s string, words ...string) bool {
 	return false
 }
 
+// phrases tells reasons by the wording of a server's own messages: the
+// first entry, in table order, with a text s contains (case as written)
+// gives the reason.
+type phrases []struct {
+	reason string
+	texts  []string
+}
+
+// match returns the reason of the first entry with a text in s.
+func (p phrases) match(s string) (string, bool) {
+	for _, e := range p {
+		if hasAny(s, e.texts...) {
+			return e.reason, true
+		}
+	}
+	return "", false
+}
+
 // prefixAny reports whether s starts with any of words.
 func prefixAny(s string, words ...string) bool {
 	for _, w := range words {
