@@ -113,32 +113,34 @@ type compiled struct {
 	not   []int32
 }
 
-var (
-	phraseAC  *automaton
-	compiledT map[string]*compiled
-)
+// phraseAC finds the phrases of every table in one pass; compiledT is
+// each table in its ids. Both are made once, when the package is
+// initialised, and only read after.
+var phraseAC, compiledT = compile(table)
 
-func init() {
-	phraseAC = newAutomaton()
-	compiledT = make(map[string]*compiled, len(table))
-	for name, p := range table {
+// compile puts the phrases of every table into one automaton.
+func compile(tables map[string]*phrases) (*automaton, map[string]*compiled) {
+	ac := newAutomaton()
+	out := make(map[string]*compiled, len(tables))
+	for name, p := range tables {
 		c := &compiled{}
 		for _, w := range p.words {
-			c.words = append(c.words, phraseAC.add(w))
+			c.words = append(c.words, ac.add(w))
 		}
 		for _, w := range p.not {
-			c.not = append(c.not, phraseAC.add(w))
+			c.not = append(c.not, ac.add(w))
 		}
 		for _, seq := range p.seqs {
 			var ids []int32
 			for _, w := range seq {
-				ids = append(ids, phraseAC.add(w))
+				ids = append(ids, ac.add(w))
 			}
 			c.seqs = append(c.seqs, ids)
 		}
-		compiledT[name] = c
+		out[name] = c
 	}
-	phraseAC.build()
+	ac.build()
+	return ac, out
 }
 
 // saysIn is Says with the phrases found in s already known.

@@ -24,14 +24,6 @@ func (p phraseRules) find(diag string) string {
 	return ""
 }
 
-func init() {
-	providers = append(providers,
-		provider{"godaddy", []string{"smtp.secureserver.net", "mailstore1.secureserver.net"}, godaddy},
-		provider{"franceptt", []string{".laposte.net", ".orange.fr", ".wanadoo.fr"}, francePTT},
-		provider{"cox", []string{"cox.net"}, cox},
-	)
-}
-
 // GoDaddy's "IBnnn" codes, from its list of bounce errors.
 var godaddyCodes = map[string]string{
 	"IB401": SecurityError, "IB501": NotCompliantRFC, "IB502": NotCompliantRFC, "IB506": Rejected,
@@ -148,19 +140,6 @@ func between(s, left, right string) string {
 		return s[:j]
 	}
 	return ""
-}
-
-func init() {
-	providers = append(providers,
-		provider{"aol", []string{".mail.aol.com", ".mx.aol.com"}, aol},
-		provider{"gsuite", []string{"googlemail.com"}, gsuite},
-		provider{"messagelabs", []string{".messagelabs.com"}, messageLabs},
-		provider{"tencent", []string{".qq.com"}, tencent},
-		provider{"spectrum", []string{"charter.net"}, spectrum},
-		provider{"mimecast", []string{".mimecast.com"}, mimecast},
-		provider{"yahooinc", []string{".yahoodns.net"}, yahooInc},
-		provider{"microsoft", []string{".prod.outlook.com", ".protection.outlook.com", ".onmicrosoft.com", ".exchangelabs.com"}, microsoft},
-	)
 }
 
 func aol(in Input, diag string) string {
@@ -391,10 +370,6 @@ func microsoft(in Input, diag string) string {
 		}
 	}
 	return ""
-}
-
-func init() {
-	providers = append(providers, provider{"kddi", []string{".ezweb.ne.jp", "msmx.au.com"}, kddi})
 }
 
 // KDDI (au): "550 : User unknown" is its content filter, "<addr>: User

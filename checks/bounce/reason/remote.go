@@ -10,8 +10,25 @@ type provider struct {
 	rules func(in Input, diag string) string
 }
 
-// providers is filled by the per-provider files.
-var providers []provider
+// providers are the providers whose rules remoteHost knows, in the order
+// whichProvider tries them: the first whose host names fit wins. The
+// order is the one they had when each file registered its own from
+// init() (providers.go in source order), kept so that results do not
+// change.
+var providers = []provider{
+	{"godaddy", []string{"smtp.secureserver.net", "mailstore1.secureserver.net"}, godaddy},
+	{"franceptt", []string{".laposte.net", ".orange.fr", ".wanadoo.fr"}, francePTT},
+	{"cox", []string{"cox.net"}, cox},
+	{"aol", []string{".mail.aol.com", ".mx.aol.com"}, aol},
+	{"gsuite", []string{"googlemail.com"}, gsuite},
+	{"messagelabs", []string{".messagelabs.com"}, messageLabs},
+	{"tencent", []string{".qq.com"}, tencent},
+	{"spectrum", []string{"charter.net"}, spectrum},
+	{"mimecast", []string{".mimecast.com"}, mimecast},
+	{"yahooinc", []string{".yahoodns.net"}, yahooInc},
+	{"microsoft", []string{".prod.outlook.com", ".protection.outlook.com", ".onmicrosoft.com", ".exchangelabs.com"}, microsoft},
+	{"kddi", []string{".ezweb.ne.jp", "msmx.au.com"}, kddi},
+}
 
 // domainOf returns the lower-case domain of an address.
 func domainOf(addr string) string {
