@@ -36,7 +36,11 @@ type reader struct {
 // It never panics and never fails outright: a message it cannot make
 // sense of yields no records, and Problem says why when the message
 // itself is damaged.
-func Parse(raw []byte) Result {
+func Parse(raw []byte) Result { return parse(raw, true) }
+
+// parse is Parse; with recoverPanics false a reader's panic is not
+// caught, so that the fuzz targets find it rather than have it hidden.
+func parse(raw []byte, recoverPanics bool) Result {
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return Result{Problem: ErrEmpty}
 	}
@@ -48,7 +52,7 @@ func Parse(raw []byte) Result {
 		res.Problem = ErrTruncated
 	}
 	try := func(r reader) bool {
-		f := safeRead(r, m)
+		f := safeRead(r, m, recoverPanics)
 		if f == nil || len(f.list) == 0 {
 			return false
 		}
@@ -95,8 +99,8 @@ func Parse(raw []byte) Result {
 }
 
 // safeRead runs one reader; a reader that trips over hostile input
-// counts as not recognising it.
-func safeRead(r reader, m *message) (f *found) {
+// counts as not recognising it (unless recoverPanics is false).
+func safeRead(r reader, m *message, recoverPanics bool) (f *found) {
 	if !recoverPanics {
 		return r.read(m)
 	}
@@ -107,7 +111,3 @@ func safeRead(r reader, m *message) (f *found) {
 	}()
 	return r.read(m)
 }
-
-// recoverPanics is turned off by the fuzz targets, so that a reader's
-// panic is found rather than hidden.
-var recoverPanics = true
