@@ -313,3 +313,73 @@ mixed.test. TXT "v=spf1 a:nx1.test a:bad..name.test mx:nx2.test a:nx3.test a:.x.
 		t.Errorf("%d spf.target-invalid findings, want 2: %v", invalid, a.Findings)
 	}
 }
+
+// TestCheckWithIPNeutralAndPermerror evaluates a client address against
+// policies served on loopback whose check_host() result is neutral (a
+// "?" term matched, or nothing matched) or permerror (an include with no
+// record, a syntax error, two records), and checks the finding that
+// result gives: spf.result-neutral is info, spf.result-permerror is fail
+// and names the cause (docs/spf.md).
+func TestCheckWithIPNeutralAndPermerror(t *testing.T) {
+	r := serve(t, `
+qall.test.   TXT "v=spf1 ip4:192.0.2.1 ?all"
+noall.test.  TXT "v=spf1 ip4:192.0.2.1"
+qip.test.    TXT "v=spf1 ?ip4:192.0.2.0/24 -all"
+incgone.test. TXT "v=spf1 include:gone.test -all"
+badip.test.  TXT "v=spf1 ip4:192.0.2.300 -all"
+two.test.    TXT "v=spf1 -all"
+two.test.    TXT "v=spf1 ~all"
+`, nil)
+	cases := []struct {
+		domain   string
+		result   Result
+		mech     string
+		code     string
+		severity checks.Severity
+		ref      string
+		cause    string // in the finding's message and data.result_error
+	}{
+		{"qall.test", Neutral, "?all", CodeResultNeutral, checks.SeverityInfo, "RFC 7208 §8.3", ""},
+		{"noall.test", Neutral, "", CodeResultNeutral, checks.SeverityInfo, "RFC 7208 §8.3", ""},
+		{"qip.test", Neutral, "?ip4:192.0.2.0/24", CodeResultNeutral, checks.SeverityInfo, "RFC 7208 §8.3", ""},
+		{"incgone.test", PermError, "", CodeResultPermerror, checks.SeverityFail, "RFC 7208 §8.7", "gone.test"},
+		{"badip.test", PermError, "", CodeResultPermerror, checks.SeverityFail, "RFC 7208 §8.7", "192.0.2.300"},
+		{"two.test", PermError, "", CodeResultPermerror, checks.SeverityFail, "RFC 7208 §8.7", "2 records"},
+	}
+	const ip = "192.0.2.9"
+	for _, c := range cases {
+		res := Check(context.Background(), r, c.domain, Options{IP: netip.MustParseAddr(ip)})
+		d := res.Data.(Data)
+		if d.Result != c.result || d.Mechanism != c.mech || d.IP != ip {
+			t.Errorf("%s: result %s mech %q ip %q (err %q); want %s %q", c.domain, d.Result, d.Mechanism, d.IP, d.ResultError, c.result, c.mech)
+		}
+		if res.Status == checks.StatusError {
+			t.Errorf("%s: status error (%s); neutral and permerror are results, not failures to check", c.domain, res.Error)
+		}
+		f := findingFor(res, c.code)
+		if f == nil {
+			t.Errorf("%s: no %s finding in %v", c.domain, c.code, codes(res))
+			continue
+		}
+		if f.Severity != c.severity || f.Ref != c.ref || f.Hint == "" || !strings.Contains(f.Message, ip) {
+			t.Errorf("%s: finding %+v; want severity %s ref %q, a hint, the address in the message", c.domain, *f, c.severity, c.ref)
+		}
+		if c.cause != "" && (!strings.Contains(f.Message, c.cause) || !strings.Contains(d.ResultError, c.cause)) {
+			t.Errorf("%s: message %q / result_error %q do not name the cause %q", c.domain, f.Message, d.ResultError, c.cause)
+		}
+		if c.mech != "" && !strings.Contains(f.Message, "by "+c.mech) {
+			t.Errorf("%s: message %q does not name the matching term %q", c.domain, f.Message, c.mech)
+		}
+		if c.severity == checks.SeverityFail && res.Status != checks.StatusFail {
+			t.Errorf("%s: status %s with a fail finding", c.domain, res.Status)
+		}
+		if !strings.Contains(res.Summary, ip+": "+string(c.result)) {
+			t.Errorf("%s: summary %q does not give the result", c.domain, res.Summary)
+		}
+		for _, other := range []string{CodeResultNeutral, CodeResultPermerror, CodeResultNone, CodeResultFail, CodeResultSoftfail} {
+			if other != c.code && findingFor(res, other) != nil {
+				t.Errorf("%s: unexpected %s beside %s: %v", c.domain, other, c.code, codes(res))
+			}
+		}
+	}
+}
