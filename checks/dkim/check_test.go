@@ -269,3 +269,44 @@ func TestCheckCancelled(t *testing.T) {
 		t.Errorf("status %s", res.Status)
 	}
 }
+
+// A key whose h= names only hash algorithms no verifier supports (neither
+// sha256 nor sha1) can verify no signature: dkim.hash-unsupported, fail
+// (docs/dkim.md). A list that also names sha256 is fine, and one naming
+// sha1 as its only supported algorithm is dkim.sha1 instead.
+func TestCheckHashUnsupported(t *testing.T) {
+	testKeys(t)
+	zone := fmt.Sprintf(`
+s512._domainkey.example.com. TXT %s
+odd._domainkey.example.com. TXT %s
+mixed._domainkey.example.com. TXT %s
+`,
+		txt("v=DKIM1; k=rsa; h=sha512; p="+rsa2048),
+		txt("v=DKIM1; k=rsa; h=md5:SHA384; p="+rsa2048),
+		txt("v=DKIM1; k=rsa; h=sha512:sha256; p="+rsa2048),
+	)
+	res, d := run(t, zone, "s512", "odd", "mixed")
+	wantCodes(t, res, "dkim.hash-unsupported/fail", "dkim.hash-unsupported/fail")
+	if res.Status != checks.StatusFail {
+		t.Errorf("status %s", res.Status)
+	}
+	for _, f := range res.Findings {
+		if f.Code != CodeHashUnsupported || f.Ref != refKeyRecord || !strings.Contains(f.Hint, "sha256") {
+			t.Errorf("finding %+v", f)
+		}
+	}
+	msgs := ""
+	for _, f := range res.Findings {
+		msgs += f.Message + "\n"
+	}
+	if !strings.Contains(msgs, "s512._domainkey.example.com: h=sha512 ") || !strings.Contains(msgs, "odd._domainkey.example.com: h=md5:sha384 ") || strings.Contains(msgs, "mixed") {
+		t.Errorf("messages do not name the right keys and h= lists:\n%s", msgs)
+	}
+	byName := map[string]Key{}
+	for _, k := range d.Keys {
+		byName[k.Selector] = k
+	}
+	if k := byName["odd"]; !k.Valid || strings.Join(k.HashAlgs, ":") != "md5:sha384" {
+		t.Errorf("odd: %+v", k)
+	}
+}
