@@ -362,3 +362,73 @@ www A 192.0.2.1
 		t.Errorf("outside the zones: status %s", res.Status)
 	}
 }
+
+// A record is found, but a query further up the tree walk fails: the
+// policy still applies, and dmarc.tree-walk-incomplete (info) says the
+// organizational domain may be wrong (docs/dmarc.md). Without the
+// failure there is no such finding.
+func TestCheckTreeWalkIncomplete(t *testing.T) {
+	const zone = `
+a.example.com. A 192.0.2.1
+b.a.example.com. A 192.0.2.2
+_dmarc.a.example.com. TXT "v=DMARC1; p=reject; rua=mailto:d@a.example.com"
+_dmarc.example.com. TXT "v=DMARC1; p=quarantine; rua=mailto:d@example.com"
+`
+	cases := []struct {
+		domain, fails string
+		behavior      dnstest.Behavior
+		method        string
+		recordAt      string
+		others        []string // the other findings
+	}{
+		// The domain's own record; the walk above it is broken, so the
+		// organizational domain comes out as a.example.com.
+		{"a.example.com", "_dmarc.example.com", dnstest.ServFail, MethodDirect, "a.example.com",
+			[]string{"dmarc.org-domain-psl-differs/info"}},
+		{"a.example.com", "_dmarc.example.com", dnstest.Refused, MethodDirect, "a.example.com",
+			[]string{"dmarc.org-domain-psl-differs/info"}},
+		// No record of its own: the tree walk finds example.com's, past a
+		// name it could not ask.
+		{"b.a.example.com", "_dmarc.a.example.com", dnstest.ServFail, MethodTreeWalk, "example.com",
+			[]string{"dmarc.org-domain-fallback/info"}},
+	}
+	for _, c := range cases {
+		srv, cl := serve(t, zone)
+		srv.Set(c.fails, c.behavior)
+		res := Check(context.Background(), cl, c.domain, Options{})
+		d := res.Data.(*Data)
+		wantCodes(t, res, append([]string{"dmarc.tree-walk-incomplete/info"}, c.others...)...)
+		if res.Status == checks.StatusError || res.Error != "" {
+			t.Errorf("%s (%s fails): status %s error %q; a failure above a found record is not an error", c.domain, c.fails, res.Status, res.Error)
+		}
+		if d.Method != c.method || d.RecordDomain != c.recordAt {
+			t.Errorf("%s (%s fails): method %s record at %s, want %s at %s", c.domain, c.fails, d.Method, d.RecordDomain, c.method, c.recordAt)
+		}
+		for _, f := range res.Findings {
+			if f.Code == CodeTreeWalkIncomplete && (f.Ref != "RFC 9989 §4.10" || f.Hint == "" || !strings.Contains(f.Message, c.fails)) {
+				t.Errorf("%s (%s fails): finding %+v", c.domain, c.fails, f)
+			}
+		}
+		failed := 0
+		for _, st := range d.Walk {
+			if st.Result == StepError {
+				failed++
+				if "_dmarc."+st.Domain != c.fails || st.Error == "" {
+					t.Errorf("%s: failed step %+v", c.domain, st)
+				}
+			}
+		}
+		if failed != 1 {
+			t.Errorf("%s: %d failed steps in %+v", c.domain, failed, d.Walk)
+		}
+
+		// The same names answering: no finding about the walk.
+		_, cl2 := serve(t, zone)
+		res = Check(context.Background(), cl2, c.domain, Options{})
+		for _, f := range res.Findings {
+			if f.Code == CodeTreeWalkIncomplete {
+				t.Errorf("%s with every name answering: %+v", c.domain, f)
+			}
+		}
+	}
+}
