@@ -3,7 +3,9 @@ package cmdutil
 import (
 	"errors"
 	"fmt"
+	"strings"
 
+	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/report"
 )
 
@@ -14,6 +16,9 @@ type UsageError struct{ Err error }
 
 func (e *UsageError) Error() string { return e.Err.Error() }
 func (e *UsageError) Unwrap() error { return e.Err }
+
+// Message is the text for a person (checks.Messager).
+func (e *UsageError) Message() string { return checks.Message(e.Err) }
 
 // Usagef makes a UsageError.
 func Usagef(format string, a ...any) error {
@@ -26,6 +31,28 @@ type IncompleteError struct{ Err error }
 
 func (e *IncompleteError) Error() string { return e.Err.Error() }
 func (e *IncompleteError) Unwrap() error { return e.Err }
+
+// Message is the text for a person (checks.Messager).
+func (e *IncompleteError) Message() string { return checks.Message(e.Err) }
+
+// Incomplete returns an IncompleteError that says msg about cause, keeping
+// the cause for errors.Is and As: Incomplete("writing the report", err).
+func Incomplete(msg string, cause error) error {
+	return &IncompleteError{Err: &checks.Error{Msg: msg, Err: cause}}
+}
+
+// Usage returns a UsageError that says msg about cause, keeping the cause:
+// Usage("cannot use --ca "+path, err).
+func Usage(msg string, cause error) error {
+	return &UsageError{Err: &checks.Error{Msg: msg, Err: cause}}
+}
+
+// ErrorText is the one rendering of an error for a person, on one line:
+// what checks.Message gives (no internal package names), with line breaks
+// folded into spaces.
+func ErrorText(err error) string {
+	return strings.ReplaceAll(strings.TrimSpace(checks.Message(err)), "\n", " ")
+}
 
 // ExitError ends a command that has already written its output with a
 // non-zero exit code and nothing more to say.

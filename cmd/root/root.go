@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -89,14 +88,10 @@ func Main(ctx context.Context, args []string, ios *cmdutil.IOStreams, info versi
 	ran, err := cmd.ExecuteContextC(ctx)
 	code, print := cmdutil.ExitCodeOf(err)
 	if print {
-		fmt.Fprintf(ios.ErrOut, "relayctl: %s\n", oneLine(err.Error()))
+		fmt.Fprintf(ios.ErrOut, "relayctl: %s\n", cmdutil.ErrorText(err))
 		if code == report.ExitUsage && ran != nil {
 			fmt.Fprintf(ios.ErrOut, "Run '%s --help' for usage.\n", ran.CommandPath())
 		}
 	}
 	return code
-}
-
-func oneLine(s string) string {
-	return strings.ReplaceAll(strings.TrimSpace(s), "\n", " ")
 }
