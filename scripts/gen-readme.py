@@ -1,79 +1,168 @@
 #!/usr/bin/env python3
-"""Regenerate README.md from docs/readme.tmpl.md: run the example commands
-against testdata/zones with a freshly built binary and paste their output,
-then append every check's finding-code and data-key tables from docs/*.md.
-Run from the repository root: python3 scripts/gen-readme.py"""
-import json, re, subprocess, sys
+"""Regenerate README.md and docs/examples.md from their templates.
 
-BIN = "/tmp/relayctl-readme"
-subprocess.run(["go", "build", "-o", BIN, "./cmd/relayctl"], check=True)
-Z = ["--zone", "testdata/zones", "--offline"]
-BL = ["--lists-file", "testdata/dnsbl/lists.yaml", "--zone", "testdata/dnsbl", "--offline"]
+    python3 scripts/gen-readme.py            (from the repository root)
 
-def run(*args):
-    p = subprocess.run([BIN, *args], capture_output=True, text=True, env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin"})
-    return (p.stdout + p.stderr).rstrip("\n")
+Templates: docs/readme.tmpl.md -> README.md, docs/examples.tmpl.md -> docs/examples.md.
 
-def spf_json():
-    out = run("check", "spf", "example.com", "--ip", "192.0.2.99", "--sender", "alice@example.com", *Z, "-o", "json")
-    d = json.loads(out)["checks"][0]["data"]
-    return json.dumps({k: d.get(k) for k in ("result", "mechanism", "lookups")}, separators=(",", ":"))
+It builds relayctl and, in every ```console block of a template, runs each
+"$ relayctl ..." command (with "\\" continuation lines; pipes through jq work)
+against the offline data in testdata/, and pastes what it printed in place of
+the "@@OUTPUT@@" line under it. Each "relayctl ..." command of a ```sh block
+is only checked: run offline against testdata/zones (with "--zone
+testdata/zones --offline" added when it has no --zone of its own, and a --zone
+naming a file that is not in the repository pointed at testdata/zones), it must not
+fail as bad usage (exit 2), so a renamed flag cannot linger in the docs. A
+command that exits 2 stops the script, and so does a README of 300 lines or
+more, or one without the quick-start commands that .ci/run and users rely on.
 
-def report_json():
-    out = json.loads(run("check", "dmarc", "example.com", *Z, "-o", "json"))
-    out["started"] = "2026-11-26T21:00:00Z"
-    c = out["checks"][0]
-    c["findings"] = c["findings"][:1]
-    c["data"] = {k: c["data"][k] for k in list(c["data"])[:4]}
-    return json.dumps(out, indent=2, ensure_ascii=False)
+The "started" time of JSON reports is replaced by a fixed one so that the
+files change only when the output does; everything else is as printed.
+"""
+import os, re, shlex, subprocess, sys, tempfile
 
-def section(path, heading_re):
-    doc = open(path).read()
-    m = re.search(r"^## " + heading_re + r".*?$\n(.*?)(?=^## |\Z)", doc, re.S | re.M)
-    return m.group(1).strip() if m else ""
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TEMPLATES = [("docs/readme.tmpl.md", "README.md"), ("docs/examples.tmpl.md", "docs/examples.md")]
+README_MAX_LINES = 300
+QUICK_START = [
+    "go run ./cmd/relayctl check domain example.com --zone testdata/zones --offline",
+    "go test -race ./...",
+]
+OFFLINE = ["--zone", "testdata/zones", "--offline"]
+STARTED = "2026-11-26T21:00:00Z"
 
-examples = {
-    "EXAMPLE_DOMAIN": lambda: run("check", "domain", "example.com", *Z),
-    "EXAMPLE_SPF_JSON": spf_json,
-    "EXAMPLE_SPF": lambda: run("check", "spf", "example.com", "--ip", "203.0.113.200", *Z),
-    "EXAMPLE_DKIM": lambda: run("check", "dkim", "example.com", "--selector", "sel2025", "--selector", "crm1", *Z),
-    "EXAMPLE_DMARC": lambda: run("check", "dmarc", "example.com", *Z),
-    "EXAMPLE_MX": lambda: run("check", "mx", "example.com", *Z, "--ignore", "mx.target-private-ip"),
-    "EXAMPLE_JSON": report_json,
-    "EXAMPLE_BLACKLIST_TABLE": lambda: run("blacklist", "ip", "198.51.100.7", "198.51.100.8", *BL,
-                                           "--list", "good.bl.test", "--list", "refuse.bl.test", "--list", "wild.bl.test"),
-    "EXAMPLE_BLACKLIST_NDJSON": lambda: re.sub(r'"started":"[^"]*"', '"started":"2026-11-26T21:00:00Z"',
-                                               run("blacklist", "ip", "198.51.100.8", "--list", "good.bl.test", *BL, "-o", "ndjson")),
-    "EXAMPLE_BLACKLIST_LISTS": lambda: run("blacklist", "lists"),
-    "EXAMPLE_BOUNCE_JSON": lambda: run("bounce", "parse", "testdata/bounce/postfix-userunknown.eml", "-o", "json"),
-    "EXAMPLE_BOUNCE": lambda: run("bounce", "parse", *["testdata/bounce/" + f for f in
-        ("postfix-userunknown.eml", "exim-mailboxfull.eml", "qmail-hostunknown.eml", "sendmail-delayed.eml")]),
-    "BOUNCE_REASONS": lambda: "\n".join(l for l in section("docs/bounce.md", "Reasons").splitlines() if l.startswith("|")),
-}
 
-text = open("docs/readme.tmpl.md").read()
-for key in sorted(examples, key=len, reverse=True):
-    if key in text:
-        text = text.replace(key, examples[key]())
+class Failure(Exception):
+    pass
 
-AREAS = [("SPF", "docs/spf.md"), ("DKIM", "docs/dkim.md"), ("DMARC", "docs/dmarc.md"),
-         ("MX and reverse DNS", "docs/mx.md")]
-AREAS += [(a, p) for a, p in [("SMTP probe", "docs/smtp.md"), ("MTA-STS", "docs/mtasts.md"),
-          ("TLS-RPT", "docs/tlsrpt.md"), ("BIMI", "docs/bimi.md"), ("DANE", "docs/dane.md"),
-          ("DNSSEC", "docs/dnssec.md"), ("DNS blocklists", "docs/dnsbl.md"), ("Bounces", "docs/bounce.md")]
-          if __import__("os").path.exists(p)]
 
-out = ["", "## Finding codes", "",
-       "Every finding has a stable `code`, a `severity`, a `message`, a `hint` saying what to change and, "
-       "where one applies, the RFC section in `ref`.", ""]
-for area, path in AREAS:
-    body = section(path, "Finding codes")
-    if body:
-        out += [f"### {area}", "", body, ""]
-out += ["## Data keys", "", "The `data` object of each check. Keys are stable once released.", ""]
-for area, path in AREAS:
-    body = section(path, "Data keys")
-    if body:
-        out += [f"### {area}", "", body, ""]
-open("README.md", "w").write(text.rstrip("\n") + "\n" + "\n".join(out).rstrip("\n") + "\n")
-print("README.md written")
+def run(bindir, command):
+    """Runs a shell command line with the built relayctl first on PATH."""
+    env = {"NO_COLOR": "1", "PATH": bindir + ":/usr/bin:/bin", "HOME": bindir}
+    p = subprocess.run(["bash", "-o", "pipefail", "-c", command], cwd=ROOT, env=env,
+                       capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120)
+    return p.returncode, (p.stdout + p.stderr).rstrip("\n")
+
+
+def stable(out):
+    return re.sub(r'("started":\s*")[^"]*(")', r"\g<1>" + STARTED + r"\g<2>", out)
+
+
+def commands(lines, i, prompt):
+    """Joins the command starting at lines[i] with its continuation lines;
+    returns the command and the index after it."""
+    cmd = lines[i][len(prompt):]
+    i += 1
+    while cmd.endswith("\\") and i < len(lines):
+        cmd = cmd[:-1].rstrip() + " " + lines[i].strip()
+        i += 1
+    return cmd, i
+
+
+def relayctl_words(cmd):
+    """The words of the relayctl invocation in a command line, up to a pipe
+    or redirection; None when the line is not one."""
+    lex = shlex.shlex(cmd, posix=True, punctuation_chars="|&;<>")
+    lex.whitespace_split = True
+    words = []
+    try:
+        for w in lex:
+            if w and set(w) <= set("|&;<>"):
+                break
+            words.append(w)
+    except ValueError as e:
+        raise Failure(f"cannot split {cmd!r}: {e}")
+    while words and "=" in words[0] and not words[0].startswith("-"):
+        words.pop(0)  # VAR=value before the command
+    if words[:3] == ["go", "run", "./cmd/relayctl"]:
+        words = ["relayctl"] + words[3:]
+    return words if words[:1] == ["relayctl"] else None
+
+
+def check_only(bindir, cmd, where):
+    words = relayctl_words(cmd)
+    if words is None:
+        return
+    for k, w in enumerate(words[:-1]):
+        # "--zone zones/" stands for the reader's own files: check the
+        # command's usage with the quick-start zones instead.
+        if w == "--zone" and not os.path.exists(os.path.join(ROOT, words[k + 1])):
+            words[k + 1] = "testdata/zones"
+    if "--zone" not in words:
+        words += OFFLINE
+    code, out = run(bindir, shlex.join(words + ["--timeout", "1s"]))
+    if code == 2:
+        raise Failure(f"{where}: `{cmd}` is bad usage (exit 2):\n{out}")
+
+
+def render(bindir, template):
+    lines = open(os.path.join(ROOT, template)).read().splitlines()
+    out = []
+    block = None  # "console", "sh" or another fence language while inside one
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        where = f"{template}:{i + 1}"
+        if line.startswith("```"):
+            block = None if block is not None else (line[3:].strip() or "text")
+            out.append(line)
+            i += 1
+            continue
+        if block == "console" and line.startswith("$ "):
+            start = i
+            cmd, i = commands(lines, i, "$ ")
+            out.extend(lines[start:i])  # the command as written
+            if i < len(lines) and lines[i].strip() == "@@OUTPUT@@":
+                code, printed = run(bindir, cmd)
+                if code == 2:
+                    raise Failure(f"{where}: `{cmd}` is bad usage (exit 2):\n{printed}")
+                if code >= 126:
+                    raise Failure(f"{where}: `{cmd}` could not run (exit {code}):\n{printed}")
+                if not printed:
+                    raise Failure(f"{where}: `{cmd}` printed nothing")
+                out.append(stable(printed))
+                i += 1
+            else:
+                check_only(bindir, cmd, where)
+            continue
+        if block == "sh" and line.strip() and not line.lstrip().startswith("#"):
+            start = i
+            cmd, i = commands(lines, i, "")
+            out.extend(lines[start:i])
+            check_only(bindir, cmd.strip(), where)
+            continue
+        if "@@OUTPUT@@" in line:
+            raise Failure(f"{where}: @@OUTPUT@@ outside a console block or not under a command")
+        out.append(line)
+        i += 1
+    return out
+
+
+def main():
+    os.chdir(ROOT)
+    with tempfile.TemporaryDirectory() as bindir:
+        subprocess.run(["go", "build", "-o", os.path.join(bindir, "relayctl"), "./cmd/relayctl"], check=True)
+        rendered = []
+        for template, target in TEMPLATES:
+            body = render(bindir, template)
+            header = (f"<!-- Generated from {template} by scripts/gen-readme.py, which runs its examples "
+                      f"against testdata/. Edit the template, then run: python3 scripts/gen-readme.py -->")
+            text = "\n".join([header, ""] + body).rstrip("\n") + "\n"
+            if target == "README.md":
+                n = text.count("\n")
+                if n >= README_MAX_LINES:
+                    raise Failure(f"README.md would have {n} lines; keep it under {README_MAX_LINES}")
+                for q in QUICK_START:
+                    if q not in text:
+                        raise Failure(f"README.md lacks the quick-start command {q!r}")
+            rendered.append((target, text))
+    # Nothing is written unless every template rendered.
+    for target, text in rendered:
+        open(target, "w").write(text)
+        print(f"{target} written ({text.count(chr(10))} lines)")
+
+if __name__ == "__main__":
+    try:
+        main()
+    except Failure as e:
+        sys.exit(f"gen-readme: {e}")

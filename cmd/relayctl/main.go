@@ -1,5 +1,6 @@
-// Command relayctl is the relayctl CLI: mail DNS audits (MX, reverse DNS,
-// SPF, DKIM, DMARC) for people and CI.
+// Command relayctl is the relayctl CLI: email deliverability diagnostics
+// (the domain audit, SMTP probes, DNS blocklists, bounce parsing, sending)
+// for people and CI.
 package main
 
 import (
@@ -13,11 +14,13 @@ import (
 	versioncmd "github.com/relayctl/relayctl/cmd/version"
 )
 
-// Set by the release build: -ldflags "-X main.version=... -X main.commit=... -X main.date=...".
+// Set by the release build: -ldflags "-X main.version=... -X main.commit=...
+// -X main.date=..." (.goreleaser.yaml). Left empty, "relayctl version" falls
+// back to the Go build information (versioncmd.Info.Fill).
 var (
-	version = "dev"
-	commit  = "none"
-	date    = "unknown"
+	version string
+	commit  string
+	date    string
 )
 
 func main() {
