@@ -239,7 +239,7 @@ func TestHealthOncePerRun(t *testing.T) {
 	c := New(rec, pick(t, "good.bl.test", "wild.bl.test"), Options{})
 	var targets []Target
 	for i := 0; i < 40; i++ {
-		targets = append(targets, addr("198.51.100."+itoa(i+20)))
+		targets = append(targets, addr("198.51.100."+strconv.Itoa(i+20)))
 	}
 	n := 0
 	err := c.Run(context.Background(), seq(targets), func(rep checks.Report) { n++ })
@@ -276,5 +276,3 @@ func TestProbesAgainstZones(t *testing.T) {
 		}
 	}
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }
