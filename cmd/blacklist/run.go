@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
+	"time"
 
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsbl"
@@ -64,19 +66,21 @@ func run(ctx context.Context, opts *Options) error {
 		Rate:        opts.Rate,
 		Resolver:    &resolver,
 	})
-	prog := startProgress(opts.IO.ErrOut, in.total, opts.Progress || isTerminal(opts.IO.ErrOut))
+	// A second's grace: a run of a few targets shows no progress.
+	prog := opts.IO.StartProgress(cmdutil.ProgressOptions{Total: int(min(in.total, math.MaxInt)), Unit: "targets", Delay: time.Second})
 	exit := report.ExitOK
 	var werr error
 	runErr := checker.Run(ctx, dnsbl.Targets(in.seq), func(rep checks.Report) {
 		report.Filter(&rep, set.Ignore)
 		exit = worseExit(exit, report.ExitCode([]checks.Report{rep}, set.FailOn))
-		prog.around(func() {
+		prog.Print(func() {
 			if werr == nil {
 				werr = w.Write(rep)
 			}
 		})
+		prog.Inc()
 	})
-	prog.finish()
+	prog.Finish()
 	if err := w.Close(); werr == nil {
 		werr = err
 	}
@@ -86,7 +90,7 @@ func run(ctx context.Context, opts *Options) error {
 	switch {
 	case runErr == nil:
 	case ctx.Err() != nil:
-		return &cmdutil.IncompleteError{Err: fmt.Errorf("interrupted after %d targets", prog.count())}
+		return &cmdutil.IncompleteError{Err: fmt.Errorf("interrupted after %d targets", prog.Done())}
 	default:
 		return &cmdutil.UsageError{Err: errors.New(trim(runErr))}
 	}

@@ -202,10 +202,7 @@ func runBatch(ctx context.Context, o *Options, set cmdutil.Settings, cfg *send.C
 	if err != nil {
 		return &cmdutil.UsageError{Err: err}
 	}
-	var bar *progress
-	if o.stderrTTY() && !o.NoProgress && !o.Verbose {
-		bar = newProgress(o.IO.ErrOut, len(todo), len(rows)-len(todo))
-	}
+	bar := o.startProgress(len(todo), len(rows)-len(todo))
 
 	jobs := make(chan send.Job)
 	go func() {
@@ -226,16 +223,14 @@ func runBatch(ctx context.Context, o *Options, set cmdutil.Settings, cfg *send.C
 		mu.Lock()
 		defer mu.Unlock()
 		tally.Add(rec)
-		if bar != nil {
-			bar.update(tally)
-		}
-		if werr == nil {
-			werr = w.Write(rec)
-		}
+		bar.Print(func() {
+			if werr == nil {
+				werr = w.Write(rec)
+			}
+		})
+		bar.record(rec, tally)
 	})
-	if bar != nil {
-		bar.finish(tally)
-	}
+	bar.Finish()
 	if err := w.Close(); werr == nil {
 		werr = err
 	}
