@@ -197,7 +197,7 @@ func (c *Checker) checkList(ctx context.Context, ls *listState, t Target) (res c
 
 	addrs, err := c.lookupA(ctx, ls, name)
 	if err != nil {
-		res.Fail(errors.New(redact(err.Error(), c.opt.Keys)))
+		fail(&res, redactErr(err, c.opt.Keys))
 		res.Summary = res.Error
 		data.Health = c.healthNow(ls, k)
 		return res
@@ -235,7 +235,7 @@ func (c *Checker) checkList(ctx context.Context, ls *listState, t Target) (res c
 		data.Listed = true
 		txt, err := c.lookupTXT(ctx, ls, name)
 		if err != nil {
-			data.TXTError = redact(err.Error(), c.opt.Keys)
+			data.TXTError = checks.Message(redactErr(err, c.opt.Keys))
 		}
 		data.TXT = append(data.TXT, txt...)
 		res.Add(listedFinding(t, &ls.List, cl, txt))
@@ -273,7 +273,7 @@ func (c *Checker) health(ctx context.Context, ls *listState, k Kind) <-chan stru
 					rs[i].probe = p
 					addrs, err := c.lookupA(hctx, ls, QueryName(p.target, ls.zone))
 					if err != nil {
-						rs[i].err = errors.New(redact(err.Error(), c.opt.Keys))
+						rs[i].err = redactErr(err, c.opt.Keys)
 						return
 					}
 					rs[i].c = ls.classify(addrs)
@@ -354,7 +354,7 @@ func (c *Checker) query(ctx context.Context, ls *listState, name string, qtype u
 		now := time.Now().UnixNano()
 		last := ls.lastTry.Load()
 		if now-last < int64(downRetry) || !ls.lastTry.CompareAndSwap(last, now) {
-			return nil, fmt.Errorf("%w: %s did not answer the last %d queries; not asked", ErrListDown, ls.zone, n)
+			return nil, errorf(ErrListDown, "list not answering: %s did not answer the last %d queries; not asked", ls.Zone, n)
 		}
 	}
 	if err := ls.limit.Wait(ctx); err != nil {

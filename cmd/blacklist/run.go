@@ -2,7 +2,6 @@ package blacklist
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -85,14 +84,14 @@ func run(ctx context.Context, opts *Options) error {
 		werr = err
 	}
 	if werr != nil {
-		return &cmdutil.IncompleteError{Err: errors.New("writing the report: " + werr.Error())}
+		return cmdutil.Incomplete("writing the report", werr)
 	}
 	switch {
 	case runErr == nil:
 	case ctx.Err() != nil:
 		return &cmdutil.IncompleteError{Err: fmt.Errorf("interrupted after %d targets", prog.Done())}
 	default:
-		return &cmdutil.UsageError{Err: errors.New(trim(runErr))}
+		return &cmdutil.UsageError{Err: runErr}
 	}
 	return cmdutil.ExitWith(exit)
 }
@@ -146,12 +145,12 @@ func (o *Options) catalog() ([]dnsbl.List, error) {
 	for _, path := range o.ListsFiles {
 		f, err := openFile(path)
 		if err != nil {
-			return nil, cmdutil.Usagef("cannot read --lists-file %s: %v", path, err)
+			return nil, cmdutil.Usage("cannot read --lists-file "+path, err)
 		}
 		ls, err := dnsbl.ParseLists(f, path)
 		f.Close()
 		if err != nil {
-			return nil, cmdutil.Usagef("%s", trim(err))
+			return nil, &cmdutil.UsageError{Err: err}
 		}
 		cat = dnsbl.Merge(cat, ls)
 	}
@@ -165,7 +164,7 @@ func (o *Options) selectLists() (dnsbl.Selection, error) {
 	}
 	sel, err := dnsbl.Select(cat, dnsbl.SelectOptions{Names: o.Lists, Exclude: o.Exclude, Keys: o.Keys, Kinds: o.kinds()})
 	if err != nil {
-		return sel, cmdutil.Usagef("%s", trim(err))
+		return sel, &cmdutil.UsageError{Err: err}
 	}
 	if len(sel.Lists) == 0 {
 		why := "every list was excluded"
@@ -206,9 +205,4 @@ func skippedText(skipped []dnsbl.Skip) string {
 		s = append(s, sk.List.Zone+" ("+sk.Reason+")")
 	}
 	return strings.Join(s, ", ")
-}
-
-// trim drops the package prefix from an error for the user.
-func trim(err error) string {
-	return strings.ReplaceAll(err.Error(), "dnsbl: ", "")
 }
