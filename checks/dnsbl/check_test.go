@@ -2,6 +2,7 @@ package dnsbl
 
 import (
 	"context"
+	"encoding/json"
 	"strconv"
 	"strings"
 	"testing"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsx"
+	"github.com/relayctl/relayctl/checks/dnsx/dnstest"
 )
 
 // A listed address: every code with its meaning, the TXT reason, the
@@ -239,7 +241,7 @@ func TestHealthOncePerRun(t *testing.T) {
 	c := New(rec, pick(t, "good.bl.test", "wild.bl.test"), Options{})
 	var targets []Target
 	for i := 0; i < 40; i++ {
-		targets = append(targets, addr("198.51.100."+itoa(i+20)))
+		targets = append(targets, addr("198.51.100."+strconv.Itoa(i+20)))
 	}
 	n := 0
 	err := c.Run(context.Background(), seq(targets), func(rep checks.Report) { n++ })
@@ -277,4 +279,36 @@ func TestProbesAgainstZones(t *testing.T) {
 	}
 }
 
-func itoa(n int) string { return strconv.Itoa(n) }
+// An account key is part of the name asked, and so of every DNS error
+// about it: the report shows KEY in its place, in the error, the health
+// detail and the query, and no package name.
+func TestKeyNeverShown(t *testing.T) {
+	srv := server(t)
+	l := pick(t, "good.bl.test")[0]
+	l.Key = KeyDQS
+	keys := Keys{DQS: "s3cr3tkey"}
+	tg := addr("198.51.100.7")
+	zone := zoneFor(&l, keys)
+	for _, p := range l.probes(KindIP4) {
+		srv.Set(QueryName(p.target, zone), dnstest.ServFail)
+	}
+	srv.Set(QueryName(tg, zone), dnstest.ServFail)
+	c := New(srv.Client(2*time.Second), []List{l}, Options{Command: "blacklist ip", Keys: keys})
+	rep := c.Check(context.Background(), tg)
+	b, err := json.Marshal(rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), "s3cr3tkey") {
+		t.Errorf("the key is in the report: %s", b)
+	}
+	res, d := result(t, rep, "good.bl.test")
+	if res.Status != checks.StatusError || !strings.Contains(res.Error, "SERVFAIL") || !strings.Contains(res.Error, "KEY.good.bl.test") || strings.Contains(res.Error, "dnsbl:") {
+		t.Errorf("error %q", res.Error)
+	}
+	<-c.lists[0].health[kindIndex(KindIP4)].done
+	h := c.Health(KindIP4)["good.bl.test"]
+	if !strings.Contains(h.Detail, "KEY.good.bl.test") || strings.Contains(h.Detail, "s3cr3tkey") || !strings.Contains(d.Query, "KEY.good.bl.test") {
+		t.Errorf("health %q, query %q", h.Detail, d.Query)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
+	"golang.org/x/time/rate"
 
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsx"
@@ -76,8 +77,8 @@ const (
 
 type listState struct {
 	List
-	zone    string // the zone asked (with the key)
-	limit   *limiter
+	zone    string        // the zone asked (with the key)
+	limit   *rate.Limiter // --rate: one token a query, no burst
 	health  [3]healthCell // by kindIndex
 	fails   atomic.Int32  // consecutive timeouts
 	lastTry atomic.Int64  // unix nanoseconds of the last query let through while down
@@ -108,9 +109,12 @@ func New(r dnsx.Resolver, lists []List, opt Options) *Checker {
 	for _, l := range lists {
 		ls := &listState{List: l}
 		ls.zone = zoneFor(&ls.List, opt.Keys)
+		// A burst of one spaces the queries evenly, the first at once.
+		limit := rate.Inf
 		if opt.Rate > 0 {
-			ls.limit = newLimiter(opt.Rate)
+			limit = rate.Limit(opt.Rate)
 		}
+		ls.limit = rate.NewLimiter(limit, 1)
 		for i := range ls.health {
 			ls.health[i].done = make(chan struct{})
 		}
@@ -193,7 +197,7 @@ func (c *Checker) checkList(ctx context.Context, ls *listState, t Target) (res c
 
 	addrs, err := c.lookupA(ctx, ls, name)
 	if err != nil {
-		res.Fail(errors.New(redact(err.Error(), c.opt.Keys)))
+		fail(&res, redactErr(err, c.opt.Keys))
 		res.Summary = res.Error
 		data.Health = c.healthNow(ls, k)
 		return res
@@ -231,7 +235,7 @@ func (c *Checker) checkList(ctx context.Context, ls *listState, t Target) (res c
 		data.Listed = true
 		txt, err := c.lookupTXT(ctx, ls, name)
 		if err != nil {
-			data.TXTError = redact(err.Error(), c.opt.Keys)
+			data.TXTError = checks.Message(redactErr(err, c.opt.Keys))
 		}
 		data.TXT = append(data.TXT, txt...)
 		res.Add(listedFinding(t, &ls.List, cl, txt))
@@ -269,7 +273,7 @@ func (c *Checker) health(ctx context.Context, ls *listState, k Kind) <-chan stru
 					rs[i].probe = p
 					addrs, err := c.lookupA(hctx, ls, QueryName(p.target, ls.zone))
 					if err != nil {
-						rs[i].err = errors.New(redact(err.Error(), c.opt.Keys))
+						rs[i].err = redactErr(err, c.opt.Keys)
 						return
 					}
 					rs[i].c = ls.classify(addrs)
@@ -350,11 +354,16 @@ func (c *Checker) query(ctx context.Context, ls *listState, name string, qtype u
 		now := time.Now().UnixNano()
 		last := ls.lastTry.Load()
 		if now-last < int64(downRetry) || !ls.lastTry.CompareAndSwap(last, now) {
-			return nil, fmt.Errorf("%w: %s did not answer the last %d queries; not asked", ErrListDown, ls.zone, n)
+			return nil, errorf(ErrListDown, "list not answering: %s did not answer the last %d queries; not asked", ls.Zone, n)
 		}
 	}
-	if err := ls.limit.wait(ctx); err != nil {
-		return nil, err
+	if err := ls.limit.Wait(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		// Wait gives up at once when the query's turn would come after
+		// ctx's deadline; its own error names the library.
+		return nil, checks.WrapError("dnsbl", nil, "--rate leaves no time for this query before the deadline", context.DeadlineExceeded)
 	}
 	select {
 	case c.sem <- struct{}{}:

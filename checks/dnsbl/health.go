@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
+
+	"github.com/relayctl/relayctl/checks"
 )
 
 // HealthState is the verdict of a list's RFC 5782 §5 self-test.
@@ -88,7 +90,7 @@ func (l *List) judgeHealth(rs []probeResult) Health {
 	for _, r := range rs {
 		switch {
 		case r.err != nil:
-			unknown = append(unknown, fmt.Sprintf("test entry %s: %v", r.label, r.err))
+			unknown = append(unknown, fmt.Sprintf("test entry %s: %s", r.label, checks.Message(r.err)))
 		case r.c.v == outside:
 			unhealthy = append(unhealthy, fmt.Sprintf("answers its test entry %s from outside 127.0.0.0/8 (%s)", r.label, codesOf(r.c)))
 		case r.c.v == refused:

@@ -48,7 +48,7 @@ const DefaultMaxAddresses = 65536
 func ParseAddr(s string) (netip.Addr, error) {
 	a, err := netip.ParseAddr(s)
 	if err != nil || a.Zone() != "" {
-		return netip.Addr{}, fmt.Errorf("%w %q: not an IPv4 or IPv6 address", ErrBadTarget, s)
+		return netip.Addr{}, errorf(ErrBadTarget, "invalid target %q: not an IPv4 or IPv6 address", s)
 	}
 	return a.Unmap(), nil
 }
@@ -106,14 +106,14 @@ func ParseIP(s string, max uint64) (Input, error) {
 	}
 	p, err := netip.ParsePrefix(s)
 	if err != nil || p.Addr().Zone() != "" {
-		return Input{}, fmt.Errorf("%w %q: not a CIDR block such as 192.0.2.0/24 or 2001:db8::/120", ErrBadTarget, s)
+		return Input{}, errorf(ErrBadTarget, "invalid target %q: not a CIDR block such as 192.0.2.0/24 or 2001:db8::/120", s)
 	}
 	if p.Addr().Is4In6() && p.Bits() >= 96 {
 		p = netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-96)
 	}
 	in := Input{prefix: p.Masked()}
 	if n := in.Count(); n > max {
-		return Input{}, fmt.Errorf("%w: %s holds %s addresses, more than --max-addresses (%s); raise it to check them all", ErrTooMany, s, count(n), count(max))
+		return Input{}, errorf(ErrTooMany, "too many addresses: %s holds %s addresses, more than --max-addresses (%s); raise it to check them all", s, count(n), count(max))
 	}
 	return in, nil
 }
@@ -137,11 +137,11 @@ func count(n uint64) string {
 func ParseDomain(s string) (Input, error) {
 	s = strings.TrimSpace(s)
 	if _, err := netip.ParseAddr(s); err == nil {
-		return Input{}, fmt.Errorf("%w %q: an IP address (check it with \"blacklist ip\")", ErrBadTarget, s)
+		return Input{}, errorf(ErrBadTarget, "invalid target %q: an IP address (check it with \"blacklist ip\")", s)
 	}
 	d, err := dnsx.Domain(s)
 	if err != nil {
-		return Input{}, fmt.Errorf("%w %s", ErrBadTarget, strings.TrimPrefix(err.Error(), "dnsx: "))
+		return Input{}, wrapf(ErrBadTarget, err, "invalid target")
 	}
 	return Input{target: Target{Domain: d}}, nil
 }
@@ -178,7 +178,7 @@ func Lines(r io.Reader, name string, parse Parser) iter.Seq2[Input, error] {
 			}
 			in, err := parse(line)
 			if err != nil {
-				yield(Input{}, fmt.Errorf("%s:%d: %w", name, n, err))
+				yield(Input{}, at(fmt.Sprintf("%s:%d", name, n), err))
 				return
 			}
 			if !yield(in, nil) {
@@ -187,9 +187,9 @@ func Lines(r io.Reader, name string, parse Parser) iter.Seq2[Input, error] {
 		}
 		if err := sc.Err(); err != nil {
 			if errors.Is(err, bufio.ErrTooLong) {
-				err = fmt.Errorf("%w: line %d is longer than %d bytes", ErrBadTarget, n+1, maxLine)
+				err = errorf(ErrBadTarget, "invalid target: line %d is longer than %d bytes", n+1, maxLine)
 			}
-			yield(Input{}, fmt.Errorf("%s: %w", name, err))
+			yield(Input{}, at(name, err))
 		}
 	}
 }

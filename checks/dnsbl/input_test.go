@@ -6,6 +6,8 @@ import (
 	"net/netip"
 	"strings"
 	"testing"
+
+	"github.com/relayctl/relayctl/checks"
 )
 
 func TestReversed(t *testing.T) {
@@ -51,6 +53,9 @@ func TestParseIP(t *testing.T) {
 			if !errors.Is(err, c.err) {
 				t.Errorf("%q: %v, want %v", c.in, err, c.err)
 			}
+			if m := checks.Message(err); strings.Contains(m, "dnsbl") || !strings.HasPrefix(err.Error(), "dnsbl: "+m) {
+				t.Errorf("%q: message %q, error %q", c.in, m, err)
+			}
 			continue
 		}
 		if err != nil {
@@ -88,7 +93,8 @@ func TestParseDomain(t *testing.T) {
 		t.Errorf("%+v %v", in, err)
 	}
 	for _, bad := range []string{"192.0.2.1", "exa mple.com", "localhost", ""} {
-		if _, err := ParseDomain(bad); !errors.Is(err, ErrBadTarget) {
+		_, err := ParseDomain(bad)
+		if !errors.Is(err, ErrBadTarget) || !strings.HasPrefix(checks.Message(err), "invalid target") || strings.Contains(checks.Message(err), "dnsbl") {
 			t.Errorf("%q: %v", bad, err)
 		}
 	}
@@ -115,7 +121,8 @@ func TestLines(t *testing.T) {
 		}
 		got = append(got, tg.String())
 	}
-	if len(got) != 1 || last == nil || !strings.Contains(last.Error(), "list.txt:3: ") || !errors.Is(last, ErrBadTarget) {
+	if len(got) != 1 || last == nil || !strings.Contains(last.Error(), "list.txt:3: ") || !errors.Is(last, ErrBadTarget) ||
+		checks.Message(last) != `list.txt:3: invalid target "192.0.2.x": not an IPv4 or IPv6 address` {
 		t.Errorf("%q %v", got, last)
 	}
 	long := strings.Repeat("1", maxLine+10)

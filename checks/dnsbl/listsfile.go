@@ -81,32 +81,32 @@ const maxListsFile = 1 << 20
 func ParseLists(r io.Reader, file string) ([]List, error) {
 	b, err := io.ReadAll(io.LimitReader(r, maxListsFile+1))
 	if err != nil {
-		return nil, fmt.Errorf("%w %s: %v", ErrBadLists, file, err)
+		return nil, wrapf(ErrBadLists, err, "invalid lists file %s", file)
 	}
 	if len(b) > maxListsFile {
-		return nil, fmt.Errorf("%w %s: larger than %d bytes", ErrBadLists, file, maxListsFile)
+		return nil, errorf(ErrBadLists, "invalid lists file %s: larger than %d bytes", file, maxListsFile)
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	var fl fileLists
 	if err := dec.Decode(&fl); err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("%w %s: empty; want a \"lists:\" key with one entry per list", ErrBadLists, file)
+			return nil, errorf(ErrBadLists, "invalid lists file %s: empty; want a \"lists:\" key with one entry per list", file)
 		}
-		return nil, fmt.Errorf("%w %s: %s", ErrBadLists, file, strings.TrimPrefix(err.Error(), "yaml: "))
+		return nil, wrapf(ErrBadLists, newYAMLError(err), "invalid lists file %s", file)
 	}
 	if len(fl.Lists) == 0 {
-		return nil, fmt.Errorf("%w %s: no lists; want a \"lists:\" key with one entry per list", ErrBadLists, file)
+		return nil, errorf(ErrBadLists, "invalid lists file %s: no lists; want a \"lists:\" key with one entry per list", file)
 	}
 	var out []List
 	seen := map[string]bool{}
 	for i, f := range fl.Lists {
 		l, err := f.list()
 		if err != nil {
-			return nil, fmt.Errorf("%w %s: list %d (%s): %v", ErrBadLists, file, i+1, f.Zone, err)
+			return nil, wrapf(ErrBadLists, err, "invalid lists file %s: list %d (%s)", file, i+1, f.Zone)
 		}
 		if seen[l.Zone] {
-			return nil, fmt.Errorf("%w %s: list %d: zone %s appears twice", ErrBadLists, file, i+1, l.Zone)
+			return nil, errorf(ErrBadLists, "invalid lists file %s: list %d: zone %s appears twice", file, i+1, l.Zone)
 		}
 		seen[l.Zone] = true
 		out = append(out, l)
@@ -161,7 +161,7 @@ func (f fileList) list() (List, error) {
 	for _, r := range f.Refused {
 		p, err := loopbackPrefix(r)
 		if err != nil {
-			return List{}, fmt.Errorf("refused %q: %v", r, err)
+			return List{}, fmt.Errorf("refused %q: %w", r, err)
 		}
 		l.Refused = append(l.Refused, p)
 	}
@@ -173,7 +173,7 @@ func (f fileList) list() (List, error) {
 			kn, vn := f.Codes.Content[i], f.Codes.Content[i+1]
 			c, err := fileCodeOf(kn, vn, l.Bitmask)
 			if err != nil {
-				return List{}, fmt.Errorf("line %d: code %q: %v", kn.Line, kn.Value, err)
+				return List{}, fmt.Errorf("line %d: code %q: %w", kn.Line, kn.Value, err)
 			}
 			l.Codes = append(l.Codes, c)
 		}

@@ -81,7 +81,9 @@ func TestParseListsErrors(t *testing.T) {
 		{"lists:\n  - zone: a.example\n    bitmask: true\n    codes:\n      3: x\n", "bit values"},
 		{"lists:\n  - zone: a.example\n    refused: [10.0.0.0/8]\n", "127.0.0.0/8"},
 		{"lists:\n  - zone: a.example\n    refused_bits: 1\n", "needs bitmask"},
-		{"lists:\n  - zone: a.example\n    colour: red\n", "colour"},
+		{"lists:\n  - zone: a.example\n    colour: red\n", `line 3: unknown key "colour"`},
+		{"lists:\n  - zone: a.example\n    default: maybe\n    refused_bits: x\n", `line 3: "maybe": want true or false; line 4: "x": want a number`},
+		{"lists: 3\n", `line 1: "3": want a list`},
 		{"lists:\n  - zone: a.example\n  - zone: A.example\n", "twice"},
 		{"lists:\n  - zone: [\n", "my.yaml"},
 		{"lists:\n  - zone: a.example\n    codes: [1, 2]\n", "mapping"},
@@ -89,6 +91,12 @@ func TestParseListsErrors(t *testing.T) {
 		_, err := ParseLists(strings.NewReader(c.src), "my.yaml")
 		if !errors.Is(err, ErrBadLists) || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "my.yaml") {
 			t.Errorf("%q: %v, want %q", c.src, err, c.want)
+		}
+		// A person reads no package name, nor the Go types the file is
+		// decoded into.
+		m, ok := strings.CutPrefix(checks.Message(err), "invalid lists file my.yaml: ")
+		if !ok || strings.Contains(m, "dnsbl") || strings.Contains(m, "yaml") || strings.Contains(m, "unmarshal") {
+			t.Errorf("%q: message %q", c.src, checks.Message(err))
 		}
 	}
 }

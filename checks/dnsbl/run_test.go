@@ -5,6 +5,8 @@ import (
 	"errors"
 	"iter"
 	"net/netip"
+	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -114,7 +116,7 @@ func TestRate(t *testing.T) {
 	c := New(srv.Client(2*time.Second), pick(t, "good.bl.test"), Options{Rate: 50})
 	var ts []Target
 	for i := 0; i < 12; i++ {
-		ts = append(ts, addr("198.51.100."+itoa(100+i)))
+		ts = append(ts, addr("198.51.100."+strconv.Itoa(100+i)))
 	}
 	start := time.Now()
 	c.Run(context.Background(), seq(ts), func(checks.Report) {})
@@ -140,5 +142,29 @@ func TestRunCancel(t *testing.T) {
 	}
 	if d := time.Since(start); d > 3*time.Second {
 		t.Errorf("cancelled run took %v", d)
+	}
+}
+
+// A query whose turn under --rate comes after the deadline fails at once,
+// as a deadline, in words that name no library.
+func TestRateDeadline(t *testing.T) {
+	srv := server(t)
+	c := New(srv.Client(2*time.Second), pick(t, "good.bl.test"), Options{Rate: 0.5})
+	ls := c.lists[0]
+	if _, err := c.query(context.Background(), ls, QueryName(addr("198.51.100.7"), ls.zone), 1); err != nil {
+		t.Fatalf("first query: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := c.query(ctx, ls, QueryName(addr("198.51.100.8"), ls.zone), 1)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err %v, want a deadline", err)
+	}
+	if msg := checks.Message(err); strings.Contains(msg, "rate:") || !strings.Contains(msg, "--rate") {
+		t.Errorf("message %q", msg)
+	}
+	if d := time.Since(start); d > 50*time.Millisecond {
+		t.Errorf("gave up after %v, not at once", d)
 	}
 }

@@ -1,7 +1,6 @@
 package dnsbl
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/relayctl/relayctl/checks/dnsx"
@@ -34,7 +33,7 @@ func (k Keys) Validate() error {
 			continue
 		}
 		if len(c.v) > 63 || strings.TrimFunc(c.v, isAlnum) != "" {
-			return fmt.Errorf("%w: %s takes the key as the list gives it (letters and digits only)", ErrBadKey, c.key.Flag())
+			return errorf(ErrBadKey, "invalid key: %s takes the key as the list gives it (letters and digits only)", c.key.Flag())
 		}
 	}
 	return nil
@@ -85,7 +84,7 @@ func Select(catalog []List, opt SelectOptions) (Selection, error) {
 	for _, z := range opt.Exclude {
 		n, err := dnsx.Domain(z)
 		if err != nil {
-			return sel, fmt.Errorf("%w %q in --exclude: not a zone name", ErrUnknownList, z)
+			return sel, errorf(ErrUnknownList, "unknown list %q in --exclude: not a zone name", z)
 		}
 		excluded[n] = true
 	}
@@ -104,7 +103,7 @@ func Select(catalog []List, opt SelectOptions) (Selection, error) {
 		for _, z := range opt.Names {
 			n, err := dnsx.Domain(z)
 			if err != nil {
-				return sel, fmt.Errorf("%w %q in --list: not a zone name", ErrUnknownList, z)
+				return sel, errorf(ErrUnknownList, "unknown list %q in --list: not a zone name", z)
 			}
 			if seen[n] {
 				continue
@@ -116,7 +115,7 @@ func Select(catalog []List, opt SelectOptions) (Selection, error) {
 				continue
 			}
 			if !kindOK(l) {
-				return sel, fmt.Errorf("%w: %s lists %s, not %s", ErrWrongKind, n, l.KindString(), kindNames(opt.Kinds))
+				return sel, errorf(ErrWrongKind, "wrong kind of list: %s lists %s, not %s", n, l.KindString(), kindNames(opt.Kinds))
 			}
 			picked = append(picked, *l)
 		}

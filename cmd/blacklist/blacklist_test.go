@@ -27,12 +27,22 @@ const listsYAML = `lists:
 // returns stdout, stderr and the exit code.
 func testRun(t *testing.T, r dnsx.Resolver, stdin string, domains bool, args ...string) (string, string, report.Exit) {
 	t.Helper()
+	return testRunOn(t, nil, r, stdin, domains, args...)
+}
+
+// testRunOn is testRun with the streams adjusted first (a terminal on
+// stderr).
+func testRunOn(t *testing.T, adjust func(*cmdutil.IOStreams), r dnsx.Resolver, stdin string, domains bool, args ...string) (string, string, report.Exit) {
+	t.Helper()
 	dir := t.TempDir()
 	lf := filepath.Join(dir, "lists.yaml")
 	if err := os.WriteFile(lf, []byte(listsYAML), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	ios, in, out, errOut := cmdutil.Test()
+	if adjust != nil {
+		adjust(ios)
+	}
 	in.WriteString(stdin)
 	g := &cmdutil.Globals{Output: "table", Timeout: time.Second, FailOn: "fail"}
 	var o *Options
@@ -177,26 +187,25 @@ func TestKeysFromEnv(t *testing.T) {
 	}
 }
 
-func TestProgressLine(t *testing.T) {
-	var b bytes.Buffer
-	p := &progress{w: &b, total: 200, start: time.Now().Add(-2 * time.Second), on: true, stop: make(chan struct{})}
-	p.done.Store(50)
-	p.draw()
-	if s := b.String(); !strings.HasPrefix(s, "\r\x1b[Kchecked 50 of 200 targets (25.0%), 25/s, about 6s left") {
-		t.Errorf("%q", s)
+// A run that takes a while shows the progress line on a terminal's
+// stderr, and ends it with the final count; a quick one, or one whose
+// stderr is a pipe, shows nothing.
+func TestProgressOnTerminal(t *testing.T) {
+	srv := loopback(t)
+	tty := func(ios *cmdutil.IOStreams) { ios.SetStderrTTY(true, 100) }
+	out, errOut, code := testRunOn(t, tty, srv.Client(5*time.Second), "", false, "198.51.100.8", "--list", "good.bl.test")
+	if code != report.ExitOK || errOut != "" || !strings.Contains(out, "198.51.100.8  ok") {
+		t.Fatalf("quick run: exit %d, stderr %q, stdout %q", code, errOut, out)
 	}
-	b.Reset()
-	p.around(func() { b.WriteString("REPORT") })
-	if b.String() != "\r\x1b[KREPORT" || p.count() != 51 {
-		t.Errorf("%q", b.String())
+	// Listed: the A query, then the TXT query, 700ms each.
+	srv.SetDelay(700 * time.Millisecond)
+	_, errOut, code = testRunOn(t, tty, srv.Client(5*time.Second), "", false, "198.51.100.7", "--list", "good.bl.test")
+	if code != report.ExitGate || !strings.HasPrefix(errOut, "\r[") || !strings.HasSuffix(errOut, "1/1 targets  1/s\x1b[K\n") {
+		t.Errorf("slow run: exit %d, stderr %q", code, errOut)
 	}
-	// off: nothing drawn, ever
-	b.Reset()
-	q := startProgress(&b, 0, false)
-	q.around(func() {})
-	q.finish()
-	if b.Len() != 0 {
-		t.Errorf("%q", b.String())
+	_, errOut, _ = testRun(t, srv.Client(5*time.Second), "", false, "198.51.100.7", "--list", "good.bl.test")
+	if errOut != "" {
+		t.Errorf("stderr a pipe: %q", errOut)
 	}
 }
 

@@ -74,7 +74,7 @@ func (o *Options) openInputs() (*inputs, error) {
 		}
 		x, err := parse(a)
 		if err != nil {
-			return nil, cmdutil.Usagef("%s", trim(err))
+			return nil, &cmdutil.UsageError{Err: err}
 		}
 		in.total += x.Count()
 		parts = append(parts, part{input: x})
@@ -83,20 +83,20 @@ func (o *Options) openInputs() (*inputs, error) {
 		f, err := openFile(path)
 		if err != nil {
 			in.close()
-			return nil, cmdutil.Usagef("cannot read --file %s: %v", path, err)
+			return nil, cmdutil.Usage("cannot read --file "+path, err)
 		}
 		in.files = append(in.files, f)
 		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
 			for x, err := range dnsbl.Lines(f, path, parse) {
 				if err != nil {
 					in.close()
-					return nil, cmdutil.Usagef("%s", trim(err))
+					return nil, &cmdutil.UsageError{Err: err}
 				}
 				in.total += x.Count()
 			}
 			if _, err := f.Seek(0, io.SeekStart); err != nil {
 				in.close()
-				return nil, cmdutil.Usagef("cannot read --file %s: %v", path, err)
+				return nil, cmdutil.Usage("cannot read --file "+path, err)
 			}
 		} else {
 			known = false

@@ -25,9 +25,6 @@ type Options struct {
 	// Resolver, when set, replaces the one built from the global flags
 	// (tests point it at a loopback server).
 	Resolver dnsx.Resolver
-	// Progress forces the progress line on (tests); otherwise it shows
-	// when stderr is a terminal and the run takes a while.
-	Progress bool
 }
 
 func (o *Options) command() string {

@@ -2,9 +2,10 @@ package blacklist
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"math"
 	"strings"
+	"time"
 
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsbl"
@@ -64,31 +65,33 @@ func run(ctx context.Context, opts *Options) error {
 		Rate:        opts.Rate,
 		Resolver:    &resolver,
 	})
-	prog := startProgress(opts.IO.ErrOut, in.total, opts.Progress || isTerminal(opts.IO.ErrOut))
+	// A second's grace: a run of a few targets shows no progress.
+	prog := opts.IO.StartProgress(cmdutil.ProgressOptions{Total: int(min(in.total, math.MaxInt)), Unit: "targets", Delay: time.Second})
 	exit := report.ExitOK
 	var werr error
 	runErr := checker.Run(ctx, dnsbl.Targets(in.seq), func(rep checks.Report) {
 		report.Filter(&rep, set.Ignore)
 		exit = worseExit(exit, report.ExitCode([]checks.Report{rep}, set.FailOn))
-		prog.around(func() {
+		prog.Print(func() {
 			if werr == nil {
 				werr = w.Write(rep)
 			}
 		})
+		prog.Inc()
 	})
-	prog.finish()
+	prog.Finish()
 	if err := w.Close(); werr == nil {
 		werr = err
 	}
 	if werr != nil {
-		return &cmdutil.IncompleteError{Err: errors.New("writing the report: " + werr.Error())}
+		return cmdutil.Incomplete("writing the report", werr)
 	}
 	switch {
 	case runErr == nil:
 	case ctx.Err() != nil:
-		return &cmdutil.IncompleteError{Err: fmt.Errorf("interrupted after %d targets", prog.count())}
+		return &cmdutil.IncompleteError{Err: fmt.Errorf("interrupted after %d targets", prog.Done())}
 	default:
-		return &cmdutil.UsageError{Err: errors.New(trim(runErr))}
+		return &cmdutil.UsageError{Err: runErr}
 	}
 	return cmdutil.ExitWith(exit)
 }
@@ -142,12 +145,12 @@ func (o *Options) catalog() ([]dnsbl.List, error) {
 	for _, path := range o.ListsFiles {
 		f, err := openFile(path)
 		if err != nil {
-			return nil, cmdutil.Usagef("cannot read --lists-file %s: %v", path, err)
+			return nil, cmdutil.Usage("cannot read --lists-file "+path, err)
 		}
 		ls, err := dnsbl.ParseLists(f, path)
 		f.Close()
 		if err != nil {
-			return nil, cmdutil.Usagef("%s", trim(err))
+			return nil, &cmdutil.UsageError{Err: err}
 		}
 		cat = dnsbl.Merge(cat, ls)
 	}
@@ -161,7 +164,7 @@ func (o *Options) selectLists() (dnsbl.Selection, error) {
 	}
 	sel, err := dnsbl.Select(cat, dnsbl.SelectOptions{Names: o.Lists, Exclude: o.Exclude, Keys: o.Keys, Kinds: o.kinds()})
 	if err != nil {
-		return sel, cmdutil.Usagef("%s", trim(err))
+		return sel, &cmdutil.UsageError{Err: err}
 	}
 	if len(sel.Lists) == 0 {
 		why := "every list was excluded"
@@ -202,9 +205,4 @@ func skippedText(skipped []dnsbl.Skip) string {
 		s = append(s, sk.List.Zone+" ("+sk.Reason+")")
 	}
 	return strings.Join(s, ", ")
-}
-
-// trim drops the package prefix from an error for the user.
-func trim(err error) string {
-	return strings.ReplaceAll(err.Error(), "dnsbl: ", "")
 }

@@ -1,7 +1,6 @@
 package cmdutil
 
 import (
-	"errors"
 	"fmt"
 	"net"
 	"net/netip"
@@ -69,7 +68,7 @@ func (g *Globals) Validate() (Settings, error) {
 	}
 	for _, srv := range g.Resolvers {
 		if err := checkServer(srv); err != nil {
-			return s, Usagef("invalid --resolver %q: %v", srv, err)
+			return s, Usage(fmt.Sprintf("invalid --resolver %q", srv), err)
 		}
 	}
 	return s, nil
@@ -80,7 +79,7 @@ func (g *Globals) Validate() (Settings, error) {
 func checkServer(srv string) error {
 	addr, err := dnsx.ServerAddr(srv)
 	if err != nil {
-		return errors.New(trimPrefix(err))
+		return resolverError(err, "")
 	}
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
@@ -110,7 +109,7 @@ func (g *Globals) ResolverWith(adjust func(*dnsx.Config)) (*dnsx.Client, error) 
 	for _, path := range g.Zones {
 		zs, err := dnsx.LoadZones(path)
 		if err != nil {
-			return nil, Usagef("cannot use --zone %s: %s", path, zoneMessage(err, path))
+			return nil, Usage("cannot use --zone "+path, resolverError(err, path))
 		}
 		zones = append(zones, zs...)
 	}
@@ -121,29 +120,11 @@ func (g *Globals) ResolverWith(adjust func(*dnsx.Config)) (*dnsx.Client, error) 
 	c, err := dnsx.New(cfg)
 	if err != nil {
 		if len(g.Resolvers) == 0 {
-			return nil, &IncompleteError{Err: errors.New("no DNS server to ask: " + err.Error() + " (name one with --resolver, or use --zone with --offline)")}
+			e := resolverError(err, "")
+			e.hint = "or answer from zone files: --zone with --offline"
+			return nil, Incomplete("no DNS server to ask", e)
 		}
-		return nil, Usagef("invalid --resolver: %v", err)
+		return nil, Usage("invalid --resolver", resolverError(err, ""))
 	}
 	return c, nil
-}
-
-// zoneMessage says what is wrong with a zone file without repeating its
-// name, which the message already starts with.
-func zoneMessage(err error, path string) string {
-	s := trimPrefix(err)
-	for _, p := range []string{"zone " + path + ": ", path + ": ", "dns: "} {
-		s = strings.ReplaceAll(s, p, "")
-	}
-	return s
-}
-
-// trimPrefix drops a package prefix ("dnsx: zone: ") that means nothing
-// to a user.
-func trimPrefix(err error) string {
-	s := err.Error()
-	for _, p := range []string{"dnsx: zone: ", "dnsx: "} {
-		s = strings.TrimPrefix(s, p)
-	}
-	return s
 }

@@ -9,7 +9,9 @@ import (
 )
 
 // IOStreams are the streams a command reads and writes, injected so that
-// tests can run a command with stdout as a terminal or as a pipe.
+// tests can run a command with stdout and stderr as a terminal or as a
+// pipe. They own the one progress display (StartProgress), which goes to
+// stderr when stderr is a terminal.
 type IOStreams struct {
 	In     io.Reader
 	Out    io.Writer
@@ -19,6 +21,8 @@ type IOStreams struct {
 
 	stdoutTTY   *bool // set by SetStdoutTTY; nil means detect
 	stdoutWidth int   // set by SetStdoutTTY; 0 means detect
+	stderrTTY   *bool // set by SetStderrTTY; nil means detect
+	stderrWidth int   // set by SetStderrTTY; 0 means detect
 }
 
 // System returns the process's own streams.
@@ -26,12 +30,13 @@ func System() *IOStreams {
 	return &IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr, Getenv: os.Getenv}
 }
 
-// Test returns streams backed by buffers, stdout not a terminal and an
-// empty environment.
+// Test returns streams backed by buffers, stdout and stderr not
+// terminals and an empty environment.
 func Test() (ios *IOStreams, in, out, errOut *bytes.Buffer) {
 	in, out, errOut = &bytes.Buffer{}, &bytes.Buffer{}, &bytes.Buffer{}
 	ios = &IOStreams{In: in, Out: out, ErrOut: errOut, Getenv: func(string) string { return "" }}
 	ios.SetStdoutTTY(false, 0)
+	ios.SetStderrTTY(false, 0)
 	return ios, in, out, errOut
 }
 
@@ -42,6 +47,13 @@ func (s *IOStreams) SetStdoutTTY(tty bool, width int) {
 	s.stdoutWidth = width
 }
 
+// SetStderrTTY overrides terminal detection for stderr, where the
+// progress display goes.
+func (s *IOStreams) SetStderrTTY(tty bool, width int) {
+	s.stderrTTY = &tty
+	s.stderrWidth = width
+}
+
 func (s *IOStreams) getenv(k string) string {
 	if s.Getenv == nil {
 		return ""
@@ -49,38 +61,46 @@ func (s *IOStreams) getenv(k string) string {
 	return s.Getenv(k)
 }
 
-// stdoutFd is the file descriptor of stdout when it is a file.
-func (s *IOStreams) stdoutFd() (int, bool) {
-	f, ok := s.Out.(*os.File)
-	if !ok {
-		return 0, false
+// terminal reports whether w is a terminal and its width (0 when
+// unknown). An override (tty not nil) wins over detection.
+func terminal(w io.Writer, tty *bool, width int) (bool, int) {
+	if tty != nil {
+		return *tty, width
 	}
-	return int(f.Fd()), true
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return false, 0
+	}
+	wd, _, err := term.GetSize(int(f.Fd()))
+	if err != nil {
+		return true, 0
+	}
+	return true, wd
 }
 
 // IsStdoutTTY reports whether stdout is a terminal.
 func (s *IOStreams) IsStdoutTTY() bool {
-	if s.stdoutTTY != nil {
-		return *s.stdoutTTY
-	}
-	fd, ok := s.stdoutFd()
-	return ok && term.IsTerminal(fd)
+	tty, _ := terminal(s.Out, s.stdoutTTY, s.stdoutWidth)
+	return tty
 }
 
 // TerminalWidth is the width of the terminal on stdout, 0 when unknown or
 // not a terminal.
 func (s *IOStreams) TerminalWidth() int {
-	if s.stdoutTTY != nil {
-		return s.stdoutWidth
-	}
-	fd, ok := s.stdoutFd()
-	if !ok || !term.IsTerminal(fd) {
-		return 0
-	}
-	w, _, err := term.GetSize(fd)
-	if err != nil {
-		return 0
-	}
+	_, w := terminal(s.Out, s.stdoutTTY, s.stdoutWidth)
+	return w
+}
+
+// IsStderrTTY reports whether stderr is a terminal.
+func (s *IOStreams) IsStderrTTY() bool {
+	tty, _ := terminal(s.ErrOut, s.stderrTTY, s.stderrWidth)
+	return tty
+}
+
+// StderrWidth is the width of the terminal on stderr, 0 when unknown or
+// not a terminal.
+func (s *IOStreams) StderrWidth() int {
+	_, w := terminal(s.ErrOut, s.stderrTTY, s.stderrWidth)
 	return w
 }
 

@@ -67,7 +67,9 @@ type result struct {
 func run(t *testing.T, tty bool, env map[string]string, args ...string) result {
 	t.Helper()
 	ios, _, out, errOut := cmdutil.Test()
+	// A person at a terminal has it on stdout and stderr both.
 	ios.SetStdoutTTY(tty, 100)
+	ios.SetStderrTTY(tty, 100)
 	ios.Getenv = func(k string) string { return env[k] }
 	code := Main(context.Background(), args, ios, version.Info{Version: "v1.2.3", Commit: "abc123", Date: "2026-01-02T03:04:05Z"})
 	return result{code, out.String(), errOut.String()}

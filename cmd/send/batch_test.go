@@ -192,11 +192,21 @@ func mustRead(t *testing.T, p string) []byte {
 func TestBatchProgressOnTerminal(t *testing.T) {
 	srv := sendtest.Start(t, sendtest.Config{})
 	file := writeFile(t, "p.csv", csvRows(30))
-	tty := true
 	// execute builds its own Options; run the command through a flag hook.
-	r := executeWith(t, func(o *Options) { o.StderrTTY = &tty }, batchArgs(srv, file, "--rate", "300/s")...)
-	if r.code != 0 || !strings.Contains(r.stderr, "\r\x1b[K[") || !strings.Contains(r.stderr, "30/30  sent 30") {
+	r := executeWith(t, func(o *Options) { o.IO.SetStderrTTY(true, 0) }, batchArgs(srv, file, "--rate", "300/s")...)
+	if r.code != 0 || !strings.HasPrefix(r.stderr, "\r[") || !strings.Contains(r.stderr, "30/30  sent 30") {
 		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	// Retries are counted: two messages met a 451 once each.
+	flaky := sendtest.Start(t, sendtest.Config{Mail: func(n int, from string) error {
+		if n == 1 || n == 5 {
+			return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try later"}
+		}
+		return nil
+	}})
+	r = executeWith(t, func(o *Options) { o.IO.SetStderrTTY(true, 0) }, batchArgs(flaky, file, "--retries", "1", "--retry-delay", "1ms")...)
+	if r.code != 0 || !strings.Contains(r.stderr, "30/30  sent 30  retries 2  ") || !strings.HasSuffix(r.stderr, "\n") {
+		t.Errorf("retries: exit %d, stderr %q", r.code, r.stderr)
 	}
 	// Not a terminal: no progress bar.
 	r = execute(t, nil, "", batchArgs(srv, file)...)

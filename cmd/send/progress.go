@@ -1,78 +1,39 @@
 package send
 
 import (
-	"fmt"
-	"io"
-	"os"
-	"strings"
-	"time"
-
-	"golang.org/x/term"
-
+	"github.com/relayctl/relayctl/checks/send"
+	"github.com/relayctl/relayctl/cmd/cmdutil"
 	"github.com/relayctl/relayctl/report"
 )
 
-// stderrTTY reports whether stderr is a terminal (the progress bar's
-// condition).
-func (o *Options) stderrTTY() bool {
-	if o.StderrTTY != nil {
-		return *o.StderrTTY
-	}
-	f, ok := o.IO.ErrOut.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
-}
-
-// progress draws one line on stderr, redrawn at most ten times a second:
+// batchProgress is the batch's progress display on a terminal's stderr
+// (cmdutil's one display), with a counter for each outcome:
 //
-//	[########------------]  812/2000  sent 810  rejected 1  failed 1  402/s
-type progress struct {
-	w       io.Writer
-	total   int
-	skipped int
-	start   time.Time
-	last    time.Time
+//	[############------------]  812/2000  sent 810  failed 2  retries 5  skipped 40  402/s  about 3s left
+type batchProgress struct {
+	*cmdutil.Progress
+	retries int
 }
 
-func newProgress(w io.Writer, total, skipped int) *progress {
-	return &progress{w: w, total: total, skipped: skipped, start: time.Now()}
+// startProgress starts it for todo messages, skipped already sent by
+// an earlier run (--skip-done). -v's transcript owns stderr: no display.
+func (o *Options) startProgress(todo, skipped int) *batchProgress {
+	p := o.IO.StartProgress(cmdutil.ProgressOptions{
+		Total:    todo,
+		Counters: []string{"sent", "rejected", "failed", "unknown", "retries", "skipped"},
+		Off:      o.NoProgress || o.Verbose,
+	})
+	p.Set("skipped", skipped)
+	return &batchProgress{Progress: p}
 }
 
-func (p *progress) update(t report.SendTally) {
-	if time.Since(p.last) < 100*time.Millisecond && t.Total() < p.total {
-		return
-	}
-	p.last = time.Now()
-	p.draw(t)
-}
-
-func (p *progress) draw(t report.SendTally) {
-	const width = 24
-	n := t.Total()
-	filled := 0
-	if p.total > 0 {
-		filled = n * width / p.total
-	}
-	rate := float64(n) / max(time.Since(p.start).Seconds(), 1e-3)
-	line := fmt.Sprintf("[%s%s] %*d/%d  sent %d", strings.Repeat("#", filled), strings.Repeat("-", width-filled),
-		len(fmt.Sprint(p.total)), n, p.total, t.Sent)
-	if t.Rejected > 0 {
-		line += fmt.Sprintf("  rejected %d", t.Rejected)
-	}
-	if t.Failed > 0 {
-		line += fmt.Sprintf("  failed %d", t.Failed)
-	}
-	if t.Unknown > 0 {
-		line += fmt.Sprintf("  unknown %d", t.Unknown)
-	}
-	if p.skipped > 0 {
-		line += fmt.Sprintf("  (skipped %d done)", p.skipped)
-	}
-	line += fmt.Sprintf("  %.0f/s", rate)
-	fmt.Fprintf(p.w, "\r\x1b[K%s", line)
-}
-
-// finish draws the last state and ends the line.
-func (p *progress) finish(t report.SendTally) {
-	p.draw(t)
-	fmt.Fprintln(p.w)
+// record counts one message's outcome, the tally already holding it.
+func (p *batchProgress) record(rec send.Record, t report.SendTally) {
+	p.retries += max(rec.Attempts-1, 0)
+	p.Set("sent", t.Sent)
+	p.Set("rejected", t.Rejected)
+	p.Set("failed", t.Failed)
+	p.Set("unknown", t.Unknown)
+	p.SetRetries(p.retries)
+	p.Inc()
 }

@@ -63,13 +63,11 @@ type Options struct {
 	NoProgress  bool
 
 	// For tests: the resolver for MX delivery, the MX port, the clock,
-	// the randomness of Message-IDs and boundaries, and whether stderr is
-	// a terminal (nil: detect).
-	Resolver  dnsx.Resolver
-	MXPort    int
-	Now       func() time.Time
-	Random    io.Reader
-	StderrTTY *bool
+	// and the randomness of Message-IDs and boundaries.
+	Resolver dnsx.Resolver
+	MXPort   int
+	Now      func() time.Time
+	Random   io.Reader
 }
 
 // NewCmdSend returns "relayctl send". runF replaces the run function in

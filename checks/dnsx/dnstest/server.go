@@ -6,6 +6,7 @@ package dnstest
 
 import (
 	"net"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -71,7 +72,7 @@ func Listen(zones ...*dnsx.Zone) (*Server, error) {
 			return nil, err
 		}
 		port := pc.LocalAddr().(*net.UDPAddr).Port
-		ln, err = net.Listen("tcp", net.JoinHostPort("127.0.0.1", itoa(port)))
+		ln, err = net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
 		if err == nil {
 			break
 		}
@@ -90,17 +91,6 @@ func Listen(zones ...*dnsx.Zone) (*Server, error) {
 	<-started
 	<-started
 	return s, nil
-}
-
-func itoa(n int) string {
-	var b [8]byte
-	i := len(b)
-	for n > 0 || i == len(b) {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	return string(b[i:])
 }
 
 // Close stops the server.
