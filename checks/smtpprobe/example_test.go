@@ -25,7 +25,7 @@ func ExampleProbeAddr() {
 	p := smtpprobe.ProbeAddr(context.Background(), nil, "mx.example.com", addr, srv.Port, opt)
 	res := smtpprobe.Check(p, opt)
 
-	fmt.Println(p.Banner.Code, p.Banner.Text)
+	fmt.Println(p.Banner.Code, p.Banner.Text())
 	fmt.Println("STARTTLS offered:", p.EHLO.StartTLS, "- AUTH:", p.EHLO.Auth)
 	fmt.Println("AUTH answered", p.AuthBeforeTLS.Reply.Code, "in clear")
 	fmt.Println(res.Name == "smtp 127.0.0.1:"+strconv.Itoa(srv.Port), res.Status)

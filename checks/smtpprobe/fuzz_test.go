@@ -1,8 +1,9 @@
 package smtpprobe
 
 import (
-	"strings"
 	"testing"
+
+	"github.com/relayctl/relayctl/checks/smtpwire"
 )
 
 // Whatever a server sends, the reply reader returns a reply or an error,
@@ -21,21 +22,9 @@ func FuzzReadReply(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r, err := pipeReply(t, data)
 		if err == nil {
-			if r == nil || r.Code < 200 || r.Code > 559 || len(r.lines) > maxReplyLines {
+			if r == nil || r.Code < 200 || r.Code > 559 || len(r.Lines) > smtpwire.MaxReplyLines {
 				t.Fatalf("reply %+v", r)
 			}
-			parseEHLO(r.lines)
-		}
-	})
-}
-
-func FuzzParseEHLO(f *testing.F) {
-	f.Add("mx\nSIZE 1000\nAUTH PLAIN LOGIN\nAUTH=CRAM-MD5\nSTARTTLS")
-	f.Add("x\nSIZE -1\nSIZE 99999999999999999999")
-	f.Fuzz(func(t *testing.T, s string) {
-		c := parseEHLO(strings.Split(s, "\n"))
-		if c.Auth == nil || c.Extensions == nil || (c.Size != nil && *c.Size < 0) {
-			t.Fatalf("%+v", c)
 		}
 	})
 }

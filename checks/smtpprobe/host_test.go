@@ -12,6 +12,7 @@ import (
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsx"
 	"github.com/relayctl/relayctl/checks/smtpprobe/smtptest"
+	"github.com/relayctl/relayctl/checks/smtpwire"
 )
 
 // Every address of the host on every default port, in address then port
@@ -152,19 +153,18 @@ func TestParseTarget(t *testing.T) {
 	}
 }
 
-func TestEHLOName(t *testing.T) {
-	for in, want := range map[string]string{
-		"mail.example.com":   "mail.example.com",
-		"Mail.Example.COM":   "mail.example.com",
-		"buildbox":           FallbackEHLO,
-		"box.localdomain":    FallbackEHLO,
-		"laptop.local":       FallbackEHLO,
-		"bad..name":          FallbackEHLO,
-		"":                   FallbackEHLO,
-		"host.corp.example.": "host.corp.example",
-	} {
-		if got := ehloName(in); got != want {
-			t.Errorf("ehloName(%q) = %q, want %q", in, got, want)
+
+// Without --ehlo the probe greets with this host's name, as smtpwire
+// judges it; the name is looked up through Options.Hostname.
+func TestDefaultEHLOName(t *testing.T) {
+	for host, want := range map[string]string{"client.example.org": "EHLO client.example.org", "buildbox": "EHLO " + smtpwire.FallbackEHLO} {
+		srv := server(t, smtptest.Config{})
+		o := opts(t, nil)
+		o.EHLO = ""
+		o.Hostname = func() (string, error) { return host, nil }
+		probeAt(t, srv.Addr, "localhost", 2525, o)
+		if !strings.Contains(srv.Log(), want) {
+			t.Errorf("hostname %q: the server did not see %q:\n%s", host, want, srv.Log())
 		}
 	}
 }

@@ -22,7 +22,7 @@ func TestGoodSTARTTLS(t *testing.T) {
 	if res.Status != checks.StatusOK || res.Name != "smtp 127.0.0.1:25" {
 		t.Errorf("status %s name %q", res.Status, res.Name)
 	}
-	if p.Mode != ModeSTARTTLS || p.Failure != "" || p.Banner == nil || p.Banner.Code != 220 || !strings.Contains(p.Banner.Text, "mx.test.example") {
+	if p.Mode != ModeSTARTTLS || p.Failure != "" || p.Banner == nil || p.Banner.Code != 220 || !strings.Contains(p.Banner.Text(), "mx.test.example") {
 		t.Fatalf("probe %+v banner %+v", p, p.Banner)
 	}
 	e := p.EHLO
@@ -90,7 +90,7 @@ func TestSTARTTLSRequired(t *testing.T) {
 	srv := server(t, smtptest.Config{TLS: issue(t, smtptest.CertOptions{}), RequireTLS: true})
 	p, res := probeAt(t, srv.Addr, "localhost", 587, opts(t, nil))
 	wantCodes(t, res)
-	if p.StartTLS.Required == nil || !*p.StartTLS.Required || p.StartTLS.MailBeforeTLS.Code != 530 || p.StartTLS.MailBeforeTLS.Enhanced != "5.7.0" {
+	if p.StartTLS.Required == nil || !*p.StartTLS.Required || p.StartTLS.MailBeforeTLS.Code != 530 || p.StartTLS.MailBeforeTLS.Secode != "5.7.0" {
 		t.Errorf("starttls %+v mail %+v", p.StartTLS, p.StartTLS.MailBeforeTLS)
 	}
 	_, res = probeAt(t, srv.Addr, "localhost", 25, opts(t, nil))
