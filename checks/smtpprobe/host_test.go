@@ -153,7 +153,6 @@ func TestParseTarget(t *testing.T) {
 	}
 }
 
-
 // Without --ehlo the probe greets with this host's name, as smtpwire
 // judges it; the name is looked up through Options.Hostname.
 func TestDefaultEHLOName(t *testing.T) {

@@ -69,8 +69,8 @@ type Probe struct {
 	FailedStage string `json:"failed_stage,omitempty"`
 	Error       string `json:"error,omitempty"`
 
-	Timings Timings `json:"timings_ms"`
-	Banner  *smtpwire.Reply  `json:"banner,omitempty"`
+	Timings Timings         `json:"timings_ms"`
+	Banner  *smtpwire.Reply `json:"banner,omitempty"`
 	// EHLO is the EHLO reply in plain text (STARTTLS mode); EHLOTLS the
 	// one under TLS (after STARTTLS, or the only one with implicit TLS).
 	EHLO      *smtpwire.Capabilities `json:"ehlo,omitempty"`
@@ -127,7 +127,7 @@ type StartTLS struct {
 // AuthTest is the AUTH-in-clear test (RFC 4954 §4): AUTH with no initial
 // response, then "*" to cancel. No credentials are ever sent.
 type AuthTest struct {
-	Mechanism string `json:"mechanism"`
+	Mechanism string          `json:"mechanism"`
 	Reply     *smtpwire.Reply `json:"reply"`
 	// Exposed: the server asked for credentials in plain text (334).
 	Exposed bool `json:"exposed"`
@@ -143,12 +143,12 @@ const (
 // RelayTest is the opt-in open-relay test: MAIL FROM an outside address,
 // RCPT TO a .invalid domain, then RSET. DATA is never sent.
 type RelayTest struct {
-	From   string `json:"from"`
-	To     string `json:"to"`
+	From   string          `json:"from"`
+	To     string          `json:"to"`
 	Mail   *smtpwire.Reply `json:"mail,omitempty"`
 	Rcpt   *smtpwire.Reply `json:"rcpt,omitempty"`
-	Result string `json:"result"`
-	TLS    bool   `json:"under_tls"`
+	Result string          `json:"result"`
+	TLS    bool            `json:"under_tls"`
 }
 
 // Name is the check name of the probe: "smtp ADDRESS:PORT".
