@@ -25,6 +25,7 @@ import (
 
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsx"
+	"github.com/relayctl/relayctl/checks/internal/textutil"
 	"github.com/relayctl/relayctl/checks/tlsx"
 )
 
@@ -313,9 +314,9 @@ func certReason(err error) string {
 		if ci.Reason == x509.Expired {
 			return "expired or not yet valid (" + ci.Detail + ")"
 		}
-		return tlsx.LibraryText(ci)
+		return textutil.LibraryText(ci)
 	}
-	return tlsx.LibraryText(err)
+	return textutil.LibraryText(err)
 }
 
 func unwrapURL(err error) error {

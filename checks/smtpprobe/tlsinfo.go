@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/relayctl/relayctl/checks/internal/textutil"
 	"github.com/relayctl/relayctl/checks/tlsx"
 )
 
@@ -272,7 +273,7 @@ func trust(certs []*x509.Certificate, roots *x509.CertPool, now time.Time) error
 	case errors.As(err, &ci) && ci.Reason == x509.Expired:
 		return fmt.Errorf("a certificate of the chain is outside its validity period: %s", ci.Cert.Subject)
 	}
-	return errors.New(tlsx.LibraryText(err))
+	return errors.New(textutil.LibraryText(err))
 }
 
 // nameError says which names the certificate holds instead.

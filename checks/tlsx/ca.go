@@ -12,6 +12,7 @@ import (
 	"os"
 
 	"github.com/relayctl/relayctl/checks"
+	"github.com/relayctl/relayctl/checks/internal/textutil"
 )
 
 // Sentinel errors.
@@ -52,7 +53,7 @@ func ParseCerts(pemData []byte) ([]*x509.Certificate, error) {
 		}
 		c, err := x509.ParseCertificate(blk.Bytes)
 		if err != nil {
-			return nil, checks.NewError("tlsx", ErrBadCertificate, fmt.Sprintf("invalid certificate: certificate %d: %s", len(out)+1, LibraryText(err)))
+			return nil, checks.NewError("tlsx", ErrBadCertificate, fmt.Sprintf("invalid certificate: certificate %d: %s", len(out)+1, textutil.LibraryText(err)))
 		}
 		out = append(out, c)
 	}
