@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/relayctl/relayctl/checks"
 	"math/rand/v2"
 	"strings"
 	"time"
@@ -86,7 +87,7 @@ func (s *Sender) Send(ctx context.Context, msg *Message) Record {
 		}
 		if e == nil {
 			rec.Accepted = append(rec.Accepted, res.rcptOK...)
-			rec.Reply = res.data.String()
+			rec.Reply = res.data.Raw()
 			rec.QueueID = QueueID(rec.Reply)
 			for _, r := range pending {
 				if res.temp[r] {
@@ -131,7 +132,7 @@ func (s *Sender) Send(ctx context.Context, msg *Message) Record {
 
 func describe(e *stepError, res txResult) string {
 	if e != nil {
-		return e.Error()
+		return checks.Message(e)
 	}
 	for _, r := range res.refused {
 		if res.temp[r.Recipient] {
@@ -155,7 +156,7 @@ func isRejected(l []Rejection, rcpt string) bool {
 // once without counting as a try.
 func (s *Sender) attempt(ctx context.Context, msg *Message, rcpts []string, tm *Timings) (txResult, *stepError) {
 	if len(rcpts) == 0 {
-		return txResult{}, &stepError{failure: FailureRecipient, err: fmt.Errorf("%w: no recipients", ErrBadInput)}
+		return txResult{}, &stepError{failure: FailureRecipient, err: errorf(ErrBadInput, "no recipients")}
 	}
 	for try := 0; ; try++ {
 		if s.c != nil && s.c.broken {
@@ -259,11 +260,10 @@ func (s *Sender) finish(rec *Record, e *stepError, pending []string) {
 	}
 	if e != nil {
 		if e.reply != nil {
-			rec.Reply = e.reply.String()
+			rec.Reply = e.reply.Raw()
 		}
 		if e.err != nil {
-			// The package prefix of the sentinels means nothing in a record.
-			rec.Error = strings.ReplaceAll(e.err.Error(), "send: ", "")
+			rec.Error = checks.Message(e.err)
 		}
 		if e.reply != nil && rec.Error == "" && rec.Failure == FailureAuth {
 			rec.Error = "the server refused the credentials"

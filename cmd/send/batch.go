@@ -9,6 +9,7 @@ import (
 	"github.com/relayctl/relayctl/checks/send"
 	"github.com/relayctl/relayctl/cmd/cmdutil"
 	"github.com/relayctl/relayctl/report"
+	"strconv"
 )
 
 // batchTemplates are the flag values filled from each row.
@@ -44,18 +45,18 @@ func (o *Options) templates(in *inputs) (*batchTemplates, error) {
 // the command line.
 func (o *Options) rowSpec(in *inputs, t *batchTemplates, row send.Row) (send.Spec, error) {
 	fail := func(err error) (send.Spec, error) { return send.Spec{}, usageErr(err) }
-	to, err := send.ParseAddressList("batch row "+itoa(row.N)+" to", row.Get("to"))
+	to, err := send.ParseAddressList("batch row "+strconv.Itoa(row.N)+" to", row.Get("to"))
 	if err != nil {
 		return fail(err)
 	}
 	var cc, bcc []send.Address
 	if v := row.Get("cc"); v != "" {
-		if cc, err = send.ParseAddressList("batch row "+itoa(row.N)+" cc", v); err != nil {
+		if cc, err = send.ParseAddressList("batch row "+strconv.Itoa(row.N)+" cc", v); err != nil {
 			return fail(err)
 		}
 	}
 	if v := row.Get("bcc"); v != "" {
-		if bcc, err = send.ParseAddressList("batch row "+itoa(row.N)+" bcc", v); err != nil {
+		if bcc, err = send.ParseAddressList("batch row "+strconv.Itoa(row.N)+" bcc", v); err != nil {
 			return fail(err)
 		}
 	}
@@ -63,7 +64,7 @@ func (o *Options) rowSpec(in *inputs, t *batchTemplates, row send.Row) (send.Spe
 	if err != nil {
 		return fail(err)
 	}
-	if err := send.NoSingleLine("batch row "+itoa(row.N)+" subject", subject); err != nil {
+	if err := send.NoSingleLine("batch row "+strconv.Itoa(row.N)+" subject", subject); err != nil {
 		return fail(err)
 	}
 	body, err := t.body.Execute(row)
@@ -80,29 +81,18 @@ func (o *Options) rowSpec(in *inputs, t *batchTemplates, row send.Row) (send.Spe
 		if err != nil {
 			return fail(err)
 		}
-		if err := send.NoSingleLine("batch row "+itoa(row.N)+" header "+in.headers[i].Name, v); err != nil {
+		if err := send.NoSingleLine("batch row "+strconv.Itoa(row.N)+" header "+in.headers[i].Name, v); err != nil {
 			return fail(err)
 		}
 		headers = append(headers, send.Header{Name: in.headers[i].Name, Value: v})
 	}
 	rin := *in
 	if v := row.Get("from"); v != "" {
-		if rin.from, err = send.ParseAddress("batch row "+itoa(row.N)+" from", v); err != nil {
+		if rin.from, err = send.ParseAddress("batch row "+strconv.Itoa(row.N)+" from", v); err != nil {
 			return fail(err)
 		}
 	}
 	return o.spec(&rin, to, cc, bcc, subject, body, html, headers), nil
-}
-
-func itoa(n int) string {
-	return string(appendInt(nil, n))
-}
-
-func appendInt(b []byte, n int) []byte {
-	if n >= 10 {
-		b = appendInt(b, n/10)
-	}
-	return append(b, byte('0'+n%10))
 }
 
 func envelope(s send.Spec) []string {
@@ -250,10 +240,10 @@ func runBatch(ctx context.Context, o *Options, set cmdutil.Settings, cfg *send.C
 		werr = err
 	}
 	if werr != nil {
-		return &cmdutil.IncompleteError{Err: errors.New("writing the records: " + werr.Error())}
+		return cmdutil.Incomplete("writing the records", werr)
 	}
 	if ctx.Err() != nil && tally.Total() < len(todo) {
-		return &cmdutil.IncompleteError{Err: errors.New("interrupted: " + itoa(len(todo)-tally.Total()) + " messages not sent; resume with --skip-done RESULTS.ndjson")}
+		return &cmdutil.IncompleteError{Err: errors.New("interrupted: " + strconv.Itoa(len(todo)-tally.Total()) + " messages not sent; resume with --skip-done RESULTS.ndjson")}
 	}
 	return cmdutil.ExitWith(tally.Exit())
 }
