@@ -6,8 +6,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/relayctl/relayctl/checks/internal/textutil"
 	"golang.org/x/net/idna"
+
+	"github.com/relayctl/relayctl/checks/internal/textutil"
 )
 
 // Address is one mailbox: the display name and the address as it goes on

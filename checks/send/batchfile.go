@@ -7,11 +7,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/relayctl/relayctl/checks/internal/textutil"
 	"io"
 	"sort"
 	"strings"
 	"text/template"
+
+	"github.com/relayctl/relayctl/checks/internal/textutil"
 )
 
 // Row is one message of a --batch file: its fields by column name, and

@@ -6,15 +6,16 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"github.com/relayctl/relayctl/checks"
-	"github.com/relayctl/relayctl/checks/internal/textutil"
-	"github.com/relayctl/relayctl/checks/smtpwire"
-	"github.com/relayctl/relayctl/checks/tlsx"
 	"io"
 	"net"
 	"os"
 	"strings"
 	"time"
+
+	"github.com/relayctl/relayctl/checks"
+	"github.com/relayctl/relayctl/checks/internal/textutil"
+	"github.com/relayctl/relayctl/checks/smtpwire"
+	"github.com/relayctl/relayctl/checks/tlsx"
 )
 
 // conn is one SMTP connection: its socket, what the server offered, and

@@ -4,10 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/relayctl/relayctl/checks"
 	"math/rand/v2"
 	"strings"
 	"time"
+
+	"github.com/relayctl/relayctl/checks"
 )
 
 // Sender sends messages over one connection at a time, keeping it open

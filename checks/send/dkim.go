@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/emersion/go-msgauth/dkim"
+
 	"github.com/relayctl/relayctl/checks/internal/textutil"
 )
 

@@ -5,13 +5,14 @@ import (
 	"crypto/rand"
 	"encoding/base32"
 	"fmt"
-	"github.com/relayctl/relayctl/checks/internal/textutil"
 	"io"
 	"mime"
 	"mime/quotedprintable"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/relayctl/relayctl/checks/internal/textutil"
 )
 
 // Message is what goes on the wire: the envelope and the data.

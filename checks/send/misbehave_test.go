@@ -3,6 +3,7 @@ package send_test
 import (
 	"bufio"
 	"net"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -10,7 +11,7 @@ import (
 
 	"github.com/relayctl/relayctl/checks/dnsx/dnstest"
 	"github.com/relayctl/relayctl/checks/send"
-	"github.com/relayctl/relayctl/checks/send/sendtest"
+	"github.com/relayctl/relayctl/checks/smtpwire/smtptest"
 )
 
 // scripted runs a hand-written SMTP server: script gets each connection's
@@ -212,9 +213,9 @@ nomx  3600 IN A 127.0.0.1
 // Without --server: the MX hosts in preference order, the next one when a
 // connection fails.
 func TestMXFallback(t *testing.T) {
-	srv := sendtest.Start(t, sendtest.Config{})
+	srv := smtptest.Start(t, smtptest.Config{})
 	port := 0
-	for _, c := range srv.Port() {
+	for _, c := range strconv.Itoa(srv.Port) {
 		port = port*10 + int(c-'0')
 	}
 	r := dnstest.Resolver(t, mxZone)
@@ -250,7 +251,7 @@ func TestMXFallback(t *testing.T) {
 // otherwise the message is not sent.
 func TestSMTPUTF8(t *testing.T) {
 	for _, offered := range []bool{true, false} {
-		srv := sendtest.Start(t, sendtest.Config{SMTPUTF8: offered})
+		srv := smtptest.Start(t, smtptest.Config{NoSMTPUTF8: !offered})
 		rec := send.Send(ctx(t), cfgFor(srv.Addr), msg(t, "jörg@example.org"))
 		if offered {
 			got := srv.Messages()
@@ -262,7 +263,7 @@ func TestSMTPUTF8(t *testing.T) {
 		}
 	}
 	// An IDN domain alone needs no SMTPUTF8: it goes as an A-label.
-	srv := sendtest.Start(t, sendtest.Config{})
+	srv := smtptest.Start(t, smtptest.Config{})
 	rec := send.Send(ctx(t), cfgFor(srv.Addr), msg(t, "bob@bücher.example"))
 	if rec.Result != send.ResultSent || srv.Messages()[0].To[0] != "bob@xn--bcher-kva.example" {
 		t.Errorf("IDN: %+v", rec)

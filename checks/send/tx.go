@@ -2,11 +2,12 @@ package send
 
 import (
 	"fmt"
-	"github.com/relayctl/relayctl/checks"
-	"github.com/relayctl/relayctl/checks/smtpwire"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/relayctl/relayctl/checks"
+	"github.com/relayctl/relayctl/checks/smtpwire"
 )
 
 // txResult is one mail transaction: which recipients the server took at

@@ -8,13 +8,13 @@ import (
 	"time"
 
 	"github.com/relayctl/relayctl/checks/smtpprobe"
-	"github.com/relayctl/relayctl/checks/smtpprobe/smtptest"
+	"github.com/relayctl/relayctl/checks/smtpwire/smtptest"
 )
 
 // Probe one server on loopback that offers no STARTTLS and accepts AUTH
 // in clear text, and judge it.
 func ExampleProbeAddr() {
-	srv, err := smtptest.Start(smtptest.Config{AuthBeforeTLS: true, Domain: "mx.example.com"})
+	srv, err := smtptest.Listen(smtptest.Config{Users: map[string]string{"user": "secret"}, Mechs: []string{"PLAIN"}, InsecureAuth: true, Domain: "mx.example.com"})
 	if err != nil {
 		panic(err)
 	}

@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"os"
+	"strconv"
 	"sync"
 
 	"github.com/relayctl/relayctl/checks/send"
 	"github.com/relayctl/relayctl/cmd/cmdutil"
 	"github.com/relayctl/relayctl/report"
-	"strconv"
 )
 
 // batchTemplates are the flag values filled from each row.
