@@ -2,6 +2,7 @@ package send_test
 
 import (
 	"bufio"
+	"io"
 	"net"
 	"strconv"
 	"strings"
@@ -267,5 +268,81 @@ func TestSMTPUTF8(t *testing.T) {
 	rec := send.Send(ctx(t), cfgFor(srv.Addr), msg(t, "bob@bücher.example"))
 	if rec.Result != send.ResultSent || srv.Messages()[0].To[0] != "bob@xn--bcher-kva.example" {
 		t.Errorf("IDN: %+v", rec)
+	}
+}
+
+// rawServer serves each connection with handle, on loopback, until the
+// test ends.
+func rawServer(t *testing.T, handle func(net.Conn)) string {
+	t.Helper()
+	r, err := smtptest.StartRaw(handle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(r.Close)
+	return r.Addr
+}
+
+// A reply line is complete only with its CRLF. A server that sends half
+// a reply and then stalls has not replied: "421 4.3.0 tem" is no 421,
+// and "250 2.0.0 Ok: queu" after the final dot is no success — the
+// outcome is unknown and the message is not sent again.
+func TestReplyCutMidLine(t *testing.T) {
+	stall := func(c net.Conn) { time.Sleep(time.Second) }
+	banner := rawServer(t, func(c net.Conn) {
+		c.Write([]byte("421 4.3.0 tem"))
+		stall(c)
+	})
+	cfg := cfgFor(banner)
+	cfg.Timeout = 200 * time.Millisecond
+	rec := send.Send(ctx(t), cfg, msg(t, "bob@example.org"))
+	if rec.Result != send.ResultFailed || rec.Failure != send.FailureTimeout || rec.Reply != "" || !strings.Contains(rec.Error, "banner") {
+		t.Errorf("banner cut short: %+v", rec)
+	}
+
+	var dots atomic.Int32
+	addr, conns := scripted(t, func(r *bufio.Reader, say func(string)) {
+		if upToData(r, say) && expect(r, ".\r\n") {
+			dots.Add(1)
+		}
+	})
+	// The scripted server cannot write half a line: put a raw one in
+	// front of it that answers the dot with one.
+	half := rawServer(t, func(c net.Conn) {
+		up, err := net.Dial("tcp", addr)
+		if err != nil {
+			return
+		}
+		defer up.Close()
+		go io.Copy(up, c)
+		br := bufio.NewReader(up)
+		for {
+			l, err := br.ReadString('\n')
+			if err != nil {
+				return
+			}
+			c.Write([]byte(l))
+			if strings.HasPrefix(l, "354") {
+				break
+			}
+		}
+		for dots.Load() == 0 {
+			time.Sleep(5 * time.Millisecond)
+		}
+		c.Write([]byte("250 2.0.0 Ok: queu"))
+		stall(c)
+	})
+	cfg = cfgFor(half)
+	cfg.Retries = 2
+	cfg.DataTimeout = 300 * time.Millisecond
+	rec = send.Send(ctx(t), cfg, msg(t, "bob@example.org"))
+	if rec.Result != send.ResultUnknown || rec.Failure != send.FailureTimeout || rec.QueueID != "" || rec.Attempts != 1 {
+		t.Errorf("final reply cut short: %+v", rec)
+	}
+	if !strings.Contains(rec.Error, "no reply to the final dot") || strings.Contains(rec.Error, "send:") || strings.Contains(rec.Error, "smtpwire") {
+		t.Errorf("error %q", rec.Error)
+	}
+	if dots.Load() != 1 || conns.Load() != 1 {
+		t.Errorf("%d messages on %d connections", dots.Load(), conns.Load())
 	}
 }
