@@ -217,7 +217,8 @@ func (c *conn) received(line string) {
 // send buffers one command line; logLine replaces it in the transcript
 // when not empty (AUTH payloads).
 func (c *conn) send(line, logLine string) error {
-	if strings.ContainsAny(line, "\r\n") {
+	err := smtpwire.WriteCommand(c.bw, line)
+	if errors.Is(err, smtpwire.ErrLineBreak) {
 		// Never reached with validated input; a last guard against
 		// smuggling a second command.
 		return errorf(ErrInjection, "%q", textutil.Clip(line, 80))
@@ -229,8 +230,6 @@ func (c *conn) send(line, logLine string) error {
 			c.sent(line)
 		}
 	}
-	c.bw.WriteString(line)
-	_, err := c.bw.WriteString("\r\n")
 	return err
 }
 

@@ -70,11 +70,15 @@ func watchContext(ctx context.Context, c net.Conn) func() bool {
 }
 
 // send writes one command line. The command is the probe's own text, so
-// it carries no CR or LF of its own.
+// it carries no CR or LF of its own (smtpwire refuses one that would).
 func (s *session) send(line string) error {
 	s.note("C: " + line)
-	_, err := io.WriteString(s.conn, line+"\r\n")
-	return s.wrap(err)
+	if err := smtpwire.WriteCommand(s.conn, line); errors.Is(err, smtpwire.ErrLineBreak) {
+		return err
+	} else if err != nil {
+		return s.wrap(err)
+	}
+	return nil
 }
 
 // cmd sends a command and reads its reply, both within one step.
