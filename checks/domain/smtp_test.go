@@ -16,13 +16,14 @@ import (
 	"github.com/relayctl/relayctl/checks/dane"
 	"github.com/relayctl/relayctl/checks/dnsx/dnstest"
 	"github.com/relayctl/relayctl/checks/smtpprobe"
-	"github.com/relayctl/relayctl/checks/smtpprobe/smtptest"
+	"github.com/relayctl/relayctl/checks/smtpwire/smtptest"
+	"github.com/relayctl/relayctl/checks/tlsx/tlstest"
 )
 
 // smtpWorld is an MX set in a loopback DNS server and one loopback SMTP
 // server that every connection to port 25 is sent to.
 type smtpWorld struct {
-	ca   *smtptest.CA
+	ca   *tlstest.CA
 	leaf *x509.Certificate
 	smtp *smtptest.Server
 	dns  *dnstest.Server
@@ -37,15 +38,15 @@ type smtpWorld struct {
 // SHA-256 of the leaf's SPKI.
 func newSMTPWorld(t *testing.T, certName string, delay time.Duration, zone ...string) *smtpWorld {
 	t.Helper()
-	ca, err := smtptest.NewCA()
+	ca, err := tlstest.New("relayctl test CA")
 	if err != nil {
 		t.Fatal(err)
 	}
-	cert, err := ca.Issue(smtptest.CertOptions{Names: []string{certName}})
+	cert, err := ca.Make(tlstest.LeafOptions{Names: []string{certName}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := smtptest.Start(smtptest.Config{TLS: smtptest.TLSConfig(cert), Domain: certName, Delay: delay})
+	srv, err := smtptest.Listen(smtptest.Config{TLS: tlstest.TLSConfig(cert), Domain: certName, Delay: delay})
 	if err != nil {
 		t.Fatal(err)
 	}

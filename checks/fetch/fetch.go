@@ -23,7 +23,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsx"
+	"github.com/relayctl/relayctl/checks/internal/textutil"
+	"github.com/relayctl/relayctl/checks/tlsx"
 )
 
 // Defaults for Options.
@@ -104,6 +107,12 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
+// Message is the text for a person: the URL, the stage and the cause's
+// own message, no package name.
+func (e *Error) Message() string {
+	return fmt.Sprintf("fetch %s: %s: %s", e.URL, e.Stage, checks.Message(e.Err))
+}
+
 // DNSFailure reports whether err is a DNS failure (SERVFAIL, timeout,
 // --offline…) while resolving the host, as opposed to a host with no
 // address: the first says nothing about the server.
@@ -117,7 +126,7 @@ func Get(ctx context.Context, r dnsx.Resolver, rawURL string, opt Options) (*Res
 	start := time.Now()
 	u, err := url.Parse(rawURL)
 	if err != nil || u.Scheme != "https" || u.Hostname() == "" || u.User != nil {
-		return nil, &Error{URL: rawURL, Stage: StageURL, Err: ErrBadURL}
+		return nil, &Error{URL: rawURL, Stage: StageURL, Err: checks.NewError("fetch", ErrBadURL, "not an https URL with a host")}
 	}
 	if opt.Timeout <= 0 {
 		opt.Timeout = DefaultTimeout
@@ -169,7 +178,7 @@ func Get(ctx context.Context, r dnsx.Resolver, rawURL string, opt Options) (*Res
 		Location:    resp.Header.Get("Location"),
 	}
 	if st := resp.TLS; st != nil {
-		out.TLSVersion = tlsVersion(st.Version)
+		out.TLSVersion = tlsx.VersionName(st.Version)
 		if len(st.PeerCertificates) > 0 {
 			c := st.PeerCertificates[0]
 			out.CertSubject = c.Subject.String()
@@ -242,7 +251,7 @@ func (d *dialer) dial(ctx context.Context, network, hostport string) (net.Conn, 
 			if res.A != nil && res.A.NXDomain() {
 				why = "the name does not exist (NXDOMAIN)"
 			}
-			return nil, d.fail(StageDNS, fmt.Errorf("%w: %s: %s", ErrNoAddress, host, why))
+			return nil, d.fail(StageDNS, checks.NewError("fetch", ErrNoAddress, "the host name has no address: "+host+": "+why))
 		}
 	}
 	var nd net.Dialer
@@ -277,7 +286,7 @@ func (d *dialer) classify(ctx context.Context, rawURL string, err error) error {
 	}
 	var cv *tls.CertificateVerificationError
 	if errors.As(err, &cv) {
-		return &Error{URL: rawURL, Stage: StageTLS, Err: fmt.Errorf("%w: %v", ErrCertificate, certReason(cv.Err))}
+		return &Error{URL: rawURL, Stage: StageTLS, Err: checks.NewError("fetch", ErrCertificate, "certificate not valid for the host: "+certReason(cv.Err))}
 	}
 	var re tls.RecordHeaderError
 	var ae tls.AlertError
@@ -305,9 +314,9 @@ func certReason(err error) string {
 		if ci.Reason == x509.Expired {
 			return "expired or not yet valid (" + ci.Detail + ")"
 		}
-		return ci.Error()
+		return textutil.LibraryText(ci)
 	}
-	return err.Error()
+	return textutil.LibraryText(err)
 }
 
 func unwrapURL(err error) error {
@@ -323,13 +332,7 @@ func unwrapURL(err error) error {
 func timeoutOr(ctx context.Context, err error) error {
 	var ne net.Error
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) {
-		return fmt.Errorf("%w (%v)", ErrTimeout, err)
+		return checks.NewError("fetch", ErrTimeout, "timed out ("+checks.Message(err)+")")
 	}
 	return err
-}
-
-// tlsVersion names a negotiated version as the reports spell it
-// ("TLS1.3"), from crypto/tls's own table, like smtpprobe does.
-func tlsVersion(v uint16) string {
-	return strings.ReplaceAll(tls.VersionName(v), " ", "")
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsx"
 	"github.com/relayctl/relayctl/checks/dnsx/dnstest"
 	"github.com/relayctl/relayctl/checks/tlsx/tlstest"
@@ -112,6 +113,10 @@ func TestGetCertificateProblems(t *testing.T) {
 			if !errors.As(err, &fe) || fe.Stage != StageTLS || !errors.Is(err, ErrCertificate) || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("err = %v, want a TLS-stage certificate error with %q", err, tc.want)
 			}
+			// For a person: the same words, no package name.
+			if msg := checks.Message(err); !strings.Contains(msg, tc.want) || strings.Contains(msg, "fetch: ") || strings.Contains(msg, "x509: ") {
+				t.Errorf("message %q", msg)
+			}
 		})
 	}
 }
@@ -170,8 +175,12 @@ func TestGetResolutionAndConnectFailures(t *testing.T) {
 
 func TestGetRejectsNonHTTPS(t *testing.T) {
 	for _, u := range []string{"http://mta-sts.example.com/", "https:///x", "ftp://a/", "https://user:pw@a.example/", "::"} {
-		if _, err := Get(context.Background(), nil, u, Options{}); !errors.Is(err, ErrBadURL) {
+		_, err := Get(context.Background(), nil, u, Options{})
+		if !errors.Is(err, ErrBadURL) {
 			t.Errorf("%q: %v", u, err)
+		}
+		if msg := checks.Message(err); msg != "fetch "+u+": url: not an https URL with a host" {
+			t.Errorf("%q: message %q", u, msg)
 		}
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/idna"
+
+	"github.com/relayctl/relayctl/checks/internal/textutil"
 )
 
 // Address is one mailbox: the display name and the address as it goes on
@@ -21,7 +23,7 @@ type Address struct {
 // (RFC 5322 §2.2, RFC 5321 §2.3.8).
 func NoSingleLine(what, v string) error {
 	if i := strings.IndexAny(v, "\r\n\x00"); i >= 0 {
-		return fmt.Errorf("%w: %s %q has a line break or NUL at byte %d", ErrInjection, what, clip(v), i+1)
+		return errorf(ErrInjection, "%s %q has a line break or NUL at byte %d", what, textutil.Clip(v, 80), i+1)
 	}
 	return nil
 }
@@ -34,13 +36,13 @@ func ParseAddressList(what, v string) ([]Address, error) {
 	}
 	list, err := mail.ParseAddressList(v)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s %q: %v", ErrBadInput, what, clip(v), strings.TrimPrefix(err.Error(), "mail: "))
+		return nil, errorf(ErrBadInput, "%s %q: %v", what, textutil.Clip(v, 80), textutil.LibraryText(err))
 	}
 	out := make([]Address, 0, len(list))
 	for _, a := range list {
 		norm, err := normalizeAddr(a.Address)
 		if err != nil {
-			return nil, fmt.Errorf("%w: %s %q: %v", ErrBadInput, what, clip(v), err)
+			return nil, errorf(ErrBadInput, "%s %q: %v", what, textutil.Clip(v, 80), err)
 		}
 		out = append(out, Address{Name: a.Name, Addr: norm})
 	}
@@ -54,7 +56,7 @@ func ParseAddress(what, v string) (Address, error) {
 		return Address{}, err
 	}
 	if len(l) != 1 {
-		return Address{}, fmt.Errorf("%w: %s %q: want one address, got %d", ErrBadInput, what, clip(v), len(l))
+		return Address{}, errorf(ErrBadInput, "%s %q: want one address, got %d", what, textutil.Clip(v, 80), len(l))
 	}
 	return l[0], nil
 }
@@ -75,7 +77,7 @@ func normalizeAddr(a string) (string, error) {
 	}
 	ascii, err := idna.Lookup.ToASCII(strings.TrimSuffix(domain, "."))
 	if err != nil {
-		return "", fmt.Errorf("domain %q: %v", domain, strings.TrimPrefix(err.Error(), "idna: "))
+		return "", fmt.Errorf("domain %q: %v", domain, textutil.LibraryText(err))
 	}
 	return local + "@" + strings.ToLower(ascii), nil
 }

@@ -32,7 +32,7 @@ func ParseAuth(s string) (string, error) {
 	case MechPLAIN, MechLOGIN, MechCRAMMD5, MechXOAUTH2:
 		return u, nil
 	}
-	return "", fmt.Errorf("%w: --auth %q: want auto, PLAIN, LOGIN, CRAM-MD5 or XOAUTH2", ErrBadInput, s)
+	return "", errorf(ErrBadInput, "--auth %q: want auto, PLAIN, LOGIN, CRAM-MD5 or XOAUTH2", s)
 }
 
 // chooseMech picks the mechanism: the one asked for, else for a token
@@ -69,19 +69,19 @@ func offeredList(m []string) string {
 // authenticate runs AUTH with the chosen mechanism. Every payload relayctl
 // sends is registered as a secret and shown as <redacted>.
 func (c *conn) authenticate(sec *secrets) *stepError {
-	offered := strings.Fields(strings.ToUpper(c.ext["AUTH"]))
-	if _, ok := c.ext["AUTH"]; !ok {
-		return &stepError{failure: FailureAuth, permanent: true, err: fmt.Errorf("%w: credentials were given but the server does not offer AUTH", ErrPolicy)}
+	offered := c.caps.Auth
+	if !c.has("AUTH") {
+		return &stepError{failure: FailureAuth, permanent: true, err: errorf(ErrPolicy, "credentials were given but the server does not offer AUTH")}
 	}
 	mech, err := chooseMech(c.cfg.Auth, offered, c.cfg.Token != "")
 	if err != nil {
-		return &stepError{failure: FailureAuth, permanent: true, err: fmt.Errorf("%w: %v", ErrPolicy, err)}
+		return &stepError{failure: FailureAuth, permanent: true, err: errorf(ErrPolicy, "%v", err)}
 	}
 	if mech == MechXOAUTH2 && c.cfg.Token == "" {
-		return &stepError{failure: FailureAuth, err: fmt.Errorf("%w: AUTH XOAUTH2 needs a token (RELAYCTL_TOKEN or --token-file)", ErrPolicy)}
+		return &stepError{failure: FailureAuth, err: errorf(ErrPolicy, "AUTH XOAUTH2 needs a token (RELAYCTL_TOKEN or --token-file)")}
 	}
 	if mech != MechXOAUTH2 && c.cfg.Password == "" {
-		return &stepError{failure: FailureAuth, err: fmt.Errorf("%w: AUTH %s needs a password (RELAYCTL_PASSWORD or --password-file)", ErrPolicy, mech)}
+		return &stepError{failure: FailureAuth, err: errorf(ErrPolicy, "AUTH %s needs a password (RELAYCTL_PASSWORD or --password-file)", mech)}
 	}
 	user, pass, token := c.cfg.User, c.cfg.Password, c.cfg.Token
 	enc := func(s string) string {
@@ -121,9 +121,9 @@ func (c *conn) authenticate(sec *secrets) *stepError {
 			loginStep++
 		case MechCRAMMD5:
 			// RFC 2195 §2: user SP hex(HMAC-MD5(password, challenge)).
-			ch, err := base64.StdEncoding.DecodeString(strings.TrimSpace(r.Text()))
+			ch, err := base64.StdEncoding.DecodeString(strings.TrimSpace(strings.Join(r.Lines, " ")))
 			if err != nil {
-				return &stepError{failure: FailureAuth, err: fmt.Errorf("%w: CRAM-MD5 challenge is not base64", ErrProtocol)}
+				return &stepError{failure: FailureAuth, err: errorf(ErrProtocol, "CRAM-MD5 challenge is not base64")}
 			}
 			m := hmac.New(md5.New, []byte(pass))
 			m.Write(ch)
@@ -151,7 +151,7 @@ func (c *conn) authenticate(sec *secrets) *stepError {
 			c.send("*", "")
 			c.bw.Flush()
 			c.broken = true
-			return &stepError{failure: FailureAuth, err: fmt.Errorf("%w: AUTH %s did not finish", ErrProtocol, mech), reply: r}
+			return &stepError{failure: FailureAuth, err: errorf(ErrProtocol, "AUTH %s did not finish", mech), reply: r}
 		}
 		return replyError(FailureAuth, r)
 	}

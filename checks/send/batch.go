@@ -3,7 +3,10 @@ package send
 import (
 	"context"
 	"sync"
-	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/relayctl/relayctl/checks"
 )
 
 // Job is one message of a batch.
@@ -35,9 +38,11 @@ func RunBatch(ctx context.Context, cfg *Config, opt BatchOptions, jobs <-chan Jo
 	if n < 1 {
 		n = 1
 	}
-	var lim *limiter
+	// Message starts are spaced evenly over all connections: a burst of
+	// one, so that --rate 10 is one start every 100ms, never ten at once.
+	var lim *rate.Limiter
 	if opt.Rate > 0 {
-		lim = &limiter{interval: time.Duration(float64(time.Second) / opt.Rate)}
+		lim = rate.NewLimiter(rate.Limit(opt.Rate), 1)
 	}
 	var mu sync.Mutex
 	out := func(r Record) {
@@ -71,7 +76,7 @@ func RunBatch(ctx context.Context, cfg *Config, opt BatchOptions, jobs <-chan Jo
 					out(buildFailure(cfg, j))
 					continue
 				}
-				if lim != nil && lim.wait(ctx) != nil {
+				if lim != nil && lim.Wait(ctx) != nil {
 					return
 				}
 				rec := s.Send(ctx, j.Msg)
@@ -84,41 +89,10 @@ func RunBatch(ctx context.Context, cfg *Config, opt BatchOptions, jobs <-chan Jo
 }
 
 func buildFailure(cfg *Config, j Job) Record {
-	r := Record{Row: j.Row, Result: ResultFailed, Error: cfg.secrets().scrub(j.Err.Error()),
+	r := Record{Row: j.Row, Result: ResultFailed, Error: cfg.secrets().scrub(checks.Message(j.Err)),
 		Accepted: []string{}, Rejected: []Rejection{}, To: []string{}, Started: cfg.now().UTC()}
 	if j.Msg != nil {
 		r.From, r.To, r.MessageID = j.Msg.From, j.Msg.To, j.Msg.MessageID
 	}
 	return r
-}
-
-// limiter spaces message starts evenly: one per interval over all
-// connections.
-type limiter struct {
-	mu       sync.Mutex
-	next     time.Time
-	interval time.Duration
-}
-
-func (l *limiter) wait(ctx context.Context) error {
-	l.mu.Lock()
-	now := time.Now()
-	t := l.next
-	if t.Before(now) {
-		t = now
-	}
-	l.next = t.Add(l.interval)
-	l.mu.Unlock()
-	d := time.Until(t)
-	if d <= 0 {
-		return nil
-	}
-	tm := time.NewTimer(d)
-	defer tm.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-tm.C:
-		return nil
-	}
 }

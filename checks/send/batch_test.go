@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/relayctl/relayctl/checks/send"
-	"github.com/relayctl/relayctl/checks/send/sendtest"
+	"github.com/relayctl/relayctl/checks/smtpwire/smtptest"
 )
 
 func batchMsgs(t *testing.T, n int) []send.Job {
@@ -35,7 +35,7 @@ func feed(jobs []send.Job) <-chan send.Job {
 }
 
 func TestBatchConcurrencyReusesConnections(t *testing.T) {
-	srv := sendtest.Start(t, sendtest.Config{})
+	srv := smtptest.Start(t, smtptest.Config{})
 	var tr strings.Builder
 	cfg := plainCfg(srv)
 	cfg.Transcript = send.NewTranscript(&tr)
@@ -89,7 +89,7 @@ func TestBatchConcurrencyReusesConnections(t *testing.T) {
 }
 
 func TestBatchRate(t *testing.T) {
-	srv := sendtest.Start(t, sendtest.Config{})
+	srv := smtptest.Start(t, smtptest.Config{})
 	start := time.Now()
 	n := 0
 	send.RunBatch(ctx(t), plainCfg(srv), send.BatchOptions{Concurrency: 3, Rate: 40}, feed(batchMsgs(t, 12)), func(send.Record) { n++ })
@@ -102,7 +102,7 @@ func TestBatchRate(t *testing.T) {
 // A reused connection keeps its session; one the server dropped while
 // idle is replaced at once, without costing a retry.
 func TestSenderReuseAndStaleConnection(t *testing.T) {
-	srv := sendtest.Start(t, sendtest.Config{})
+	srv := smtptest.Start(t, smtptest.Config{})
 	s := send.NewSender(plainCfg(srv), 0)
 	defer s.Close()
 	if r := s.Send(ctx(t), msg(t, "a@example.org")); r.Result != send.ResultSent {
@@ -138,7 +138,7 @@ func TestSenderReuseAndStaleConnection(t *testing.T) {
 // every message reaches the server at most once, and every row the first
 // run finished is not sent again.
 func TestBatchInterruptAndResume(t *testing.T) {
-	srv := sendtest.Start(t, sendtest.Config{})
+	srv := smtptest.Start(t, smtptest.Config{})
 	jobs := batchMsgs(t, 80)
 	c, cancel := context.WithCancel(ctx(t))
 	var first []send.Record
@@ -186,7 +186,7 @@ func TestBatchInterruptAndResume(t *testing.T) {
 }
 
 func TestBatchBuildError(t *testing.T) {
-	srv := sendtest.Start(t, sendtest.Config{})
+	srv := smtptest.Start(t, smtptest.Config{})
 	jobs := []send.Job{{Row: 1, Err: errors.New("row 1: template: no field")}, {Row: 2, Msg: msg(t, "b@example.org")}}
 	var recs []send.Record
 	send.RunBatch(ctx(t), plainCfg(srv), send.BatchOptions{}, feed(jobs), func(r send.Record) { recs = append(recs, r) })

@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strings"
 	"text/template"
+
+	"github.com/relayctl/relayctl/checks/internal/textutil"
 )
 
 // Row is one message of a --batch file: its fields by column name, and
@@ -31,7 +33,7 @@ func ReadBatch(r io.Reader) ([]Row, error) {
 	for {
 		b, err := br.Peek(1)
 		if err != nil {
-			return nil, fmt.Errorf("%w: batch: the file is empty", ErrBadInput)
+			return nil, errorf(ErrBadInput, "batch: the file is empty")
 		}
 		if b[0] == ' ' || b[0] == '\t' || b[0] == '\r' || b[0] == '\n' {
 			br.ReadByte()
@@ -55,17 +57,17 @@ func readCSV(r io.Reader) ([]Row, error) {
 	cr.FieldsPerRecord = 0
 	head, err := cr.Read()
 	if err != nil {
-		return nil, fmt.Errorf("%w: batch: header row: %v", ErrBadInput, err)
+		return nil, errorf(ErrBadInput, "batch: header row: %v", err)
 	}
 	names := make([]string, len(head))
 	seen := map[string]bool{}
 	for i, h := range head {
 		names[i] = strings.TrimSpace(h)
 		if names[i] == "" {
-			return nil, fmt.Errorf("%w: batch: column %d has no name in the header row", ErrBadInput, i+1)
+			return nil, errorf(ErrBadInput, "batch: column %d has no name in the header row", i+1)
 		}
 		if seen[strings.ToLower(names[i])] {
-			return nil, fmt.Errorf("%w: batch: column %q appears twice", ErrBadInput, names[i])
+			return nil, errorf(ErrBadInput, "batch: column %q appears twice", names[i])
 		}
 		seen[strings.ToLower(names[i])] = true
 	}
@@ -76,10 +78,10 @@ func readCSV(r io.Reader) ([]Row, error) {
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%w: batch: %v", ErrBadInput, err)
+			return nil, errorf(ErrBadInput, "batch: %v", err)
 		}
 		if len(rows) >= maxBatchRows {
-			return nil, fmt.Errorf("%w: batch: more than %d rows", ErrBadInput, maxBatchRows)
+			return nil, errorf(ErrBadInput, "batch: more than %d rows", maxBatchRows)
 		}
 		f := make(map[string]string, len(names))
 		for i, n := range names {
@@ -102,13 +104,13 @@ func readNDJSON(r io.Reader) ([]Row, error) {
 			continue
 		}
 		if len(rows) >= maxBatchRows {
-			return nil, fmt.Errorf("%w: batch: more than %d rows", ErrBadInput, maxBatchRows)
+			return nil, errorf(ErrBadInput, "batch: more than %d rows", maxBatchRows)
 		}
 		var obj map[string]any
 		dec := json.NewDecoder(bytes.NewReader(b))
 		dec.UseNumber()
 		if err := dec.Decode(&obj); err != nil || obj == nil {
-			return nil, fmt.Errorf("%w: batch: line %d is not a JSON object", ErrBadInput, line)
+			return nil, errorf(ErrBadInput, "batch: line %d is not a JSON object", line)
 		}
 		f := make(map[string]string, len(obj))
 		for k, v := range obj {
@@ -117,7 +119,7 @@ func readNDJSON(r io.Reader) ([]Row, error) {
 		rows = append(rows, Row{N: len(rows) + 1, Fields: f})
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%w: batch: %v", ErrBadInput, err)
+		return nil, errorf(ErrBadInput, "batch: %v", err)
 	}
 	return checkRows(rows)
 }
@@ -147,11 +149,11 @@ func jsonText(v any) string {
 
 func checkRows(rows []Row) ([]Row, error) {
 	if len(rows) == 0 {
-		return nil, fmt.Errorf("%w: batch: no rows", ErrBadInput)
+		return nil, errorf(ErrBadInput, "batch: no rows")
 	}
 	for _, r := range rows {
 		if strings.TrimSpace(r.Get("to")) == "" {
-			return nil, fmt.Errorf("%w: batch: row %d has no \"to\"", ErrBadInput, r.N)
+			return nil, errorf(ErrBadInput, "batch: row %d has no \"to\"", r.N)
 		}
 	}
 	return rows, nil
@@ -181,7 +183,7 @@ type Template struct {
 func ParseTemplate(what, src string) (*Template, error) {
 	t, err := template.New(what).Option("missingkey=error").Parse(src)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrBadInput, what, strings.TrimPrefix(err.Error(), "template: "))
+		return nil, errorf(ErrBadInput, "%s: %v", what, textutil.LibraryText(err))
 	}
 	return &Template{src: src, t: t}, nil
 }
@@ -196,7 +198,7 @@ func (t *Template) Execute(row Row) (string, error) {
 	}
 	var b strings.Builder
 	if err := t.t.Execute(&b, row.Fields); err != nil {
-		return "", fmt.Errorf("%w: row %d: %v", ErrBadInput, row.N, strings.TrimPrefix(err.Error(), "template: "))
+		return "", errorf(ErrBadInput, "row %d: %v", row.N, textutil.LibraryText(err))
 	}
 	return b.String(), nil
 }
@@ -222,7 +224,7 @@ func DoneRows(r io.Reader) (map[int][]string, error) {
 			continue
 		}
 		if b[0] != '{' {
-			return nil, fmt.Errorf("%w: --skip-done: line %d is not a send record", ErrBadInput, line)
+			return nil, errorf(ErrBadInput, "--skip-done: line %d is not a send record", line)
 		}
 		rec, ok := parseRecord(b)
 		for i := 1; !ok && i < len(b); i++ {
@@ -235,7 +237,7 @@ func DoneRows(r io.Reader) (map[int][]string, error) {
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%w: --skip-done: %v", ErrBadInput, err)
+		return nil, errorf(ErrBadInput, "--skip-done: %v", err)
 	}
 	return done, nil
 }

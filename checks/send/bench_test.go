@@ -6,11 +6,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
 	"github.com/relayctl/relayctl/checks/send"
-	"github.com/relayctl/relayctl/checks/send/sendtest"
+	"github.com/relayctl/relayctl/checks/smtpwire/smtptest"
 )
 
 const benchMessages = 2000
@@ -42,7 +43,7 @@ var lorem = func() string {
 }()
 
 // runBatch sends jobs over conns connections and returns msgs/s.
-func runBatch(tb testing.TB, srv *sendtest.Server, jobs []send.Job, conns int) float64 {
+func runBatch(tb testing.TB, srv *smtptest.Server, jobs []send.Job, conns int) float64 {
 	cfg := &send.Config{Server: srv.Addr, TLS: send.TLSNone, Timeout: 10 * time.Second, EHLO: "bench.example"}
 	sent := 0
 	start := time.Now()
@@ -61,7 +62,7 @@ func runBatch(tb testing.TB, srv *sendtest.Server, jobs []send.Job, conns int) f
 // BenchmarkBatch sends a batch of 2,000 messages to the in-process
 // server with 1 and 4 connections; msgs/s is the figure to compare.
 func BenchmarkBatch(b *testing.B) {
-	srv, err := sendtest.Listen(sendtest.Config{Discard: true})
+	srv, err := smtptest.Listen(smtptest.Config{Discard: true})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -97,7 +98,7 @@ func TestSwaksComparison(t *testing.T) {
 	if s := os.Getenv("RELAYCTL_SWAKS_N"); s != "" {
 		fmt.Sscan(s, &n)
 	}
-	srv := sendtest.Start(t, sendtest.Config{Discard: true})
+	srv := smtptest.Start(t, smtptest.Config{Discard: true})
 	jobs := benchJobs(t, benchMessages)
 	dir := t.TempDir()
 	start := time.Now()
@@ -107,7 +108,7 @@ func TestSwaksComparison(t *testing.T) {
 		if err := os.WriteFile(file, m.Data, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		out, err := exec.Command(swaks, "--server", srv.Host(), "--port", srv.Port(), "--ehlo", "bench.example",
+		out, err := exec.Command(swaks, "--server", srv.Host(), "--port", strconv.Itoa(srv.Port), "--ehlo", "bench.example",
 			"--from", m.From, "--to", m.To[0], "--data", file, "--silent", "2").CombinedOutput()
 		if err != nil {
 			t.Fatalf("swaks: %v\n%s", err, out)

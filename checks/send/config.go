@@ -3,7 +3,6 @@ package send
 import (
 	"context"
 	"crypto/x509"
-	"fmt"
 	"io"
 	"net"
 	"strings"
@@ -33,7 +32,7 @@ func ParseTLSMode(s string) (TLSMode, error) {
 	case TLSAuto, TLSStartTLS, TLSImplicit, TLSNone:
 		return m, nil
 	}
-	return "", fmt.Errorf("%w: --tls %q: want auto, starttls, implicit or none", ErrBadInput, s)
+	return "", errorf(ErrBadInput, "--tls %q: want auto, starttls, implicit or none", s)
 }
 
 // Default ports.
@@ -74,9 +73,13 @@ type Config struct {
 	RootCAs *x509.CertPool
 	// SkipVerify accepts any certificate (--tls-skip-verify).
 	SkipVerify bool
-	// EHLO is the name to greet with (default: the local host name, or
-	// "localhost" when it is not a domain).
+	// EHLO is the name to greet with; when empty,
+	// smtpwire.DefaultEHLO(Hostname): this host's name when it is a
+	// fully qualified domain name, else smtpwire.FallbackEHLO.
 	EHLO string
+	// Hostname is this host's name for the default EHLO name (os.Hostname
+	// when nil; tests replace it).
+	Hostname func() (string, error)
 
 	// Auth is "auto" (or "") or a mechanism: PLAIN, LOGIN, CRAM-MD5,
 	// XOAUTH2.
@@ -153,28 +156,28 @@ func (c *Config) secrets() *secrets {
 // ParseServer splits HOST[:PORT] (or [IPv6]:PORT), defaulting the port.
 func ParseServer(s string, defaultPort int) (host string, port int, err error) {
 	if s == "" || strings.ContainsAny(s, " \t\r\n/") {
-		return "", 0, fmt.Errorf("%w: server %q", ErrBadInput, s)
+		return "", 0, errorf(ErrBadInput, "server %q", s)
 	}
 	host, portStr, err := net.SplitHostPort(s)
 	if err != nil {
 		// No port: a bare host, or a bare IPv6 address.
 		host, portStr = strings.Trim(s, "[]"), ""
 		if strings.Count(s, ":") == 1 {
-			return "", 0, fmt.Errorf("%w: server %q: bad port", ErrBadInput, s)
+			return "", 0, errorf(ErrBadInput, "server %q: bad port", s)
 		}
 	}
 	if host == "" {
-		return "", 0, fmt.Errorf("%w: server %q: no host", ErrBadInput, s)
+		return "", 0, errorf(ErrBadInput, "server %q: no host", s)
 	}
 	port = defaultPort
 	if portStr == "" && strings.HasSuffix(s, ":") {
-		return "", 0, fmt.Errorf("%w: server %q: empty port", ErrBadInput, s)
+		return "", 0, errorf(ErrBadInput, "server %q: empty port", s)
 	}
 	if portStr != "" {
 		n := 0
 		for _, c := range portStr {
 			if c < '0' || c > '9' {
-				return "", 0, fmt.Errorf("%w: server %q: port %q is not a number", ErrBadInput, s, portStr)
+				return "", 0, errorf(ErrBadInput, "server %q: port %q is not a number", s, portStr)
 			}
 			n = n*10 + int(c-'0')
 			if n > 65535 {
@@ -182,7 +185,7 @@ func ParseServer(s string, defaultPort int) (host string, port int, err error) {
 			}
 		}
 		if n < 1 || n > 65535 {
-			return "", 0, fmt.Errorf("%w: server %q: port %q is not a number from 1 to 65535", ErrBadInput, s, portStr)
+			return "", 0, errorf(ErrBadInput, "server %q: port %q is not a number from 1 to 65535", s, portStr)
 		}
 		port = n
 	}

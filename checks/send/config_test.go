@@ -2,6 +2,7 @@ package send
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -18,7 +19,7 @@ func TestParseServer(t *testing.T) {
 	}
 	for in, want := range good {
 		h, p, err := ParseServer(in, SubmissionPort)
-		if err != nil || h+" "+itoa(p) != want {
+		if err != nil || h+" "+strconv.Itoa(p) != want {
 			t.Errorf("%q: %q %d %v", in, h, p, err)
 		}
 	}
@@ -27,15 +28,6 @@ func TestParseServer(t *testing.T) {
 			t.Errorf("%q accepted", bad)
 		}
 	}
-}
-
-func itoa(n int) string {
-	var b []byte
-	for n > 0 || len(b) == 0 {
-		b = append([]byte{byte('0' + n%10)}, b...)
-		n /= 10
-	}
-	return string(b)
 }
 
 func FuzzParseServer(f *testing.F) {

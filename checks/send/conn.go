@@ -11,6 +11,11 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/relayctl/relayctl/checks"
+	"github.com/relayctl/relayctl/checks/internal/textutil"
+	"github.com/relayctl/relayctl/checks/smtpwire"
+	"github.com/relayctl/relayctl/checks/tlsx"
 )
 
 // conn is one SMTP connection: its socket, what the server offered, and
@@ -24,7 +29,7 @@ type conn struct {
 	host string // the server's name: SNI and certificate check
 	addr string // host:port as reported in records
 
-	ext     map[string]string // EHLO keywords (upper case) → parameters
+	caps    *smtpwire.Capabilities // the EHLO reply (none after HELO)
 	tlsInfo TLSInfo
 	auth    string
 	used    bool // a transaction ran on it: RSET before the next
@@ -38,8 +43,8 @@ var aLongTimeAgo = time.Unix(1, 0)
 // stepError is why a step did not succeed.
 type stepError struct {
 	failure Failure
-	reply   *Reply // the server's reply, when there was one
-	err     error  // a network, protocol or policy error
+	reply   *smtpwire.Reply // the server's reply, when there was one
+	err     error           // a network, protocol or policy error
 	// retry: a temporary failure (4xx, a connection problem) that a new
 	// attempt may cure.
 	retry bool
@@ -55,22 +60,34 @@ type stepError struct {
 
 func (e *stepError) Error() string {
 	if e.err != nil && e.reply != nil {
-		return e.err.Error() + ": " + e.reply.String()
+		return e.err.Error() + ": " + e.reply.Raw()
 	}
 	if e.err != nil {
 		return e.err.Error()
 	}
-	return e.reply.String()
+	return e.reply.Raw()
+}
+
+// Message is the step's error for a person: the error's message, then
+// the server's reply as it sent it.
+func (e *stepError) Message() string {
+	if e.err != nil && e.reply != nil {
+		return checks.Message(e.err) + ": " + e.reply.Raw()
+	}
+	if e.err != nil {
+		return checks.Message(e.err)
+	}
+	return e.reply.Raw()
 }
 
 // replyError is a step refused by the server: 4xx may be retried, 5xx not.
-func replyError(f Failure, r *Reply) *stepError {
+func replyError(f Failure, r *smtpwire.Reply) *stepError {
 	return &stepError{failure: f, reply: r, retry: r.Temporary()}
 }
 
 // netError is a failed read or write: a timeout, a reset, an EOF.
 func netError(f Failure, what string, err error) *stepError {
-	e := &stepError{failure: f, err: fmt.Errorf("%s: %w", what, cleanNetErr(err)), retry: true}
+	e := &stepError{failure: f, err: wrap(what, cleanNetErr(err)), retry: true}
 	if isTimeout(err) {
 		e.failure = FailureTimeout
 	}
@@ -139,7 +156,7 @@ func dialOne(ctx context.Context, cfg *Config, host, addr string, implicit bool,
 	if r.Code != 220 {
 		c.close()
 		if r.Class() == 2 || r.Class() == 3 {
-			return nil, &stepError{failure: FailureConnect, err: fmt.Errorf("%w: banner", ErrProtocol), reply: r, retry: true}
+			return nil, &stepError{failure: FailureConnect, err: errorf(ErrProtocol, "banner"), reply: r, retry: true}
 		}
 		return nil, replyError(FailureConnect, r)
 	}
@@ -174,7 +191,7 @@ func (c *conn) quit() {
 	}
 	c.nc.SetDeadline(time.Now().Add(min(c.cfg.timeout(), 2*time.Second)))
 	if c.send("QUIT", "") == nil && c.bw.Flush() == nil {
-		readReply(c.br, c.received)
+		smtpwire.ReadReply(c.br, c.received)
 	}
 	c.close()
 }
@@ -200,10 +217,11 @@ func (c *conn) received(line string) {
 // send buffers one command line; logLine replaces it in the transcript
 // when not empty (AUTH payloads).
 func (c *conn) send(line, logLine string) error {
-	if strings.ContainsAny(line, "\r\n") {
+	err := smtpwire.WriteCommand(c.bw, line)
+	if errors.Is(err, smtpwire.ErrLineBreak) {
 		// Never reached with validated input; a last guard against
 		// smuggling a second command.
-		return fmt.Errorf("%w: %q", ErrInjection, clip(line))
+		return errorf(ErrInjection, "%q", textutil.Clip(line, 80))
 	}
 	if c.log.enabled() {
 		if logLine != "" {
@@ -212,8 +230,6 @@ func (c *conn) send(line, logLine string) error {
 			c.sent(line)
 		}
 	}
-	c.bw.WriteString(line)
-	_, err := c.bw.WriteString("\r\n")
 	return err
 }
 
@@ -223,13 +239,13 @@ func (c *conn) deadline(d time.Duration) {
 }
 
 // read reads one reply within the step limit.
-func (c *conn) read(f Failure, what string) (*Reply, *stepError) {
+func (c *conn) read(f Failure, what string) (*smtpwire.Reply, *stepError) {
 	c.deadline(c.cfg.timeout())
-	r, err := readReply(c.br, c.received)
+	r, err := smtpwire.ReadReply(c.br, c.received)
 	if err != nil {
 		c.broken = true
-		if errors.Is(err, ErrProtocol) {
-			return nil, &stepError{failure: f, err: fmt.Errorf("%s: %w", what, err)}
+		if errors.Is(err, smtpwire.ErrProtocol) {
+			return nil, &stepError{failure: f, err: wrap(what, err)}
 		}
 		return nil, netError(f, "waiting for the reply to "+what, err)
 	}
@@ -241,7 +257,7 @@ func (c *conn) read(f Failure, what string) (*Reply, *stepError) {
 }
 
 // cmd sends one command and reads its reply.
-func (c *conn) cmd(f Failure, line, logLine string) (*Reply, *stepError) {
+func (c *conn) cmd(f Failure, line, logLine string) (*smtpwire.Reply, *stepError) {
 	c.deadline(c.cfg.timeout())
 	what := firstWord(line)
 	if err := c.send(line, logLine); err != nil {
@@ -269,20 +285,9 @@ func (c *conn) ehlo() *stepError {
 	if e != nil {
 		return e
 	}
-	c.ext = map[string]string{}
+	c.caps = smtpwire.ParseEHLO(nil)
 	if r.Code == 250 {
-		for _, l := range r.Lines[1:] {
-			k, v, _ := strings.Cut(l, " ")
-			c.ext[strings.ToUpper(k)] = v
-		}
-		// Some servers still say "AUTH=LOGIN PLAIN" (pre-RFC 4954).
-		if _, ok := c.ext["AUTH"]; !ok {
-			for _, l := range r.Lines[1:] {
-				if v, ok := strings.CutPrefix(strings.ToUpper(l), "AUTH="); ok {
-					c.ext["AUTH"] = v
-				}
-			}
-		}
+		c.caps = smtpwire.ParseEHLO(r.Lines)
 		return nil
 	}
 	if r.Permanent() && r.Code != 421 {
@@ -299,20 +304,15 @@ func (c *conn) ehlo() *stepError {
 }
 
 // has reports an EHLO extension.
-func (c *conn) has(ext string) bool {
-	_, ok := c.ext[ext]
-	return ok
-}
+func (c *conn) has(ext string) bool { return c.caps.Has(ext) }
 
-// ehloName is --ehlo, else the host name when it looks like a domain.
+// ehloName is --ehlo, else smtpwire's default, the same for every
+// command: this host's name when it is a fully qualified domain name.
 func (cfg *Config) ehloName() string {
 	if cfg.EHLO != "" {
 		return cfg.EHLO
 	}
-	if h, err := os.Hostname(); err == nil && strings.Contains(h, ".") && !strings.ContainsAny(h, " \t\r\n") {
-		return h
-	}
-	return "localhost"
+	return smtpwire.DefaultEHLO(cfg.Hostname)
 }
 
 // startTLS runs STARTTLS and greets again (RFC 3207 §4.2: everything
@@ -329,7 +329,7 @@ func (c *conn) startTLS(ctx context.Context) *stepError {
 	if c.br.Buffered() > 0 {
 		// Bytes before the handshake: a man in the middle injecting
 		// commands (CVE-2011-0411 style). Do not go on.
-		return &stepError{failure: FailureTLS, err: fmt.Errorf("%w: the server sent data before the TLS handshake", ErrProtocol)}
+		return &stepError{failure: FailureTLS, err: errorf(ErrProtocol, "the server sent data before the TLS handshake")}
 	}
 	if e := c.handshake(ctx); e != nil {
 		return e
@@ -358,7 +358,7 @@ func (c *conn) handshake(ctx context.Context) *stepError {
 	if err := tc.HandshakeContext(ctx); err != nil {
 		c.broken = true
 		var verr *tls.CertificateVerificationError
-		e := &stepError{failure: FailureTLS, err: fmt.Errorf("TLS handshake with %s: %w", c.host, cleanNetErr(err))}
+		e := &stepError{failure: FailureTLS, err: wrap("TLS handshake with "+c.host, cleanNetErr(err))}
 		switch {
 		case errors.As(err, &verr):
 			// A certificate will not change by trying again.
@@ -376,7 +376,7 @@ func (c *conn) handshake(ctx context.Context) *stepError {
 	c.br = bufio.NewReaderSize(tc, 4096)
 	c.bw = bufio.NewWriterSize(tc, 32*1024)
 	c.tlsInfo = TLSInfo{
-		Version:    tlsVersion(st.Version),
+		Version:    tlsx.VersionName(st.Version),
 		Cipher:     tls.CipherSuiteName(st.CipherSuite),
 		ServerName: c.host,
 		Verified:   !c.cfg.SkipVerify,
@@ -394,10 +394,4 @@ func (c *conn) handshake(ctx context.Context) *stepError {
 func isAlert(err error) bool {
 	var a tls.AlertError
 	return errors.As(err, &a) || strings.Contains(err.Error(), "tls: ")
-}
-
-// tlsVersion names a negotiated version as the reports spell it
-// ("TLS1.3"), from crypto/tls's own table, like smtpprobe does.
-func tlsVersion(v uint16) string {
-	return strings.ReplaceAll(tls.VersionName(v), " ", "")
 }

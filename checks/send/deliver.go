@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"time"
+
+	"github.com/relayctl/relayctl/checks"
 )
 
 // Sender sends messages over one connection at a time, keeping it open
@@ -86,7 +88,7 @@ func (s *Sender) Send(ctx context.Context, msg *Message) Record {
 		}
 		if e == nil {
 			rec.Accepted = append(rec.Accepted, res.rcptOK...)
-			rec.Reply = res.data.String()
+			rec.Reply = res.data.Raw()
 			rec.QueueID = QueueID(rec.Reply)
 			for _, r := range pending {
 				if res.temp[r] {
@@ -131,7 +133,7 @@ func (s *Sender) Send(ctx context.Context, msg *Message) Record {
 
 func describe(e *stepError, res txResult) string {
 	if e != nil {
-		return e.Error()
+		return checks.Message(e)
 	}
 	for _, r := range res.refused {
 		if res.temp[r.Recipient] {
@@ -155,7 +157,7 @@ func isRejected(l []Rejection, rcpt string) bool {
 // once without counting as a try.
 func (s *Sender) attempt(ctx context.Context, msg *Message, rcpts []string, tm *Timings) (txResult, *stepError) {
 	if len(rcpts) == 0 {
-		return txResult{}, &stepError{failure: FailureRecipient, err: fmt.Errorf("%w: no recipients", ErrBadInput)}
+		return txResult{}, &stepError{failure: FailureRecipient, err: errorf(ErrBadInput, "no recipients")}
 	}
 	for try := 0; ; try++ {
 		if s.c != nil && s.c.broken {
@@ -259,11 +261,10 @@ func (s *Sender) finish(rec *Record, e *stepError, pending []string) {
 	}
 	if e != nil {
 		if e.reply != nil {
-			rec.Reply = e.reply.String()
+			rec.Reply = e.reply.Raw()
 		}
 		if e.err != nil {
-			// The package prefix of the sentinels means nothing in a record.
-			rec.Error = strings.ReplaceAll(e.err.Error(), "send: ", "")
+			rec.Error = checks.Message(e.err)
 		}
 		if e.reply != nil && rec.Error == "" && rec.Failure == FailureAuth {
 			rec.Error = "the server refused the credentials"

@@ -7,10 +7,11 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
-	"fmt"
 	"strings"
 
 	"github.com/emersion/go-msgauth/dkim"
+
+	"github.com/relayctl/relayctl/checks/internal/textutil"
 )
 
 // DKIMSigner signs messages (RFC 6376) with relaxed/relaxed
@@ -35,7 +36,7 @@ var signedHeaders = []string{
 func ParseDKIMKey(pemData []byte) (crypto.Signer, error) {
 	block, _ := pem.Decode(pemData)
 	if block == nil {
-		return nil, fmt.Errorf("%w: DKIM key: no PEM block", ErrBadInput)
+		return nil, errorf(ErrBadInput, "DKIM key: no PEM block")
 	}
 	var key any
 	var err error
@@ -45,30 +46,30 @@ func ParseDKIMKey(pemData []byte) (crypto.Signer, error) {
 	case "PRIVATE KEY":
 		key, err = x509.ParsePKCS8PrivateKey(block.Bytes)
 	default:
-		return nil, fmt.Errorf("%w: DKIM key: PEM type %q; want PRIVATE KEY or RSA PRIVATE KEY", ErrBadInput, block.Type)
+		return nil, errorf(ErrBadInput, "DKIM key: PEM type %q; want PRIVATE KEY or RSA PRIVATE KEY", block.Type)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%w: DKIM key: %v", ErrBadInput, strings.TrimPrefix(err.Error(), "x509: "))
+		return nil, errorf(ErrBadInput, "DKIM key: %v", textutil.LibraryText(err))
 	}
 	switch k := key.(type) {
 	case *rsa.PrivateKey:
 		if k.N.BitLen() < 1024 {
-			return nil, fmt.Errorf("%w: DKIM key: RSA key of %d bits; verifiers ignore keys under 1024 (RFC 8301 §3.2)", ErrBadInput, k.N.BitLen())
+			return nil, errorf(ErrBadInput, "DKIM key: RSA key of %d bits; verifiers ignore keys under 1024 (RFC 8301 §3.2)", k.N.BitLen())
 		}
 		return k, nil
 	case ed25519.PrivateKey:
 		return k, nil
 	}
-	return nil, fmt.Errorf("%w: DKIM key: %T is neither RSA nor Ed25519", ErrBadInput, key)
+	return nil, errorf(ErrBadInput, "DKIM key: %T is neither RSA nor Ed25519", key)
 }
 
 // NewDKIMSigner checks the domain and selector and returns a signer.
 func NewDKIMSigner(key crypto.Signer, domain, selector string) (*DKIMSigner, error) {
 	if selector == "" || strings.ContainsAny(selector, " \t\r\n;=") {
-		return nil, fmt.Errorf("%w: DKIM selector %q", ErrBadInput, selector)
+		return nil, errorf(ErrBadInput, "DKIM selector %q", selector)
 	}
 	if domain == "" || strings.ContainsAny(domain, " \t\r\n;=") {
-		return nil, fmt.Errorf("%w: DKIM domain %q", ErrBadInput, domain)
+		return nil, errorf(ErrBadInput, "DKIM domain %q", domain)
 	}
 	return &DKIMSigner{Domain: domain, Selector: selector, key: key}, nil
 }
@@ -100,7 +101,7 @@ func (s *DKIMSigner) Sign(msg *Message) error {
 	}
 	var out bytes.Buffer
 	if err := dkim.Sign(&out, bytes.NewReader(msg.Data), opts); err != nil {
-		return fmt.Errorf("send: DKIM signing: %w", err)
+		return wrap("DKIM signing", err)
 	}
 	msg.Data = out.Bytes()
 	return nil

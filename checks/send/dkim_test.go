@@ -20,7 +20,7 @@ import (
 	"github.com/relayctl/relayctl/checks/dnsx"
 	"github.com/relayctl/relayctl/checks/dnsx/dnstest"
 	"github.com/relayctl/relayctl/checks/send"
-	"github.com/relayctl/relayctl/checks/send/sendtest"
+	"github.com/relayctl/relayctl/checks/smtpwire/smtptest"
 )
 
 // keyRecord is the DKIM TXT record for pub, split into zone-file strings.
@@ -76,7 +76,7 @@ func TestDKIMSignedMessageVerifies(t *testing.T) {
 		"rsa1._domainkey 3600 IN TXT " + keyRecord(t, rsaKey.Public()) + "\n" +
 		"ed1._domainkey 3600 IN TXT " + keyRecord(t, edKey.Public()) + "\n"
 	verify := verifier(t, zone)
-	srv := sendtest.Start(t, sendtest.Config{})
+	srv := smtptest.Start(t, smtptest.Config{})
 
 	for _, c := range []struct {
 		sel, alg string

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/relayctl/relayctl/checks/send"
-	"github.com/relayctl/relayctl/checks/send/sendtest"
+	"github.com/relayctl/relayctl/checks/smtpwire/smtptest"
 )
 
 func ExampleQueueID() {
@@ -26,7 +26,7 @@ func ExampleQueueID() {
 }
 
 func ExampleSend() {
-	srv, _ := sendtest.Listen(sendtest.Config{})
+	srv, _ := smtptest.Listen(smtptest.Config{})
 	defer srv.Close()
 
 	from, _ := send.ParseAddress("--from", "Ann <ann@example.net>")

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/relayctl/relayctl/checks/internal/textutil"
 )
 
 // Message is what goes on the wire: the envelope and the data.
@@ -63,18 +65,18 @@ func ParseHeader(s string) (Header, error) {
 	}
 	name, value, ok := strings.Cut(s, ":")
 	if !ok {
-		return Header{}, fmt.Errorf("%w: --header %q: want \"Name: value\"", ErrBadInput, clip(s))
+		return Header{}, errorf(ErrBadInput, "--header %q: want \"Name: value\"", textutil.Clip(s, 80))
 	}
 	if name == "" {
-		return Header{}, fmt.Errorf("%w: --header %q: empty field name", ErrBadInput, clip(s))
+		return Header{}, errorf(ErrBadInput, "--header %q: empty field name", textutil.Clip(s, 80))
 	}
 	for i := 0; i < len(name); i++ {
 		if name[i] < 33 || name[i] > 126 {
-			return Header{}, fmt.Errorf("%w: --header %q: field name has %q at byte %d (RFC 5322 §3.6.8 allows printable ASCII only)", ErrBadInput, clip(s), name[i], i+1)
+			return Header{}, errorf(ErrBadInput, "--header %q: field name has %q at byte %d (RFC 5322 §3.6.8 allows printable ASCII only)", textutil.Clip(s, 80), name[i], i+1)
 		}
 	}
 	if strings.EqualFold(name, "Bcc") {
-		return Header{}, fmt.Errorf("%w: --header Bcc: use --bcc, which keeps the Bcc header out of the message", ErrBadInput)
+		return Header{}, errorf(ErrBadInput, "--header Bcc: use --bcc, which keeps the Bcc header out of the message")
 	}
 	return Header{Name: name, Value: strings.TrimSpace(value)}, nil
 }
@@ -103,7 +105,7 @@ func Build(s Spec) (*Message, error) {
 		rnd = rand.Reader
 	}
 	if len(s.To)+len(s.Cc)+len(s.Bcc) == 0 {
-		return nil, fmt.Errorf("%w: no recipients", ErrBadInput)
+		return nil, errorf(ErrBadInput, "no recipients")
 	}
 	date := s.Date
 	if date.IsZero() {

@@ -248,24 +248,3 @@ func TestRawAndCRLF(t *testing.T) {
 		t.Errorf("raw: %+v", m)
 	}
 }
-
-func TestDotStuffing(t *testing.T) {
-	cases := map[string]string{
-		"a\r\n.b\r\n": "a\r\n..b\r\n.\r\n",
-		".x\r\n":      "..x\r\n.\r\n",
-		"a\r\n.":      "a\r\n..\r\n.\r\n",
-		"no newline":  "no newline\r\n.\r\n",
-		"":            ".\r\n",
-		"a\r\n..\r\n": "a\r\n...\r\n.\r\n",
-		"a\r\n.\r\nb": "a\r\n..\r\nb\r\n.\r\n",
-	}
-	for in, want := range cases {
-		var b bytes.Buffer
-		w := newTestWriter(&b)
-		writeDotStuffed(w, []byte(in))
-		w.Flush()
-		if b.String() != want {
-			t.Errorf("%q → %q, want %q", in, b.String(), want)
-		}
-	}
-}

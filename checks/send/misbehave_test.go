@@ -2,7 +2,9 @@ package send_test
 
 import (
 	"bufio"
+	"io"
 	"net"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -10,7 +12,7 @@ import (
 
 	"github.com/relayctl/relayctl/checks/dnsx/dnstest"
 	"github.com/relayctl/relayctl/checks/send"
-	"github.com/relayctl/relayctl/checks/send/sendtest"
+	"github.com/relayctl/relayctl/checks/smtpwire/smtptest"
 )
 
 // scripted runs a hand-written SMTP server: script gets each connection's
@@ -212,9 +214,9 @@ nomx  3600 IN A 127.0.0.1
 // Without --server: the MX hosts in preference order, the next one when a
 // connection fails.
 func TestMXFallback(t *testing.T) {
-	srv := sendtest.Start(t, sendtest.Config{})
+	srv := smtptest.Start(t, smtptest.Config{})
 	port := 0
-	for _, c := range srv.Port() {
+	for _, c := range strconv.Itoa(srv.Port) {
 		port = port*10 + int(c-'0')
 	}
 	r := dnstest.Resolver(t, mxZone)
@@ -250,7 +252,7 @@ func TestMXFallback(t *testing.T) {
 // otherwise the message is not sent.
 func TestSMTPUTF8(t *testing.T) {
 	for _, offered := range []bool{true, false} {
-		srv := sendtest.Start(t, sendtest.Config{SMTPUTF8: offered})
+		srv := smtptest.Start(t, smtptest.Config{NoSMTPUTF8: !offered})
 		rec := send.Send(ctx(t), cfgFor(srv.Addr), msg(t, "jörg@example.org"))
 		if offered {
 			got := srv.Messages()
@@ -262,9 +264,85 @@ func TestSMTPUTF8(t *testing.T) {
 		}
 	}
 	// An IDN domain alone needs no SMTPUTF8: it goes as an A-label.
-	srv := sendtest.Start(t, sendtest.Config{})
+	srv := smtptest.Start(t, smtptest.Config{})
 	rec := send.Send(ctx(t), cfgFor(srv.Addr), msg(t, "bob@bücher.example"))
 	if rec.Result != send.ResultSent || srv.Messages()[0].To[0] != "bob@xn--bcher-kva.example" {
 		t.Errorf("IDN: %+v", rec)
+	}
+}
+
+// rawServer serves each connection with handle, on loopback, until the
+// test ends.
+func rawServer(t *testing.T, handle func(net.Conn)) string {
+	t.Helper()
+	r, err := smtptest.StartRaw(handle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(r.Close)
+	return r.Addr
+}
+
+// A reply line is complete only with its CRLF. A server that sends half
+// a reply and then stalls has not replied: "421 4.3.0 tem" is no 421,
+// and "250 2.0.0 Ok: queu" after the final dot is no success — the
+// outcome is unknown and the message is not sent again.
+func TestReplyCutMidLine(t *testing.T) {
+	stall := func(c net.Conn) { time.Sleep(time.Second) }
+	banner := rawServer(t, func(c net.Conn) {
+		c.Write([]byte("421 4.3.0 tem"))
+		stall(c)
+	})
+	cfg := cfgFor(banner)
+	cfg.Timeout = 200 * time.Millisecond
+	rec := send.Send(ctx(t), cfg, msg(t, "bob@example.org"))
+	if rec.Result != send.ResultFailed || rec.Failure != send.FailureTimeout || rec.Reply != "" || !strings.Contains(rec.Error, "banner") {
+		t.Errorf("banner cut short: %+v", rec)
+	}
+
+	var dots atomic.Int32
+	addr, conns := scripted(t, func(r *bufio.Reader, say func(string)) {
+		if upToData(r, say) && expect(r, ".\r\n") {
+			dots.Add(1)
+		}
+	})
+	// The scripted server cannot write half a line: put a raw one in
+	// front of it that answers the dot with one.
+	half := rawServer(t, func(c net.Conn) {
+		up, err := net.Dial("tcp", addr)
+		if err != nil {
+			return
+		}
+		defer up.Close()
+		go io.Copy(up, c)
+		br := bufio.NewReader(up)
+		for {
+			l, err := br.ReadString('\n')
+			if err != nil {
+				return
+			}
+			c.Write([]byte(l))
+			if strings.HasPrefix(l, "354") {
+				break
+			}
+		}
+		for dots.Load() == 0 {
+			time.Sleep(5 * time.Millisecond)
+		}
+		c.Write([]byte("250 2.0.0 Ok: queu"))
+		stall(c)
+	})
+	cfg = cfgFor(half)
+	cfg.Retries = 2
+	cfg.DataTimeout = 300 * time.Millisecond
+	rec = send.Send(ctx(t), cfg, msg(t, "bob@example.org"))
+	if rec.Result != send.ResultUnknown || rec.Failure != send.FailureTimeout || rec.QueueID != "" || rec.Attempts != 1 {
+		t.Errorf("final reply cut short: %+v", rec)
+	}
+	if !strings.Contains(rec.Error, "no reply to the final dot") || strings.Contains(rec.Error, "send:") || strings.Contains(rec.Error, "smtpwire") {
+		t.Errorf("error %q", rec.Error)
+	}
+	if dots.Load() != 1 || conns.Load() != 1 {
+		t.Errorf("%d messages on %d connections", dots.Load(), conns.Load())
 	}
 }

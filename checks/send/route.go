@@ -41,7 +41,7 @@ func route(ctx context.Context, cfg *Config, firstRcpt string) ([]target, bool, 
 	}
 	_, domain, ok := strings.Cut(firstRcpt, "@")
 	if !ok || domain == "" {
-		return nil, false, &stepError{failure: FailureConnect, err: fmt.Errorf("%w: recipient %q has no domain for an MX lookup", ErrBadInput, firstRcpt)}
+		return nil, false, &stepError{failure: FailureConnect, err: errorf(ErrBadInput, "recipient %q has no domain for an MX lookup", firstRcpt)}
 	}
 	if strings.HasPrefix(domain, "[") {
 		// An address literal (RFC 5321 §4.1.3): deliver to it directly.
@@ -52,7 +52,7 @@ func route(ctx context.Context, cfg *Config, firstRcpt string) ([]target, bool, 
 	defer cancel()
 	mxs, ans, err := dnsx.MX(qctx, cfg.Resolver, domain)
 	if err != nil {
-		return nil, false, &stepError{failure: FailureConnect, err: fmt.Errorf("MX lookup for %s: %w", domain, err), retry: true}
+		return nil, false, &stepError{failure: FailureConnect, err: wrap("MX lookup for "+domain, err), retry: true}
 	}
 	if ans.NXDomain() {
 		return nil, false, &stepError{failure: FailureRecipient, permanent: true, err: fmt.Errorf("domain %s does not exist (NXDOMAIN)", domain)}
@@ -159,16 +159,16 @@ func (c *conn) setup(ctx context.Context, sec *secrets, tm *Timings) *stepError 
 			}
 			tm.StartTLS = since(t1)
 		case mode == TLSStartTLS:
-			return &stepError{failure: FailureTLS, err: fmt.Errorf("%w: --tls starttls, but %s does not offer STARTTLS", ErrPolicy, c.host)}
+			return &stepError{failure: FailureTLS, err: errorf(ErrPolicy, "--tls starttls, but %s does not offer STARTTLS", c.host)}
 		case creds && !cfg.InsecureAuth:
-			return &stepError{failure: FailureTLS, err: fmt.Errorf("%w: %s does not offer STARTTLS; credentials are never sent over an unencrypted connection (--insecure-auth allows it)", ErrPolicy, c.host)}
+			return &stepError{failure: FailureTLS, err: errorf(ErrPolicy, "%s does not offer STARTTLS; credentials are never sent over an unencrypted connection (--insecure-auth allows it)", c.host)}
 		default:
 			c.log.info("%s does not offer STARTTLS: continuing without TLS", c.host)
 		}
 	}
 	if creds {
 		if !c.isTLS() && !cfg.InsecureAuth {
-			return &stepError{failure: FailureAuth, err: fmt.Errorf("%w: credentials are never sent over an unencrypted connection (--insecure-auth allows it)", ErrPolicy)}
+			return &stepError{failure: FailureAuth, err: errorf(ErrPolicy, "credentials are never sent over an unencrypted connection (--insecure-auth allows it)")}
 		}
 		t2 := time.Now()
 		if e := c.authenticate(sec); e != nil {

@@ -16,22 +16,46 @@
 package send
 
 import (
-	"errors"
+	"fmt"
+
+	"github.com/relayctl/relayctl/checks"
 )
 
-// Sentinel errors. Errors the package returns wrap one of them.
+// Sentinel errors. Errors the package returns are *checks.Error of one
+// of these kinds (errors.Is matches them); their Error() starts with
+// "send: ", their message for a person does not.
 var (
 	// ErrBadInput is input that can never be sent: a malformed address, a
 	// header name that is not one, a key that does not parse.
-	ErrBadInput = errors.New("send: bad input")
+	ErrBadInput error = sentinel("bad input")
 	// ErrInjection is a CR or LF inside a single-line value (a header
 	// value, an address, a subject): a header injection attempt.
-	ErrInjection = errors.New("send: line break in a single-line value")
-	// ErrProtocol is a server reply that is not SMTP.
-	ErrProtocol = errors.New("send: malformed reply")
+	ErrInjection error = sentinel("line break in a single-line value")
+	// ErrProtocol is a server reply that is not SMTP. Malformed replies
+	// themselves are smtpwire's protocol errors.
+	ErrProtocol error = sentinel("malformed reply")
 	// ErrNoReply is a final dot sent without a reply coming back.
-	ErrNoReply = errors.New("send: no reply to the final dot")
+	ErrNoReply error = sentinel("no reply to the final dot")
 	// ErrPolicy is a step relayctl refuses to take, such as sending
 	// credentials over a connection that is not encrypted.
-	ErrPolicy = errors.New("send: refused")
+	ErrPolicy error = sentinel("refused")
 )
+
+func sentinel(msg string) *checks.Error { return &checks.Error{Pkg: "send", Msg: msg} }
+
+// errorf is an error of kind (a sentinel above) whose message starts with
+// what the kind says — errorf(ErrPolicy, "…") reads "refused: …" — except
+// for bad input, whose detail ("--header "x": want "Name: value"") says
+// it all.
+func errorf(kind error, format string, a ...any) error {
+	msg := fmt.Sprintf(format, a...)
+	if kind != ErrBadInput {
+		msg = checks.Message(kind) + ": " + msg
+	}
+	return &checks.Error{Pkg: "send", Kind: kind, Msg: msg}
+}
+
+// wrap says what failed about cause, keeping the cause's own message.
+func wrap(what string, cause error) error {
+	return &checks.Error{Pkg: "send", Msg: what, Err: cause}
+}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -13,7 +14,8 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/relayctl/relayctl/checks/send"
-	"github.com/relayctl/relayctl/checks/send/sendtest"
+	"github.com/relayctl/relayctl/checks/smtpwire/smtptest"
+	"github.com/relayctl/relayctl/checks/tlsx/tlstest"
 )
 
 func ctx(t *testing.T) context.Context {
@@ -41,7 +43,7 @@ func msg(t *testing.T, to ...string) *send.Message {
 }
 
 // plainCfg talks to srv without TLS.
-func plainCfg(srv *sendtest.Server) *send.Config {
+func plainCfg(srv *smtptest.Server) *send.Config {
 	return &send.Config{Server: srv.Addr, TLS: send.TLSNone, Timeout: 5 * time.Second,
 		DataTimeout: 5 * time.Second, RetryDelay: time.Millisecond, EHLO: "client.example"}
 }
@@ -51,7 +53,7 @@ func smtpErr(code int, enh smtp.EnhancedCode, text string) error {
 }
 
 func TestSendRecord(t *testing.T) {
-	srv := sendtest.Start(t, sendtest.Config{})
+	srv := smtptest.Start(t, smtptest.Config{})
 	cfg := plainCfg(srv)
 	m := msg(t, "bob@example.org", "carl@example.org")
 	rec := send.Send(ctx(t), cfg, m)
@@ -96,7 +98,7 @@ func TestSendRecord(t *testing.T) {
 }
 
 func TestRejectSender(t *testing.T) {
-	srv := sendtest.Start(t, sendtest.Config{Mail: func(n int, from string) error {
+	srv := smtptest.Start(t, smtptest.Config{Mail: func(n int, from string) error {
 		return smtpErr(553, smtp.EnhancedCode{5, 7, 1}, "Sender address rejected: not owned by user")
 	}})
 	rec := send.Send(ctx(t), plainCfg(srv), msg(t, "bob@example.org"))
@@ -110,7 +112,7 @@ func TestRejectSender(t *testing.T) {
 
 func TestRejectSomeRecipients(t *testing.T) {
 	for _, pipelining := range []bool{true, false} {
-		srv := sendtest.Start(t, sendtest.Config{NoPipelining: !pipelining, Rcpt: func(n int, to string) error {
+		srv := smtptest.Start(t, smtptest.Config{NoPipelining: !pipelining, Rcpt: func(n int, to string) error {
 			if strings.HasPrefix(to, "nobody") {
 				return smtpErr(550, smtp.EnhancedCode{5, 1, 1}, "<"+to+">: Recipient address rejected: User unknown")
 			}
@@ -139,7 +141,7 @@ func TestRejectSomeRecipients(t *testing.T) {
 
 func TestRejectAllRecipients(t *testing.T) {
 	for _, pipelining := range []bool{true, false} {
-		srv := sendtest.Start(t, sendtest.Config{NoPipelining: !pipelining, Rcpt: func(n int, to string) error {
+		srv := smtptest.Start(t, smtptest.Config{NoPipelining: !pipelining, Rcpt: func(n int, to string) error {
 			return smtpErr(550, smtp.EnhancedCode{5, 1, 1}, "User unknown")
 		}})
 		rec := send.Send(ctx(t), plainCfg(srv), msg(t, "a@example.org", "b@example.org"))
@@ -153,7 +155,7 @@ func TestRejectAllRecipients(t *testing.T) {
 }
 
 func TestRejectData(t *testing.T) {
-	srv := sendtest.Start(t, sendtest.Config{Data: func(n int, data []byte) error {
+	srv := smtptest.Start(t, smtptest.Config{Data: func(n int, data []byte) error {
 		return smtpErr(554, smtp.EnhancedCode{5, 7, 1}, "Message rejected as spam")
 	}})
 	rec := send.Send(ctx(t), plainCfg(srv), msg(t, "bob@example.org"))
@@ -164,7 +166,7 @@ func TestRejectData(t *testing.T) {
 
 // 4xx then success: a retry after backoff, counted in attempts.
 func TestTemporaryThenSuccess(t *testing.T) {
-	srv := sendtest.Start(t, sendtest.Config{Mail: func(n int, from string) error {
+	srv := smtptest.Start(t, smtptest.Config{Mail: func(n int, from string) error {
 		if n <= 2 {
 			return smtpErr(451, smtp.EnhancedCode{4, 3, 0}, "Temporary local problem")
 		}
@@ -185,7 +187,7 @@ func TestTemporaryThenSuccess(t *testing.T) {
 		t.Errorf("waits %v", waits)
 	}
 	// Without retries the same server fails with exit-3 semantics.
-	srv2 := sendtest.Start(t, sendtest.Config{Mail: func(n int, from string) error {
+	srv2 := smtptest.Start(t, smtptest.Config{Mail: func(n int, from string) error {
 		return smtpErr(451, smtp.EnhancedCode{4, 3, 0}, "Temporary local problem")
 	}})
 	cfg2 := plainCfg(srv2)
@@ -200,7 +202,7 @@ func TestTemporaryThenSuccess(t *testing.T) {
 // sent to twice.
 func TestDeferredRecipientRetriedAlone(t *testing.T) {
 	var deferred atomic.Int32
-	srv := sendtest.Start(t, sendtest.Config{Rcpt: func(n int, to string) error {
+	srv := smtptest.Start(t, smtptest.Config{Rcpt: func(n int, to string) error {
 		if to == "slow@example.org" && deferred.Add(1) == 1 {
 			return smtpErr(450, smtp.EnhancedCode{4, 2, 0}, "Mailbox busy")
 		}
@@ -221,7 +223,7 @@ func TestDeferredRecipientRetriedAlone(t *testing.T) {
 
 // 421 in mid-session: the connection is over; a retry on a new one works.
 func TestMidSession421(t *testing.T) {
-	srv := sendtest.Start(t, sendtest.Config{Rcpt: func(n int, to string) error {
+	srv := smtptest.Start(t, smtptest.Config{Rcpt: func(n int, to string) error {
 		if n == 1 {
 			return smtpErr(421, smtp.EnhancedCode{4, 4, 2}, "Service shutting down, closing channel")
 		}
@@ -246,7 +248,7 @@ func TestMidSession421(t *testing.T) {
 // No reply to the final dot: the result is unknown and, whatever the
 // retries, the message is not sent again.
 func TestNoReplyAfterDot(t *testing.T) {
-	srv := sendtest.Start(t, sendtest.Config{NoDotReply: true})
+	srv := smtptest.Start(t, smtptest.Config{NoDotReply: true})
 	cfg := plainCfg(srv)
 	cfg.DataTimeout = 300 * time.Millisecond
 	cfg.Retries = 5
@@ -264,7 +266,7 @@ func TestNoReplyAfterDot(t *testing.T) {
 }
 
 func TestConnectionRefused(t *testing.T) {
-	srv := sendtest.Start(t, sendtest.Config{})
+	srv := smtptest.Start(t, smtptest.Config{})
 	addr := srv.Addr
 	srv.Close()
 	time.Sleep(50 * time.Millisecond)
@@ -293,15 +295,15 @@ func TestRedaction(t *testing.T) {
 		}
 		return out
 	}
-	ca := sendtest.NewCA(t)
+	ca := tlstest.NewCA(t, "relayctl sendtest CA")
 	for _, mech := range []string{"PLAIN", "LOGIN", "CRAM-MD5", "XOAUTH2"} {
 		for _, good := range []bool{true, false} {
-			srv := sendtest.Start(t, sendtest.Config{TLS: ca.Server,
+			srv := smtptest.Start(t, smtptest.Config{TLS: ca.ServerConfig(t),
 				Users: map[string]string{user: pass}, Tokens: map[string]string{user: token}})
 			var tr bytes.Buffer
-			cfg := &send.Config{Server: srv.Addr, RootCAs: ca.Pool, Auth: mech, User: user,
+			cfg := &send.Config{Server: srv.Addr, RootCAs: ca.Pool(), Auth: mech, User: user,
 				Timeout: 5 * time.Second, Transcript: send.NewTranscript(&tr), EHLO: "client.example"}
-			cfg.Server = "localhost:" + srv.Port()
+			cfg.Server = "localhost:" + strconv.Itoa(srv.Port)
 			if mech == "XOAUTH2" {
 				cfg.Token = token
 				if !good {
@@ -347,10 +349,10 @@ func TestRedaction(t *testing.T) {
 // it into the record.
 func TestRedactionEcho(t *testing.T) {
 	const pass = "hunter2-long-password"
-	ca := sendtest.NewCA(t)
-	srv := sendtest.Start(t, sendtest.Config{TLS: ca.Server, Users: map[string]string{"u": "other"}, Mechs: []string{"PLAIN"}})
+	ca := tlstest.NewCA(t, "relayctl sendtest CA")
+	srv := smtptest.Start(t, smtptest.Config{TLS: ca.ServerConfig(t), Users: map[string]string{"u": "other"}, Mechs: []string{"PLAIN"}})
 	_ = srv
-	cfg := &send.Config{Server: "localhost:" + srv.Port(), RootCAs: ca.Pool, User: "u", Password: pass, Timeout: 5 * time.Second}
+	cfg := &send.Config{Server: "localhost:" + strconv.Itoa(srv.Port), RootCAs: ca.Pool(), User: "u", Password: pass, Timeout: 5 * time.Second}
 	rec := send.Send(ctx(t), cfg, msg(t, "bob@example.org"))
 	js, _ := json.Marshal(rec)
 	if strings.Contains(string(js), pass) || strings.Contains(string(js), base64.StdEncoding.EncodeToString([]byte("\x00u\x00"+pass))) {

@@ -2,20 +2,22 @@ package send_test
 
 import (
 	"crypto/tls"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/relayctl/relayctl/checks/send"
-	"github.com/relayctl/relayctl/checks/send/sendtest"
+	"github.com/relayctl/relayctl/checks/smtpwire/smtptest"
+	"github.com/relayctl/relayctl/checks/tlsx/tlstest"
 )
 
-// sniServer is a sendtest TLS config that remembers the SNI names asked.
-func sniServer(ca *sendtest.CA) (*tls.Config, func() []string) {
+// sniServer is a TLS config from ca that remembers the SNI names asked.
+func sniServer(t testing.TB, ca *tlstest.CA) (*tls.Config, func() []string) {
 	var mu sync.Mutex
 	var names []string
-	conf := ca.Server.Clone()
+	conf := ca.ServerConfig(t).Clone()
 	conf.GetConfigForClient = func(h *tls.ClientHelloInfo) (*tls.Config, error) {
 		mu.Lock()
 		names = append(names, h.ServerName)
@@ -26,11 +28,11 @@ func sniServer(ca *sendtest.CA) (*tls.Config, func() []string) {
 }
 
 func TestStartTLSVerified(t *testing.T) {
-	ca := sendtest.NewCA(t)
-	conf, sni := sniServer(ca)
-	srv := sendtest.Start(t, sendtest.Config{TLS: conf})
+	ca := tlstest.NewCA(t, "relayctl sendtest CA")
+	conf, sni := sniServer(t, ca)
+	srv := smtptest.Start(t, smtptest.Config{TLS: conf})
 	for _, mode := range []send.TLSMode{send.TLSAuto, send.TLSStartTLS} {
-		cfg := &send.Config{Server: "localhost:" + srv.Port(), TLS: mode, RootCAs: ca.Pool, Timeout: 5 * time.Second}
+		cfg := &send.Config{Server: "localhost:" + strconv.Itoa(srv.Port), TLS: mode, RootCAs: ca.Pool(), Timeout: 5 * time.Second}
 		rec := send.Send(ctx(t), cfg, msg(t, "bob@example.org"))
 		if rec.Result != send.ResultSent || rec.TLS.Mode != "starttls" || !rec.TLS.Verified || rec.TLS.Version != "TLS1.3" || rec.TLS.Cipher == "" || rec.TLS.ServerName != "localhost" {
 			t.Errorf("%s: %+v", mode, rec)
@@ -49,10 +51,10 @@ func TestStartTLSVerified(t *testing.T) {
 }
 
 func TestTLSUntrusted(t *testing.T) {
-	ca := sendtest.NewCA(t)
-	other := sendtest.NewCA(t)
-	srv := sendtest.Start(t, sendtest.Config{TLS: ca.Server})
-	cfg := &send.Config{Server: "localhost:" + srv.Port(), RootCAs: other.Pool, Timeout: 5 * time.Second, Retries: 3, RetryDelay: time.Millisecond}
+	ca := tlstest.NewCA(t, "relayctl sendtest CA")
+	other := tlstest.NewCA(t, "relayctl sendtest CA")
+	srv := smtptest.Start(t, smtptest.Config{TLS: ca.ServerConfig(t)})
+	cfg := &send.Config{Server: "localhost:" + strconv.Itoa(srv.Port), RootCAs: other.Pool(), Timeout: 5 * time.Second, Retries: 3, RetryDelay: time.Millisecond}
 	rec := send.Send(ctx(t), cfg, msg(t, "bob@example.org"))
 	if rec.Result != send.ResultFailed || rec.Failure != send.FailureTLS || !strings.Contains(rec.Error, "not trusted") || !strings.Contains(rec.Error, "--ca") {
 		t.Errorf("record %+v", rec)
@@ -62,10 +64,10 @@ func TestTLSUntrusted(t *testing.T) {
 		t.Errorf("attempts %d", rec.Attempts)
 	}
 	// The wrong name: the certificate is for localhost, not 127.0.0.1.
-	cfg = &send.Config{Server: srv.Addr, RootCAs: ca.Pool, Timeout: 5 * time.Second}
-	ca2 := sendtest.NewCA(t, "localhost")
-	srv2 := sendtest.Start(t, sendtest.Config{TLS: ca2.Server})
-	cfg.Server, cfg.RootCAs = srv2.Addr, ca2.Pool
+	cfg = &send.Config{Server: srv.Addr, RootCAs: ca.Pool(), Timeout: 5 * time.Second}
+	ca2 := tlstest.NewCA(t, "relayctl sendtest CA")
+	srv2 := smtptest.Start(t, smtptest.Config{TLS: ca2.ServerConfig(t, "localhost")})
+	cfg.Server, cfg.RootCAs = srv2.Addr, ca2.Pool()
 	rec = send.Send(ctx(t), cfg, msg(t, "bob@example.org"))
 	if rec.Result != send.ResultFailed || rec.Failure != send.FailureTLS {
 		t.Errorf("name mismatch: %+v", rec)
@@ -82,9 +84,9 @@ func TestTLSUntrusted(t *testing.T) {
 }
 
 func TestImplicitTLS(t *testing.T) {
-	ca := sendtest.NewCA(t)
-	srv := sendtest.Start(t, sendtest.Config{TLS: ca.Server, Implicit: true, Users: map[string]string{"u": "p"}})
-	cfg := &send.Config{Server: "localhost:" + srv.Port(), TLS: send.TLSImplicit, RootCAs: ca.Pool, Timeout: 5 * time.Second, User: "u", Password: "p"}
+	ca := tlstest.NewCA(t, "relayctl sendtest CA")
+	srv := smtptest.Start(t, smtptest.Config{TLS: ca.ServerConfig(t), Implicit: true, Users: map[string]string{"u": "p"}})
+	cfg := &send.Config{Server: "localhost:" + strconv.Itoa(srv.Port), TLS: send.TLSImplicit, RootCAs: ca.Pool(), Timeout: 5 * time.Second, User: "u", Password: "p"}
 	rec := send.Send(ctx(t), cfg, msg(t, "bob@example.org"))
 	if rec.Result != send.ResultSent || rec.TLS.Mode != "implicit" || !rec.TLS.Verified || rec.Auth != "CRAM-MD5" {
 		t.Errorf("record %+v", rec)
@@ -94,7 +96,7 @@ func TestImplicitTLS(t *testing.T) {
 	}
 	// STARTTLS mode against an implicit-TLS port: the banner never comes
 	// in clear, a timeout at the connect stage.
-	cfg = &send.Config{Server: "localhost:" + srv.Port(), TLS: send.TLSStartTLS, RootCAs: ca.Pool, Timeout: 300 * time.Millisecond}
+	cfg = &send.Config{Server: "localhost:" + strconv.Itoa(srv.Port), TLS: send.TLSStartTLS, RootCAs: ca.Pool(), Timeout: 300 * time.Millisecond}
 	rec = send.Send(ctx(t), cfg, msg(t, "bob@example.org"))
 	if rec.Result != send.ResultFailed || rec.Failure != send.FailureTimeout {
 		t.Errorf("starttls to implicit port: %+v", rec)
@@ -102,7 +104,7 @@ func TestImplicitTLS(t *testing.T) {
 }
 
 func TestStartTLSRequiredButMissing(t *testing.T) {
-	srv := sendtest.Start(t, sendtest.Config{})
+	srv := smtptest.Start(t, smtptest.Config{})
 	cfg := &send.Config{Server: srv.Addr, TLS: send.TLSStartTLS, Timeout: 5 * time.Second}
 	rec := send.Send(ctx(t), cfg, msg(t, "bob@example.org"))
 	if rec.Result != send.ResultFailed || rec.Failure != send.FailureTLS || !strings.Contains(rec.Error, "does not offer STARTTLS") || srv.Count() != 0 {
@@ -117,7 +119,7 @@ func TestStartTLSRequiredButMissing(t *testing.T) {
 }
 
 func TestAuthAutoPicksStrongest(t *testing.T) {
-	ca := sendtest.NewCA(t)
+	ca := tlstest.NewCA(t, "relayctl sendtest CA")
 	cases := []struct {
 		mechs []string
 		token bool
@@ -129,8 +131,8 @@ func TestAuthAutoPicksStrongest(t *testing.T) {
 		{[]string{"PLAIN", "XOAUTH2"}, true, "XOAUTH2"},
 	}
 	for _, c := range cases {
-		srv := sendtest.Start(t, sendtest.Config{TLS: ca.Server, Mechs: c.mechs, Users: map[string]string{"u": "p"}, Tokens: map[string]string{"u": "tok"}})
-		cfg := &send.Config{Server: "localhost:" + srv.Port(), RootCAs: ca.Pool, Timeout: 5 * time.Second, User: "u", Password: "p"}
+		srv := smtptest.Start(t, smtptest.Config{TLS: ca.ServerConfig(t), Mechs: c.mechs, Users: map[string]string{"u": "p"}, Tokens: map[string]string{"u": "tok"}})
+		cfg := &send.Config{Server: "localhost:" + strconv.Itoa(srv.Port), RootCAs: ca.Pool(), Timeout: 5 * time.Second, User: "u", Password: "p"}
 		if c.token {
 			cfg.Password, cfg.Token = "", "tok"
 		}
@@ -142,30 +144,30 @@ func TestAuthAutoPicksStrongest(t *testing.T) {
 }
 
 func TestAuthRefusedOrMissing(t *testing.T) {
-	ca := sendtest.NewCA(t)
+	ca := tlstest.NewCA(t, "relayctl sendtest CA")
 	// Wrong password: 535, a permanent refusal, not retried.
-	srv := sendtest.Start(t, sendtest.Config{TLS: ca.Server, Users: map[string]string{"u": "p"}})
-	cfg := &send.Config{Server: "localhost:" + srv.Port(), RootCAs: ca.Pool, Timeout: 5 * time.Second, User: "u", Password: "wrong", Retries: 3, RetryDelay: time.Millisecond}
+	srv := smtptest.Start(t, smtptest.Config{TLS: ca.ServerConfig(t), Users: map[string]string{"u": "p"}})
+	cfg := &send.Config{Server: "localhost:" + strconv.Itoa(srv.Port), RootCAs: ca.Pool(), Timeout: 5 * time.Second, User: "u", Password: "wrong", Retries: 3, RetryDelay: time.Millisecond}
 	rec := send.Send(ctx(t), cfg, msg(t, "bob@example.org"))
 	if rec.Result != send.ResultRejected || rec.Failure != send.FailureAuth || rec.Attempts != 1 || !strings.HasPrefix(rec.Reply, "535") || srv.Count() != 0 {
 		t.Errorf("wrong password: %+v", rec)
 	}
 	// The mechanism asked for is not offered.
-	cfg = &send.Config{Server: "localhost:" + srv.Port(), RootCAs: ca.Pool, Timeout: 5 * time.Second, User: "u", Password: "p", Auth: "XOAUTH2"}
+	cfg = &send.Config{Server: "localhost:" + strconv.Itoa(srv.Port), RootCAs: ca.Pool(), Timeout: 5 * time.Second, User: "u", Password: "p", Auth: "XOAUTH2"}
 	rec = send.Send(ctx(t), cfg, msg(t, "bob@example.org"))
 	if rec.Result != send.ResultRejected || rec.Failure != send.FailureAuth || !strings.Contains(rec.Error, "does not offer AUTH XOAUTH2") {
 		t.Errorf("mechanism not offered: %+v", rec)
 	}
 	// No AUTH at all.
-	srv2 := sendtest.Start(t, sendtest.Config{TLS: ca.Server})
-	cfg.Server, cfg.Auth = "localhost:"+srv2.Port(), ""
+	srv2 := smtptest.Start(t, smtptest.Config{TLS: ca.ServerConfig(t)})
+	cfg.Server, cfg.Auth = "localhost:"+strconv.Itoa(srv2.Port), ""
 	rec = send.Send(ctx(t), cfg, msg(t, "bob@example.org"))
 	if rec.Result != send.ResultRejected || rec.Failure != send.FailureAuth || !strings.Contains(rec.Error, "does not offer AUTH") || srv2.Count() != 0 {
 		t.Errorf("no AUTH: %+v", rec)
 	}
 	// The server wants AUTH and the client has none: 530 at MAIL.
-	srv3 := sendtest.Start(t, sendtest.Config{TLS: ca.Server, Users: map[string]string{"u": "p"}, RequireAuth: true})
-	cfg = &send.Config{Server: "localhost:" + srv3.Port(), RootCAs: ca.Pool, Timeout: 5 * time.Second}
+	srv3 := smtptest.Start(t, smtptest.Config{TLS: ca.ServerConfig(t), Users: map[string]string{"u": "p"}, RequireAuth: true})
+	cfg = &send.Config{Server: "localhost:" + strconv.Itoa(srv3.Port), RootCAs: ca.Pool(), Timeout: 5 * time.Second}
 	rec = send.Send(ctx(t), cfg, msg(t, "bob@example.org"))
 	if rec.Result != send.ResultRejected || rec.Failure != send.FailureSender || !strings.HasPrefix(rec.Reply, "502") && !strings.HasPrefix(rec.Reply, "530") {
 		t.Errorf("auth required: %+v", rec)
@@ -174,7 +176,7 @@ func TestAuthRefusedOrMissing(t *testing.T) {
 
 // Credentials and no TLS: nothing is sent, not even AUTH's name.
 func TestNoCredentialsInClear(t *testing.T) {
-	srv := sendtest.Start(t, sendtest.Config{Users: map[string]string{"u": "p"}, InsecureAuth: true})
+	srv := smtptest.Start(t, smtptest.Config{Users: map[string]string{"u": "p"}, InsecureAuth: true})
 	var tr strings.Builder
 	for _, mode := range []send.TLSMode{send.TLSAuto, send.TLSNone} {
 		tr.Reset()

@@ -1,11 +1,13 @@
 package send
 
 import (
-	"bufio"
-	"bytes"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
+
+	"github.com/relayctl/relayctl/checks"
+	"github.com/relayctl/relayctl/checks/smtpwire"
 )
 
 // txResult is one mail transaction: which recipients the server took at
@@ -14,7 +16,7 @@ type txResult struct {
 	rcptOK  []string
 	refused []Rejection
 	temp    map[string]bool // refused with a 4xx: worth another try
-	data    *Reply          // the 2xx reply to the final dot
+	data    *smtpwire.Reply // the 2xx reply to the final dot
 	e       *stepError      // nil when data is set
 }
 
@@ -41,7 +43,7 @@ func (c *conn) tx(msg *Message, rcpts []string, tm *Timings) txResult {
 		if !isASCII(msg.From) {
 			f = FailureSender
 		}
-		res.e = &stepError{failure: f, permanent: true, err: fmt.Errorf("%w: an address needs SMTPUTF8 (RFC 6531), which %s does not offer", ErrPolicy, c.host)}
+		res.e = &stepError{failure: f, permanent: true, err: errorf(ErrPolicy, "an address needs SMTPUTF8 (RFC 6531), which %s does not offer", c.host)}
 		return res
 	}
 	var cmds []command
@@ -61,8 +63,8 @@ func (c *conn) tx(msg *Message, rcpts []string, tm *Timings) txResult {
 	first := true
 	// failed marks the transaction as over: later replies of a pipelined
 	// group are still read, to stay in step, but change nothing.
-	var mailReply *Reply
-	var dataReply *Reply
+	var mailReply *smtpwire.Reply
+	var dataReply *smtpwire.Reply
 	tMail := time.Now()
 	tRcpt := time.Time{}
 
@@ -79,7 +81,7 @@ func (c *conn) tx(msg *Message, rcpts []string, tm *Timings) txResult {
 		}
 	}
 	for _, cm := range cmds {
-		var r *Reply
+		var r *smtpwire.Reply
 		var e *stepError
 		f := failureOf(cm.kind)
 		if pipelined {
@@ -127,7 +129,7 @@ func (c *conn) tx(msg *Message, rcpts []string, tm *Timings) txResult {
 				res.rcptOK = append(res.rcptOK, cm.rcpt)
 				continue
 			}
-			res.refused = append(res.refused, Rejection{Recipient: cm.rcpt, Code: r.Code, Status: r.Status, Text: r.Text()})
+			res.refused = append(res.refused, Rejection{Recipient: cm.rcpt, Code: r.Code, Status: r.Secode, Text: strings.Join(r.Lines, " ")})
 			if r.Temporary() {
 				res.temp[cm.rcpt] = true
 			}
@@ -186,7 +188,7 @@ func (c *conn) tx(msg *Message, rcpts []string, tm *Timings) txResult {
 // refusal was permanent, else the (temporary) first one.
 func (c *conn) allRefused(res txResult) *stepError {
 	if len(res.refused) == 0 {
-		return &stepError{failure: FailureRecipient, err: fmt.Errorf("%w: no recipients", ErrBadInput)}
+		return &stepError{failure: FailureRecipient, err: errorf(ErrBadInput, "no recipients")}
 	}
 	pick := res.refused[0]
 	for _, r := range res.refused {
@@ -195,7 +197,7 @@ func (c *conn) allRefused(res txResult) *stepError {
 			break
 		}
 	}
-	rep := &Reply{Code: pick.Code, Status: pick.Status, Lines: []string{pick.Text}}
+	rep := &smtpwire.Reply{Code: pick.Code, Secode: pick.Status, Lines: []string{pick.Text}}
 	return replyError(FailureRecipient, rep)
 }
 
@@ -231,13 +233,13 @@ func (c *conn) mailLine(msg *Message) string {
 // final dot, then waits for the reply. A failure while writing is before
 // the dot: the server holds no complete message. A missing reply after
 // the dot is not: the outcome is unknown.
-func (c *conn) writeData(msg *Message) (*Reply, *stepError) {
+func (c *conn) writeData(msg *Message) (*smtpwire.Reply, *stepError) {
 	if c.log.enabled() {
 		c.sent(fmt.Sprintf("<message: %d bytes, %s>", len(msg.Data), msg.MessageID))
 		c.sent(".")
 	}
 	c.nc.SetDeadline(time.Now().Add(c.cfg.dataTimeout()))
-	if err := writeDotStuffed(c.bw, msg.Data); err != nil {
+	if err := smtpwire.WriteData(c.bw, msg.Data); err != nil {
 		c.broken = true
 		return nil, netError(FailureData, "sending the message", err)
 	}
@@ -245,7 +247,7 @@ func (c *conn) writeData(msg *Message) (*Reply, *stepError) {
 		c.broken = true
 		return nil, netError(FailureData, "sending the message", err)
 	}
-	r, err := readReply(c.br, c.received)
+	r, err := smtpwire.ReadReply(c.br, c.received)
 	if err != nil {
 		c.broken = true
 		f, within := FailureData, ""
@@ -253,35 +255,10 @@ func (c *conn) writeData(msg *Message) (*Reply, *stepError) {
 			f, within = FailureTimeout, " within "+c.cfg.dataTimeout().String()
 		}
 		return nil, &stepError{failure: f, unknown: true,
-			err: fmt.Errorf("%w%s (%v); the server may have queued the message, so it was not sent again", ErrNoReply, within, cleanNetErr(err))}
+			err: &checks.Error{Pkg: "send", Kind: ErrNoReply, Msg: checks.Message(ErrNoReply) + within + " (" + checks.Message(cleanNetErr(err)) + "); the server may have queued the message, so it was not sent again"}}
 	}
 	if r.Code == 421 {
 		c.broken = true
 	}
 	return r, nil
-}
-
-var crlfDot = []byte("\r\n.")
-
-// writeDotStuffed writes data with an extra '.' before every line that
-// starts with one, then CRLF.CRLF. data uses CRLF line ends.
-func writeDotStuffed(w *bufio.Writer, data []byte) error {
-	if len(data) > 0 && data[0] == '.' {
-		w.WriteByte('.')
-	}
-	for {
-		i := bytes.Index(data, crlfDot)
-		if i < 0 {
-			break
-		}
-		w.Write(data[:i+2])
-		w.WriteByte('.')
-		data = data[i+2:]
-	}
-	w.Write(data)
-	if len(data) > 0 && !bytes.HasSuffix(data, []byte("\r\n")) {
-		w.WriteString("\r\n")
-	}
-	_, err := w.WriteString(".\r\n")
-	return err
 }

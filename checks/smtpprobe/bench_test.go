@@ -7,17 +7,18 @@ import (
 	"testing"
 	"time"
 
-	"github.com/relayctl/relayctl/checks/smtpprobe/smtptest"
+	"github.com/relayctl/relayctl/checks/smtpwire/smtptest"
+	"github.com/relayctl/relayctl/checks/tlsx/tlstest"
 )
 
 // slowHost is one host whose three default ports each answer every reply
 // (and every handshake flight) 50 ms late: 25 with STARTTLS, 587 with
 // STARTTLS required and AUTH, 465 with implicit TLS.
 func slowHost(tb testing.TB) (Target, Options) {
-	cfg := issue(tb, smtptest.CertOptions{Names: []string{"127.0.0.1"}})
+	cfg := issue(tb, tlstest.LeafOptions{Names: []string{"127.0.0.1"}})
 	const delay = 50 * time.Millisecond
 	mx := server(tb, smtptest.Config{TLS: cfg, Delay: delay})
-	sub := server(tb, smtptest.Config{TLS: cfg, Delay: delay, RequireTLS: true, Auth: true})
+	sub := server(tb, smtptest.Config{TLS: cfg, Delay: delay, RequireTLS: true, Users: plainUser, Mechs: plainMech})
 	smtps := server(tb, smtptest.Config{TLS: cfg, Delay: delay, Implicit: true})
 	o := opts(tb, map[int]string{25: mx.Addr, 587: sub.Addr, 465: smtps.Addr})
 	return Target{Host: "127.0.0.1", Addr: loopback}, o

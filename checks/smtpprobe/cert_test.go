@@ -6,7 +6,8 @@ import (
 	"time"
 
 	"github.com/relayctl/relayctl/checks"
-	"github.com/relayctl/relayctl/checks/smtpprobe/smtptest"
+	"github.com/relayctl/relayctl/checks/smtpwire/smtptest"
+	"github.com/relayctl/relayctl/checks/tlsx/tlstest"
 )
 
 // Certificates that fail verification still give every TLS detail; each
@@ -16,7 +17,7 @@ func TestCertificates(t *testing.T) {
 	now := time.Now()
 	cases := []struct {
 		name   string
-		cert   smtptest.CertOptions
+		cert   tlstest.LeafOptions
 		port   int
 		opt    func(*Options)
 		want   []string
@@ -25,7 +26,7 @@ func TestCertificates(t *testing.T) {
 	}{
 		{
 			name: "expired", port: 587,
-			cert:   smtptest.CertOptions{NotBefore: now.AddDate(0, 0, -100), NotAfter: now.AddDate(0, 0, -3)},
+			cert:   tlstest.LeafOptions{NotBefore: now.AddDate(0, 0, -100), NotAfter: now.AddDate(0, 0, -3)},
 			want:   []string{CodeCertExpired, CodeStartTLSNotRequired},
 			status: checks.StatusFail,
 			check: func(t *testing.T, p *Probe) {
@@ -37,7 +38,7 @@ func TestCertificates(t *testing.T) {
 		},
 		{
 			name: "expiring", port: 25,
-			cert:   smtptest.CertOptions{NotAfter: now.Add(5*24*time.Hour + time.Hour)},
+			cert:   tlstest.LeafOptions{NotAfter: now.Add(5*24*time.Hour + time.Hour)},
 			want:   []string{CodeCertExpiring},
 			status: checks.StatusWarn,
 			check: func(t *testing.T, p *Probe) {
@@ -48,13 +49,13 @@ func TestCertificates(t *testing.T) {
 		},
 		{
 			name: "not yet valid", port: 25,
-			cert:   smtptest.CertOptions{NotBefore: now.Add(48 * time.Hour), NotAfter: now.AddDate(1, 0, 0)},
+			cert:   tlstest.LeafOptions{NotBefore: now.Add(48 * time.Hour), NotAfter: now.AddDate(1, 0, 0)},
 			want:   []string{CodeCertNotYetValid},
 			status: checks.StatusFail,
 		},
 		{
 			name: "wrong name on submission", port: 587,
-			cert:   smtptest.CertOptions{Names: []string{"other.test.example", "www.test.example"}},
+			cert:   tlstest.LeafOptions{Names: []string{"other.test.example", "www.test.example"}},
 			want:   []string{CodeCertNameMismatch, CodeStartTLSNotRequired},
 			status: checks.StatusFail,
 			check: func(t *testing.T, p *Probe) {
@@ -65,13 +66,13 @@ func TestCertificates(t *testing.T) {
 		},
 		{
 			name: "wrong name on 25", port: 25,
-			cert:   smtptest.CertOptions{Names: []string{"other.test.example"}},
+			cert:   tlstest.LeafOptions{Names: []string{"other.test.example"}},
 			want:   []string{CodeCertNameMismatch},
 			status: checks.StatusWarn,
 		},
 		{
 			name: "self-signed", port: 25,
-			cert:   smtptest.CertOptions{Names: []string{"localhost"}, SelfSigned: true},
+			cert:   tlstest.LeafOptions{Names: []string{"localhost"}, SelfSigned: true},
 			want:   []string{CodeCertUntrusted},
 			status: checks.StatusWarn,
 			check: func(t *testing.T, p *Probe) {
@@ -83,7 +84,7 @@ func TestCertificates(t *testing.T) {
 		},
 		{
 			name: "unknown CA (system roots)", port: 465,
-			cert:   smtptest.CertOptions{},
+			cert:   tlstest.LeafOptions{},
 			opt:    func(o *Options) { o.Roots = nil },
 			want:   []string{CodeCertUntrusted},
 			status: checks.StatusFail,
@@ -95,7 +96,7 @@ func TestCertificates(t *testing.T) {
 		},
 		{
 			name: "skip verify", port: 465,
-			cert:   smtptest.CertOptions{Names: []string{"other.test.example"}, SelfSigned: true},
+			cert:   tlstest.LeafOptions{Names: []string{"other.test.example"}, SelfSigned: true},
 			opt:    func(o *Options) { o.SkipVerify = true },
 			want:   []string{},
 			status: checks.StatusOK,
@@ -107,7 +108,7 @@ func TestCertificates(t *testing.T) {
 		},
 		{
 			name: "weak RSA key", port: 465,
-			cert:   smtptest.CertOptions{RSABits: 1024},
+			cert:   tlstest.LeafOptions{RSABits: 1024},
 			want:   []string{CodeCertWeakKey},
 			status: checks.StatusWarn,
 		},
@@ -138,7 +139,7 @@ func TestCertificates(t *testing.T) {
 
 // An IP literal host is matched against the certificate's IP addresses.
 func TestIPLiteralNameMatch(t *testing.T) {
-	srv := server(t, smtptest.Config{TLS: issue(t, smtptest.CertOptions{Names: []string{"127.0.0.1"}}), Implicit: true})
+	srv := server(t, smtptest.Config{TLS: issue(t, tlstest.LeafOptions{Names: []string{"127.0.0.1"}}), Implicit: true})
 	p, res := probeAt(t, srv.Addr, "127.0.0.1", 465, opts(t, nil))
 	wantCodes(t, res)
 	if !p.TLS.NameMatch || p.TLS.ServerName != "" {
@@ -150,7 +151,7 @@ func TestIPLiteralNameMatch(t *testing.T) {
 // never a DATA, and the test runs under TLS when there is TLS.
 func TestRelayTest(t *testing.T) {
 	for _, open := range []bool{true, false} {
-		srv := server(t, smtptest.Config{TLS: issue(t, smtptest.CertOptions{}), OpenRelay: open})
+		srv := server(t, smtptest.Config{TLS: issue(t, tlstest.LeafOptions{}), LocalOnly: !open})
 		o := opts(t, nil)
 		o.RelayTest = true
 		p, res := probeAt(t, srv.Addr, "localhost", 25, o)
@@ -171,12 +172,12 @@ func TestRelayTest(t *testing.T) {
 			}
 		}
 		log := srv.Log()
-		if !strings.Contains(log, "RCPT TO:<"+RelayTo+">") || strings.Contains(log, "DATA") || !strings.Contains(log, "RSET") || !strings.Contains(log, "QUIT") || srv.Messages() != 0 {
+		if !strings.Contains(log, "RCPT TO:<"+RelayTo+">") || strings.Contains(log, "DATA") || !strings.Contains(log, "RSET") || !strings.Contains(log, "QUIT") || srv.Count() != 0 {
 			t.Errorf("server log:\n%s", log)
 		}
 	}
 	// Without the opt-in, no MAIL with a sender is ever sent.
-	srv := server(t, smtptest.Config{TLS: issue(t, smtptest.CertOptions{}), OpenRelay: true})
+	srv := server(t, smtptest.Config{TLS: issue(t, tlstest.LeafOptions{})})
 	p, _ := probeAt(t, srv.Addr, "localhost", 25, opts(t, nil))
 	if p.RelayTest != nil || strings.Contains(srv.Log(), "RCPT") {
 		t.Errorf("relay test ran without the opt-in")
@@ -185,7 +186,7 @@ func TestRelayTest(t *testing.T) {
 
 // A server that refuses the test's sender leaves the test inconclusive.
 func TestRelayTestInconclusive(t *testing.T) {
-	srv := server(t, smtptest.Config{TLS: issue(t, smtptest.CertOptions{}), RequireTLS: true})
+	srv := server(t, smtptest.Config{TLS: issue(t, tlstest.LeafOptions{}), RequireTLS: true})
 	o := opts(t, nil)
 	o.RelayTest = true
 	o.Dial = router(map[int]string{})

@@ -15,7 +15,8 @@ import (
 	"time"
 
 	"github.com/relayctl/relayctl/checks"
-	"github.com/relayctl/relayctl/checks/smtpprobe/smtptest"
+	"github.com/relayctl/relayctl/checks/smtpwire/smtptest"
+	"github.com/relayctl/relayctl/checks/tlsx/tlstest"
 )
 
 // pkiCert is a certificate with its key, for building a chain by hand.
@@ -95,7 +96,7 @@ func TestCertChainOrder(t *testing.T) {
 				ders = append(ders, pc.cert.Raw)
 			}
 			cert := tls.Certificate{Certificate: ders, PrivateKey: leaf.key, Leaf: leaf.cert}
-			srv := server(t, smtptest.Config{TLS: smtptest.TLSConfig(cert), Implicit: true})
+			srv := server(t, smtptest.Config{TLS: tlstest.TLSConfig(cert), Implicit: true})
 			o := opts(t, nil)
 			o.Roots = x509.NewCertPool()
 			o.Roots.AddCert(root.cert)

@@ -43,7 +43,7 @@ func judgeFailure(p *Probe, res *checks.Result) {
 	case "":
 		return
 	case FailureCanceled:
-		res.Fail(p.err)
+		fail(res, p.err)
 	case FailureUnreachable:
 		if p.Defaulted && p.Port != 25 {
 			res.Status = checks.StatusInfo
@@ -52,12 +52,12 @@ func judgeFailure(p *Probe, res *checks.Result) {
 				"nothing answers on port %d (%s); fine if this host does not offer it", p.Port, connectCause(p.err)))
 			return
 		}
-		res.Fail(p.err)
+		fail(res, p.err)
 		res.Add(finding(CodeUnreachable, checks.SeverityWarn, "",
 			"Check that the server runs and listens on this address and port, and that no firewall on the way drops the connection.",
 			"cannot connect to %s: %s", addrPort(p), connectCause(p.err)))
 	case FailureTimeout:
-		res.Fail(p.err)
+		fail(res, p.err)
 		res.Add(finding(CodeTimeout, checks.SeverityWarn, "RFC 5321 §4.5.3.2",
 			"Look at the server's load and logs: a server that stops answering makes senders retry later and delays mail.",
 			"the server stopped answering during %s: %s", stageWords(stage), cause(p.err)))
@@ -73,7 +73,7 @@ func judgeFailure(p *Probe, res *checks.Result) {
 		sev, ref := checks.SeverityFail, "RFC 5321 §3.1"
 		if b.Class() == 4 {
 			sev = checks.SeverityWarn
-			res.Fail(p.err)
+			fail(res, p.err)
 		}
 		res.Add(finding(CodeBannerError, sev, ref,
 			"A greeting other than 220 turns every sender away; 421 is temporary (overload, maintenance), 554 a refusal of this client or of all mail. Check the server's connection limits and client restrictions.",
@@ -82,7 +82,7 @@ func judgeFailure(p *Probe, res *checks.Result) {
 		sev := checks.SeverityFail
 		if p.EHLOReply != nil && p.EHLOReply.Class() == 4 {
 			sev = checks.SeverityWarn
-			res.Fail(p.err)
+			fail(res, p.err)
 		}
 		res.Add(finding(CodeEHLORefused, sev, "RFC 5321 §4.1.1.1",
 			"Make the server accept EHLO: without it no extension — STARTTLS included — can be used.",
@@ -210,19 +210,29 @@ func addrPort(p *Probe) string {
 	return strings.TrimPrefix(p.Name(), "smtp ")
 }
 
-// cause is an error's message without the package prefix.
+// cause is an error's message for a person.
 func cause(err error) string {
 	if err == nil {
 		return "unknown error"
 	}
-	s := err.Error()
-	s = strings.ReplaceAll(s, "smtpprobe: ", "")
-	return s
+	return checks.Message(err)
 }
 
 // connectCause is why a connection failed, without "cannot connect".
 func connectCause(err error) string {
-	return strings.TrimPrefix(cause(err), "cannot connect: ")
+	var e *checks.Error
+	if errors.As(err, &e) && e.Kind == ErrUnreachable && e.Err != nil {
+		return cause(e.Err)
+	}
+	return cause(err)
+}
+
+// fail gives res status error with err's message for a person.
+func fail(res *checks.Result, err error) {
+	res.Fail(err)
+	if err != nil {
+		res.Error = checks.Message(err)
+	}
 }
 
 func stageWords(stage string) string {

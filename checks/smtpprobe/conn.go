@@ -4,13 +4,21 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"os"
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/relayctl/relayctl/checks/internal/textutil"
+	"github.com/relayctl/relayctl/checks/smtpwire"
+)
+
+// Limits on the transcript a probe keeps.
+const (
+	maxTranscript   = 200 // lines kept in Probe.Transcript
+	maxTranscriptLn = 300 // bytes kept of one transcript line
 )
 
 // session is one SMTP connection: the current stream (plain or TLS), a
@@ -29,12 +37,10 @@ func newSession(ctx context.Context, conn net.Conn, timeout time.Duration, p *Pr
 	return s
 }
 
-// setConn switches to a new stream (after a TLS handshake). The reader's
-// size is the line limit: a line that does not fit is an error, never a
-// bigger buffer.
+// setConn switches to a new stream (after a TLS handshake).
 func (s *session) setConn(c net.Conn) {
 	s.conn = c
-	s.br = bufio.NewReaderSize(c, maxLineLen)
+	s.br = bufio.NewReaderSize(c, smtpwire.MaxLineLen)
 }
 
 // step starts a new step: the deadline is the per-step timeout from now,
@@ -64,15 +70,19 @@ func watchContext(ctx context.Context, c net.Conn) func() bool {
 }
 
 // send writes one command line. The command is the probe's own text, so
-// it carries no CR or LF of its own.
+// it carries no CR or LF of its own (smtpwire refuses one that would).
 func (s *session) send(line string) error {
 	s.note("C: " + line)
-	_, err := io.WriteString(s.conn, line+"\r\n")
-	return s.wrap(err)
+	if err := smtpwire.WriteCommand(s.conn, line); errors.Is(err, smtpwire.ErrLineBreak) {
+		return err
+	} else if err != nil {
+		return s.wrap(err)
+	}
+	return nil
 }
 
 // cmd sends a command and reads its reply, both within one step.
-func (s *session) cmd(line string) (*Reply, error) {
+func (s *session) cmd(line string) (*smtpwire.Reply, error) {
 	if err := s.step(); err != nil {
 		return nil, err
 	}
@@ -83,62 +93,21 @@ func (s *session) cmd(line string) (*Reply, error) {
 }
 
 // readReply reads one reply within a new step.
-func (s *session) readReply() (*Reply, error) {
+func (s *session) readReply() (*smtpwire.Reply, error) {
 	if err := s.step(); err != nil {
 		return nil, err
 	}
 	return s.read()
 }
 
-// read reads one complete reply, bounded in line length and line count;
-// every line must carry the same code (RFC 5321 §4.2.1).
-func (s *session) read() (*Reply, error) {
-	var r *Reply
-	for n := 0; ; n++ {
-		if n == maxReplyLines {
-			return r, fmt.Errorf("%w (more than %d)", ErrManyLines, maxReplyLines)
-		}
-		raw, err := s.br.ReadSlice('\n')
-		if errors.Is(err, bufio.ErrBufferFull) {
-			s.note("S: " + string(raw))
-			return r, fmt.Errorf("%w (over %d bytes without an end of line)", ErrLongLine, maxLineLen)
-		}
-		if err != nil {
-			if len(raw) > 0 {
-				s.note("S: " + string(raw))
-			}
-			return r, s.wrap(err)
-		}
-		line := strings.TrimRight(string(raw), "\r\n")
-		s.note("S: " + line)
-		code, more, text, err := parseLine(line)
-		if err != nil {
-			return r, err
-		}
-		if r == nil {
-			r = &Reply{Code: code}
-		} else if code != r.Code {
-			return r, fmt.Errorf("%w: %d then %d", ErrMixedCodes, r.Code, code)
-		}
-		text = strings.ToValidUTF8(text, "\uFFFD")
-		r.lines = append(r.lines, text)
-		if !more {
-			break
-		}
+// read reads one complete reply (smtpwire.ReadReply), every line noted
+// in the transcript.
+func (s *session) read() (*smtpwire.Reply, error) {
+	r, err := smtpwire.ReadReply(s.br, func(line string) { s.note("S: " + line) })
+	if errors.Is(err, smtpwire.ErrProtocol) {
+		return nil, err
 	}
-	for i, t := range r.lines {
-		if e, rest := splitEnhanced(r.Code, t); e != "" {
-			if i == 0 {
-				r.Enhanced = e
-			}
-			t = rest
-		}
-		if i > 0 {
-			r.Text += "\n"
-		}
-		r.Text += t
-	}
-	return r, nil
+	return r, s.wrap(err)
 }
 
 // wrap turns a network error into one of the package's: a timeout, a
@@ -157,10 +126,10 @@ func netError(err error) error {
 	var ne net.Error
 	switch {
 	case errors.Is(err, os.ErrDeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
-		return fmt.Errorf("%w: %w", ErrTimeout, err)
+		return newError(ErrTimeout, "timed out", err)
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
 		errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE), errors.Is(err, net.ErrClosed):
-		return fmt.Errorf("%w: %w", ErrClosed, err)
+		return newError(ErrClosed, "the server closed the connection", err)
 	}
 	return err
 }
@@ -177,5 +146,5 @@ func (p *Probe) note(line string) {
 		}
 		return
 	}
-	p.Transcript = append(p.Transcript, clip(strings.TrimRight(line, "\r\n")))
+	p.Transcript = append(p.Transcript, textutil.Clip(strings.TrimRight(line, "\r\n"), maxTranscriptLn))
 }

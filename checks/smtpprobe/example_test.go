@@ -8,13 +8,13 @@ import (
 	"time"
 
 	"github.com/relayctl/relayctl/checks/smtpprobe"
-	"github.com/relayctl/relayctl/checks/smtpprobe/smtptest"
+	"github.com/relayctl/relayctl/checks/smtpwire/smtptest"
 )
 
 // Probe one server on loopback that offers no STARTTLS and accepts AUTH
 // in clear text, and judge it.
 func ExampleProbeAddr() {
-	srv, err := smtptest.Start(smtptest.Config{AuthBeforeTLS: true, Domain: "mx.example.com"})
+	srv, err := smtptest.Listen(smtptest.Config{Users: map[string]string{"user": "secret"}, Mechs: []string{"PLAIN"}, InsecureAuth: true, Domain: "mx.example.com"})
 	if err != nil {
 		panic(err)
 	}
@@ -25,7 +25,7 @@ func ExampleProbeAddr() {
 	p := smtpprobe.ProbeAddr(context.Background(), nil, "mx.example.com", addr, srv.Port, opt)
 	res := smtpprobe.Check(p, opt)
 
-	fmt.Println(p.Banner.Code, p.Banner.Text)
+	fmt.Println(p.Banner.Code, p.Banner.Text())
 	fmt.Println("STARTTLS offered:", p.EHLO.StartTLS, "- AUTH:", p.EHLO.Auth)
 	fmt.Println("AUTH answered", p.AuthBeforeTLS.Reply.Code, "in clear")
 	fmt.Println(res.Name == "smtp 127.0.0.1:"+strconv.Itoa(srv.Port), res.Status)

@@ -16,22 +16,23 @@ import (
 
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsx"
-	"github.com/relayctl/relayctl/checks/smtpprobe/smtptest"
+	"github.com/relayctl/relayctl/checks/smtpwire/smtptest"
+	"github.com/relayctl/relayctl/checks/tlsx/tlstest"
 )
 
 var loopback = netip.MustParseAddr("127.0.0.1")
 
 var (
 	caOnce sync.Once
-	testCA *smtptest.CA
+	testCA *tlstest.CA
 )
 
 // ca is the test CA, made once per test binary.
-func ca(t testing.TB) *smtptest.CA {
+func ca(t testing.TB) *tlstest.CA {
 	t.Helper()
 	caOnce.Do(func() {
 		var err error
-		testCA, err = smtptest.NewCA()
+		testCA, err = tlstest.New("relayctl test CA")
 		if err != nil {
 			panic(err)
 		}
@@ -39,25 +40,27 @@ func ca(t testing.TB) *smtptest.CA {
 	return testCA
 }
 
-func issue(t testing.TB, o smtptest.CertOptions) *tls.Config {
+func issue(t testing.TB, o tlstest.LeafOptions) *tls.Config {
 	t.Helper()
-	cert, err := ca(t).Issue(o)
+	cert, err := ca(t).Make(o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return smtptest.TLSConfig(cert)
+	return tlstest.TLSConfig(cert)
 }
 
 // server starts a go-smtp server for the test.
 func server(t testing.TB, cfg smtptest.Config) *smtptest.Server {
 	t.Helper()
-	s, err := smtptest.Start(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
+	return smtptest.Start(t, cfg)
 }
+
+// plainUser and plainMech make a server offer AUTH PLAIN (in clear with
+// InsecureAuth); the probe never sends credentials.
+var (
+	plainUser = map[string]string{"user": "secret"}
+	plainMech = []string{"PLAIN"}
+)
 
 // raw starts a misbehaving server.
 func raw(t testing.TB, handle func(net.Conn)) *smtptest.Raw {

@@ -66,14 +66,14 @@ func CheckTarget(ctx context.Context, r dnsx.Resolver, t Target, opt Options) ch
 		res := checks.Result{Name: "smtp " + t.Host, Data: map[string]any{"host": t.Host}}
 		switch {
 		case err != nil && len(probes) == 0:
-			res.Fail(err)
-			res.Summary = "cannot resolve " + t.Host + ": " + err.Error()
+			fail(&res, err)
+			res.Summary = "cannot resolve " + t.Host + ": " + checks.Message(err)
 		case err != nil:
-			res.Fail(err)
+			fail(&res, err)
 			res.Summary = "one address family of " + t.Host + " could not be resolved; probed the other"
 			res.Add(finding(CodeHostLookupFailed, checks.SeverityWarn, "",
 				"Make the host's DNS servers answer both A and AAAA questions.",
-				"the address lookup of %s failed in part: %v", t.Host, err))
+				"the address lookup of %s failed in part: %s", t.Host, checks.Message(err)))
 		default:
 			res.Summary = t.Host + " has no A or AAAA record"
 			res.Add(finding(CodeHostUnresolvable, checks.SeverityFail, "RFC 5321 §5.1",

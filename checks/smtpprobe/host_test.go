@@ -11,16 +11,18 @@ import (
 
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsx"
-	"github.com/relayctl/relayctl/checks/smtpprobe/smtptest"
+	"github.com/relayctl/relayctl/checks/smtpwire"
+	"github.com/relayctl/relayctl/checks/smtpwire/smtptest"
+	"github.com/relayctl/relayctl/checks/tlsx/tlstest"
 )
 
 // Every address of the host on every default port, in address then port
 // order, each its own result; reverse DNS filled in; 465 and 587 closed
 // are information only.
 func TestCheckTargetDefaultPorts(t *testing.T) {
-	tlsCfg := issue(t, smtptest.CertOptions{Names: []string{"mx.test.example"}})
+	tlsCfg := issue(t, tlstest.LeafOptions{Names: []string{"mx.test.example"}})
 	mx := server(t, smtptest.Config{TLS: tlsCfg})
-	sub := server(t, smtptest.Config{TLS: tlsCfg, RequireTLS: true, Auth: true})
+	sub := server(t, smtptest.Config{TLS: tlsCfg, RequireTLS: true, Users: plainUser, Mechs: plainMech})
 	r := newFake(t,
 		"mx.test.example. 300 IN A 127.0.0.1",
 		"mx.test.example. 300 IN AAAA ::1",
@@ -61,7 +63,7 @@ func TestCheckTargetDefaultPorts(t *testing.T) {
 
 // An IP literal needs no DNS; a named port probes only that port.
 func TestCheckTargetLiteral(t *testing.T) {
-	srv := server(t, smtptest.Config{TLS: issue(t, smtptest.CertOptions{Names: []string{"127.0.0.1"}}), Implicit: true})
+	srv := server(t, smtptest.Config{TLS: issue(t, tlstest.LeafOptions{Names: []string{"127.0.0.1"}}), Implicit: true})
 	tg, err := ParseTarget(srv.Addr)
 	if err != nil {
 		t.Fatal(err)
@@ -92,7 +94,7 @@ func TestCheckTargetDNS(t *testing.T) {
 	wantCodes(t, rep.Checks[0], CodeHostUnresolvable)
 
 	// One family failing: that result first, then the other's probes.
-	srv := server(t, smtptest.Config{TLS: issue(t, smtptest.CertOptions{})})
+	srv := server(t, smtptest.Config{TLS: issue(t, tlstest.LeafOptions{})})
 	r.errs["other.test.example. AAAA"] = &dnsx.QueryError{Name: "other.test.example.", Type: dns.TypeAAAA, Err: dnsx.ErrTimeout}
 	o = opts(t, map[int]string{25: srv.Addr})
 	rep = CheckTarget(context.Background(), r, Target{Host: "other.test.example", Port: 25}, o)
@@ -152,19 +154,17 @@ func TestParseTarget(t *testing.T) {
 	}
 }
 
-func TestEHLOName(t *testing.T) {
-	for in, want := range map[string]string{
-		"mail.example.com":   "mail.example.com",
-		"Mail.Example.COM":   "mail.example.com",
-		"buildbox":           FallbackEHLO,
-		"box.localdomain":    FallbackEHLO,
-		"laptop.local":       FallbackEHLO,
-		"bad..name":          FallbackEHLO,
-		"":                   FallbackEHLO,
-		"host.corp.example.": "host.corp.example",
-	} {
-		if got := ehloName(in); got != want {
-			t.Errorf("ehloName(%q) = %q, want %q", in, got, want)
+// Without --ehlo the probe greets with this host's name, as smtpwire
+// judges it; the name is looked up through Options.Hostname.
+func TestDefaultEHLOName(t *testing.T) {
+	for host, want := range map[string]string{"client.example.org": "EHLO client.example.org", "buildbox": "EHLO " + smtpwire.FallbackEHLO} {
+		srv := server(t, smtptest.Config{})
+		o := opts(t, nil)
+		o.EHLO = ""
+		o.Hostname = func() (string, error) { return host, nil }
+		probeAt(t, srv.Addr, "localhost", 2525, o)
+		if !strings.Contains(srv.Log(), want) {
+			t.Errorf("hostname %q: the server did not see %q:\n%s", host, want, srv.Log())
 		}
 	}
 }

@@ -3,6 +3,7 @@ package smtpprobe
 import (
 	"bufio"
 	"context"
+	"errors"
 	"net"
 	"strings"
 	"testing"
@@ -142,6 +143,13 @@ func TestUnreachable(t *testing.T) {
 	wantCodes(t, res, CodeUnreachable)
 	if res.Status != checks.StatusError || p.Failure != FailureUnreachable || p.FailedStage != StageConnect || !strings.Contains(res.Error, "refused") {
 		t.Errorf("status %s probe %s/%s error %q", res.Status, p.Failure, p.FailedStage, res.Error)
+	}
+	// What a person reads names no package; errors.Is still finds the kind.
+	f := findingOf(res, CodeUnreachable)
+	if !strings.HasPrefix(p.Error, "cannot connect: ") || !strings.HasPrefix(res.Error, "cannot connect: ") || f == nil ||
+		strings.Contains(p.Error+res.Error+f.Message+res.Summary, "smtpprobe") || !errors.Is(p.Err(), ErrUnreachable) ||
+		!strings.HasPrefix(p.Err().Error(), "smtpprobe: cannot connect: ") {
+		t.Errorf("error %q / %q, finding %+v, summary %q", p.Error, res.Error, f, res.Summary)
 	}
 
 	p, _ = probeAt(t, closed, "x.test.example", 587, opts(t, nil))

@@ -4,11 +4,9 @@ import (
 	"context"
 	"crypto/x509"
 	"net"
-	"os"
-	"strings"
 	"time"
 
-	"github.com/relayctl/relayctl/checks/dnsx"
+	"github.com/relayctl/relayctl/checks/smtpwire"
 )
 
 // Defaults.
@@ -18,10 +16,6 @@ const (
 	DefaultTimeout = 5 * time.Second
 	// DefaultConcurrency bounds the connections in flight per target.
 	DefaultConcurrency = 16
-	// FallbackEHLO is the EHLO name when the machine's own name is not a
-	// fully qualified domain name. .invalid is reserved (RFC 2606 §2), so
-	// the name can never belong to someone else.
-	FallbackEHLO = "relayctl.invalid"
 	// ExpiringDays is how close to its expiry a certificate gets
 	// smtp.cert-expiring.
 	ExpiringDays = 14
@@ -41,8 +35,12 @@ var DefaultPorts = []int{25, 587, 465}
 
 // Options say how to probe.
 type Options struct {
-	// EHLO is the name the probe greets with; DefaultEHLO() when empty.
+	// EHLO is the name the probe greets with; when empty,
+	// smtpwire.DefaultEHLO(Hostname).
 	EHLO string
+	// Hostname is this host's name for the default EHLO name (os.Hostname
+	// when nil; tests replace it).
+	Hostname func() (string, error)
 	// Timeout limits each step; DefaultTimeout when zero.
 	Timeout time.Duration
 	// Roots verify the server's chain; the system's roots when nil.
@@ -77,7 +75,7 @@ func (o Options) ehlo() string {
 	if o.EHLO != "" {
 		return o.EHLO
 	}
-	return DefaultEHLO()
+	return smtpwire.DefaultEHLO(o.Hostname)
 }
 
 func (o Options) now() time.Time {
@@ -97,22 +95,4 @@ func (o Options) concurrency() int {
 // implicit says whether port is probed with TLS from the first byte.
 func (o Options) implicit(port int) bool {
 	return o.ImplicitTLS || port == 465
-}
-
-// DefaultEHLO is the machine's host name when it is a fully qualified
-// domain name (RFC 5321 §4.1.1.1 asks for one), else FallbackEHLO.
-func DefaultEHLO() string {
-	h, err := os.Hostname()
-	if err != nil {
-		return FallbackEHLO
-	}
-	return ehloName(h)
-}
-
-func ehloName(h string) string {
-	n, err := dnsx.Domain(h)
-	if err != nil || !strings.Contains(n, ".") || strings.HasSuffix(n, ".localdomain") || strings.HasSuffix(n, ".local") {
-		return FallbackEHLO
-	}
-	return n
 }

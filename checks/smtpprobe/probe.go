@@ -5,15 +5,17 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
-	"fmt"
 	"math"
 	"net"
 	"net/netip"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsx"
+	"github.com/relayctl/relayctl/checks/smtpwire"
 )
 
 // Modes of a probe.
@@ -67,13 +69,13 @@ type Probe struct {
 	FailedStage string `json:"failed_stage,omitempty"`
 	Error       string `json:"error,omitempty"`
 
-	Timings Timings `json:"timings_ms"`
-	Banner  *Reply  `json:"banner,omitempty"`
+	Timings Timings         `json:"timings_ms"`
+	Banner  *smtpwire.Reply `json:"banner,omitempty"`
 	// EHLO is the EHLO reply in plain text (STARTTLS mode); EHLOTLS the
 	// one under TLS (after STARTTLS, or the only one with implicit TLS).
-	EHLO      *Capabilities `json:"ehlo,omitempty"`
-	EHLOReply *Reply        `json:"ehlo_reply,omitempty"` // only when EHLO was refused
-	EHLOTLS   *Capabilities `json:"ehlo_tls,omitempty"`
+	EHLO      *smtpwire.Capabilities `json:"ehlo,omitempty"`
+	EHLOReply *smtpwire.Reply        `json:"ehlo_reply,omitempty"` // only when EHLO was refused
+	EHLOTLS   *smtpwire.Capabilities `json:"ehlo_tls,omitempty"`
 
 	StartTLS      *StartTLS  `json:"starttls,omitempty"`
 	AuthBeforeTLS *AuthTest  `json:"auth_before_tls,omitempty"`
@@ -117,16 +119,16 @@ type StartTLS struct {
 	// (RFC 3207 §4); null when not tested (STARTTLS not offered).
 	Required *bool `json:"required"`
 	// MailBeforeTLS is the reply to "MAIL FROM:<>" sent in plain text.
-	MailBeforeTLS *Reply `json:"mail_before_tls,omitempty"`
+	MailBeforeTLS *smtpwire.Reply `json:"mail_before_tls,omitempty"`
 	// Reply is the reply to the STARTTLS command.
-	Reply *Reply `json:"reply,omitempty"`
+	Reply *smtpwire.Reply `json:"reply,omitempty"`
 }
 
 // AuthTest is the AUTH-in-clear test (RFC 4954 §4): AUTH with no initial
 // response, then "*" to cancel. No credentials are ever sent.
 type AuthTest struct {
-	Mechanism string `json:"mechanism"`
-	Reply     *Reply `json:"reply"`
+	Mechanism string          `json:"mechanism"`
+	Reply     *smtpwire.Reply `json:"reply"`
 	// Exposed: the server asked for credentials in plain text (334).
 	Exposed bool `json:"exposed"`
 }
@@ -141,12 +143,12 @@ const (
 // RelayTest is the opt-in open-relay test: MAIL FROM an outside address,
 // RCPT TO a .invalid domain, then RSET. DATA is never sent.
 type RelayTest struct {
-	From   string `json:"from"`
-	To     string `json:"to"`
-	Mail   *Reply `json:"mail,omitempty"`
-	Rcpt   *Reply `json:"rcpt,omitempty"`
-	Result string `json:"result"`
-	TLS    bool   `json:"under_tls"`
+	From   string          `json:"from"`
+	To     string          `json:"to"`
+	Mail   *smtpwire.Reply `json:"mail,omitempty"`
+	Rcpt   *smtpwire.Reply `json:"rcpt,omitempty"`
+	Result string          `json:"result"`
+	TLS    bool            `json:"under_tls"`
 }
 
 // Name is the check name of the probe: "smtp ADDRESS:PORT".
@@ -186,7 +188,7 @@ func ProbeAddr(ctx context.Context, r dnsx.Resolver, host string, addr netip.Add
 		p.PTR = append(p.PTR, strings.TrimSuffix(n, "."))
 	}
 	if ptrErr != nil {
-		p.PTRError = ptrErr.Error()
+		p.PTRError = checks.Message(ptrErr)
 	}
 	p.Timings.Total = ms(time.Since(start))
 	return p
@@ -208,7 +210,7 @@ func (p *Probe) fail(stage, failure string, err error) {
 	}
 	p.Failure, p.FailedStage, p.err = failure, stage, err
 	if err != nil {
-		p.Error = err.Error()
+		p.Error = checks.Message(err)
 	}
 	p.note("-- stopped at " + stage + ": " + p.Error)
 }
@@ -263,7 +265,7 @@ func (p *Probe) dialogue(ctx context.Context, opt Options) {
 	}
 	p.Banner = banner
 	if banner.Code != 220 {
-		p.fail(StageBanner, FailureBanner, errors.New("the server greeted with "+banner.String()))
+		p.fail(StageBanner, FailureBanner, smtpwire.Refused("", banner))
 		p.quit(s)
 		return
 	}
@@ -302,7 +304,7 @@ func (p *Probe) dialogue(ctx context.Context, opt Options) {
 		return
 	}
 	if reply.Code != 220 {
-		p.fail(StageStartTLS, FailureTLS, errors.New("STARTTLS was refused: "+reply.String()))
+		p.fail(StageStartTLS, FailureTLS, smtpwire.Refused("STARTTLS", reply))
 		p.quit(s)
 		return
 	}
@@ -310,7 +312,7 @@ func (p *Probe) dialogue(ctx context.Context, opt Options) {
 	// would be read as if it came under TLS (the STARTTLS command
 	// injection of CVE-2011-0411 and its kin): refuse to go on.
 	if s.br.Buffered() > 0 {
-		p.fail(StageStartTLS, FailureProtocol, ErrInjection)
+		p.fail(StageStartTLS, FailureProtocol, newError(ErrInjection, "data sent after the STARTTLS reply, before the handshake", nil))
 		return
 	}
 	if !p.handshake(s, opt) {
@@ -327,7 +329,7 @@ func (p *Probe) dialogue(ctx context.Context, opt Options) {
 }
 
 // ehlo sends EHLO and parses its reply; false when the probe stops.
-func (p *Probe) ehlo(s *session, opt Options, stage string) (*Capabilities, bool) {
+func (p *Probe) ehlo(s *session, opt Options, stage string) (*smtpwire.Capabilities, bool) {
 	reply, err := s.cmd("EHLO " + opt.ehlo())
 	if err != nil {
 		p.failIO(stage, err)
@@ -335,20 +337,20 @@ func (p *Probe) ehlo(s *session, opt Options, stage string) (*Capabilities, bool
 	}
 	if reply.Code != 250 {
 		p.EHLOReply = reply
-		p.fail(stage, FailureEHLO, errors.New("EHLO was refused: "+reply.String()))
+		p.fail(stage, FailureEHLO, smtpwire.Refused("EHLO", reply))
 		p.quit(s)
 		return nil, false
 	}
-	return parseEHLO(reply.lines), true
+	return smtpwire.ParseEHLO(reply.Lines), true
 }
 
 // authTest asks for AUTH in plain text without credentials (RFC 4954
 // §4): 334 means the server would take a password in clear; the exchange
 // is cancelled with "*" at once.
-func (p *Probe) authTest(s *session, caps *Capabilities) bool {
+func (p *Probe) authTest(s *session, caps *smtpwire.Capabilities) bool {
 	mech := caps.Auth[0]
 	for _, m := range []string{"PLAIN", "LOGIN"} {
-		if contains(caps.Auth, m) {
+		if slices.Contains(caps.Auth, m) {
 			mech = m
 			break
 		}
@@ -390,7 +392,7 @@ func (p *Probe) mailBeforeTLS(s *session) bool {
 	switch {
 	case reply.Class() == 2:
 		p.StartTLS.Required = new(bool)
-	case reply.Code == 530 && !authOnly(reply.Text):
+	case reply.Code == 530 && !authOnly(reply.Text()):
 		p.StartTLS.Required = new(bool)
 		*p.StartTLS.Required = true
 	}
@@ -460,7 +462,7 @@ func (p *Probe) quit(s *session) {
 // dialError says why a connection failed in words a person knows.
 func dialError(err error) error {
 	if errors.Is(err, ErrTimeout) {
-		return fmt.Errorf("%w: no answer within the timeout (a firewall may drop the packets)", ErrUnreachable)
+		return newError(ErrUnreachable, "cannot connect", errors.New("no answer within the timeout (a firewall may drop the packets)"))
 	}
 	if errors.Is(err, context.Canceled) {
 		return err
@@ -475,5 +477,5 @@ func dialError(err error) error {
 	if errors.As(err, &se) && se.Err != nil {
 		err = se.Err
 	}
-	return fmt.Errorf("%w: %w", ErrUnreachable, err)
+	return newError(ErrUnreachable, "cannot connect", err)
 }

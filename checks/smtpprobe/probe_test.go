@@ -8,21 +8,22 @@ import (
 	"time"
 
 	"github.com/relayctl/relayctl/checks"
-	"github.com/relayctl/relayctl/checks/smtpprobe/smtptest"
+	"github.com/relayctl/relayctl/checks/smtpwire/smtptest"
+	"github.com/relayctl/relayctl/checks/tlsx/tlstest"
 )
 
 // A well-configured MX on port 25: STARTTLS under a trusted certificate for
 // its name, AUTH only under TLS. Every detail of the dialogue is in the
 // probe, there is no finding, and the server saw QUIT and no DATA.
 func TestGoodSTARTTLS(t *testing.T) {
-	srv := server(t, smtptest.Config{TLS: issue(t, smtptest.CertOptions{Names: []string{"localhost"}}), Auth: true})
+	srv := server(t, smtptest.Config{TLS: issue(t, tlstest.LeafOptions{Names: []string{"localhost"}}), Users: plainUser, Mechs: plainMech})
 	p, res := probeAt(t, srv.Addr, "localhost", 25, opts(t, nil))
 	wantCodes(t, res)
 	wellFormed(t, res)
 	if res.Status != checks.StatusOK || res.Name != "smtp 127.0.0.1:25" {
 		t.Errorf("status %s name %q", res.Status, res.Name)
 	}
-	if p.Mode != ModeSTARTTLS || p.Failure != "" || p.Banner == nil || p.Banner.Code != 220 || !strings.Contains(p.Banner.Text, "mx.test.example") {
+	if p.Mode != ModeSTARTTLS || p.Failure != "" || p.Banner == nil || p.Banner.Code != 220 || !strings.Contains(p.Banner.Text(), "mx.test.example") {
 		t.Fatalf("probe %+v banner %+v", p, p.Banner)
 	}
 	e := p.EHLO
@@ -66,7 +67,7 @@ func TestGoodSTARTTLS(t *testing.T) {
 	}
 	// The probe ends with QUIT and never sends a message.
 	log := srv.Log()
-	if !strings.Contains(log, "QUIT") || strings.Contains(log, "DATA") || srv.Messages() != 0 {
+	if !strings.Contains(log, "QUIT") || strings.Contains(log, "DATA") || srv.Count() != 0 {
 		t.Errorf("server log:\n%s", log)
 	}
 	if !strings.Contains(strings.Join(p.Transcript, "\n"), "C: STARTTLS") {
@@ -87,10 +88,10 @@ func TestGoodSTARTTLS(t *testing.T) {
 // STARTTLS required (a MAIL before it gets 530): right on submission, a
 // warning on port 25, where RFC 3207 §4 forbids it for a public MX.
 func TestSTARTTLSRequired(t *testing.T) {
-	srv := server(t, smtptest.Config{TLS: issue(t, smtptest.CertOptions{}), RequireTLS: true})
+	srv := server(t, smtptest.Config{TLS: issue(t, tlstest.LeafOptions{}), RequireTLS: true})
 	p, res := probeAt(t, srv.Addr, "localhost", 587, opts(t, nil))
 	wantCodes(t, res)
-	if p.StartTLS.Required == nil || !*p.StartTLS.Required || p.StartTLS.MailBeforeTLS.Code != 530 || p.StartTLS.MailBeforeTLS.Enhanced != "5.7.0" {
+	if p.StartTLS.Required == nil || !*p.StartTLS.Required || p.StartTLS.MailBeforeTLS.Code != 530 || p.StartTLS.MailBeforeTLS.Secode != "5.7.0" {
 		t.Errorf("starttls %+v mail %+v", p.StartTLS, p.StartTLS.MailBeforeTLS)
 	}
 	_, res = probeAt(t, srv.Addr, "localhost", 25, opts(t, nil))
@@ -102,7 +103,7 @@ func TestSTARTTLSRequired(t *testing.T) {
 
 // STARTTLS only offered on a submission port is worth knowing (info).
 func TestSTARTTLSOptionalOnSubmission(t *testing.T) {
-	srv := server(t, smtptest.Config{TLS: issue(t, smtptest.CertOptions{})})
+	srv := server(t, smtptest.Config{TLS: issue(t, tlstest.LeafOptions{})})
 	_, res := probeAt(t, srv.Addr, "localhost", 587, opts(t, nil))
 	wantCodes(t, res, CodeStartTLSNotRequired)
 	if res.Status != checks.StatusOK {
@@ -126,7 +127,7 @@ func TestNoSTARTTLS(t *testing.T) {
 // Port 465 means TLS from the first byte; --implicit-tls forces it on
 // any port.
 func TestImplicitTLS(t *testing.T) {
-	srv := server(t, smtptest.Config{TLS: issue(t, smtptest.CertOptions{}), Implicit: true, Auth: true})
+	srv := server(t, smtptest.Config{TLS: issue(t, tlstest.LeafOptions{}), Implicit: true, Users: plainUser, Mechs: plainMech})
 	for _, c := range []struct {
 		port  int
 		force bool
@@ -150,7 +151,7 @@ func TestImplicitTLS(t *testing.T) {
 // AUTH offered and accepted before TLS: the probe gets 334, cancels with
 // "*", and never sends a credential.
 func TestAuthBeforeTLS(t *testing.T) {
-	srv := server(t, smtptest.Config{TLS: issue(t, smtptest.CertOptions{}), AuthBeforeTLS: true})
+	srv := server(t, smtptest.Config{TLS: issue(t, tlstest.LeafOptions{}), Users: plainUser, Mechs: plainMech, InsecureAuth: true})
 	p, res := probeAt(t, srv.Addr, "localhost", 587, opts(t, nil))
 	wantCodes(t, res, CodeAuthBeforeTLS, CodeStartTLSNotRequired)
 	wellFormed(t, res)
@@ -173,7 +174,7 @@ func TestAuthBeforeTLS(t *testing.T) {
 
 // Old protocol versions and weak suites still connect, and are judged.
 func TestOldTLSVersion(t *testing.T) {
-	cfg := issue(t, smtptest.CertOptions{})
+	cfg := issue(t, tlstest.LeafOptions{})
 	cfg.MinVersion, cfg.MaxVersion = tls.VersionTLS10, tls.VersionTLS11
 	srv := server(t, smtptest.Config{TLS: cfg})
 	p, res := probeAt(t, srv.Addr, "localhost", 587, opts(t, nil))
@@ -188,7 +189,7 @@ func TestOldTLSVersion(t *testing.T) {
 // TLS 1.2 with a legacy RSA key exchange suite: weak, and the key exchange
 // says so.
 func TestWeakCipher(t *testing.T) {
-	cfg := issue(t, smtptest.CertOptions{RSABits: 2048})
+	cfg := issue(t, tlstest.LeafOptions{RSABits: 2048})
 	cfg.MaxVersion = tls.VersionTLS12
 	cfg.CipherSuites = []uint16{tls.TLS_RSA_WITH_AES_128_CBC_SHA}
 	srv := server(t, smtptest.Config{TLS: cfg})
@@ -200,7 +201,7 @@ func TestWeakCipher(t *testing.T) {
 }
 
 func TestTimeoutIsPerStep(t *testing.T) {
-	srv := server(t, smtptest.Config{TLS: issue(t, smtptest.CertOptions{}), Delay: 150 * time.Millisecond})
+	srv := server(t, smtptest.Config{TLS: issue(t, tlstest.LeafOptions{}), Delay: 150 * time.Millisecond})
 	o := opts(t, nil)
 	// Generous next to the 150 ms delay, so a loaded CI machine does not
 	// turn a slow step into a timeout; the dialogue (about ten delayed

@@ -28,7 +28,7 @@ func ParseTarget(s string) (Target, error) {
 	var t Target
 	in := strings.TrimSpace(s)
 	if in == "" {
-		return t, fmt.Errorf("%w: empty", ErrBadTarget)
+		return t, newError(ErrBadTarget, "invalid target: empty", nil)
 	}
 	host, port := in, ""
 	if a, err := netip.ParseAddr(strings.Trim(in, "[]")); err == nil && (!strings.HasPrefix(in, "[") || strings.HasSuffix(in, "]")) {
@@ -36,25 +36,25 @@ func ParseTarget(s string) (Target, error) {
 	} else if h, p, err := net.SplitHostPort(in); err == nil {
 		host, port = h, p
 	} else if strings.Count(in, ":") > 0 {
-		return t, fmt.Errorf("%w %q: want HOST, HOST:PORT or [IPv6]:PORT", ErrBadTarget, s)
+		return t, newError(ErrBadTarget, fmt.Sprintf("invalid target %q: want HOST, HOST:PORT or [IPv6]:PORT", s), nil)
 	}
 	if port != "" {
 		n, err := strconv.Atoi(port)
 		if err != nil || n < 1 || n > 65535 {
-			return t, fmt.Errorf("%w %q: port %q is not a number from 1 to 65535", ErrBadTarget, s, port)
+			return t, newError(ErrBadTarget, fmt.Sprintf("invalid target %q: port %q is not a number from 1 to 65535", s, port), nil)
 		}
 		t.Port = n
 	}
 	if a, err := netip.ParseAddr(host); err == nil {
 		if a.Zone() != "" {
-			return t, fmt.Errorf("%w %q: an address with a zone cannot be probed", ErrBadTarget, s)
+			return t, newError(ErrBadTarget, fmt.Sprintf("invalid target %q: an address with a zone cannot be probed", s), nil)
 		}
 		t.Addr = a.Unmap()
 		t.Host = t.Addr.String()
 		return t, nil
 	}
 	if !utf8.ValidString(host) {
-		return t, fmt.Errorf("%w %q: not valid UTF-8", ErrBadTarget, s)
+		return t, newError(ErrBadTarget, fmt.Sprintf("invalid target %q: not valid UTF-8", s), nil)
 	}
 	name, err := dnsx.Domain(host)
 	if err == nil {
@@ -63,7 +63,7 @@ func ParseTarget(s string) (Target, error) {
 		_, err = dnsx.Domain(name)
 	}
 	if err != nil {
-		return t, fmt.Errorf("%w %q: %w", ErrBadTarget, s, err)
+		return t, newError(ErrBadTarget, fmt.Sprintf("invalid target %q", s), err)
 	}
 	t.Host = name
 	return t, nil

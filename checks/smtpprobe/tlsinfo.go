@@ -14,6 +14,9 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/relayctl/relayctl/checks/internal/textutil"
+	"github.com/relayctl/relayctl/checks/tlsx"
 )
 
 // TLSInfo is what the handshake showed.
@@ -111,7 +114,7 @@ func (p *Probe) handshake(s *session, opt Options) bool {
 	p.Timings.Handshake = ms(time.Since(t))
 	if err != nil {
 		err = s.wrap(err)
-		p.fail(StageHandshake, FailureTLS, fmt.Errorf("TLS handshake failed: %w", err))
+		p.fail(StageHandshake, FailureTLS, newError(nil, "TLS handshake failed", err))
 		return false
 	}
 	st := tc.ConnectionState()
@@ -125,13 +128,9 @@ func (p *Probe) handshake(s *session, opt Options) bool {
 
 var tlsClient = tls.Client
 
-func versionName(v uint16) string {
-	return strings.ReplaceAll(tls.VersionName(v), " ", "")
-}
-
 func describeTLS(st *tls.ConnectionState, host string, opt Options) *TLSInfo {
 	info := &TLSInfo{
-		Version:     versionName(st.Version),
+		Version:     tlsx.VersionName(st.Version),
 		CipherSuite: tls.CipherSuiteName(st.CipherSuite),
 		KeyExchange: "RSA",
 		ServerName:  st.ServerName,
@@ -274,7 +273,7 @@ func trust(certs []*x509.Certificate, roots *x509.CertPool, now time.Time) error
 	case errors.As(err, &ci) && ci.Reason == x509.Expired:
 		return fmt.Errorf("a certificate of the chain is outside its validity period: %s", ci.Cert.Subject)
 	}
-	return errors.New(strings.TrimPrefix(err.Error(), "x509: "))
+	return errors.New(textutil.LibraryText(err))
 }
 
 // nameError says which names the certificate holds instead.

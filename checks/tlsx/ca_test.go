@@ -5,8 +5,10 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/tlsx/tlstest"
 )
 
@@ -58,5 +60,24 @@ func TestParseCertsSkipsOtherBlocks(t *testing.T) {
 	certs, err := ParseCerts(bundle)
 	if err != nil || len(certs) != 2 || certs[1].Subject.CommonName != "b" {
 		t.Fatalf("certs %d, err %v", len(certs), err)
+	}
+}
+
+// The errors a person reads name the file and the problem, not the
+// package.
+func TestLoadCAMessages(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.pem")
+	os.WriteFile(empty, []byte("hello"), 0o600)
+	_, err := LoadCA(empty)
+	if got := checks.Message(err); got != "no PEM certificate in the file ("+empty+")" {
+		t.Errorf("message %q", got)
+	}
+	if !strings.HasPrefix(err.Error(), "tlsx: no PEM certificate") {
+		t.Errorf("Error() %q", err.Error())
+	}
+	_, err = LoadCA(filepath.Join(dir, "absent.pem"))
+	if got := checks.Message(err); strings.Contains(got, "tlsx") || !strings.Contains(got, "absent.pem") {
+		t.Errorf("message %q", got)
 	}
 }

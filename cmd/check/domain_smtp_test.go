@@ -12,7 +12,8 @@ import (
 	"github.com/relayctl/relayctl/checks/dnsx/dnstest"
 	"github.com/relayctl/relayctl/checks/domain"
 	"github.com/relayctl/relayctl/checks/smtpprobe"
-	"github.com/relayctl/relayctl/checks/smtpprobe/smtptest"
+	"github.com/relayctl/relayctl/checks/smtpwire/smtptest"
+	"github.com/relayctl/relayctl/checks/tlsx/tlstest"
 	"github.com/relayctl/relayctl/cmd/cmdutil"
 )
 
@@ -41,15 +42,15 @@ func TestDomainSMTPFlag(t *testing.T) {
 // check domain --smtp end to end through run: the MX host's probe result
 // follows the parts in the JSON, and the dane part matched its chain.
 func TestDomainSMTPRun(t *testing.T) {
-	ca, err := smtptest.NewCA()
+	ca, err := tlstest.New("relayctl test CA")
 	if err != nil {
 		t.Fatal(err)
 	}
-	cert, err := ca.Issue(smtptest.CertOptions{Names: []string{"mx1.example.net"}})
+	cert, err := ca.Make(tlstest.LeafOptions{Names: []string{"mx1.example.net"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := smtptest.Start(smtptest.Config{TLS: smtptest.TLSConfig(cert), Domain: "mx1.example.net"})
+	srv, err := smtptest.Listen(smtptest.Config{TLS: tlstest.TLSConfig(cert), Domain: "mx1.example.net"})
 	if err != nil {
 		t.Fatal(err)
 	}

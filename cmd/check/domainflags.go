@@ -57,10 +57,11 @@ func (f *domainTransportFlags) apply(opts *Options) error {
 func loadCA(path string) (*x509.CertPool, error) {
 	pool, err := tlsx.LoadCA(path)
 	if err != nil {
-		if errors.Is(err, os.ErrNotExist) || errors.Is(err, os.ErrPermission) {
-			return nil, cmdutil.Usagef("cannot read --ca %s: %v", path, errors.Unwrap(errors.Unwrap(err)))
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			return nil, cmdutil.Usage("cannot read --ca "+path, pe.Err)
 		}
-		return nil, cmdutil.Usagef("cannot use --ca %s: %s", path, strings.TrimPrefix(err.Error(), "tlsx: "))
+		return nil, cmdutil.Usage("cannot use --ca "+path, err)
 	}
 	return pool, nil
 }

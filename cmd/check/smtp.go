@@ -3,14 +3,14 @@ package check
 import (
 	"context"
 	"errors"
-	"net/netip"
-	"strings"
+	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsx"
 	"github.com/relayctl/relayctl/checks/smtpprobe"
+	"github.com/relayctl/relayctl/checks/smtpwire"
 	"github.com/relayctl/relayctl/cmd/cmdutil"
 )
 
@@ -65,7 +65,7 @@ TO a .invalid domain, then RSET — never DATA.
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.Probe.EHLO, "ehlo", "", "`NAME` to greet with (default: this machine's name when it is fully qualified, else "+smtpprobe.FallbackEHLO+")")
+	f.StringVar(&opts.Probe.EHLO, "ehlo", "", "`NAME` to greet with, a host name or an address literal such as [192.0.2.1] (default: this host's name when it is a fully qualified domain name, else "+smtpwire.FallbackEHLO+"; the same in every command)")
 	f.StringVar(&opts.CAFile, "ca", "", "verify certificates against the CA certificates in this PEM `FILE` instead of the system's")
 	f.BoolVar(&opts.Probe.SkipVerify, "tls-skip-verify", false, "report an untrusted certificate or a name mismatch in the data, but not as findings")
 	f.BoolVar(&opts.Probe.ImplicitTLS, "implicit-tls", false, "use TLS from the first byte on every port (465 always does)")
@@ -85,7 +85,7 @@ func runSMTP(ctx context.Context, opts *SMTPOptions) error {
 	for i, s := range opts.Targets {
 		t, err := smtpprobe.ParseTarget(s)
 		if err != nil {
-			return cmdutil.Usagef("%s", strings.TrimPrefix(err.Error(), "smtpprobe: "))
+			return &cmdutil.UsageError{Err: err}
 		}
 		targets[i] = t
 		literals = literals && t.Addr.IsValid()
@@ -120,22 +120,14 @@ func runSMTP(ctx context.Context, opts *SMTPOptions) error {
 	})
 }
 
-// validEHLO accepts a domain name or an address literal such as
-// [192.0.2.1] or [IPv6:2001:db8::1] (RFC 5321 §4.1.3).
+// validEHLO checks --ehlo (empty: the default name) as smtpwire does for
+// every command.
 func validEHLO(name string) error {
 	if name == "" {
 		return nil
 	}
-	if lit, ok := strings.CutPrefix(name, "["); ok && strings.HasSuffix(lit, "]") {
-		lit = strings.TrimSuffix(lit, "]")
-		v6, isV6 := strings.CutPrefix(lit, "IPv6:")
-		if a, err := netip.ParseAddr(v6); err == nil && a.Zone() == "" && a.Is6() == isV6 {
-			return nil
-		}
-		return cmdutil.Usagef("invalid --ehlo %q: an address literal is [192.0.2.1] or [IPv6:2001:db8::1]", name)
-	}
-	if _, err := dnsx.Domain(name); err != nil || strings.ContainsAny(name, " \r\n\t") {
-		return cmdutil.Usagef("invalid --ehlo %q: want a host name or an address literal", name)
+	if err := smtpwire.ValidEHLOName(name); err != nil {
+		return cmdutil.Usage(fmt.Sprintf("invalid --ehlo %q", name), err)
 	}
 	return nil
 }

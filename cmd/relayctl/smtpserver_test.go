@@ -9,12 +9,13 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/relayctl/relayctl/checks/smtpprobe/smtptest"
+	"github.com/relayctl/relayctl/checks/smtpwire/smtptest"
+	"github.com/relayctl/relayctl/checks/tlsx/tlstest"
 )
 
 var (
 	scriptCAOnce sync.Once
-	scriptCA     *smtptest.CA
+	scriptCA     *tlstest.CA
 	scriptCAErr  error
 )
 
@@ -37,13 +38,13 @@ func cmdSMTPServer(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) < 1 {
 		ts.Fatalf("usage: smtpserver NAME [-plain|-implicit|-require-tls|-auth|-auth-before-tls|-open-relay|-expired|-silent|-closed]...")
 	}
-	scriptCAOnce.Do(func() { scriptCA, scriptCAErr = smtptest.NewCA() })
+	scriptCAOnce.Do(func() { scriptCA, scriptCAErr = tlstest.New("relayctl test CA") })
 	ts.Check(scriptCAErr)
 	ts.Check(os.WriteFile(ts.MkAbs("ca.pem"), scriptCA.PEM(), 0o644))
 
 	name := args[0]
-	var cfg smtptest.Config
-	var certOpt smtptest.CertOptions
+	cfg := smtptest.Config{LocalOnly: true} // a closed relay unless -open-relay
+	var certOpt tlstest.LeafOptions
 	plain, silent, closed := false, false, false
 	for _, a := range args[1:] {
 		switch a {
@@ -54,11 +55,11 @@ func cmdSMTPServer(ts *testscript.TestScript, neg bool, args []string) {
 		case "-require-tls":
 			cfg.RequireTLS = true
 		case "-auth":
-			cfg.Auth = true
+			cfg.Users, cfg.Mechs = map[string]string{"user": "secret"}, []string{"PLAIN"}
 		case "-auth-before-tls":
-			cfg.AuthBeforeTLS = true
+			cfg.Users, cfg.Mechs, cfg.InsecureAuth = map[string]string{"user": "secret"}, []string{"PLAIN"}, true
 		case "-open-relay":
-			cfg.OpenRelay = true
+			cfg.LocalOnly = false
 		case "-expired":
 			certOpt.NotBefore = time.Now().AddDate(0, -3, 0)
 			certOpt.NotAfter = time.Now().AddDate(0, 0, -2)
@@ -92,11 +93,11 @@ func cmdSMTPServer(ts *testscript.TestScript, neg bool, args []string) {
 		addr, port = r.Addr, r.Port
 	default:
 		if !plain {
-			cert, err := scriptCA.Issue(certOpt)
+			cert, err := scriptCA.Make(certOpt)
 			ts.Check(err)
-			cfg.TLS = smtptest.TLSConfig(cert)
+			cfg.TLS = tlstest.TLSConfig(cert)
 		}
-		srv, err := smtptest.Start(cfg)
+		srv, err := smtptest.Listen(cfg)
 		ts.Check(err)
 		ts.Defer(func() { srv.Close() })
 		addr, port = srv.Addr, srv.Port

@@ -235,7 +235,7 @@ func runBatch(ctx context.Context, o *Options, set cmdutil.Settings, cfg *send.C
 		werr = err
 	}
 	if werr != nil {
-		return &cmdutil.IncompleteError{Err: errors.New("writing the records: " + werr.Error())}
+		return cmdutil.Incomplete("writing the records", werr)
 	}
 	if ctx.Err() != nil && tally.Total() < len(todo) {
 		return &cmdutil.IncompleteError{Err: errors.New("interrupted: " + strconv.Itoa(len(todo)-tally.Total()) + " messages not sent; resume with --skip-done RESULTS.ndjson")}

@@ -10,7 +10,7 @@ import (
 
 	"github.com/emersion/go-smtp"
 
-	"github.com/relayctl/relayctl/checks/send/sendtest"
+	"github.com/relayctl/relayctl/checks/smtpwire/smtptest"
 	"github.com/relayctl/relayctl/report"
 )
 
@@ -47,13 +47,13 @@ func lines(s string) []map[string]any {
 	return out
 }
 
-func batchArgs(srv *sendtest.Server, file string, extra ...string) []string {
+func batchArgs(srv *smtptest.Server, file string, extra ...string) []string {
 	return append([]string{"--server", srv.Addr, "--tls", "none", "--from", "news@example.net", "--batch", file,
 		"--subject", "Hello {{.name}}", "--body", "Your code is {{.code}}.", "--header", "X-Code: {{.code}}"}, extra...)
 }
 
 func TestBatchNDJSON(t *testing.T) {
-	srv := sendtest.Start(t, sendtest.Config{})
+	srv := smtptest.Start(t, smtptest.Config{})
 	file := writeFile(t, "people.csv", csvRows(20))
 	r := execute(t, nil, "", batchArgs(srv, file, "--concurrency", "3")...)
 	if r.code != 0 {
@@ -89,7 +89,7 @@ func TestBatchNDJSON(t *testing.T) {
 }
 
 func TestBatchExitCodeAndRejections(t *testing.T) {
-	srv := sendtest.Start(t, sendtest.Config{Rcpt: func(n int, to string) error {
+	srv := smtptest.Start(t, smtptest.Config{Rcpt: func(n int, to string) error {
 		if to == "user3@example.org" {
 			return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "unknown"}
 		}
@@ -103,7 +103,7 @@ func TestBatchExitCodeAndRejections(t *testing.T) {
 
 // Every row is checked before the first message is sent.
 func TestBatchBadRowSendsNothing(t *testing.T) {
-	srv := sendtest.Start(t, sendtest.Config{})
+	srv := smtptest.Start(t, smtptest.Config{})
 	for name, content := range map[string]string{
 		"injection":     "to,name,code\nok@example.org,Ok,1\nbad@example.org,\"Evil\r\nBcc: x@evil.example\",2\n",
 		"bad address":   "to,name,code\nok@example.org,Ok,1\nnot-an-address,B,2\n",
@@ -128,7 +128,7 @@ func TestBatchBadRowSendsNothing(t *testing.T) {
 // output is cut mid-line as a kill would leave it) resumes with
 // --skip-done and sends each message exactly once.
 func TestBatchSkipDone(t *testing.T) {
-	srv := sendtest.Start(t, sendtest.Config{Mail: func(n int, from string) error {
+	srv := smtptest.Start(t, smtptest.Config{Mail: func(n int, from string) error {
 		if n > 6 && n <= 12 {
 			return &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 3, 2}, Message: "going down"}
 		}
@@ -190,7 +190,7 @@ func mustRead(t *testing.T, p string) []byte {
 }
 
 func TestBatchProgressOnTerminal(t *testing.T) {
-	srv := sendtest.Start(t, sendtest.Config{})
+	srv := smtptest.Start(t, smtptest.Config{})
 	file := writeFile(t, "p.csv", csvRows(30))
 	// execute builds its own Options; run the command through a flag hook.
 	r := executeWith(t, func(o *Options) { o.IO.SetStderrTTY(true, 0) }, batchArgs(srv, file, "--rate", "300/s")...)

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/relayctl/relayctl/checks/send"
+	"github.com/relayctl/relayctl/checks/smtpwire"
 	"github.com/relayctl/relayctl/cmd/cmdutil"
 )
 
@@ -18,14 +19,10 @@ const (
 	EnvToken    = "RELAYCTL_TOKEN"
 )
 
-// usageErr turns an input error from checks/send into bad usage (exit 2)
-// without the package prefix.
+// usageErr makes an input error from checks/send bad usage (exit 2); its
+// message for a person carries no package name.
 func usageErr(err error) error {
-	msg := err.Error()
-	for _, p := range []string{"send: bad input: ", "send: ", "dkim: "} {
-		msg = strings.TrimPrefix(msg, p)
-	}
-	return &cmdutil.UsageError{Err: errors.New(msg)}
+	return &cmdutil.UsageError{Err: err}
 }
 
 // config turns the connection, TLS, AUTH and retry flags into a
@@ -69,8 +66,8 @@ func (o *Options) config() (*send.Config, error) {
 		if err := send.NoSingleLine("--ehlo", o.EHLO); err != nil {
 			return nil, usageErr(err)
 		}
-		if strings.ContainsAny(o.EHLO, " \t") {
-			return nil, cmdutil.Usagef("invalid --ehlo %q: want a host name or an address literal such as [192.0.2.1]", o.EHLO)
+		if err := smtpwire.ValidEHLOName(o.EHLO); err != nil {
+			return nil, cmdutil.Usage(fmt.Sprintf("invalid --ehlo %q", o.EHLO), err)
 		}
 		cfg.EHLO = o.EHLO
 	}

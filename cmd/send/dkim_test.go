@@ -21,7 +21,7 @@ import (
 
 	"github.com/relayctl/relayctl/checks/dnsx"
 	"github.com/relayctl/relayctl/checks/dnsx/dnstest"
-	"github.com/relayctl/relayctl/checks/send/sendtest"
+	"github.com/relayctl/relayctl/checks/smtpwire/smtptest"
 )
 
 // A DKIM-signed message with an attachment, sent through the command:
@@ -44,7 +44,7 @@ func TestSendSignedWithAttachment(t *testing.T) {
 		return txt, err
 	}
 
-	srv := sendtest.Start(t, sendtest.Config{})
+	srv := smtptest.Start(t, smtptest.Config{})
 	res := execute(t, nil, "", "--server", srv.Addr, "--tls", "none", "--from", "Ann <ann@example.net>", "--to", "bob@example.org",
 		"--subject", "Quarterly — report", "--body", "See attached.", "--attach", pdfFile, "--header", "X-Report: Q3",
 		"--dkim-key", keyFile, "--dkim-selector", "s1", "-o", "json")

@@ -4,12 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/relayctl/relayctl/checks/send"
+	"github.com/relayctl/relayctl/checks/smtpwire"
 	"github.com/relayctl/relayctl/cmd/cmdutil"
 	"github.com/relayctl/relayctl/report"
 )
@@ -57,7 +56,7 @@ func run(ctx context.Context, o *Options) error {
 		werr = err
 	}
 	if werr != nil {
-		return &cmdutil.IncompleteError{Err: errors.New("writing the record: " + werr.Error())}
+		return cmdutil.Incomplete("writing the record", werr)
 	}
 	return cmdutil.ExitWith(tally.Exit())
 }
@@ -120,8 +119,7 @@ func printDryRun(w io.Writer, format report.Format, msgs []*send.Message, single
 				fmt.Fprintf(&b, "RCPT TO:<%s>\r\n", r)
 			}
 			b.WriteString("DATA\r\n")
-			b.Write(dotStuff(m.Data))
-			b.WriteString(".\r\n")
+			smtpwire.WriteData(&b, m.Data)
 		}
 	}
 	if format == report.FormatJSON {
@@ -138,17 +136,4 @@ func printDryRun(w io.Writer, format report.Format, msgs []*send.Message, single
 	}
 	_, err := w.Write(b.Bytes())
 	return err
-}
-
-// dotStuff doubles a leading dot on each line, as the wire has it.
-func dotStuff(data []byte) []byte {
-	s := string(data)
-	if strings.HasPrefix(s, ".") {
-		s = "." + s
-	}
-	s = strings.ReplaceAll(s, "\r\n.", "\r\n..")
-	if !strings.HasSuffix(s, "\r\n") {
-		s += "\r\n"
-	}
-	return []byte(s)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/relayctl/relayctl/checks/dnsx"
+	"github.com/relayctl/relayctl/checks/smtpwire"
 	"github.com/relayctl/relayctl/cmd/cmdutil"
 )
 
@@ -137,7 +138,7 @@ header value.`,
 	f.StringVar(&opts.TLS, "tls", "auto", "TLS `MODE`: auto, starttls, implicit or none")
 	f.StringVar(&opts.CA, "ca", "", "trust only the CA certificates in this PEM `FILE` (a private or self-signed server)")
 	f.BoolVar(&opts.SkipVerify, "tls-skip-verify", false, "accept any certificate (the record says it was not verified)")
-	f.StringVar(&opts.EHLO, "ehlo", "", "`NAME` to greet the server with (default: this host's name)")
+	f.StringVar(&opts.EHLO, "ehlo", "", "`NAME` to greet the server with, a host name or an address literal such as [192.0.2.1] (default: this host's name when it is a fully qualified domain name, else "+smtpwire.FallbackEHLO+"; the same in every command)")
 	f.StringVar(&opts.User, "user", "", "AUTH user `NAME`; the password comes from RELAYCTL_PASSWORD or --password-file, a token from RELAYCTL_TOKEN or --token-file")
 	f.StringVar(&opts.Auth, "auth", "auto", "AUTH `MECHANISM`: auto, PLAIN, LOGIN, CRAM-MD5 or XOAUTH2")
 	f.StringVar(&opts.PasswordFile, "password-file", "", "read the AUTH password from `FILE` (its first line)")

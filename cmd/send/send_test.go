@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -14,7 +15,8 @@ import (
 	"github.com/emersion/go-smtp"
 	"github.com/spf13/cobra"
 
-	"github.com/relayctl/relayctl/checks/send/sendtest"
+	"github.com/relayctl/relayctl/checks/smtpwire/smtptest"
+	"github.com/relayctl/relayctl/checks/tlsx/tlstest"
 	"github.com/relayctl/relayctl/cmd/cmdutil"
 	"github.com/relayctl/relayctl/report"
 )
@@ -67,7 +69,7 @@ func executeFull(t *testing.T, env map[string]string, stdin string, tweak func(*
 	return result{code, out.String(), errOut.String()}
 }
 
-func base(srv *sendtest.Server, extra ...string) []string {
+func base(srv *smtptest.Server, extra ...string) []string {
 	return append([]string{"--server", srv.Addr, "--tls", "none", "--ehlo", "client.example",
 		"--from", "Ann <ann@example.net>", "--to", "bob@example.org", "--subject", "hi", "--body", "hello"}, extra...)
 }
@@ -82,15 +84,15 @@ func record(t *testing.T, s string) map[string]any {
 }
 
 func TestExitCodes(t *testing.T) {
-	ok := sendtest.Start(t, sendtest.Config{})
-	rejectRcpt := sendtest.Start(t, sendtest.Config{Rcpt: func(n int, to string) error {
+	ok := smtptest.Start(t, smtptest.Config{})
+	rejectRcpt := smtptest.Start(t, smtptest.Config{Rcpt: func(n int, to string) error {
 		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user"}
 	}})
-	temp := sendtest.Start(t, sendtest.Config{Mail: func(n int, from string) error {
+	temp := smtptest.Start(t, smtptest.Config{Mail: func(n int, from string) error {
 		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try later"}
 	}})
-	silent := sendtest.Start(t, sendtest.Config{NoDotReply: true})
-	gone := sendtest.Start(t, sendtest.Config{})
+	silent := smtptest.Start(t, smtptest.Config{NoDotReply: true})
+	gone := smtptest.Start(t, smtptest.Config{})
 	gone.Close()
 
 	cases := []struct {
@@ -130,7 +132,7 @@ func TestExitCodes(t *testing.T) {
 // A CR or LF in any single-line value from the command line is bad input:
 // exit 2, nothing printed on stdout, nothing sent.
 func TestHeaderInjection(t *testing.T) {
-	srv := sendtest.Start(t, sendtest.Config{})
+	srv := smtptest.Start(t, smtptest.Config{})
 	inject := "x\r\nBcc: victim@example.com"
 	for _, args := range [][]string{
 		{"--subject", "hi" + inject},
@@ -153,7 +155,7 @@ func TestHeaderInjection(t *testing.T) {
 }
 
 func TestUsageErrors(t *testing.T) {
-	srv := sendtest.Start(t, sendtest.Config{})
+	srv := smtptest.Start(t, smtptest.Config{})
 	dir := t.TempDir()
 	empty := filepath.Join(dir, "empty")
 	os.WriteFile(empty, nil, 0o600)
@@ -199,9 +201,9 @@ func TestUsageErrors(t *testing.T) {
 // from a file.
 func TestSecretsNeverPrinted(t *testing.T) {
 	const user, pass, token = "alice@example.net", "Tr0ub4dor&3-horse", "ya29.a0Af-token-123456"
-	ca := sendtest.NewCA(t)
+	ca := tlstest.NewCA(t, "relayctl sendtest CA")
 	caFile := filepath.Join(t.TempDir(), "ca.pem")
-	os.WriteFile(caFile, ca.PEM, 0o600)
+	os.WriteFile(caFile, ca.PEM(), 0o600)
 	pwFile := filepath.Join(t.TempDir(), "pw")
 	os.WriteFile(pwFile, []byte(pass+"\n"), 0o600)
 	forms := []string{pass, token}
@@ -209,11 +211,11 @@ func TestSecretsNeverPrinted(t *testing.T) {
 		forms = append(forms, base64.StdEncoding.EncodeToString([]byte(v)), base64.RawStdEncoding.EncodeToString([]byte(v)))
 	}
 	for _, serverPass := range []string{pass, "something-else"} {
-		srv := sendtest.Start(t, sendtest.Config{TLS: ca.Server,
+		srv := smtptest.Start(t, smtptest.Config{TLS: ca.ServerConfig(t),
 			Users: map[string]string{user: serverPass}, Tokens: map[string]string{user: token + map[bool]string{true: "", false: "x"}[serverPass == pass]}})
 		for _, auth := range []string{"PLAIN", "LOGIN", "CRAM-MD5", "XOAUTH2", "auto"} {
 			for _, out := range []string{"json", "table", "ndjson"} {
-				args := []string{"--server", "localhost:" + srv.Port(), "--ca", caFile, "--user", user, "--auth", auth,
+				args := []string{"--server", "localhost:" + strconv.Itoa(srv.Port), "--ca", caFile, "--user", user, "--auth", auth,
 					"--from", user, "--to", "bob@example.org", "--subject", "s", "--body", "b", "-v", "-o", out}
 				env := map[string]string{EnvPassword: pass, EnvToken: token}
 				if auth == "LOGIN" {
@@ -245,7 +247,7 @@ func TestSecretsNeverPrinted(t *testing.T) {
 // No STARTTLS offered and credentials to send: refused before AUTH,
 // nothing sent in clear, exit 3.
 func TestNoStartTLSWithCredentials(t *testing.T) {
-	srv := sendtest.Start(t, sendtest.Config{Users: map[string]string{"u": "p"}, InsecureAuth: true})
+	srv := smtptest.Start(t, smtptest.Config{Users: map[string]string{"u": "p"}, InsecureAuth: true})
 	args := []string{"--server", srv.Addr, "--user", "u", "--from", "a@example.net", "--to", "b@example.org", "--body", "x", "-v", "-o", "json"}
 	r := execute(t, map[string]string{EnvPassword: "p"}, "", args...)
 	rec := record(t, r.stdout)
@@ -291,7 +293,7 @@ func TestDryRun(t *testing.T) {
 }
 
 func TestDataFromStdin(t *testing.T) {
-	srv := sendtest.Start(t, sendtest.Config{})
+	srv := smtptest.Start(t, smtptest.Config{})
 	raw := "From: ann@example.net\nTo: bob@example.org\nSubject: raw\nMessage-ID: <raw-1@example.net>\n\nbody\n.dot line\n"
 	r := execute(t, nil, raw, "--server", srv.Addr, "--tls", "none", "--from", "ann@example.net", "--to", "bob@example.org", "--data", "-", "-o", "json")
 	if r.code != 0 {
@@ -311,7 +313,7 @@ func TestDataFromStdin(t *testing.T) {
 }
 
 func TestBodyFromFileAndStdin(t *testing.T) {
-	srv := sendtest.Start(t, sendtest.Config{})
+	srv := smtptest.Start(t, smtptest.Config{})
 	dir := t.TempDir()
 	html := filepath.Join(dir, "b.html")
 	os.WriteFile(html, []byte("<p>hi</p>"), 0o600)

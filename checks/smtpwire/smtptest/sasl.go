@@ -1,4 +1,4 @@
-package sendtest
+package smtptest
 
 import (
 	"crypto/hmac"
@@ -49,7 +49,7 @@ type cramServer struct {
 
 func (c *cramServer) Next(resp []byte) ([]byte, bool, error) {
 	if c.challenge == "" {
-		c.challenge = fmt.Sprintf("<%d.%d@sendtest.example>", cramSeq.Add(1), 1700000000)
+		c.challenge = fmt.Sprintf("<%d.%d@smtptest.example>", cramSeq.Add(1), 1700000000)
 		return []byte(c.challenge), false, nil
 	}
 	user, digest, found := strings.Cut(string(resp), " ")

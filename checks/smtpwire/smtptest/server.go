@@ -1,16 +1,22 @@
-// Package sendtest runs an SMTP server on loopback (emersion/go-smtp) for
-// the tests of relayctl send: it records every message exactly as
-// received — envelope, data, TLS and AUTH state — and can be told to
-// misbehave: refuse the sender, some recipients or the data, fail
-// temporarily a number of times, close with 421 in mid-session, or never
-// answer the final dot.
-package sendtest
+// Package smtptest runs SMTP servers on loopback for the tests of every
+// SMTP client of relayctl (send, the probe, check domain --smtp): a
+// well-behaved one built on emersion/go-smtp, and raw listeners
+// (StartRaw) that misbehave on purpose. Nothing here listens beyond
+// 127.0.0.1. Certificates come from checks/tlsx/tlstest.
+//
+// The go-smtp server records every message exactly as received —
+// envelope, data, TLS and AUTH state — and can be told to require TLS or
+// AUTH, take AUTH in clear, act as a closed or an open relay, delay every
+// reply, and misbehave: refuse the sender, some recipients or the data,
+// fail temporarily a number of times, or never answer the final dot.
+package smtptest
 
 import (
 	"bytes"
 	"crypto/tls"
 	"errors"
 	"io"
+	"log"
 	"net"
 	"strings"
 	"sync"
@@ -35,12 +41,24 @@ type Message struct {
 }
 
 // Config is how the server behaves. The zero value is a plain server on
-// 127.0.0.1 that takes everything, with no TLS and no AUTH.
+// 127.0.0.1 named "mx.test.example" that takes everything, with no TLS
+// and no AUTH, and offers SIZE (10 MiB), 8BITMIME, SMTPUTF8, DSN and,
+// under TLS, REQUIRETLS.
 type Config struct {
 	// TLS, when set, offers STARTTLS — or, with Implicit, speaks TLS from
 	// the first byte (port 465 style).
 	TLS      *tls.Config
 	Implicit bool
+	// Domain is the server's name in its greeting and, with LocalOnly,
+	// the one domain it takes mail for (default "mx.test.example").
+	Domain string
+	// LocalOnly makes a closed relay: RCPT to a domain other than Domain
+	// is refused with 554 5.7.1 unless the client authenticated.
+	LocalOnly bool
+	// RequireTLS refuses MAIL before STARTTLS with 530 5.7.0 (RFC 3207
+	// §4); RequireAuth refuses MAIL without AUTH (530).
+	RequireTLS  bool
+	RequireAuth bool
 	// Users (user → password) and Tokens (user → OAuth token) turn on
 	// AUTH with Mechs (default: PLAIN LOGIN CRAM-MD5, and XOAUTH2 when
 	// there are tokens). AUTH is offered only inside TLS unless
@@ -49,10 +67,14 @@ type Config struct {
 	Tokens       map[string]string
 	Mechs        []string
 	InsecureAuth bool
-	// RequireAuth refuses MAIL without AUTH (530).
-	RequireAuth  bool
-	SMTPUTF8     bool
+	// NoSMTPUTF8 and NoPipelining take those extensions out of the EHLO
+	// reply.
+	NoSMTPUTF8   bool
 	NoPipelining bool
+	// Delay holds back the first write after every read (and the
+	// greeting): each reply, and each TLS handshake flight, comes that
+	// much later.
+	Delay time.Duration
 
 	// Hooks return nil to accept, or an *smtp.SMTPError to refuse. n
 	// counts calls of that hook from 1 over the server's life.
@@ -62,17 +84,22 @@ type Config struct {
 	// NoDotReply: after reading a message, never answer (the message is
 	// recorded; the connection hangs until the client gives up).
 	NoDotReply bool
-	// Discard keeps only a count of the messages (benchmarks).
+	// Discard keeps only a count of the messages, and no Log
+	// (benchmarks).
 	Discard bool
 }
 
 // Server is a running test server.
 type Server struct {
+	// Addr is "127.0.0.1:PORT"; Port the port.
 	Addr string
+	Port int
+
 	cfg  Config
 	srv  *smtp.Server
 	ln   net.Listener
 	done chan struct{}
+	log  lockedBuffer
 
 	mu       sync.Mutex
 	msgs     []Message
@@ -81,7 +108,8 @@ type Server struct {
 	datas    atomic.Int64
 	count    atomic.Int64
 	conns    atomic.Int64
-	commands atomic.Int64
+	inFlight atomic.Int64
+	peak     atomic.Int64
 }
 
 // Start runs a server until the test ends.
@@ -89,7 +117,7 @@ func Start(t testing.TB, cfg Config) *Server {
 	t.Helper()
 	s, err := Listen(cfg)
 	if err != nil {
-		t.Fatalf("sendtest: %v", err)
+		t.Fatalf("smtptest: %v", err)
 	}
 	t.Cleanup(s.Close)
 	return s
@@ -97,19 +125,28 @@ func Start(t testing.TB, cfg Config) *Server {
 
 // Listen runs a server on a free loopback port until Close.
 func Listen(cfg Config) (*Server, error) {
+	if cfg.Domain == "" {
+		cfg.Domain = "mx.test.example"
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Addr: ln.Addr().String(), cfg: cfg, done: make(chan struct{})}
+	s := &Server{Addr: ln.Addr().String(), Port: ln.Addr().(*net.TCPAddr).Port, cfg: cfg, done: make(chan struct{})}
 	srv := smtp.NewServer(smtp.BackendFunc(s.newSession))
-	srv.Domain = "mx.sendtest.example"
+	srv.Domain = cfg.Domain
 	srv.ReadTimeout = 30 * time.Second
 	srv.WriteTimeout = 30 * time.Second
 	srv.AllowInsecureAuth = cfg.InsecureAuth
-	srv.EnableSMTPUTF8 = cfg.SMTPUTF8
+	srv.EnableSMTPUTF8 = !cfg.NoSMTPUTF8
+	srv.EnableDSN = true
+	srv.EnableREQUIRETLS = true
+	srv.MaxMessageBytes = 10 << 20
 	srv.MaxRecipients = 0
-	srv.ErrorLog = quietLog{}
+	srv.ErrorLog = log.New(io.Discard, "", 0)
+	if !cfg.Discard {
+		srv.Debug = &s.log
+	}
 	if cfg.TLS != nil && !cfg.Implicit {
 		srv.TLSConfig = cfg.TLS
 	}
@@ -149,17 +186,18 @@ func (s *Server) Count() int { return int(s.count.Load()) }
 // Conns is the number of connections accepted.
 func (s *Server) Conns() int { return int(s.conns.Load()) }
 
-// Host is the server's address without the port; Port its port.
+// Peak is the largest number of connections open at once.
+func (s *Server) Peak() int { return int(s.peak.Load()) }
+
+// Host is the server's address without the port.
 func (s *Server) Host() string { h, _, _ := net.SplitHostPort(s.Addr); return h }
 
-// Port is the server's port.
-func (s *Server) Port() string { _, p, _ := net.SplitHostPort(s.Addr); return p }
+// Log is every line the server read and wrote, in plain text (the
+// server's debug output; empty with Discard).
+func (s *Server) Log() string { return s.log.String() }
 
-type quietLog struct{}
-
-func (quietLog) Printf(string, ...any) {}
-func (quietLog) Println(...any)        {}
-
+// countingListener counts connections, and wraps each in what the
+// configuration asks for.
 type countingListener struct {
 	net.Listener
 	s *Server
@@ -171,10 +209,17 @@ func (l *countingListener) Accept() (net.Conn, error) {
 		return nil, err
 	}
 	l.s.conns.Add(1)
-	if l.s.cfg.NoPipelining {
-		return &noPipelining{Conn: c}, nil
+	n := l.s.inFlight.Add(1)
+	for {
+		p := l.s.peak.Load()
+		if n <= p || l.s.peak.CompareAndSwap(p, n) {
+			break
+		}
 	}
-	return c, nil
+	if l.s.cfg.NoPipelining {
+		c = &noPipelining{Conn: c}
+	}
+	return &delayConn{Conn: c, s: l.s, delay: l.s.cfg.Delay, pending: true}, nil
 }
 
 // noPipelining drops the PIPELINING line go-smtp always advertises.
@@ -191,6 +236,63 @@ func (c *noPipelining) Write(b []byte) (int, error) {
 	return c.Conn.Write(b)
 }
 
+// delayConn sleeps before the first write after each read, and keeps the
+// count of connections open.
+type delayConn struct {
+	net.Conn
+	s       *Server
+	delay   time.Duration
+	mu      sync.Mutex
+	pending bool
+	closed  atomic.Bool
+}
+
+func (c *delayConn) Read(b []byte) (int, error) {
+	n, err := c.Conn.Read(b)
+	if n > 0 {
+		c.mu.Lock()
+		c.pending = true
+		c.mu.Unlock()
+	}
+	return n, err
+}
+
+func (c *delayConn) Write(b []byte) (int, error) {
+	c.mu.Lock()
+	wait := c.pending && c.delay > 0
+	c.pending = false
+	c.mu.Unlock()
+	if wait {
+		time.Sleep(c.delay)
+	}
+	return c.Conn.Write(b)
+}
+
+func (c *delayConn) Close() error {
+	if !c.closed.Swap(true) {
+		c.s.inFlight.Add(-1)
+	}
+	return c.Conn.Close()
+}
+
+// lockedBuffer is a bytes.Buffer safe for many connections.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
 // session is one SMTP session.
 type session struct {
 	s    *Server
@@ -204,14 +306,20 @@ func (s *Server) newSession(c *smtp.Conn) (smtp.Session, error) {
 	return &session{s: s, c: c}, nil
 }
 
-func (ss *session) Reset() {
-	ss.msg = Message{}
+func (ss *session) isTLS() bool {
+	_, ok := ss.c.TLSConnectionState()
+	return ok || ss.s.cfg.Implicit && ss.s.cfg.TLS != nil
 }
+
+func (ss *session) Reset() { ss.msg = Message{} }
 
 func (ss *session) Logout() error { return nil }
 
 func (ss *session) Mail(from string, opts *smtp.MailOptions) error {
 	n := int(ss.s.mails.Add(1))
+	if ss.s.cfg.RequireTLS && !ss.isTLS() {
+		return &smtp.SMTPError{Code: 530, EnhancedCode: smtp.EnhancedCode{5, 7, 0}, Message: "Must issue a STARTTLS command first"}
+	}
 	if ss.s.cfg.RequireAuth && ss.user == "" {
 		return smtp.ErrAuthRequired
 	}
@@ -230,6 +338,9 @@ func (ss *session) Mail(from string, opts *smtp.MailOptions) error {
 
 func (ss *session) Rcpt(to string, opts *smtp.RcptOptions) error {
 	n := int(ss.s.rcpts.Add(1))
+	if _, domain, _ := strings.Cut(to, "@"); ss.s.cfg.LocalOnly && ss.user == "" && !strings.EqualFold(domain, ss.s.cfg.Domain) {
+		return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "Relay access denied"}
+	}
 	if h := ss.s.cfg.Rcpt; h != nil {
 		if err := h(n, to); err != nil {
 			return err
@@ -258,10 +369,7 @@ func (ss *session) Data(r io.Reader) error {
 	}
 	m := ss.msg
 	m.Data = data
-	_, m.TLS = ss.c.TLSConnectionState()
-	if ss.s.cfg.Implicit && ss.s.cfg.TLS != nil {
-		m.TLS = true
-	}
+	m.TLS = ss.isTLS()
 	m.User, m.Mech = ss.user, ss.mech
 	ss.s.count.Add(1)
 	if !ss.s.cfg.Discard {

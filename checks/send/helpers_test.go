@@ -1,8 +1,0 @@
-package send
-
-import (
-	"bufio"
-	"io"
-)
-
-func newTestWriter(w io.Writer) *bufio.Writer { return bufio.NewWriter(w) }
