@@ -198,7 +198,7 @@ func TestBatchProgressOnTerminal(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
 	}
 	// Retries are counted: two messages met a 451 once each.
-	flaky := sendtest.Start(t, sendtest.Config{Mail: func(n int, from string) error {
+	flaky := smtptest.Start(t, smtptest.Config{Mail: func(n int, from string) error {
 		if n == 1 || n == 5 {
 			return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try later"}
 		}
