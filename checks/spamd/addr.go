@@ -29,7 +29,10 @@ func ParseAddr(s string) (string, error) {
 		return net.JoinHostPort(a.String(), strconv.Itoa(DefaultPort)), nil
 	}
 	host, port := s, strconv.Itoa(DefaultPort)
-	if strings.HasPrefix(s, "[") || strings.Contains(s, ":") {
+	switch {
+	case strings.HasPrefix(s, "[") && strings.HasSuffix(s, "]"):
+		host = s[1 : len(s)-1]
+	case strings.Contains(s, ":"):
 		h, p, err := net.SplitHostPort(s)
 		if err != nil {
 			return "", bad("want HOST:PORT, or [IPv6]:PORT")
@@ -39,9 +42,9 @@ func ParseAddr(s string) (string, error) {
 	if host == "" {
 		return "", bad("no host")
 	}
-	if strings.Contains(host, ":") {
+	if strings.HasPrefix(s, "[") {
 		if _, err := netip.ParseAddr(host); err != nil {
-			return "", bad("not an IPv6 address in brackets")
+			return "", bad("only an IP address goes in brackets")
 		}
 	}
 	n, err := strconv.Atoi(port)

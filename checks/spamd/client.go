@@ -165,8 +165,9 @@ func (c *Client) exchange(ctx context.Context, method string, body []byte) (*rep
 
 	timeout := c.timeout()
 	deadline := time.Now().Add(timeout)
+	ctxDeadline := false
 	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
-		deadline = d
+		deadline, ctxDeadline = d, true
 	}
 	conn.SetDeadline(deadline)
 	// A cancelled context unblocks whatever read or write is under way.
@@ -177,6 +178,9 @@ func (c *Client) exchange(ctx context.Context, method string, body []byte) (*rep
 		switch {
 		case ctx.Err() != nil:
 			return newErr(nil, what+" was interrupted", ctx.Err())
+		case ctxDeadline && isTimeout(err):
+			// The context's deadline, reached a moment before its timer.
+			return newErr(nil, what+" was interrupted", context.DeadlineExceeded)
 		case isTimeout(err):
 			return newErr(ErrTimeout, "spamd at "+c.Addr+" did not answer within "+timeout.String()+" ("+what+")", nil)
 		case errors.Is(err, ErrProtocol), errors.Is(err, ErrServer):
