@@ -21,7 +21,10 @@
 #   SPAMD_E2E_KEEP     set to 1 to keep the temp folder (its log is printed
 #                      on failure either way)
 set -euo pipefail
-cd "$(dirname "$0")/.."
+self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
+cd "$(dirname "$self")/.."
+# spamd, apt-get and dpkg live in sbin, which not every root PATH has.
+export PATH="$PATH:/usr/sbin:/sbin"
 
 say() { printf '== %s\n' "$*"; }
 die() { printf 'spamd-e2e: FAIL: %s\n' "$*" >&2; exit 1; }
@@ -33,19 +36,24 @@ die() { printf 'spamd-e2e: FAIL: %s\n' "$*" >&2; exit 1; }
 if [ -z "${SPAMD_E2E_LIMITED:-}" ]; then
 	export SPAMD_E2E_LIMITED=1
 	rc=0
-	timeout --kill-after=15 "${SPAMD_E2E_TIMEOUT:-600}" "$0" "$@" || rc=$?
+	timeout --kill-after=15 "${SPAMD_E2E_TIMEOUT:-600}" bash "$self" "$@" || rc=$?
 	[ $rc = 124 ] && printf 'spamd-e2e: FAIL: over the %ss limit (SPAMD_E2E_TIMEOUT)\n' "${SPAMD_E2E_TIMEOUT:-600}" >&2
 	exit $rc
 fi
 
 t0=$(date +%s)
 port=${SPAMD_E2E_PORT:-42783}
+# Until the instance's own cleanup takes over (below), an exit or a signal
+# during the install removes the policy-rc.d it may have put in place.
+policy_made=
+early_cleanup() { if [ -n "$policy_made" ]; then rm -f /usr/sbin/policy-rc.d; fi; }
+trap early_cleanup EXIT
+trap 'exit 130' INT TERM
 
 # --- install ------------------------------------------------------------------
 # spamd is its own package on Debian 12 and later (it depends on
 # spamassassin, which holds the rules). Recommends stay out: sa-compile
 # and the network-test plugins are not needed with --local.
-policy_made=
 install_spamd() {
 	export DEBIAN_FRONTEND=noninteractive
 	# The package's postinst starts the system spamd unless policy-rc.d
@@ -59,13 +67,14 @@ install_spamd() {
 	# them fetched first; lists that are there but stale (a version since
 	# superseded, whose download fails) are refreshed once on failure.
 	local policy
-	policy=$(apt-cache policy spamd 2>/dev/null || true)
+	policy=$(LC_ALL=C apt-cache policy spamd 2>/dev/null || true)
 	if ! grep -q 'Candidate: [0-9]' <<<"$policy"; then
 		say "apt-get update (no spamd in the package lists)"
 		apt-get update -qq -o DPkg::Lock::Timeout=300
 	fi
 	if ! apt-get install -y -qq -o DPkg::Lock::Timeout=300 --no-install-recommends spamd >/dev/null; then
 		say "install failed; apt-get update and one more try"
+		dpkg --configure -a || true # an install cut short earlier
 		apt-get update -qq -o DPkg::Lock::Timeout=300
 		apt-get install -y -qq -o DPkg::Lock::Timeout=300 --no-install-recommends spamd >/dev/null
 	fi
@@ -99,7 +108,7 @@ listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 # ping: spamd's own answer to PING on our port ("SPAMD/1.5 0 PONG").
 ping() {
 	local line=
-	exec 3<>"/dev/tcp/127.0.0.1/$port" || return 1
+	exec 3<>"/dev/tcp/127.0.0.1/$port" 2>/dev/null || return 1
 	printf 'PING SPAMC/1.5\r\n\r\n' >&3
 	IFS= read -r -t 5 line <&3 || true
 	exec 3<&- 3>&-
@@ -163,7 +172,7 @@ passed=
 cleanup() {
 	local rc=$?
 	stop "$pidfile"
-	[ -n "$policy_made" ] && rm -f /usr/sbin/policy-rc.d
+	early_cleanup
 	if [ -z "$passed" ] && [ -f "$dir/spamd.log" ]; then
 		echo "--- the end of $dir/spamd.log" >&2
 		tail -n 40 "$dir/spamd.log" >&2

@@ -174,7 +174,13 @@ func (c *Client) exchange(ctx context.Context, method string, body []byte) (*rep
 	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(aLongTimeAgo) })
 	defer stop()
 
-	failed := func(what string, err error) error {
+	// failed words an error of one stage: sending the request, or
+	// reading the reply.
+	failed := func(sending bool, err error) error {
+		what, stuck := "reading spamd's reply", "did not answer within "+timeout.String()
+		if sending {
+			what, stuck = "sending the message to spamd", "did not take the message within "+timeout.String()
+		}
 		switch {
 		case ctx.Err() != nil:
 			return newErr(nil, what+" was interrupted", ctx.Err())
@@ -182,7 +188,7 @@ func (c *Client) exchange(ctx context.Context, method string, body []byte) (*rep
 			// The context's deadline, reached a moment before its timer.
 			return newErr(nil, what+" was interrupted", context.DeadlineExceeded)
 		case isTimeout(err):
-			return newErr(ErrTimeout, "spamd at "+c.Addr+" did not answer within "+timeout.String()+" ("+what+")", nil)
+			return newErr(ErrTimeout, "spamd at "+c.Addr+" "+stuck, nil)
 		case errors.Is(err, ErrProtocol), errors.Is(err, ErrServer):
 			return err
 		}
@@ -197,11 +203,11 @@ func (c *Client) exchange(ctx context.Context, method string, body []byte) (*rep
 		if _, err := readReply(br, method); errors.Is(err, ErrServer) {
 			return nil, err
 		}
-		return nil, failed("sending the message to spamd", werr)
+		return nil, failed(true, werr)
 	}
 	rep, err := readReply(br, method)
 	if err != nil {
-		return nil, failed("reading spamd's reply", err)
+		return nil, failed(false, err)
 	}
 	return rep, nil
 }
@@ -212,11 +218,12 @@ func (c *Client) exchange(ctx context.Context, method string, body []byte) (*rep
 func writeRequest(conn net.Conn, method, user string, body []byte) error {
 	bw := bufio.NewWriterSize(conn, 32*1024)
 	bw.WriteString(method + " " + protocolVersion + "\r\n")
+	// PING takes neither a length nor a user.
 	if body != nil {
 		bw.WriteString("Content-length: " + strconv.Itoa(len(body)) + "\r\n")
-	}
-	if user != "" {
-		bw.WriteString("User: " + user + "\r\n")
+		if user != "" {
+			bw.WriteString("User: " + user + "\r\n")
+		}
 	}
 	bw.WriteString("\r\n")
 	bw.Write(body)

@@ -116,10 +116,10 @@ func TestPing(t *testing.T) {
 		got <- string(buf[:n])
 		io.WriteString(c, "SPAMD/1.5 0 PONG\r\n")
 	})
-	if err := (&Client{Addr: f.addr}).Ping(context.Background()); err != nil {
+	if err := (&Client{Addr: f.addr, User: "alice"}).Ping(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if req := <-got; req != "PING SPAMC/1.5\r\n\r\n" {
+	if req := <-got; req != "PING SPAMC/1.5\r\n\r\n" { // no User header either
 		t.Errorf("request %q", req)
 	}
 

@@ -12,9 +12,9 @@
 // are joined). Client.Ping checks that the daemon answers. Check turns a
 // scan into a checks.Result for "relayctl check message --spamd".
 //
-// No Go library for the protocol was a fit: the maintained-looking ones
-// read replies without bounds and tie only the dial to the context, so
-// this package holds its own small client. Everything it reads is bounded
+// No Go library for the protocol was a fit: none has changed since 2022,
+// and the best kept of them reads replies without bounds and applies the
+// context to the dial only, so this package holds its own small client. Everything it reads is bounded
 // (a line, the header count, the report size) and the whole exchange has
 // one deadline that the context can cut short, so a server that stalls,
 // floods or talks garbage ends the request with a typed error: ErrTimeout,

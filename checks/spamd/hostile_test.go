@@ -48,7 +48,7 @@ func TestHostileServers(t *testing.T) {
 		{"garbage", answer("HELLO THERE\r\n"), ErrProtocol, `not a spamd reply: "HELLO THERE"`},
 		{"binary garbage", answer("\x00\x01\x02\xff\xfe\r\n"), ErrProtocol, "not a spamd reply"},
 		{"HTTP server", answer("HTTP/1.1 400 Bad Request\r\n\r\n"), ErrProtocol, `not a spamd reply: "HTTP/1.1 400 Bad Request"`},
-		{"never answers", hold, ErrTimeout, "did not answer within 300ms (reading spamd's reply)"},
+		{"never answers", hold, ErrTimeout, " did not answer within 300ms"},
 		{"answers half a status line", func(c net.Conn) {
 			readRequest(c)
 			io.WriteString(c, "SPAMD/1.1 0 EX")
@@ -58,7 +58,7 @@ func TestHostileServers(t *testing.T) {
 		{"closes without a reply", answer(), ErrProtocol, "spamd closed the connection without sending a status line"},
 		{"closes mid-line", answer("SPAMD/1.1 0 EX_OK"), ErrProtocol, "ends without a line break"},
 		{"endless status line", flood("", "SPAMD"), ErrProtocol, "a status line is longer than 4096 bytes"},
-		{"endless header", flood("SPAMD/1.1 0 EX_OK\r\nX-Junk: ", "a"), ErrProtocol, "the reply's headers is longer than 4096 bytes"},
+		{"endless header", flood("SPAMD/1.1 0 EX_OK\r\nX-Junk: ", "a"), ErrProtocol, "a header line is longer than 4096 bytes"},
 		{"endless headers", flood("SPAMD/1.1 0 EX_OK\r\n", "X-Junk: a\r\n"), ErrProtocol, "more than 32 header lines"},
 		{"endless report", flood("SPAMD/1.1 0 EX_OK\r\nSpam: True ; 6.0 / 5.0\r\n\r\n", "1.0 RULE  text\n"), ErrProtocol, "report is longer than the 262144 bytes"},
 		{"huge report announced", answer("SPAMD/1.1 0 EX_OK\r\nContent-length: 100000000\r\nSpam: True ; 6.0 / 5.0\r\n\r\nabc"), ErrProtocol, "announced a report of 100000000 bytes"},
@@ -155,7 +155,7 @@ func TestServerNeverReads(t *testing.T) {
 	c := &Client{Addr: f.addr, MaxSize: 32 << 20, Timeout: 300 * time.Millisecond}
 	start := time.Now()
 	_, err := c.Report(context.Background(), bytes.Repeat([]byte("x"), 32<<20))
-	if !errors.Is(err, ErrTimeout) || !strings.Contains(checks.Message(err), "(sending the message to spamd)") {
+	if !errors.Is(err, ErrTimeout) || !strings.HasSuffix(checks.Message(err), " did not take the message within 300ms") {
 		t.Fatalf("error %v, want a timeout while sending", err)
 	}
 	if time.Since(start) > 2500*time.Millisecond {

@@ -74,7 +74,7 @@ func readReply(br *bufio.Reader, method string) (*reply, error) {
 	}
 	length := -1
 	for n := 0; ; n++ {
-		line, err := readLine(br, "the reply's headers")
+		line, err := readLine(br, "a header line")
 		if err != nil {
 			return nil, err
 		}
