@@ -245,3 +245,14 @@ func grown(s, more string) string {
 	grow(&s, more)
 	return s
 }
+
+// is8bit reports whether s has a byte outside ASCII: the Japanese lines
+// of a notice that repeats itself in English.
+func is8bit(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return true
+		}
+	}
+	return false
+}
