@@ -2,6 +2,8 @@ package bounce
 
 import (
 	"strings"
+
+	"github.com/relayctl/relayctl/checks/bounce/reason"
 )
 
 // Helpers the server-specific readers share.
@@ -48,12 +50,12 @@ func hasAny(s string, words ...string) bool {
 // first entry, in table order, with a text s contains (case as written)
 // gives the reason.
 type phrases []struct {
-	reason string
+	reason reason.Reason
 	texts  []string
 }
 
 // match returns the reason of the first entry with a text in s.
-func (p phrases) match(s string) (string, bool) {
+func (p phrases) match(s string) (reason.Reason, bool) {
 	for _, e := range p {
 		if hasAny(s, e.texts...) {
 			return e.reason, true

@@ -83,7 +83,7 @@ func checkRecords(t *testing.T, name string, got []Record, wants []want) {
 			}
 		}
 		check("recipient", r.Recipient, w.recipient)
-		check("reason", r.Reason, w.reason)
+		check("reason", string(r.Reason), w.reason)
 		check("status", r.Status, w.status)
 		check("agent", r.Agent, w.agent)
 		check("smtp_command", r.SMTPCommand, w.command)

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/relayctl/relayctl/checks/bounce"
+	"github.com/relayctl/relayctl/checks/bounce/reason"
 	"github.com/relayctl/relayctl/cmd/cmdutil"
 	"github.com/relayctl/relayctl/report"
 )
@@ -88,7 +89,7 @@ func TestJSONAndIncludes(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &recs); err != nil {
 		t.Fatalf("not a JSON array: %v\n%s", err, out)
 	}
-	kinds := map[string]int{}
+	kinds := map[reason.Reason]int{}
 	for _, r := range recs {
 		kinds[r.Reason]++
 		if r.Source == "" || r.Agent == "" {
