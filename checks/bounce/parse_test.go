@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/relayctl/relayctl/checks"
 )
 
 func fixture(t testing.TB, name string) []byte {
@@ -149,6 +151,12 @@ func TestParseProblems(t *testing.T) {
 	}
 	if res := Parse(fixture(t, "not-a-bounce.eml")); res.Problem != nil || res.Records != nil || res.Agent != "" {
 		t.Errorf("ordinary message: %+v", res)
+	}
+	// A person reads the problem without the package name.
+	for _, err := range []error{ErrEmpty, ErrNoHeader, ErrTruncated} {
+		if msg := checks.Message(err); strings.Contains(msg, "bounce") || !strings.HasPrefix(err.Error(), "bounce: "+msg) {
+			t.Errorf("%v: message %q", err, msg)
+		}
 	}
 }
 
