@@ -16,9 +16,6 @@ func (m *message) subject() string {
 	return m.subjectText
 }
 
-// from is the decoded From of the bounce.
-func (m *message) from() string { return m.header.text("from") }
-
 // between returns the text after left up to right ("" for right means to
 // the end of s); "" when left is not in s.
 func between(s, left, right string) string {

@@ -117,8 +117,15 @@ func TestParseFixtures(t *testing.T) {
 
 // Every fixture reads the same with LF, CRLF and CR-only line endings.
 func TestLineEndings(t *testing.T) {
+	var files []string
 	for _, c := range fixtureCases {
-		lf := bytes.ReplaceAll(fixture(t, c.file), []byte("\r\n"), []byte("\n"))
+		files = append(files, c.file)
+	}
+	for _, c := range vendorCases {
+		files = append(files, c.file)
+	}
+	for _, file := range files {
+		lf := bytes.ReplaceAll(fixture(t, file), []byte("\r\n"), []byte("\n"))
 		base := Parse(lf)
 		for name, conv := range map[string][]byte{
 			"crlf": bytes.ReplaceAll(lf, []byte("\n"), []byte("\r\n")),
@@ -126,7 +133,7 @@ func TestLineEndings(t *testing.T) {
 		} {
 			got := Parse(conv)
 			if !reflect.DeepEqual(got.Records, base.Records) {
-				t.Errorf("%s as %s: %+v\nwant %+v", c.file, name, got.Records, base.Records)
+				t.Errorf("%s as %s: %+v\nwant %+v", file, name, got.Records, base.Records)
 			}
 		}
 	}
