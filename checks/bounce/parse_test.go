@@ -70,6 +70,14 @@ var fixtureCases = []struct {
 	{"iso2022jp-crlf.eml", []want{{recipient: "rin@sakura.example", reason: "mailboxfull", status: "5.2.2"}}},
 	{"truncated.eml", []want{{recipient: "pat@rejects.example", reason: "blocked", status: "5.7.1"}}},
 	{"not-a-bounce.eml", nil},
+	// An HTML-only notice: the tags and entities go before the text is
+	// read as the diagnostic.
+	{"html-notice.eml", []want{{recipient: "full.box@example.com", reason: "mailboxfull", status: "4.2.2",
+		replyCode: 452, agent: "rfc3464", reporting: "outbound.example.net", action: "failed"}}},
+	// A bounce forwarded with every line quoted reads like the original.
+	{"forwarded-dsn.eml", []want{{recipient: "nobody@example.com", reason: "userunknown", status: "5.1.1",
+		hard: true, replyCode: 550, agent: "rfc3464", remoteMTA: "mx.example.com", reporting: "mail.example.net",
+		date: "2025-02-11T09:57:59+01:00", action: "failed"}}},
 }
 
 func checkRecords(t *testing.T, name string, got []Record, wants []want) {
