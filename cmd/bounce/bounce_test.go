@@ -81,7 +81,9 @@ func TestTable(t *testing.T) {
 }
 
 func TestJSONAndIncludes(t *testing.T) {
-	out, _, err := run(t, "", "-o", "json", "--include-feedback", "--include-vacation", "--include-delivered", testdata)
+	// One message of each kind that is no failure, and a bounce.
+	out, _, err := run(t, "", "-o", "json", "--include-feedback", "--include-vacation", "--include-delivered",
+		fixture("feedback-abuse.eml"), fixture("autoreply.eml"), fixture("delivered.eml"), fixture("postfix-userunknown.eml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,6 +204,8 @@ func TestWriteFailure(t *testing.T) {
 		g := &cmdutil.Globals{Output: args[1], FailOn: "fail", Timeout: 5e9}
 		cmd := NewCmdParse(ios, g, nil)
 		cmd.SetContext(context.Background())
+		cmd.SetOut(&bytes.Buffer{})
+		cmd.SetErr(&bytes.Buffer{})
 		cmd.SetArgs(args[2:])
 		err := cmd.Execute()
 		if got := exitOf(err); got != report.ExitIncomplete {
