@@ -49,6 +49,19 @@ var vendorCases = []vendorCase{
 			messageID: "<E1tYpzz-000Apn-0x@mail.example.org>", origFrom: "clerk@example.org"},
 		{recipient: "slow@example.com", reason: "expired", status: "4.0.947", agent: "exim", action: "delayed"},
 	}},
+	// A delay warning with its status part. The reason is the current
+	// classification's: the 4.7.1 of a greylisting reply reads as
+	// blocked, though the message is only delayed (see docs/bounce.md).
+	{"exim-delayed-dsn.eml", "exim", []want{{
+		recipient: "late@example.com", reason: "blocked", status: "4.7.1", replyCode: 451, command: "RCPT",
+		remoteMTA: "mx.example.com", action: "delayed", agent: "exim",
+	}}},
+	// McAfee SaaS (formerly MXLogic) sends Exim's layout with the address
+	// in angle brackets and its own headers.
+	{"mcafee-userunknown.eml", "exim", []want{{
+		recipient: "nobody@example.com", reason: "userunknown", status: "5.1.1", hard: true, replyCode: 550,
+		agent: "exim", messageID: "<prices-0001@example.org>",
+	}}},
 	// Gmail's "(state 14)" is the RCPT step.
 	{"gmail-userunknown.eml", "gmail", []want{{
 		recipient: "no.one@example.com", reason: "userunknown", status: "5.1.1", hard: true, replyCode: 550,
@@ -141,8 +154,22 @@ var vendorCases = []vendorCase{
 		recipient: "nobody@example.org", reason: "userunknown", status: "5.1.1", hard: true, replyCode: 550,
 		command: "RCPT", agent: "postfix",
 	}}},
+	// qmail-remote's "does not like recipient." is the RCPT step.
+	{"qmail-userunknown.eml", "qmail", []want{{
+		recipient: "nobody@example.com", reason: "userunknown", status: "5.1.1", hard: true, replyCode: 550,
+		command: "RCPT", remoteMTA: "192.0.2.25", agent: "qmail", messageID: "<books-0001@example.org>",
+	}}},
 	{"qmail-hostunknown.eml", "qmail", []want{{recipient: "gina@no-such-domain.example", reason: "hostunknown",
 		status: "5.1.2", hard: true, agent: "qmail"}}},
+	// Two recipients refused after the pipelined DATA: one record each,
+	// in the order of the status part.
+	{"sendmail-two-recipients.eml", "sendmail", []want{
+		{recipient: "nobody@example.com", reason: "userunknown", status: "5.1.1", hard: true, replyCode: 550,
+			command: "DATA", remoteMTA: "mx.example.com", reporting: "mail.example.org", agent: "sendmail",
+			messageID: "<party-0001@example.org>", action: "failed"},
+		{recipient: "full@example.com", reason: "mailboxfull", status: "5.2.2", replyCode: 552,
+			command: "DATA", remoteMTA: "mx.example.com", agent: "sendmail", action: "failed"},
+	}},
 	{"sendmail-delayed.eml", "sendmail", []want{{recipient: "lou@slow.example", reason: "expired", status: "4.4.1",
 		agent: "sendmail", action: "delayed"}}},
 	{"v5sendmail-userunknown.eml", "v5sendmail", []want{{
