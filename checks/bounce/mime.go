@@ -22,11 +22,11 @@ import (
 // closing line keeps its parts (and the message is flagged truncated),
 // the transfer decoders skip what they cannot decode.
 // TestStdlibRefusesBrokenBounces checks each case against the standard
-// library. Speed is not the reason, though it is no worse for it:
-// BenchmarkMIME (mime_stdlib_test.go) compares the two on the same
-// messages, msgs/s and allocations, with this reader also converting
-// every charset to UTF-8, stripping HTML and flattening the tree into the
-// one text the format readers scan.
+// library. Speed is not the reason: BenchmarkMIME (mime_stdlib_test.go)
+// runs both on the same messages and finds them about as fast, this one
+// allocating about a third as much, though it also converts every
+// charset to UTF-8, strips HTML and flattens the tree into the one text
+// the format readers scan.
 
 // maxDepth bounds MIME nesting, so that a hostile message cannot recurse
 // without end.
