@@ -12,6 +12,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/relayctl/relayctl/checks/bounce"
+	"github.com/relayctl/relayctl/checks/bounce/reason"
 )
 
 // BounceWriter prints the records of "bounce parse" as they come, in
@@ -89,10 +90,10 @@ func (j *bounceJSON) Close(s *bounce.Summary) error {
 func normalizeSummary(s *bounce.Summary) *bounce.Summary {
 	c := *s
 	if c.ByReason == nil {
-		c.ByReason = []bounce.Count{}
+		c.ByReason = []bounce.Count[reason.Reason]{}
 	}
 	if c.ByDomain == nil {
-		c.ByDomain = []bounce.Count{}
+		c.ByDomain = []bounce.Count[string]{}
 	}
 	return &c
 }
@@ -181,7 +182,7 @@ func (t *bounceTable) row(r *bounce.Record) []string {
 	case r.Hard:
 		hard = "hard"
 	}
-	return []string{oneLine(r.Source), oneLine(r.Recipient), r.Reason, hard, oneLine(r.Status),
+	return []string{oneLine(r.Source), oneLine(r.Recipient), string(r.Reason), hard, oneLine(r.Status),
 		oneLine(r.Agent), cut(r.Diagnostic, diagWidth)}
 }
 
@@ -302,21 +303,23 @@ func summaryText(s *bounce.Summary) string {
 		fmt.Fprintf(&b, "%s could not be read\n", plural(s.Unreadable, "input", "inputs"))
 	}
 	fmt.Fprintf(&b, "%s: %d hard, %d soft\n", plural(s.Records, "record", "records"), s.Hard, s.Soft)
-	table := func(title string, cs []bounce.Count) {
-		if len(cs) == 0 {
-			return
-		}
-		w := len(title)
-		for _, c := range cs {
-			w = max(w, utf8.RuneCountInString(oneLine(c.Name)))
-		}
-		fmt.Fprintf(&b, "\n%-*s  COUNT\n", w, title)
-		for _, c := range cs {
-			name := oneLine(c.Name)
-			fmt.Fprintf(&b, "%s%s  %d\n", name, strings.Repeat(" ", w-utf8.RuneCountInString(name)), c.Count)
-		}
-	}
-	table("REASON", s.ByReason)
-	table("DOMAIN", s.ByDomain)
+	breakdown(&b, "REASON", s.ByReason)
+	breakdown(&b, "DOMAIN", s.ByDomain)
 	return b.String()
+}
+
+// breakdown writes one of the summary's count tables, names aligned.
+func breakdown[N ~string](b *strings.Builder, title string, cs []bounce.Count[N]) {
+	if len(cs) == 0 {
+		return
+	}
+	w := len(title)
+	for _, c := range cs {
+		w = max(w, utf8.RuneCountInString(oneLine(string(c.Name))))
+	}
+	fmt.Fprintf(b, "\n%-*s  COUNT\n", w, title)
+	for _, c := range cs {
+		name := oneLine(string(c.Name))
+		fmt.Fprintf(b, "%s%s  %d\n", name, strings.Repeat(" ", w-utf8.RuneCountInString(name)), c.Count)
+	}
 }

@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/relayctl/relayctl/checks/bounce/reason"
 )
 
 // corpusDir finds ../shared/corpus/bounces next to the module root (the
@@ -36,11 +38,11 @@ func corpusDir(t testing.TB) string {
 }
 
 type expectedResult struct {
-	Status    string `json:"status"`
-	Reason    string `json:"reason"`
-	Hard      bool   `json:"hard"`
-	ReplyCode *int   `json:"reply_code"`
-	Recipient string `json:"recipient"`
+	Status    string        `json:"status"`
+	Reason    reason.Reason `json:"reason"`
+	Hard      bool          `json:"hard"`
+	ReplyCode *int          `json:"reply_code"`
+	Recipient string        `json:"recipient"`
 }
 
 type expectedFile struct {

@@ -5,17 +5,20 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/relayctl/relayctl/checks"
 )
 
-// ErrUnreadable wraps the error of an input that could not be read at
-// all: a missing file, a folder without permission.
+// ErrUnreadable is the kind of the error of an input that could not be
+// read at all: a missing file, a folder without permission. The error an
+// Input carries is a *checks.Error of this kind that names the input
+// and keeps the cause.
 var ErrUnreadable = errors.New("bounce: cannot read input")
 
 // Input is one message read from the inputs, or an input that could not
@@ -65,7 +68,7 @@ func Scan(ctx context.Context, inputs []string, stdin io.Reader, emit func(Input
 }
 
 func unreadable(source string, err error) Input {
-	return Input{Source: source, Err: fmt.Errorf("%w %s: %w", ErrUnreadable, source, unwrapPath(err))}
+	return Input{Source: source, Err: checks.WrapError(pkg, ErrUnreadable, "cannot read input "+source, unwrapPath(err))}
 }
 
 // unwrapPath drops the path an *fs.PathError repeats.
@@ -85,13 +88,19 @@ func scanPath(ctx context.Context, path string, emit func(Input) error) error {
 	if !st.IsDir() {
 		return scanFile(ctx, path, emit)
 	}
-	var files []string
+	// files are the messages to read in name order, and the entries
+	// the walk could not read (err set), in the same order.
+	type entry struct {
+		path string
+		err  error
+	}
+	var files []entry
 	walkErr := filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p == path {
 				return err
 			}
-			files = append(files, "\x00"+p+"\x00"+unwrapPath(err).Error())
+			files = append(files, entry{p, err})
 			if d != nil && d.IsDir() {
 				return fs.SkipDir
 			}
@@ -116,25 +125,31 @@ func scanPath(ctx context.Context, path string, emit func(Input) error) error {
 		if isMaildirMeta(name) {
 			return nil
 		}
-		files = append(files, p)
+		files = append(files, entry{path: p})
 		return nil
 	})
 	if walkErr != nil {
 		return emit(unreadable(path, walkErr))
 	}
-	sort.Strings(files)
+	// The entries that could not be read come first, as they always
+	// have; each group in name order.
+	sort.Slice(files, func(i, j int) bool {
+		if (files[i].err == nil) != (files[j].err == nil) {
+			return files[i].err != nil
+		}
+		return files[i].path < files[j].path
+	})
 	for _, f := range files {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if strings.HasPrefix(f, "\x00") {
-			parts := strings.SplitN(f[1:], "\x00", 2)
-			if err := emit(unreadable(parts[0], errors.New(parts[1]))); err != nil {
+		if f.err != nil {
+			if err := emit(unreadable(f.path, f.err)); err != nil {
 				return err
 			}
 			continue
 		}
-		if err := scanFile(ctx, f, emit); err != nil {
+		if err := scanFile(ctx, f.path, emit); err != nil {
 			return err
 		}
 	}

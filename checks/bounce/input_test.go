@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -12,6 +13,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/relayctl/relayctl/checks"
 )
 
 func scanAll(t *testing.T, inputs []string, stdin []byte) []Input {
@@ -101,8 +104,17 @@ func TestScanUnreadable(t *testing.T) {
 	if len(got) != 2 {
 		t.Fatalf("%d inputs, want 2 (the rest goes on)", len(got))
 	}
-	if !errors.Is(got[0].Err, ErrUnreadable) || got[0].Data != nil {
+	if !errors.Is(got[0].Err, ErrUnreadable) || !errors.Is(got[0].Err, fs.ErrNotExist) || got[0].Data != nil {
 		t.Errorf("missing file: %+v", got[0])
+	}
+	// For logs the package prefix; for people the words alone, naming
+	// the input once.
+	if msg, want := checks.Message(got[0].Err), "cannot read input "+missing+": "; !strings.HasPrefix(msg, want) ||
+		strings.Count(msg, missing) != 1 {
+		t.Errorf("message %q, want it to start %q and name the file once", msg, want)
+	}
+	if !strings.HasPrefix(got[0].Err.Error(), "bounce: cannot read input ") {
+		t.Errorf("Error() %q lacks the package prefix", got[0].Err)
 	}
 	if got[1].Err != nil {
 		t.Errorf("readable file: %v", got[1].Err)

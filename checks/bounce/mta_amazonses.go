@@ -64,7 +64,7 @@ func sesJSON(body string) []byte {
 }
 
 // sesBounceReasons are the bounce subtypes whose meaning is certain.
-var sesBounceReasons = map[string]string{
+var sesBounceReasons = map[string]reason.Reason{
 	"Suppressed":               reason.Suppressed,
 	"OnAccountSuppressionList": reason.Suppressed,
 	"MailboxFull":              reason.MailboxFull,

@@ -7,7 +7,7 @@ import (
 )
 
 // Exchange's error codes in "MSEXCH:" lines.
-var exchange2003Codes = map[string]string{
+var exchange2003Codes = map[string]reason.Reason{
 	"000C05A6": reason.UserUnknown,  // Unknown Recipient
 	"000C0595": reason.Filtered,     // Ambiguous Recipient
 	"00010256": reason.SystemError,  // Too many recipients

@@ -7,7 +7,10 @@ import (
 )
 
 // gmailStates maps Gmail's "(state N)" to the SMTP step and the reason.
-var gmailStates = map[string][2]string{
+var gmailStates = map[string]struct {
+	command string
+	reason  reason.Reason
+}{
 	"6":  {"MAIL", reason.FailedSTARTTLS},
 	"8":  {"AUTH", reason.SystemError},
 	"9":  {"AUTH", reason.FailedSTARTTLS},
@@ -60,7 +63,7 @@ func readGmail(m *message) *found {
 		carry = ""
 		d.rhost = hostInText(d.diagnosis)
 		if st, ok := gmailStates[between(d.diagnosis, " (state ", ")")]; ok {
-			d.command, d.reason = st[0], st[1]
+			d.command, d.reason = st.command, st.reason
 		}
 		if d.reason == "" {
 			switch {

@@ -144,7 +144,7 @@ type transcriptStep struct {
 }
 
 // readTranscript reads an SMTP session written as lines starting with
-// the client's and the server's markers ("Out:" and "In:" for Postfix).
+// the client's and the server's markers.
 func readTranscript(s, client, server string) []transcriptStep {
 	var steps []transcriptStep
 	for _, l := range strings.Split(s, "\n") {
@@ -181,9 +181,13 @@ func readTranscript(s, client, server string) []transcriptStep {
 	return steps
 }
 
+// readPostfixTranscript reads the notice Postfix's SMTP server sends the
+// postmaster (notify_classes): its transcript is written from the
+// server's side, "In:" for what the client sent and "Out:" for the
+// server's replies (smtpd_chat.c).
 func readPostfixTranscript(m *message) *found {
 	report, original := splitOriginal(m.body, markRFC822, markHeaders)
-	steps := readTranscript(report, "Out:", "In:")
+	steps := readTranscript(report, "In:", "Out:")
 	if len(steps) == 0 {
 		return nil
 	}

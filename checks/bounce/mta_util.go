@@ -2,6 +2,8 @@ package bounce
 
 import (
 	"strings"
+
+	"github.com/relayctl/relayctl/checks/bounce/reason"
 )
 
 // Helpers the server-specific readers share.
@@ -13,9 +15,6 @@ func (m *message) subject() string {
 	}
 	return m.subjectText
 }
-
-// from is the decoded From of the bounce.
-func (m *message) from() string { return m.header.text("from") }
 
 // between returns the text after left up to right ("" for right means to
 // the end of s); "" when left is not in s.
@@ -48,12 +47,12 @@ func hasAny(s string, words ...string) bool {
 // first entry, in table order, with a text s contains (case as written)
 // gives the reason.
 type phrases []struct {
-	reason string
+	reason reason.Reason
 	texts  []string
 }
 
 // match returns the reason of the first entry with a text in s.
-func (p phrases) match(s string) (string, bool) {
+func (p phrases) match(s string) (reason.Reason, bool) {
 	for _, e := range p {
 		if hasAny(s, e.texts...) {
 			return e.reason, true
@@ -244,4 +243,15 @@ func grow(s *string, more string) {
 func grown(s, more string) string {
 	grow(&s, more)
 	return s
+}
+
+// is8bit reports whether s has a byte outside ASCII: the Japanese lines
+// of a notice that repeats itself in English.
+func is8bit(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return true
+		}
+	}
+	return false
 }

@@ -2,17 +2,22 @@ package bounce
 
 import (
 	"bytes"
-	"errors"
 	"strings"
+
+	"github.com/relayctl/relayctl/checks"
 )
 
 // Errors about a message as a whole. A message with one of these is
-// warned about; whatever could still be read is kept.
+// warned about; whatever could still be read is kept. Their Error()
+// starts "bounce: "; checks.Message gives the words alone, for people.
 var (
-	ErrEmpty     = errors.New("bounce: empty message")
-	ErrNoHeader  = errors.New("bounce: no header fields: not a mail message")
-	ErrTruncated = errors.New("bounce: message is truncated (a MIME part never ends)")
+	ErrEmpty     error = &checks.Error{Pkg: pkg, Msg: "empty message"}
+	ErrNoHeader  error = &checks.Error{Pkg: pkg, Msg: "no header fields: not a mail message"}
+	ErrTruncated error = &checks.Error{Pkg: pkg, Msg: "message is truncated (a MIME part never ends)"}
 )
+
+// pkg names this package in errors for logs (checks.Error.Pkg).
+const pkg = "bounce"
 
 // Result is what one message yields.
 type Result struct {

@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/relayctl/relayctl/checks"
 )
 
 func fixture(t testing.TB, name string) []byte {
@@ -68,6 +70,14 @@ var fixtureCases = []struct {
 	{"iso2022jp-crlf.eml", []want{{recipient: "rin@sakura.example", reason: "mailboxfull", status: "5.2.2"}}},
 	{"truncated.eml", []want{{recipient: "pat@rejects.example", reason: "blocked", status: "5.7.1"}}},
 	{"not-a-bounce.eml", nil},
+	// An HTML-only notice: the tags and entities go before the text is
+	// read as the diagnostic.
+	{"html-notice.eml", []want{{recipient: "full.box@example.com", reason: "mailboxfull", status: "4.2.2",
+		replyCode: 452, agent: "rfc3464", reporting: "outbound.example.net", action: "failed"}}},
+	// A bounce forwarded with every line quoted reads like the original.
+	{"forwarded-dsn.eml", []want{{recipient: "nobody@example.com", reason: "userunknown", status: "5.1.1",
+		hard: true, replyCode: 550, agent: "rfc3464", remoteMTA: "mx.example.com", reporting: "mail.example.net",
+		date: "2025-02-11T09:57:59+01:00", action: "failed"}}},
 }
 
 func checkRecords(t *testing.T, name string, got []Record, wants []want) {
@@ -83,7 +93,7 @@ func checkRecords(t *testing.T, name string, got []Record, wants []want) {
 			}
 		}
 		check("recipient", r.Recipient, w.recipient)
-		check("reason", r.Reason, w.reason)
+		check("reason", string(r.Reason), w.reason)
 		check("status", r.Status, w.status)
 		check("agent", r.Agent, w.agent)
 		check("smtp_command", r.SMTPCommand, w.command)
@@ -115,8 +125,15 @@ func TestParseFixtures(t *testing.T) {
 
 // Every fixture reads the same with LF, CRLF and CR-only line endings.
 func TestLineEndings(t *testing.T) {
+	var files []string
 	for _, c := range fixtureCases {
-		lf := bytes.ReplaceAll(fixture(t, c.file), []byte("\r\n"), []byte("\n"))
+		files = append(files, c.file)
+	}
+	for _, c := range vendorCases {
+		files = append(files, c.file)
+	}
+	for _, file := range files {
+		lf := bytes.ReplaceAll(fixture(t, file), []byte("\r\n"), []byte("\n"))
 		base := Parse(lf)
 		for name, conv := range map[string][]byte{
 			"crlf": bytes.ReplaceAll(lf, []byte("\n"), []byte("\r\n")),
@@ -124,7 +141,7 @@ func TestLineEndings(t *testing.T) {
 		} {
 			got := Parse(conv)
 			if !reflect.DeepEqual(got.Records, base.Records) {
-				t.Errorf("%s as %s: %+v\nwant %+v", c.file, name, got.Records, base.Records)
+				t.Errorf("%s as %s: %+v\nwant %+v", file, name, got.Records, base.Records)
 			}
 		}
 	}
@@ -149,6 +166,12 @@ func TestParseProblems(t *testing.T) {
 	}
 	if res := Parse(fixture(t, "not-a-bounce.eml")); res.Problem != nil || res.Records != nil || res.Agent != "" {
 		t.Errorf("ordinary message: %+v", res)
+	}
+	// A person reads the problem without the package name.
+	for _, err := range []error{ErrEmpty, ErrNoHeader, ErrTruncated} {
+		if msg := checks.Message(err); strings.Contains(msg, "bounce") || !strings.HasPrefix(err.Error(), "bounce: "+msg) {
+			t.Errorf("%v: message %q", err, msg)
+		}
 	}
 }
 

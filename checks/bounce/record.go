@@ -1,5 +1,7 @@
 package bounce
 
+import "github.com/relayctl/relayctl/checks/bounce/reason"
+
 // Record is one recipient of one bounce message: the unit relayctl
 // prints (SPEC.md, "bounce parse records"). Empty fields are left out of
 // JSON, except reason, hard and source.
@@ -9,7 +11,7 @@ type Record struct {
 	Source    string `json:"source"`
 	Recipient string `json:"recipient"`
 	// Reason is a reason name (see package reason).
-	Reason string `json:"reason"`
+	Reason reason.Reason `json:"reason"`
 	// Hard is true for a permanent failure: userunknown, hostunknown,
 	// hasmoved, and notaccept with a 5xx code or none.
 	Hard bool `json:"hard"`
@@ -57,11 +59,11 @@ const (
 // Kind returns the kind of a record, from its reason.
 func (r *Record) Kind() Kind {
 	switch r.Reason {
-	case "feedback":
+	case reason.Feedback:
 		return KindFeedback
-	case "vacation":
+	case reason.Vacation:
 		return KindVacation
-	case "delivered":
+	case reason.Delivered:
 		return KindDelivered
 	}
 	return KindBounce
@@ -81,7 +83,7 @@ type delivery struct {
 	rhost        string // the remote MTA
 	lhost        string // the reporting MTA
 	date         string
-	reason       string // set when the format itself says
+	reason       reason.Reason // set when the format itself says
 	feedbackType string
 	sourceIP     string
 	agent        string

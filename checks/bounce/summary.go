@@ -3,6 +3,8 @@ package bounce
 import (
 	"sort"
 	"strings"
+
+	"github.com/relayctl/relayctl/checks/bounce/reason"
 )
 
 // Summary counts a run: the messages read and what they were, and the
@@ -28,17 +30,18 @@ type Summary struct {
 	Hard    int `json:"hard"`
 	Soft    int `json:"soft"`
 	// ByReason and ByDomain count the records shown.
-	ByReason []Count `json:"by_reason"`
-	ByDomain []Count `json:"by_domain"`
+	ByReason []Count[reason.Reason] `json:"by_reason"`
+	ByDomain []Count[string]        `json:"by_domain"`
 
-	reasons map[string]int
+	reasons map[reason.Reason]int
 	domains map[string]int
 }
 
-// Count is one line of a breakdown.
-type Count struct {
-	Name  string `json:"name"`
-	Count int    `json:"count"`
+// Count is one line of a breakdown: a reason or a domain, and how many
+// records have it.
+type Count[N ~string] struct {
+	Name  N   `json:"name"`
+	Count int `json:"count"`
 }
 
 // AddMessage counts one message by what its records say.
@@ -72,7 +75,7 @@ func (s *Summary) AddMessage(it Item) {
 // AddRecord counts one record that is shown.
 func (s *Summary) AddRecord(r *Record) {
 	if s.reasons == nil {
-		s.reasons, s.domains = map[string]int{}, map[string]int{}
+		s.reasons, s.domains = map[reason.Reason]int{}, map[string]int{}
 	}
 	s.Records++
 	if r.Kind() == KindBounce {
@@ -96,10 +99,10 @@ func (s *Summary) Finish() {
 	s.ByDomain = counts(s.domains)
 }
 
-func counts(m map[string]int) []Count {
-	out := make([]Count, 0, len(m))
+func counts[N ~string](m map[N]int) []Count[N] {
+	out := make([]Count[N], 0, len(m))
 	for k, v := range m {
-		out = append(out, Count{k, v})
+		out = append(out, Count[N]{k, v})
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Count != out[j].Count {

@@ -5,9 +5,7 @@ package bounce
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -131,11 +129,11 @@ func runParse(ctx context.Context, opts *ParseOptions) error {
 		sum.AddMessage(it)
 		if it.Err != nil {
 			unreadable = append(unreadable, it.Source)
-			fmt.Fprintf(opts.IO.ErrOut, "relayctl: %s\n", strings.TrimPrefix(it.Err.Error(), "bounce: "))
+			fmt.Fprintf(opts.IO.ErrOut, "relayctl: %s\n", cmdutil.ErrorText(it.Err))
 			return nil
 		}
 		if p := it.Result.Problem; p != nil {
-			fmt.Fprintf(opts.IO.ErrOut, "relayctl: warning: %s: %s\n", it.Source, strings.TrimPrefix(p.Error(), "bounce: "))
+			fmt.Fprintf(opts.IO.ErrOut, "relayctl: warning: %s: %s\n", it.Source, cmdutil.ErrorText(p))
 		}
 		for i := range it.Result.Records {
 			r := &it.Result.Records[i]
@@ -152,14 +150,14 @@ func runParse(ctx context.Context, opts *ParseOptions) error {
 		return nil
 	})
 	if werr != nil {
-		return &cmdutil.IncompleteError{Err: errors.New("writing the records: " + werr.Error())}
+		return cmdutil.Incomplete("writing the records", werr)
 	}
 	if err != nil {
 		return &cmdutil.IncompleteError{Err: err}
 	}
 	sum.Finish()
 	if err := w.Close(&sum); err != nil {
-		return &cmdutil.IncompleteError{Err: errors.New("writing the records: " + err.Error())}
+		return cmdutil.Incomplete("writing the records", err)
 	}
 	if len(unreadable) > 0 {
 		// SPEC.md: an unreadable file is bad input. Everything readable

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/relayctl/relayctl/checks/bounce"
+	"github.com/relayctl/relayctl/checks/bounce/reason"
 	"github.com/relayctl/relayctl/cmd/cmdutil"
 	"github.com/relayctl/relayctl/report"
 )
@@ -80,7 +81,9 @@ func TestTable(t *testing.T) {
 }
 
 func TestJSONAndIncludes(t *testing.T) {
-	out, _, err := run(t, "", "-o", "json", "--include-feedback", "--include-vacation", "--include-delivered", testdata)
+	// One message of each kind that is no failure, and a bounce.
+	out, _, err := run(t, "", "-o", "json", "--include-feedback", "--include-vacation", "--include-delivered",
+		fixture("feedback-abuse.eml"), fixture("autoreply.eml"), fixture("delivered.eml"), fixture("postfix-userunknown.eml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +91,7 @@ func TestJSONAndIncludes(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &recs); err != nil {
 		t.Fatalf("not a JSON array: %v\n%s", err, out)
 	}
-	kinds := map[string]int{}
+	kinds := map[reason.Reason]int{}
 	for _, r := range recs {
 		kinds[r.Reason]++
 		if r.Source == "" || r.Agent == "" {
@@ -176,6 +179,44 @@ func TestStdinAndWarnings(t *testing.T) {
 	}
 	if !strings.Contains(out, "pat@rejects.example") || !strings.Contains(out, "1 input could not be read") {
 		t.Errorf("the rest did not go on:\n%s", out)
+	}
+	if strings.Contains(errOut, "bounce:") {
+		t.Errorf("an internal package name reached stderr:\n%s", errOut)
+	}
+}
+
+// failingWriter refuses every write, like a closed pipe.
+type failingWriter struct{}
+
+var errClosed = errors.New("pipe closed")
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errClosed }
+
+// A record or the summary that cannot be written ends the command as
+// incomplete, saying what it was writing and why, the cause kept.
+func TestWriteFailure(t *testing.T) {
+	for _, args := range [][]string{
+		{"-o", "ndjson", fixture("postfix-userunknown.eml")},            // the first record fails
+		{"-o", "json", "--summary", fixture("postfix-userunknown.eml")}, // the summary fails
+	} {
+		ios, _, _, _ := cmdutil.Test()
+		ios.Out = failingWriter{}
+		g := &cmdutil.Globals{Output: args[1], FailOn: "fail", Timeout: 5e9}
+		cmd := NewCmdParse(ios, g, nil)
+		cmd.SetContext(context.Background())
+		cmd.SetOut(&bytes.Buffer{})
+		cmd.SetErr(&bytes.Buffer{})
+		cmd.SetArgs(args[2:])
+		err := cmd.Execute()
+		if got := exitOf(err); got != report.ExitIncomplete {
+			t.Errorf("%v: exit %d, want %d (incomplete)", args, got, report.ExitIncomplete)
+		}
+		if !errors.Is(err, errClosed) {
+			t.Errorf("%v: %v does not keep its cause", args, err)
+		}
+		if got, want := cmdutil.ErrorText(err), "writing the records: pipe closed"; got != want {
+			t.Errorf("%v: message %q, want %q", args, got, want)
+		}
 	}
 }
 

@@ -119,9 +119,9 @@ type compiled struct {
 var phraseAC, compiledT = compile(table)
 
 // compile puts the phrases of every table into one automaton.
-func compile(tables map[string]*phrases) (*automaton, map[string]*compiled) {
+func compile(tables map[Reason]*phrases) (*automaton, map[Reason]*compiled) {
 	ac := newAutomaton()
-	out := make(map[string]*compiled, len(tables))
+	out := make(map[Reason]*compiled, len(tables))
 	for name, p := range tables {
 		c := &compiled{}
 		for _, w := range p.words {
@@ -144,7 +144,7 @@ func compile(tables map[string]*phrases) (*automaton, map[string]*compiled) {
 }
 
 // saysIn is Says with the phrases found in s already known.
-func saysIn(name, s string, found bitset) bool {
+func saysIn(name Reason, s string, found bitset) bool {
 	c := compiledT[name]
 	if c == nil || s == "" {
 		return false

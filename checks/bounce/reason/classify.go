@@ -9,7 +9,7 @@ import (
 // decided.
 type Input struct {
 	// Reason is what the report's format already said, if anything.
-	Reason string
+	Reason Reason
 	// Status is the enhanced status code (RFC 3463), ReplyCode the SMTP
 	// reply code (RFC 5321 §4.2).
 	Status    string
@@ -31,7 +31,7 @@ type Input struct {
 
 // retryable reasons are those a format reader may set on a hunch: the
 // general rules below get to look again.
-func retryable(r string) bool {
+func retryable(r Reason) bool {
 	switch r {
 	case Undefined, OnHold, SystemError, SecurityError, Expired, NetworkError, HostUnknown, UserUnknown:
 		return true
@@ -40,12 +40,12 @@ func retryable(r string) bool {
 }
 
 // explicit is false for no reason, undefined and onhold.
-func explicit(r string) bool {
+func explicit(r Reason) bool {
 	return r != "" && r != Undefined && r != OnHold
 }
 
 // Classify decides the reason for one recipient.
-func Classify(in Input) string {
+func Classify(in Input) Reason {
 	if in.Reason != "" && !retryable(in.Reason) {
 		return in.Reason
 	}
@@ -80,27 +80,27 @@ func beforeData(cmd string) bool {
 
 // The first pass, for SMTP diagnostics: each reason's own test, in this
 // order.
-var firstPass = []string{
+var firstPass = []Reason{
 	MailboxFull, MesgTooBig, ExceedLimit, Suspend, HasMoved, NoRelaying, AuthFailure, UserUnknown,
 	Filtered, RequirePTR, NotCompliantRFC, BadReputation, ContentError, Rejected, HostUnknown,
 	SpamDetected, Speeding, TooManyConn, Blocked,
 }
 
 // The second pass: phrases only, in this order.
-var secondPass = []string{
+var secondPass = []Reason{
 	MailboxFull, AuthFailure, BadReputation, Speeding, SpamDetected, VirusDetected, PolicyViolation,
 	NoRelaying, SystemError, NetworkError, Suspend, ContentError, SystemFull, NotAccept, Expired,
 	FailedSTARTTLS, SecurityError, Suppressed, MailerError,
 }
 
-func find(in Input, d *said) string {
+func find(in Input, d *said) Reason {
 	if in.Reason != "" && !retryable(in.Reason) {
 		return in.Reason
 	}
 	if strings.HasPrefix(in.Status, "2.") {
 		return Delivered
 	}
-	r := ""
+	var r Reason
 	if in.DiagnosticType == "SMTP" || in.DiagnosticType == "" {
 		for _, name := range firstPass {
 			if probe(name, in, d) {
@@ -132,7 +132,7 @@ func find(in Input, d *said) string {
 }
 
 // anotherOne is the fallback when no test of the first pass held.
-func anotherOne(in Input, d *said) string {
+func anotherOne(in Input, d *said) Reason {
 	if explicit(in.Reason) {
 		return in.Reason
 	}
@@ -183,7 +183,7 @@ func syntaxReply(code string) bool {
 // probe is the test of one reason in the first pass: the format's own
 // verdict, the status code, the phrases, and what the SMTP command rules
 // out.
-func probe(name string, in Input, d *said) bool {
+func probe(name Reason, in Input, d *said) bool {
 	if in.Reason == name {
 		return true
 	}
@@ -215,7 +215,7 @@ func probe(name string, in Input, d *said) bool {
 		}
 		if byCode == UserUnknown {
 			// 5.1.1, unless the text says something more precise.
-			for _, other := range []string{NoRelaying, Blocked, MailboxFull, HasMoved, Rejected, NotAccept} {
+			for _, other := range []Reason{NoRelaying, Blocked, MailboxFull, HasMoved, Rejected, NotAccept} {
 				if d.says(other) {
 					return false
 				}
@@ -282,7 +282,7 @@ type said struct {
 	found bitset // the phrases the diagnostic holds, once scanned
 }
 
-func (d *said) says(name string) bool {
+func (d *said) says(name Reason) bool {
 	if d.diag == "" {
 		return false
 	}

@@ -10,7 +10,7 @@ type agent struct {
 }
 
 type agentReason struct {
-	reason string
+	reason Reason
 	words  []string
 }
 
@@ -51,7 +51,7 @@ var localAgents = []agent{
 
 // localAgent reads an error of a local delivery agent, which happens
 // after the SMTP session (so with no command, or DATA).
-func localAgent(in Input, diag string) string {
+func localAgent(in Input, diag string) Reason {
 	if diag == "" || in.Command != "" && in.Command != "DATA" {
 		return ""
 	}

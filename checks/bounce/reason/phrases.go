@@ -49,7 +49,7 @@ func inOrder(s string, pieces []string) bool {
 }
 
 // The phrase tables: what mail servers write when they mean each reason.
-var table = map[string]*phrases{
+var table = map[Reason]*phrases{
 	AuthFailure: {
 		words: []string{
 			"//spf.pobox.com", "bad spf records for", "dmarc policy",
@@ -487,7 +487,7 @@ var table = map[string]*phrases{
 
 // Says reports whether the lower-cased diagnostic text s carries one of
 // the phrases of the named reason.
-func Says(name, s string) bool {
+func Says(name Reason, s string) bool {
 	p := table[name]
 	return p != nil && p.match(s)
 }

@@ -9,11 +9,11 @@ import "strings"
 // phraseRules is an ordered list of reason → phrases, matched on the
 // lower-cased diagnostic.
 type phraseRules []struct {
-	reason string
+	reason Reason
 	words  []string
 }
 
-func (p phraseRules) find(diag string) string {
+func (p phraseRules) find(diag string) Reason {
 	for _, r := range p {
 		for _, w := range r.words {
 			if strings.Contains(diag, w) {
@@ -25,7 +25,7 @@ func (p phraseRules) find(diag string) string {
 }
 
 // GoDaddy's "IBnnn" codes, from its list of bounce errors.
-var godaddyCodes = map[string]string{
+var godaddyCodes = map[string]Reason{
 	"IB401": SecurityError, "IB501": NotCompliantRFC, "IB502": NotCompliantRFC, "IB506": Rejected,
 	"IB508": AuthFailure, "IB108": RequirePTR, "IB212": SpamDetected, "IB705": VirusDetected,
 	"IB605": TooManyConn, "IB007": TooManyConn, "IB101": Speeding, "IB110": Blocked, "IB111": Blocked,
@@ -43,7 +43,7 @@ var godaddyPhrases = phraseRules{
 	{UserUnknown, []string{"recipient not found", "account does not exist"}},
 }
 
-func godaddy(in Input, diag string) string {
+func godaddy(in Input, diag string) Reason {
 	if diag == "" {
 		return ""
 	}
@@ -60,7 +60,7 @@ func godaddy(in Input, diag string) string {
 }
 
 // Orange and La Poste: "LPNnnn_xxx", "OFRnnn_xxx" labels end in a code.
-var francePTTCodes = map[string]string{
+var francePTTCodes = map[string]Reason{
 	"101": Blocked, "102": Blocked, "103": Blocked, "104": TooManyConn, "305": SecurityError,
 	"401": AuthFailure, "402": SecurityError, "403": Rejected, "405": Rejected, "415": Rejected,
 	"416": UserUnknown, "417": MailboxFull, "420": Suspend, "421": Rejected, "426": Suspend,
@@ -68,7 +68,7 @@ var francePTTCodes = map[string]string{
 	"630": PolicyViolation, "999": Blocked,
 }
 
-func francePTT(in Input, diag string) string {
+func francePTT(in Input, diag string) Reason {
 	if diag == "" {
 		return ""
 	}
@@ -99,7 +99,7 @@ func francePTT(in Input, diag string) string {
 }
 
 // Cox: "AUP#CXBL" and friends.
-var coxCodes = map[string]string{
+var coxCodes = map[string]Reason{
 	"CXBL": Blocked, "CXDNS": RequirePTR, "CXSNDR": AuthFailure, "CXSMTP": Rejected,
 	"CXCNCT": TooManyConn, "CXMXRT": TooManyConn, "CDRBL": Blocked, "CXTHRT": SecurityError,
 	"CXMJ": SecurityError, "URLBL011": SpamDetected, "URLBL101": SpamDetected,
@@ -116,7 +116,7 @@ var coxPhrases = phraseRules{
 	{UserUnknown, []string{"recipient rejected"}},
 }
 
-func cox(in Input, diag string) string {
+func cox(in Input, diag string) Reason {
 	if diag == "" {
 		return ""
 	}
@@ -142,7 +142,7 @@ func between(s, left, right string) string {
 	return ""
 }
 
-func aol(in Input, diag string) string {
+func aol(in Input, diag string) Reason {
 	switch {
 	case strings.Contains(in.Diagnostic, "Host or domain name not found"):
 		return HostUnknown
@@ -153,7 +153,7 @@ func aol(in Input, diag string) string {
 }
 
 // Google Workspace's own notices ("** Address not found **").
-func gsuite(in Input, diag string) string {
+func gsuite(in Input, diag string) Reason {
 	class := func(s string) byte {
 		if s == "" {
 			return 0
@@ -203,7 +203,7 @@ var messageLabsPhrases = phraseRules{
 	{UserUnknown, []string{"no such user", "invalid recipient", "mailbox is not allowed"}},
 }
 
-func messageLabs(in Input, diag string) string { return messageLabsPhrases.find(diag) }
+func messageLabs(in Input, diag string) Reason { return messageLabsPhrases.find(diag) }
 
 // Tencent (QQ Mail), from its help pages.
 var tencentPhrases = phraseRules{
@@ -220,12 +220,12 @@ var tencentPhrases = phraseRules{
 	{UserUnknown, []string{"mailbox not found"}},
 }
 
-func tencent(in Input, diag string) string { return tencentPhrases.find(diag) }
+func tencent(in Input, diag string) Reason { return tencentPhrases.find(diag) }
 
 // Spectrum (Charter): "AUP#Innnn" / "AUP#Onnnn" codes.
 var spectrumCodes = []struct {
 	from, to int
-	reason   string
+	reason   Reason
 }{
 	{1000, 1000, Blocked}, {1010, 1010, Rejected}, {1020, 1080, Rejected}, {1090, 1090, SystemError},
 	{1100, 1150, RequirePTR}, {1160, 1190, PolicyViolation}, {1200, 1210, Blocked}, {1220, 1250, Blocked},
@@ -234,7 +234,7 @@ var spectrumCodes = []struct {
 	{1560, 1560, PolicyViolation}, {1580, 1580, Speeding},
 }
 
-func spectrum(in Input, diag string) string {
+func spectrum(in Input, diag string) Reason {
 	i := strings.Index(in.Diagnostic, "AUP#")
 	if i < 0 {
 		return ""
@@ -290,7 +290,7 @@ var mimecastPhrases = phraseRules{
 	{VirusDetected, []string{"email rejected due to security policies", "virus detected"}},
 }
 
-func mimecast(in Input, diag string) string {
+func mimecast(in Input, diag string) Reason {
 	if in.ReplyCode == "" {
 		return ""
 	}
@@ -313,14 +313,14 @@ var yahooPhrases = phraseRules{
 	{UserUnknown, []string{"dd this user doesn't have a ", "mailbox not found"}},
 }
 
-func yahooInc(in Input, diag string) string { return yahooPhrases.find(diag) }
+func yahooInc(in Input, diag string) Reason { return yahooPhrases.find(diag) }
 
 // Microsoft (Exchange Online, Office 365): enhanced codes with a
 // three-digit detail that Microsoft defines, and their texts.
 var microsoftCodes = []struct {
 	status   string // exact, or a prefix with from/to bounds on the detail
 	from, to int
-	reason   string
+	reason   Reason
 }{
 	{"5.1.10", 0, 0, UserUnknown}, {"5.4.1", 0, 0, UserUnknown},
 	{"5.7.509", 0, 0, AuthFailure}, {"5.7.515", 0, 0, AuthFailure}, {"5.7.23", 0, 0, AuthFailure},
@@ -344,7 +344,7 @@ var microsoftCodes = []struct {
 	{"5.7.705", 0, 0, Suspend}, {"5.7.708", 0, 0, Blocked}, {"5.7.750", 0, 0, Blocked},
 }
 
-func microsoft(in Input, diag string) string {
+func microsoft(in Input, diag string) Reason {
 	if in.Diagnostic == "" || !ValidStatus(in.Status) {
 		return ""
 	}
@@ -374,7 +374,7 @@ func microsoft(in Input, diag string) string {
 
 // KDDI (au): "550 : User unknown" is its content filter, "<addr>: User
 // unknown" an address that does not exist.
-func kddi(in Input, diag string) string {
+func kddi(in Input, diag string) Reason {
 	switch {
 	case strings.Contains(diag, "550 : user unknown"):
 		return Filtered

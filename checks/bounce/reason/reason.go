@@ -7,49 +7,55 @@ package reason
 
 import "strings"
 
-// The reason names. Delivered, Feedback and Vacation are not failures.
+// Reason is a reason name of the Sisimai bounce parser (v5): why a
+// message did not reach a recipient. It is a string so that it prints
+// and serialises (JSON) as the name itself.
+type Reason string
+
+// The reason names relayctl gives. Delivered, Feedback and Vacation are
+// not failures.
 const (
-	AuthFailure     = "authfailure"
-	BadReputation   = "badreputation"
-	Blocked         = "blocked"
-	ContentError    = "contenterror"
-	Delivered       = "delivered"
-	ExceedLimit     = "exceedlimit"
-	Expired         = "expired"
-	FailedSTARTTLS  = "failedstarttls"
-	Feedback        = "feedback"
-	Filtered        = "filtered"
-	HasMoved        = "hasmoved"
-	HostUnknown     = "hostunknown"
-	MailboxFull     = "mailboxfull"
-	MailerError     = "mailererror"
-	MesgTooBig      = "mesgtoobig"
-	NetworkError    = "networkerror"
-	NoRelaying      = "norelaying"
-	NotAccept       = "notaccept"
-	NotCompliantRFC = "notcompliantrfc"
-	OnHold          = "onhold"
-	PolicyViolation = "policyviolation"
-	Rejected        = "rejected"
-	RequirePTR      = "requireptr"
-	SecurityError   = "securityerror"
-	SpamDetected    = "spamdetected"
-	Speeding        = "speeding"
-	Suppressed      = "suppressed"
-	Suspend         = "suspend"
-	SyntaxError     = "syntaxerror"
-	SystemError     = "systemerror"
-	SystemFull      = "systemfull"
-	TooManyConn     = "toomanyconn"
-	Undefined       = "undefined"
-	UserUnknown     = "userunknown"
-	Vacation        = "vacation"
-	VirusDetected   = "virusdetected"
+	AuthFailure     Reason = "authfailure"
+	BadReputation   Reason = "badreputation"
+	Blocked         Reason = "blocked"
+	ContentError    Reason = "contenterror"
+	Delivered       Reason = "delivered"
+	ExceedLimit     Reason = "exceedlimit"
+	Expired         Reason = "expired"
+	FailedSTARTTLS  Reason = "failedstarttls"
+	Feedback        Reason = "feedback"
+	Filtered        Reason = "filtered"
+	HasMoved        Reason = "hasmoved"
+	HostUnknown     Reason = "hostunknown"
+	MailboxFull     Reason = "mailboxfull"
+	MailerError     Reason = "mailererror"
+	MesgTooBig      Reason = "mesgtoobig"
+	NetworkError    Reason = "networkerror"
+	NoRelaying      Reason = "norelaying"
+	NotAccept       Reason = "notaccept"
+	NotCompliantRFC Reason = "notcompliantrfc"
+	OnHold          Reason = "onhold"
+	PolicyViolation Reason = "policyviolation"
+	Rejected        Reason = "rejected"
+	RequirePTR      Reason = "requireptr"
+	SecurityError   Reason = "securityerror"
+	SpamDetected    Reason = "spamdetected"
+	Speeding        Reason = "speeding"
+	Suppressed      Reason = "suppressed"
+	Suspend         Reason = "suspend"
+	SyntaxError     Reason = "syntaxerror"
+	SystemError     Reason = "systemerror"
+	SystemFull      Reason = "systemfull"
+	TooManyConn     Reason = "toomanyconn"
+	Undefined       Reason = "undefined"
+	UserUnknown     Reason = "userunknown"
+	Vacation        Reason = "vacation"
+	VirusDetected   Reason = "virusdetected"
 )
 
 // Info describes one reason for people.
 type Info struct {
-	Name    string `json:"name"`
+	Name    Reason `json:"name"`
 	Meaning string `json:"meaning"`
 	// Hard says whether the reason is a permanent failure ("hard
 	// bounce"); NotAccept is hard only with a 5xx code or none.
@@ -97,7 +103,7 @@ var All = []Info{
 }
 
 // Known reports whether name is one of the reason names.
-func Known(name string) bool {
+func Known(name Reason) bool {
 	for _, i := range All {
 		if i.Name == name {
 			return true
@@ -108,7 +114,7 @@ func Known(name string) bool {
 
 // NotFailure reports whether a reason names something other than a
 // failed delivery: a delivery report, a complaint or an auto-reply.
-func NotFailure(name string) bool {
+func NotFailure(name Reason) bool {
 	return name == Delivered || name == Feedback || name == Vacation
 }
 
@@ -116,7 +122,7 @@ func NotFailure(name string) bool {
 // and hasmoved always are; notaccept is when codeText (the status and the
 // diagnostic) holds a 5xx code or no code at all and does not speak of a
 // temporary failure; every other reason is not.
-func IsHard(name, codeText string) bool {
+func IsHard(name Reason, codeText string) bool {
 	switch name {
 	case UserUnknown, HostUnknown, HasMoved:
 		return true

@@ -72,7 +72,7 @@ func TestFindCommand(t *testing.T) {
 func TestClassify(t *testing.T) {
 	for _, c := range []struct {
 		in   Input
-		want string
+		want Reason
 	}{
 		{Input{Status: "5.1.1", Diagnostic: "550 5.1.1 User unknown", DiagnosticType: "SMTP", Command: "RCPT"}, UserUnknown},
 		{Input{Status: "5.2.2", Diagnostic: "552 5.2.2 Mailbox full", DiagnosticType: "SMTP"}, MailboxFull},
@@ -107,8 +107,9 @@ func TestClassify(t *testing.T) {
 
 func TestIsHard(t *testing.T) {
 	for _, c := range []struct {
-		reason, text string
-		want         bool
+		reason Reason
+		text   string
+		want   bool
 	}{
 		{UserUnknown, "5.1.1", true},
 		{HostUnknown, "", true},
@@ -130,7 +131,7 @@ func TestIsHard(t *testing.T) {
 
 func TestPseudoStatus(t *testing.T) {
 	for _, c := range []struct {
-		reason string
+		reason Reason
 		temp   bool
 		want   string
 	}{
@@ -148,7 +149,7 @@ func TestPseudoStatus(t *testing.T) {
 
 func TestReasonsListed(t *testing.T) {
 	// SPEC.md's reason names, every one known and described.
-	for _, n := range []string{"authfailure", "badreputation", "blocked", "contenterror", "delivered", "exceedlimit",
+	for _, n := range []Reason{"authfailure", "badreputation", "blocked", "contenterror", "delivered", "exceedlimit",
 		"expired", "failedstarttls", "feedback", "filtered", "hasmoved", "hostunknown", "mailboxfull", "mailererror",
 		"mesgtoobig", "networkerror", "norelaying", "notaccept", "notcompliantrfc", "onhold", "policyviolation",
 		"rejected", "requireptr", "securityerror", "spamdetected", "speeding", "suppressed", "suspend", "syntaxerror",

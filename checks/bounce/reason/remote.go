@@ -7,7 +7,7 @@ import "strings"
 type provider struct {
 	name  string
 	hosts []string
-	rules func(in Input, diag string) string
+	rules func(in Input, diag string) Reason
 }
 
 // providers are the providers whose rules remoteHost knows, in the order
@@ -67,7 +67,7 @@ func whichProvider(in Input) *provider {
 }
 
 // remoteHost applies the rules of the provider that refused the message.
-func remoteHost(in Input, diag string) string {
+func remoteHost(in Input, diag string) Reason {
 	p := whichProvider(in)
 	if p == nil || p.rules == nil {
 		return ""

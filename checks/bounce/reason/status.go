@@ -4,7 +4,7 @@ package reason
 // enough (RFC 3463 §3, RFC 5248's registry, RFC 7372, RFC 7505) to a
 // reason. Vague codes (X.0.0, 4.3.0, 4.4.0, 4.5.0, 4.7.0, X.5.1 and
 // friends) are absent on purpose: the diagnostic text decides those.
-var byStatus = map[string]string{
+var byStatus = map[string]Reason{
 	"2.1.5": Delivered,
 
 	"4.1.6": HasMoved, "4.1.7": Rejected, "4.1.8": Rejected, "4.1.9": SystemError,
@@ -44,14 +44,14 @@ var byStatus = map[string]string{
 
 // ByStatus returns the reason an enhanced status code means by itself,
 // "" when the code is vague or unknown.
-func ByStatus(status string) string {
+func ByStatus(status string) Reason {
 	return byStatus[status]
 }
 
 // pseudoDetail numbers each reason for a pseudo status code "5.0.9xx":
 // a report without a status code gets one that says its reason, in the
 // numbering the reference parser uses, so that results compare.
-var pseudoDetail = map[string]string{
+var pseudoDetail = map[Reason]string{
 	AuthFailure: "926", BadReputation: "975", Blocked: "971", ContentError: "960",
 	ExceedLimit: "923", Expired: "947", FailedSTARTTLS: "976", Filtered: "910",
 	HasMoved: "916", HostUnknown: "912", MailboxFull: "922", MailerError: "939",
@@ -66,7 +66,7 @@ var pseudoDetail = map[string]string{
 // PseudoStatus returns the pseudo status code for a reason: "5.0.9xx",
 // or "4.0.9xx" when the failure is temporary. Hasmoved, hostunknown and
 // userunknown are never temporary; their temporary code is "".
-func PseudoStatus(name string, temporary bool) string {
+func PseudoStatus(name Reason, temporary bool) string {
 	d, ok := pseudoDetail[name]
 	if !ok {
 		return ""
