@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/emersion/go-smtp"
 
@@ -53,7 +54,10 @@ func batchArgs(srv *smtptest.Server, file string, extra ...string) []string {
 }
 
 func TestBatchNDJSON(t *testing.T) {
-	srv := smtptest.Start(t, smtptest.Config{})
+	// Each reply held back a little, so that no worker can drain the
+	// 20 rows before the other two have connected: three connections is
+	// then the engine's doing, not the scheduler's.
+	srv := smtptest.Start(t, smtptest.Config{Delay: 2 * time.Millisecond})
 	file := writeFile(t, "people.csv", csvRows(20))
 	r := execute(t, nil, "", batchArgs(srv, file, "--concurrency", "3")...)
 	if r.code != 0 {
