@@ -133,9 +133,16 @@ func ParseSignature(f Field, kind Kind) (*Signature, error) {
 			}
 			s.Selector = strings.ToLower(v)
 		case "h":
+			// An empty name between colons, or an empty h=, is against
+			// RFC 6376's grammar but signs nothing more or less; it is
+			// skipped, as the ARC test suite expects of validators. (For
+			// DKIM-Signature, h= without From fails below.)
 			for _, h := range strings.Split(v, ":") {
 				h = strings.Trim(h, " \t\r\n")
-				if h == "" || strings.ContainsAny(h, " \t\r\n") {
+				if h == "" {
+					continue
+				}
+				if strings.ContainsAny(h, " \t\r\n") {
 					p.Fail(tag, ErrSyntax, "%q is not a colon-separated list of header field names", v)
 					s.Headers = nil
 					break
@@ -244,9 +251,22 @@ func (p *TagParser) Split() []taglist.Tag {
 			break
 		}
 	}
-	tags, errs := sigTags.Split(string(p.Field.Value()))
+	value := string(p.Field.Value())
+	tags, errs := sigTags.Split(value)
 	for _, e := range errs {
 		p.add(e.Col, e.Tag, e.Err, e.Msg)
+	}
+	// RFC 6376 §3.2: tag-spec *( ";" tag-spec ) [ ";" ]: one semicolon
+	// may end the list, but no empty tag-spec stands between two. (Key
+	// records in DNS are read more leniently by checks/dkim.)
+	for i, start := 0, 0; i < len(value); i++ {
+		if value[i] != ';' {
+			continue
+		}
+		if strings.Trim(value[start:i], " \t\r\n") == "" {
+			p.add(i+1, "", ErrSyntax, "empty tag between semicolons")
+		}
+		start = i + 1
 	}
 	seen := map[string]int{}
 	for _, t := range tags {

@@ -41,9 +41,9 @@ func wantResult(t *testing.T, name string, got SignatureResult, status Status, c
 func TestVerifySignedAndAltered(t *testing.T) {
 	rk, ek := rsaKey(t), edKey(t)
 	srv, _ := keyServer(t, map[string]string{
-		"rsa._domainkey.example.com":  keyTXT(t, rk.Public(), ""),
-		"ed._domainkey.example.com":   keyTXT(t, ek.Public(), ""),
-		"gone._domainkey.example.com": "v=DKIM1; k=rsa; p=",
+		"rsa._domainkey.example.com":     keyTXT(t, rk.Public(), ""),
+		"ed._domainkey.example.com":      keyTXT(t, ek.Public(), ""),
+		"gone._domainkey.example.com":    "v=DKIM1; k=rsa; p=",
 		"only256._domainkey.example.com": keyTXT(t, rk.Public(), "h=sha256; "),
 		"strict._domainkey.example.com":  keyTXT(t, rk.Public(), "t=s; "),
 		"other._domainkey.example.com":   "v=spf1 -all",
@@ -52,8 +52,12 @@ func TestVerifySignedAndAltered(t *testing.T) {
 	simple := msgauthSign(t, testMessage, rk, "example.com", "rsa", dkim.CanonicalizationSimple, dkim.CanonicalizationSimple, signed)
 	// Whitespace a relay may change: inside the Subject, and at the end
 	// of a body line.
-	headerWS := func(m string) string { return strings.Replace(m, "Subject: Quarterly  figures", "Subject:  Quarterly \t figures ", 1) }
-	bodyWS := func(m string) string { return strings.Replace(m, "the figures are attached.\r\n", "the figures  are attached. \t\r\n", 1) }
+	headerWS := func(m string) string {
+		return strings.Replace(m, "Subject: Quarterly  figures", "Subject:  Quarterly \t figures ", 1)
+	}
+	bodyWS := func(m string) string {
+		return strings.Replace(m, "the figures are attached.\r\n", "the figures  are attached. \t\r\n", 1)
+	}
 
 	for _, tt := range []struct {
 		name   string

@@ -1,0 +1,377 @@
+// Package arc validates a received message's Authenticated Received
+// Chain (ARC, RFC 8617): it groups the ARC-Seal, ARC-Message-Signature
+// and ARC-Authentication-Results fields into sets by instance, checks
+// the chain's structure, verifies every AMS with the dkimverify package
+// (the same parser, canonicalization and signature code as DKIM) and
+// every seal over the sets before it (§5.1.1), and gives the chain
+// validation status of §5.2 with the instance where the chain broke.
+//
+// go-msgauth has no ARC verifier; this one is our own.
+package arc
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/relayctl/relayctl/checks"
+	"github.com/relayctl/relayctl/checks/dkimverify"
+	"github.com/relayctl/relayctl/checks/dnsx"
+)
+
+// Status is the chain validation status (RFC 8617 §4.4, §5.2).
+type Status string
+
+const (
+	StatusNone Status = "none" // no ARC sets
+	StatusPass Status = "pass"
+	StatusFail Status = "fail"
+)
+
+// Cause says why a chain failed.
+type Cause string
+
+const (
+	CauseNone Cause = ""
+	// More than 50 sets (RFC 8617 §5.2 step 1).
+	CauseTooManySets Cause = "too-many-sets"
+	// The newest seal records cv=fail (§5.2 step 2).
+	CauseRecordedFail Cause = "recorded-fail"
+	// A set is incomplete or repeated, the instances have gaps, a field
+	// cannot be read, or a cv= is not what its place requires (§5.2 step
+	// 3, §4.1).
+	CauseStructure Cause = "structure"
+	// The newest AMS does not verify (§5.2 step 4).
+	CauseAMS Cause = "ams-failed"
+	// A seal does not verify (§5.2 step 6).
+	CauseSeal Cause = "seal-failed"
+)
+
+// Sentinels for errors.Is on Result.Err.
+var (
+	ErrTooManySets  = errors.New("arc: more than 50 ARC sets")
+	ErrRecordedFail = errors.New("arc: the newest ARC-Seal records cv=fail")
+	ErrStructure    = errors.New("arc: broken chain structure")
+	ErrAMS          = errors.New("arc: ARC-Message-Signature does not verify")
+	ErrSeal         = errors.New("arc: ARC-Seal does not verify")
+)
+
+var causeErr = map[Cause]error{
+	CauseTooManySets:  ErrTooManySets,
+	CauseRecordedFail: ErrRecordedFail,
+	CauseStructure:    ErrStructure,
+	CauseAMS:          ErrAMS,
+	CauseSeal:         ErrSeal,
+}
+
+// Verdict is the result of verifying one AMS or seal.
+type Verdict struct {
+	Domain   string            `json:"domain,omitempty"`
+	Selector string            `json:"selector,omitempty"`
+	Status   dkimverify.Status `json:"result"`
+	Cause    dkimverify.Cause  `json:"cause,omitempty"`
+	Err      error             `json:"-"`
+	Error    string            `json:"error,omitempty"`
+	// KeyBits is the size of the key used, when one was found.
+	KeyBits int `json:"key_bits,omitempty"`
+}
+
+func (v *Verdict) set(f *dkimverify.Failure) {
+	if f == nil {
+		v.Status, v.Cause, v.Err, v.Error = dkimverify.StatusPass, dkimverify.CauseNone, nil, ""
+		return
+	}
+	v.Status, v.Cause, v.Err, v.Error = f.Cause.Status(), f.Cause, f, checks.Message(f)
+}
+
+// Hop is one ARC set: what the intermediary at that instance claimed and
+// whether its signatures hold.
+type Hop struct {
+	Instance int `json:"instance"`
+	// AMS and Seal are nil when the set has no such field, or when the
+	// chain failed before they were verified.
+	AMS  *Verdict `json:"ams,omitempty"`
+	Seal *Verdict `json:"seal,omitempty"`
+	// CV is the chain status the seal recorded.
+	CV ChainStatus `json:"cv,omitempty"`
+	// Results is the ARC-Authentication-Results payload after "i=N;",
+	// as written (RFC 8601 syntax, not parsed here).
+	Results string `json:"results,omitempty"`
+	// Fields are the indexes in the message header of the set's
+	// fields, AAR, AMS, seal; -1 for one missing.
+	Fields [3]int `json:"-"`
+}
+
+// Result is the validation of a message's ARC chain.
+type Result struct {
+	Status Status `json:"cv"`
+	// Instances is the highest instance (N) found.
+	Instances int `json:"instances"`
+	// FailedInstance is the set where the chain broke (0 when it did not,
+	// or when the failure is of the chain as a whole).
+	FailedInstance int    `json:"failed_instance,omitempty"`
+	Cause          Cause  `json:"cause,omitempty"`
+	Err            error  `json:"-"`
+	Error          string `json:"error,omitempty"`
+	// Temporary: the failure comes from a DNS failure that may pass.
+	Temporary bool `json:"temporary,omitempty"`
+	// OldestPass is the lowest instance whose AMS, and every newer one,
+	// verifies; 0 when all do (RFC 8617 §5.2 step 5).
+	OldestPass int   `json:"oldest_pass"`
+	Hops       []Hop `json:"hops,omitempty"`
+}
+
+func (r *Result) fail(c Cause, instance int, cause error, format string, args ...any) {
+	r.Status, r.Cause, r.FailedInstance = StatusFail, c, instance
+	r.Err = checks.WrapError("arc", causeErr[c], fmt.Sprintf(format, args...), cause)
+	r.Error = checks.Message(r.Err)
+}
+
+// Options tune Validate.
+type Options struct {
+	// Now is the time an AMS x= is compared with; time.Now() when zero.
+	Now time.Time
+	// Concurrency bounds the key lookups at once; all of them when zero.
+	Concurrency int
+}
+
+// set is the fields of one instance as found.
+type set struct {
+	aar, ams, seal []int // header indexes
+}
+
+// Validate validates the ARC chain of msg (RFC 8617 §5.2). Every AMS and
+// seal key is asked for at once while the body is hashed, in one pass
+// over the body for all AMSs.
+func Validate(ctx context.Context, r dnsx.Resolver, msg *dkimverify.Message, opts Options) Result {
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	var res Result
+	sets := map[int]*set{}
+	get := func(i int) *set {
+		if sets[i] == nil {
+			sets[i] = &set{}
+		}
+		return sets[i]
+	}
+	aarText := map[int]string{}
+	// Step 1: collect the sets. A field whose instance cannot be read
+	// breaks the structure (step 3) at once.
+	for idx, f := range msg.Header {
+		var n int
+		var err error
+		switch {
+		case f.Is(FieldSeal):
+			if n, err = instanceOf(f, FieldSeal); err == nil {
+				s := get(n)
+				s.seal = append(s.seal, idx)
+			}
+		case f.Is(FieldAMS):
+			if n, err = instanceOf(f, FieldAMS); err == nil {
+				s := get(n)
+				s.ams = append(s.ams, idx)
+			}
+		case f.Is(FieldResults):
+			var text string
+			if n, text, err = ParseResultsInstance(f); err == nil {
+				s := get(n)
+				s.aar = append(s.aar, idx)
+				aarText[n] = text
+			}
+		default:
+			continue
+		}
+		if err != nil {
+			res.fail(CauseStructure, 0, err, "an ARC field's instance cannot be read")
+			return res
+		}
+	}
+	if len(sets) == 0 {
+		res.Status = StatusNone
+		return res
+	}
+	var instances []int
+	for i := range sets {
+		instances = append(instances, i)
+	}
+	sort.Ints(instances)
+	n := instances[len(instances)-1]
+	res.Instances = n
+	if len(instances) > dkimverify.MaxInstance {
+		res.fail(CauseTooManySets, 0, nil, "%d ARC sets, more than %d (RFC 8617 §5.2)", len(instances), dkimverify.MaxInstance)
+		return res
+	}
+	for i := 1; i <= n; i++ {
+		hop := Hop{Instance: i, Fields: [3]int{-1, -1, -1}, Results: aarText[i]}
+		if s := sets[i]; s != nil {
+			for k, l := range [][]int{s.aar, s.ams, s.seal} {
+				if len(l) > 0 {
+					hop.Fields[k] = l[0]
+				}
+			}
+		}
+		res.Hops = append(res.Hops, hop)
+	}
+
+	// Step 3: the structure, before any signature (step 2 needs the
+	// newest seal read, which this does too).
+	seals := make([]*Seal, n+1)
+	for i := 1; i <= n; i++ {
+		s := sets[i]
+		if s == nil {
+			res.fail(CauseStructure, i, nil, "no ARC set with instance %d: the instances must run from 1 to %d without gaps (RFC 8617 §5.2 step 3)", i, n)
+			return res
+		}
+		for _, c := range []struct {
+			name string
+			l    []int
+		}{{FieldResults, s.aar}, {FieldAMS, s.ams}, {FieldSeal, s.seal}} {
+			if len(c.l) != 1 {
+				res.fail(CauseStructure, i, nil, "ARC set %d has %d %s fields, want exactly one (RFC 8617 §5.2 step 3)", i, len(c.l), c.name)
+				return res
+			}
+		}
+		seal, err := ParseSeal(msg.Header[s.seal[0]])
+		if err != nil {
+			res.fail(CauseStructure, i, err, "the ARC-Seal of set %d cannot be read", i)
+			return res
+		}
+		seals[i] = seal
+		res.Hops[i-1].CV = seal.CV
+		res.Hops[i-1].Seal = &Verdict{Domain: seal.Domain, Selector: seal.Selector}
+	}
+	// Step 2: a chain already failed stays failed.
+	if seals[n].CV == CVFail {
+		res.fail(CauseRecordedFail, n, nil, "the ARC-Seal of set %d records cv=fail: an earlier intermediary found the chain broken", n)
+		return res
+	}
+	for i := 1; i <= n; i++ {
+		want := CVPass
+		if i == 1 {
+			want = CVNone
+		}
+		if seals[i].CV != want {
+			res.fail(CauseStructure, i, nil, "the ARC-Seal of set %d has cv=%s, want cv=%s (RFC 8617 §5.2 step 3)", i, seals[i].CV, want)
+			return res
+		}
+	}
+
+	// Parse the AMSs; one that cannot be read fails as a signature.
+	amss := make([]*dkimverify.Signature, n+1)
+	amsFail := make([]*dkimverify.Failure, n+1)
+	var names []string
+	var reqs []dkimverify.BodyReq
+	for i := 1; i <= n; i++ {
+		s, err := ParseAMS(msg.Header[sets[i].ams[0]])
+		if err != nil {
+			amsFail[i] = dkimverify.FailureOf(err)
+			continue
+		}
+		if !s.Expiration.IsZero() && s.Expiration.Before(now) {
+			amsFail[i] = dkimverify.Fail(dkimverify.CauseExpired, nil, "the AMS expired at %s (x=)", s.Expiration.Format(time.RFC3339))
+			continue
+		}
+		amss[i] = s
+		names = append(names, s.KeyName())
+		reqs = append(reqs, s.BodyReq())
+	}
+	for i := 1; i <= n; i++ {
+		names = append(names, seals[i].KeyName())
+	}
+	keysc := make(chan map[string]*dkimverify.Key, 1)
+	go func() { keysc <- dkimverify.LookupKeys(ctx, r, names, opts.Concurrency) }()
+	hashes, herr := dkimverify.HashBody(msg.BodyReader(), reqs)
+	keys := <-keysc
+
+	// Verify every AMS: step 4 needs the newest, step 5 the rest.
+	j := 0
+	for i := 1; i <= n; i++ {
+		v := &Verdict{}
+		res.Hops[i-1].AMS = v
+		s := amss[i]
+		if s == nil {
+			v.set(amsFail[i])
+			continue
+		}
+		v.Domain, v.Selector = s.Domain, s.Selector
+		bh := dkimverify.BodyHash{}
+		if herr == nil {
+			bh = hashes[j]
+		}
+		j++
+		k := keys[s.KeyName()]
+		switch {
+		case k.Fail != nil:
+			v.set(k.Fail)
+		case herr != nil:
+			v.set(dkimverify.Fail(dkimverify.CauseBodyUnreadable, herr, "the body could not be read"))
+		default:
+			v.KeyBits = k.Record.Bits
+			_, f := s.Check(msg.Header, msg.Header[sets[i].ams[0]], k.Record, bh)
+			v.set(f)
+		}
+	}
+	if v := res.Hops[n-1].AMS; v.Status != dkimverify.StatusPass {
+		res.fail(CauseAMS, n, v.Err, "the ARC-Message-Signature of set %d does not verify", n)
+		res.Temporary = v.Status == dkimverify.StatusTemperror
+		return res
+	}
+	// Step 5: oldest-pass.
+	for i := n - 1; i >= 1; i-- {
+		if res.Hops[i-1].AMS.Status != dkimverify.StatusPass {
+			res.OldestPass = i + 1
+			break
+		}
+	}
+	// Step 6: every seal, newest first.
+	for i := n; i >= 1; i-- {
+		v := res.Hops[i-1].Seal
+		v.set(verifySeal(msg.Header, sets, seals, i, keys[seals[i].KeyName()]))
+		if k := keys[seals[i].KeyName()]; k.Record != nil {
+			v.KeyBits = k.Record.Bits
+		}
+	}
+	for i := n; i >= 1; i-- {
+		if v := res.Hops[i-1].Seal; v.Status != dkimverify.StatusPass {
+			res.fail(CauseSeal, i, v.Err, "the ARC-Seal of set %d does not verify", i)
+			res.Temporary = v.Status == dkimverify.StatusTemperror
+			return res
+		}
+	}
+	res.Status = StatusPass
+	return res
+}
+
+// verifySeal verifies the seal of set i over sets 1 to i: each set's
+// AAR, AMS and seal in relaxed canonical form, the seal's own b= emptied
+// and its CRLF left off (RFC 8617 §5.1.1).
+func verifySeal(header []dkimverify.Field, sets map[int]*set, seals []*Seal, i int, k *dkimverify.Key) *dkimverify.Failure {
+	if k.Fail != nil {
+		return k.Fail
+	}
+	seal := seals[i]
+	sig := &dkimverify.Signature{Kind: dkimverify.KindAMS, Algorithm: seal.Algorithm, Domain: seal.Domain, Selector: seal.Selector}
+	if f := dkimverify.CheckKey(sig, k.Record); f != nil {
+		return f
+	}
+	var data []byte
+	for m := 1; m <= i; m++ {
+		s := sets[m]
+		data = dkimverify.CanonHeader(data, dkimverify.Relaxed, header[s.aar[0]].Raw)
+		data = dkimverify.CanonHeader(data, dkimverify.Relaxed, header[s.ams[0]].Raw)
+		raw := header[s.seal[0]].Raw
+		if m == i {
+			raw = dkimverify.StripTag(raw, "b")
+		}
+		data = dkimverify.CanonHeader(data, dkimverify.Relaxed, raw)
+	}
+	data = data[:len(data)-2]
+	if !dkimverify.VerifyData(seal.Algorithm, k.Record, data, seal.Sig) {
+		return dkimverify.Fail(dkimverify.CauseSignatureMismatch, nil, "the seal b= does not verify with the key at %s: an ARC field of sets 1 to %d was changed", seal.KeyName(), i)
+	}
+	return nil
+}
