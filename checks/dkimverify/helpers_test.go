@@ -124,26 +124,36 @@ func msgauthSign(t testing.TB, msg string, key crypto.Signer, domain, sel string
 // l=. tags are extra tags put before b=.
 func simpleSign(t testing.TB, msg string, key *rsa.PrivateKey, alg, domain, sel string, headers []string, tags string) string {
 	t.Helper()
-	head, body, ok := strings.Cut(msg, "\r\n\r\n")
+	_, body, ok := strings.Cut(msg, "\r\n\r\n")
 	if !ok || strings.HasSuffix(body, "\r\n\r\n") {
 		t.Fatalf("simpleSign: want a header, an empty line and a body ending in one CRLF")
 	}
-	fields := splitFields(head + "\r\n")
 	hashed := body
 	if strings.Contains(tags, "l=") {
 		var l int
 		fmt.Sscanf(tags[strings.Index(tags, "l=")+2:], "%d", &l)
 		hashed = body[:l]
 	}
-	newHash := func() (func([]byte) []byte, crypto.Hash) {
-		if alg == RSASHA1 {
-			return func(b []byte) []byte { s := sha1.Sum(b); return s[:] }, crypto.SHA1
-		}
-		return func(b []byte) []byte { s := sha256.Sum256(b); return s[:] }, crypto.SHA256
+	bh := sha256.Sum256([]byte(hashed))
+	if alg == RSASHA1 {
+		s := sha1.Sum([]byte(hashed))
+		return signHeader(t, msg, key, alg, domain, sel, headers, tags, s[:])
 	}
-	sum, h := newHash()
-	bh := base64.StdEncoding.EncodeToString(sum([]byte(hashed)))
-	sigField := fmt.Sprintf("DKIM-Signature: v=1; a=%s; c=simple/simple; d=%s; s=%s; %sh=%s; bh=%s; b=", alg, domain, sel, tags, strings.Join(headers, ":"), bh)
+	return signHeader(t, msg, key, alg, domain, sel, headers, tags, bh[:])
+}
+
+// signHeader writes a simple/simple signature with body hash bh over
+// the header of msg (which may stop after the empty line).
+func signHeader(t testing.TB, msg string, key *rsa.PrivateKey, alg, domain, sel string, headers []string, tags string, bh []byte) string {
+	t.Helper()
+	head, _, _ := strings.Cut(msg, "\r\n\r\n")
+	fields := splitFields(head + "\r\n")
+	sum, h := sha256.Sum256, crypto.SHA256
+	digest := func(b []byte) []byte { s := sum(b); return s[:] }
+	if alg == RSASHA1 {
+		digest, h = func(b []byte) []byte { s := sha1.Sum(b); return s[:] }, crypto.SHA1
+	}
+	sigField := fmt.Sprintf("DKIM-Signature: v=1; a=%s; c=simple/simple; d=%s; s=%s; %sh=%s; bh=%s; b=", alg, domain, sel, tags, strings.Join(headers, ":"), base64.StdEncoding.EncodeToString(bh))
 	var data []byte
 	next := map[string]int{}
 	for _, name := range headers {
@@ -159,7 +169,7 @@ func simpleSign(t testing.TB, msg string, key *rsa.PrivateKey, alg, domain, sel 
 		}
 	}
 	data = append(data, sigField...)
-	sig, err := rsa.SignPKCS1v15(rand.Reader, key, h, sum(data))
+	sig, err := rsa.SignPKCS1v15(rand.Reader, key, h, digest(data))
 	if err != nil {
 		t.Fatal(err)
 	}
