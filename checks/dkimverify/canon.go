@@ -122,24 +122,40 @@ func (b *bodyCanon) endLine() {
 }
 
 func (b *bodyCanon) Write(p []byte) (int, error) {
-	for _, c := range p {
+	special := &simpleSpecial
+	if b.relaxed {
+		special = &relaxedSpecial
+	}
+	for i := 0; i < len(p); {
+		c := p[i]
 		if b.cr {
 			b.cr = false
 			if c == '\n' {
 				b.endLine()
+				i++
 				continue
 			}
 			b.content('\r')
 		}
-		switch {
-		case c == '\r':
-			b.cr = true
-		case c == '\n':
-			b.endLine()
-		case b.relaxed && isWSP(c):
-			b.wsp = true
-		default:
-			b.content(c)
+		if !special[c] {
+			// A run of ordinary bytes is copied at once.
+			j := i + 1
+			for j < len(p) && !special[p[j]] {
+				j++
+			}
+			b.content(p[i])
+			b.out = append(b.out, p[i+1:j]...)
+			i = j
+		} else {
+			switch c {
+			case '\r':
+				b.cr = true
+			case '\n':
+				b.endLine()
+			default: // WSP under relaxed
+				b.wsp = true
+			}
+			i++
 		}
 		if len(b.out) >= cap(b.out)-8 {
 			b.flush()
@@ -148,6 +164,12 @@ func (b *bodyCanon) Write(p []byte) (int, error) {
 	b.flush()
 	return len(p), b.err
 }
+
+// Bytes the canonicalizers treat apart; the rest are copied as they are.
+var (
+	simpleSpecial  = [256]bool{'\r': true, '\n': true}
+	relaxedSpecial = [256]bool{'\r': true, '\n': true, ' ': true, '\t': true}
+)
 
 func (b *bodyCanon) flush() {
 	if len(b.out) > 0 && b.err == nil {
