@@ -284,7 +284,7 @@ func Validate(ctx context.Context, r dnsx.Resolver, msg *dkimverify.Message, opt
 	}
 	keysc := make(chan map[string]*dkimverify.Key, 1)
 	go func() { keysc <- dkimverify.LookupKeys(ctx, r, names, opts.Concurrency) }()
-	hashes, herr := dkimverify.HashBody(msg.BodyReader(), reqs)
+	hashes, herr := dkimverify.HashBody(ctx, msg.BodyReader(), reqs)
 	keys := <-keysc
 
 	// Verify every AMS: step 4 needs the newest, step 5 the rest.

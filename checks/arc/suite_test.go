@@ -2,6 +2,8 @@ package arc
 
 import (
 	"context"
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -45,7 +47,7 @@ func readSuite(t *testing.T, path string) []suiteScenario {
 	for {
 		var doc yaml.Node
 		if err := dec.Decode(&doc); err != nil {
-			if err.Error() == "EOF" {
+			if errors.Is(err, io.EOF) {
 				break
 			}
 			t.Fatalf("%s: %v", path, err)

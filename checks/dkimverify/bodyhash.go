@@ -1,6 +1,7 @@
 package dkimverify
 
 import (
+	"context"
 	"crypto/sha1"
 	"crypto/sha256"
 	"hash"
@@ -63,8 +64,8 @@ func (f fanout) Write(p []byte) (int, error) {
 // HashBody computes every requested body hash in one pass over body,
 // holding no more than a read buffer and a canonicalization buffer per
 // canonicalization: a 1 GB body is streamed, not kept. Identical
-// requests share one hash.
-func HashBody(body io.Reader, reqs []BodyReq) ([]BodyHash, error) {
+// requests share one hash. It stops with ctx's error when ctx ends.
+func HashBody(ctx context.Context, body io.Reader, reqs []BodyReq) ([]BodyHash, error) {
 	byReq := map[BodyReq]*limitHash{}
 	perCanon := map[Canon]fanout{}
 	for _, r := range reqs {
@@ -85,7 +86,7 @@ func HashBody(body io.Reader, reqs []BodyReq) ([]BodyHash, error) {
 		}
 	}
 	if len(ws) > 0 {
-		if _, err := io.CopyBuffer(fanout(ws), body, make([]byte, 64<<10)); err != nil {
+		if _, err := io.CopyBuffer(fanout(ws), ctxReader{ctx, body}, make([]byte, 64<<10)); err != nil {
 			return nil, err
 		}
 		for _, bc := range canons {
@@ -98,4 +99,17 @@ func HashBody(body io.Reader, reqs []BodyReq) ([]BodyHash, error) {
 		out[i] = BodyHash{Sum: lh.h.Sum(nil), Octets: lh.n}
 	}
 	return out, nil
+}
+
+// ctxReader ends a read when ctx ends.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }

@@ -2,6 +2,7 @@ package dkimverify
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"strings"
@@ -68,7 +69,7 @@ func TestCanonBody(t *testing.T) {
 
 func TestHashBodyLength(t *testing.T) {
 	body := "Hello  \r\nworld\r\n\r\n"
-	got, err := HashBody(strings.NewReader(body), []BodyReq{
+	got, err := HashBody(context.Background(), strings.NewReader(body), []BodyReq{
 		{Simple, "sha256", -1}, {Relaxed, "sha256", -1}, {Simple, "sha256", 5}, {Relaxed, "sha1", 0}, {Simple, "sha256", -1},
 	})
 	if err != nil {
@@ -89,7 +90,7 @@ func TestHashBodyLength(t *testing.T) {
 		}
 	}
 	// RFC 6376 §3.4.3/§3.4.4: the well-known hashes of an empty body.
-	empty, _ := HashBody(strings.NewReader(""), []BodyReq{{Simple, "sha256", -1}, {Relaxed, "sha256", -1}})
+	empty, _ := HashBody(context.Background(), strings.NewReader(""), []BodyReq{{Simple, "sha256", -1}, {Relaxed, "sha256", -1}})
 	if b := base64.StdEncoding.EncodeToString(empty[0].Sum); b != "frcCV1k9oG9oKj3dpUqdJg1PxRT2RSN/XKdLCPjaYaY=" {
 		t.Errorf("simple empty body hash %s", b)
 	}

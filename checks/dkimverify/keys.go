@@ -69,7 +69,7 @@ func LookupKeys(ctx context.Context, r dnsx.Resolver, names []string, concurrenc
 // lookupKey asks for one key record (RFC 6376 §6.1.2 steps 1–5).
 func lookupKey(ctx context.Context, r dnsx.Resolver, name string) *Key {
 	k := &Key{Name: name}
-	txts, _, err := dnsx.TXT(ctx, r, name)
+	txts, ans, err := dnsx.TXT(ctx, r, name)
 	if err != nil {
 		if dnsx.Temporary(err) {
 			k.Fail = Fail(CauseDNSTemporary, err, "key record %s could not be fetched", name)
@@ -85,7 +85,14 @@ func lookupKey(ctx context.Context, r dnsx.Resolver, name string) *Key {
 		}
 	}
 	if len(keyTXT) == 0 {
-		k.Fail = Fail(CauseKeyMissing, nil, "no DKIM key record at %s", name)
+		switch {
+		case ans.NXDomain():
+			k.Fail = Fail(CauseKeyMissing, nil, "no DKIM key record: %s does not exist (NXDOMAIN)", name)
+		case len(txts) > 0:
+			k.Fail = Fail(CauseKeyMissing, nil, "no DKIM key record at %s: its TXT records are not DKIM keys", name)
+		default:
+			k.Fail = Fail(CauseKeyMissing, nil, "no DKIM key record at %s: the name has no TXT record", name)
+		}
 		return k
 	}
 	// RFC 6376 §3.6.2.2: with several records the verifier may choose

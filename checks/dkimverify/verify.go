@@ -183,7 +183,7 @@ func Verify(ctx context.Context, r dnsx.Resolver, msg *Message, opts Options) Re
 	}
 	keysc := make(chan map[string]*Key, 1)
 	go func() { keysc <- LookupKeys(ctx, r, names, conc) }()
-	hashes, herr := HashBody(msg.BodyReader(), reqs)
+	hashes, herr := HashBody(ctx, msg.BodyReader(), reqs)
 	keys := <-keysc
 	j := 0
 	for i, s := range sigs {
