@@ -311,8 +311,7 @@ func Validate(ctx context.Context, r dnsx.Resolver, msg *dkimverify.Message, opt
 			v.set(dkimverify.Fail(dkimverify.CauseBodyUnreadable, herr, "the body could not be read"))
 		default:
 			v.KeyBits = k.Record.Bits
-			_, f := s.Check(msg.Header, msg.Header[sets[i].ams[0]], k.Record, bh)
-			v.set(f)
+			v.set(s.Check(msg.Header, msg.Header[sets[i].ams[0]], k.Record, bh))
 		}
 	}
 	if v := res.Hops[n-1].AMS; v.Status != dkimverify.StatusPass {

@@ -53,27 +53,32 @@ type HeaderFacts struct {
 	FromOverSigned bool `json:"from_over_signed"`
 }
 
-// HeaderData is the input of the signature's hash: the fields h= names,
-// each taken from the bottom of the header up, one instance per mention,
-// a name with no instance left adding nothing (RFC 6376 §5.4.2); then
-// self, the signature's own field, with b= emptied and no final CRLF
-// (§3.7).
-func (s *Signature) HeaderData(header []Field, self Field) ([]byte, HeaderFacts) {
-	var facts HeaderFacts
-	next := map[string]int{} // lower-case name → index to search below
-	var data []byte
-	froms := 0
+// HeaderFacts says what h= covers of the message's From fields.
+func (s *Signature) HeaderFacts(header []Field) HeaderFacts {
+	froms, named := 0, 0
 	for _, f := range header {
 		if f.Is("from") {
 			froms++
 		}
 	}
-	fromsNamed := 0
+	for _, h := range s.Headers {
+		if strings.EqualFold(h, "from") {
+			named++
+		}
+	}
+	return HeaderFacts{FromSigned: froms > 0 && named > 0, FromOverSigned: froms > 0 && named > froms}
+}
+
+// HeaderData is the input of the signature's hash: the fields h= names,
+// each taken from the bottom of the header up, one instance per mention,
+// a name with no instance left adding nothing (RFC 6376 §5.4.2); then
+// self, the signature's own field, with b= emptied and no final CRLF
+// (§3.7).
+func (s *Signature) HeaderData(header []Field, self Field) []byte {
+	next := map[string]int{} // lower-case name → index to search above
+	var data []byte
 	for _, h := range s.Headers {
 		lh := strings.ToLower(h)
-		if lh == "from" {
-			fromsNamed++
-		}
 		i, ok := next[lh]
 		if !ok {
 			i = len(header)
@@ -88,14 +93,10 @@ func (s *Signature) HeaderData(header []Field, self Field) ([]byte, HeaderFacts)
 			continue
 		}
 		next[lh] = i
-		if lh == "from" {
-			facts.FromSigned = true
-		}
 		data = CanonHeader(data, s.HeaderCanon, header[i].Raw)
 	}
-	facts.FromOverSigned = froms > 0 && fromsNamed > froms
 	data = CanonHeader(data, s.HeaderCanon, StripTag(self.Raw, "b"))
-	return bytes.TrimSuffix(data, []byte("\r\n")), facts
+	return bytes.TrimSuffix(data, []byte("\r\n"))
 }
 
 // VerifyData checks sig over data with the key: RSA PKCS #1 v1.5 with
@@ -133,19 +134,18 @@ func (s *Signature) BodyReq() BodyReq {
 // Check verifies the signature once its key and body hash are known:
 // the key's restrictions, l= against the body, bh=, then b= over the
 // header (RFC 6376 §6.1.2, §6.1.3). self is the signature's own field.
-func (s *Signature) Check(header []Field, self Field, key *dkim.KeyRecord, body BodyHash) (HeaderFacts, *Failure) {
-	data, facts := s.HeaderData(header, self)
+func (s *Signature) Check(header []Field, self Field, key *dkim.KeyRecord, body BodyHash) *Failure {
 	if f := CheckKey(s, key); f != nil {
-		return facts, f
+		return f
 	}
 	if s.BodyLength > body.Octets {
-		return facts, Fail(CauseBodyTooShort, nil, "l=%d but the canonicalized body has %d octets", s.BodyLength, body.Octets)
+		return Fail(CauseBodyTooShort, nil, "l=%d but the canonicalized body has %d octets", s.BodyLength, body.Octets)
 	}
 	if !bytes.Equal(body.Sum, s.BodyHash) {
-		return facts, Fail(CauseBodyHashMismatch, nil, "the body hash differs from bh=: the body was changed after signing")
+		return Fail(CauseBodyHashMismatch, nil, "the body hash differs from bh=: the body was changed after signing")
 	}
-	if !VerifyData(s.Algorithm, key, data, s.Sig) {
-		return facts, Fail(CauseSignatureMismatch, nil, "the signature b= does not verify with the key at %s: a signed header field was changed", s.KeyName())
+	if !VerifyData(s.Algorithm, key, s.HeaderData(header, self), s.Sig) {
+		return Fail(CauseSignatureMismatch, nil, "the signature b= does not verify with the key at %s: a signed header field was changed", s.KeyName())
 	}
-	return facts, nil
+	return nil
 }

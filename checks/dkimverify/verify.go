@@ -7,6 +7,12 @@
 // ARC-Message-Signatures with the same parser, canonicalization and
 // verification.
 //
+// Limits: the header section is read up to MaxHeaderBytes; the first
+// Options.MaxSignatures DKIM-Signature fields are verified and the rest
+// counted as not evaluated; the body is never held in memory: Verify
+// reads it once, hashing every canonicalization as it streams (the arc
+// package reads it once more for the AMSs).
+//
 // go-msgauth's dkim package is not used to verify: it refuses any
 // signature with l=, keeps its canonicalization unexported, and reads
 // keys through its own resolver. Its signer is used in tests.
@@ -161,6 +167,7 @@ func Verify(ctx context.Context, r dnsx.Resolver, msg *Message, opts Options) Re
 			s = nil
 		} else {
 			sr.describe(s, now)
+			sr.Facts.HeaderFacts = s.HeaderFacts(msg.Header)
 			if !s.Expiration.IsZero() && s.Expiration.Before(now) {
 				// RFC 6376 §6.1.1: an expired signature is not verified.
 				sr.setFailure(Fail(CauseExpired, nil, "the signature expired at %s (x=)", s.Expiration.Format(time.RFC3339)))
@@ -209,9 +216,7 @@ func Verify(ctx context.Context, r dnsx.Resolver, msg *Message, opts Options) Re
 			if s.BodyLength >= 0 && bh.Octets > s.BodyLength {
 				sr.Facts.UnsignedOctets = bh.Octets - s.BodyLength
 			}
-			facts, f := s.Check(msg.Header, msg.Header[sr.Field], k.Record, bh)
-			sr.Facts.HeaderFacts = facts
-			sr.setFailure(f)
+			sr.setFailure(s.Check(msg.Header, msg.Header[sr.Field], k.Record, bh))
 		}
 	}
 	return res

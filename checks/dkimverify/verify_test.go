@@ -141,6 +141,13 @@ func TestVerifyFacts(t *testing.T) {
 	got = verifyOne(t, srv, strings.TrimSuffix(lsigned, "attached.\r\n"), Options{})
 	wantResult(t, "l= body cut", got, StatusFail, CauseBodyTooShort)
 
+	// What h= covers is known without the key.
+	got = verifyOne(t, srv, msgauthSign(t, testMessage, rk, "example.com", "nokey", dkim.CanonicalizationRelaxed, dkim.CanonicalizationRelaxed, signed), Options{})
+	wantResult(t, "missing key", got, StatusPermerror, CauseKeyMissing)
+	if !got.Facts.FromSigned || !strings.Contains(got.Error, "NXDOMAIN") {
+		t.Errorf("missing key: facts %+v, error %q", got.Facts, got.Error)
+	}
+
 	// sha1 passes but says so.
 	got = verifyOne(t, srv, simpleSign(t, plainMessage, rk, RSASHA1, "example.com", "rsa", signed, ""), Options{})
 	wantResult(t, "sha1", got, StatusPass, CauseNone)
