@@ -35,13 +35,12 @@ type Cause string
 
 const (
 	CauseNone Cause = ""
-	// More than 50 sets (RFC 8617 §5.2 step 1).
-	CauseTooManySets Cause = "too-many-sets"
 	// The newest seal records cv=fail (§5.2 step 2).
 	CauseRecordedFail Cause = "recorded-fail"
 	// A set is incomplete or repeated, the instances have gaps, a field
-	// cannot be read, or a cv= is not what its place requires (§5.2 step
-	// 3, §4.1).
+	// cannot be read, an instance is outside 1 to 50 (so more than 50
+	// sets, §5.2 step 1, land here too), or a cv= is not what its place
+	// requires (§5.2 step 3, §4.1).
 	CauseStructure Cause = "structure"
 	// The newest AMS does not verify (§5.2 step 4).
 	CauseAMS Cause = "ams-failed"
@@ -51,7 +50,6 @@ const (
 
 // Sentinels for errors.Is on Result.Err.
 var (
-	ErrTooManySets  = errors.New("arc: more than 50 ARC sets")
 	ErrRecordedFail = errors.New("arc: the newest ARC-Seal records cv=fail")
 	ErrStructure    = errors.New("arc: broken chain structure")
 	ErrAMS          = errors.New("arc: ARC-Message-Signature does not verify")
@@ -59,7 +57,6 @@ var (
 )
 
 var causeErr = map[Cause]error{
-	CauseTooManySets:  ErrTooManySets,
 	CauseRecordedFail: ErrRecordedFail,
 	CauseStructure:    ErrStructure,
 	CauseAMS:          ErrAMS,
@@ -201,10 +198,6 @@ func Validate(ctx context.Context, r dnsx.Resolver, msg *dkimverify.Message, opt
 	sort.Ints(instances)
 	n := instances[len(instances)-1]
 	res.Instances = n
-	if len(instances) > dkimverify.MaxInstance {
-		res.fail(CauseTooManySets, 0, nil, "%d ARC sets, more than %d (RFC 8617 §5.2)", len(instances), dkimverify.MaxInstance)
-		return res
-	}
 	for i := 1; i <= n; i++ {
 		hop := Hop{Instance: i, Fields: [3]int{-1, -1, -1}, Results: aarText[i]}
 		if s := sets[i]; s != nil {

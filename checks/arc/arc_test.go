@@ -106,6 +106,9 @@ func TestChainBroken(t *testing.T) {
 	}
 	wantFail(t, "no set 2", validate(t, srv, strings.Join(gap, "")+"\r\n"+body), CauseStructure, 2)
 
+	// Instance 51: more sets than RFC 8617 §4.2.1 allows.
+	wantFail(t, "i=51", validate(t, srv, "ARC-Authentication-Results: i=51; mx.example; arc=pass\r\n"+m), CauseStructure, 0)
+
 	// The newest seal records a failure.
 	failed := hops[2].seal(t, m, 4, "fail", "arc=fail")
 	wantFail(t, "cv=fail", validate(t, srv, failed), CauseRecordedFail, 4)

@@ -122,8 +122,9 @@ func ParseMessage(r io.ReaderAt, size int64) (*Message, error) {
 			return m, nil
 		}
 		switch {
-		case line == 1 && bytes.HasPrefix(b, []byte("From ")):
-			// mbox separator line.
+		case line == 1 && bytes.HasPrefix(b, []byte("From ")) && !bytes.HasPrefix(bytes.TrimLeft(b[4:], " \t"), []byte(":")):
+			// An mbox separator line ("From sender date"), not a "From :"
+			// field with space before the colon (RFC 5322 §4.5.3).
 		case b[0] == ' ' || b[0] == '\t':
 			if cur == nil {
 				return nil, checks.NewError("dkimverify", ErrMessage, fmt.Sprintf("header line %d: a continuation line with no field before it", line))

@@ -125,6 +125,10 @@ func TestParseMessage(t *testing.T) {
 	if b.String() != "body\n" {
 		t.Errorf("body %q", b.String())
 	}
+	// "From :" on the first line is a field, not an mbox line.
+	if m := parse(t, "From : a@example.com\r\n\r\n"); len(m.Header) != 1 || m.Header[0].Name != "From" {
+		t.Errorf("From with space: %q", m.Header)
+	}
 	// Header only, no body.
 	if m := parse(t, "A: b\r\n"); len(m.Header) != 1 || m.Body.Size() != 0 {
 		t.Errorf("no body: %+v", m)
