@@ -13,7 +13,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"time"
 
 	"github.com/relayctl/relayctl/checks"
@@ -134,9 +133,17 @@ type Options struct {
 	Concurrency int
 }
 
-// set is the fields of one instance as found.
+// set is the fields of one instance as found: header indexes.
 type set struct {
-	aar, ams, seal []int // header indexes
+	aar, ams, seal []int
+}
+
+// chain is a message's ARC sets on the way through Validate.
+type chain struct {
+	header []dkimverify.Field
+	sets   map[int]*set
+	n      int     // the highest instance
+	seals  []*Seal // by instance, once the structure is checked
 }
 
 // Validate validates the ARC chain of msg (RFC 8617 §5.2). Every AMS and
@@ -148,59 +155,19 @@ func Validate(ctx context.Context, r dnsx.Resolver, msg *dkimverify.Message, opt
 		now = time.Now()
 	}
 	var res Result
-	sets := map[int]*set{}
-	get := func(i int) *set {
-		if sets[i] == nil {
-			sets[i] = &set{}
-		}
-		return sets[i]
+	c, aar, err := collect(msg.Header)
+	if err != nil {
+		res.fail(CauseStructure, 0, err, "an ARC field's instance cannot be read")
+		return res
 	}
-	aarText := map[int]string{}
-	// Step 1: collect the sets. A field whose instance cannot be read
-	// breaks the structure (step 3) at once.
-	for idx, f := range msg.Header {
-		var n int
-		var err error
-		switch {
-		case f.Is(FieldSeal):
-			if n, err = instanceOf(f, FieldSeal); err == nil {
-				s := get(n)
-				s.seal = append(s.seal, idx)
-			}
-		case f.Is(FieldAMS):
-			if n, err = instanceOf(f, FieldAMS); err == nil {
-				s := get(n)
-				s.ams = append(s.ams, idx)
-			}
-		case f.Is(FieldResults):
-			var text string
-			if n, text, err = ParseResultsInstance(f); err == nil {
-				s := get(n)
-				s.aar = append(s.aar, idx)
-				aarText[n] = text
-			}
-		default:
-			continue
-		}
-		if err != nil {
-			res.fail(CauseStructure, 0, err, "an ARC field's instance cannot be read")
-			return res
-		}
-	}
-	if len(sets) == 0 {
+	if c.n == 0 {
 		res.Status = StatusNone
 		return res
 	}
-	var instances []int
-	for i := range sets {
-		instances = append(instances, i)
-	}
-	sort.Ints(instances)
-	n := instances[len(instances)-1]
-	res.Instances = n
-	for i := 1; i <= n; i++ {
-		hop := Hop{Instance: i, Fields: [3]int{-1, -1, -1}, Results: aarText[i]}
-		if s := sets[i]; s != nil {
+	res.Instances = c.n
+	for i := 1; i <= c.n; i++ {
+		hop := Hop{Instance: i, Fields: [3]int{-1, -1, -1}, Results: aar[i]}
+		if s := c.sets[i]; s != nil {
 			for k, l := range [][]int{s.aar, s.ams, s.seal} {
 				if len(l) > 0 {
 					hop.Fields[k] = l[0]
@@ -209,57 +176,137 @@ func Validate(ctx context.Context, r dnsx.Resolver, msg *dkimverify.Message, opt
 		}
 		res.Hops = append(res.Hops, hop)
 	}
-
-	// Step 3: the structure, before any signature (step 2 needs the
-	// newest seal read, which this does too).
-	seals := make([]*Seal, n+1)
-	for i := 1; i <= n; i++ {
-		s := sets[i]
-		if s == nil {
-			res.fail(CauseStructure, i, nil, "no ARC set with instance %d: the instances must run from 1 to %d without gaps (RFC 8617 §5.2 step 3)", i, n)
+	if !c.checkStructure(&res) {
+		return res
+	}
+	seals := c.verify(ctx, r, msg, now, opts.Concurrency, &res)
+	// Step 4: the newest AMS must verify.
+	if v := res.Hops[c.n-1].AMS; v.Status != dkimverify.StatusPass {
+		res.fail(CauseAMS, c.n, v.Err, "the ARC-Message-Signature of set %d does not verify", c.n)
+		res.Temporary = v.Status == dkimverify.StatusTemperror
+		return res
+	}
+	// Step 5: oldest-pass.
+	for i := c.n - 1; i >= 1; i-- {
+		if res.Hops[i-1].AMS.Status != dkimverify.StatusPass {
+			res.OldestPass = i + 1
+			break
+		}
+	}
+	// Step 6: every seal, newest first.
+	for i := c.n; i >= 1; i-- {
+		if v := seals[i]; v.Status != dkimverify.StatusPass {
+			res.fail(CauseSeal, i, v.Err, "the ARC-Seal of set %d does not verify", i)
+			res.Temporary = v.Status == dkimverify.StatusTemperror
 			return res
 		}
-		for _, c := range []struct {
+	}
+	res.Status = StatusPass
+	return res
+}
+
+// collect groups the ARC fields into sets by instance (RFC 8617 §5.2
+// step 1) and returns each AAR's payload by instance. A field whose
+// instance cannot be read is an error: it breaks the structure (step 3).
+func collect(header []dkimverify.Field) (*chain, map[int]string, error) {
+	c := &chain{header: header, sets: map[int]*set{}}
+	aar := map[int]string{}
+	get := func(i int) *set {
+		if c.sets[i] == nil {
+			c.sets[i] = &set{}
+		}
+		c.n = max(c.n, i)
+		return c.sets[i]
+	}
+	for idx, f := range header {
+		switch {
+		case f.Is(FieldSeal):
+			n, err := instanceOf(f, FieldSeal)
+			if err != nil {
+				return nil, nil, err
+			}
+			s := get(n)
+			s.seal = append(s.seal, idx)
+		case f.Is(FieldAMS):
+			n, err := instanceOf(f, FieldAMS)
+			if err != nil {
+				return nil, nil, err
+			}
+			s := get(n)
+			s.ams = append(s.ams, idx)
+		case f.Is(FieldResults):
+			n, text, err := ParseResultsInstance(f)
+			if err != nil {
+				return nil, nil, err
+			}
+			s := get(n)
+			s.aar = append(s.aar, idx)
+			aar[n] = text
+		}
+	}
+	return c, aar, nil
+}
+
+// checkStructure applies §5.2 steps 2 and 3: every instance from 1 to N
+// with one field of each kind, every seal readable, the newest not
+// cv=fail, the first cv=none and the rest cv=pass. It records the
+// failure in res and returns false when the chain fails.
+func (c *chain) checkStructure(res *Result) bool {
+	c.seals = make([]*Seal, c.n+1)
+	for i := 1; i <= c.n; i++ {
+		s := c.sets[i]
+		if s == nil {
+			res.fail(CauseStructure, i, nil, "no ARC set with instance %d: the instances must run from 1 to %d without gaps (RFC 8617 §5.2 step 3)", i, c.n)
+			return false
+		}
+		for _, f := range []struct {
 			name string
 			l    []int
 		}{{FieldResults, s.aar}, {FieldAMS, s.ams}, {FieldSeal, s.seal}} {
-			if len(c.l) != 1 {
-				res.fail(CauseStructure, i, nil, "ARC set %d has %d %s fields, want exactly one (RFC 8617 §5.2 step 3)", i, len(c.l), c.name)
-				return res
+			if len(f.l) != 1 {
+				res.fail(CauseStructure, i, nil, "ARC set %d has %d %s fields, want exactly one (RFC 8617 §5.2 step 3)", i, len(f.l), f.name)
+				return false
 			}
 		}
-		seal, err := ParseSeal(msg.Header[s.seal[0]])
+		seal, err := ParseSeal(c.header[s.seal[0]])
 		if err != nil {
 			res.fail(CauseStructure, i, err, "the ARC-Seal of set %d cannot be read", i)
-			return res
+			return false
 		}
-		seals[i] = seal
+		c.seals[i] = seal
 		res.Hops[i-1].CV = seal.CV
 		res.Hops[i-1].Seal = &Verdict{Domain: seal.Domain, Selector: seal.Selector}
 	}
 	// Step 2: a chain already failed stays failed.
-	if seals[n].CV == CVFail {
-		res.fail(CauseRecordedFail, n, nil, "the ARC-Seal of set %d records cv=fail: an earlier intermediary found the chain broken", n)
-		return res
+	if c.seals[c.n].CV == CVFail {
+		res.fail(CauseRecordedFail, c.n, nil, "the ARC-Seal of set %d records cv=fail: an earlier intermediary found the chain broken", c.n)
+		return false
 	}
-	for i := 1; i <= n; i++ {
+	for i := 1; i <= c.n; i++ {
 		want := CVPass
 		if i == 1 {
 			want = CVNone
 		}
-		if seals[i].CV != want {
-			res.fail(CauseStructure, i, nil, "the ARC-Seal of set %d has cv=%s, want cv=%s (RFC 8617 §5.2 step 3)", i, seals[i].CV, want)
-			return res
+		if c.seals[i].CV != want {
+			res.fail(CauseStructure, i, nil, "the ARC-Seal of set %d has cv=%s, want cv=%s (RFC 8617 §5.2 step 3)", i, c.seals[i].CV, want)
+			return false
 		}
 	}
+	return true
+}
 
-	// Parse the AMSs; one that cannot be read fails as a signature.
-	amss := make([]*dkimverify.Signature, n+1)
-	amsFail := make([]*dkimverify.Failure, n+1)
+// verify checks every AMS and every seal, filling in the hops' verdicts:
+// all keys asked for at once while the body is hashed for every AMS in
+// one pass. It returns the seal verdicts by instance.
+func (c *chain) verify(ctx context.Context, r dnsx.Resolver, msg *dkimverify.Message, now time.Time, concurrency int, res *Result) []*Verdict {
+	amss := make([]*dkimverify.Signature, c.n+1)
+	amsFail := make([]*dkimverify.Failure, c.n+1)
 	var names []string
 	var reqs []dkimverify.BodyReq
-	for i := 1; i <= n; i++ {
-		s, err := ParseAMS(msg.Header[sets[i].ams[0]])
+	for i := 1; i <= c.n; i++ {
+		// An AMS that cannot be read fails as a signature: it matters
+		// only when it is the newest (step 4) or for oldest-pass.
+		s, err := ParseAMS(c.header[c.sets[i].ams[0]])
 		if err != nil {
 			amsFail[i] = dkimverify.FailureOf(err)
 			continue
@@ -272,17 +319,16 @@ func Validate(ctx context.Context, r dnsx.Resolver, msg *dkimverify.Message, opt
 		names = append(names, s.KeyName())
 		reqs = append(reqs, s.BodyReq())
 	}
-	for i := 1; i <= n; i++ {
-		names = append(names, seals[i].KeyName())
+	for i := 1; i <= c.n; i++ {
+		names = append(names, c.seals[i].KeyName())
 	}
 	keysc := make(chan map[string]*dkimverify.Key, 1)
-	go func() { keysc <- dkimverify.LookupKeys(ctx, r, names, opts.Concurrency) }()
+	go func() { keysc <- dkimverify.LookupKeys(ctx, r, names, concurrency) }()
 	hashes, herr := dkimverify.HashBody(ctx, msg.BodyReader(), reqs)
 	keys := <-keysc
 
-	// Verify every AMS: step 4 needs the newest, step 5 the rest.
 	j := 0
-	for i := 1; i <= n; i++ {
+	for i := 1; i <= c.n; i++ {
 		v := &Verdict{}
 		res.Hops[i-1].AMS = v
 		s := amss[i]
@@ -291,11 +337,6 @@ func Validate(ctx context.Context, r dnsx.Resolver, msg *dkimverify.Message, opt
 			continue
 		}
 		v.Domain, v.Selector = s.Domain, s.Selector
-		bh := dkimverify.BodyHash{}
-		if herr == nil {
-			bh = hashes[j]
-		}
-		j++
 		k := keys[s.KeyName()]
 		switch {
 		case k.Fail != nil:
@@ -304,38 +345,21 @@ func Validate(ctx context.Context, r dnsx.Resolver, msg *dkimverify.Message, opt
 			v.set(dkimverify.Fail(dkimverify.CauseBodyUnreadable, herr, "the body could not be read"))
 		default:
 			v.KeyBits = k.Record.Bits
-			v.set(s.Check(msg.Header, msg.Header[sets[i].ams[0]], k.Record, bh))
+			v.set(s.Check(c.header, c.header[c.sets[i].ams[0]], k.Record, hashes[j]))
 		}
+		j++
 	}
-	if v := res.Hops[n-1].AMS; v.Status != dkimverify.StatusPass {
-		res.fail(CauseAMS, n, v.Err, "the ARC-Message-Signature of set %d does not verify", n)
-		res.Temporary = v.Status == dkimverify.StatusTemperror
-		return res
-	}
-	// Step 5: oldest-pass.
-	for i := n - 1; i >= 1; i-- {
-		if res.Hops[i-1].AMS.Status != dkimverify.StatusPass {
-			res.OldestPass = i + 1
-			break
-		}
-	}
-	// Step 6: every seal, newest first.
-	for i := n; i >= 1; i-- {
+	seals := make([]*Verdict, c.n+1)
+	for i := 1; i <= c.n; i++ {
 		v := res.Hops[i-1].Seal
-		v.set(verifySeal(msg.Header, sets, seals, i, keys[seals[i].KeyName()]))
-		if k := keys[seals[i].KeyName()]; k.Record != nil {
+		k := keys[c.seals[i].KeyName()]
+		v.set(verifySeal(c.header, c.sets, c.seals, i, k))
+		if k.Record != nil {
 			v.KeyBits = k.Record.Bits
 		}
+		seals[i] = v
 	}
-	for i := n; i >= 1; i-- {
-		if v := res.Hops[i-1].Seal; v.Status != dkimverify.StatusPass {
-			res.fail(CauseSeal, i, v.Err, "the ARC-Seal of set %d does not verify", i)
-			res.Temporary = v.Status == dkimverify.StatusTemperror
-			return res
-		}
-	}
-	res.Status = StatusPass
-	return res
+	return seals
 }
 
 // verifySeal verifies the seal of set i over sets 1 to i: each set's
