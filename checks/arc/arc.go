@@ -311,8 +311,8 @@ func (c *chain) verify(ctx context.Context, r dnsx.Resolver, msg *dkimverify.Mes
 			amsFail[i] = dkimverify.FailureOf(err)
 			continue
 		}
-		if !s.Expiration.IsZero() && s.Expiration.Before(now) {
-			amsFail[i] = dkimverify.Fail(dkimverify.CauseExpired, nil, "the AMS expired at %s (x=)", s.Expiration.Format(time.RFC3339))
+		if f := s.Expired(now); f != nil {
+			amsFail[i] = f
 			continue
 		}
 		amss[i] = s

@@ -168,9 +168,8 @@ func Verify(ctx context.Context, r dnsx.Resolver, msg *Message, opts Options) Re
 		} else {
 			sr.describe(s, now)
 			sr.Facts.HeaderFacts = s.HeaderFacts(msg.Header)
-			if !s.Expiration.IsZero() && s.Expiration.Before(now) {
-				// RFC 6376 §6.1.1: an expired signature is not verified.
-				sr.setFailure(Fail(CauseExpired, nil, "the signature expired at %s (x=)", s.Expiration.Format(time.RFC3339)))
+			if f := s.Expired(now); f != nil {
+				sr.setFailure(f)
 				s = nil
 			}
 		}
@@ -233,4 +232,13 @@ func (r *SignatureResult) describe(s *Signature, now time.Time) {
 	}
 	r.Facts.SHA1 = s.Algorithm == RSASHA1
 	r.Facts.Future = !s.Timestamp.IsZero() && s.Timestamp.After(now)
+}
+
+// Expired returns the failure of a signature whose x= is before now, or
+// nil: an expired signature is not verified (RFC 6376 §6.1.1).
+func (s *Signature) Expired(now time.Time) *Failure {
+	if s.Expiration.IsZero() || !s.Expiration.Before(now) {
+		return nil
+	}
+	return Fail(CauseExpired, nil, "the signature expired at %s (x=)", s.Expiration.Format(time.RFC3339))
 }
