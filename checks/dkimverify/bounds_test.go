@@ -12,7 +12,9 @@ import (
 )
 
 // All the key lookups of a message go out together: with every answer
-// 50ms away, the server holds all the distinct questions at once.
+// 200ms away, the server holds all the distinct questions at once. (The
+// delay is long so that a loaded machine, under -race, still starts
+// every lookup inside it.)
 func TestKeyLookupsInFlight(t *testing.T) {
 	rk := rsaKey(t)
 	records := map[string]string{}
@@ -25,7 +27,7 @@ func TestKeyLookupsInFlight(t *testing.T) {
 	// Two signatures with the same key: one question for both.
 	raw = simpleSign(t, raw, rk, RSASHA256, "example.com", "s0", signed, "")
 	srv, c := keyServer(t, records)
-	srv.SetDelay(50 * time.Millisecond)
+	srv.SetDelay(200 * time.Millisecond)
 	res := Verify(context.Background(), c, parse(t, raw), Options{})
 	if len(res.Signatures) != 7 {
 		t.Fatalf("%d signatures", len(res.Signatures))
@@ -49,7 +51,7 @@ func TestManySignatures(t *testing.T) {
 	}
 	raw := b.String() + plainMessage
 	srv, c := keyServer(t, map[string]string{})
-	srv.SetDelay(20 * time.Millisecond)
+	srv.SetDelay(200 * time.Millisecond)
 	start := time.Now()
 	res := Verify(context.Background(), c, parse(t, raw), Options{})
 	if len(res.Signatures) != DefaultMaxSignatures || res.NotEvaluated != 10000-DefaultMaxSignatures || len(res.NotEvaluatedFields) != res.NotEvaluated {
