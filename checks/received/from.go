@@ -59,7 +59,11 @@ func (h *Header) from(s string, body []cfws.Token) {
 		}
 		return
 	}
-	f.HELO = f.Name
+	// A bare address with no TCP-info is Exim's "[192.0.2.1] (port=…)"
+	// for a client that sent no HELO: the receiver's record, not a claim.
+	if first.Kind != cfws.Literal || ip.IsValid() {
+		f.HELO = f.Name
+	}
 	if !unknownName(rdns) {
 		f.RDNS = rdns
 	}
