@@ -2,7 +2,8 @@ package received
 
 import (
 	"errors"
-	"strconv"
+
+	"github.com/relayctl/relayctl/checks/internal/cfws"
 )
 
 // Sentinel errors; every *SyntaxError wraps one of them.
@@ -13,26 +14,13 @@ var (
 	ErrTooLong = errors.New("received: field too long")
 )
 
+type pkg struct{}
+
+func (pkg) Prefix() string { return "received" }
+
 // SyntaxError is a problem in one field at a 1-based byte column of the
-// unfolded field body (0 when it concerns the field as a whole).
-type SyntaxError struct {
-	Col int
-	Msg string
-	Err error // one of the sentinels above
-}
+// unfolded field body (0 when it concerns the field as a whole). Error()
+// starts "received: "; Message() is the same without it.
+type SyntaxError = cfws.SyntaxError[pkg]
 
-func (e *SyntaxError) Error() string { return "received: " + e.Message() }
-
-// Message is the text for a person, without the package name.
-func (e *SyntaxError) Message() string {
-	if e.Col > 0 {
-		return "col " + strconv.Itoa(e.Col) + ": " + e.Msg
-	}
-	return e.Msg
-}
-
-func (e *SyntaxError) Unwrap() error { return e.Err }
-
-func syntaxError(pos int, kind error, msg string) *SyntaxError {
-	return &SyntaxError{Col: pos + 1, Msg: msg, Err: kind}
-}
+func syntaxError(pos int, kind error, msg string) *SyntaxError { return cfws.At[pkg](pos, kind, msg) }
