@@ -36,8 +36,10 @@ func (h *Header) from(s string, body []cfws.Token) {
 		if t.Kind != cfws.Comment {
 			break
 		}
-		lastTok = t
 		c := tcpInfo(t.Text)
+		if c.ip.IsValid() || c.helo != "" || lastTok == first {
+			lastTok = t // Text ends with the TCP-info, not a TLS comment after it
+		}
 		if c.helo != "" {
 			helo, heloForm = c.helo, true
 		}
