@@ -98,3 +98,25 @@ func TestSyntaxErrorText(t *testing.T) {
 		t.Errorf("Error() = %q", got)
 	}
 }
+
+func TestTLSCommentNotAHostName(t *testing.T) {
+	for _, c := range []struct {
+		in  string
+		tls State
+	}{
+		{"from a (tls1.example.net [192.0.2.1]) by b with ESMTP; 2 Dec 2026 14:00 +0000", No},
+		{"from a (ssl3 [192.0.2.1]) by b with ESMTP; 2 Dec 2026 14:00 +0000", No},
+		{"from a (a [192.0.2.1]) by b with esmtp (TLS1.3) (Exim 4.97); 2 Dec 2026 14:00 +0000", Yes},
+		{"from a (a [192.0.2.1]) by b with esmtp (TLSv1_2:AES256-SHA:256); 2 Dec 2026 14:00 +0000", Yes},
+		{"from a (a [192.0.2.1]) by b with esmtp (SSLv3); 2 Dec 2026 14:00 +0000", Yes},
+		{"from a (a [192.0.2.1]) by b with esmtp (tls1.example.net); 2 Dec 2026 14:00 +0000", No},
+	} {
+		h, err := Parse(c.in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h.TLS != c.tls {
+			t.Errorf("%q: TLS %v, want %v", c.in, h.TLS, c.tls)
+		}
+	}
+}

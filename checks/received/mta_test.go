@@ -152,6 +152,15 @@ var mtaCases = []mtaCase{
 		},
 	},
 	{
+		name:  "office 365 frontend",
+		value: "from mail.example.net (192.0.2.55) by\r\n FT001.mail.protection.example.com (10.152.8.160) with Microsoft SMTP\r\n Server (version=TLS1_3, cipher=TLS_AES_256_GCM_SHA384) id 15.20.8207.13 via\r\n Frontend Transport; Wed, 2 Dec 2026 13:00:02 +0000",
+		want: Header{
+			From: From{Name: "mail.example.net", HELO: "mail.example.net", IP: ip("192.0.2.55")},
+			By:   "FT001.mail.protection.example.com", Via: "Frontend Transport", With: "Microsoft SMTP Server", ID: "15.20.8207.13",
+			Date: date("Wed, 02 Dec 2026 13:00:02 +0000"), TLS: Yes, TLSVersion: "TLS1_3", TLSCipher: "TLS_AES_256_GCM_SHA384",
+		},
+	},
+	{
 		name:  "exchange HTTPS and mapi hops",
 		value: "from AM0PR01MB9999.eurprd01.prod.example.com ([fe80::1]) by\n AM0PR01MB9999.eurprd01.prod.example.com ([fe80::1%11]) with mapi id\n 15.20.8207.13; Wed, 2 Dec 2026 13:00:00 +0000",
 		want: Header{

@@ -199,7 +199,7 @@ func (h *Header) clause(kw, s string, body []cfws.Token) {
 	case "by":
 		h.By = hostName(v)
 	case "via":
-		h.Via = v.Text
+		h.Via = strings.Join(leadingWords(body), " ") // Exchange: "via Frontend Transport"
 	case "with":
 		h.With = protocol(body)
 	case "id":
@@ -215,6 +215,20 @@ func (h *Header) clause(kw, s string, body []cfws.Token) {
 // protocol is the with clause's value: its first word, or the three
 // words of Exchange's "Microsoft SMTP Server".
 func protocol(body []cfws.Token) string {
+	words := leadingWords(body)
+	switch {
+	case len(words) == 0:
+		return ""
+	case strings.EqualFold(words[0], "Microsoft") && len(words) >= 3:
+		return strings.Join(words[:3], " ")
+	}
+	return words[0]
+}
+
+// leadingWords are the words of a clause body up to the first token that
+// is not a word, comments before the first word skipped (the qmail TLS
+// patch writes "with (cipher encrypted) SMTP").
+func leadingWords(body []cfws.Token) []string {
 	var words []string
 	for _, t := range body {
 		if t.Kind == cfws.Word {
@@ -223,13 +237,7 @@ func protocol(body []cfws.Token) string {
 			break
 		}
 	}
-	if len(words) == 0 {
-		return ""
-	}
-	if strings.EqualFold(words[0], "Microsoft") && len(words) >= 3 {
-		return strings.Join(words[:3], " ")
-	}
-	return words[0]
+	return words
 }
 
 func (h *Header) envelopeFrom(comment string) {

@@ -159,9 +159,14 @@ func (h *Header) tlsComment(c string) {
 	}
 }
 
-// tlsVersionWord reports whether s starts with a protocol name such as
-// "tls1.3", "tlsv1.2" or "sslv3".
+// tlsVersionWord reports whether s is one word that starts with a
+// protocol version — "tls1.3", "tlsv1.2", "sslv3", "tls1_2" — alone or
+// followed by ":" (Exim's and OpenSMTPD's "version:cipher:bits"), so a
+// host name such as "tls1.example.net" is not taken for one.
 func tlsVersionWord(s string) bool {
+	if strings.ContainsAny(s, " \t[") {
+		return false
+	}
 	rest, ok := strings.CutPrefix(s, "tls")
 	if !ok {
 		rest, ok = strings.CutPrefix(s, "ssl")
@@ -170,7 +175,11 @@ func tlsVersionWord(s string) bool {
 		return false
 	}
 	rest = strings.TrimPrefix(rest, "v")
-	return rest != "" && rest[0] >= '0' && rest[0] <= '9'
+	if v, _, found := strings.Cut(rest, ":"); found {
+		rest = v
+	}
+	major, minor, dotted := strings.Cut(strings.Replace(rest, "_", ".", 1), ".")
+	return isDigits(major) && (!dotted || isDigits(minor))
 }
 
 // paramValue returns the value after key (matched without case) up to a
