@@ -18,12 +18,11 @@ type segment struct {
 // segments lexes a field body and splits it at the ';' outside comments
 // and quoted strings; there is always at least one segment.
 func segments(value string) ([]segment, error) {
-	s := cfws.Unfold(value)
-	if len(s) > MaxFieldLen {
-		return nil, &SyntaxError{Msg: "field longer than 64 KiB", Err: ErrTooLong}
-	}
-	toks, lexErr := cfws.Lex(s, ";", "")
+	_, toks, lexErr := cfws.LexField(value, MaxFieldLen, ";", "")
 	if lexErr != nil {
+		if lexErr.TooLong {
+			return nil, &SyntaxError{Msg: lexErr.Msg, Err: ErrTooLong}
+		}
 		return nil, syntaxError(lexErr.Pos, ErrSyntax, lexErr.Msg)
 	}
 	segs := []segment{{pos: 0}}
@@ -93,7 +92,7 @@ func (h *Header) servID(seg segment) error {
 		return nil
 	}
 	v := words[1]
-	if len(words) > 2 || v.Kind != cfws.Word || !allDigits(v.Text) {
+	if len(words) > 2 || v.Kind != cfws.Word || !cfws.IsDigits(v.Text) {
 		return syntaxError(v.Pos, ErrSyntax, "unexpected "+quote(v.Text)+" after the authserv-id")
 	}
 	n, _ := strconv.Atoi(v.Text)
@@ -273,15 +272,6 @@ func keyword(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return s != ""
-}
-
-func allDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
 			return false
 		}
 	}

@@ -55,7 +55,7 @@ func parseDate(s string) (time.Time, string) {
 	for _, f := range strings.Fields(strings.ReplaceAll(s, ",", " ")) {
 		lf := strings.ToLower(f)
 		switch {
-		case isDigits(f):
+		case cfws.IsDigits(f):
 			switch {
 			case len(f) <= 2 && day < 0:
 				day = atoi(f)
@@ -81,7 +81,7 @@ func parseDate(s string) (time.Time, string) {
 				return time.Time{}, "unreadable time of day " + quote(f)
 			}
 			for _, p := range parts {
-				if !isDigits(p) || len(p) > 2 {
+				if !cfws.IsDigits(p) || len(p) > 2 {
 					return time.Time{}, "unreadable time of day " + quote(f)
 				}
 			}
@@ -137,7 +137,7 @@ func parseDate(s string) (time.Time, string) {
 // numericOffset reads "hhmm" or "hh:mm" as seconds.
 func numericOffset(s string) (int, bool) {
 	s = strings.Replace(s, ":", "", 1)
-	if len(s) != 4 || !isDigits(s) {
+	if len(s) != 4 || !cfws.IsDigits(s) {
 		return 0, false
 	}
 	h, m := atoi(s[:2]), atoi(s[2:])
@@ -166,18 +166,6 @@ func isDayName(lf string) bool {
 		}
 	}
 	return false
-}
-
-func isDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // atoi reads a short run of digits already checked by isDigits.

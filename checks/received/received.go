@@ -75,13 +75,9 @@ type From struct {
 // be read; the error, a *SyntaxError, says what could not and where.
 func Parse(value string) (*Header, error) {
 	h := &Header{Raw: value}
-	s := cfws.Unfold(value)
-	if len(s) > MaxFieldLen {
-		return h, &SyntaxError{Msg: "field longer than 64 KiB", Err: ErrTooLong}
-	}
-	toks, lexErr := cfws.Lex(s, ";", "[<")
+	s, toks, lexErr := cfws.LexField(value, MaxFieldLen, ";", "[<")
 	if lexErr != nil {
-		return h, syntaxError(lexErr.Pos, ErrSyntax, lexErr.Msg)
+		return h, lexError(lexErr)
 	}
 	last := -1
 	for i, t := range toks {

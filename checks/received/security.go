@@ -179,7 +179,7 @@ func tlsVersionWord(s string) bool {
 		rest = v
 	}
 	major, minor, dotted := strings.Cut(strings.Replace(rest, "_", ".", 1), ".")
-	return isDigits(major) && (!dotted || isDigits(minor))
+	return cfws.IsDigits(major) && (!dotted || cfws.IsDigits(minor))
 }
 
 // paramValue returns the value after key (matched without case) up to a

@@ -44,13 +44,9 @@ var spfResults = [...]string{"pass", "fail", "softfail", "neutral", "none", "tem
 // with Raw set; the error is a *SyntaxError.
 func ParseSPF(value string) (*SPF, error) {
 	r := &SPF{Raw: value}
-	s := cfws.Unfold(value)
-	if len(s) > MaxFieldLen {
-		return r, &SyntaxError{Msg: "field longer than 64 KiB", Err: ErrTooLong}
-	}
-	toks, lexErr := cfws.Lex(s, ";", "<")
+	_, toks, lexErr := cfws.LexField(value, MaxFieldLen, ";", "<")
 	if lexErr != nil {
-		return r, syntaxError(lexErr.Pos, ErrSyntax, lexErr.Msg)
+		return r, lexError(lexErr)
 	}
 	if len(toks) == 0 || toks[0].Kind != cfws.Word {
 		return r, syntaxError(0, ErrSyntax, "no SPF result")

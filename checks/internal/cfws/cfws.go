@@ -35,10 +35,12 @@ type Token struct {
 	End  int
 }
 
-// Error is a lexical error at a 0-based byte offset.
+// Error is a lexical error at a 0-based byte offset, or a field longer
+// than the caller's bound (TooLong, Pos 0).
 type Error struct {
-	Pos int
-	Msg string
+	Pos     int
+	Msg     string
+	TooLong bool
 }
 
 func (e *Error) Error() string { return "offset " + strconv.Itoa(e.Pos) + ": " + e.Msg }
@@ -100,6 +102,27 @@ func Lex(s, specials, brackets string) ([]Token, *Error) {
 		}
 	}
 	return toks, nil
+}
+
+// LexField unfolds a field body and lexes it as Lex does, refusing one
+// longer than max bytes unfolded before reading any of it.
+func LexField(value string, max int, specials, brackets string) (string, []Token, *Error) {
+	s := Unfold(value)
+	if len(s) > max {
+		return s, nil, &Error{Msg: "field longer than " + strconv.Itoa(max>>10) + " KiB", TooLong: true}
+	}
+	toks, err := Lex(s, specials, brackets)
+	return s, toks, err
+}
+
+// IsDigits reports whether s is one or more ASCII digits.
+func IsDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // skipComment returns the offset just past the comment opening at s[i],
