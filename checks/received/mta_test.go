@@ -43,6 +43,22 @@ var mtaCases = []mtaCase{
 		},
 	},
 	{
+		// The layout Postfix 3 on this machine wrote in scripts/postfix-send-e2e.sh
+		// (two recipients, so no for clause; the date on its own line), names changed.
+		name: "postfix 3 captured layout, SASL over STARTTLS",
+		value: "from client.example.org (unknown [192.0.2.44])\n" +
+			"\t(using TLSv1.3 with cipher TLS_AES_128_GCM_SHA256 (128/128 bits)\n" +
+			"\t key-exchange X25519 server-signature RSA-PSS (2048 bits) server-digest SHA256)\n" +
+			"\t(No client certificate requested)\n" +
+			"\tby mx.example.com (Postfix) with ESMTPSA id 3A1B2C3D4E5;\n" +
+			"\tWed,  2 Dec 2026 13:43:26 +0000 (UTC)",
+		want: Header{
+			From: From{Name: "client.example.org", HELO: "client.example.org", IP: ip("192.0.2.44")},
+			By:   "mx.example.com", With: "ESMTPSA", ID: "3A1B2C3D4E5", Date: date("Wed, 02 Dec 2026 13:43:26 +0000"),
+			TLS: Yes, TLSVersion: "TLSv1.3", TLSCipher: "TLS_AES_128_GCM_SHA256", Authenticated: Yes,
+		},
+	},
+	{
 		name: "postfix unknown rDNS, IPv6, SASL",
 		value: "from laptop.example.org (unknown [IPv6:2001:db8::25])\n" +
 			"\t(Authenticated sender: alice@example.org)\n" +
