@@ -25,15 +25,46 @@ var monthNames = [...]string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "a
 
 var dayNames = [...]string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
 
-// zoneOffsets are the obsolete zones of RFC 5322 §4.3 and the named zones
-// that mailers put where the numeric one belongs, in seconds east of UTC.
-var zoneOffsets = map[string]int{
-	"ut": 0, "utc": 0, "gmt": 0, "z": 0,
-	"est": -5 * 3600, "edt": -4 * 3600, "cst": -6 * 3600, "cdt": -5 * 3600,
-	"mst": -7 * 3600, "mdt": -6 * 3600, "pst": -8 * 3600, "pdt": -7 * 3600,
-	"wet": 0, "west": 3600, "bst": 3600, "cet": 3600, "cest": 2 * 3600, "met": 3600, "mest": 2 * 3600,
-	"eet": 2 * 3600, "eest": 3 * 3600, "msk": 3 * 3600, "jst": 9 * 3600, "kst": 9 * 3600,
-	"hkt": 8 * 3600, "sgt": 8 * 3600, "aest": 10 * 3600, "aedt": 11 * 3600,
+// zoneOffset is the offset in seconds east of UTC of the obsolete zones
+// of RFC 5322 §4.3 and of the named zones mailers put where the numeric
+// one belongs.
+func zoneOffset(name string) (int, bool) {
+	const h = 3600
+	switch name {
+	case "ut", "utc", "gmt", "z", "wet":
+		return 0, true
+	case "est":
+		return -5 * h, true
+	case "edt":
+		return -4 * h, true
+	case "cst":
+		return -6 * h, true
+	case "cdt":
+		return -5 * h, true
+	case "mst":
+		return -7 * h, true
+	case "mdt":
+		return -6 * h, true
+	case "pst":
+		return -8 * h, true
+	case "pdt":
+		return -7 * h, true
+	case "west", "bst", "cet", "met":
+		return h, true
+	case "cest", "mest", "eet":
+		return 2 * h, true
+	case "eest", "msk":
+		return 3 * h, true
+	case "hkt", "sgt":
+		return 8 * h, true
+	case "jst", "kst":
+		return 9 * h, true
+	case "aest":
+		return 10 * h, true
+	case "aedt":
+		return 11 * h, true
+	}
+	return 0, false
 }
 
 // parseDate returns the time, or a non-empty description of what is
@@ -108,7 +139,7 @@ func parseDate(s string) (time.Time, string) {
 			month = time.Month(monthIndex(lf))
 		case len(lf) >= 3 && isDayName(lf):
 		default:
-			off, ok := zoneOffsets[lf]
+			off, ok := zoneOffset(lf)
 			if !ok {
 				return time.Time{}, "unexpected word " + quote(f)
 			}

@@ -68,3 +68,20 @@ func TestParseDateBad(t *testing.T) {
 		}
 	}
 }
+
+func TestParseDateZoneNames(t *testing.T) {
+	for name, hours := range map[string]int{
+		"UT": 0, "UTC": 0, "GMT": 0, "Z": 0, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6,
+		"PST": -8, "PDT": -7, "WET": 0, "WEST": 1, "BST": 1, "CET": 1, "MET": 1, "CEST": 2, "MEST": 2, "EET": 2,
+		"EEST": 3, "MSK": 3, "HKT": 8, "SGT": 8, "JST": 9, "KST": 9, "AEST": 10, "AEDT": 11,
+	} {
+		got, err := ParseDate("2 Dec 2026 12:00 " + name)
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if _, off := got.Zone(); off != hours*3600 {
+			t.Errorf("%s: offset %d, want %d h", name, off, hours)
+		}
+	}
+}

@@ -16,6 +16,7 @@ import (
 //	OpenSMTPD, IPv6                         helo (rdns 2001:db8::1)
 //	Exim                                    rdns ([192.0.2.1]:port helo=h) or [192.0.2.1] (port=p helo=h)
 //	qmail                                   rdns (HELO h) (192.0.2.1)  "unknown" when no rDNS
+//	Zimbra mailboxd LMTP                    host (LHLO h) (192.0.2.1)
 //	Exchange, Office 365                    helo (192.0.2.1)
 //	Gmail                                   helo (rdns. [192.0.2.1])
 func (h *Header) from(s string, body []cfws.Token) {
@@ -75,7 +76,7 @@ func (h *Header) from(s string, body []cfws.Token) {
 type tcpInfoComment struct {
 	name string // the name before the address
 	ip   netip.Addr
-	helo string // "helo=x" (Exim) or "HELO x" (qmail)
+	helo string // "helo=x" (Exim), "HELO x" (qmail), "LHLO x" (Zimbra's LMTP)
 }
 
 func tcpInfo(text string) tcpInfoComment {
@@ -100,7 +101,7 @@ func tcpInfo(text string) tcpInfoComment {
 			switch {
 			case strings.HasPrefix(lw, "helo="):
 				c.helo = strings.TrimSuffix(t.Text[len("helo="):], ")")
-			case lw == "helo" && i+1 < len(toks) && toks[i+1].Kind == cfws.Word:
+			case (lw == "helo" || lw == "lhlo") && i+1 < len(toks) && toks[i+1].Kind == cfws.Word:
 				c.helo = toks[i+1].Text
 			case strings.Contains(lw, "="), strings.HasPrefix(lw, ":"):
 				// port=, ident=, or the ":port" after an Exim literal

@@ -258,6 +258,14 @@ var mtaCases = []mtaCase{
 		},
 	},
 	{
+		name:  "zimbra mailboxd LMTP delivery",
+		value: "from mta.example.com (LHLO mta.example.com) (10.0.0.20)\n by store.example.com with LMTP; Wed, 2 Dec 2026 07:40:02 -0600 (CST)",
+		want: Header{
+			From: From{Name: "mta.example.com", HELO: "mta.example.com", RDNS: "mta.example.com", IP: ip("10.0.0.20")},
+			By:   "store.example.com", With: "LMTP", Date: date("Wed, 02 Dec 2026 13:40:02 +0000"), TLS: No, Authenticated: No,
+		},
+	},
+	{
 		name: "courier id after the date, mapped IPv4",
 		value: "from client.example.org (client.example.org [::ffff:198.51.100.80])\n" +
 			"  (AUTH: LOGIN grace@example.org, TLS: TLSv1/SSLv3,256bits,AES256-GCM-SHA384)\n" +
