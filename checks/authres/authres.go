@@ -141,7 +141,10 @@ type ARC struct {
 // Prop returns the value of the property "ptype.name" ("header.d"), ""
 // when absent.
 func (r Result) Prop(name string) string {
-	typ, prop, _ := strings.Cut(name, ".")
+	typ, prop, ok := strings.Cut(name, ".")
+	if !ok {
+		typ, prop = "", name // a property without a ptype ("action")
+	}
 	for _, p := range r.Props {
 		if strings.EqualFold(p.Type, typ) && strings.EqualFold(p.Name, prop) {
 			return p.Value

@@ -259,3 +259,11 @@ func TestGoMsgauthGaps(t *testing.T) {
 		mustParse(t, v)
 	}
 }
+
+func TestProp(t *testing.T) {
+	h := mustParse(t, "dmarc=pass action=none header.from=example.net")
+	r := h.Results[0]
+	if r.Prop("action") != "none" || r.Prop("header.from") != "example.net" || r.Prop("HEADER.FROM") != "example.net" || r.Prop("header.d") != "" {
+		t.Errorf("Prop: %+v", r.Props)
+	}
+}

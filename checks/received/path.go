@@ -1,6 +1,9 @@
 package received
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Hop is one Received field on the delivery path.
 type Hop struct {
@@ -67,6 +70,24 @@ func BuildPath(received []string, date string) Path {
 		p.Total, p.TotalKnown = p.Hops[prev].Header.Date.Sub(p.Date), true
 	}
 	return p
+}
+
+// PathOf builds the path from a message's header fields in header order:
+// its Received fields and its first Date field.
+func PathOf(fields []Field) Path {
+	var rcvd []string
+	date := ""
+	for _, f := range fields {
+		switch strings.ToLower(strings.TrimSpace(f.Name)) {
+		case "received":
+			rcvd = append(rcvd, f.Value)
+		case "date":
+			if date == "" {
+				date = f.Value
+			}
+		}
+	}
+	return BuildPath(rcvd, date)
 }
 
 // Slowest returns the position in p.Hops of the hop with the longest

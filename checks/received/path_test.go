@@ -128,3 +128,15 @@ func TestClearBetweenTLSIgnoresLoopbackAndUnknown(t *testing.T) {
 		t.Errorf("ClearBetweenTLS = %v, want none (loopback and mapi hops)", got)
 	}
 }
+
+func TestPathOf(t *testing.T) {
+	fields := []Field{{"Subject", "x"}}
+	for _, v := range pathFields {
+		fields = append(fields, Field{"Received", v})
+	}
+	fields = append(fields, Field{"date", pathDate}, Field{"Date", "Thu, 3 Dec 2026 00:00:00 +0000"})
+	got, want := PathOf(fields), BuildPath(pathFields, pathDate)
+	if len(got.Hops) != len(want.Hops) || !got.Date.Equal(want.Date) || got.Total != want.Total {
+		t.Errorf("PathOf = %d hops, date %v, total %v; want %d, %v, %v", len(got.Hops), got.Date, got.Total, len(want.Hops), want.Date, want.Total)
+	}
+}

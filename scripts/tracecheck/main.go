@@ -37,17 +37,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
-	var rcvd []string
-	date := ""
-	for _, f := range fields {
-		switch strings.ToLower(f.Name) {
-		case "received":
-			rcvd = append(rcvd, f.Value)
-		case "date":
-			date = f.Value
-		}
-	}
-	p := received.BuildPath(rcvd, date)
+	p := received.PathOf(fields)
 	out := struct {
 		Hops     []hop          `json:"hops"`
 		Unparsed []int          `json:"unparsed"`
