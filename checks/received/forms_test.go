@@ -21,6 +21,8 @@ func TestParseAddressLiteralForms(t *testing.T) {
 		{"from a.example.net (fe80::1%eth0)", "fe80::1"},
 		{"from a.example.net (b.example.net [not-an-ip])", ""},
 		{"from a.example.net", ""},
+		{"from 192.0.2.77", "192.0.2.77"},
+		{"from 192.0.2.77 (EHLO a.example.net) (192.0.2.78)", "192.0.2.78"},
 	} {
 		h, err := Parse(c.from + " by c.example.com; 2 Dec 2026 14:00 +0000")
 		if err != nil {
@@ -118,5 +120,22 @@ func TestTLSCommentNotAHostName(t *testing.T) {
 		if h.TLS != c.tls {
 			t.Errorf("%q: TLS %v, want %v", c.in, h.TLS, c.tls)
 		}
+	}
+}
+
+func TestParseBareAddressName(t *testing.T) {
+	h, err := Parse("from 192.0.2.77 by web.example.com with HTTP; Wed, 2 Dec 2026 13:00:00 +0000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.From.IP.String() != "192.0.2.77" || h.From.HELO != "" || h.From.RDNS != "" || h.TLS != No {
+		t.Errorf("got %+v", h)
+	}
+	h, err = Parse("from 192.0.2.77 (EHLO a.example.net) (192.0.2.77) by mta.example.com with SMTPS; Wed, 2 Dec 2026 13:00:00 +0000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.From.HELO != "a.example.net" || h.From.RDNS != "" || h.TLS != Yes {
+		t.Errorf("got %+v", h)
 	}
 }

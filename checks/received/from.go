@@ -29,7 +29,13 @@ func (h *Header) from(s string, body []cfws.Token) {
 		literal = parseLiteral(first.Text)
 	case cfws.Word, cfws.Quoted, cfws.Angle:
 		f.Name = strings.TrimSuffix(first.Text, ".")
+		if first.Kind == cfws.Word {
+			// "from 192.0.2.1 by …": an address without its brackets,
+			// which webmail front ends write, counts as a literal.
+			literal = parseLiteral(first.Text)
+		}
 	}
+	bare := first.Kind == cfws.Literal || literal.IsValid()
 	var helo, rdns string
 	var ip netip.Addr
 	heloForm := false
@@ -57,14 +63,14 @@ func (h *Header) from(s string, body []cfws.Token) {
 		// Exim and qmail: the clause's own name is the receiver's
 		// reverse lookup (or the bare address, or "unknown").
 		f.HELO = helo
-		if first.Kind != cfws.Literal && !unknownName(f.Name) {
+		if !bare && !unknownName(f.Name) {
 			f.RDNS = f.Name
 		}
 		return
 	}
 	// A bare address with no TCP-info is Exim's "[192.0.2.1] (port=…)"
 	// for a client that sent no HELO: the receiver's record, not a claim.
-	if first.Kind != cfws.Literal || ip.IsValid() {
+	if !bare || ip.IsValid() {
 		f.HELO = f.Name
 	}
 	if !unknownName(rdns) {
@@ -101,7 +107,7 @@ func tcpInfo(text string) tcpInfoComment {
 			switch {
 			case strings.HasPrefix(lw, "helo="):
 				c.helo = strings.TrimSuffix(t.Text[len("helo="):], ")")
-			case (lw == "helo" || lw == "lhlo") && i+1 < len(toks) && toks[i+1].Kind == cfws.Word:
+			case (lw == "helo" || lw == "ehlo" || lw == "lhlo") && i+1 < len(toks) && toks[i+1].Kind == cfws.Word:
 				c.helo = toks[i+1].Text
 			case strings.Contains(lw, "="), strings.HasPrefix(lw, ":"):
 				// port=, ident=, or the ":port" after an Exim literal
