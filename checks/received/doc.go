@@ -5,13 +5,14 @@
 //
 // Parse reads one Received field in the RFC's Time-stamp-line form and in
 // the forms real MTAs write instead (Postfix, Exim, Sendmail, Exchange and
-// Office 365, Gmail, qmail, Amazon SES, amavisd as used by Zimbra,
-// Courier, OpenSMTPD). BuildPath turns the fields of one message into its
-// delivery path, oldest hop first, with the delay of every hop; the
+// Office 365, Gmail, qmail, Amazon SES, Zimbra and its amavisd, Courier,
+// OpenSMTPD). BuildPath (or PathOf) turns the fields of one message into
+// its delivery path, oldest hop first, with the delay of every hop; the
 // finding helpers (Slowest, Delayed, NegativeDelays, FutureDate,
-// ClearBetweenTLS, Unparsed) are pure functions of a Path. Facts picks the
-// SMTP facts of the receiving hop — client address, HELO name, MAIL FROM —
-// and says which field each came from.
+// FutureHops, ClearBetweenTLS, Unparsed) are pure functions of a Path.
+// TraceFacts picks the SMTP facts of the receiving hop — client address,
+// HELO name, MAIL FROM, Received-SPF — and says which field each came
+// from.
 //
 // A field that cannot be read is never dropped: Parse returns what it
 // could read together with a *SyntaxError carrying the position, and

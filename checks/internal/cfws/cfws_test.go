@@ -87,3 +87,27 @@ func FuzzLex(f *testing.F) {
 		_ = StripComments(s)
 	})
 }
+
+func TestLexField(t *testing.T) {
+	s, toks, err := LexField("a\r\n (b);\r\n c", 100, ";", "")
+	if err != nil || s != "a (b); c" || len(toks) != 4 || toks[1].Kind != Comment || toks[1].Pos != 2 {
+		t.Errorf("LexField = %q %+v %v", s, toks, err)
+	}
+	if _, toks, err := LexField(strings.Repeat("a", 101), 100, ";", ""); err == nil || !err.TooLong || toks != nil {
+		t.Errorf("over the bound: %+v %v", toks, err)
+	}
+	if _, _, err := LexField("(", 100, ";", ""); err == nil || err.TooLong || err.Pos != 0 {
+		t.Errorf("lex error: %v", err)
+	}
+	if err := (&Error{Pos: 3, Msg: "x"}); err.Error() != "offset 3: x" {
+		t.Errorf("Error() = %q", err.Error())
+	}
+}
+
+func TestIsDigits(t *testing.T) {
+	for s, want := range map[string]bool{"0": true, "0123456789": true, "": false, "1a": false, " 1": false, "-1": false} {
+		if IsDigits(s) != want {
+			t.Errorf("IsDigits(%q) = %v", s, !want)
+		}
+	}
+}
