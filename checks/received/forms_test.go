@@ -112,6 +112,7 @@ func TestTLSCommentNotAHostName(t *testing.T) {
 		{"from a (a [192.0.2.1]) by b with esmtp (TLSv1_2:AES256-SHA:256); 2 Dec 2026 14:00 +0000", Yes},
 		{"from a (a [192.0.2.1]) by b with esmtp (SSLv3); 2 Dec 2026 14:00 +0000", Yes},
 		{"from a (a [192.0.2.1]) by b with esmtp (tls1.example.net); 2 Dec 2026 14:00 +0000", No},
+		{"from a (a [192.0.2.1]) by tls with ESMTP id 1; 2 Dec 2026 14:00 +0000", No}, // a host named tls
 	} {
 		h, err := Parse(c.in)
 		if err != nil {

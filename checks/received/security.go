@@ -97,7 +97,7 @@ func (h *Header) security(s string, stamp []cfws.Token) {
 			case strings.HasPrefix(lw, "user=") && h.AuthUser == "":
 				h.AuthUser = t.Text[len("user="):]
 			}
-			if strings.EqualFold(t.Text, "tls") && i+1 < len(stamp) && stamp[i+1].Kind == cfws.Word && !strings.Contains(stamp[i+1].Text, "=") && h.TLSCipher == "" {
+			if strings.EqualFold(t.Text, "tls") && i+1 < len(stamp) && stamp[i+1].Kind == cfws.Word && !strings.Contains(stamp[i+1].Text, "=") && !isKeyword(stamp[i+1].Text) && h.TLSCipher == "" {
 				h.TLS, h.TLSCipher = Yes, stamp[i+1].Text
 			}
 		}
