@@ -181,7 +181,11 @@ func TraceFacts(fields []Field, opt Options) Facts {
 
 	switch {
 	case returnPath >= 0:
-		f.MailFrom = Fact[string]{Value: reversePath(fields[returnPath].Value), Source: &Source{Field: "Return-Path", Index: 0}}
+		src := &Source{Field: "Return-Path", Index: 0}
+		if n := counts["return-path"]; n > 1 {
+			src.Note = "the topmost of " + strconv.Itoa(n) + " Return-Path fields"
+		}
+		f.MailFrom = Fact[string]{Value: reversePath(fields[returnPath].Value), Source: src}
 	case spf != nil && spf.EnvelopeFrom != "":
 		f.MailFrom = Fact[string]{Value: strings.TrimSuffix(strings.TrimPrefix(spf.EnvelopeFrom, "<"), ">"),
 			Source: &Source{Field: "Received-SPF", Index: f.SPF.Source.Index, Note: "envelope-from=; no Return-Path"}}

@@ -139,3 +139,14 @@ func TestTraceFactsNothing(t *testing.T) {
 		t.Errorf("facts from nothing: %+v", f)
 	}
 }
+
+func TestTraceFactsReturnPath(t *testing.T) {
+	f := TraceFacts([]Field{{"Return-Path", " <new@example.net> (comment)"}, {"return-path", "<old@example.net>"}}, Options{})
+	if f.MailFrom.Value != "new@example.net" || f.MailFrom.Source.Note != "the topmost of 2 Return-Path fields" {
+		t.Errorf("MailFrom = %+v %+v", f.MailFrom.Value, f.MailFrom.Source)
+	}
+	f = TraceFacts([]Field{{"Return-Path", "bare@example.net"}}, Options{})
+	if f.MailFrom.Value != "bare@example.net" || f.MailFrom.Source.Note != "" {
+		t.Errorf("MailFrom = %+v %+v", f.MailFrom.Value, f.MailFrom.Source)
+	}
+}
