@@ -76,7 +76,7 @@ func TestParseDuplicateClauseKeepsFirst(t *testing.T) {
 }
 
 func TestParseGarbageKeepsRaw(t *testing.T) {
-	for _, v := range []string{"\x00\x01\x02", "((((", "\"unterminated", "from <a by b; x", strings.Repeat(";", 100), "from by with id for via"} {
+	for _, v := range []string{"\x00\x01\x02", "\x9b\x9b\x9bversion=TLS", "\x9b(AUTH: x, TLS: y) (\x9busing TLS)", "((((", "\"unterminated", "from <a by b; x", strings.Repeat(";", 100), "from by with id for via"} {
 		h, err := Parse(v)
 		if err == nil {
 			t.Errorf("%q: no error", v)

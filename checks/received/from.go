@@ -103,7 +103,7 @@ func tcpInfo(text string) tcpInfoComment {
 			}
 			prev = ""
 		case cfws.Word:
-			lw := strings.ToLower(t.Text)
+			lw := cfws.Lower(t.Text)
 			switch {
 			case strings.HasPrefix(lw, "helo="):
 				c.helo = strings.TrimSuffix(t.Text[len("helo="):], ")")

@@ -89,7 +89,7 @@ func (h *Header) security(s string, stamp []cfws.Token) {
 			text.WriteByte(' ')
 			// Exim 4.92+: "with esmtps (TLS1.3) tls TLS_AES_256_GCM_SHA384"
 			// OpenSMTPD with "received-auth": "… id X (TLSv1.3:…) auth=yes user=x"
-			switch lw := strings.ToLower(t.Text); {
+			switch lw := cfws.Lower(t.Text); {
 			case lw == "auth=yes":
 				h.Authenticated = Yes
 			case lw == "auth=no" && h.Authenticated != Yes:
@@ -104,13 +104,13 @@ func (h *Header) security(s string, stamp []cfws.Token) {
 	}
 	// OpenSMTPD before 5.4 wrote "TLS version=… cipher=… bits=… verify=…;"
 	// as a clause of its own.
-	if w := text.String(); strings.Contains(strings.ToLower(w), "version=tls") || strings.Contains(strings.ToLower(w), "version=ssl") {
+	if w := text.String(); strings.Contains(cfws.Lower(w), "version=tls") || strings.Contains(cfws.Lower(w), "version=ssl") {
 		h.tlsComment(w)
 	}
 }
 
 func (h *Header) tlsComment(c string) {
-	lc := strings.ToLower(c)
+	lc := cfws.Lower(c)
 	set := func(version, cipher string) {
 		h.TLS = Yes
 		if h.TLSVersion == "" {
@@ -185,7 +185,7 @@ func tlsVersionWord(s string) bool {
 // paramValue returns the value after key (matched without case) up to a
 // space, comma, semicolon or parenthesis.
 func paramValue(s, key string) string {
-	i := strings.Index(strings.ToLower(s), key)
+	i := strings.Index(cfws.Lower(s), key)
 	if i < 0 {
 		return ""
 	}
@@ -197,7 +197,7 @@ func paramValue(s, key string) string {
 }
 
 func (h *Header) authComment(c string) {
-	lc := strings.ToLower(strings.TrimSpace(c))
+	lc := cfws.Lower(strings.TrimSpace(c))
 	switch {
 	case strings.HasPrefix(lc, "authenticated sender:"):
 		// Postfix smtpd_sasl_authenticated_header

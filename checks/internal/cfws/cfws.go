@@ -115,6 +115,24 @@ func LexField(value string, max int, specials, brackets string) (string, []Token
 	return s, toks, err
 }
 
+// Lower folds A-Z to a-z and nothing else, so an offset into the result
+// is one into s (strings.ToLower may change the length of text that is
+// not valid UTF-8 or not ASCII).
+func Lower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if b[j] >= 'A' && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
 // IsDigits reports whether s is one or more ASCII digits.
 func IsDigits(s string) bool {
 	for i := 0; i < len(s); i++ {

@@ -111,3 +111,15 @@ func TestIsDigits(t *testing.T) {
 		}
 	}
 }
+
+func TestLowerKeepsOffsets(t *testing.T) {
+	for _, s := range []string{"ABC", "abc", "\x9bVERSION=TLS", "İX", ""} {
+		l := Lower(s)
+		if len(l) != len(s) {
+			t.Errorf("Lower(%q) = %q: length changed", s, l)
+		}
+	}
+	if Lower("\x9bVERSION=Tls") != "\x9bversion=tls" {
+		t.Error("Lower does not fold ASCII")
+	}
+}
