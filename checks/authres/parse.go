@@ -20,10 +20,7 @@ type segment struct {
 func segments(value string) ([]segment, error) {
 	_, toks, lexErr := cfws.LexField(value, MaxFieldLen, ";", "")
 	if lexErr != nil {
-		if lexErr.TooLong {
-			return nil, &SyntaxError{Msg: lexErr.Msg, Err: ErrTooLong}
-		}
-		return nil, syntaxError(lexErr.Pos, ErrSyntax, lexErr.Msg)
+		return nil, cfws.FromLex[pkg](lexErr, ErrTooLong, ErrSyntax)
 	}
 	segs := []segment{{pos: 0}}
 	for _, t := range toks {

@@ -25,11 +25,5 @@ type SyntaxError = cfws.SyntaxError[pkg]
 
 func syntaxError(pos int, kind error, msg string) *SyntaxError { return cfws.At[pkg](pos, kind, msg) }
 
-// lexError is a lexer's error as ours: too long, or a syntax error at its
-// offset.
-func lexError(e *cfws.Error) *SyntaxError {
-	if e.TooLong {
-		return &SyntaxError{Msg: e.Msg, Err: ErrTooLong}
-	}
-	return syntaxError(e.Pos, ErrSyntax, e.Msg)
-}
+// lexError is a lexer's error as ours.
+func lexError(e *cfws.Error) *SyntaxError { return cfws.FromLex[pkg](e, ErrTooLong, ErrSyntax) }

@@ -35,3 +35,12 @@ func (e *SyntaxError[P]) Unwrap() error { return e.Err }
 func At[P Prefix](pos int, kind error, msg string) *SyntaxError[P] {
 	return &SyntaxError[P]{Col: pos + 1, Msg: msg, Err: kind}
 }
+
+// FromLex turns a lexer's error into a package's: tooLong for a field
+// over the bound, syntax at the offset otherwise.
+func FromLex[P Prefix](e *Error, tooLong, syntax error) *SyntaxError[P] {
+	if e.TooLong {
+		return &SyntaxError[P]{Msg: e.Msg, Err: tooLong}
+	}
+	return At[P](e.Pos, syntax, e.Msg)
+}
