@@ -140,3 +140,16 @@ func TestParseBareAddressName(t *testing.T) {
 		t.Errorf("got %+v", h)
 	}
 }
+
+func TestParseCommentBeforeClauseValue(t *testing.T) {
+	h, err := Parse("from (x) a.example.net (b.example.net [192.0.2.1]) by (y) c.example.com with (z) ESMTP id (w) Q; 2 Dec 2026 14:00 +0000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.From.Name != "a.example.net" || h.From.IP.String() != "192.0.2.1" || h.By != "c.example.com" || h.With != "ESMTP" || h.ID != "Q" {
+		t.Errorf("got %+v", h)
+	}
+	if _, err := Parse("from (only a comment) by b; 2 Dec 2026 14:00 +0000"); err == nil {
+		t.Error("a from clause with only a comment read without error")
+	}
+}

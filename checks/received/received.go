@@ -174,13 +174,17 @@ func (h *Header) clauses(s string, stamp []cfws.Token) error {
 				h.envelopeFrom(b.Text)
 			}
 		}
-		if len(body) == 0 || body[0].Kind == cfws.Special {
+		v := 0 // the value: the first token that is not a comment
+		for v < len(body) && body[v].Kind == cfws.Comment {
+			v++
+		}
+		if v == len(body) || body[v].Kind == cfws.Special {
 			if err == nil {
 				err = syntaxError(t.End, ErrSyntax, "clause "+kw+" without a value")
 			}
 		} else if !seen[kw] {
 			seen[kw] = true
-			h.clause(kw, s, body)
+			h.clause(kw, s, body[v:])
 		}
 		i = j
 	}
