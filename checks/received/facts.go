@@ -92,6 +92,7 @@ func TraceFacts(fields []Field, opt Options) Facts {
 	type rcvd struct {
 		pos, index int
 		h          *Header
+		err        error
 	}
 	var hops []rcvd
 	var spfPos []int
@@ -103,8 +104,8 @@ func TraceFacts(fields []Field, opt Options) Facts {
 		counts[name]++
 		switch name {
 		case "received":
-			h, _ := Parse(fl.Value)
-			hops = append(hops, rcvd{pos, idx, h})
+			h, err := Parse(fl.Value)
+			hops = append(hops, rcvd{pos, idx, h, err})
 		case "received-spf":
 			spfPos = append(spfPos, pos)
 		case "return-path":
@@ -138,8 +139,11 @@ func TraceFacts(fields []Field, opt Options) Facts {
 	}
 	var skipped []string
 	for _, r := range hops[:max(chosen, 0)] {
-		if r.h.From.IP.IsValid() {
+		switch {
+		case r.h.From.IP.IsValid():
 			skipped = append(skipped, "Received["+strconv.Itoa(r.index)+"] "+r.h.From.IP.String())
+		case r.err != nil && r.h.From.Text == "":
+			skipped = append(skipped, "Received["+strconv.Itoa(r.index)+"] unreadable")
 		}
 	}
 	var hop *Header
@@ -154,8 +158,8 @@ func TraceFacts(fields []Field, opt Options) Facts {
 		case 1:
 			note = "only loopback address literals; the newest of them"
 		}
-		if len(skipped) > 0 && rank == 3 {
-			note += "; internal hops skipped: " + strings.Join(skipped, ", ")
+		if len(skipped) > 0 {
+			note += "; skipped: " + strings.Join(skipped, ", ")
 		}
 		src := &Source{Field: "Received", Index: r.index, Note: note}
 		f.ClientIP = Fact[netip.Addr]{Value: hop.From.IP, Source: src}
@@ -165,14 +169,10 @@ func TraceFacts(fields []Field, opt Options) Facts {
 	}
 
 	// Received-SPF: the topmost above the receiving hop.
-	for i, pos := range spfPos {
-		if pos > limit {
-			break
-		}
-		spf, err := ParseSPF(fields[pos].Value)
-		f.SPF = Fact[*SPF]{Value: spf, Source: &Source{Field: "Received-SPF", Index: i}}
+	if len(spfPos) > 0 && spfPos[0] < limit {
+		spf, err := ParseSPF(fields[spfPos[0]].Value)
+		f.SPF = Fact[*SPF]{Value: spf, Source: &Source{Field: "Received-SPF", Index: 0}}
 		f.SPFErr = err
-		break
 	}
 	spf := f.SPF.Value
 	if !f.HELO.Known() && spf != nil && spf.HELO != "" {

@@ -150,3 +150,13 @@ func TestTraceFactsReturnPath(t *testing.T) {
 		t.Errorf("MailFrom = %+v %+v", f.MailFrom.Value, f.MailFrom.Source)
 	}
 }
+
+func TestTraceFactsNotesUnreadableHopAbove(t *testing.T) {
+	f := TraceFacts([]Field{
+		{"Received", "from x (unclosed [192.0.2.9] by y; Wed, 2 Dec 2026 13:10:01 +0000"},
+		{"Received", "from a (a [198.51.100.1]) by b; Wed, 2 Dec 2026 13:10:00 +0000"},
+	}, Options{})
+	if f.ClientIP.Value != ip("198.51.100.1") || !strings.Contains(f.ClientIP.Source.Note, "Received[0] unreadable") {
+		t.Errorf("ClientIP = %v %+v", f.ClientIP.Value, f.ClientIP.Source)
+	}
+}
