@@ -267,3 +267,17 @@ func TestProp(t *testing.T) {
 		t.Errorf("Prop: %+v", r.Props)
 	}
 }
+
+func TestStrayWordKeepsLaterProps(t *testing.T) {
+	h, err := Parse("example.com; spf=pass stray smtp.mailfrom=a@example.net smtp.helo=h.example.net")
+	if !errors.Is(err, ErrSyntax) || len(h.Results) != 1 {
+		t.Fatalf("err %v results %+v", err, h.Results)
+	}
+	if s := h.Results[0].SPF; s.MailFrom != "a@example.net" || s.HELO != "h.example.net" {
+		t.Errorf("SPF = %+v", s)
+	}
+	h = mustParse(t, "(leading comment) spf=pass smtp.mailfrom=example.net")
+	if h.AuthServID != "" || len(h.Results) != 1 {
+		t.Errorf("no authserv-id after a comment: %+v", h)
+	}
+}

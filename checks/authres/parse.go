@@ -150,12 +150,16 @@ func pairs(toks []cfws.Token) (ps []pair, comments []string, bad *cfws.Token) {
 		}
 		k, v, next := pairAt(toks, i)
 		if next == i {
-			return ps, comments, &toks[i]
+			if bad == nil {
+				bad = &toks[i]
+			}
+			i++ // read on: one stray word does not hide the pairs after it
+			continue
 		}
 		ps = append(ps, pair{key: k, value: v, pos: t.Pos})
 		i = next
 	}
-	return ps, comments, nil
+	return ps, comments, bad
 }
 
 // pairAt reads the pair starting at toks[i], returning the key in lower
@@ -196,8 +200,12 @@ func pairAt(toks []cfws.Token, i int) (key, value string, next int) {
 }
 
 func isPair(toks []cfws.Token) bool {
-	_, _, next := pairAt(toks, 0)
-	return next > 0
+	i := 0
+	for i < len(toks) && toks[i].Kind == cfws.Comment {
+		i++
+	}
+	_, _, next := pairAt(toks, i)
+	return next > i
 }
 
 // resinfo reads one "methodspec [reasonspec] *propspec" (RFC 8601 §2.2).
