@@ -21,9 +21,10 @@ func ParseDate(s string) (time.Time, error) {
 	return t, nil
 }
 
-var monthNames = [...]string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
+var monthNames = [...]string{"january", "february", "march", "april", "may", "june", "july",
+	"august", "september", "october", "november", "december"}
 
-var dayNames = [...]string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
+var dayNames = [...]string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 
 // zoneOffset is the offset in seconds east of UTC of the obsolete zones
 // of RFC 5322 §4.3 and of the named zones mailers put where the numeric
@@ -178,21 +179,21 @@ func numericOffset(s string) (int, bool) {
 	return h*3600 + m*60, true
 }
 
+// monthIndex is 1 to 12 for a month's name or its start, at least three
+// letters ("dec", "decem", "december"); 0 for anything else.
 func monthIndex(lf string) int {
 	for i, m := range monthNames {
-		if strings.HasPrefix(lf, m) && (len(lf) == 3 || strings.HasPrefix(longMonth(i), lf)) {
+		if len(lf) >= 3 && strings.HasPrefix(m, lf) {
 			return i + 1
 		}
 	}
 	return 0
 }
 
-func longMonth(i int) string { return strings.ToLower(time.Month(i + 1).String()) }
-
+// isDayName reports a day's name or its start, at least three letters.
 func isDayName(lf string) bool {
-	for i, d := range dayNames {
-		long := strings.ToLower(time.Weekday((i + 1) % 7).String())
-		if strings.HasPrefix(lf, d) && strings.HasPrefix(long, lf) {
+	for _, d := range dayNames {
+		if len(lf) >= 3 && strings.HasPrefix(d, lf) {
 			return true
 		}
 	}
