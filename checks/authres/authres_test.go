@@ -1,6 +1,7 @@
 package authres
 
 import (
+	"encoding/json"
 	"errors"
 	"reflect"
 	"strings"
@@ -279,5 +280,31 @@ func TestStrayWordKeepsLaterProps(t *testing.T) {
 	h = mustParse(t, "(leading comment) spf=pass smtp.mailfrom=example.net")
 	if h.AuthServID != "" || len(h.Results) != 1 {
 		t.Errorf("no authserv-id after a comment: %+v", h)
+	}
+}
+
+func TestHeaderJSON(t *testing.T) {
+	h := mustParse(t, "mx.example.com; dkim=pass header.d=example.net header.s=s1; arc=pass (i=3)")
+	h.Trust([]string{"mx.example.com"})
+	b, err := json.Marshal(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		ID      string `json:"authserv_id"`
+		Trusted bool   `json:"trusted"`
+		Results []struct {
+			Method string         `json:"method"`
+			Result string         `json:"result"`
+			DKIM   map[string]any `json:"dkim"`
+			ARC    map[string]any `json:"arc"`
+		} `json:"results"`
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.ID != "mx.example.com" || !m.Trusted || len(m.Results) != 2 || m.Results[0].DKIM["header_s"] != "s1" ||
+		m.Results[1].ARC["chain"] != "pass" || m.Results[1].ARC["instance"] != float64(3) || m.Results[0].ARC != nil {
+		t.Errorf("JSON %s", b)
 	}
 }
