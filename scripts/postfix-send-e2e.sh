@@ -236,6 +236,16 @@ ok "login: delivered with its queue id and body"
 f=$(msgfile implicit) || die "no message with X-E2E: implicit"
 grep -q "with ESMTPSA id $(jq -r .queue_id "$dir/implicit.json")" "$f" || die "implicit: queue id"
 ok "implicit: delivered with its queue id"
+# The trace as checks/received reads it (the parser behind `check message`).
+f=$(msgfile plain)
+(cd "$repo" && go run ./scripts/tracecheck "$f") >"$dir/trace.json" 2>"$dir/trace.err" ||
+	{ cat "$dir/trace.json" "$dir/trace.err" >&2; die "tracecheck: Postfix's Received header could not be read"; }
+jq -e --arg q "$(jq -r .queue_id "$dir/plain.json")" '.hops[-1].header | .id == $q and .with == "ESMTPSA" and .tls == "yes"
+	and .authenticated == "yes" and (.tls_version | test("^TLSv1\\.[23]$")) and .from.ip == "127.0.0.1" and .by != "" and .date != ""' \
+	"$dir/trace.json" >/dev/null || { jq . "$dir/trace.json" >&2; die "tracecheck: Postfix's Received header read wrong"; }
+jq -e '.facts.client_ip.value == "127.0.0.1" and .facts.mail_from.value == "e2e@relayctl.test" and .hops[-1].delay_s >= 0' \
+	"$dir/trace.json" >/dev/null || { jq . "$dir/trace.json" >&2; die "tracecheck: trace facts wrong"; }
+ok "plain: checks/received reads Postfix's Received header: queue id, ESMTPSA, TLS version, client 127.0.0.1, Return-Path"
 grep -q 'sasl_method=LOGIN, sasl_username=e2e' "$dir/maillog" && grep -q 'sasl_method=PLAIN, sasl_username=e2e' "$dir/maillog" ||
 	die "Postfix's log does not show both SASL methods"
 ok "Postfix logged sasl_method=PLAIN and sasl_method=LOGIN for e2e"
