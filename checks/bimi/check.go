@@ -71,7 +71,7 @@ func Check(ctx context.Context, r dnsx.Resolver, domain string, opt Options) che
 	if opt.Selector == "" {
 		opt.Selector = DefaultSelector
 	}
-	res := checks.Result{Name: "bimi"}
+	res := checks.Result{Name: Name}
 	data := &Data{Domain: domain, Selector: opt.Selector, Queried: []string{}, Records: []string{}, OrgDomain: dmarc.OrgDomainPSL(domain)}
 	res.Data = data
 	c := &checker{ctx: ctx, r: r, domain: domain, opt: opt, res: &res, data: data}

@@ -2,6 +2,9 @@ package bimi
 
 import "github.com/relayctl/relayctl/checks"
 
+// Name is the check's Result.Name.
+const Name = "bimi"
+
 // Codes is every finding code the bimi check emits, in the order of the
 // "Finding codes" table of docs/bimi.md, which a test holds to it.
 func Codes() []checks.CodeDoc {

@@ -77,7 +77,7 @@ type answer struct {
 // dnsx.Domain).
 func Check(ctx context.Context, r dnsx.Resolver, domain string, opt Options) checks.Result {
 	start := time.Now()
-	res := checks.Result{Name: "dkim"}
+	res := checks.Result{Name: Name}
 	data := &Data{Domain: domain, Mode: "common", Probed: []string{}, Keys: []Key{}}
 	res.Data = data
 	c := &checker{res: &res, data: data, named: len(opt.Selectors) > 0}

@@ -2,6 +2,9 @@ package dkim
 
 import "github.com/relayctl/relayctl/checks"
 
+// Name is the check's Result.Name.
+const Name = "dkim"
+
 // Codes is every finding code the dkim check emits, in the order of the
 // "Finding codes" table of docs/dkim.md, which a test holds to it.
 func Codes() []checks.CodeDoc {

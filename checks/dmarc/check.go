@@ -57,7 +57,7 @@ const walkConcurrency = 8
 // normalised by dnsx.Domain).
 func Check(ctx context.Context, r dnsx.Resolver, domain string, opt Options) checks.Result {
 	start := time.Now()
-	res := checks.Result{Name: "dmarc"}
+	res := checks.Result{Name: Name}
 	data := &Data{Domain: domain, Records: []string{}, Walk: []Step{}, Method: MethodNone}
 	res.Data = data
 	c := &checker{ctx: ctx, r: r, domain: domain, res: &res, data: data}

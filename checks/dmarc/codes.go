@@ -2,6 +2,9 @@ package dmarc
 
 import "github.com/relayctl/relayctl/checks"
 
+// Name is the check's Result.Name.
+const Name = "dmarc"
+
 // Codes is every finding code the dmarc check emits, in the order of the
 // "Finding codes" table of docs/dmarc.md, which a test holds to it.
 func Codes() []checks.CodeDoc {

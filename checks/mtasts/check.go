@@ -54,7 +54,7 @@ const maxSyntaxFindings = 10
 // (already normalised by dnsx.Domain).
 func Check(ctx context.Context, r dnsx.Resolver, domain string, opt Options) checks.Result {
 	start := time.Now()
-	res := checks.Result{Name: "mtasts"}
+	res := checks.Result{Name: Name}
 	data := &Data{Domain: domain, Records: []string{}, MXHosts: []string{}}
 	res.Data = data
 	c := &checker{ctx: ctx, r: r, domain: domain, opt: opt, res: &res, data: data}

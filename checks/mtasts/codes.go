@@ -2,6 +2,9 @@ package mtasts
 
 import "github.com/relayctl/relayctl/checks"
 
+// Name is the check's Result.Name.
+const Name = "mtasts"
+
 // Codes is every finding code the mtasts check emits, in the order of the
 // "Finding codes" table of docs/mtasts.md, which a test holds to it.
 func Codes() []checks.CodeDoc {

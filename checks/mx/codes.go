@@ -2,6 +2,12 @@ package mx
 
 import "github.com/relayctl/relayctl/checks"
 
+// The checks' Result.Names: Check's and CheckPTR's.
+const (
+	Name    = "mx"
+	PTRName = "ptr"
+)
+
 // Codes is every finding code the mx check emits: the mx.* rows of the
 // "Finding codes" table of docs/mx.md, which a test holds to it.
 func Codes() []checks.CodeDoc {

@@ -43,7 +43,7 @@ type Implicit struct {
 // could be resolved and at least one lookup failed.
 func Check(ctx context.Context, r dnsx.Resolver, domain string, opt Options) checks.Result {
 	start := time.Now()
-	res := checks.Result{Name: "mx"}
+	res := checks.Result{Name: Name}
 	data := Data{Hosts: []Host{}}
 	res.Data = &data
 	check(ctx, opt.resolver(r), domain, opt, &res, &data)

@@ -51,7 +51,7 @@ type Address struct {
 // cache answers those at no cost. All addresses are checked at once.
 func CheckPTR(ctx context.Context, r dnsx.Resolver, domain string, opt Options) checks.Result {
 	start := time.Now()
-	res := checks.Result{Name: "ptr"}
+	res := checks.Result{Name: PTRName}
 	data := PTRData{Addresses: []Address{}}
 	res.Data = &data
 	checkPTR(ctx, opt.resolver(r), domain, &res, &data)

@@ -51,7 +51,7 @@ const tlsaConcurrency = 8
 // normalised by dnsx.Domain).
 func Check(ctx context.Context, r dnsx.Resolver, domain string, _ Options) checks.Result {
 	start := time.Now()
-	res := checks.Result{Name: "tlsrpt"}
+	res := checks.Result{Name: Name}
 	data := &Data{Domain: domain, Records: []string{}}
 	res.Data = data
 	run(ctx, r, domain, &res, data)

@@ -2,6 +2,9 @@ package tlsrpt
 
 import "github.com/relayctl/relayctl/checks"
 
+// Name is the check's Result.Name.
+const Name = "tlsrpt"
+
 // Codes is every finding code the tlsrpt check emits, in the order of the
 // "Finding codes" table of docs/tlsrpt.md, which a test holds to it.
 func Codes() []checks.CodeDoc {
