@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+
+	"github.com/relayctl/relayctl/checks"
 )
 
 // Sentinel errors.
@@ -25,11 +27,11 @@ var (
 func LoadCA(path string) (*x509.CertPool, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("tlsx: %w", err)
+		return nil, checks.WrapError("tlsx", nil, "cannot read the CA file", err)
 	}
 	certs, err := ParseCerts(b)
 	if err != nil {
-		return nil, fmt.Errorf("%w (%s)", err, path)
+		return nil, err
 	}
 	return PoolWith(certs...), nil
 }
@@ -50,12 +52,12 @@ func ParseCerts(pemData []byte) ([]*x509.Certificate, error) {
 		}
 		c, err := x509.ParseCertificate(blk.Bytes)
 		if err != nil {
-			return nil, fmt.Errorf("%w: certificate %d: %v", ErrBadCertificate, len(out)+1, err)
+			return nil, checks.WrapError("tlsx", ErrBadCertificate, fmt.Sprintf("invalid certificate (certificate %d)", len(out)+1), err)
 		}
 		out = append(out, c)
 	}
 	if len(out) == 0 {
-		return nil, ErrNoCertificates
+		return nil, checks.NewError("tlsx", ErrNoCertificates, "no PEM certificate in the file")
 	}
 	return out, nil
 }
