@@ -12,6 +12,7 @@ import (
 	"github.com/relayctl/relayctl/checks/dmarc"
 	"github.com/relayctl/relayctl/checks/dnsx"
 	"github.com/relayctl/relayctl/checks/fetch"
+	"github.com/relayctl/relayctl/checks/internal/textutil"
 )
 
 // Data is the check's structured result; docs/bimi.md documents the keys.
@@ -194,7 +195,7 @@ func (c *checker) nearMisses(l lookup) {
 	for _, t := range l.near {
 		c.add(finding(CodeSyntax, checks.SeverityFail, refRecord,
 			"Start the record with \"v=BIMI1;\", then l=https://…/logo.svg.",
-			"a TXT record at %s looks like BIMI but receivers discard it (it does not start with v=BIMI1): %q", l.name, clip(t)))
+			"a TXT record at %s looks like BIMI but receivers discard it (it does not start with v=BIMI1): %q", l.name, textutil.Clip(t, 80)))
 	}
 }
 
@@ -320,7 +321,7 @@ func (c *checker) fetchLogo(u string) {
 	case resp.StatusCode >= 300 && resp.StatusCode < 400:
 		c.add(finding(CodeLogoRedirect, checks.SeverityWarn, refIndicator,
 			"Put the final URL of the SVG in l=; not every receiver follows redirects.",
-			"%s answers HTTP %d, a redirect to %q", u, resp.StatusCode, clip(resp.Location)))
+			"%s answers HTTP %d, a redirect to %q", u, resp.StatusCode, textutil.Clip(resp.Location, 80)))
 		return
 	case resp.StatusCode != 200:
 		c.add(finding(CodeLogoUnreachable, checks.SeverityFail, refIndicator,

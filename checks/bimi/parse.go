@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"path"
 	"strings"
+
+	"github.com/relayctl/relayctl/checks/internal/textutil"
 )
 
 // ErrSyntax is wrapped by Errors.
@@ -95,14 +97,14 @@ func Parse(txt string) (*Record, error) {
 		}
 		name, value, ok := strings.Cut(f, "=")
 		if !ok {
-			add(pcol, "", fmt.Sprintf("%q has no \"=\"", clip(f)))
+			add(pcol, "", fmt.Sprintf("%q has no \"=\"", textutil.Clip(f, 80)))
 			continue
 		}
 		vlead := len(value) - len(strings.TrimLeft(value, " \t\r\n"))
 		vcol := pcol + len(name) + 1 + vlead
 		name, value = strings.TrimRight(name, " \t\r\n"), strings.TrimSpace(value)
 		if !validTagName(name) {
-			add(pcol, "", fmt.Sprintf("%q is not a tag name", clip(name)))
+			add(pcol, "", fmt.Sprintf("%q is not a tag name", textutil.Clip(name, 80)))
 			continue
 		}
 		if seen[name] {
@@ -138,14 +140,14 @@ func Parse(txt string) (*Record, error) {
 				rec.LPS = true
 			case "false":
 			default:
-				add(vcol, "lps", fmt.Sprintf("%q is not true or false", clip(value)))
+				add(vcol, "lps", fmt.Sprintf("%q is not true or false", textutil.Clip(value, 80)))
 			}
 		case "avp":
 			switch value {
 			case "brand", "personal":
 				rec.AVP = value
 			default:
-				add(vcol, "avp", fmt.Sprintf("%q is not brand or personal", clip(value)))
+				add(vcol, "avp", fmt.Sprintf("%q is not brand or personal", textutil.Clip(value, 80)))
 			}
 		default:
 			rec.Unknown = append(rec.Unknown, name)
@@ -170,23 +172,23 @@ func checkURI(v string, logo bool) string {
 		return "one URI only (a comma inside a URI must be written %2C)"
 	}
 	if strings.ContainsAny(v, " \t") {
-		return fmt.Sprintf("%q holds white space", clip(v))
+		return fmt.Sprintf("%q holds white space", textutil.Clip(v, 80))
 	}
 	u, err := url.Parse(v)
 	if err != nil || u.Scheme == "" {
-		return fmt.Sprintf("%q is not a URI", clip(v))
+		return fmt.Sprintf("%q is not a URI", textutil.Clip(v, 80))
 	}
 	if !strings.EqualFold(u.Scheme, "https") {
-		return fmt.Sprintf("%q must use https", clip(v))
+		return fmt.Sprintf("%q must use https", textutil.Clip(v, 80))
 	}
 	if u.Hostname() == "" || !strings.Contains(u.Hostname(), ".") || u.User != nil {
-		return fmt.Sprintf("%q needs a fully qualified host name", clip(v))
+		return fmt.Sprintf("%q needs a fully qualified host name", textutil.Clip(v, 80))
 	}
 	if logo {
 		ext := strings.ToLower(path.Ext(u.Path))
 		for _, s := range imageSuffixes {
 			if ext == s {
-				return fmt.Sprintf("%q names a %s image; BIMI indicators must be SVG", clip(v), strings.TrimPrefix(ext, "."))
+				return fmt.Sprintf("%q names a %s image; BIMI indicators must be SVG", textutil.Clip(v, 80), strings.TrimPrefix(ext, "."))
 			}
 		}
 	}
@@ -206,11 +208,4 @@ func validTagName(s string) bool {
 		}
 	}
 	return true
-}
-
-func clip(s string) string {
-	if len(s) > 80 {
-		return s[:80] + "…"
-	}
-	return s
 }

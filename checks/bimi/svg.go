@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/relayctl/relayctl/checks/internal/textutil"
 )
 
 const svgNS = "http://www.w3.org/2000/svg"
@@ -121,7 +123,7 @@ func inspectSVG(body []byte) (SVGInfo, error) {
 			}
 			for _, a := range t.Attr {
 				if a.Name.Local == "href" && !strings.HasPrefix(strings.TrimSpace(a.Value), "#") {
-					problem("it refers to another document (" + clip(a.Value) + ")")
+					problem("it refers to another document (" + textutil.Clip(a.Value, 80) + ")")
 				}
 			}
 		case xml.EndElement:

@@ -2,13 +2,14 @@ package dnsx
 
 import (
 	"bytes"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/miekg/dns"
+
+	"github.com/relayctl/relayctl/checks"
 )
 
 // Zone is an RFC 1035 zone held in memory. It answers authoritatively for
@@ -59,7 +60,7 @@ func (z *Zone) Add(rr dns.RR) {
 func ParseZone(r io.Reader, origin, file string) (*Zone, error) {
 	text, err := io.ReadAll(r)
 	if err != nil {
-		return nil, fmt.Errorf("dnsx: zone %s: %w", file, err)
+		return nil, checks.WrapError("dnsx", nil, "zone "+file, err)
 	}
 	if origin == "" {
 		origin = firstOrigin(text)
@@ -71,7 +72,7 @@ func ParseZone(r io.Reader, origin, file string) (*Zone, error) {
 		rrs = append(rrs, rr)
 	}
 	if err := zp.Err(); err != nil {
-		return nil, fmt.Errorf("dnsx: zone %s: %w", file, err)
+		return nil, checks.WrapError("dnsx", nil, "zone "+file, err)
 	}
 	apex, haveSOA := "", false
 	for _, rr := range rrs {
@@ -82,7 +83,7 @@ func ParseZone(r io.Reader, origin, file string) (*Zone, error) {
 	}
 	if !haveSOA {
 		if origin == "" {
-			return nil, fmt.Errorf("dnsx: zone %s: no $ORIGIN and no SOA record: cannot tell which names it holds", file)
+			return nil, checks.NewError("dnsx", nil, "zone "+file+": no $ORIGIN and no SOA record: cannot tell which names it holds")
 		}
 		apex = Fqdn(origin)
 	}
@@ -111,7 +112,7 @@ func firstOrigin(text []byte) string {
 func LoadZone(path string) (*Zone, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("dnsx: zone: %w", err)
+		return nil, checks.WrapError("dnsx", nil, "zone", err)
 	}
 	origin := firstOrigin(b)
 	if origin == "" {
@@ -255,7 +256,7 @@ func (zs Zones) Lookup(name string, qtype uint16) (rcode int, rrs []dns.RR, next
 func LoadZones(path string) ([]*Zone, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
-		return nil, fmt.Errorf("dnsx: zone: %w", err)
+		return nil, checks.WrapError("dnsx", nil, "zone", err)
 	}
 	if !fi.IsDir() {
 		z, err := LoadZone(path)
@@ -266,7 +267,7 @@ func LoadZones(path string) ([]*Zone, error) {
 	}
 	entries, err := os.ReadDir(path)
 	if err != nil {
-		return nil, fmt.Errorf("dnsx: zone: %w", err)
+		return nil, checks.WrapError("dnsx", nil, "zone", err)
 	}
 	var out []*Zone
 	for _, e := range entries {
@@ -281,7 +282,7 @@ func LoadZones(path string) ([]*Zone, error) {
 		out = append(out, z)
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("dnsx: zone: no *.zone, *.db or db.* file in %s", path)
+		return nil, checks.NewError("dnsx", nil, "zone: no *.zone, *.db or db.* file in "+path)
 	}
 	return out, nil
 }

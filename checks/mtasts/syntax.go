@@ -3,6 +3,8 @@ package mtasts
 import (
 	"fmt"
 	"strings"
+
+	"github.com/relayctl/relayctl/checks/internal/textutil"
 )
 
 // SyntaxError is one problem in a record (Col set) or a policy (Line
@@ -70,10 +72,7 @@ func validExtName(s string) bool {
 	return true
 }
 
-// quote shows a value in a message; hostile bytes are escaped.
+// quote shows a value in a message, clipped; hostile bytes are escaped.
 func quote(s string) string {
-	if len(s) > 80 {
-		s = s[:80] + "…"
-	}
-	return fmt.Sprintf("%q", s)
+	return fmt.Sprintf("%q", textutil.Clip(s, 80))
 }

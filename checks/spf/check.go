@@ -16,6 +16,7 @@ import (
 
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsx"
+	"github.com/relayctl/relayctl/checks/internal/textutil"
 )
 
 // Name is the check's name in reports.
@@ -179,7 +180,7 @@ func summary(domain string, a *Analysis, o *Outcome, ip netip.Addr) string {
 	case len(a.Records) > 1:
 		s = fmt.Sprintf("%d SPF records at %s (permerror)", len(a.Records), domain)
 	default:
-		s = fmt.Sprintf("%s (%d of %d DNS lookups)", clip(a.Record, 120), a.Lookups, MaxLookups)
+		s = fmt.Sprintf("%s (%d of %d DNS lookups)", textutil.Clip(a.Record, 120), a.Lookups, MaxLookups)
 	}
 	if o != nil {
 		s += fmt.Sprintf("; %s: %s", ip, o.Result)

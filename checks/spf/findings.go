@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/relayctl/relayctl/checks"
+	"github.com/relayctl/relayctl/checks/internal/textutil"
 )
 
 // Finding codes of the spf check. docs/spf.md describes each.
@@ -87,7 +88,7 @@ func (a *Analysis) judge() {
 		for _, l := range root.lookalikes {
 			a.add(CodeBadVersion, checks.SeverityFail, "RFC 7208 §4.5",
 				`Start the record with exactly "v=spf1" followed by a space.`,
-				"TXT record %q looks like SPF but does not start with \"v=spf1 \": receivers ignore it", clip(l, 80))
+				"TXT record %q looks like SPF but does not start with \"v=spf1 \": receivers ignore it", textutil.Clip(l, 80))
 		}
 		what := "has no SPF record"
 		if root.nxdomain {
@@ -344,17 +345,10 @@ func biggest(root *Node) string {
 	return " (largest: " + strings.Join(parts, ", ") + ")"
 }
 
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
-}
-
 func quoteAll(ss []string) string {
 	q := make([]string, len(ss))
 	for i, s := range ss {
-		q[i] = fmt.Sprintf("%q", clip(s, 100))
+		q[i] = fmt.Sprintf("%q", textutil.Clip(s, 100))
 	}
 	return strings.Join(q, ", ")
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsx"
+	"github.com/relayctl/relayctl/checks/internal/textutil"
 )
 
 // Finding codes; SPEC.md fixes the first two, docs/tlsrpt.md lists all.
@@ -96,7 +97,7 @@ func run(ctx context.Context, r dnsx.Resolver, d string, res *checks.Result, dat
 		}
 		res.Add(finding(CodeSyntax, checks.SeverityFail, refRecord,
 			"Write the record as \"v=TLSRPTv1; rua=mailto:tlsrpt@"+d+"\": version first, exactly as shown, then \";\".",
-			"a TXT record at _smtp._tls.%s looks like TLS-RPT but senders discard it (%s): %q", d, why, clip(t)))
+			"a TXT record at _smtp._tls.%s looks like TLS-RPT but senders discard it (%s): %q", d, why, textutil.Clip(t, 80)))
 	}
 	if len(recs) == 0 && len(near) == 0 {
 		missing(res, data, d)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/relayctl/relayctl/checks/dnsx"
+	"github.com/relayctl/relayctl/checks/internal/textutil"
 )
 
 // recordPrefix starts every TLS-RPT record; senders discard TXT records
@@ -70,7 +71,7 @@ func Parse(txt string) (*Record, error) {
 		}
 		name, value, ok := strings.Cut(f, "=")
 		if !ok {
-			add(pcol, "", fmt.Sprintf("field %q has no \"=\"", clip(f)))
+			add(pcol, "", fmt.Sprintf("field %q has no \"=\"", textutil.Clip(f, 80)))
 			continue
 		}
 		if strings.TrimRight(name, " \t") != name || strings.TrimLeft(value, " \t") != value {
@@ -94,7 +95,7 @@ func Parse(txt string) (*Record, error) {
 				continue
 			}
 			if !validExtValue(value) {
-				add(pcol+len(name)+1, name, fmt.Sprintf("value %q is empty or holds spaces, \"=\", \";\" or control characters", clip(value)))
+				add(pcol+len(name)+1, name, fmt.Sprintf("value %q is empty or holds spaces, \"=\", \";\" or control characters", textutil.Clip(value, 80)))
 			}
 			rec.Extensions = append(rec.Extensions, Field{Name: name, Value: value})
 		}
@@ -138,14 +139,14 @@ func parseRUA(v string, col int, add func(int, string, string)) []URI {
 
 func parseURI(s string) (URI, string) {
 	if strings.ContainsAny(s, " \t") {
-		return URI{}, fmt.Sprintf("%q holds white space", clip(s))
+		return URI{}, fmt.Sprintf("%q holds white space", textutil.Clip(s, 80))
 	}
 	scheme, rest, ok := strings.Cut(s, ":")
 	if !ok {
 		if strings.Contains(s, "@") {
-			return URI{}, fmt.Sprintf("%q is an address, not a URI: write mailto:%s", clip(s), clip(s))
+			return URI{}, fmt.Sprintf("%q is an address, not a URI: write mailto:%s", textutil.Clip(s, 80), textutil.Clip(s, 80))
 		}
-		return URI{}, fmt.Sprintf("%q is not a URI (mailto: or https:)", clip(s))
+		return URI{}, fmt.Sprintf("%q is not a URI (mailto: or https:)", textutil.Clip(s, 80))
 	}
 	switch strings.ToLower(scheme) {
 	case "mailto":
@@ -158,23 +159,23 @@ func parseURI(s string) (URI, string) {
 		}
 		a, err := mail.ParseAddress(addr)
 		if err != nil || a.Name != "" || a.Address != addr {
-			return URI{}, fmt.Sprintf("%q is not a valid mailto: address", clip(s))
+			return URI{}, fmt.Sprintf("%q is not a valid mailto: address", textutil.Clip(s, 80))
 		}
 		at := strings.LastIndexByte(addr, '@')
 		if _, err := dnsx.Domain(addr[at+1:]); err != nil {
-			return URI{}, fmt.Sprintf("%q: the address's domain is not a valid domain name", clip(s))
+			return URI{}, fmt.Sprintf("%q: the address's domain is not a valid domain name", textutil.Clip(s, 80))
 		}
 		return URI{URI: s, Scheme: "mailto", Target: addr}, ""
 	case "https":
 		u, err := url.Parse(s)
 		if err != nil || u.Host == "" || u.User != nil {
-			return URI{}, fmt.Sprintf("%q is not a valid https URL with a host", clip(s))
+			return URI{}, fmt.Sprintf("%q is not a valid https URL with a host", textutil.Clip(s, 80))
 		}
 		return URI{URI: s, Scheme: "https", Target: u.Hostname()}, ""
 	case "http":
-		return URI{}, fmt.Sprintf("%q uses http: reports must go over https (or mailto)", clip(s))
+		return URI{}, fmt.Sprintf("%q uses http: reports must go over https (or mailto)", textutil.Clip(s, 80))
 	}
-	return URI{}, fmt.Sprintf("%q: scheme %q is not mailto or https", clip(s), scheme)
+	return URI{}, fmt.Sprintf("%q: scheme %q is not mailto or https", textutil.Clip(s, 80), scheme)
 }
 
 func isAlnum(c byte) bool {
@@ -207,11 +208,4 @@ func validExtValue(s string) bool {
 		}
 	}
 	return true
-}
-
-func clip(s string) string {
-	if len(s) > 80 {
-		return s[:80] + "…"
-	}
-	return s
 }
