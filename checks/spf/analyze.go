@@ -181,17 +181,7 @@ func (w *walker) walk(ctx context.Context, n *Node, path []string, depth int) {
 		n.Error = err.Error()
 		return
 	}
-	var all []txtRecord
-	for _, rr := range ans.Records() {
-		if t, ok := rr.(*dns.TXT); ok {
-			rec := txtRecord{}
-			for _, s := range t.Txt {
-				rec.Strings = append(rec.Strings, unescapeTXT(s))
-			}
-			rec.Text = strings.Join(rec.Strings, "")
-			all = append(all, rec)
-		}
-	}
+	all := dnsx.TXTAnswer(ans)
 	n.texts = selectSPF(all)
 	switch len(n.texts) {
 	case 0:
