@@ -56,22 +56,6 @@ func isAlnum(c byte) bool {
 
 func isWSP(c byte) bool { return c == ' ' || c == '\t' }
 
-// validExtName checks sts-ext-name / sts-policy-ext-name: a letter or
-// digit, then up to 31 letters, digits, "_", "-" or "." (RFC 8461 §3.1,
-// §3.2).
-func validExtName(s string) bool {
-	if s == "" || len(s) > 32 || !isAlnum(s[0]) {
-		return false
-	}
-	for i := 1; i < len(s); i++ {
-		c := s[i]
-		if !isAlnum(c) && c != '_' && c != '-' && c != '.' {
-			return false
-		}
-	}
-	return true
-}
-
 // quote shows a value in a message, clipped; hostile bytes are escaped.
 func quote(s string) string {
 	return fmt.Sprintf("%q", textutil.Clip(s, 80))
