@@ -75,15 +75,14 @@ func Check(ctx context.Context, r dnsx.Resolver, domain string, opt Options) che
 	res := checks.Result{Name: Name}
 	data := &Data{Domain: domain, Selector: opt.Selector, Queried: []string{}, Records: []string{}, OrgDomain: dmarc.OrgDomainPSL(domain)}
 	res.Data = data
-	c := &checker{ctx: ctx, r: r, domain: domain, opt: opt, res: &res, data: data}
-	c.run()
+	c := &checker{r: r, domain: domain, opt: opt, res: &res, data: data}
+	c.run(ctx)
 	res.DurationMS = checks.Since(start)
 	res.Settle()
 	return res
 }
 
 type checker struct {
-	ctx    context.Context
 	r      dnsx.Resolver
 	domain string
 	opt    Options
@@ -102,10 +101,10 @@ type lookup struct {
 	err  error
 }
 
-func (c *checker) ask(name string) lookup {
+func (c *checker) ask(ctx context.Context, name string) lookup {
 	l := lookup{name: name}
 	c.data.Queried = append(c.data.Queried, name)
-	l.txts, _, l.err = dnsx.TXT(c.ctx, c.r, name)
+	l.txts, _, l.err = dnsx.TXT(ctx, c.r, name)
 	for _, t := range l.txts {
 		switch {
 		case IsRecord(t):
@@ -117,11 +116,11 @@ func (c *checker) ask(name string) lookup {
 	return l
 }
 
-func (c *checker) run() {
+func (c *checker) run(ctx context.Context) {
 	d, sel := c.domain, c.opt.Selector
 	// §7.2: the author domain first; with no record there, the
 	// organizational domain.
-	l := c.ask(sel + "._bimi." + d)
+	l := c.ask(ctx, sel+"._bimi."+d)
 	if l.err != nil {
 		c.fail(l.err, l.name)
 		return
@@ -129,7 +128,7 @@ func (c *checker) run() {
 	c.data.Records = append(c.data.Records, l.txts...)
 	c.nearMisses(l)
 	if len(l.recs) == 0 && c.data.OrgDomain != d {
-		org := c.ask(sel + "._bimi." + c.data.OrgDomain)
+		org := c.ask(ctx, sel+"._bimi."+c.data.OrgDomain)
 		if org.err != nil {
 			c.fail(org.err, org.name)
 			return
@@ -174,14 +173,14 @@ func (c *checker) run() {
 		c.res.Summary = "BIMI declined at " + l.name
 		return
 	}
-	c.judgeDMARC()
+	c.judgeDMARC(ctx)
 	if rec.Authority == "" && perr == nil {
 		c.add(finding(CodeNoAuthority, checks.SeverityInfo, refEvidence,
 			"Get a Verified Mark Certificate (VMC) or Common Mark Certificate (CMC) for the logo and name its PEM file in a=.",
 			"the record has no a= evidence document: mailboxes that require a mark certificate (Gmail, Apple Mail) show no logo"))
 	}
 	if rec.Location != "" && checkURI(rec.Location, true) == "" && !c.opt.NoLogoFetch {
-		c.fetchLogo(rec.Location)
+		c.fetchLogo(ctx, rec.Location)
 	}
 	c.res.Summary = c.summary(rec)
 }
@@ -220,8 +219,8 @@ func (c *checker) syntaxFindings(err error, name string) {
 // judgeDMARC checks BIMI's DMARC requirements (§2 and §7.1 steps 7–9):
 // the policy that applies is quarantine or reject, pct is 100, sp is not
 // none, and the same holds for the organizational domain's own record.
-func (c *checker) judgeDMARC() {
-	dres := dmarc.Check(c.ctx, c.r, c.domain, dmarc.Options{})
+func (c *checker) judgeDMARC(ctx context.Context) {
+	dres := dmarc.Check(ctx, c.r, c.domain, dmarc.Options{})
 	dd, _ := dres.Data.(*dmarc.Data)
 	if dres.Status == checks.StatusError || dd == nil {
 		// No verdict on the part of BIMI that matters most.
@@ -249,7 +248,7 @@ func (c *checker) judgeDMARC() {
 		// the organizational domain's record counts too (§7.1 steps 7, 8).
 		org := dd.OrgDomainTreeWalk
 		if org != "" && org != c.domain && dd.RecordDomain == c.domain {
-			ores := dmarc.Check(c.ctx, c.r, org, dmarc.Options{})
+			ores := dmarc.Check(ctx, c.r, org, dmarc.Options{})
 			if od, ok := ores.Data.(*dmarc.Data); ok && od.Parsed != nil && od.RecordDomain == org {
 				info.OrgDomain, info.OrgPolicy = org, string(od.Parsed.Policy)
 				if !enforcing(od.Parsed.Policy) {
@@ -282,10 +281,10 @@ func orNone(p dmarc.Policy) string {
 }
 
 // fetchLogo fetches and inspects the indicator (§7.5, §7.6).
-func (c *checker) fetchLogo(u string) {
+func (c *checker) fetchLogo(ctx context.Context, u string) {
 	logo := &LogoInfo{URL: u}
 	c.data.Logo = logo
-	resp, err := fetch.Get(c.ctx, c.r, u, fetch.Options{
+	resp, err := fetch.Get(ctx, c.r, u, fetch.Options{
 		RootCAs:  c.opt.RootCAs,
 		Timeout:  c.opt.Timeout,
 		MaxBytes: maxLogoFetch,

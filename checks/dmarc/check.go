@@ -60,15 +60,14 @@ func Check(ctx context.Context, r dnsx.Resolver, domain string, opt Options) che
 	res := checks.Result{Name: Name}
 	data := &Data{Domain: domain, Records: []string{}, Walk: []Step{}, Method: MethodNone}
 	res.Data = data
-	c := &checker{ctx: ctx, r: r, domain: domain, res: &res, data: data}
-	c.run()
+	c := &checker{r: r, domain: domain, res: &res, data: data}
+	c.run(ctx)
 	res.DurationMS = checks.Since(start)
 	res.Settle()
 	return res
 }
 
 type checker struct {
-	ctx    context.Context
 	r      dnsx.Resolver
 	domain string
 	res    *checks.Result
@@ -77,7 +76,7 @@ type checker struct {
 
 func (c *checker) add(f checks.Finding) { c.res.Add(f) }
 
-func (c *checker) run() {
+func (c *checker) run(ctx context.Context) {
 	d := c.domain
 	names := WalkNames(d)
 	looks := make([]lookup, len(names))
@@ -86,10 +85,10 @@ func (c *checker) run() {
 	// out at once, with the existence probe of the domain (needed for np).
 	forEach(len(names)+1, walkConcurrency, func(i int) {
 		if i == len(names) {
-			exists = domainExists(c.ctx, c.r, d)
+			exists = domainExists(ctx, c.r, d)
 			return
 		}
-		txts, _, err := dnsx.TXT(c.ctx, c.r, "_dmarc."+names[i])
+		txts, _, err := dnsx.TXT(ctx, c.r, "_dmarc."+names[i])
 		looks[i] = lookup{name: names[i], txts: txts, err: err}
 	})
 	c.data.OrgDomainPSL = OrgDomainPSL(d)
@@ -194,8 +193,8 @@ func (c *checker) run() {
 
 	c.policyFindings(rec, w)
 	c.reportFindings(rec)
-	c.orgDomainFindings(w, looks)
-	c.externalReports(rec, w.PolicyDomain)
+	c.orgDomainFindings(ctx, w, looks)
+	c.externalReports(ctx, rec, w.PolicyDomain)
 	c.res.Summary = summary(rec, c.data)
 }
 

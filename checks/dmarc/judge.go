@@ -1,6 +1,7 @@
 package dmarc
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -134,7 +135,7 @@ func (c *checker) reportFindings(rec *Record) {
 	}
 }
 
-func (c *checker) orgDomainFindings(w walkResult, looks []lookup) {
+func (c *checker) orgDomainFindings(ctx context.Context, w walkResult, looks []lookup) {
 	d := c.domain
 	psl := c.data.OrgDomainPSL
 	if psl != w.OrgDomain {
@@ -164,7 +165,7 @@ func (c *checker) orgDomainFindings(w walkResult, looks []lookup) {
 			}
 		}
 		if !asked {
-			txts, _, err := dnsx.TXT(c.ctx, c.r, "_dmarc."+psl)
+			txts, _, err := dnsx.TXT(ctx, c.r, "_dmarc."+psl)
 			if err != nil {
 				return
 			}

@@ -57,15 +57,14 @@ func Check(ctx context.Context, r dnsx.Resolver, domain string, opt Options) che
 	res := checks.Result{Name: Name}
 	data := &Data{Domain: domain, Records: []string{}, MXHosts: []string{}}
 	res.Data = data
-	c := &checker{ctx: ctx, r: r, domain: domain, opt: opt, res: &res, data: data}
-	c.run()
+	c := &checker{r: r, domain: domain, opt: opt, res: &res, data: data}
+	c.run(ctx)
 	res.DurationMS = checks.Since(start)
 	res.Settle()
 	return res
 }
 
 type checker struct {
-	ctx    context.Context
 	r      dnsx.Resolver
 	domain string
 	opt    Options
@@ -75,15 +74,15 @@ type checker struct {
 
 func (c *checker) add(f checks.Finding) { c.res.Add(f) }
 
-func (c *checker) run() {
+func (c *checker) run(ctx context.Context) {
 	d := c.domain
 	// The record and the MX set are independent: ask both at once.
 	var disc *discovery
 	var mx mxSet
 	var wg sync.WaitGroup
 	wg.Add(2)
-	go func() { defer wg.Done(); disc = discoverRecord(c.ctx, c.r, d) }()
-	go func() { defer wg.Done(); mx = lookupMX(c.ctx, c.r, d) }()
+	go func() { defer wg.Done(); disc = discoverRecord(ctx, c.r, d) }()
+	go func() { defer wg.Done(); mx = lookupMX(ctx, c.r, d) }()
 	wg.Wait()
 
 	if disc.txtErr != nil {
@@ -101,7 +100,7 @@ func (c *checker) run() {
 	}
 	recordOK := c.judgeRecords(disc)
 
-	disc.fetchPolicy(c.ctx, c.r, d, c.opt)
+	disc.fetchPolicy(ctx, c.r, d, c.opt)
 	c.data.PolicyURL = PolicyURL(d)
 	c.data.Fetch = disc.resp
 	if !c.judgeFetch(disc) {
