@@ -178,7 +178,7 @@ func (w *walker) walk(ctx context.Context, n *Node, path []string, depth int) {
 	ans, err := w.query(ctx, n.Domain, dns.TypeTXT)
 	if err != nil {
 		n.dnsErr = err
-		n.Error = err.Error()
+		n.Error = checks.Message(err)
 		return
 	}
 	all := dnsx.TXTAnswer(ans)
@@ -201,7 +201,7 @@ func (w *walker) walk(ctx context.Context, n *Node, path []string, depth int) {
 	n.Record = n.texts[0].Text
 	n.rec, n.parseErr = Parse(n.Record)
 	if n.parseErr != nil {
-		n.Error = n.parseErr.Error()
+		n.Error = checks.Message(n.parseErr)
 	}
 	rec := n.rec
 	for _, m := range rec.Mechanisms {
