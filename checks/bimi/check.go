@@ -12,6 +12,7 @@ import (
 	"github.com/relayctl/relayctl/checks/dmarc"
 	"github.com/relayctl/relayctl/checks/dnsx"
 	"github.com/relayctl/relayctl/checks/fetch"
+	"github.com/relayctl/relayctl/checks/internal/fetchmsg"
 	"github.com/relayctl/relayctl/checks/internal/textutil"
 )
 
@@ -187,7 +188,7 @@ func (c *checker) run(ctx context.Context) {
 
 func (c *checker) fail(err error, name string) {
 	c.res.Fail(err)
-	c.res.Summary = fmt.Sprintf("could not look up %s: %v", name, shortErr(err))
+	c.res.Summary = fmt.Sprintf("could not look up %s: %v", name, dnsx.Brief(err))
 }
 
 func (c *checker) nearMisses(l lookup) {
@@ -212,7 +213,7 @@ func (c *checker) syntaxFindings(err error, name string) {
 			hint = "Give a= the https URL of the VMC/CMC PEM file, or leave it empty."
 		}
 		c.add(finding(CodeSyntax, checks.SeverityFail, refRecord, hint,
-			"the BIMI record at %s is invalid: %s", name, strings.TrimPrefix(e.Error(), "bimi: ")))
+			"the BIMI record at %s is invalid: %s", name, e.Message()))
 	}
 }
 
@@ -224,7 +225,7 @@ func (c *checker) judgeDMARC(ctx context.Context) {
 	dd, _ := dres.Data.(*dmarc.Data)
 	if dres.Status == checks.StatusError || dd == nil {
 		// No verdict on the part of BIMI that matters most.
-		c.res.Fail(fmt.Errorf("bimi: could not read the DMARC policy BIMI depends on: %s", dres.Error))
+		c.res.Fail(checks.NewError("bimi", nil, "could not read the DMARC policy BIMI depends on: "+dres.Error))
 		return
 	}
 	info := &DMARCInfo{RecordDomain: dd.RecordDomain, Policy: string(dd.EffectivePolicy)}
@@ -293,13 +294,8 @@ func (c *checker) fetchLogo(ctx context.Context, u string) {
 	})
 	logo.Fetch = resp
 	if err != nil {
-		logo.Error = err.Error()
-		var fe *fetch.Error
-		errors.As(err, &fe)
-		cause := err.Error()
-		if fe != nil {
-			cause = strings.TrimPrefix(fe.Err.Error(), "fetch: ")
-		}
+		logo.Error = checks.Message(err)
+		cause := fetchmsg.Cause(err)
 		switch {
 		case fetch.DNSFailure(err):
 			c.add(finding(CodeLogoUnverified, checks.SeverityInfo, refIndicator,
@@ -308,7 +304,7 @@ func (c *checker) fetchLogo(ctx context.Context, u string) {
 		case errors.Is(err, fetch.ErrCertificate):
 			c.add(finding(CodeLogoCertInvalid, checks.SeverityFail, refIndicator,
 				"Serve the logo with a certificate valid for its host name from a public CA.",
-				"the logo at %s is served with an invalid certificate (%s); receivers do not display it", u, strings.TrimPrefix(cause, "certificate not valid for the host: ")))
+				"receivers do not display the logo at %s: %s", u, cause))
 		default:
 			c.add(finding(CodeLogoUnreachable, checks.SeverityFail, refIndicator,
 				"Make the l= URL answer over HTTPS with the SVG file.",
@@ -343,9 +339,13 @@ func (c *checker) fetchLogo(ctx context.Context, u string) {
 	mt, _, _ := mime.ParseMediaType(resp.ContentType)
 	svg, err := inspectSVG(resp.Body)
 	if err != nil {
+		why := checks.Message(err)
+		if ne := (*notSVG)(nil); errors.As(err, &ne) {
+			why = ne.why
+		}
 		c.add(finding(CodeLogoNotSVG, checks.SeverityFail, refFormats,
 			"Serve an SVG document (SVG Tiny PS) at the l= URL.",
-			"the logo at %s is not an SVG document (%s; Content-Type %q): receivers reject it", u, strings.TrimPrefix(err.Error(), "bimi: not an SVG document: "), resp.ContentType))
+			"the logo at %s is not an SVG document (%s; Content-Type %q): receivers reject it", u, why, resp.ContentType))
 		return
 	}
 	logo.SVG = &svg
@@ -385,12 +385,4 @@ func orDash(s string) string {
 		return "(empty)"
 	}
 	return s
-}
-
-func shortErr(err error) string {
-	var qe *dnsx.QueryError
-	if errors.As(err, &qe) {
-		return qe.Err.Error()
-	}
-	return err.Error()
 }

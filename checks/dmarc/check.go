@@ -97,7 +97,7 @@ func (c *checker) run(ctx context.Context) {
 	if first.err != nil {
 		// A failed query is never "missing".
 		c.res.Fail(first.err)
-		c.res.Summary = fmt.Sprintf("could not look up _dmarc.%s: %v", d, shortErr(first.err))
+		c.res.Summary = fmt.Sprintf("could not look up _dmarc.%s: %v", d, dnsx.Brief(first.err))
 		return
 	}
 	c.data.Records = append(c.data.Records, first.txts...)
@@ -118,7 +118,7 @@ func (c *checker) run(ctx context.Context) {
 		if _, err := Parse(b); err != nil {
 			var es Errors
 			if errors.As(err, &es) && len(es) > 0 {
-				msg = es[0].Error()
+				msg = es[0].Message()
 			}
 		}
 		c.add(finding(CodeSyntax, checks.SeverityFail, ref7489Syntax,
@@ -146,7 +146,7 @@ func (c *checker) run(ctx context.Context) {
 	if w.PolicyDomain == "" {
 		switch {
 		case w.Incomplete:
-			c.res.Fail(fmt.Errorf("dmarc: no record at _dmarc.%s and the tree walk failed at %s", d, strings.Join(prefixAll("_dmarc.", w.ErrorAt), ", ")))
+			c.res.Fail(checks.NewError("dmarc", nil, fmt.Sprintf("no record at _dmarc.%s and the tree walk failed at %s", d, strings.Join(prefixAll("_dmarc.", w.ErrorAt), ", "))))
 			c.res.Summary = "no record at _dmarc." + d + "; could not finish the tree walk"
 		case len(dm) > 1:
 			c.res.Summary = fmt.Sprintf("%d DMARC records at _dmarc.%s: none applies", len(dm), d)
@@ -284,14 +284,6 @@ func contains(ss []string, s string) bool {
 		}
 	}
 	return false
-}
-
-func shortErr(err error) string {
-	var qe *dnsx.QueryError
-	if errors.As(err, &qe) {
-		return qe.Err.Error()
-	}
-	return err.Error()
 }
 
 // forEach runs f(0..n-1) with at most limit at a time and waits for all.

@@ -61,7 +61,7 @@ func (c *checker) externalReports(ctx context.Context, rec *Record, policyDomain
 		}
 		txts, _, err := dnsx.TXT(ctx, c.r, e.Query)
 		if err != nil {
-			e.Error, e.offline = err.Error(), errors.Is(err, dnsx.ErrOffline)
+			e.Error, e.offline = checks.Message(err), errors.Is(err, dnsx.ErrOffline)
 			return
 		}
 		ok := false

@@ -32,7 +32,7 @@ func (c *checker) syntaxFindings(rec *Record, perr error, at string) {
 			continue
 		}
 		c.add(finding(CodeSyntax, checks.SeverityFail, ref7489Syntax, syntaxHint(e),
-			"the record at _dmarc.%s: %s", at, strings.TrimPrefix(e.Error(), "dmarc: ")))
+			"the record at _dmarc.%s: %s", at, e.Message()))
 	}
 }
 

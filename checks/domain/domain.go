@@ -79,7 +79,7 @@ func ValidateParts(parts []string) error {
 	all := Parts()
 	for _, p := range parts {
 		if !slices.Contains(all, p) {
-			return fmt.Errorf("%w %q", ErrUnknownPart, p)
+			return checks.NewError("domain", ErrUnknownPart, fmt.Sprintf("unknown part %q", p))
 		}
 	}
 	return nil
@@ -171,7 +171,7 @@ func runPart(ctx context.Context, r dnsx.Resolver, domain, name string, opt Opti
 	}()
 	if fn == nil {
 		res = checks.Result{Name: name, Summary: "not available in this build"}
-		res.Fail(fmt.Errorf("%w %q: not available in this build", ErrUnknownPart, name))
+		res.Fail(checks.NewError("domain", ErrUnknownPart, fmt.Sprintf("unknown part %q: not available in this build", name)))
 		return res
 	}
 	return fn(ctx, r, domain, opt)

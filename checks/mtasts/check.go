@@ -12,6 +12,7 @@ import (
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsx"
 	"github.com/relayctl/relayctl/checks/fetch"
+	"github.com/relayctl/relayctl/checks/internal/fetchmsg"
 )
 
 // Data is the check's structured result (the "data" of the mtasts check
@@ -87,7 +88,7 @@ func (c *checker) run(ctx context.Context) {
 
 	if disc.txtErr != nil {
 		c.res.Fail(disc.txtErr)
-		c.res.Summary = fmt.Sprintf("could not look up _mta-sts.%s: %v", d, shortErr(disc.txtErr))
+		c.res.Summary = fmt.Sprintf("could not look up _mta-sts.%s: %v", d, dnsx.Brief(disc.txtErr))
 		return
 	}
 	c.data.Records = append(c.data.Records, disc.records...)
@@ -167,7 +168,7 @@ func (c *checker) syntaxFindings(err error, where, ref string) {
 			break
 		}
 		c.add(finding(CodeSyntax, checks.SeverityFail, ref, syntaxHint(e),
-			"%s is invalid, so senders ignore it: %s", where, strings.TrimPrefix(e.Error(), "mtasts: ")))
+			"%s is invalid, so senders ignore it: %s", where, e.Message()))
 	}
 }
 
@@ -199,12 +200,12 @@ func (c *checker) judgeFetch(disc *discovery) bool {
 		case fetch.DNSFailure(err):
 			// No verdict: the policy host could not be looked up.
 			c.res.Fail(err)
-			c.res.Summary = fmt.Sprintf("could not resolve %s: %v", host, shortErr(errors.Unwrap(err)))
+			c.res.Summary = fmt.Sprintf("could not resolve %s: %v", host, dnsx.Brief(errors.Unwrap(err)))
 		case errors.Is(err, fetch.ErrCertificate):
 			c.add(finding(CodeCertInvalid, checks.SeverityFail, refFetch,
 				"Serve "+host+" with a certificate for that exact name from a public CA (or pass --ca for a private one), valid now.",
-				"the certificate of %s is not valid (%s), so senders refuse the policy", host, causeOf(fe)))
-			c.res.Summary = "policy certificate invalid: " + causeOf(fe)
+				"senders refuse the policy at %s: %s", url, causeOf(fe)))
+			c.res.Summary = "policy refused: " + causeOf(fe)
 		default:
 			hint := "Make " + url + " answer over HTTPS on port 443; senders that cannot fetch it apply no MTA-STS."
 			if errors.Is(err, fetch.ErrNoAddress) {
@@ -396,11 +397,7 @@ func causeOf(fe *fetch.Error) string {
 	if fe == nil {
 		return "unknown error"
 	}
-	s := fe.Err.Error()
-	for _, p := range []string{"fetch: certificate not valid for the host: ", "fetch: "} {
-		s = strings.TrimPrefix(s, p)
-	}
-	return s
+	return fetchmsg.Cause(fe)
 }
 
 func stageWords(fe *fetch.Error) string {
@@ -418,15 +415,4 @@ func stageWords(fe *fetch.Error) string {
 		return "reading the body"
 	}
 	return "HTTP request"
-}
-
-func shortErr(err error) string {
-	var qe *dnsx.QueryError
-	if errors.As(err, &qe) {
-		return qe.Err.Error()
-	}
-	if err == nil {
-		return ""
-	}
-	return err.Error()
 }

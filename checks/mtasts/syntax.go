@@ -16,9 +16,12 @@ type SyntaxError struct {
 	Msg   string `json:"message"`
 }
 
-func (e *SyntaxError) Error() string {
+func (e *SyntaxError) Error() string { return "mtasts: " + e.Message() }
+
+// Message is the error for a person: line or column, field and what is
+// wrong, without the package prefix (checks.Messager).
+func (e *SyntaxError) Message() string {
 	var b strings.Builder
-	b.WriteString("mtasts: ")
 	if e.Line > 0 {
 		fmt.Fprintf(&b, "line %d: ", e.Line)
 	}
@@ -39,6 +42,15 @@ func (es Errors) Error() string {
 	var s []string
 	for _, e := range es {
 		s = append(s, e.Error())
+	}
+	return strings.Join(s, "; ")
+}
+
+// Message is every error's Message, joined with "; ".
+func (es Errors) Message() string {
+	var s []string
+	for _, e := range es {
+		s = append(s, e.Message())
 	}
 	return strings.Join(s, "; ")
 }

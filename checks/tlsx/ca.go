@@ -10,8 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-
-	"github.com/relayctl/relayctl/checks"
 )
 
 // Sentinel errors.
@@ -27,11 +25,11 @@ var (
 func LoadCA(path string) (*x509.CertPool, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, checks.WrapError("tlsx", nil, "cannot read the CA file", err)
+		return nil, fmt.Errorf("tlsx: %w", err)
 	}
 	certs, err := ParseCerts(b)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w (%s)", err, path)
 	}
 	return PoolWith(certs...), nil
 }
@@ -52,12 +50,12 @@ func ParseCerts(pemData []byte) ([]*x509.Certificate, error) {
 		}
 		c, err := x509.ParseCertificate(blk.Bytes)
 		if err != nil {
-			return nil, checks.WrapError("tlsx", ErrBadCertificate, fmt.Sprintf("invalid certificate (certificate %d)", len(out)+1), err)
+			return nil, fmt.Errorf("%w: certificate %d: %v", ErrBadCertificate, len(out)+1, err)
 		}
 		out = append(out, c)
 	}
 	if len(out) == 0 {
-		return nil, checks.NewError("tlsx", ErrNoCertificates, "no PEM certificate in the file")
+		return nil, ErrNoCertificates
 	}
 	return out, nil
 }
