@@ -192,3 +192,20 @@ func partRuns() map[string]PartFunc {
 	}
 	return out
 }
+
+// LookupCode finds the check that emits a finding code and the code's row
+// of its table: what "relayctl explain CODE" prints, from the same table
+// as the check's docs page.
+func LookupCode(code string) (Check, checks.CodeDoc, bool) {
+	for _, c := range Checks() {
+		if c.Codes == nil {
+			continue
+		}
+		for _, cd := range c.Codes() {
+			if cd.Code == code {
+				return c, cd, true
+			}
+		}
+	}
+	return Check{}, checks.CodeDoc{}, false
+}

@@ -97,3 +97,19 @@ mx1  3600 IN A 192.0.2.10
 		}
 	}
 }
+
+// LookupCode finds a code's check and row, the same row the check's
+// package table holds.
+func TestLookupCode(t *testing.T) {
+	c, cd, ok := LookupCode("ptr.mismatch")
+	if !ok || c.Name != "ptr" || c.Doc != "docs/mx.md" || cd.Code != "ptr.mismatch" || cd.Severity != "warn" || cd.Meaning == "" {
+		t.Errorf("ptr.mismatch: %v %+v %+v", ok, c.Name, cd)
+	}
+	c, cd, ok = LookupCode("spf.all-softfail")
+	if !ok || c.Name != "spf" || len(cd.Severities()) != 1 || cd.Severities()[0] != "info" {
+		t.Errorf("spf.all-softfail: %v %s %+v", ok, c.Name, cd)
+	}
+	if _, _, ok := LookupCode("spf.nope"); ok {
+		t.Error("found an unknown code")
+	}
+}
