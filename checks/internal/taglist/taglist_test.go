@@ -168,7 +168,7 @@ func FuzzSplit(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		for _, g := range []Grammar[testPkg]{dkimLike, dmarcLike} {
+		for _, g := range []Grammar[testPkg]{dkimLike, dmarcLike, bimiLike, stsLike} {
 			tags, errs := g.Split(s)
 			for _, tag := range tags {
 				if tag.Col < 1 || tag.ValueCol <= tag.Col || tag.ValueCol > len(s)+1 {
@@ -184,9 +184,17 @@ func FuzzSplit(f *testing.F) {
 				if strings.ContainsRune(tag.Value, ';') || g.RequireValue && tag.Value == "" {
 					t.Fatalf("%q: accepted value %q", s, tag.Value)
 				}
+				if g.Fields && !ExtName(tag.Name) {
+					t.Fatalf("%q: accepted field name %q", s, tag.Name)
+				}
+			}
+			// An empty record is an error at its end under NoEmpty.
+			limit := len(s)
+			if g.NoEmpty {
+				limit++
 			}
 			for _, e := range errs {
-				if e.Col < 1 || e.Col > len(s) || !errors.Is(e, errTest) {
+				if e.Col < 1 || e.Col > limit || !errors.Is(e, errTest) {
 					t.Fatalf("%q: error %v at col %d outside the record or without the sentinel", s, e, e.Col)
 				}
 			}
