@@ -26,8 +26,8 @@ type Tag struct {
 	ValueCol int `json:"-"`
 }
 
-// Grammar is how one protocol reads a tag-list. P names the package the
-// errors belong to.
+// Grammar is how one protocol reads its name=value list. P names the
+// package the errors belong to.
 type Grammar[P Prefix] struct {
 	// Err is the sentinel every SyntaxError from Split and Duplicate
 	// wraps.
@@ -50,14 +50,6 @@ type Grammar[P Prefix] struct {
 	// error reported), names are ext-names (ExtName), values are left to
 	// each field's own grammar, and messages say "field".
 	Fields bool
-}
-
-// noun is what the grammar calls one name=value part.
-func (g Grammar[P]) noun() string {
-	if g.Fields {
-		return "field"
-	}
-	return "tag"
 }
 
 func (g Grammar[P]) isWSP(c byte) bool {
@@ -84,9 +76,10 @@ func (g Grammar[P]) trimWSP(s string) string {
 }
 
 // Split splits a tag-list into its tags, in order, and the problems
-// found on the way; a part in error is left out. Empty parts between
-// semicolons are allowed (RFC 6376 §3.2 allows a trailing one; receivers
-// accept the others too). Repeated names are kept: see Duplicate.
+// found on the way; a part in error is left out. Without NoEmpty, empty
+// parts between semicolons are allowed (RFC 6376 §3.2 allows a trailing
+// one; receivers accept the others too). Repeated names are kept: see
+// Duplicate, and Read.
 func (g Grammar[P]) Split(s string) ([]Tag, Errors[P]) { return g.SplitAt(s, 1) }
 
 // SplitAt is Split for s standing at 1-based column col of a record,
