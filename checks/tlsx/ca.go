@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+
+	"github.com/relayctl/relayctl/checks"
 )
 
 // Sentinel errors.
@@ -25,11 +27,11 @@ var (
 func LoadCA(path string) (*x509.CertPool, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("tlsx: %w", err)
+		return nil, checks.WrapError("tlsx", nil, "cannot read the CA file", err)
 	}
 	certs, err := ParseCerts(b)
 	if err != nil {
-		return nil, fmt.Errorf("%w (%s)", err, path)
+		return nil, &inFile{err, path}
 	}
 	return PoolWith(certs...), nil
 }
@@ -50,15 +52,25 @@ func ParseCerts(pemData []byte) ([]*x509.Certificate, error) {
 		}
 		c, err := x509.ParseCertificate(blk.Bytes)
 		if err != nil {
-			return nil, fmt.Errorf("%w: certificate %d: %v", ErrBadCertificate, len(out)+1, err)
+			return nil, checks.NewError("tlsx", ErrBadCertificate, fmt.Sprintf("invalid certificate: certificate %d: %s", len(out)+1, err.Error()))
 		}
 		out = append(out, c)
 	}
 	if len(out) == 0 {
-		return nil, ErrNoCertificates
+		return nil, checks.NewError("tlsx", ErrNoCertificates, "no PEM certificate in the file")
 	}
 	return out, nil
 }
+
+// inFile says which file a parse error is about: "… (ca.pem)".
+type inFile struct {
+	err  error
+	path string
+}
+
+func (e *inFile) Error() string   { return e.err.Error() + " (" + e.path + ")" }
+func (e *inFile) Message() string { return checks.Message(e.err) + " (" + e.path + ")" }
+func (e *inFile) Unwrap() error   { return e.err }
 
 // PoolWith returns the system roots plus certs, or a pool of certs
 // alone when the system roots cannot be loaded.
