@@ -96,11 +96,12 @@ func (r *Result) Add(f Finding) {
 	r.Findings = append(r.Findings, f)
 }
 
-// Fail marks the result as unable to reach a verdict.
+// Fail marks the result as unable to reach a verdict; Error is err's
+// Message, the text for a person (no package name).
 func (r *Result) Fail(err error) {
 	r.Status = StatusError
 	if err != nil {
-		r.Error = err.Error()
+		r.Error = Message(err)
 	}
 }
 

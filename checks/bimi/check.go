@@ -12,6 +12,8 @@ import (
 	"github.com/relayctl/relayctl/checks/dmarc"
 	"github.com/relayctl/relayctl/checks/dnsx"
 	"github.com/relayctl/relayctl/checks/fetch"
+	"github.com/relayctl/relayctl/checks/internal/fetchmsg"
+	"github.com/relayctl/relayctl/checks/internal/textutil"
 )
 
 // Data is the check's structured result; docs/bimi.md documents the keys.
@@ -71,18 +73,17 @@ func Check(ctx context.Context, r dnsx.Resolver, domain string, opt Options) che
 	if opt.Selector == "" {
 		opt.Selector = DefaultSelector
 	}
-	res := checks.Result{Name: "bimi"}
+	res := checks.Result{Name: Name}
 	data := &Data{Domain: domain, Selector: opt.Selector, Queried: []string{}, Records: []string{}, OrgDomain: dmarc.OrgDomainPSL(domain)}
 	res.Data = data
-	c := &checker{ctx: ctx, r: r, domain: domain, opt: opt, res: &res, data: data}
-	c.run()
+	c := &checker{r: r, domain: domain, opt: opt, res: &res, data: data}
+	c.run(ctx)
 	res.DurationMS = checks.Since(start)
 	res.Settle()
 	return res
 }
 
 type checker struct {
-	ctx    context.Context
 	r      dnsx.Resolver
 	domain string
 	opt    Options
@@ -101,10 +102,10 @@ type lookup struct {
 	err  error
 }
 
-func (c *checker) ask(name string) lookup {
+func (c *checker) ask(ctx context.Context, name string) lookup {
 	l := lookup{name: name}
 	c.data.Queried = append(c.data.Queried, name)
-	l.txts, _, l.err = dnsx.TXT(c.ctx, c.r, name)
+	l.txts, _, l.err = dnsx.TXT(ctx, c.r, name)
 	for _, t := range l.txts {
 		switch {
 		case IsRecord(t):
@@ -116,11 +117,11 @@ func (c *checker) ask(name string) lookup {
 	return l
 }
 
-func (c *checker) run() {
+func (c *checker) run(ctx context.Context) {
 	d, sel := c.domain, c.opt.Selector
 	// §7.2: the author domain first; with no record there, the
 	// organizational domain.
-	l := c.ask(sel + "._bimi." + d)
+	l := c.ask(ctx, sel+"._bimi."+d)
 	if l.err != nil {
 		c.fail(l.err, l.name)
 		return
@@ -128,7 +129,7 @@ func (c *checker) run() {
 	c.data.Records = append(c.data.Records, l.txts...)
 	c.nearMisses(l)
 	if len(l.recs) == 0 && c.data.OrgDomain != d {
-		org := c.ask(sel + "._bimi." + c.data.OrgDomain)
+		org := c.ask(ctx, sel+"._bimi."+c.data.OrgDomain)
 		if org.err != nil {
 			c.fail(org.err, org.name)
 			return
@@ -173,28 +174,28 @@ func (c *checker) run() {
 		c.res.Summary = "BIMI declined at " + l.name
 		return
 	}
-	c.judgeDMARC()
+	c.judgeDMARC(ctx)
 	if rec.Authority == "" && perr == nil {
 		c.add(finding(CodeNoAuthority, checks.SeverityInfo, refEvidence,
 			"Get a Verified Mark Certificate (VMC) or Common Mark Certificate (CMC) for the logo and name its PEM file in a=.",
 			"the record has no a= evidence document: mailboxes that require a mark certificate (Gmail, Apple Mail) show no logo"))
 	}
 	if rec.Location != "" && checkURI(rec.Location, true) == "" && !c.opt.NoLogoFetch {
-		c.fetchLogo(rec.Location)
+		c.fetchLogo(ctx, rec.Location)
 	}
 	c.res.Summary = c.summary(rec)
 }
 
 func (c *checker) fail(err error, name string) {
 	c.res.Fail(err)
-	c.res.Summary = fmt.Sprintf("could not look up %s: %v", name, shortErr(err))
+	c.res.Summary = fmt.Sprintf("could not look up %s: %v", name, dnsx.Brief(err))
 }
 
 func (c *checker) nearMisses(l lookup) {
 	for _, t := range l.near {
 		c.add(finding(CodeSyntax, checks.SeverityFail, refRecord,
 			"Start the record with \"v=BIMI1;\", then l=https://…/logo.svg.",
-			"a TXT record at %s looks like BIMI but receivers discard it (it does not start with v=BIMI1): %q", l.name, clip(t)))
+			"a TXT record at %s looks like BIMI but receivers discard it (it does not start with v=BIMI1): %q", l.name, textutil.Clip(t, 80)))
 	}
 }
 
@@ -212,19 +213,19 @@ func (c *checker) syntaxFindings(err error, name string) {
 			hint = "Give a= the https URL of the VMC/CMC PEM file, or leave it empty."
 		}
 		c.add(finding(CodeSyntax, checks.SeverityFail, refRecord, hint,
-			"the BIMI record at %s is invalid: %s", name, strings.TrimPrefix(e.Error(), "bimi: ")))
+			"the BIMI record at %s is invalid: %s", name, e.Message()))
 	}
 }
 
 // judgeDMARC checks BIMI's DMARC requirements (§2 and §7.1 steps 7–9):
 // the policy that applies is quarantine or reject, pct is 100, sp is not
 // none, and the same holds for the organizational domain's own record.
-func (c *checker) judgeDMARC() {
-	dres := dmarc.Check(c.ctx, c.r, c.domain, dmarc.Options{})
+func (c *checker) judgeDMARC(ctx context.Context) {
+	dres := dmarc.Check(ctx, c.r, c.domain, dmarc.Options{})
 	dd, _ := dres.Data.(*dmarc.Data)
 	if dres.Status == checks.StatusError || dd == nil {
 		// No verdict on the part of BIMI that matters most.
-		c.res.Fail(fmt.Errorf("bimi: could not read the DMARC policy BIMI depends on: %s", dres.Error))
+		c.res.Fail(checks.NewError("bimi", nil, "could not read the DMARC policy BIMI depends on: "+dres.Error))
 		return
 	}
 	info := &DMARCInfo{RecordDomain: dd.RecordDomain, Policy: string(dd.EffectivePolicy)}
@@ -248,7 +249,7 @@ func (c *checker) judgeDMARC() {
 		// the organizational domain's record counts too (§7.1 steps 7, 8).
 		org := dd.OrgDomainTreeWalk
 		if org != "" && org != c.domain && dd.RecordDomain == c.domain {
-			ores := dmarc.Check(c.ctx, c.r, org, dmarc.Options{})
+			ores := dmarc.Check(ctx, c.r, org, dmarc.Options{})
 			if od, ok := ores.Data.(*dmarc.Data); ok && od.Parsed != nil && od.RecordDomain == org {
 				info.OrgDomain, info.OrgPolicy = org, string(od.Parsed.Policy)
 				if !enforcing(od.Parsed.Policy) {
@@ -281,10 +282,10 @@ func orNone(p dmarc.Policy) string {
 }
 
 // fetchLogo fetches and inspects the indicator (§7.5, §7.6).
-func (c *checker) fetchLogo(u string) {
+func (c *checker) fetchLogo(ctx context.Context, u string) {
 	logo := &LogoInfo{URL: u}
 	c.data.Logo = logo
-	resp, err := fetch.Get(c.ctx, c.r, u, fetch.Options{
+	resp, err := fetch.Get(ctx, c.r, u, fetch.Options{
 		RootCAs:  c.opt.RootCAs,
 		Timeout:  c.opt.Timeout,
 		MaxBytes: maxLogoFetch,
@@ -293,13 +294,8 @@ func (c *checker) fetchLogo(u string) {
 	})
 	logo.Fetch = resp
 	if err != nil {
-		logo.Error = err.Error()
-		var fe *fetch.Error
-		errors.As(err, &fe)
-		cause := err.Error()
-		if fe != nil {
-			cause = strings.TrimPrefix(fe.Err.Error(), "fetch: ")
-		}
+		logo.Error = checks.Message(err)
+		cause := fetchmsg.Cause(err)
 		switch {
 		case fetch.DNSFailure(err):
 			c.add(finding(CodeLogoUnverified, checks.SeverityInfo, refIndicator,
@@ -308,7 +304,7 @@ func (c *checker) fetchLogo(u string) {
 		case errors.Is(err, fetch.ErrCertificate):
 			c.add(finding(CodeLogoCertInvalid, checks.SeverityFail, refIndicator,
 				"Serve the logo with a certificate valid for its host name from a public CA.",
-				"the logo at %s is served with an invalid certificate (%s); receivers do not display it", u, strings.TrimPrefix(cause, "certificate not valid for the host: ")))
+				"receivers do not display the logo at %s: %s", u, cause))
 		default:
 			c.add(finding(CodeLogoUnreachable, checks.SeverityFail, refIndicator,
 				"Make the l= URL answer over HTTPS with the SVG file.",
@@ -320,7 +316,7 @@ func (c *checker) fetchLogo(u string) {
 	case resp.StatusCode >= 300 && resp.StatusCode < 400:
 		c.add(finding(CodeLogoRedirect, checks.SeverityWarn, refIndicator,
 			"Put the final URL of the SVG in l=; not every receiver follows redirects.",
-			"%s answers HTTP %d, a redirect to %q", u, resp.StatusCode, clip(resp.Location)))
+			"%s answers HTTP %d, a redirect to %q", u, resp.StatusCode, textutil.Clip(resp.Location, 80)))
 		return
 	case resp.StatusCode != 200:
 		c.add(finding(CodeLogoUnreachable, checks.SeverityFail, refIndicator,
@@ -343,9 +339,13 @@ func (c *checker) fetchLogo(u string) {
 	mt, _, _ := mime.ParseMediaType(resp.ContentType)
 	svg, err := inspectSVG(resp.Body)
 	if err != nil {
+		why := checks.Message(err)
+		if ne := (*notSVG)(nil); errors.As(err, &ne) {
+			why = ne.why
+		}
 		c.add(finding(CodeLogoNotSVG, checks.SeverityFail, refFormats,
 			"Serve an SVG document (SVG Tiny PS) at the l= URL.",
-			"the logo at %s is not an SVG document (%s; Content-Type %q): receivers reject it", u, strings.TrimPrefix(err.Error(), "bimi: not an SVG document: "), resp.ContentType))
+			"the logo at %s is not an SVG document (%s; Content-Type %q): receivers reject it", u, why, resp.ContentType))
 		return
 	}
 	logo.SVG = &svg
@@ -385,12 +385,4 @@ func orDash(s string) string {
 		return "(empty)"
 	}
 	return s
-}
-
-func shortErr(err error) string {
-	var qe *dnsx.QueryError
-	if errors.As(err, &qe) {
-		return qe.Err.Error()
-	}
-	return err.Error()
 }

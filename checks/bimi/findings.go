@@ -23,7 +23,6 @@ const (
 	CodeLogoTooLarge     = "bimi.logo-too-large"
 	CodeLogoNotTinyPS    = "bimi.logo-not-tiny-ps"
 	CodeLogoCertInvalid  = "bimi.logo-cert-invalid"
-	CodeDMARCUnknown     = "bimi.dmarc-unknown"
 	refDraft             = "draft-brand-indicators-for-message-identification"
 	refRecord            = refDraft + " §4.3"
 	refDecline           = refDraft + " §4.3.1"

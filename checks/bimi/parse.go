@@ -5,8 +5,21 @@ import (
 	"fmt"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
+
+	"github.com/relayctl/relayctl/checks/internal/taglist"
+	"github.com/relayctl/relayctl/checks/internal/textutil"
 )
+
+// recordTags reads an assertion record: DKIM's tag-list (RFC 6376 §3.2)
+// without empty tags.
+var recordTags = taglist.Grammar[pkg]{Err: ErrSyntax, NoEmpty: true}
+
+// pkg names this package in the taglist errors it converts.
+type pkg struct{}
+
+func (pkg) Prefix() string { return "bimi: " }
 
 // ErrSyntax is wrapped by Errors.
 var ErrSyntax = errors.New("bimi: invalid record")
@@ -18,8 +31,12 @@ type SyntaxError struct {
 	Msg string `json:"message"`
 }
 
-func (e *SyntaxError) Error() string {
-	s := fmt.Sprintf("bimi: col %d: ", e.Col)
+func (e *SyntaxError) Error() string { return "bimi: " + e.Message() }
+
+// Message is the error for a person: column, tag and what is wrong,
+// without the package prefix (checks.Messager).
+func (e *SyntaxError) Message() string {
+	s := fmt.Sprintf("col %d: ", e.Col)
 	if e.Tag != "" {
 		s += "tag " + e.Tag + ": "
 	}
@@ -33,6 +50,15 @@ func (es Errors) Error() string {
 	var s []string
 	for _, e := range es {
 		s = append(s, e.Error())
+	}
+	return strings.Join(s, "; ")
+}
+
+// Message is every error's Message, joined with "; ".
+func (es Errors) Message() string {
+	var s []string
+	for _, e := range es {
+		s = append(s, e.Message())
 	}
 	return strings.Join(s, "; ")
 }
@@ -77,43 +103,18 @@ func Parse(txt string) (*Record, error) {
 	add := func(col int, tag, msg string) {
 		errs = append(errs, &SyntaxError{Col: col, Tag: tag, Msg: msg})
 	}
-	col := 1
-	parts := strings.Split(txt, ";")
-	seen := map[string]bool{}
-	for i, part := range parts {
-		pcol := col
-		col += len(part) + 1
-		lead := len(part) - len(strings.TrimLeft(part, " \t\r\n"))
-		f := strings.TrimRight(part[lead:], " \t\r\n")
-		pcol += lead
-		if f == "" {
-			if i == len(parts)-1 && i > 0 {
-				continue
-			}
-			add(pcol, "", `empty tag (two ";" in a row, or nothing at all)`)
-			continue
-		}
-		name, value, ok := strings.Cut(f, "=")
-		if !ok {
-			add(pcol, "", fmt.Sprintf("%q has no \"=\"", clip(f)))
-			continue
-		}
-		vlead := len(value) - len(strings.TrimLeft(value, " \t\r\n"))
-		vcol := pcol + len(name) + 1 + vlead
-		name, value = strings.TrimRight(name, " \t\r\n"), strings.TrimSpace(value)
-		if !validTagName(name) {
-			add(pcol, "", fmt.Sprintf("%q is not a tag name", clip(name)))
-			continue
-		}
-		if seen[name] {
-			add(pcol, name, "the tag appears more than once")
-			continue
-		}
-		seen[name] = true
-		rec.Tags = append(rec.Tags, Tag{Name: name, Value: value, Col: pcol})
-		if i == 0 {
+	tags, terrs := recordTags.Read(txt, 1)
+	for _, e := range terrs {
+		add(e.Col, e.Tag, e.Msg)
+	}
+	for i, t := range tags {
+		name, value, vcol := t.Name, t.Value, t.ValueCol
+		rec.Tags = append(rec.Tags, Tag{Name: name, Value: value, Col: t.Col})
+		// The first tag of the record, not merely the first that could
+		// be read, must be v=BIMI1.
+		if i == 0 && !strings.Contains(txt[:t.Col-1], ";") {
 			if name != "v" || !strings.EqualFold(value, "BIMI1") {
-				add(pcol, "v", `the record must start with "v=BIMI1"`)
+				add(t.Col, "v", `the record must start with "v=BIMI1"`)
 			} else {
 				rec.Version = value
 			}
@@ -121,7 +122,7 @@ func Parse(txt string) (*Record, error) {
 		}
 		switch name {
 		case "v":
-			add(pcol, "v", "v= must be the first tag")
+			add(t.Col, "v", "v= must be the first tag")
 		case "l":
 			rec.Location = value
 			if msg := checkURI(value, true); msg != "" {
@@ -138,20 +139,21 @@ func Parse(txt string) (*Record, error) {
 				rec.LPS = true
 			case "false":
 			default:
-				add(vcol, "lps", fmt.Sprintf("%q is not true or false", clip(value)))
+				add(vcol, "lps", fmt.Sprintf("%q is not true or false", textutil.Clip(value, 80)))
 			}
 		case "avp":
 			switch value {
 			case "brand", "personal":
 				rec.AVP = value
 			default:
-				add(vcol, "avp", fmt.Sprintf("%q is not brand or personal", clip(value)))
+				add(vcol, "avp", fmt.Sprintf("%q is not brand or personal", textutil.Clip(value, 80)))
 			}
 		default:
 			rec.Unknown = append(rec.Unknown, name)
 		}
 	}
-	if rec.Version != "" && !seen["l"] {
+	slices.SortStableFunc(errs, func(a, b *SyntaxError) int { return a.Col - b.Col })
+	if rec.Version != "" && !taglist.Has(tags, "l") {
 		add(len(txt)+1, "l", "the required l= tag is missing (write l= empty to decline)")
 	}
 	if len(errs) == 0 {
@@ -170,47 +172,25 @@ func checkURI(v string, logo bool) string {
 		return "one URI only (a comma inside a URI must be written %2C)"
 	}
 	if strings.ContainsAny(v, " \t") {
-		return fmt.Sprintf("%q holds white space", clip(v))
+		return fmt.Sprintf("%q holds white space", textutil.Clip(v, 80))
 	}
 	u, err := url.Parse(v)
 	if err != nil || u.Scheme == "" {
-		return fmt.Sprintf("%q is not a URI", clip(v))
+		return fmt.Sprintf("%q is not a URI", textutil.Clip(v, 80))
 	}
 	if !strings.EqualFold(u.Scheme, "https") {
-		return fmt.Sprintf("%q must use https", clip(v))
+		return fmt.Sprintf("%q must use https", textutil.Clip(v, 80))
 	}
 	if u.Hostname() == "" || !strings.Contains(u.Hostname(), ".") || u.User != nil {
-		return fmt.Sprintf("%q needs a fully qualified host name", clip(v))
+		return fmt.Sprintf("%q needs a fully qualified host name", textutil.Clip(v, 80))
 	}
 	if logo {
 		ext := strings.ToLower(path.Ext(u.Path))
 		for _, s := range imageSuffixes {
 			if ext == s {
-				return fmt.Sprintf("%q names a %s image; BIMI indicators must be SVG", clip(v), strings.TrimPrefix(ext, "."))
+				return fmt.Sprintf("%q names a %s image; BIMI indicators must be SVG", textutil.Clip(v, 80), strings.TrimPrefix(ext, "."))
 			}
 		}
 	}
 	return ""
-}
-
-// validTagName checks a tag-name (RFC 6376 §3.2): ALPHA *(ALNUM / "_").
-func validTagName(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		alpha := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-		if i == 0 && !alpha || !alpha && !(c >= '0' && c <= '9') && c != '_' {
-			return false
-		}
-	}
-	return true
-}
-
-func clip(s string) string {
-	if len(s) > 80 {
-		return s[:80] + "…"
-	}
-	return s
 }

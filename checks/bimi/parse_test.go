@@ -28,13 +28,15 @@ func TestParse(t *testing.T) {
 		"v=BIMI1; l=http://a.example/l.svg":                          "must use https",
 		"v=BIMI1; l=https://a.example/l.jpeg":                        "names a jpeg image",
 		"v=BIMI1; l=https://localhost/l.svg":                         "fully qualified",
-		"v=BIMI1; l=; l=":                                            "more than once",
+		"v=BIMI1; l=; l=":                                            "col 14: tag l: duplicate tag (first at col 10)",
 		"v=BIMI1; l=; a=ftp://a.example/v.pem":                       "must use https",
 		"v=BIMI1; l=; lps=yes":                                       "not true or false",
 		"v=BIMI1; l=; avp=logo":                                      "not brand or personal",
 		"v=BIMI1; l=;; a=":                                           "empty tag",
-		"v=BIMI1; l=; 1x=2":                                          "not a tag name",
-		"v=BIMI1; l=; nothing":                                       `has no "="`,
+		"v=BIMI1; l=; 1x=2":                                          `col 14: invalid tag name "1x"`,
+		"v=BIMI1; l=; nothing":                                       `col 14: "nothing" is not a tag=value pair`,
+		"junk; v=BIMI1; l=":                                          "v= must be the first tag",
+		"v=BIMI1; l=; x=caf\xc3\xa9":                                 `not allowed in a value`,
 	}
 	for s, want := range bad {
 		_, err := Parse(s)

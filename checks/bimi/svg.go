@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/relayctl/relayctl/checks/internal/textutil"
 )
 
 const svgNS = "http://www.w3.org/2000/svg"
@@ -58,14 +60,14 @@ func inspectSVG(body []byte) (SVGInfo, error) {
 		info.Compressed = true
 		zr, err := gzip.NewReader(bytes.NewReader(body))
 		if err != nil {
-			return info, fmt.Errorf("%w: broken gzip data: %v", ErrNotSVG, err)
+			return info, notSVGf("broken gzip data")
 		}
 		plain, err := io.ReadAll(io.LimitReader(zr, maxSVGSize+1))
 		if err != nil {
-			return info, fmt.Errorf("%w: broken gzip data: %v", ErrNotSVG, err)
+			return info, notSVGf("broken gzip data")
 		}
 		if len(plain) > maxSVGSize {
-			return info, fmt.Errorf("%w: larger than 1 MiB once decompressed", ErrNotSVG)
+			return info, notSVGf("larger than 1 MiB once decompressed")
 		}
 		body = plain
 	}
@@ -88,7 +90,7 @@ func inspectSVG(body []byte) (SVGInfo, error) {
 			break
 		}
 		if err != nil {
-			return info, fmt.Errorf("%w: malformed XML: %v", ErrNotSVG, err)
+			return info, notSVGf("malformed XML: %v", err)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
@@ -96,7 +98,7 @@ func inspectSVG(body []byte) (SVGInfo, error) {
 			if !rootSeen {
 				rootSeen = true
 				if t.Name.Local != "svg" {
-					return info, fmt.Errorf("%w: the root element is <%s>, not <svg>", ErrNotSVG, t.Name.Local)
+					return info, notSVGf("the root element is <%s>, not <svg>", t.Name.Local)
 				}
 				if t.Name.Space != svgNS {
 					problem("the svg element lacks xmlns=\"" + svgNS + "\"")
@@ -121,7 +123,7 @@ func inspectSVG(body []byte) (SVGInfo, error) {
 			}
 			for _, a := range t.Attr {
 				if a.Name.Local == "href" && !strings.HasPrefix(strings.TrimSpace(a.Value), "#") {
-					problem("it refers to another document (" + clip(a.Value) + ")")
+					problem("it refers to another document (" + textutil.Clip(a.Value, 80) + ")")
 				}
 			}
 		case xml.EndElement:
@@ -136,7 +138,7 @@ func inspectSVG(body []byte) (SVGInfo, error) {
 		}
 	}
 	if !rootSeen {
-		return info, fmt.Errorf("%w: no XML element at all", ErrNotSVG)
+		return info, notSVGf("no XML element at all")
 	}
 	info.Title = strings.TrimSpace(title.String())
 	if info.BaseProfile != "tiny-ps" {
@@ -151,3 +153,14 @@ func inspectSVG(body []byte) (SVGInfo, error) {
 	info.TinyPS = len(info.Problems) == 0
 	return info, nil
 }
+
+// notSVG is an ErrNotSVG that keeps why apart, for the finding to quote.
+type notSVG struct{ why string }
+
+func notSVGf(format string, args ...any) error {
+	return &notSVG{why: fmt.Sprintf(format, args...)}
+}
+
+func (e *notSVG) Error() string        { return ErrNotSVG.Error() + ": " + e.why }
+func (e *notSVG) Message() string      { return "not an SVG document: " + e.why }
+func (e *notSVG) Is(target error) bool { return target == ErrNotSVG }

@@ -9,7 +9,6 @@ package dane
 import (
 	"context"
 	"crypto/x509"
-	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -112,7 +111,7 @@ func check(ctx context.Context, r dnsx.Resolver, domain string, opt Options, res
 	mxs, ans, err := dnsx.MX(ctx, r, dnsx.Fqdn(domain))
 	if err != nil {
 		res.Fail(err)
-		res.Summary = "MX lookup failed: " + err.Error()
+		res.Summary = "MX lookup failed: " + checks.Message(err)
 		return
 	}
 	data.MXSecure = ans.AD
@@ -147,7 +146,7 @@ func check(ctx context.Context, r dnsx.Resolver, domain string, opt Options, res
 				defer func() { <-sem }()
 			case <-ctx.Done():
 				h.err = ctx.Err()
-				h.Error = h.err.Error()
+				h.Error = checks.Message(h.err)
 				return
 			}
 			lookupHost(ctx, r, h)
@@ -215,7 +214,7 @@ func lookupHost(ctx context.Context, r dnsx.Resolver, h *Host) {
 		ans, err := r.Query(ctx, dnsx.Fqdn(qname), dns.TypeTLSA)
 		if err != nil {
 			h.err = err
-			h.Error = err.Error()
+			h.Error = checks.Message(err)
 			return
 		}
 		h.fromZone = fromZone(ans)
@@ -263,21 +262,33 @@ func matchPeers(ctx context.Context, h *Host, peers func(context.Context, string
 	}
 }
 
-// errAll joins the hosts' DNS failures into one line for Result.Error; nil
-// when there is none.
+// errAll joins the hosts' DNS failures into one error for Result.Error;
+// nil when there is none.
 func errAll(hosts []*Host) error {
-	var msgs []string
-	var first error
+	var errs hostErrors
 	for _, h := range hosts {
 		if h.err != nil {
-			if first == nil {
-				first = h.err
-			}
-			msgs = append(msgs, h.err.Error())
+			errs = append(errs, h.err)
 		}
 	}
-	if first == nil {
+	if errs == nil {
 		return nil
 	}
-	return fmt.Errorf("%w%s", first, strings.TrimPrefix(strings.Join(msgs, "; "), first.Error()))
+	return errs
+}
+
+// hostErrors is the DNS failures of several hosts, in host order: its
+// text lists them all, and errors.Is and errors.As see each one.
+type hostErrors []error
+
+func (es hostErrors) Error() string   { return joinErrors(es, error.Error) }
+func (es hostErrors) Message() string { return joinErrors(es, checks.Message) }
+func (es hostErrors) Unwrap() []error { return es }
+
+func joinErrors(es []error, text func(error) string) string {
+	parts := make([]string, len(es))
+	for i, e := range es {
+		parts[i] = text(e)
+	}
+	return strings.Join(parts, "; ")
 }

@@ -77,7 +77,7 @@ type answer struct {
 // dnsx.Domain).
 func Check(ctx context.Context, r dnsx.Resolver, domain string, opt Options) checks.Result {
 	start := time.Now()
-	res := checks.Result{Name: "dkim"}
+	res := checks.Result{Name: Name}
 	data := &Data{Domain: domain, Mode: "common", Probed: []string{}, Keys: []Key{}}
 	res.Data = data
 	c := &checker{res: &res, data: data, named: len(opt.Selectors) > 0}
@@ -172,7 +172,7 @@ func validSelector(sel, domain string) bool {
 // judge turns one selector's answer into data and findings.
 func (c *checker) judge(a answer) {
 	if a.err != nil {
-		c.data.Errors = append(c.data.Errors, SelectorError{Selector: a.selector, Name: a.name, Error: a.err.Error()})
+		c.data.Errors = append(c.data.Errors, SelectorError{Selector: a.selector, Name: a.name, Error: checks.Message(a.err)})
 		c.failed = append(c.failed, a.err)
 		return
 	}
@@ -289,7 +289,7 @@ func (c *checker) finish(asked int) {
 		case c.named || failedAll || len(d.Keys) == 0:
 			// Named selectors must be answered; and "no key" is not a
 			// verdict when some of the answers are missing.
-			c.res.Fail(fmt.Errorf("dkim: %d of %d selector queries failed (%s): %w", len(c.failed), asked, strings.Join(names, ", "), c.failed[0]))
+			c.res.Fail(checks.WrapError("dkim", nil, fmt.Sprintf("%d of %d selector queries failed (%s)", len(c.failed), asked, strings.Join(names, ", ")), c.failed[0]))
 			c.res.Summary += fmt.Sprintf("; %d of %d lookups failed", len(c.failed), asked)
 		default:
 			c.add(finding(CodeLookupFailed, checks.SeverityInfo, refKeyRecord,

@@ -16,7 +16,7 @@ func (c *checker) judgeKey(a answer, via, txt string) {
 		Revoked: k.Revoked, Valid: err == nil, Record: txt,
 	}
 	if err != nil {
-		key.Error = err.Error()
+		key.Error = checks.Message(err)
 	}
 	c.data.Keys = append(c.data.Keys, key)
 	where := a.name
@@ -34,7 +34,7 @@ func (c *checker) judgeKey(a answer, via, txt string) {
 			continue
 		}
 		c.add(finding(CodeSyntax, checks.SeverityFail, syntaxRef(e), syntaxHint(e),
-			"%s: %s", where, strings.TrimPrefix(e.Error(), "dkim: ")))
+			"%s: %s", where, e.Message()))
 	}
 	if k.Revoked {
 		sev := checks.SeverityInfo

@@ -235,7 +235,7 @@ func (k *KeyRecord) decodeKey(t Tag) *SyntaxError {
 		if perr != nil {
 			rk, err := x509.ParsePKCS1PublicKey(der)
 			if err != nil {
-				return bad("the public key is neither a SubjectPublicKeyInfo nor an RSAPublicKey (%v)", perr)
+				return bad("the public key is neither a SubjectPublicKeyInfo nor an RSAPublicKey: its DER encoding does not parse as either")
 			}
 			pub, enc = rk, EncodingPKCS1
 		}

@@ -57,18 +57,17 @@ const walkConcurrency = 8
 // normalised by dnsx.Domain).
 func Check(ctx context.Context, r dnsx.Resolver, domain string, opt Options) checks.Result {
 	start := time.Now()
-	res := checks.Result{Name: "dmarc"}
+	res := checks.Result{Name: Name}
 	data := &Data{Domain: domain, Records: []string{}, Walk: []Step{}, Method: MethodNone}
 	res.Data = data
-	c := &checker{ctx: ctx, r: r, domain: domain, res: &res, data: data}
-	c.run()
+	c := &checker{r: r, domain: domain, res: &res, data: data}
+	c.run(ctx)
 	res.DurationMS = checks.Since(start)
 	res.Settle()
 	return res
 }
 
 type checker struct {
-	ctx    context.Context
 	r      dnsx.Resolver
 	domain string
 	res    *checks.Result
@@ -77,7 +76,7 @@ type checker struct {
 
 func (c *checker) add(f checks.Finding) { c.res.Add(f) }
 
-func (c *checker) run() {
+func (c *checker) run(ctx context.Context) {
 	d := c.domain
 	names := WalkNames(d)
 	looks := make([]lookup, len(names))
@@ -86,10 +85,10 @@ func (c *checker) run() {
 	// out at once, with the existence probe of the domain (needed for np).
 	forEach(len(names)+1, walkConcurrency, func(i int) {
 		if i == len(names) {
-			exists = domainExists(c.ctx, c.r, d)
+			exists = domainExists(ctx, c.r, d)
 			return
 		}
-		txts, _, err := dnsx.TXT(c.ctx, c.r, "_dmarc."+names[i])
+		txts, _, err := dnsx.TXT(ctx, c.r, "_dmarc."+names[i])
 		looks[i] = lookup{name: names[i], txts: txts, err: err}
 	})
 	c.data.OrgDomainPSL = OrgDomainPSL(d)
@@ -98,7 +97,7 @@ func (c *checker) run() {
 	if first.err != nil {
 		// A failed query is never "missing".
 		c.res.Fail(first.err)
-		c.res.Summary = fmt.Sprintf("could not look up _dmarc.%s: %v", d, shortErr(first.err))
+		c.res.Summary = fmt.Sprintf("could not look up _dmarc.%s: %v", d, dnsx.Brief(first.err))
 		return
 	}
 	c.data.Records = append(c.data.Records, first.txts...)
@@ -119,7 +118,7 @@ func (c *checker) run() {
 		if _, err := Parse(b); err != nil {
 			var es Errors
 			if errors.As(err, &es) && len(es) > 0 {
-				msg = es[0].Error()
+				msg = es[0].Message()
 			}
 		}
 		c.add(finding(CodeSyntax, checks.SeverityFail, ref7489Syntax,
@@ -147,7 +146,7 @@ func (c *checker) run() {
 	if w.PolicyDomain == "" {
 		switch {
 		case w.Incomplete:
-			c.res.Fail(fmt.Errorf("dmarc: no record at _dmarc.%s and the tree walk failed at %s", d, strings.Join(prefixAll("_dmarc.", w.ErrorAt), ", ")))
+			c.res.Fail(checks.NewError("dmarc", nil, fmt.Sprintf("no record at _dmarc.%s and the tree walk failed at %s", d, strings.Join(prefixAll("_dmarc.", w.ErrorAt), ", "))))
 			c.res.Summary = "no record at _dmarc." + d + "; could not finish the tree walk"
 		case len(dm) > 1:
 			c.res.Summary = fmt.Sprintf("%d DMARC records at _dmarc.%s: none applies", len(dm), d)
@@ -194,8 +193,8 @@ func (c *checker) run() {
 
 	c.policyFindings(rec, w)
 	c.reportFindings(rec)
-	c.orgDomainFindings(w, looks)
-	c.externalReports(rec, w.PolicyDomain)
+	c.orgDomainFindings(ctx, w, looks)
+	c.externalReports(ctx, rec, w.PolicyDomain)
 	c.res.Summary = summary(rec, c.data)
 }
 
@@ -285,14 +284,6 @@ func contains(ss []string, s string) bool {
 		}
 	}
 	return false
-}
-
-func shortErr(err error) string {
-	var qe *dnsx.QueryError
-	if errors.As(err, &qe) {
-		return qe.Err.Error()
-	}
-	return err.Error()
 }
 
 // forEach runs f(0..n-1) with at most limit at a time and waits for all.

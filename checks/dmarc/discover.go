@@ -6,6 +6,7 @@ import (
 
 	"github.com/relayctl/relayctl/checks/dnsx"
 
+	"github.com/relayctl/relayctl/checks"
 	"golang.org/x/net/publicsuffix"
 )
 
@@ -160,7 +161,7 @@ func evaluateWalk(domain string, looks []lookup) walkResult {
 			continue
 		}
 		if l.err != nil {
-			st.Result, st.Error = StepError, l.err.Error()
+			st.Result, st.Error = StepError, checks.Message(l.err)
 			w.Incomplete = true
 			w.ErrorAt = append(w.ErrorAt, l.name)
 			w.Steps = append(w.Steps, st)

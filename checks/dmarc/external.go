@@ -1,6 +1,7 @@
 package dmarc
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -28,7 +29,7 @@ type ExternalReport struct {
 // destination whose organizational domain differs from the policy
 // domain's. Organizational domains here come from the public suffix list,
 // as RFC 7489 §7.1 uses them; it needs no extra queries.
-func (c *checker) externalReports(rec *Record, policyDomain string) {
+func (c *checker) externalReports(ctx context.Context, rec *Record, policyDomain string) {
 	own := OrgDomainPSL(policyDomain)
 	var ext []*ExternalReport
 	byDomain := map[string]*ExternalReport{}
@@ -58,9 +59,9 @@ func (c *checker) externalReports(rec *Record, policyDomain string) {
 			e.Error = "the authorization name is not a valid domain name (too long)"
 			return
 		}
-		txts, _, err := dnsx.TXT(c.ctx, c.r, e.Query)
+		txts, _, err := dnsx.TXT(ctx, c.r, e.Query)
 		if err != nil {
-			e.Error, e.offline = err.Error(), errors.Is(err, dnsx.ErrOffline)
+			e.Error, e.offline = checks.Message(err), errors.Is(err, dnsx.ErrOffline)
 			return
 		}
 		ok := false

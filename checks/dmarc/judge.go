@@ -1,6 +1,7 @@
 package dmarc
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -31,7 +32,7 @@ func (c *checker) syntaxFindings(rec *Record, perr error, at string) {
 			continue
 		}
 		c.add(finding(CodeSyntax, checks.SeverityFail, ref7489Syntax, syntaxHint(e),
-			"the record at _dmarc.%s: %s", at, strings.TrimPrefix(e.Error(), "dmarc: ")))
+			"the record at _dmarc.%s: %s", at, e.Message()))
 	}
 }
 
@@ -134,7 +135,7 @@ func (c *checker) reportFindings(rec *Record) {
 	}
 }
 
-func (c *checker) orgDomainFindings(w walkResult, looks []lookup) {
+func (c *checker) orgDomainFindings(ctx context.Context, w walkResult, looks []lookup) {
 	d := c.domain
 	psl := c.data.OrgDomainPSL
 	if psl != w.OrgDomain {
@@ -164,7 +165,7 @@ func (c *checker) orgDomainFindings(w walkResult, looks []lookup) {
 			}
 		}
 		if !asked {
-			txts, _, err := dnsx.TXT(c.ctx, c.r, "_dmarc."+psl)
+			txts, _, err := dnsx.TXT(ctx, c.r, "_dmarc."+psl)
 			if err != nil {
 				return
 			}

@@ -156,12 +156,12 @@ func ask(ctx context.Context, r dnsx.Resolver, sem chan struct{}, qs []question)
 				defer func() { <-sem }()
 			case <-ctx.Done():
 				a.err = ctx.Err()
-				a.Error = a.err.Error()
+				a.Error = checks.Message(a.err)
 				return
 			}
 			a.ans, a.err = r.Query(ctx, q.name, q.qtype)
 			if a.err != nil {
-				a.Error = a.err.Error()
+				a.Error = checks.Message(a.err)
 				return
 			}
 			a.AD = a.ans.AD

@@ -94,7 +94,7 @@ func judge(domain string, root Answer, own []Answer, hosts []string, hostAns []A
 	default:
 		why := "the probe of the root zone came from a zone file"
 		if root.err != nil {
-			why = "the probe of the root zone failed (" + root.err.Error() + ")"
+			why = "the probe of the root zone failed (" + checks.Message(root.err) + ")"
 		}
 		res.Add(checks.Finding{
 			Code:     "dnssec.resolver-not-validating",

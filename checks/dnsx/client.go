@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"os"
 	"strings"
@@ -11,6 +12,8 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
+
+	"github.com/relayctl/relayctl/checks"
 )
 
 // Config says where a Client gets its answers.
@@ -110,17 +113,17 @@ func New(cfg Config) (*Client, error) {
 func ServerAddr(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return "", fmt.Errorf("dnsx: empty resolver address")
+		return "", checks.NewError("dnsx", nil, "empty resolver address")
 	}
 	if host, port, err := net.SplitHostPort(s); err == nil {
 		if host == "" || port == "" {
-			return "", fmt.Errorf("dnsx: resolver %q: host and port needed", s)
+			return "", checks.NewError("dnsx", nil, fmt.Sprintf("resolver %q: host and port needed", s))
 		}
 		return net.JoinHostPort(host, port), nil
 	}
 	host := strings.TrimSuffix(strings.TrimPrefix(s, "["), "]")
 	if strings.ContainsAny(host, "[]/ ") {
-		return "", fmt.Errorf("dnsx: resolver %q: not a host or host:port", s)
+		return "", checks.NewError("dnsx", nil, fmt.Sprintf("resolver %q: not a host or host:port", s))
 	}
 	return net.JoinHostPort(host, "53"), nil
 }
@@ -129,14 +132,19 @@ func ServerAddr(s string) (string, error) {
 func SystemServers(path string) ([]string, error) {
 	cc, err := dns.ClientConfigFromFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("dnsx: reading %s: %w (name a server with --resolver)", path, err)
+		// The path error names the file already: keep only its reason.
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			return nil, checks.WrapError("dnsx", nil, "reading "+path, pe.Err)
+		}
+		return nil, checks.WrapError("dnsx", nil, "reading "+path, err)
 	}
 	var out []string
 	for _, s := range cc.Servers {
 		out = append(out, net.JoinHostPort(s, cc.Port))
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("dnsx: no nameserver in %s (name a server with --resolver)", path)
+		return nil, checks.NewError("dnsx", nil, "no nameserver in "+path)
 	}
 	return out, nil
 }

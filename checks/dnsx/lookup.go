@@ -10,20 +10,6 @@ import (
 	"github.com/miekg/dns"
 )
 
-// TXT returns the TXT records at name, each one's strings joined without
-// spaces (RFC 7208 §3.3, RFC 6376 §3.6.2.2).
-func TXT(ctx context.Context, r Resolver, name string) ([]string, *Answer, error) {
-	ans, err := r.Query(ctx, name, dns.TypeTXT)
-	if err != nil {
-		return nil, nil, err
-	}
-	var out []string
-	for _, rr := range ans.Records() {
-		out = append(out, strings.Join(rr.(*dns.TXT).Txt, ""))
-	}
-	return out, ans, nil
-}
-
 // AddrResult holds the A and AAAA answers for one name.
 type AddrResult struct {
 	Addrs []netip.Addr

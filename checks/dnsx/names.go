@@ -29,7 +29,7 @@ func Domain(input string) (string, error) {
 	}
 	ascii, err := idnaProfile.ToASCII(s)
 	if err != nil {
-		return "", fmt.Errorf("%q: %w: %v", input, ErrBadName, err)
+		return "", fmt.Errorf("%q: %w: %s", input, ErrBadName, idnaReason(err))
 	}
 	ascii = strings.ToLower(ascii)
 	if len(ascii) > 253 {
@@ -59,6 +59,13 @@ func Domain(input string) (string, error) {
 		return "", fmt.Errorf("%q: %w", input, ErrBadName)
 	}
 	return ascii, nil
+}
+
+// idnaReason is what an error of the idna package says, without the
+// package prefix its errors start with: they carry no parts to render, so
+// this is the one place their text is trimmed.
+func idnaReason(err error) string {
+	return strings.TrimPrefix(err.Error(), "idna: ")
 }
 
 // Fqdn returns name lower-cased with exactly one trailing dot.

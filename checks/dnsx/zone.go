@@ -2,7 +2,6 @@ package dnsx
 
 import (
 	"bytes"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -59,19 +58,19 @@ func (z *Zone) Add(rr dns.RR) {
 func ParseZone(r io.Reader, origin, file string) (*Zone, error) {
 	text, err := io.ReadAll(r)
 	if err != nil {
-		return nil, fmt.Errorf("dnsx: zone %s: %w", file, err)
+		return nil, &ZoneError{File: file, Err: err}
 	}
 	if origin == "" {
 		origin = firstOrigin(text)
 	}
-	zp := dns.NewZoneParser(bytes.NewReader(text), Fqdn(origin), file)
+	zp := dns.NewZoneParser(bytes.NewReader(text), Fqdn(origin), "") // ZoneError names the file once
 	zp.SetIncludeAllowed(false)
 	var rrs []dns.RR
 	for rr, ok := zp.Next(); ok; rr, ok = zp.Next() {
 		rrs = append(rrs, rr)
 	}
 	if err := zp.Err(); err != nil {
-		return nil, fmt.Errorf("dnsx: zone %s: %w", file, err)
+		return nil, &ZoneError{File: file, Err: err}
 	}
 	apex, haveSOA := "", false
 	for _, rr := range rrs {
@@ -82,7 +81,7 @@ func ParseZone(r io.Reader, origin, file string) (*Zone, error) {
 	}
 	if !haveSOA {
 		if origin == "" {
-			return nil, fmt.Errorf("dnsx: zone %s: no $ORIGIN and no SOA record: cannot tell which names it holds", file)
+			return nil, &ZoneError{File: file, Msg: "no $ORIGIN and no SOA record: cannot tell which names it holds"}
 		}
 		apex = Fqdn(origin)
 	}
@@ -111,7 +110,7 @@ func firstOrigin(text []byte) string {
 func LoadZone(path string) (*Zone, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("dnsx: zone: %w", err)
+		return nil, &ZoneError{File: path, Err: err}
 	}
 	origin := firstOrigin(b)
 	if origin == "" {
@@ -255,7 +254,7 @@ func (zs Zones) Lookup(name string, qtype uint16) (rcode int, rrs []dns.RR, next
 func LoadZones(path string) ([]*Zone, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
-		return nil, fmt.Errorf("dnsx: zone: %w", err)
+		return nil, &ZoneError{File: path, Err: err}
 	}
 	if !fi.IsDir() {
 		z, err := LoadZone(path)
@@ -266,7 +265,7 @@ func LoadZones(path string) ([]*Zone, error) {
 	}
 	entries, err := os.ReadDir(path)
 	if err != nil {
-		return nil, fmt.Errorf("dnsx: zone: %w", err)
+		return nil, &ZoneError{File: path, Err: err}
 	}
 	var out []*Zone
 	for _, e := range entries {
@@ -281,7 +280,7 @@ func LoadZones(path string) ([]*Zone, error) {
 		out = append(out, z)
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("dnsx: zone: no *.zone, *.db or db.* file in %s", path)
+		return nil, &ZoneError{File: path, Msg: "no *.zone, *.db or db.* file in " + path}
 	}
 	return out, nil
 }

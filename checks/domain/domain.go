@@ -1,12 +1,10 @@
-// Package domain runs the parts of relayctl's domain audit — mx, ptr, spf,
-// dkim, dmarc, mtasts, tlsrpt, bimi, dane, dnssec — concurrently for one domain or many, and puts their
-// results into one report per domain in a fixed order.
+// Package domain holds relayctl's registry of checks (registry.go: one
+// entry per check, with its name, run function, RFCs, docs page and
+// finding codes) and runs the domain audit from it: every part at once,
+// for one domain or many, each result in the registry's order.
 //
-// Each part lives in its own package and follows its RFC: MX and reverse
-// DNS (RFC 5321 §5.1, RFC 7505, RFC 1912 §2.1), SPF (RFC 7208), DKIM
-// (RFC 6376), DMARC (RFC 7489), MTA-STS (RFC 8461), TLS-RPT (RFC 8460),
-// BIMI (draft-brand-indicators-for-message-identification). This package
-// only schedules them.
+// Each check lives in its own package and follows its RFCs, which its
+// entry lists; this package only schedules them.
 package domain
 
 import (
@@ -15,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"sync"
 	"time"
 
@@ -22,24 +21,6 @@ import (
 	"github.com/relayctl/relayctl/checks/dnsx"
 	"github.com/relayctl/relayctl/checks/smtpprobe"
 )
-
-// Part names, in the order their results appear in a report whatever
-// order they finish in.
-const (
-	PartMX     = "mx"
-	PartPTR    = "ptr"
-	PartSPF    = "spf"
-	PartDKIM   = "dkim"
-	PartDMARC  = "dmarc"
-	PartMTASTS = "mtasts"
-	PartTLSRPT = "tlsrpt"
-	PartBIMI   = "bimi"
-	PartDANE   = "dane"
-	PartDNSSEC = "dnssec"
-)
-
-// Parts is every part of the audit, in report order.
-var Parts = []string{PartMX, PartPTR, PartSPF, PartDKIM, PartDMARC, PartMTASTS, PartTLSRPT, PartBIMI, PartDANE, PartDNSSEC}
 
 // CommandDomain is the Report.Command of a full audit.
 const CommandDomain = "check domain"
@@ -52,8 +33,8 @@ var ErrUnknownPart = errors.New("domain: unknown part")
 
 // Options says what to check and how.
 type Options struct {
-	// Parts selects a subset of Parts; empty means all. Order does not
-	// matter: the report always uses the order of Parts.
+	// Parts selects a subset of Parts(); empty means all. Order does not
+	// matter: the report always uses the order of Parts().
 	Parts []string
 	// Selectors are the DKIM selectors to look up; empty means the
 	// dkim package probes its list of common ones.
@@ -93,36 +74,29 @@ type Options struct {
 	probes *probeSet
 }
 
-// ValidateParts reports a part name that is not one of Parts.
+// ValidateParts reports a part name that is not one of Parts().
 func ValidateParts(parts []string) error {
+	all := Parts()
 	for _, p := range parts {
-		if _, ok := partIndex(p); !ok {
-			return fmt.Errorf("%w %q", ErrUnknownPart, p)
+		if !slices.Contains(all, p) {
+			return checks.NewError("domain", ErrUnknownPart, fmt.Sprintf("unknown part %q", p))
 		}
 	}
 	return nil
 }
 
-func partIndex(name string) (int, bool) {
-	for i, p := range Parts {
-		if p == name {
-			return i, true
-		}
-	}
-	return 0, false
-}
-
 // selected returns the parts to run, in report order, without repeats.
 func (o Options) selected() []string {
+	all := Parts()
 	if len(o.Parts) == 0 {
-		return Parts
+		return all
 	}
 	want := map[string]bool{}
 	for _, p := range o.Parts {
 		want[p] = true
 	}
 	var out []string
-	for _, p := range Parts {
+	for _, p := range all {
 		if want[p] {
 			out = append(out, p)
 		}
@@ -141,10 +115,10 @@ func (o Options) now() time.Time {
 // selected part at once, each result in its fixed place. A part that
 // panics becomes an error result instead of taking the run down.
 func Run(ctx context.Context, r dnsx.Resolver, domain string, opt Options) checks.Report {
-	return run(ctx, r, domain, opt, registry)
+	return run(ctx, r, domain, opt, partRuns())
 }
 
-func run(ctx context.Context, r dnsx.Resolver, domain string, opt Options, reg map[string]partFunc) checks.Report {
+func run(ctx context.Context, r dnsx.Resolver, domain string, opt Options, reg map[string]PartFunc) checks.Report {
 	start := time.Now()
 	rep := checks.Report{
 		SchemaVersion: checks.SchemaVersion,
@@ -178,7 +152,7 @@ func run(ctx context.Context, r dnsx.Resolver, domain string, opt Options, reg m
 }
 
 // runPart runs one part and makes sure its result is well formed.
-func runPart(ctx context.Context, r dnsx.Resolver, domain, name string, opt Options, fn partFunc) (res checks.Result) {
+func runPart(ctx context.Context, r dnsx.Resolver, domain, name string, opt Options, fn PartFunc) (res checks.Result) {
 	start := time.Now()
 	defer func() {
 		if p := recover(); p != nil {
@@ -197,7 +171,7 @@ func runPart(ctx context.Context, r dnsx.Resolver, domain, name string, opt Opti
 	}()
 	if fn == nil {
 		res = checks.Result{Name: name, Summary: "not available in this build"}
-		res.Fail(fmt.Errorf("%w %q: not available in this build", ErrUnknownPart, name))
+		res.Fail(checks.NewError("domain", ErrUnknownPart, fmt.Sprintf("unknown part %q: not available in this build", name)))
 		return res
 	}
 	return fn(ctx, r, domain, opt)
@@ -210,10 +184,10 @@ func runPart(ctx context.Context, r dnsx.Resolver, domain, name string, opt Opti
 // depends on timing. emit is called from the caller's goroutine. RunAll
 // returns every report, in input order.
 func RunAll(ctx context.Context, r dnsx.Resolver, domains []string, opt Options, emit func(checks.Report)) []checks.Report {
-	return runAll(ctx, r, domains, opt, emit, registry)
+	return runAll(ctx, r, domains, opt, emit, partRuns())
 }
 
-func runAll(ctx context.Context, r dnsx.Resolver, domains []string, opt Options, emit func(checks.Report), reg map[string]partFunc) []checks.Report {
+func runAll(ctx context.Context, r dnsx.Resolver, domains []string, opt Options, emit func(checks.Report), reg map[string]PartFunc) []checks.Report {
 	n := opt.Concurrency
 	if n <= 0 {
 		n = DefaultConcurrency

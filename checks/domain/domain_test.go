@@ -16,7 +16,7 @@ import (
 
 // fakePart returns after delay with one finding of severity sev (none
 // when empty).
-func fakePart(name string, delay time.Duration, sev checks.Severity) partFunc {
+func fakePart(name string, delay time.Duration, sev checks.Severity) PartFunc {
 	return func(ctx context.Context, _ dnsx.Resolver, domain string, _ Options) checks.Result {
 		select {
 		case <-time.After(delay):
@@ -44,12 +44,12 @@ func names(rep checks.Report) string {
 
 // The report order is fixed even when the parts finish in reverse.
 func TestRunFixedOrder(t *testing.T) {
-	reg := map[string]partFunc{}
-	for i, p := range Parts {
-		reg[p] = fakePart(p, time.Duration(len(Parts)-i)*10*time.Millisecond, "")
+	reg := map[string]PartFunc{}
+	for i, p := range Parts() {
+		reg[p] = fakePart(p, time.Duration(len(Parts())-i)*10*time.Millisecond, "")
 	}
 	rep := run(context.Background(), nil, "example.com", Options{}, reg)
-	if got := names(rep); got != strings.Join(Parts, ",") || !strings.HasPrefix(got, "mx,ptr,spf,dkim,dmarc,") {
+	if got := names(rep); got != strings.Join(Parts(), ",") || !strings.HasPrefix(got, "mx,ptr,spf,dkim,dmarc,") {
 		t.Errorf("order = %s", got)
 	}
 	if rep.Command != CommandDomain || rep.Target != "example.com" || rep.SchemaVersion != 1 || rep.Status != checks.StatusOK {
@@ -64,11 +64,11 @@ func TestRunFixedOrder(t *testing.T) {
 // which would never happen if they ran one after another.
 func TestRunPartsConcurrently(t *testing.T) {
 	var wg sync.WaitGroup
-	wg.Add(len(Parts))
+	wg.Add(len(Parts()))
 	all := make(chan struct{})
 	go func() { wg.Wait(); close(all) }()
-	reg := map[string]partFunc{}
-	for _, p := range Parts {
+	reg := map[string]PartFunc{}
+	for _, p := range Parts() {
 		reg[p] = func(ctx context.Context, _ dnsx.Resolver, _ string, _ Options) checks.Result {
 			wg.Done()
 			select {
@@ -88,10 +88,10 @@ func TestRunPartsConcurrently(t *testing.T) {
 }
 
 func TestRunSubsetAndStatusRollUp(t *testing.T) {
-	reg := map[string]partFunc{
-		PartSPF:   fakePart(PartSPF, 0, checks.SeverityWarn),
-		PartDMARC: fakePart(PartDMARC, 0, checks.SeverityFail),
-		PartMX:    func(context.Context, dnsx.Resolver, string, Options) checks.Result { panic("must not run") },
+	reg := map[string]PartFunc{
+		"spf":   fakePart("spf", 0, checks.SeverityWarn),
+		"dmarc": fakePart("dmarc", 0, checks.SeverityFail),
+		"mx":    func(context.Context, dnsx.Resolver, string, Options) checks.Result { panic("must not run") },
 	}
 	rep := run(context.Background(), nil, "example.com", Options{Parts: []string{"dmarc", "spf", "spf"}, Command: "check spf"}, reg)
 	if got := names(rep); got != "spf,dmarc" {
@@ -103,13 +103,13 @@ func TestRunSubsetAndStatusRollUp(t *testing.T) {
 }
 
 func TestRunPanicBecomesError(t *testing.T) {
-	reg := map[string]partFunc{
-		PartMX:  func(context.Context, dnsx.Resolver, string, Options) checks.Result { panic("boom") },
-		PartSPF: fakePart(PartSPF, 0, ""),
+	reg := map[string]PartFunc{
+		"mx":  func(context.Context, dnsx.Resolver, string, Options) checks.Result { panic("boom") },
+		"spf": fakePart("spf", 0, ""),
 	}
-	rep := run(context.Background(), nil, "example.com", Options{Parts: []string{PartMX, PartSPF}}, reg)
+	rep := run(context.Background(), nil, "example.com", Options{Parts: []string{"mx", "spf"}}, reg)
 	mx := rep.Checks[0]
-	if mx.Name != PartMX || mx.Status != checks.StatusError || !strings.Contains(mx.Error, "boom") {
+	if mx.Name != "mx" || mx.Status != checks.StatusError || !strings.Contains(mx.Error, "boom") {
 		t.Errorf("mx = %+v", mx)
 	}
 	if rep.Checks[1].Status != checks.StatusOK {
@@ -121,18 +121,18 @@ func TestRunPanicBecomesError(t *testing.T) {
 }
 
 func TestRunUnwiredPartIsError(t *testing.T) {
-	rep := run(context.Background(), nil, "example.com", Options{Parts: []string{PartDKIM}}, map[string]partFunc{})
+	rep := run(context.Background(), nil, "example.com", Options{Parts: []string{"dkim"}}, map[string]PartFunc{})
 	if len(rep.Checks) != 1 || rep.Checks[0].Status != checks.StatusError || rep.Checks[0].Findings == nil {
 		t.Errorf("checks = %+v", rep.Checks)
 	}
 }
 
 func TestRunCancelled(t *testing.T) {
-	reg := map[string]partFunc{PartSPF: fakePart(PartSPF, time.Hour, "")}
+	reg := map[string]PartFunc{"spf": fakePart("spf", time.Hour, "")}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	rep := run(ctx, nil, "example.com", Options{Parts: []string{PartSPF}}, reg)
+	rep := run(ctx, nil, "example.com", Options{Parts: []string{"spf"}}, reg)
 	if time.Since(start) > time.Second || rep.Status != checks.StatusError {
 		t.Errorf("after cancel: %s in %v", rep.Status, time.Since(start))
 	}
@@ -155,8 +155,8 @@ func TestValidateParts(t *testing.T) {
 func TestRunAllOrderStreamingAndBound(t *testing.T) {
 	release := make(chan struct{})
 	var inFlight, peak atomic.Int32
-	reg := map[string]partFunc{
-		PartSPF: func(ctx context.Context, _ dnsx.Resolver, domain string, _ Options) checks.Result {
+	reg := map[string]PartFunc{
+		"spf": func(ctx context.Context, _ dnsx.Resolver, domain string, _ Options) checks.Result {
 			n := inFlight.Add(1)
 			defer inFlight.Add(-1)
 			for {
@@ -172,19 +172,19 @@ func TestRunAllOrderStreamingAndBound(t *testing.T) {
 				select {
 				case <-release:
 				case <-time.After(5 * time.Second):
-					r := checks.Result{Name: PartSPF}
+					r := checks.Result{Name: "spf"}
 					r.Fail(errors.New("first report was not emitted while the last ran"))
 					return r
 				}
 			case "a.example":
 				time.Sleep(30 * time.Millisecond) // finishes after b
 			}
-			return checks.Result{Name: PartSPF, Summary: domain}
+			return checks.Result{Name: "spf", Summary: domain}
 		},
 	}
 	domains := []string{"a.example", "b.example", "c.example", "d.example", "last.example"}
 	var emitted []string
-	opt := Options{Parts: []string{PartSPF}, Concurrency: 2}
+	opt := Options{Parts: []string{"spf"}, Concurrency: 2}
 	reps := runAll(context.Background(), nil, domains, opt, func(rep checks.Report) {
 		emitted = append(emitted, rep.Target)
 		if rep.Target == "a.example" {
@@ -215,7 +215,7 @@ func TestRunOverLoopback(t *testing.T) {
 @    3600 IN MX 10 mx1
 mx1  3600 IN A 192.0.2.10
 `)
-	rep := Run(context.Background(), r, "example.com", Options{Parts: []string{PartMX}})
+	rep := Run(context.Background(), r, "example.com", Options{Parts: []string{"mx"}})
 	if len(rep.Checks) != 1 || rep.Checks[0].Name != "mx" {
 		t.Fatalf("checks = %+v", rep.Checks)
 	}

@@ -114,7 +114,7 @@ func smtpResults(ctx context.Context, r dnsx.Resolver, domain string, s *probeSe
 	}
 	switch {
 	case err != nil:
-		return one(checks.StatusError, "MX lookup failed: "+err.Error(), err)
+		return one(checks.StatusError, "MX lookup failed: "+checks.Message(err), err)
 	case ans.NXDomain():
 		return one(checks.StatusInfo, "domain does not exist: no mail server to probe", nil)
 	}

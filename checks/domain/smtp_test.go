@@ -103,7 +103,7 @@ func TestSMTPProbesEveryMXAddressAndMatchesDANE(t *testing.T) {
 		"mx1.example.net A 192.0.2.25",
 		"mx1.example.net AAAA 2001:db8::25",
 		"_25._tcp.mx1.example.net TLSA 3 1 1 %TLSA%")
-	rep := w.run(t, PartDANE)
+	rep := w.run(t, "dane")
 	if got := strings.Join(resultNames(rep), ","); got != "dane,smtp 192.0.2.25:25,smtp [2001:db8::25]:25" {
 		t.Fatalf("results = %s", got)
 	}
@@ -134,7 +134,7 @@ func TestSMTPTLSAMismatch(t *testing.T) {
 		"example.com MX 10 mx1.example.net.",
 		"mx1.example.net A 192.0.2.25",
 		"_25._tcp.mx1.example.net TLSA 3 1 1 "+strings.Repeat("ab", 32))
-	rep := w.run(t, PartDANE)
+	rep := w.run(t, "dane")
 	if len(rep.Checks) != 2 {
 		t.Fatalf("results = %v", resultNames(rep))
 	}
@@ -153,7 +153,7 @@ func TestSMTPCertNameCheckedAgainstMXHost(t *testing.T) {
 	w := newSMTPWorld(t, "other.example.org", 0,
 		"example.com MX 10 mx1.example.net.",
 		"mx1.example.net A 192.0.2.25")
-	rep := w.run(t, PartDANE)
+	rep := w.run(t, "dane")
 	if len(rep.Checks) != 2 {
 		t.Fatalf("results = %v", resultNames(rep))
 	}
@@ -172,7 +172,7 @@ func TestSMTPWithoutDANEPart(t *testing.T) {
 		"example.com MX 20 mx2.example.net.",
 		"mx1.example.net A 192.0.2.25",
 		"mx2.example.net A 192.0.2.26")
-	rep := w.run(t, PartMX)
+	rep := w.run(t, "mx")
 	if got := strings.Join(resultNames(rep), ","); got != "mx,smtp 192.0.2.25:25,smtp 192.0.2.26:25" {
 		t.Fatalf("results = %s", got)
 	}
@@ -183,13 +183,13 @@ func TestSMTPWithoutDANEPart(t *testing.T) {
 
 func TestSMTPNullMXAndImplicitMX(t *testing.T) {
 	w := newSMTPWorld(t, "example.com", 0, "example.com MX 0 .")
-	rep := w.run(t, PartMX)
+	rep := w.run(t, "mx")
 	if len(rep.Checks) != 2 || rep.Checks[1].Name != "smtp" || rep.Checks[1].Status != checks.StatusInfo || !strings.Contains(rep.Checks[1].Summary, "null MX") {
 		t.Fatalf("null MX: %+v", rep.Checks)
 	}
 
 	w = newSMTPWorld(t, "example.com", 0, "example.com A 192.0.2.80")
-	rep = w.run(t, PartMX)
+	rep = w.run(t, "mx")
 	if len(rep.Checks) != 2 || rep.Checks[1].Name != "smtp 192.0.2.80:25" {
 		t.Fatalf("implicit MX: %v", resultNames(rep))
 	}
@@ -201,7 +201,7 @@ func TestSMTPNullMXAndImplicitMX(t *testing.T) {
 func TestSMTPMXLookupFails(t *testing.T) {
 	w := newSMTPWorld(t, "mx1.example.net", 0, "example.com MX 10 mx1.example.net.")
 	w.dns.Set("example.com", dnstest.ServFail)
-	rep := w.run(t, PartMX)
+	rep := w.run(t, "mx")
 	if len(rep.Checks) != 2 || rep.Checks[1].Name != "smtp" || rep.Checks[1].Status != checks.StatusError {
 		t.Fatalf("results: %+v", rep.Checks)
 	}
@@ -224,7 +224,7 @@ func TestSMTPHostsProbedConcurrently(t *testing.T) {
 	start = time.Now()
 	rep := four.run(t)
 	all := time.Since(start)
-	if len(rep.Checks) != len(Parts)+4 {
+	if len(rep.Checks) != len(Parts())+4 {
 		t.Fatalf("results = %v", resultNames(rep))
 	}
 	t.Logf("one host %v, four hosts %v", single, all)

@@ -12,6 +12,7 @@ import (
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsx"
 	"github.com/relayctl/relayctl/checks/fetch"
+	"github.com/relayctl/relayctl/checks/internal/fetchmsg"
 )
 
 // Data is the check's structured result (the "data" of the mtasts check
@@ -54,18 +55,17 @@ const maxSyntaxFindings = 10
 // (already normalised by dnsx.Domain).
 func Check(ctx context.Context, r dnsx.Resolver, domain string, opt Options) checks.Result {
 	start := time.Now()
-	res := checks.Result{Name: "mtasts"}
+	res := checks.Result{Name: Name}
 	data := &Data{Domain: domain, Records: []string{}, MXHosts: []string{}}
 	res.Data = data
-	c := &checker{ctx: ctx, r: r, domain: domain, opt: opt, res: &res, data: data}
-	c.run()
+	c := &checker{r: r, domain: domain, opt: opt, res: &res, data: data}
+	c.run(ctx)
 	res.DurationMS = checks.Since(start)
 	res.Settle()
 	return res
 }
 
 type checker struct {
-	ctx    context.Context
 	r      dnsx.Resolver
 	domain string
 	opt    Options
@@ -75,20 +75,20 @@ type checker struct {
 
 func (c *checker) add(f checks.Finding) { c.res.Add(f) }
 
-func (c *checker) run() {
+func (c *checker) run(ctx context.Context) {
 	d := c.domain
 	// The record and the MX set are independent: ask both at once.
 	var disc *discovery
 	var mx mxSet
 	var wg sync.WaitGroup
 	wg.Add(2)
-	go func() { defer wg.Done(); disc = discoverRecord(c.ctx, c.r, d) }()
-	go func() { defer wg.Done(); mx = lookupMX(c.ctx, c.r, d) }()
+	go func() { defer wg.Done(); disc = discoverRecord(ctx, c.r, d) }()
+	go func() { defer wg.Done(); mx = lookupMX(ctx, c.r, d) }()
 	wg.Wait()
 
 	if disc.txtErr != nil {
 		c.res.Fail(disc.txtErr)
-		c.res.Summary = fmt.Sprintf("could not look up _mta-sts.%s: %v", d, shortErr(disc.txtErr))
+		c.res.Summary = fmt.Sprintf("could not look up _mta-sts.%s: %v", d, dnsx.Brief(disc.txtErr))
 		return
 	}
 	c.data.Records = append(c.data.Records, disc.records...)
@@ -101,7 +101,7 @@ func (c *checker) run() {
 	}
 	recordOK := c.judgeRecords(disc)
 
-	disc.fetchPolicy(c.ctx, c.r, d, c.opt)
+	disc.fetchPolicy(ctx, c.r, d, c.opt)
 	c.data.PolicyURL = PolicyURL(d)
 	c.data.Fetch = disc.resp
 	if !c.judgeFetch(disc) {
@@ -168,7 +168,7 @@ func (c *checker) syntaxFindings(err error, where, ref string) {
 			break
 		}
 		c.add(finding(CodeSyntax, checks.SeverityFail, ref, syntaxHint(e),
-			"%s is invalid, so senders ignore it: %s", where, strings.TrimPrefix(e.Error(), "mtasts: ")))
+			"%s is invalid, so senders ignore it: %s", where, e.Message()))
 	}
 }
 
@@ -200,12 +200,12 @@ func (c *checker) judgeFetch(disc *discovery) bool {
 		case fetch.DNSFailure(err):
 			// No verdict: the policy host could not be looked up.
 			c.res.Fail(err)
-			c.res.Summary = fmt.Sprintf("could not resolve %s: %v", host, shortErr(errors.Unwrap(err)))
+			c.res.Summary = fmt.Sprintf("could not resolve %s: %v", host, dnsx.Brief(errors.Unwrap(err)))
 		case errors.Is(err, fetch.ErrCertificate):
 			c.add(finding(CodeCertInvalid, checks.SeverityFail, refFetch,
 				"Serve "+host+" with a certificate for that exact name from a public CA (or pass --ca for a private one), valid now.",
-				"the certificate of %s is not valid (%s), so senders refuse the policy", host, causeOf(fe)))
-			c.res.Summary = "policy certificate invalid: " + causeOf(fe)
+				"senders refuse the policy at %s: %s", url, causeOf(fe)))
+			c.res.Summary = "policy refused: " + causeOf(fe)
 		default:
 			hint := "Make " + url + " answer over HTTPS on port 443; senders that cannot fetch it apply no MTA-STS."
 			if errors.Is(err, fetch.ErrNoAddress) {
@@ -397,11 +397,7 @@ func causeOf(fe *fetch.Error) string {
 	if fe == nil {
 		return "unknown error"
 	}
-	s := fe.Err.Error()
-	for _, p := range []string{"fetch: certificate not valid for the host: ", "fetch: "} {
-		s = strings.TrimPrefix(s, p)
-	}
-	return s
+	return fetchmsg.Cause(fe)
 }
 
 func stageWords(fe *fetch.Error) string {
@@ -419,15 +415,4 @@ func stageWords(fe *fetch.Error) string {
 		return "reading the body"
 	}
 	return "HTTP request"
-}
-
-func shortErr(err error) string {
-	var qe *dnsx.QueryError
-	if errors.As(err, &qe) {
-		return qe.Err.Error()
-	}
-	if err == nil {
-		return ""
-	}
-	return err.Error()
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsx"
 	"github.com/relayctl/relayctl/checks/fetch"
 )
@@ -79,18 +80,18 @@ func Lookup(ctx context.Context, r dnsx.Resolver, domain string, opt Options) (*
 		return nil, ErrMultipleRecords
 	}
 	if _, err := ParseRecord(d.sts[0]); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrRecordSyntax, err)
+		return nil, checks.WrapError("mtasts", ErrRecordSyntax, "invalid MTA-STS record", err)
 	}
 	d.fetchPolicy(ctx, r, domain, opt)
 	if d.fetchErr != nil {
-		return nil, fmt.Errorf("%w: %w", ErrPolicyFetch, d.fetchErr)
+		return nil, checks.WrapError("mtasts", ErrPolicyFetch, "policy not fetched", d.fetchErr)
 	}
 	if msg := d.servingProblem(); msg != "" {
-		return nil, fmt.Errorf("%w: %s", ErrPolicyFetch, msg)
+		return nil, checks.NewError("mtasts", ErrPolicyFetch, "policy not fetched: "+msg)
 	}
 	p, err := ParsePolicy(d.resp.Body)
 	if err != nil {
-		return p, fmt.Errorf("%w: %v", ErrPolicySyntax, err)
+		return p, checks.WrapError("mtasts", ErrPolicySyntax, "invalid policy", err)
 	}
 	return p, nil
 }

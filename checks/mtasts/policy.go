@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/relayctl/relayctl/checks/internal/taglist"
 )
 
 // ParsePolicy parses an MTA-STS policy body (RFC 8461 §3.2): one
@@ -85,7 +87,7 @@ func ParsePolicy(body []byte) (*Policy, error) {
 			}
 			p.MX = append(p.MX, strings.ToLower(value))
 		default:
-			if !validExtName(key) {
+			if !taglist.ExtName(key) {
 				add(n, "", quote(key)+" is not a valid field name")
 				continue
 			}

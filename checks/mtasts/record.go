@@ -1,6 +1,21 @@
 package mtasts
 
-import "strings"
+import (
+	"slices"
+	"strings"
+
+	"github.com/relayctl/relayctl/checks/internal/taglist"
+)
+
+// recordFields reads the fields of an MTA-STS record after its version
+// (RFC 8461 §3.1: *WSP ";" *WSP between fields, none around "=", a final
+// ";" allowed, no empty field).
+var recordFields = taglist.Grammar[pkg]{Err: ErrRecordSyntax, NoEmpty: true, Fields: true}
+
+// pkg names this package in the taglist errors it converts.
+type pkg struct{}
+
+func (pkg) Prefix() string { return "mtasts: " }
 
 // recordPrefix is what every MTA-STS record starts with; senders discard
 // TXT records at _mta-sts that do not (RFC 8461 §3.1).
@@ -49,60 +64,28 @@ func ParseRecord(txt string) (*Record, error) {
 		// everything at once.
 	}
 	rec.Version = "STSv1"
-	_, rest, _ := strings.Cut(txt, ";")
-	col := len(txt) - len(rest) + 1
-	if !strings.Contains(txt, ";") {
-		rest, col = "", len(txt)+1
+	tags, terrs := recordFields.Read(taglist.AfterVersion(txt))
+	for _, e := range terrs {
+		add(e.Col, e.Tag, e.Msg)
 	}
-	seen := map[string]bool{}
-	parts := strings.Split(rest, ";")
-	for i, part := range parts {
-		pcol := col
-		col += len(part) + 1
-		lead := len(part) - len(strings.TrimLeft(part, " \t"))
-		f := strings.TrimRight(part[lead:], " \t")
-		pcol += lead
-		if f == "" {
-			if i == len(parts)-1 {
-				continue // a final ";" is allowed
-			}
-			add(pcol, "", `empty field (two ";" in a row)`)
-			continue
-		}
-		name, value, ok := strings.Cut(f, "=")
-		if !ok {
-			add(pcol, "", "field "+quote(f)+` has no "="`)
-			continue
-		}
-		if strings.TrimRight(name, " \t") != name || strings.TrimLeft(value, " \t") != value {
-			add(pcol, name, `no space is allowed around "="`)
-			name, value = strings.TrimSpace(name), strings.TrimSpace(value)
-		}
-		if seen[name] {
-			add(pcol, name, "field appears more than once")
-			continue
-		}
-		seen[name] = true
-		switch name {
+	for _, t := range tags {
+		switch t.Name {
 		case "id":
-			rec.ID = value
-			if value == "" || len(value) > maxIDLen || !allAlnum(value) {
-				add(pcol+3, "id", quote(value)+" must be 1 to 32 letters and digits (a date such as 20240131T1200 works)")
+			rec.ID = t.Value
+			if t.Value == "" || len(t.Value) > maxIDLen || !allAlnum(t.Value) {
+				add(t.ValueCol, "id", quote(t.Value)+" must be 1 to 32 letters and digits (a date such as 20240131T1200 works)")
 			}
 		case "v":
-			add(pcol, "v", "version given twice")
+			add(t.Col, "v", "version given twice")
 		default:
-			if !validExtName(name) {
-				add(pcol, name, "not a valid field name")
-				continue
+			if !taglist.ExtValue(t.Value) {
+				add(t.ValueCol, t.Name, "value "+quote(t.Value)+" is empty or holds spaces, \"=\", \";\" or control characters")
 			}
-			if !validExtValue(value) {
-				add(pcol+len(name)+1, name, "value "+quote(value)+" is empty or holds spaces, \"=\", \";\" or control characters")
-			}
-			rec.Extensions = append(rec.Extensions, Field{Name: name, Value: value})
+			rec.Extensions = append(rec.Extensions, Field{Name: t.Name, Value: t.Value})
 		}
 	}
-	if !seen["id"] {
+	slices.SortStableFunc(errs, func(a, b *SyntaxError) int { return a.Col - b.Col })
+	if !taglist.Has(tags, "id") {
 		add(len(txt)+1, "id", "the required id field is missing")
 	}
 	return rec, errs.orNil()
@@ -111,20 +94,6 @@ func ParseRecord(txt string) (*Record, error) {
 func allAlnum(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if !isAlnum(s[i]) {
-			return false
-		}
-	}
-	return true
-}
-
-// validExtValue checks sts-ext-value: visible ASCII except "=" and ";".
-func validExtValue(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < 0x21 || c > 0x7e || c == '=' || c == ';' {
 			return false
 		}
 	}

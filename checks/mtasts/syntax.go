@@ -3,6 +3,8 @@ package mtasts
 import (
 	"fmt"
 	"strings"
+
+	"github.com/relayctl/relayctl/checks/internal/textutil"
 )
 
 // SyntaxError is one problem in a record (Col set) or a policy (Line
@@ -14,9 +16,12 @@ type SyntaxError struct {
 	Msg   string `json:"message"`
 }
 
-func (e *SyntaxError) Error() string {
+func (e *SyntaxError) Error() string { return "mtasts: " + e.Message() }
+
+// Message is the error for a person: line or column, field and what is
+// wrong, without the package prefix (checks.Messager).
+func (e *SyntaxError) Message() string {
 	var b strings.Builder
-	b.WriteString("mtasts: ")
 	if e.Line > 0 {
 		fmt.Fprintf(&b, "line %d: ", e.Line)
 	}
@@ -41,6 +46,15 @@ func (es Errors) Error() string {
 	return strings.Join(s, "; ")
 }
 
+// Message is every error's Message, joined with "; ".
+func (es Errors) Message() string {
+	var s []string
+	for _, e := range es {
+		s = append(s, e.Message())
+	}
+	return strings.Join(s, "; ")
+}
+
 func (es Errors) orNil() error {
 	if len(es) == 0 {
 		return nil
@@ -54,26 +68,7 @@ func isAlnum(c byte) bool {
 
 func isWSP(c byte) bool { return c == ' ' || c == '\t' }
 
-// validExtName checks sts-ext-name / sts-policy-ext-name: a letter or
-// digit, then up to 31 letters, digits, "_", "-" or "." (RFC 8461 §3.1,
-// §3.2).
-func validExtName(s string) bool {
-	if s == "" || len(s) > 32 || !isAlnum(s[0]) {
-		return false
-	}
-	for i := 1; i < len(s); i++ {
-		c := s[i]
-		if !isAlnum(c) && c != '_' && c != '-' && c != '.' {
-			return false
-		}
-	}
-	return true
-}
-
-// quote shows a value in a message; hostile bytes are escaped.
+// quote shows a value in a message, clipped; hostile bytes are escaped.
 func quote(s string) string {
-	if len(s) > 80 {
-		s = s[:80] + "…"
-	}
-	return fmt.Sprintf("%q", s)
+	return fmt.Sprintf("%q", textutil.Clip(s, 80))
 }

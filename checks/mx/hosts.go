@@ -8,6 +8,7 @@ import (
 
 	"github.com/miekg/dns"
 
+	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsx"
 )
 
@@ -95,7 +96,7 @@ func lookupHost(ctx context.Context, r dnsx.Resolver, h *hostState) {
 	}
 	if err != nil {
 		h.err = err
-		h.Error = err.Error()
+		h.Error = checks.Message(err)
 	}
 	for _, ans := range []*dnsx.Answer{res.A, res.AAAA} {
 		if ans == nil {

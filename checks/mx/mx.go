@@ -43,7 +43,7 @@ type Implicit struct {
 // could be resolved and at least one lookup failed.
 func Check(ctx context.Context, r dnsx.Resolver, domain string, opt Options) checks.Result {
 	start := time.Now()
-	res := checks.Result{Name: "mx"}
+	res := checks.Result{Name: Name}
 	data := Data{Hosts: []Host{}}
 	res.Data = &data
 	check(ctx, opt.resolver(r), domain, opt, &res, &data)
@@ -56,7 +56,7 @@ func check(ctx context.Context, lr *limiter, domain string, opt Options, res *ch
 	mxs, ans, err := dnsx.MX(ctx, lr, dnsx.Fqdn(domain))
 	if err != nil {
 		res.Fail(err)
-		res.Summary = "MX lookup failed: " + err.Error()
+		res.Summary = "MX lookup failed: " + checks.Message(err)
 		return
 	}
 	if ans.NXDomain() {
@@ -95,7 +95,7 @@ func missing(ctx context.Context, r dnsx.Resolver, domain string, opt Options, r
 	addrs, err := dnsx.Addrs(ctx, r, dnsx.Fqdn(domain))
 	imp.Addresses = append(imp.Addresses, addrs.Addrs...)
 	if err != nil {
-		imp.Error = err.Error()
+		imp.Error = checks.Message(err)
 	}
 
 	sev := checks.SeverityWarn
@@ -108,7 +108,7 @@ func missing(ctx context.Context, r dnsx.Resolver, domain string, opt Options, r
 		msg = fmt.Sprintf("%s publishes no MX record; senders fall back to its address records (the implicit MX) and deliver to %s", domain, joinAddrs(imp.Addresses))
 		res.Summary = "no MX; implicit MX " + joinAddrs(imp.Addresses)
 	case err != nil:
-		msg = fmt.Sprintf("%s publishes no MX record, and its A/AAAA lookup failed (%v), so whether senders have an implicit MX to use is unknown", domain, err)
+		msg = fmt.Sprintf("%s publishes no MX record, and its A/AAAA lookup failed (%s), so whether senders have an implicit MX to use is unknown", domain, checks.Message(err))
 		res.Summary = "no MX; implicit MX unknown"
 	default:
 		msg = fmt.Sprintf("%s publishes no MX record and has no A/AAAA record either: there is no implicit MX, so mail to it cannot be delivered", domain)
@@ -219,7 +219,7 @@ func judgeHosts(hosts []*hostState, res *checks.Result) {
 				res.Add(checks.Finding{
 					Code:     "mx.target-lookup-failed",
 					Severity: checks.SeverityWarn,
-					Message:  fmt.Sprintf("part of the address lookup of MX host %s failed (%v); it was checked with %s only", name, h.err, joinAddrs(h.Addresses)),
+					Message:  fmt.Sprintf("part of the address lookup of MX host %s failed (%s); it was checked with %s only", name, checks.Message(h.err), joinAddrs(h.Addresses)),
 					Hint:     fmt.Sprintf("Make the DNS servers for %s answer both A and AAAA questions (an empty answer is fine, a failure is not).", name),
 					Ref:      "RFC 5321 §5.1",
 				})
@@ -232,7 +232,7 @@ func judgeHosts(hosts []*hostState, res *checks.Result) {
 			res.Add(checks.Finding{
 				Code:     "mx.target-lookup-failed",
 				Severity: checks.SeverityWarn,
-				Message:  fmt.Sprintf("MX host %s could not be checked: its address lookup failed (%v); senders that see the same failure queue mail and retry", name, h.err),
+				Message:  fmt.Sprintf("MX host %s could not be checked: its address lookup failed (%s); senders that see the same failure queue mail and retry", name, checks.Message(h.err)),
 				Hint:     fmt.Sprintf("Make sure the DNS servers for %s answer; then run the check again.", name),
 				Ref:      "RFC 5321 §5.1",
 			})
@@ -302,7 +302,7 @@ func judgeHosts(hosts []*hostState, res *checks.Result) {
 		})
 	}
 	if targets > 0 && usable == 0 && failed > 0 {
-		res.Fail(fmt.Errorf("%w: %w", errNoAddress, firstErr))
+		res.Fail(checks.WrapError("mx", errNoAddress, "no MX host could be resolved", firstErr))
 	}
 }
 

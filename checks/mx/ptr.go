@@ -51,7 +51,7 @@ type Address struct {
 // cache answers those at no cost. All addresses are checked at once.
 func CheckPTR(ctx context.Context, r dnsx.Resolver, domain string, opt Options) checks.Result {
 	start := time.Now()
-	res := checks.Result{Name: "ptr"}
+	res := checks.Result{Name: PTRName}
 	data := PTRData{Addresses: []Address{}}
 	res.Data = &data
 	checkPTR(ctx, opt.resolver(r), domain, &res, &data)
@@ -64,7 +64,7 @@ func checkPTR(ctx context.Context, lr *limiter, domain string, res *checks.Resul
 	mxs, ans, err := dnsx.MX(ctx, lr, dnsx.Fqdn(domain))
 	if err != nil {
 		res.Fail(err)
-		res.Summary = "MX lookup failed: " + err.Error()
+		res.Summary = "MX lookup failed: " + checks.Message(err)
 		return
 	}
 	if ans.NXDomain() {
@@ -102,7 +102,7 @@ func checkPTR(ctx context.Context, lr *limiter, domain string, res *checks.Resul
 	}
 	if len(data.Addresses) == 0 {
 		if firstErr != nil {
-			res.Fail(fmt.Errorf("%w: %w", errNoAddress, firstErr))
+			res.Fail(checks.WrapError("mx", errNoAddress, "no MX host could be resolved", firstErr))
 			res.Summary = "no MX address could be resolved"
 			return
 		}
@@ -153,7 +153,7 @@ func checkPTR(ctx context.Context, lr *limiter, domain string, res *checks.Resul
 func fcrdns(ctx context.Context, r dnsx.Resolver, a *Address) {
 	names, _, err := dnsx.PTR(ctx, r, a.Address)
 	if err != nil {
-		a.err, a.Error = err, err.Error()
+		a.err, a.Error = err, checks.Message(err)
 		return
 	}
 	for _, n := range names {
@@ -210,7 +210,7 @@ func fcrdns(ctx context.Context, r dnsx.Resolver, a *Address) {
 		switch {
 		case out[i].err != nil:
 			if a.err == nil {
-				a.err, a.Error = out[i].err, out[i].err.Error()
+				a.err, a.Error = out[i].err, checks.Message(out[i].err)
 			}
 			a.mismatch = append(a.mismatch, name+" could not be resolved")
 		case len(out[i].addrs) == 0:
@@ -238,7 +238,7 @@ func judgeAddress(a *Address, res *checks.Result) {
 		res.Add(checks.Finding{
 			Code:     "ptr.lookup-failed",
 			Severity: checks.SeverityWarn,
-			Message:  fmt.Sprintf("the reverse DNS of %s could not be checked: %v", who, a.err),
+			Message:  fmt.Sprintf("the reverse DNS of %s could not be checked: %s", who, checks.Message(a.err)),
 			Hint:     fmt.Sprintf("Make sure the servers for %s answer; then run the check again.", strings.TrimSuffix(dnsx.ReverseName(a.Address), ".")),
 			Ref:      "RFC 1912 §2.1",
 		})

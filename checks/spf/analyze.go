@@ -178,20 +178,10 @@ func (w *walker) walk(ctx context.Context, n *Node, path []string, depth int) {
 	ans, err := w.query(ctx, n.Domain, dns.TypeTXT)
 	if err != nil {
 		n.dnsErr = err
-		n.Error = err.Error()
+		n.Error = checks.Message(err)
 		return
 	}
-	var all []txtRecord
-	for _, rr := range ans.Records() {
-		if t, ok := rr.(*dns.TXT); ok {
-			rec := txtRecord{}
-			for _, s := range t.Txt {
-				rec.Strings = append(rec.Strings, unescapeTXT(s))
-			}
-			rec.Text = strings.Join(rec.Strings, "")
-			all = append(all, rec)
-		}
-	}
+	all := dnsx.TXTAnswer(ans)
 	n.texts = selectSPF(all)
 	switch len(n.texts) {
 	case 0:
@@ -211,7 +201,7 @@ func (w *walker) walk(ctx context.Context, n *Node, path []string, depth int) {
 	n.Record = n.texts[0].Text
 	n.rec, n.parseErr = Parse(n.Record)
 	if n.parseErr != nil {
-		n.Error = n.parseErr.Error()
+		n.Error = checks.Message(n.parseErr)
 	}
 	rec := n.rec
 	for _, m := range rec.Mechanisms {

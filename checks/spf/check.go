@@ -16,6 +16,7 @@ import (
 
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsx"
+	"github.com/relayctl/relayctl/checks/internal/textutil"
 )
 
 // Name is the check's name in reports.
@@ -113,7 +114,7 @@ func Check(ctx context.Context, r dnsx.Resolver, domain string, opt Options) che
 		data.Result, data.Mechanism, data.MatchDomain, data.Explanation = out.Result, out.Mechanism, out.Domain, out.Explanation
 		data.EvalLookups, data.EvalVoidLookups = &out.Lookups, &out.VoidLookups
 		if out.Err != nil {
-			data.ResultError = out.Err.Error()
+			data.ResultError = checks.Message(out.Err)
 		}
 		judgeOutcome(&res, opt.IP, domain, *out, a)
 	}
@@ -157,14 +158,14 @@ func judgeOutcome(res *checks.Result, ip netip.Addr, domain string, o Outcome, a
 		// spf.missing already says it when the domain has no record.
 		if a.Tree == nil || !a.Tree.missing {
 			add(CodeResultNone, checks.SeverityInfo, "RFC 7208 §8.1",
-				"Check the domain name.", "check_host() gives none for %s: %v", domain, o.Err)
+				"Check the domain name.", "check_host() gives none for %s: %s", domain, checks.Message(o.Err))
 		}
 	case PermError:
 		add(CodeResultPermerror, checks.SeverityFail, "RFC 7208 §8.7",
 			"Fix the policy: receivers treat a permerror as a broken record, and DMARC sees no SPF pass.",
-			"check_host() for %s gives permerror: %v", ip, o.Err)
+			"check_host() for %s gives permerror: %s", ip, checks.Message(o.Err))
 	case TempError:
-		res.Fail(fmt.Errorf("check_host() for %s: temperror: %w", ip, o.Err))
+		res.Fail(checks.WrapError("", nil, fmt.Sprintf("check_host() for %s: temperror", ip), o.Err))
 	}
 }
 
@@ -173,13 +174,13 @@ func summary(domain string, a *Analysis, o *Outcome, ip netip.Addr) string {
 	var s string
 	switch {
 	case a.Tree.dnsErr != nil:
-		s = fmt.Sprintf("SPF record of %s could not be fetched: %v", domain, a.Tree.dnsErr)
+		s = fmt.Sprintf("SPF record of %s could not be fetched: %s", domain, checks.Message(a.Tree.dnsErr))
 	case a.Tree.missing:
 		s = "no SPF record at " + domain
 	case len(a.Records) > 1:
 		s = fmt.Sprintf("%d SPF records at %s (permerror)", len(a.Records), domain)
 	default:
-		s = fmt.Sprintf("%s (%d of %d DNS lookups)", clip(a.Record, 120), a.Lookups, MaxLookups)
+		s = fmt.Sprintf("%s (%d of %d DNS lookups)", textutil.Clip(a.Record, 120), a.Lookups, MaxLookups)
 	}
 	if o != nil {
 		s += fmt.Sprintf("; %s: %s", ip, o.Result)

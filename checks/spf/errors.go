@@ -1,6 +1,11 @@
 package spf
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+
+	"github.com/relayctl/relayctl/checks"
+)
 
 // Sentinel errors. Outcome.Err and the analysis wrap them.
 var (
@@ -14,3 +19,11 @@ var (
 	ErrIncludeNone     = errors.New("spf: include target has no SPF record")
 	ErrRedirectNone    = errors.New("spf: redirect target has no SPF record")
 )
+
+// spfError is an error of kind (one of the sentinels above) saying in
+// full what went wrong: Error() reads like the sentinel with details
+// ("spf: no SPF record at example.com"), Message() the same without the
+// package name.
+func spfError(kind error, format string, args ...any) error {
+	return checks.NewError("spf", kind, fmt.Sprintf(format, args...))
+}

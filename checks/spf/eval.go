@@ -2,7 +2,6 @@ package spf
 
 import (
 	"context"
-	"fmt"
 	"net/netip"
 	"strings"
 	"sync"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/miekg/dns"
 
+	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsx"
 )
 
@@ -168,30 +168,30 @@ func (e *evaluator) checkHost(ctx context.Context, domain string, depth int, top
 		return temperror(err)
 	}
 	if depth > maxDepth {
-		return permerror(ErrTooManyLookups)
+		return permerror(spfError(ErrTooManyLookups, "more than 10 DNS-querying terms"))
 	}
 	// RFC 7208 §4.3: a malformed domain gives none.
 	if !validDomain(domain) {
-		return step{res: None, err: fmt.Errorf("%w: %q", ErrInvalidDomain, domain)}
+		return step{res: None, err: spfError(ErrInvalidDomain, "invalid domain name: %q", domain)}
 	}
 	recs, ans, err := fetchTXT(ctx, e.r, domain)
 	if err != nil {
 		return temperror(err)
 	}
 	if ans.NXDomain() {
-		return step{res: None, err: fmt.Errorf("%w at %s (NXDOMAIN)", ErrNoRecord, domain)}
+		return step{res: None, err: spfError(ErrNoRecord, "no SPF record at %s (NXDOMAIN)", domain)}
 	}
 	spf := selectSPF(recs)
 	switch len(spf) {
 	case 0:
-		return step{res: None, err: fmt.Errorf("%w at %s", ErrNoRecord, domain)}
+		return step{res: None, err: spfError(ErrNoRecord, "no SPF record at %s", domain)}
 	case 1:
 	default:
-		return permerror(fmt.Errorf("%w at %s (%d records)", ErrMultipleRecords, domain, len(spf)))
+		return permerror(spfError(ErrMultipleRecords, "more than one SPF record at %s (%d records)", domain, len(spf)))
 	}
 	rec, err := Parse(spf[0].Text)
 	if err != nil {
-		return permerror(fmt.Errorf("%s: %w", domain, err))
+		return permerror(checks.WrapError("", nil, domain, err))
 	}
 	env := macroEnv{e: e, domain: domain}
 	for _, m := range rec.Mechanisms {
@@ -221,7 +221,7 @@ func (e *evaluator) checkHost(ctx context.Context, domain string, depth int, top
 		target = targetName(target)
 		sub := e.checkHost(ctx, target, depth+1, top)
 		if sub.res == None {
-			return permerror(fmt.Errorf("%w: %s", ErrRedirectNone, target))
+			return permerror(spfError(ErrRedirectNone, "redirect target has no SPF record: %s", target))
 		}
 		return sub
 	}
@@ -232,7 +232,7 @@ func (e *evaluator) checkHost(ctx context.Context, domain string, depth int, top
 func (e *evaluator) countLookup() *step {
 	e.lookups++
 	if e.lookups > MaxLookups {
-		st := permerror(ErrTooManyLookups)
+		st := permerror(spfError(ErrTooManyLookups, "more than 10 DNS-querying terms"))
 		return &st
 	}
 	return nil
@@ -241,7 +241,7 @@ func (e *evaluator) countLookup() *step {
 func (e *evaluator) countVoid() *step {
 	e.voids++
 	if e.voids > MaxVoidLookups {
-		st := permerror(ErrTooManyVoids)
+		st := permerror(spfError(ErrTooManyVoids, "more than 2 void lookups"))
 		return &st
 	}
 	return nil
@@ -294,7 +294,7 @@ func (e *evaluator) match(ctx context.Context, env macroEnv, m Mechanism, depth 
 		case TempError:
 			return false, &sub
 		case None:
-			p := permerror(fmt.Errorf("%w: %s", ErrIncludeNone, name))
+			p := permerror(spfError(ErrIncludeNone, "include target has no SPF record: %s", name))
 			return false, &p
 		default:
 			return false, &sub
@@ -327,7 +327,7 @@ func (e *evaluator) match(ctx context.Context, env macroEnv, m Mechanism, depth 
 		}
 		// RFC 7208 §4.6.4: more than ten MX names is a permerror.
 		if len(ans.Records()) > MaxMXNames {
-			p := permerror(fmt.Errorf("%w: %s has %d", ErrTooManyMX, name, len(ans.Records())))
+			p := permerror(spfError(ErrTooManyMX, "more than 10 MX names: %s has %d", name, len(ans.Records())))
 			return false, &p
 		}
 		return e.matchAddrs(ctx, hosts, m)
@@ -365,7 +365,7 @@ func (e *evaluator) match(ctx context.Context, env macroEnv, m Mechanism, depth 
 		}
 		return true, nil
 	}
-	p := permerror(fmt.Errorf("%w: unknown mechanism %q", ErrSyntax, m.Kind))
+	p := permerror(spfError(ErrSyntax, "syntax error: unknown mechanism %q", m.Kind))
 	return false, &p
 }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/relayctl/relayctl/checks"
+	"github.com/relayctl/relayctl/checks/internal/textutil"
 )
 
 // Finding codes of the spf check. docs/spf.md describes each.
@@ -81,13 +82,13 @@ func (a *Analysis) judge() {
 		a.dnsFailed(root.dnsErr)
 		a.add(CodeDNSError, checks.SeverityWarn, "RFC 7208 §4.4",
 			"Check that the domain's name servers answer; a receiver gives temperror until they do.",
-			"the SPF record of %s could not be fetched: %v", root.Domain, root.dnsErr)
+			"the SPF record of %s could not be fetched: %s", root.Domain, checks.Message(root.dnsErr))
 		return
 	case root.missing:
 		for _, l := range root.lookalikes {
 			a.add(CodeBadVersion, checks.SeverityFail, "RFC 7208 §4.5",
 				`Start the record with exactly "v=spf1" followed by a space.`,
-				"TXT record %q looks like SPF but does not start with \"v=spf1 \": receivers ignore it", clip(l, 80))
+				"TXT record %q looks like SPF but does not start with \"v=spf1 \": receivers ignore it", textutil.Clip(l, 80))
 		}
 		what := "has no SPF record"
 		if root.nxdomain {
@@ -150,7 +151,7 @@ func (a *Analysis) judgeNode(n, root *Node) {
 			a.dnsFailed(n.dnsErr)
 			a.add(CodeDNSError, checks.SeverityWarn, "RFC 7208 §5.2",
 				"Check the name servers of the included domain; until they answer, receivers give temperror.",
-				"%s: the record of %s could not be fetched: %v", n.Term, n.Domain, n.dnsErr)
+				"%s: the record of %s could not be fetched: %s", n.Term, n.Domain, checks.Message(n.dnsErr))
 		case n.loop:
 			a.add(CodeIncludeLoop, checks.SeverityFail, "RFC 7208 §4.6.4",
 				"Remove the term that points back up the chain.",
@@ -184,7 +185,7 @@ func (a *Analysis) judgeNode(n, root *Node) {
 		for _, e := range serrs {
 			a.add(CodeSyntax, checks.SeverityFail, "RFC 7208 §4.6, §12",
 				"Correct the term; one syntax error anywhere makes the whole record a permerror.",
-				"%s%s", strings.TrimPrefix(e.Error(), "spf: "), at)
+				"%s%s", e.Message(), at)
 		}
 	}
 	long := ""
@@ -251,7 +252,7 @@ func (a *Analysis) judgeNode(n, root *Node) {
 			a.dnsFailed(p.dnsErr)
 			a.add(CodeDNSError, checks.SeverityWarn, "RFC 7208 §5",
 				"Check the name servers of that name; when a receiver reaches this term it gives temperror.",
-				"%s%s: looking up %s failed: %v", p.term, at, p.name, p.dnsErr)
+				"%s%s: looking up %s failed: %s", p.term, at, p.name, checks.Message(p.dnsErr))
 			continue
 		}
 		a.add(CodeTargetInvalid, checks.SeverityWarn, "RFC 7208 §4.3, §7.1",
@@ -344,17 +345,10 @@ func biggest(root *Node) string {
 	return " (largest: " + strings.Join(parts, ", ") + ")"
 }
 
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
-}
-
 func quoteAll(ss []string) string {
 	q := make([]string, len(ss))
 	for i, s := range ss {
-		q[i] = fmt.Sprintf("%q", clip(s, 100))
+		q[i] = fmt.Sprintf("%q", textutil.Clip(s, 100))
 	}
 	return strings.Join(q, ", ")
 }

@@ -69,35 +69,6 @@ func queryName(raw string) string {
 	return strings.ToLower(b.String())
 }
 
-// unescapeTXT turns a TXT string as miekg/dns presents it (\" \\ and
-// \DDD escapes) back into the bytes that were on the wire, so that a
-// record holding a control character or non-ASCII byte is judged by what
-// it really holds.
-func unescapeTXT(s string) string {
-	if strings.IndexByte(s, '\\') < 0 {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c != '\\' || i+1 >= len(s) {
-			b.WriteByte(c)
-			continue
-		}
-		if i+3 < len(s) && isDigit(s[i+1]) && isDigit(s[i+2]) && isDigit(s[i+3]) {
-			n := int(s[i+1]-'0')*100 + int(s[i+2]-'0')*10 + int(s[i+3]-'0')
-			if n <= 255 {
-				b.WriteByte(byte(n))
-				i += 3
-				continue
-			}
-		}
-		b.WriteByte(s[i+1])
-		i++
-	}
-	return b.String()
-}
-
 // isSubdomainOf reports whether name equals parent or lies under it,
 // without regard to case.
 func isSubdomainOf(name, parent string) bool {

@@ -111,9 +111,11 @@ type SyntaxError struct {
 	Msg  string
 }
 
-func (e *SyntaxError) Error() string {
-	return fmt.Sprintf("spf: col %d: %s", e.Col, e.Msg)
-}
+func (e *SyntaxError) Error() string { return "spf: " + e.Message() }
+
+// Message is the error for a person: its column and what is wrong, without
+// the package prefix (checks.Messager).
+func (e *SyntaxError) Message() string { return fmt.Sprintf("col %d: %s", e.Col, e.Msg) }
 
 func (e *SyntaxError) Unwrap() error { return ErrSyntax }
 
@@ -124,6 +126,15 @@ func (es SyntaxErrors) Error() string {
 	parts := make([]string, len(es))
 	for i, e := range es {
 		parts[i] = e.Error()
+	}
+	return strings.Join(parts, "; ")
+}
+
+// Message is every error's Message, joined with "; ".
+func (es SyntaxErrors) Message() string {
+	parts := make([]string, len(es))
+	for i, e := range es {
+		parts[i] = e.Message()
 	}
 	return strings.Join(parts, "; ")
 }

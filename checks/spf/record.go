@@ -2,7 +2,6 @@ package spf
 
 import (
 	"context"
-	"strings"
 
 	"github.com/miekg/dns"
 
@@ -11,10 +10,7 @@ import (
 
 // txtRecord is one TXT record: its character-strings as on the wire and
 // their concatenation (RFC 7208 §3.3: joined without spaces).
-type txtRecord struct {
-	Strings []string
-	Text    string
-}
+type txtRecord = dnsx.TXTRecord
 
 // fetchTXT asks for the TXT records at a raw domain name.
 func fetchTXT(ctx context.Context, r dnsx.Resolver, name string) ([]txtRecord, *dnsx.Answer, error) {
@@ -22,20 +18,7 @@ func fetchTXT(ctx context.Context, r dnsx.Resolver, name string) ([]txtRecord, *
 	if err != nil {
 		return nil, nil, err
 	}
-	var out []txtRecord
-	for _, rr := range ans.Records() {
-		t, ok := rr.(*dns.TXT)
-		if !ok {
-			continue
-		}
-		rec := txtRecord{Strings: make([]string, len(t.Txt))}
-		for i, s := range t.Txt {
-			rec.Strings[i] = unescapeTXT(s)
-		}
-		rec.Text = strings.Join(rec.Strings, "")
-		out = append(out, rec)
-	}
-	return out, ans, nil
+	return dnsx.TXTAnswer(ans), ans, nil
 }
 
 // selectSPF keeps the records that are SPF version 1 (RFC 7208 §4.5).

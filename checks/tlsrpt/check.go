@@ -12,6 +12,7 @@ import (
 
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsx"
+	"github.com/relayctl/relayctl/checks/internal/textutil"
 )
 
 // Finding codes; SPEC.md fixes the first two, docs/tlsrpt.md lists all.
@@ -51,7 +52,7 @@ const tlsaConcurrency = 8
 // normalised by dnsx.Domain).
 func Check(ctx context.Context, r dnsx.Resolver, domain string, _ Options) checks.Result {
 	start := time.Now()
-	res := checks.Result{Name: "tlsrpt"}
+	res := checks.Result{Name: Name}
 	data := &Data{Domain: domain, Records: []string{}}
 	res.Data = data
 	run(ctx, r, domain, &res, data)
@@ -74,7 +75,7 @@ func run(ctx context.Context, r dnsx.Resolver, d string, res *checks.Result, dat
 
 	if txtErr != nil {
 		res.Fail(txtErr)
-		res.Summary = fmt.Sprintf("could not look up _smtp._tls.%s: %v", d, shortErr(txtErr))
+		res.Summary = fmt.Sprintf("could not look up _smtp._tls.%s: %v", d, dnsx.Brief(txtErr))
 		return
 	}
 	data.Records = append(data.Records, txts...)
@@ -92,11 +93,11 @@ func run(ctx context.Context, r dnsx.Resolver, d string, res *checks.Result, dat
 		why := `it does not start with exactly "v=TLSRPTv1;"`
 		var es Errors
 		if errors.As(err, &es) && len(es) > 0 {
-			why = strings.TrimPrefix(es[0].Error(), "tlsrpt: ")
+			why = es[0].Message()
 		}
 		res.Add(finding(CodeSyntax, checks.SeverityFail, refRecord,
 			"Write the record as \"v=TLSRPTv1; rua=mailto:tlsrpt@"+d+"\": version first, exactly as shown, then \";\".",
-			"a TXT record at _smtp._tls.%s looks like TLS-RPT but senders discard it (%s): %q", d, why, clip(t)))
+			"a TXT record at _smtp._tls.%s looks like TLS-RPT but senders discard it (%s): %q", d, why, textutil.Clip(t, 80)))
 	}
 	if len(recs) == 0 && len(near) == 0 {
 		missing(res, data, d)
@@ -120,7 +121,7 @@ func run(ctx context.Context, r dnsx.Resolver, d string, res *checks.Result, dat
 		if errors.As(err, &es) {
 			for _, e := range es {
 				res.Add(finding(CodeSyntax, checks.SeverityFail, refRUA, hintFor(e, d),
-					"the TLS-RPT record at _smtp._tls.%s is invalid, so senders send no reports: %s", d, strings.TrimPrefix(e.Error(), "tlsrpt: ")))
+					"the TLS-RPT record at _smtp._tls.%s is invalid, so senders send no reports: %s", d, e.Message()))
 			}
 		}
 	}
@@ -231,12 +232,4 @@ func prefix(p string, ss []string) []string {
 
 func finding(code string, sev checks.Severity, ref, hint, format string, args ...any) checks.Finding {
 	return checks.Finding{Code: code, Severity: sev, Message: fmt.Sprintf(format, args...), Hint: hint, Ref: ref}
-}
-
-func shortErr(err error) string {
-	var qe *dnsx.QueryError
-	if errors.As(err, &qe) {
-		return qe.Err.Error()
-	}
-	return err.Error()
 }

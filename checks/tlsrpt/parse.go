@@ -4,10 +4,23 @@ import (
 	"fmt"
 	"net/mail"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/relayctl/relayctl/checks/dnsx"
+	"github.com/relayctl/relayctl/checks/internal/taglist"
+	"github.com/relayctl/relayctl/checks/internal/textutil"
 )
+
+// recordFields reads the fields of a TLS-RPT record after its version
+// (RFC 8460 §3: *WSP ";" *WSP between fields, none around "=", a final
+// ";" allowed, no empty field).
+var recordFields = taglist.Grammar[pkg]{Err: ErrSyntax, NoEmpty: true, Fields: true}
+
+// pkg names this package in the taglist errors it converts.
+type pkg struct{}
+
+func (pkg) Prefix() string { return "tlsrpt: " }
 
 // recordPrefix starts every TLS-RPT record; senders discard TXT records
 // at _smtp._tls that do not start with it (RFC 8460 §3).
@@ -48,58 +61,25 @@ func Parse(txt string) (*Record, error) {
 		}
 	}
 	rec.Version = "TLSRPTv1"
-	_, rest, found := strings.Cut(txt, ";")
-	col := len(txt) - len(rest) + 1
-	if !found {
-		rest, col = "", len(txt)+1
+	tags, terrs := recordFields.Read(taglist.AfterVersion(txt))
+	for _, e := range terrs {
+		add(e.Col, e.Tag, e.Msg)
 	}
-	seen := map[string]bool{}
-	parts := strings.Split(rest, ";")
-	for i, part := range parts {
-		pcol := col
-		col += len(part) + 1
-		lead := len(part) - len(strings.TrimLeft(part, " \t"))
-		f := strings.TrimRight(part[lead:], " \t")
-		pcol += lead
-		if f == "" {
-			if i == len(parts)-1 {
-				continue
-			}
-			add(pcol, "", `empty field (two ";" in a row)`)
-			continue
-		}
-		name, value, ok := strings.Cut(f, "=")
-		if !ok {
-			add(pcol, "", fmt.Sprintf("field %q has no \"=\"", clip(f)))
-			continue
-		}
-		if strings.TrimRight(name, " \t") != name || strings.TrimLeft(value, " \t") != value {
-			add(pcol, strings.TrimSpace(name), `no space is allowed around "="`)
-			name, value = strings.TrimSpace(name), strings.TrimSpace(value)
-		}
-		if seen[name] {
-			add(pcol, name, "field appears more than once")
-			continue
-		}
-		seen[name] = true
-		switch name {
+	for _, t := range tags {
+		switch t.Name {
 		case "rua":
-			vcol := pcol + len(name) + 1
-			rec.RUA = parseRUA(value, vcol, add)
+			rec.RUA = parseRUA(t.Value, t.ValueCol, add)
 		case "v":
-			add(pcol, "v", "version given twice")
+			add(t.Col, "v", "version given twice")
 		default:
-			if !validExtName(name) {
-				add(pcol, name, "not a valid field name")
-				continue
+			if !taglist.ExtValue(t.Value) {
+				add(t.ValueCol, t.Name, fmt.Sprintf("value %q is empty or holds spaces, \"=\", \";\" or control characters", textutil.Clip(t.Value, 80)))
 			}
-			if !validExtValue(value) {
-				add(pcol+len(name)+1, name, fmt.Sprintf("value %q is empty or holds spaces, \"=\", \";\" or control characters", clip(value)))
-			}
-			rec.Extensions = append(rec.Extensions, Field{Name: name, Value: value})
+			rec.Extensions = append(rec.Extensions, Field{Name: t.Name, Value: t.Value})
 		}
 	}
-	if !seen["rua"] {
+	slices.SortStableFunc(errs, func(a, b *SyntaxError) int { return a.Col - b.Col })
+	if !taglist.Has(tags, "rua") {
 		add(len(txt)+1, "rua", "the required rua field is missing: senders have nowhere to send reports")
 	}
 	if len(errs) == 0 {
@@ -138,14 +118,14 @@ func parseRUA(v string, col int, add func(int, string, string)) []URI {
 
 func parseURI(s string) (URI, string) {
 	if strings.ContainsAny(s, " \t") {
-		return URI{}, fmt.Sprintf("%q holds white space", clip(s))
+		return URI{}, fmt.Sprintf("%q holds white space", textutil.Clip(s, 80))
 	}
 	scheme, rest, ok := strings.Cut(s, ":")
 	if !ok {
 		if strings.Contains(s, "@") {
-			return URI{}, fmt.Sprintf("%q is an address, not a URI: write mailto:%s", clip(s), clip(s))
+			return URI{}, fmt.Sprintf("%q is an address, not a URI: write mailto:%s", textutil.Clip(s, 80), textutil.Clip(s, 80))
 		}
-		return URI{}, fmt.Sprintf("%q is not a URI (mailto: or https:)", clip(s))
+		return URI{}, fmt.Sprintf("%q is not a URI (mailto: or https:)", textutil.Clip(s, 80))
 	}
 	switch strings.ToLower(scheme) {
 	case "mailto":
@@ -158,60 +138,21 @@ func parseURI(s string) (URI, string) {
 		}
 		a, err := mail.ParseAddress(addr)
 		if err != nil || a.Name != "" || a.Address != addr {
-			return URI{}, fmt.Sprintf("%q is not a valid mailto: address", clip(s))
+			return URI{}, fmt.Sprintf("%q is not a valid mailto: address", textutil.Clip(s, 80))
 		}
 		at := strings.LastIndexByte(addr, '@')
 		if _, err := dnsx.Domain(addr[at+1:]); err != nil {
-			return URI{}, fmt.Sprintf("%q: the address's domain is not a valid domain name", clip(s))
+			return URI{}, fmt.Sprintf("%q: the address's domain is not a valid domain name", textutil.Clip(s, 80))
 		}
 		return URI{URI: s, Scheme: "mailto", Target: addr}, ""
 	case "https":
 		u, err := url.Parse(s)
 		if err != nil || u.Host == "" || u.User != nil {
-			return URI{}, fmt.Sprintf("%q is not a valid https URL with a host", clip(s))
+			return URI{}, fmt.Sprintf("%q is not a valid https URL with a host", textutil.Clip(s, 80))
 		}
 		return URI{URI: s, Scheme: "https", Target: u.Hostname()}, ""
 	case "http":
-		return URI{}, fmt.Sprintf("%q uses http: reports must go over https (or mailto)", clip(s))
+		return URI{}, fmt.Sprintf("%q uses http: reports must go over https (or mailto)", textutil.Clip(s, 80))
 	}
-	return URI{}, fmt.Sprintf("%q: scheme %q is not mailto or https", clip(s), scheme)
-}
-
-func isAlnum(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-}
-
-// validExtName checks tlsrpt-ext-name (RFC 8460 §3).
-func validExtName(s string) bool {
-	if s == "" || len(s) > 32 || !isAlnum(s[0]) {
-		return false
-	}
-	for i := 1; i < len(s); i++ {
-		c := s[i]
-		if !isAlnum(c) && c != '_' && c != '-' && c != '.' {
-			return false
-		}
-	}
-	return true
-}
-
-// validExtValue checks tlsrpt-ext-value: visible ASCII except "=" and ";".
-func validExtValue(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < 0x21 || c > 0x7e || c == '=' || c == ';' {
-			return false
-		}
-	}
-	return true
-}
-
-func clip(s string) string {
-	if len(s) > 80 {
-		return s[:80] + "…"
-	}
-	return s
+	return URI{}, fmt.Sprintf("%q: scheme %q is not mailto or https", textutil.Clip(s, 80), scheme)
 }

@@ -47,8 +47,12 @@ type SyntaxError struct {
 	Msg   string `json:"message"`
 }
 
-func (e *SyntaxError) Error() string {
-	s := fmt.Sprintf("tlsrpt: col %d: ", e.Col)
+func (e *SyntaxError) Error() string { return "tlsrpt: " + e.Message() }
+
+// Message is the error for a person: column, field and what is wrong,
+// without the package prefix (checks.Messager).
+func (e *SyntaxError) Message() string {
+	s := fmt.Sprintf("col %d: ", e.Col)
 	if e.Field != "" {
 		s += e.Field + ": "
 	}
@@ -62,6 +66,15 @@ func (es Errors) Error() string {
 	var s []string
 	for _, e := range es {
 		s = append(s, e.Error())
+	}
+	return strings.Join(s, "; ")
+}
+
+// Message is every error's Message, joined with "; ".
+func (es Errors) Message() string {
+	var s []string
+	for _, e := range es {
+		s = append(s, e.Message())
 	}
 	return strings.Join(s, "; ")
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/relayctl/relayctl/checks/domain"
 	"github.com/relayctl/relayctl/cmd/cmdutil"
 )
 
@@ -20,7 +19,7 @@ func TestFlagsToOptions(t *testing.T) {
 	var got *Options
 	capture := func(_ context.Context, o *Options) error { got = o; return nil }
 
-	cmd := NewCmdSPF(ios, g, capture)
+	cmd := NewCmdPart(ios, g, "spf", capture)
 	cmd.SetArgs([]string{"example.com", "--ip", "::ffff:192.0.2.1", "--sender", "a@example.com", "--helo", "mail.example.com"})
 	if err := cmd.Execute(); err != nil {
 		t.Fatal(err)
@@ -28,7 +27,7 @@ func TestFlagsToOptions(t *testing.T) {
 	if got.Audit.IP != netip.MustParseAddr("192.0.2.1") || got.Audit.Sender != "a@example.com" || got.Audit.HELO != "mail.example.com" {
 		t.Errorf("spf options = %+v", got.Audit)
 	}
-	if strings.Join(got.Audit.Parts, ",") != domain.PartSPF || got.Audit.Command != "check spf" || got.Domains[0] != "example.com" {
+	if strings.Join(got.Audit.Parts, ",") != "spf" || got.Audit.Command != "check spf" || got.Domains[0] != "example.com" {
 		t.Errorf("spf options = %+v %v", got.Audit, got.Domains)
 	}
 
@@ -46,9 +45,9 @@ func TestFlagsToOptions(t *testing.T) {
 		cmd   *cobra.Command
 		parts string
 	}{
-		{"check dkim", NewCmdDKIM(ios, g, capture), "dkim"},
-		{"check dmarc", NewCmdDMARC(ios, g, capture), "dmarc"},
-		{"check mx", NewCmdMX(ios, g, capture), "mx,ptr"},
+		{"check dkim", NewCmdPart(ios, g, "dkim", capture), "dkim"},
+		{"check dmarc", NewCmdPart(ios, g, "dmarc", capture), "dmarc"},
+		{"check mx", NewCmdPart(ios, g, "mx", capture), "mx,ptr"},
 	} {
 		c.cmd.SetArgs([]string{"example.com"})
 		if err := c.cmd.Execute(); err != nil {
@@ -63,7 +62,7 @@ func TestFlagsToOptions(t *testing.T) {
 func TestInvalidIP(t *testing.T) {
 	ios, _, _, _ := cmdutil.Test()
 	for _, ip := range []string{"192.0.2", "fe80::1%eth0", "example.com"} {
-		cmd := NewCmdSPF(ios, &cmdutil.Globals{}, func(context.Context, *Options) error { return nil })
+		cmd := NewCmdPart(ios, &cmdutil.Globals{}, "spf", func(context.Context, *Options) error { return nil })
 		cmd.SetArgs([]string{"example.com", "--ip", ip})
 		cmd.SilenceErrors, cmd.SilenceUsage = true, true
 		err := cmd.Execute()

@@ -2,6 +2,7 @@ package check
 
 import (
 	"context"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -13,10 +14,9 @@ import (
 // tests of the flag wiring.
 func NewCmdDomain(ios *cmdutil.IOStreams, g *cmdutil.Globals, runF func(context.Context, *Options) error) *cobra.Command {
 	opts := &Options{IO: ios, Globals: g, Audit: domain.Options{Command: domain.CommandDomain}}
-	var transport domainTransportFlags
 	cmd := &cobra.Command{
 		Use:   "domain DOMAIN...",
-		Short: "Full audit of a domain: mx, ptr, spf, dkim, dmarc, mtasts, tlsrpt, bimi, dane, dnssec",
+		Short: "Full audit of a domain: " + strings.Join(domain.Parts(), ", "),
 		Long: `Audit each domain's mail DNS: its MX hosts and their addresses (mx),
 forward-confirmed reverse DNS of every MX address (ptr), the SPF record
 (spf), DKIM keys (dkim) and the DMARC policy (dmarc). Several domains are
@@ -47,19 +47,7 @@ host's TLSA records in the dane part. No message is sent.`,
   relayctl check domain example.com --bimi-selector brand --ca private-ca.pem
   relayctl check domain example.com --smtp -o json`,
 		Args: cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Domains = args
-			if err := transport.apply(opts); err != nil {
-				return err
-			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return run(cmd.Context(), opts)
-		},
 	}
-	cmd.Flags().StringArrayVar(&opts.Audit.Selectors, "selector", nil, "DKIM `SELECTOR` to look up, repeatable (default: probe common selectors)")
-	transport.register(cmd)
-	cmd.Flags().BoolVar(&opts.Audit.SMTP, "smtp", false, "also probe every MX address on port 25: STARTTLS, certificate (against the MX name), DANE match")
+	wire(cmd, opts, []flagGroup{selectorFlag{}, &transportFlags{caUse: caForDomain, bimi: true}, smtpFlag{}}, runF)
 	return cmd
 }

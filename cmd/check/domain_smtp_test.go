@@ -70,7 +70,7 @@ func TestDomainSMTPRun(t *testing.T) {
 		Domains: []string{"example.com"},
 		Audit: domain.Options{
 			Command: domain.CommandDomain,
-			Parts:   []string{domain.PartDANE},
+			Parts:   []string{"dane"},
 			SMTP:    true,
 			RootCAs: ca.Pool(),
 			SMTPOptions: smtpprobe.Options{Dial: func(ctx context.Context, _, _ string) (net.Conn, error) {

@@ -2,7 +2,6 @@ package check
 
 import (
 	"context"
-	"errors"
 	"strings"
 
 	"github.com/relayctl/relayctl/checks"
@@ -36,7 +35,7 @@ func run(ctx context.Context, opts *Options) error {
 	for i, d := range opts.Domains {
 		n, err := dnsx.Domain(d)
 		if err != nil {
-			return cmdutil.Usagef("invalid domain %s", strings.TrimPrefix(err.Error(), "dnsx: "))
+			return cmdutil.Usagef("invalid domain %w", err)
 		}
 		domains[i] = n
 	}
@@ -85,7 +84,7 @@ func printReports(ios *cmdutil.IOStreams, g *cmdutil.Globals, set cmdutil.Settin
 		werr = err
 	}
 	if werr != nil {
-		return &cmdutil.IncompleteError{Err: errors.New("writing the report: " + werr.Error())}
+		return cmdutil.Incomplete("writing the report", werr)
 	}
 	return cmdutil.ExitWith(report.ExitCode(reps, set.FailOn))
 }

@@ -2,10 +2,9 @@ package cmdutil
 
 import (
 	"errors"
-	"io/fs"
-	"strings"
 
 	"github.com/relayctl/relayctl/checks"
+	"github.com/relayctl/relayctl/checks/dnsx"
 )
 
 // dnsError is an error of the resolver (checks/dnsx) or of the zone file
@@ -29,38 +28,16 @@ func (e *dnsError) Message() string {
 
 // resolverError is the one place that turns the resolver's errors into a
 // person's words; flagPath is the --zone value the error is about, if
-// any. An error that speaks for itself (checks.Messager) is taken as it
-// is, and a zone file that cannot be opened is the system's reason, after
-// the file's name unless the flag gives it. Otherwise the words come from the
-// error's text without the prefixes it carries ("dnsx: zone FILE: ", and
-// "dns: " from the zone parser), naming FILE only when it is a file of
-// the folder flagPath: checks/dnsx does not type these errors yet.
+// any, which the message then does not repeat. A zone error names its
+// file (unless it is flagPath) and its reason; any other error that
+// speaks for itself (checks.Messager) is taken as it is.
 func resolverError(err error, flagPath string) *dnsError {
-	var pe *fs.PathError
-	if _, ok := err.(checks.Messager); ok {
-		return &dnsError{err: err, msg: checks.Message(err)}
-	}
-	if errors.As(err, &pe) && flagPath != "" {
-		if pe.Path == flagPath {
-			return &dnsError{err: err, msg: pe.Err.Error()}
+	var ze *dnsx.ZoneError
+	if errors.As(err, &ze) {
+		if ze.File == flagPath {
+			return &dnsError{err: err, msg: ze.Reason()}
 		}
-		return &dnsError{err: err, msg: pe.Path + ": " + pe.Err.Error()}
+		return &dnsError{err: err, msg: ze.Message()}
 	}
-	s := strings.TrimPrefix(err.Error(), "dnsx: ")
-	file := ""
-	if rest, ok := strings.CutPrefix(s, "zone: "); ok {
-		s = rest
-	} else if rest, ok := strings.CutPrefix(s, "zone "); ok {
-		if f, after, ok := strings.Cut(rest, ": "); ok {
-			file, s = f, after
-		}
-	}
-	if file != "" {
-		s = strings.TrimPrefix(s, file+": ")
-	}
-	s = strings.TrimPrefix(s, "dns: ")
-	if file != "" && file != flagPath {
-		s = file + ": " + s
-	}
-	return &dnsError{err: err, msg: s}
+	return &dnsError{err: err, msg: checks.Message(err)}
 }

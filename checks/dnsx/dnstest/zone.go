@@ -18,3 +18,14 @@ func Zone(t testing.TB, origin, text string) *dnsx.Zone {
 	}
 	return z
 }
+
+// Offline returns a client that answers from zones alone, as --zone with
+// --offline does: no server, and a name outside them is an error.
+func Offline(t testing.TB, zones ...*dnsx.Zone) *dnsx.Client {
+	t.Helper()
+	c, err := dnsx.New(dnsx.Config{Zones: zones, Offline: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}

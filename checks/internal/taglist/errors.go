@@ -23,8 +23,13 @@ type SyntaxError[P Prefix] struct {
 
 func (e *SyntaxError[P]) Error() string {
 	var p P
+	return p.Prefix() + e.Message()
+}
+
+// Message is the error for a person: the column, tag and message,
+// without the package prefix (checks.Messager).
+func (e *SyntaxError[P]) Message() string {
 	var b strings.Builder
-	b.WriteString(p.Prefix())
 	if e.Col > 0 {
 		fmt.Fprintf(&b, "col %d: ", e.Col)
 	}
@@ -44,6 +49,15 @@ func (es Errors[P]) Error() string {
 	parts := make([]string, len(es))
 	for i, e := range es {
 		parts[i] = e.Error()
+	}
+	return strings.Join(parts, "; ")
+}
+
+// Message is every error's Message, joined with "; ".
+func (es Errors[P]) Message() string {
+	parts := make([]string, len(es))
+	for i, e := range es {
+		parts[i] = e.Message()
 	}
 	return strings.Join(parts, "; ")
 }

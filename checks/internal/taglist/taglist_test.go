@@ -168,7 +168,7 @@ func FuzzSplit(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		for _, g := range []Grammar[testPkg]{dkimLike, dmarcLike} {
+		for _, g := range []Grammar[testPkg]{dkimLike, dmarcLike, bimiLike, stsLike} {
 			tags, errs := g.Split(s)
 			for _, tag := range tags {
 				if tag.Col < 1 || tag.ValueCol <= tag.Col || tag.ValueCol > len(s)+1 {
@@ -184,12 +184,135 @@ func FuzzSplit(f *testing.F) {
 				if strings.ContainsRune(tag.Value, ';') || g.RequireValue && tag.Value == "" {
 					t.Fatalf("%q: accepted value %q", s, tag.Value)
 				}
+				if g.Fields && !ExtName(tag.Name) {
+					t.Fatalf("%q: accepted field name %q", s, tag.Name)
+				}
+			}
+			// An empty record is an error at its end under NoEmpty.
+			limit := len(s)
+			if g.NoEmpty {
+				limit++
 			}
 			for _, e := range errs {
-				if e.Col < 1 || e.Col > len(s) || !errors.Is(e, errTest) {
+				if e.Col < 1 || e.Col > limit || !errors.Is(e, errTest) {
 					t.Fatalf("%q: error %v at col %d outside the record or without the sentinel", s, e, e.Col)
 				}
 			}
 		}
 	})
+}
+
+var (
+	bimiLike = Grammar[testPkg]{Err: errTest, NoEmpty: true}
+	stsLike  = Grammar[testPkg]{Err: errTest, NoEmpty: true, Fields: true}
+)
+
+// NoEmpty: an empty part is an error except a trailing one.
+func TestSplitNoEmpty(t *testing.T) {
+	for _, c := range []struct {
+		g    Grammar[testPkg]
+		s    string
+		col  int
+		want string
+	}{
+		{bimiLike, "a=1; b=2;", 1, ""},
+		{bimiLike, "a=1; b=2; \t", 1, ""},
+		{bimiLike, "a=1;; b=2", 1, `test: col 5: empty tag (two ";" in a row, or nothing at all)`},
+		{bimiLike, "", 1, `test: col 1: empty tag (two ";" in a row, or nothing at all)`},
+		{bimiLike, "; a=1", 1, `test: col 1: empty tag (two ";" in a row, or nothing at all)`},
+		// The rest of a record after its version's ";": empty is a
+		// trailing delimiter.
+		{stsLike, "", 9, ""},
+		{stsLike, " ", 9, ""},
+		{stsLike, " id=1;; x=y", 9, `test: col 15: empty field (two ";" in a row)`},
+		// DKIM-like lists allow empty parts anywhere.
+		{dkimLike, ";; a=1", 1, ""},
+	} {
+		_, errs := c.g.SplitAt(c.s, c.col)
+		if got := errorText(errs); got != c.want {
+			t.Errorf("SplitAt(%q, %d) errors %q, want %q", c.s, c.col, got, c.want)
+		}
+	}
+}
+
+func errorText(errs Errors[testPkg]) string {
+	if errs == nil {
+		return ""
+	}
+	return errs.Error()
+}
+
+// Fields: RFC 8461 / RFC 8460 rules.
+func TestSplitFields(t *testing.T) {
+	tags, errs := stsLike.SplitAt(" id=abc ;\text.x-y=v ; 9z=1", 9)
+	if errs != nil || len(tags) != 3 || tags[0] != (Tag{Name: "id", Value: "abc", Col: 10, ValueCol: 13}) || tags[1].Name != "ext.x-y" || tags[2].Col != 31 {
+		t.Errorf("tags %+v, errs %v", tags, errs)
+	}
+	for _, c := range []struct{ s, want string }{
+		{"id =1", `test: col 1: tag id: no space is allowed around "="`},
+		{"id= 1", `test: col 1: tag id: no space is allowed around "="`},
+		{"_x=1", `test: col 1: tag _x: "_x" is not a valid field name`},
+		{strings.Repeat("a", 33) + "=1", "is not a valid field name"},
+		{"noequals", `test: col 1: field "noequals" has no "="`},
+		// No folding white space in fields: CR and LF are not trimmed.
+		{"id=1\r\n", ""},
+	} {
+		tags, errs := stsLike.Split(c.s)
+		got := errorText(errs)
+		if c.want == "" && got != "" || !strings.Contains(got, c.want) {
+			t.Errorf("Split(%q) errors %q, want %q", c.s, got, c.want)
+		}
+		if c.want == "" && (len(tags) != 1 || tags[0].Value != "1\r\n") {
+			t.Errorf("Split(%q) = %+v: CR LF must stay in the value", c.s, tags)
+		}
+	}
+	// A field with spaces around "=" is kept, trimmed, beside its error.
+	tags, errs = stsLike.Split("id = 1")
+	if len(tags) != 1 || tags[0].Name != "id" || tags[0].Value != "1" || len(errs) != 1 {
+		t.Errorf("tags %+v, errs %v", tags, errs)
+	}
+	seen := map[string]int{}
+	stsLike.Duplicate(seen, Tag{Name: "id", Col: 1})
+	if err := stsLike.Duplicate(seen, Tag{Name: "id", Col: 7}); err == nil || err.Message() != "col 7: tag id: field appears more than once (first at col 1)" {
+		t.Errorf("duplicate: %v", err)
+	}
+}
+
+func TestExtNameValue(t *testing.T) {
+	for s, want := range map[string]bool{"a": true, "9x": true, "a.b-c_d": true, "": false, "_a": false, strings.Repeat("a", 32): true, strings.Repeat("a", 33): false, "a b": false} {
+		if ExtName(s) != want {
+			t.Errorf("ExtName(%q) = %v", s, !want)
+		}
+	}
+	for s, want := range map[string]bool{"x": true, "a:b/c": true, "": false, "a=b": false, "a;b": false, "a b": false, "é": false} {
+		if ExtValue(s) != want {
+			t.Errorf("ExtValue(%q) = %v", s, !want)
+		}
+	}
+}
+
+// Message is Error without the package prefix.
+func TestMessageHasNoPrefix(t *testing.T) {
+	_, errs := dkimLike.Split("a=1; junk")
+	if errs.Message() != `col 6: "junk" is not a tag=value pair` || errs[0].Message() != errs.Message() || errs.Error() != "test: "+errs.Message() {
+		t.Errorf("Message %q, Error %q", errs.Message(), errs.Error())
+	}
+}
+
+func TestReadAfterVersion(t *testing.T) {
+	txt := "v=STSv1; id=1; x=2; id=3"
+	rest, col := AfterVersion(txt)
+	if rest != " id=1; x=2; id=3" || col != 9 || txt[col-1:] != rest {
+		t.Fatalf("AfterVersion = %q, %d", rest, col)
+	}
+	tags, errs := stsLike.Read(rest, col)
+	if len(tags) != 2 || tags[0].Name != "id" || tags[0].Value != "1" || tags[1].Name != "x" || !Has(tags, "x") || Has(tags, "v") {
+		t.Errorf("tags %+v", tags)
+	}
+	if len(errs) != 1 || errs[0].Col != 21 || errs[0].Tag != "id" {
+		t.Errorf("errs %v", errs)
+	}
+	if rest, col := AfterVersion("v=STSv1"); rest != "" || col != 8 {
+		t.Errorf("no ';': %q %d", rest, col)
+	}
 }

@@ -53,7 +53,7 @@ func TestDomainTransportFlags(t *testing.T) {
 	// The one-part commands wire the same flags.
 	for name, mk := range map[string]func() *Options{
 		"check mtasts": func() *Options {
-			c := NewCmdMTASTS(ios, g, capture)
+			c := NewCmdPart(ios, g, "mtasts", capture)
 			c.SetArgs([]string{"example.com", "--ca", caFile})
 			if err := c.Execute(); err != nil {
 				t.Fatal(err)
@@ -61,7 +61,7 @@ func TestDomainTransportFlags(t *testing.T) {
 			return got
 		},
 		"check bimi": func() *Options {
-			c := NewCmdBIMI(ios, g, capture)
+			c := NewCmdPart(ios, g, "bimi", capture)
 			c.SetArgs([]string{"example.com", "--bimi-selector", "x"})
 			if err := c.Execute(); err != nil {
 				t.Fatal(err)
@@ -69,7 +69,7 @@ func TestDomainTransportFlags(t *testing.T) {
 			return got
 		},
 		"check tlsrpt": func() *Options {
-			c := NewCmdTLSRPT(ios, g, capture)
+			c := NewCmdPart(ios, g, "tlsrpt", capture)
 			c.SetArgs([]string{"example.com"})
 			if err := c.Execute(); err != nil {
 				t.Fatal(err)

@@ -1,0 +1,13 @@
+package dmarc
+
+import (
+	"testing"
+
+	"github.com/relayctl/relayctl/checks/internal/codetest"
+)
+
+// Codes, the Finding codes table of docs/dmarc.md and the codes in this
+// package's source name the same findings.
+func TestCodesTable(t *testing.T) {
+	codetest.Table(t, Codes(), "../../docs/dmarc.md", []string{"dmarc"})
+}
