@@ -104,7 +104,7 @@ func (o *Options) register(cmd *cobra.Command, ip bool) {
 	fs.StringVar(&o.Keys.DQS, "dqs-key", "", "Spamhaus Data Query Service `KEY` (or RELAYCTL_DQS_KEY): enables the DQS zones in place of the public ones")
 	fs.StringVar(&o.Keys.Abusix, "abusix-key", "", "Abusix Mail Intelligence `KEY` (or RELAYCTL_ABUSIX_KEY)")
 	fs.IntVar(&o.Concurrency, "concurrency", dnsbl.DefaultConcurrency, "at most `N` DNS queries in flight at once (1 to 512)")
-	fs.Float64Var(&o.Rate, "rate", 0, "most queries per second to each list, `N`/s (default: no limit)")
+	cmdutil.RateVar(fs, &o.Rate, "rate", "at most `RATE` queries to each list, spaced evenly (default: no limit)")
 	if ip {
 		fs.Uint64Var(&o.MaxAddresses, "max-addresses", dnsbl.DefaultMaxAddresses, "a CIDR block may hold at most `N` addresses (65536 is a /16)")
 	}

@@ -20,7 +20,7 @@ type Options struct {
 	Exclude      []string
 	Keys         dnsbl.Keys
 	Concurrency  int
-	Rate         float64
+	Rate         cmdutil.Rate
 	MaxAddresses uint64
 	// Resolver, when set, replaces the one built from the global flags
 	// (tests point it at a loopback server).

@@ -62,7 +62,7 @@ func run(ctx context.Context, opts *Options) error {
 		Command:     opts.command(),
 		Keys:        opts.Keys,
 		Concurrency: opts.Concurrency,
-		Rate:        opts.Rate,
+		Rate:        opts.Rate.PerSecond(),
 		Resolver:    &resolver,
 	})
 	// A second's grace: a run of a few targets shows no progress.
@@ -119,9 +119,6 @@ func (o *Options) validate() error {
 	// usual limit of 1024 open files.
 	if o.Concurrency < 1 || o.Concurrency > 512 {
 		return cmdutil.Usagef("invalid --concurrency %d: want 1 to 512", o.Concurrency)
-	}
-	if o.Rate < 0 || o.Rate != o.Rate {
-		return cmdutil.Usagef("invalid --rate %v: want queries per second, 0 for no limit", o.Rate)
 	}
 	if !o.Domains && o.MaxAddresses == 0 {
 		return cmdutil.Usagef("invalid --max-addresses 0: want at least 1")
