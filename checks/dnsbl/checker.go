@@ -18,8 +18,10 @@ import (
 )
 
 // DefaultConcurrency is how many queries a Checker has in flight at once
-// unless told otherwise.
-const DefaultConcurrency = 64
+// unless told otherwise: enough for one address's questions to every
+// default list (A, TXT and three self-test questions each) to go out
+// together.
+const DefaultConcurrency = 128
 
 // Options tune a Checker.
 type Options struct {
@@ -36,6 +38,11 @@ type Options struct {
 	// Window bounds the targets in progress at once in Run (derived from
 	// Concurrency and the number of lists when zero).
 	Window int
+	// EagerTXT asks each list for its TXT reason at the same time as the
+	// A question instead of after a listing or refusal: a run of a few
+	// targets then takes one round trip, at the cost of a TXT question
+	// per list and target (not for bulk runs).
+	EagerTXT bool
 	// Resolver, when set (see ResolverCheck), is added as the last check
 	// of every report, so that each report, streamed on its own, says
 	// what it was asked through.
@@ -195,6 +202,30 @@ func (c *Checker) checkList(ctx context.Context, ls *listState, t Target) (res c
 		res.Settle()
 	}()
 
+	// A list whose self-test it refused is refusing this resolver: it is
+	// not asked again (its answer is known, and asking costs its quota).
+	if h := c.healthNow(ls, k); h.State == HealthRefused {
+		data.Health = h
+		c.refused(&res, t, ls, data, refusesResolver(ls, h))
+		return res
+	}
+	var eager chan txtAnswer
+	if c.opt.EagerTXT {
+		eager = make(chan txtAnswer, 1)
+		go func() {
+			txt, err := c.lookupTXT(ctx, ls, name)
+			eager <- txtAnswer{txt, err}
+		}()
+	}
+	// txt is the list's reason: the eager answer, or a question now.
+	txt := func() ([]string, error) {
+		if eager != nil {
+			a := <-eager
+			return a.txt, a.err
+		}
+		return c.lookupTXT(ctx, ls, name)
+	}
+
 	addrs, err := c.lookupA(ctx, ls, name)
 	if err != nil {
 		fail(&res, redactErr(err, c.opt.Keys))
@@ -218,22 +249,25 @@ func (c *Checker) checkList(ctx context.Context, ls *listState, t Target) (res c
 	case cl.v == outside:
 		res.Fail(errors.New(cl.why))
 		res.Summary = res.Error
-	case cl.v == refused || h.State == HealthRefused:
-		data.Refused = true
+	case h.State == HealthRefused:
+		// Said as for the targets that were not asked, whatever the
+		// answer: the output does not depend on which came first.
+		data.Codes = data.Codes[:0]
+		c.refused(&res, t, ls, data, refusesResolver(ls, h))
+	case cl.v == refused:
 		why := cl.why
-		if cl.v != refused {
-			why = ls.Zone + " " + h.Detail
+		if reason, err := txt(); err == nil && len(reason) > 0 {
+			data.TXT = append(data.TXT, reason...)
+			why += ` "` + strings.Join(reason, `", "`) + `"`
 		}
-		res.Add(refusedFinding(t, &ls.List, why, ls.Key != KeyNone))
-		res.Fail(errors.New(why))
-		res.Summary = res.Error
+		c.refused(&res, t, ls, data, why)
 	case h.State == HealthUnhealthy:
 		res.Add(unhealthyFinding(&ls.List, h))
 		res.Fail(errors.New("answer not counted: " + ls.Zone + " fails its RFC 5782 self-test"))
 		res.Summary = res.Error
 	case cl.v == listed:
 		data.Listed = true
-		txt, err := c.lookupTXT(ctx, ls, name)
+		txt, err := txt()
 		if err != nil {
 			data.TXTError = checks.Message(redactErr(err, c.opt.Keys))
 		}
@@ -250,6 +284,26 @@ func (c *Checker) checkList(ctx context.Context, ls *listState, t Target) (res c
 		res.Summary = "not listed"
 	}
 	return res
+}
+
+// refusesResolver says that a list refused its own test entries, so every
+// question of this resolver.
+func refusesResolver(ls *listState, h Health) string {
+	return ls.Zone + " refuses this resolver: it " + h.Detail
+}
+
+type txtAnswer struct {
+	txt []string
+	err error
+}
+
+// refused ends res as a refusal: the list would not answer this resolver,
+// for the reason why (with its TXT text where it gave one).
+func (c *Checker) refused(res *checks.Result, t Target, ls *listState, data *Data, why string) {
+	data.Refused = true
+	res.Add(refusedFinding(t, &ls.List, why, ls.Key != KeyNone))
+	res.Fail(errors.New(why))
+	res.Summary = res.Error
 }
 
 // health starts the list's self-test for targets of kind k, once per run,
@@ -281,9 +335,29 @@ func (c *Checker) health(ctx context.Context, ls *listState, k Kind) <-chan stru
 			}
 			wg.Wait()
 			cell.h = ls.judgeHealth(rs)
+			if cell.h.State == HealthRefused {
+				cell.h.Detail += c.refusalReason(hctx, ls, rs)
+			}
 		}()
 	})
 	return cell.done
+}
+
+// refusalReason is the TXT text a list gives with the refusal of its
+// first refused test entry, quoted ("" when it gives none): what the list
+// says is wrong (a public resolver, too many queries, a bad key).
+func (c *Checker) refusalReason(ctx context.Context, ls *listState, rs []probeResult) string {
+	for _, r := range rs {
+		if r.err != nil || r.c.v != refused {
+			continue
+		}
+		txt, err := c.lookupTXT(ctx, ls, QueryName(r.target, ls.zone))
+		if err != nil || len(txt) == 0 {
+			return ""
+		}
+		return `: "` + strings.Join(txt, `", "`) + `"`
+	}
+	return ""
 }
 
 // healthNow is the list's health if the test is done, else unknown.

@@ -63,7 +63,11 @@ func run(ctx context.Context, opts *Options) error {
 		Keys:        opts.Keys,
 		Concurrency: opts.Concurrency,
 		Rate:        opts.Rate.PerSecond(),
-		Resolver:    &resolver,
+		// A few targets known up front: the TXT reasons go out with the A
+		// questions and the self-tests, so that one address takes one
+		// round trip. A bulk run asks TXT only of the lists that list.
+		EagerTXT: in.total > 0 && in.total <= eagerTXTMax,
+		Resolver: &resolver,
 	})
 	// A second's grace: a run of a few targets shows no progress.
 	prog := opts.IO.StartProgress(cmdutil.ProgressOptions{Total: int(min(in.total, math.MaxInt)), Unit: "targets", Delay: time.Second})
@@ -95,6 +99,10 @@ func run(ctx context.Context, opts *Options) error {
 	}
 	return cmdutil.ExitWith(exit)
 }
+
+// eagerTXTMax is the most targets a run may have for its TXT questions
+// to go out with its A questions (dnsbl.Options.EagerTXT).
+const eagerTXTMax = 16
 
 // worseExit combines the exit codes of two reports: a gate failure
 // outranks an incomplete check, which outranks success (SPEC.md).
