@@ -198,8 +198,9 @@ func TestProgressOnTerminal(t *testing.T) {
 	if code != report.ExitOK || errOut != "" || !strings.Contains(out, "198.51.100.8  ok") {
 		t.Fatalf("quick run: exit %d, stderr %q, stdout %q", code, errOut, out)
 	}
-	// Listed: the A query, then the TXT query, 700ms each.
-	srv.SetDelay(700 * time.Millisecond)
+	// Listed: the A and TXT queries (asked together for a single
+	// target), 1.3s: past the second's grace.
+	srv.SetDelay(1300 * time.Millisecond)
 	_, errOut, code = testRunOn(t, tty, srv.Client(5*time.Second), "", false, "198.51.100.7", "--list", "good.bl.test")
 	if code != report.ExitGate || !strings.HasPrefix(errOut, "\r[") || !strings.HasSuffix(errOut, "1/1 targets  1/s\x1b[K\n") {
 		t.Errorf("slow run: exit %d, stderr %q", code, errOut)
