@@ -150,6 +150,9 @@ func (c *Checker) Check(ctx context.Context, t Target) checks.Report {
 func (c *Checker) check(ctx context.Context, t Target, pool chan<- func()) checks.Report {
 	start := time.Now()
 	rep := checks.Report{SchemaVersion: checks.SchemaVersion, Command: c.opt.Command, Target: t.String(), Started: start.UTC().Truncate(time.Millisecond)}
+	if t.Bad != nil {
+		rep.Checks = []checks.Result{badInputResult(t.Bad)}
+	}
 	k := t.Kind()
 	var todo []*listState
 	for _, ls := range c.lists {
@@ -157,11 +160,13 @@ func (c *Checker) check(ctx context.Context, t Target, pool chan<- func()) check
 			todo = append(todo, ls)
 		}
 	}
-	if len(todo) == 0 {
+	switch {
+	case t.Bad != nil:
+	case len(todo) == 0:
 		res := checks.Result{Name: "dnsbl", Status: checks.StatusInfo, Summary: fmt.Sprintf("none of the selected lists lists %s targets", k), Data: struct{}{}}
 		res.Settle()
 		rep.Checks = []checks.Result{res}
-	} else {
+	default:
 		rep.Checks = make([]checks.Result, len(todo))
 		var wg sync.WaitGroup
 		for i, ls := range todo {

@@ -157,13 +157,41 @@ func TestBadInput(t *testing.T) {
 			t.Errorf("%v: exit %d, stderr %q, stdout %q", c.args, code, errOut, out)
 		}
 	}
-	// a bad line on stdin ends the run with exit 2 after the targets
-	// before it
-	out, errOut, code := testRun(t, srv.Client(time.Second), "198.51.100.8\nnope\n198.51.100.7\n", false, "-", "--list", "good.bl.test", "-o", "ndjson")
-	if code != report.ExitUsage || !strings.Contains(errOut, "stdin:2:") || strings.Count(out, "\n") != 1 {
-		t.Errorf("exit %d, stderr %q, stdout %q", code, errOut, out)
+	// A bad line on stdin, or in a --file, is that target's report (and
+	// a note on stderr), and the run goes on: exit 2 unless a listing
+	// reached the gate.
+	file := filepath.Join(t.TempDir(), "targets.txt")
+	if err := os.WriteFile(file, []byte("198.51.100.8\nnope\n198.51.100.9\n"), 0o644); err != nil {
+		t.Fatal(err)
 	}
-	_, errOut, code = testRun(t, srv.Client(time.Second), "", true, "192.0.2.1")
+	for _, args := range [][]string{{"-"}, {"--file", file}} {
+		name := "stdin"
+		if args[0] != "-" {
+			name = file
+		}
+		out, errOut, code := testRun(t, srv.Client(time.Second), "198.51.100.8\nnope\n198.51.100.9\n", false, append(args, "--list", "good.bl.test", "-o", "ndjson")...)
+		lines := strings.Split(strings.TrimSpace(out), "\n")
+		if code != report.ExitUsage || errOut != "relayctl: "+name+`:2: invalid target "nope": not an IPv4 or IPv6 address`+"\n" || len(lines) != 3 {
+			t.Fatalf("%v: exit %d, stderr %q, stdout %q", args, code, errOut, out)
+		}
+		var bad struct {
+			Target, Status string
+			Checks         []struct{ Name, Error string }
+		}
+		if err := json.Unmarshal([]byte(lines[1]), &bad); err != nil || bad.Target != "nope" || bad.Status != "error" || len(bad.Checks) != 2 || bad.Checks[0].Name != "input" ||
+			bad.Checks[0].Error != name+`:2: invalid target "nope": not an IPv4 or IPv6 address` {
+			t.Errorf("%v: bad line's report %+v %v", args, bad, err)
+		}
+		if !strings.Contains(lines[2], `"target":"198.51.100.9","status":"ok"`) {
+			t.Errorf("%v: the line after the bad one: %s", args, lines[2])
+		}
+	}
+	// a listing outranks the bad line
+	_, _, code := testRun(t, srv.Client(time.Second), "nope\n198.51.100.7\n", false, "-", "--list", "good.bl.test", "-o", "ndjson")
+	if code != report.ExitGate {
+		t.Errorf("listed and a bad line: exit %d", code)
+	}
+	_, errOut, code := testRun(t, srv.Client(time.Second), "", true, "192.0.2.1")
 	if code != report.ExitUsage || !strings.Contains(errOut, "an IP address") {
 		t.Errorf("domain 192.0.2.1: %d %q", code, errOut)
 	}

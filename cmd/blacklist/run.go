@@ -72,10 +72,15 @@ func run(ctx context.Context, opts *Options) error {
 	// A second's grace: a run of a few targets shows no progress.
 	prog := opts.IO.StartProgress(cmdutil.ProgressOptions{Total: int(min(in.total, math.MaxInt)), Unit: "targets", Delay: time.Second})
 	exit := report.ExitOK
+	badLines := 0
 	var werr error
 	runErr := checker.Run(ctx, dnsbl.Targets(in.seq), func(rep checks.Report) {
 		report.Filter(&rep, set.Ignore)
 		exit = worseExit(exit, report.ExitCode([]checks.Report{rep}, set.FailOn))
+		if bad := badLine(rep); bad != "" {
+			badLines++
+			prog.Print(func() { fmt.Fprintf(opts.IO.ErrOut, "relayctl: %s\n", bad) })
+		}
 		prog.Print(func() {
 			if werr == nil {
 				werr = w.Write(rep)
@@ -97,7 +102,21 @@ func run(ctx context.Context, opts *Options) error {
 	default:
 		return &cmdutil.UsageError{Err: runErr}
 	}
+	if badLines > 0 && exit != report.ExitGate {
+		// Bad input outranks an incomplete check; a listing outranks it.
+		exit = report.ExitUsage
+	}
 	return cmdutil.ExitWith(exit)
+}
+
+// badLine is the reason a report is for a bad line of input, or "".
+func badLine(rep checks.Report) string {
+	for _, c := range rep.Checks {
+		if _, ok := c.Data.(*dnsbl.InputData); ok {
+			return c.Error
+		}
+	}
+	return ""
 }
 
 // eagerTXTMax is the most targets a run may have for its TXT questions
