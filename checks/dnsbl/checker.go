@@ -63,7 +63,15 @@ type Data struct {
 	TXTError  string     `json:"txt_error,omitempty"`
 	Refused   bool       `json:"refused"`
 	Health    Health     `json:"health"`
+	// atResolver: the question failed at the resolver (REFUSED or
+	// SERVFAIL); resolverFailed: and so has every question of the run.
+	atResolver, resolverFailed bool
 }
+
+// ResolverFailed reports whether this list's question failed at the
+// resolver, in a run where every question has failed there so far: the
+// resolver check of the report says why, once for all the lists.
+func (d *Data) ResolverFailed() bool { return d.resolverFailed }
 
 // Checker checks targets against a set of lists, each list's health once
 // per kind of target per run. It is safe for concurrent use.
@@ -72,6 +80,8 @@ type Checker struct {
 	opt   Options
 	lists []*listState
 	sem   chan struct{}
+	// What the resolver has done with the run's questions so far.
+	answered, refusedN, servfailN atomic.Int64
 }
 
 // downAfter consecutive timeouts mark a list as not answering; it is then
@@ -186,6 +196,16 @@ func (c *Checker) check(ctx context.Context, t Target, pool chan<- func()) check
 	if c.opt.Resolver != nil {
 		r := *c.opt.Resolver
 		r.Findings = append([]checks.Finding{}, r.Findings...)
+		if f, ok := c.resolverFailing(); ok {
+			resolverFailed(&r, f)
+			for i := range rep.Checks {
+				if d, ok := rep.Checks[i].Data.(*Data); ok && d.atResolver {
+					d.resolverFailed = true
+					rep.Checks[i].Error = "not checked: the resolver answered " + f.rcodes() + " (see the resolver check)"
+					rep.Checks[i].Summary = rep.Checks[i].Error
+				}
+			}
+		}
 		rep.Checks = append(rep.Checks, r)
 	}
 	rep.DurationMS = checks.Since(start)
@@ -236,6 +256,7 @@ func (c *Checker) checkList(ctx context.Context, ls *listState, t Target) (res c
 		fail(&res, redactErr(err, c.opt.Keys))
 		res.Summary = res.Error
 		data.Health = c.healthNow(ls, k)
+		data.atResolver = errors.Is(err, dnsx.ErrRefused) || errors.Is(err, dnsx.ErrServFail)
 		return res
 	}
 	cl := ls.classify(addrs)
@@ -454,8 +475,13 @@ func (c *Checker) query(ctx context.Context, ls *listState, name string, qtype u
 	switch {
 	case err == nil:
 		ls.fails.Store(0)
+		c.answered.Add(1)
 	case errors.Is(err, dnsx.ErrTimeout):
 		ls.fails.Add(1)
+	case errors.Is(err, dnsx.ErrRefused):
+		c.refusedN.Add(1)
+	case errors.Is(err, dnsx.ErrServFail):
+		c.servfailN.Add(1)
 	}
 	return ans, err
 }

@@ -49,7 +49,8 @@ func (v *tableView) Write(rep checks.Report) error {
 
 func fold(rep checks.Report, resolverShown *bool) checks.Report {
 	var keep []checks.Result
-	var clean []string
+	var clean, failed []string
+	var failedWhy string
 	dropped := false
 	for _, c := range rep.Checks {
 		if _, ok := c.Data.(*dnsbl.ResolverData); ok {
@@ -58,6 +59,9 @@ func fold(rep checks.Report, resolverShown *bool) checks.Report {
 				continue
 			}
 			*resolverShown = true
+			if c.Error == c.Summary {
+				c.Error = "" // said once, in the summary
+			}
 			c.Summary += " (for every target of this run)"
 			keep = append(keep, c)
 			continue
@@ -67,14 +71,19 @@ func fold(rep checks.Report, resolverShown *bool) checks.Report {
 			clean = append(clean, c.Name)
 			continue
 		}
+		if ok && d.ResolverFailed() {
+			// The resolver check says why, once: one row for these lists.
+			failed = append(failed, c.Name)
+			failedWhy = c.Error
+			continue
+		}
 		keep = append(keep, c)
 	}
+	if len(failed) > 0 {
+		keep = append(keep, checks.Result{Name: listCount(len(failed)), Status: checks.StatusError, Summary: failedWhy, Findings: []checks.Finding{}})
+	}
 	if len(clean) > 0 {
-		name := fmt.Sprintf("%d lists", len(clean))
-		if len(clean) == 1 {
-			name = "1 list"
-		}
-		keep = append(keep, checks.Result{Name: name, Status: checks.StatusOK, Summary: "not listed: " + strings.Join(clean, ", "), Findings: []checks.Finding{}})
+		keep = append(keep, checks.Result{Name: listCount(len(clean)), Status: checks.StatusOK, Summary: "not listed: " + strings.Join(clean, ", "), Findings: []checks.Finding{}})
 	}
 	rep.Checks = keep
 	if dropped {
@@ -83,6 +92,13 @@ func fold(rep checks.Report, resolverShown *bool) checks.Report {
 		rep.Settle()
 	}
 	return rep
+}
+
+func listCount(n int) string {
+	if n == 1 {
+		return "1 list"
+	}
+	return fmt.Sprintf("%d lists", n)
 }
 
 // jsonArray prints a JSON array one element at a time, in the layout of
