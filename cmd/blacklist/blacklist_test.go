@@ -171,7 +171,8 @@ func TestBadInput(t *testing.T) {
 		}
 		out, errOut, code := testRun(t, srv.Client(time.Second), "198.51.100.8\nnope\n198.51.100.9\n", false, append(args, "--list", "good.bl.test", "-o", "ndjson")...)
 		lines := strings.Split(strings.TrimSpace(out), "\n")
-		if code != report.ExitUsage || errOut != "relayctl: "+name+`:2: invalid target "nope": not an IPv4 or IPv6 address`+"\n" || len(lines) != 3 {
+		if code != report.ExitUsage || errOut != "relayctl: "+name+`:2: invalid target "nope": not an IPv4 or IPv6 address`+"\n"+
+			"relayctl: summary: 3 targets: 0 listed, 2 not listed, 1 not fully checked (1 bad line of input)\n" || len(lines) != 3 {
 			t.Fatalf("%v: exit %d, stderr %q, stdout %q", args, code, errOut, out)
 		}
 		var bad struct {

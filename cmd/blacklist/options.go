@@ -22,6 +22,9 @@ type Options struct {
 	Concurrency  int
 	Rate         cmdutil.Rate
 	MaxAddresses uint64
+	// ListedOnly prints only the targets that are listed or could not be
+	// fully checked (the summary and the exit code still count all).
+	ListedOnly bool
 	// Resolver, when set, replaces the one built from the global flags
 	// (tests point it at a loopback server).
 	Resolver dnsx.Resolver

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"text/tabwriter"
 
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsbl"
@@ -137,4 +138,64 @@ func (j *jsonArray) Close() error {
 	}
 	_, err := io.WriteString(j.w, "\n]\n")
 	return err
+}
+
+// summary ends a bulk run with its counts: a last section of the table on
+// stdout, or for json and ndjson one line on stderr (stdout keeps only
+// reports, one a line for ndjson).
+func (o *Options) summary(format report.Format, t *dnsbl.Tally) error {
+	head := fmt.Sprintf("%s targets: %s listed, %s not listed", thousands(t.Targets), thousands(t.Listed), thousands(t.Clean))
+	if t.Incomplete > 0 {
+		head += ", " + thousands(t.Incomplete) + " not fully checked"
+		switch {
+		case t.BadInput == 1:
+			head += " (1 bad line of input)"
+		case t.BadInput > 1:
+			head += fmt.Sprintf(" (%d bad lines of input)", t.BadInput)
+		}
+	}
+	if t.Allowlisted > 0 {
+		head += fmt.Sprintf("; %d allowlisted", t.Allowlisted)
+	}
+	if format == report.FormatJSON || format == report.FormatNDJSON {
+		var per []string
+		for _, l := range t.Lists() {
+			var parts []string
+			for _, c := range []struct {
+				n    int
+				what string
+			}{{l.Listed, "listed"}, {l.Refused, "refused"}, {l.Unhealthy, "unhealthy"}, {l.Errors, "errors"}} {
+				if c.n > 0 {
+					parts = append(parts, fmt.Sprintf("%d %s", c.n, c.what))
+				}
+			}
+			if len(parts) > 0 {
+				per = append(per, l.Zone+" "+strings.Join(parts, ", "))
+			}
+		}
+		if len(per) > 0 {
+			head += "; " + strings.Join(per, "; ")
+		}
+		_, err := fmt.Fprintf(o.IO.ErrOut, "relayctl: summary: %s\n", head)
+		return err
+	}
+	var b strings.Builder
+	b.WriteString("\nSUMMARY  " + head + "\n")
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "LIST\tLISTED\tREFUSED\tUNHEALTHY\tERRORS")
+	for _, l := range t.Lists() {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\n", l.Zone, l.Listed, l.Refused, l.Unhealthy, l.Errors)
+	}
+	tw.Flush()
+	_, err := io.WriteString(o.IO.Out, b.String())
+	return err
+}
+
+// thousands writes n with thousands separators: 16,384.
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }

@@ -29,8 +29,13 @@ func TestResolverRefusesEverything(t *testing.T) {
 	}
 	lines := strings.Count(out, "\n")
 	t.Logf("table: %d lines for 1,000 targets; the server had %d questions", lines, srv.Queries())
-	if lines > 4*1000+4 {
+	// 4 lines a target, the resolver's finding (3 lines), and the
+	// summary: a blank line, its head, column names and a row per list.
+	if lines > 4*1000+3+3+20 {
 		t.Errorf("table: %d lines for 1,000 targets, want about 4 each:\n%.2000s", lines, out)
+	}
+	if !strings.Contains(out, "\nSUMMARY  1,000 targets: 0 listed, 0 not listed, 1,000 not fully checked\n") {
+		t.Errorf("no summary:\n%s", out[max(0, len(out)-2000):])
 	}
 	if n := strings.Count(out, "dnsbl.resolver-failed"); n != 1 {
 		t.Errorf("the resolver finding appears %d times in the table, want once", n)

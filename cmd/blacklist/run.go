@@ -54,7 +54,7 @@ func run(ctx context.Context, opts *Options) error {
 	opts.warn(servers, sel)
 	resolver := dnsbl.ResolverCheck(servers, sel.Skipped)
 
-	w, err := opts.writer(set.Format, in.single)
+	w, err := opts.writer(set.Format, in.single && !opts.ListedOnly)
 	if err != nil {
 		return &cmdutil.UsageError{Err: err}
 	}
@@ -72,25 +72,30 @@ func run(ctx context.Context, opts *Options) error {
 	// A second's grace: a run of a few targets shows no progress.
 	prog := opts.IO.StartProgress(cmdutil.ProgressOptions{Total: int(min(in.total, math.MaxInt)), Unit: "targets", Delay: time.Second})
 	exit := report.ExitOK
-	badLines := 0
+	var tally dnsbl.Tally
 	var werr error
 	runErr := checker.Run(ctx, dnsbl.Targets(in.seq), func(rep checks.Report) {
 		report.Filter(&rep, set.Ignore)
 		exit = worseExit(exit, report.ExitCode([]checks.Report{rep}, set.FailOn))
+		tally.Add(rep)
 		if bad := badLine(rep); bad != "" {
-			badLines++
 			prog.Print(func() { fmt.Fprintf(opts.IO.ErrOut, "relayctl: %s\n", bad) })
 		}
-		prog.Print(func() {
-			if werr == nil {
-				werr = w.Write(rep)
-			}
-		})
+		if !opts.ListedOnly || dnsbl.Shows(rep) {
+			prog.Print(func() {
+				if werr == nil {
+					werr = w.Write(rep)
+				}
+			})
+		}
 		prog.Inc()
 	})
 	prog.Finish()
 	if err := w.Close(); werr == nil {
 		werr = err
+	}
+	if werr == nil && tally.Targets > 1 {
+		werr = opts.summary(set.Format, &tally)
 	}
 	if werr != nil {
 		return cmdutil.Incomplete("writing the report", werr)
@@ -102,7 +107,7 @@ func run(ctx context.Context, opts *Options) error {
 	default:
 		return &cmdutil.UsageError{Err: runErr}
 	}
-	if badLines > 0 && exit != report.ExitGate {
+	if tally.BadInput > 0 && exit != report.ExitGate {
 		// Bad input outranks an incomplete check; a listing outranks it.
 		exit = report.ExitUsage
 	}
