@@ -99,6 +99,10 @@ type listState struct {
 	health  [3]healthCell // by kindIndex
 	fails   atomic.Int32  // consecutive timeouts
 	lastTry atomic.Int64  // unix nanoseconds of the last query let through while down
+	// reasons are the TXT texts the list gave with its refusal codes, by
+	// code: asked once per code and run, not again for every refused
+	// target (a list that says "too many queries" is not asked more).
+	reasons sync.Map
 }
 
 type healthCell struct {
@@ -282,9 +286,14 @@ func (c *Checker) checkList(ctx context.Context, ls *listState, t Target) (res c
 		c.refused(&res, t, ls, data, refusesResolver(ls, h))
 	case cl.v == refused:
 		why := cl.why
-		if reason, err := txt(); err == nil && len(reason) > 0 {
+		key := codesOf(cl)
+		if r, ok := ls.reasons.Load(key); ok && eager == nil {
+			why += r.(string)
+		} else if reason, err := txt(); err == nil && len(reason) > 0 {
 			data.TXT = append(data.TXT, reason...)
-			why += ` "` + strings.Join(reason, `", "`) + `"`
+			r := ` "` + strings.Join(reason, `", "`) + `"`
+			ls.reasons.LoadOrStore(key, r)
+			why += r
 		}
 		c.refused(&res, t, ls, data, why)
 	case h.State == HealthUnhealthy:

@@ -1,6 +1,7 @@
 package dnsbl
 
 import (
+	"context"
 	"net/netip"
 	"strings"
 	"testing"
@@ -72,5 +73,24 @@ func TestErrorRangeClassify(t *testing.T) {
 	}
 	if got := (&List{Zone: "x"}).classify([]netip.Addr{netip.MustParseAddr("127.0.0.2")}); got.v != listed {
 		t.Errorf("127.0.0.2 on a plain list: %v", got.v)
+	}
+}
+
+// A list that refuses target after target (too many queries) is asked
+// for its reason once per refusal code, not once per target; every
+// refusal carries the reason.
+func TestRefusalReasonAskedOnce(t *testing.T) {
+	srv := server(t)
+	rec := &recorder{r: srv.Client(2 * time.Second)}
+	c := New(rec, pick(t, "good.bl.test"), Options{})
+	for range 3 {
+		rep := c.Check(context.Background(), addr("198.51.100.11"))
+		res, _ := result(t, rep, "good.bl.test")
+		if !strings.Contains(res.Error, `"Excessive number of queries from this resolver"`) {
+			t.Errorf("error %q", res.Error)
+		}
+	}
+	if n := rec.count("TXT 11.100.51.198.good.bl.test"); n != 1 {
+		t.Errorf("reason asked %d times, want once: %q", n, rec.qs)
 	}
 }
