@@ -257,6 +257,17 @@ func (c *Checker) checkList(ctx context.Context, ls *listState, t Target) (res c
 
 	addrs, err := c.lookupA(ctx, ls, name)
 	if err != nil {
+		// A list refusing this resolver is said so, whether or not its
+		// self-test was done when this target was asked.
+		select {
+		case <-health:
+			if h := ls.health[kindIndex(k)].h; h.State == HealthRefused {
+				data.Health = h
+				c.refused(&res, t, ls, data, refusesResolver(ls, h))
+				return res
+			}
+		case <-ctx.Done():
+		}
 		fail(&res, redactErr(err, c.opt.Keys))
 		res.Summary = res.Error
 		data.Health = c.healthNow(ls, k)
@@ -276,14 +287,14 @@ func (c *Checker) checkList(ctx context.Context, ls *listState, t Target) (res c
 	data.Health = h
 
 	switch {
-	case cl.v == outside:
-		res.Fail(errors.New(cl.why))
-		res.Summary = res.Error
 	case h.State == HealthRefused:
 		// Said as for the targets that were not asked, whatever the
 		// answer: the output does not depend on which came first.
 		data.Codes = data.Codes[:0]
 		c.refused(&res, t, ls, data, refusesResolver(ls, h))
+	case cl.v == outside:
+		res.Fail(errors.New(cl.why))
+		res.Summary = res.Error
 	case cl.v == refused:
 		why := cl.why
 		key := codesOf(cl)
