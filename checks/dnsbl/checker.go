@@ -234,8 +234,7 @@ func (c *Checker) checkList(ctx context.Context, ls *listState, t Target) (res c
 	// A list whose self-test it refused is refusing this resolver: it is
 	// not asked again (its answer is known, and asking costs its quota).
 	if h := c.healthNow(ls, k); h.State == HealthRefused {
-		data.Health = h
-		c.refused(&res, t, ls, data, refusesResolver(ls, h))
+		c.refusesResolver(&res, t, ls, data, h)
 		return res
 	}
 	var eager chan txtAnswer
@@ -262,8 +261,7 @@ func (c *Checker) checkList(ctx context.Context, ls *listState, t Target) (res c
 		select {
 		case <-health:
 			if h := ls.health[kindIndex(k)].h; h.State == HealthRefused {
-				data.Health = h
-				c.refused(&res, t, ls, data, refusesResolver(ls, h))
+				c.refusesResolver(&res, t, ls, data, h)
 				return res
 			}
 		case <-ctx.Done():
@@ -288,10 +286,7 @@ func (c *Checker) checkList(ctx context.Context, ls *listState, t Target) (res c
 
 	switch {
 	case h.State == HealthRefused:
-		// Said as for the targets that were not asked, whatever the
-		// answer: the output does not depend on which came first.
-		data.Codes = data.Codes[:0]
-		c.refused(&res, t, ls, data, refusesResolver(ls, h))
+		c.refusesResolver(&res, t, ls, data, h)
 	case cl.v == outside:
 		res.Fail(errors.New(cl.why))
 		res.Summary = res.Error
@@ -332,10 +327,14 @@ func (c *Checker) checkList(ctx context.Context, ls *listState, t Target) (res c
 	return res
 }
 
-// refusesResolver says that a list refused its own test entries, so every
-// question of this resolver.
-func refusesResolver(ls *listState, h Health) string {
-	return ls.Zone + " refuses this resolver: it " + h.Detail
+// refusesResolver ends res for a list that refused its own test entries,
+// and so every question of this resolver: said the same whether the
+// target was asked or not, and whatever it answered, so that the output
+// does not depend on which question came back first.
+func (c *Checker) refusesResolver(res *checks.Result, t Target, ls *listState, data *Data, h Health) {
+	data.Health = h
+	data.Codes = data.Codes[:0]
+	c.refused(res, t, ls, data, ls.Zone+" refuses this resolver: it "+h.Detail)
 }
 
 type txtAnswer struct {
