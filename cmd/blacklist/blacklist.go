@@ -50,13 +50,19 @@ reported as unhealthy and its answers are not counted. A refusal code
 "not listed": the list's check ends in error, as do timeouts, SERVFAIL and
 answers outside 127.0.0.0/8.
 
+A bad line of --file or stdin is reported as that target's error (with
+its line number) and the run goes on. A run of several targets ends with
+a summary: the table's last section, or one line on stderr with -o json
+and ndjson.
+
 Exit codes: 0 not listed anywhere (at the --fail-on gate), 1 listed, 2 bad
 input, 3 a list could not be asked.`,
 		Example: `  relayctl blacklist ip 192.0.2.1
   relayctl blacklist ip 2001:db8::25 --list zen.spamhaus.org --list bl.spamcop.net
   relayctl blacklist ip 192.0.2.0/24 -o ndjson --concurrency 32 --rate 20
   grep -v '^#' servers.txt | relayctl blacklist ip - -o json
-  relayctl blacklist ip --file servers.txt --dqs-key "$DQS_KEY"`,
+  relayctl blacklist ip --file servers.txt --dqs-key "$DQS_KEY"
+  relayctl blacklist ip 203.0.113.0/24 --listed-only --rate 600/m`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Args = args
 			if runF != nil {
