@@ -154,23 +154,9 @@ func secretFrom(file, flag, env string) (string, error) {
 	return line, nil
 }
 
-// parseRate reads --rate: N/s, N/m, N/h, or a bare N per second.
+// parseRate reads --rate in the syntax every command shares
+// (cmdutil.ParseRate), as messages per second.
 func parseRate(s string) (float64, error) {
-	if s == "" {
-		return 0, nil
-	}
-	num, unit, _ := strings.Cut(s, "/")
-	var n float64
-	if _, err := fmt.Sscanf(num, "%g", &n); err != nil || n <= 0 || fmt.Sprint(n) == "+Inf" {
-		return 0, cmdutil.Usagef("invalid --rate %q: want N/s, N/m or N/h with N above 0", s)
-	}
-	switch strings.ToLower(unit) {
-	case "", "s", "sec", "second":
-		return n, nil
-	case "m", "min", "minute":
-		return n / 60, nil
-	case "h", "hour":
-		return n / 3600, nil
-	}
-	return 0, cmdutil.Usagef("invalid --rate %q: want N/s, N/m or N/h", s)
+	r, err := cmdutil.ParseRate(s)
+	return r.PerSecond(), err
 }

@@ -168,7 +168,7 @@ header value.`,
 
 	f.StringVar(&opts.Batch, "batch", "", "send one message per row of this CSV (header row) or NDJSON `FILE`; row fields fill {{.name}} in --subject, --body, --html, --header; \"to\" is required, \"cc\", \"bcc\" and \"from\" optional")
 	f.IntVar(&opts.Concurrency, "concurrency", 1, "with --batch: `N` connections, each reused for many messages")
-	f.StringVar(&opts.Rate, "rate", "", "with --batch: at most `N/s` messages per second overall (also N/m, N/h)")
+	cmdutil.RateTextVar(f, &opts.Rate, "rate", "with --batch: at most `RATE` messages overall, spaced evenly (default: no limit)")
 	f.StringVar(&opts.SkipDone, "skip-done", "", "with --batch: skip the rows an earlier run's NDJSON `RESULTS` show as sent, rejected or unknown")
 	f.BoolVar(&opts.NoProgress, "no-progress", false, "with --batch: no progress bar on a terminal's stderr")
 	return cmd
