@@ -43,7 +43,7 @@ func NewSendWriter(format Format, w io.Writer, opt Options, single bool) (SendWr
 
 // SendTally counts results for the exit code and the summary line.
 type SendTally struct {
-	Sent, Rejected, Failed, Unknown int
+	Sent, Rejected, Partial, Failed, Unknown int
 }
 
 // Add counts one record.
@@ -53,6 +53,8 @@ func (t *SendTally) Add(rec send.Record) {
 		t.Sent++
 	case send.ResultRejected:
 		t.Rejected++
+	case send.ResultPartial:
+		t.Partial++
 	case send.ResultUnknown:
 		t.Unknown++
 	default:
@@ -61,14 +63,15 @@ func (t *SendTally) Add(rec send.Record) {
 }
 
 // Total is the number of records counted.
-func (t *SendTally) Total() int { return t.Sent + t.Rejected + t.Failed + t.Unknown }
+func (t *SendTally) Total() int { return t.Sent + t.Rejected + t.Partial + t.Failed + t.Unknown }
 
 // Exit is the exit code of a send run (SPEC.md): 1 when any message met a
-// permanent rejection, else 3 when any failed or has an unknown outcome,
+// permanent rejection or reached only some of its recipients (partial:
+// sending it again would duplicate it), else 3 when any failed or has an unknown outcome,
 // else 0. Like a gate failure, a rejection outranks an incomplete send.
 func (t *SendTally) Exit() Exit {
 	switch {
-	case t.Rejected > 0:
+	case t.Rejected > 0 || t.Partial > 0:
 		return ExitGate
 	case t.Failed > 0 || t.Unknown > 0:
 		return ExitIncomplete
@@ -81,6 +84,9 @@ func (t *SendTally) String() string {
 	parts := []string{fmt.Sprintf("%d sent", t.Sent)}
 	if t.Rejected > 0 {
 		parts = append(parts, fmt.Sprintf("%d rejected", t.Rejected))
+	}
+	if t.Partial > 0 {
+		parts = append(parts, fmt.Sprintf("%d partial", t.Partial))
 	}
 	if t.Failed > 0 {
 		parts = append(parts, fmt.Sprintf("%d failed", t.Failed))
@@ -125,6 +131,7 @@ type sendTable struct {
 var resultColor = map[send.Result]string{
 	send.ResultSent:     "2",
 	send.ResultRejected: "1",
+	send.ResultPartial:  "1",
 	send.ResultFailed:   "5",
 	send.ResultUnknown:  "3",
 }

@@ -123,6 +123,7 @@ func TestSendTallyExit(t *testing.T) {
 		{[]send.Result{send.ResultSent, send.ResultSent}, ExitOK},
 		{[]send.Result{send.ResultSent, send.ResultFailed}, ExitIncomplete},
 		{[]send.Result{send.ResultUnknown}, ExitIncomplete},
+		{[]send.Result{send.ResultPartial, send.ResultFailed}, ExitGate},
 		{[]send.Result{send.ResultFailed, send.ResultRejected, send.ResultUnknown}, ExitGate},
 		{nil, ExitOK},
 	}

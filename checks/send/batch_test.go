@@ -155,7 +155,7 @@ func TestBatchInterruptAndResume(t *testing.T) {
 	for _, r := range first {
 		if r.Done() {
 			done[r.Row] = true
-		} else if r.Result != send.ResultFailed || !strings.Contains(r.Error, "interrupted") && !strings.Contains(r.Error, "canceled") {
+		} else if r.Result != send.ResultFailed || r.Failure != send.FailureInterrupted || !strings.Contains(r.Error, "interrupted") {
 			t.Errorf("an in-flight message ended as %+v", r)
 		}
 	}

@@ -171,11 +171,7 @@ func (s *Sender) attempt(ctx context.Context, msg *Message, rcpts []string, tm *
 			}
 			if e != nil {
 				if ctx.Err() != nil {
-					f := e.failure
-					if f == FailureTimeout {
-						f = FailureConnect
-					}
-					e = &stepError{failure: f, err: fmt.Errorf("interrupted while connecting: %w", ctx.Err())}
+					e = &stepError{failure: FailureInterrupted, err: interrupted(ctx, "interrupted while connecting")}
 				}
 				return txResult{}, e
 			}
@@ -188,14 +184,26 @@ func (s *Sender) attempt(ctx context.Context, msg *Message, rcpts []string, tm *
 			s.c = nil
 			continue
 		}
-		if res.e != nil && ctx.Err() != nil && !res.e.unknown {
-			res.e = &stepError{failure: res.e.failure, err: fmt.Errorf("interrupted before the message was sent: %w", ctx.Err())}
+		if res.e != nil && ctx.Err() != nil {
+			// Ctrl-C cut the step short: not the server's timeout.
+			if res.e.unknown {
+				res.e = &stepError{failure: FailureInterrupted, unknown: true, err: &checks.Error{Pkg: "send", Kind: ErrNoReply,
+					Msg: "interrupted after the final dot, before its reply; the server may have queued the message, so it was not sent again"}}
+			} else {
+				res.e = &stepError{failure: FailureInterrupted, err: interrupted(ctx, "interrupted before the message was sent")}
+			}
 		}
 		if s.c.broken {
 			s.c.close()
 		}
 		return res, res.e
 	}
+}
+
+// interrupted says msg about a cancelled ctx; errors.Is matches
+// context.Canceled (or DeadlineExceeded).
+func interrupted(ctx context.Context, msg string) error {
+	return &checks.Error{Pkg: "send", Kind: ctx.Err(), Msg: msg}
 }
 
 // backoff is the wait before attempt n+1: RetryDelay·2^(n-1), at most a
@@ -258,6 +266,12 @@ func (s *Sender) finish(rec *Record, e *stepError, pending []string) {
 		}
 	default:
 		rec.Result = ResultSent
+	}
+	if len(rec.Accepted) > 0 && (rec.Result == ResultRejected || rec.Result == ResultFailed) {
+		// Someone has the message: not a refusal of it, and not one to
+		// send again.
+		rec.Result = ResultPartial
+		rec.Failure = FailureRecipient
 	}
 	if e != nil {
 		if e.reply != nil {

@@ -149,6 +149,9 @@ func Build(s Spec) (*Message, error) {
 	out.WriteString("\r\n")
 	out.Write(body.Bytes())
 
+	if out.Len() > MaxMessageSize {
+		return nil, errorf(ErrBadInput, "the message is %d bytes, over the size limit of %s", out.Len(), sizeLimitText)
+	}
 	m := &Message{From: s.From.Addr, Data: out.Bytes(), MessageID: msgID}
 	for _, l := range [][]Address{s.To, s.Cc, s.Bcc} {
 		for _, a := range l {
@@ -158,6 +161,26 @@ func Build(s Spec) (*Message, error) {
 	m.To = dedupe(m.To)
 	m.setFlags()
 	return m, nil
+}
+
+// MaxMessageSize bounds a message, and each file or stdin a message is
+// made from: 64 MiB, above what any relay takes (Gmail 35 MB, Postfix
+// 10 MB by default), and well inside memory.
+const MaxMessageSize = 64 << 20
+
+const sizeLimitText = "64 MiB"
+
+// ReadLimited reads r whole, up to MaxMessageSize: more is an error that
+// says what was over the limit, never a message cut short.
+func ReadLimited(what string, r io.Reader) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, MaxMessageSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > MaxMessageSize {
+		return nil, errorf(ErrBadInput, "%s is over the size limit of %s", what, sizeLimitText)
+	}
+	return b, nil
 }
 
 // Raw wraps a ready RFC 5322 message (--data): sent as is but for line

@@ -12,6 +12,11 @@ const (
 	// recipient, the data or the credentials. Recipients in Accepted
 	// (if any) did get the message.
 	ResultRejected Result = "rejected"
+	// ResultPartial: some recipients got the message and others were
+	// refused (for good, or temporarily past the retries): Accepted and
+	// Rejected say who. Sending it again would duplicate it for the
+	// accepted ones, so a resume passes over it.
+	ResultPartial Result = "partial"
 	// ResultFailed: the message was not handed over — a connection, TLS or
 	// protocol failure, a timeout, or a temporary (4xx) refusal that
 	// outlasted the retries.
@@ -32,6 +37,10 @@ const (
 	FailureRecipient Failure = "recipient" // a RCPT TO refused
 	FailureData      Failure = "data"      // DATA or the message refused
 	FailureTimeout   Failure = "timeout"   // a step outlasted --timeout
+	// FailureInterrupted: Ctrl-C (the context cancelled) stopped the
+	// message — before its final dot (failed: safe to send again) or
+	// after it (unknown: not sent again).
+	FailureInterrupted Failure = "interrupted"
 )
 
 // TLSInfo describes the connection's security.
@@ -93,9 +102,10 @@ type Record struct {
 	Duration  int64     `json:"duration_ms"`
 }
 
-// Done reports whether the message needs no other try: it was sent,
-// refused for good, or may have been sent (unknown). A --skip-done resume
+// Done reports whether the message needs no other try: it was sent (to
+// all or some recipients), refused for good, or may have been sent
+// (unknown). A --skip-done resume
 // passes over such rows.
 func (r *Record) Done() bool {
-	return r.Result == ResultSent || r.Result == ResultRejected || r.Result == ResultUnknown
+	return r.Result == ResultSent || r.Result == ResultRejected || r.Result == ResultUnknown || r.Result == ResultPartial
 }

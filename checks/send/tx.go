@@ -167,6 +167,13 @@ func (c *conn) tx(msg *Message, rcpts []string, tm *Timings) txResult {
 	}
 	if dataReply.Code != 354 {
 		res.e = replyError(FailureData, dataReply)
+		if dataReply.Class() == 2 || dataReply.Class() == 3 {
+			// RFC 5321 §4.1.1.4: DATA is answered with 354 before the
+			// message; any other success leaves the dialogue out of step.
+			res.e.err = errorf(ErrProtocol, "DATA was answered with %d where 354 (start mail input) was expected; the message was not sent", dataReply.Code)
+			res.e.retry = false
+			c.broken = true
+		}
 		return res
 	}
 	tData := time.Now()
