@@ -24,6 +24,8 @@ type Sender struct {
 	// the record says the message went.
 	last *conn
 	rnd  *rand.Rand
+	// beforeDot, when set, runs just before a message's final dot.
+	beforeDot func()
 }
 
 // NewSender returns a Sender; id numbers its transcript lines in a batch
@@ -177,7 +179,7 @@ func (s *Sender) attempt(ctx context.Context, msg *Message, rcpts []string, tm *
 			}
 			s.c = c
 		}
-		res := s.c.tx(msg, rcpts, tm)
+		res := s.c.tx(msg, rcpts, tm, s.beforeDot)
 		if res.e != nil && res.e.stale && try == 0 && ctx.Err() == nil {
 			s.log.info("the server closed the idle connection; reconnecting")
 			s.c.close()

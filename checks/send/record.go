@@ -24,6 +24,12 @@ const (
 	// ResultUnknown: the final dot was sent and no reply came. The server
 	// may or may not have queued the message; it was not sent again.
 	ResultUnknown Result = "unknown"
+	// ResultInFlight is not an outcome: a batch writes it for a row just
+	// before the message's final dot, and the row's outcome follows. A
+	// run killed in between (kill -9, a crash, a power cut) leaves it
+	// last, and a --skip-done resume takes it for unknown: the server
+	// may have the message, so it is not sent again.
+	ResultInFlight Result = "in_flight"
 )
 
 // Failure names the stage that decided a result other than sent.
@@ -104,8 +110,12 @@ type Record struct {
 
 // Done reports whether the message needs no other try: it was sent (to
 // all or some recipients), refused for good, or may have been sent
-// (unknown). A --skip-done resume
+// (unknown, or in flight when the run that wrote it died). A --skip-done resume
 // passes over such rows.
 func (r *Record) Done() bool {
-	return r.Result == ResultSent || r.Result == ResultRejected || r.Result == ResultUnknown || r.Result == ResultPartial
+	switch r.Result {
+	case ResultSent, ResultRejected, ResultUnknown, ResultPartial, ResultInFlight:
+		return true
+	}
+	return false
 }

@@ -31,7 +31,10 @@ type command struct {
 // 2920) the whole group goes out in one write and the replies are read in
 // order; without it each command waits for its reply, and the transaction
 // stops at the first refusal that ends it.
-func (c *conn) tx(msg *Message, rcpts []string, tm *Timings) txResult {
+//
+// beforeDot, when not nil, runs after the 354 and before the message is
+// written: the last moment the server surely does not have it.
+func (c *conn) tx(msg *Message, rcpts []string, tm *Timings, beforeDot func()) txResult {
 	res := txResult{temp: map[string]bool{}}
 	reused := c.used
 	c.used = true
@@ -175,6 +178,9 @@ func (c *conn) tx(msg *Message, rcpts []string, tm *Timings) txResult {
 			c.broken = true
 		}
 		return res
+	}
+	if beforeDot != nil {
+		beforeDot()
 	}
 	tData := time.Now()
 	r, e := c.writeData(msg)
