@@ -150,7 +150,17 @@ func (c *Config) tlsMode() TLSMode {
 
 // secrets lists what must never be printed for this configuration.
 func (c *Config) secrets() *secrets {
-	return newSecrets(c.Password, c.Token)
+	// The AUTH blobs too, whichever mechanism is used: a server may echo
+	// any of them, and a secret's base64 inside a blob's base64 depends
+	// on where it falls.
+	s := newSecrets(c.Password, c.Token)
+	if c.Password != "" {
+		s.add(plainBlob(c.User, c.Password))
+	}
+	if c.Token != "" {
+		s.add(xoauth2Blob(c.User, c.Token))
+	}
+	return s
 }
 
 // ParseServer splits HOST[:PORT] (or [IPv6]:PORT), defaulting the port.

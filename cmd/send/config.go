@@ -106,6 +106,11 @@ func (o *Options) credentials(cfg *send.Config) error {
 		}
 		return nil
 	}
+	if name, _, ok := strings.Cut(o.User, ":"); ok {
+		// user:password, curl style: what follows the colon is never
+		// echoed, and never taken from the command line.
+		return cmdutil.Usagef("--user %s:… has a colon: a password never goes on the command line (process lists and shell history show it); give the user name alone and the password in %s or --password-file", clipName(name), EnvPassword)
+	}
 	if err := send.NoSingleLine("--user", o.User); err != nil {
 		return usageErr(err)
 	}
@@ -173,4 +178,18 @@ func parseRate(s string) (float64, error) {
 		return n / 3600, nil
 	}
 	return 0, cmdutil.Usagef("invalid --rate %q: want N/s, N/m or N/h", s)
+}
+
+// clipName is a user name fit to echo: at most 64 bytes, control
+// characters shown as '?'.
+func clipName(s string) string {
+	if len(s) > 64 {
+		s = s[:64] + "…"
+	}
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return '?'
+		}
+		return r
+	}, s)
 }

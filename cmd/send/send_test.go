@@ -1,10 +1,14 @@
 package send
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
+	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -241,6 +245,78 @@ func TestSecretsNeverPrinted(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// encodings are the forms in which a server might echo a secret back.
+func encodings(v string) []string {
+	return []string{v, hex.EncodeToString([]byte(v)), strings.ToUpper(hex.EncodeToString([]byte(v))),
+		url.QueryEscape(v), url.PathEscape(v), base64.StdEncoding.EncodeToString([]byte(v)), base64.RawURLEncoding.EncodeToString([]byte(v))}
+}
+
+// A hostile server echoes every encoding of the secrets (and of the AUTH
+// blobs) in its 535: none of them reaches the record, the table, the
+// transcript or an error. And --user user:password is refused without
+// echoing the password.
+func TestSecretsEchoedByServer(t *testing.T) {
+	const user, pass, token = "alice@example.net", "Tr0ub4dor&3 horse/=", "ya29.a0Af+token/123456"
+	plainBlob := "\x00" + user + "\x00" + pass
+	oauthBlob := "user=" + user + "\x01auth=Bearer " + token + "\x01\x01"
+	var forms []string
+	for _, v := range []string{pass, token, plainBlob, oauthBlob} {
+		forms = append(forms, encodings(v)...)
+	}
+	echo := "535 5.7.8 rejected: " + strings.Join(forms, " ")
+	raw, err := smtptest.StartRaw(func(c net.Conn) {
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		r := bufio.NewReader(c)
+		say := func(s string) { c.Write([]byte(s + "\r\n")) }
+		say("220 echo ESMTP")
+		for {
+			l, err := r.ReadString('\n')
+			if err != nil {
+				return
+			}
+			switch up := strings.ToUpper(l); {
+			case strings.HasPrefix(up, "EHLO"):
+				say("250-echo\r\n250 AUTH PLAIN LOGIN XOAUTH2")
+			case strings.HasPrefix(up, "AUTH LOGIN"):
+				say("334 VXNlcm5hbWU6")
+				r.ReadString('\n')
+				say("334 UGFzc3dvcmQ6")
+				r.ReadString('\n')
+				say(echo)
+			case strings.HasPrefix(up, "AUTH"):
+				say(echo)
+			case strings.HasPrefix(up, "QUIT"):
+				say("221 bye")
+				return
+			default:
+				say("503 5.5.1 no")
+			}
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(raw.Close)
+	for _, auth := range []string{"PLAIN", "LOGIN", "XOAUTH2"} {
+		for _, out := range []string{"json", "table"} {
+			r := execute(t, map[string]string{EnvPassword: pass, EnvToken: token}, "", "--server", raw.Addr, "--tls", "none", "--insecure-auth",
+				"--user", user, "--auth", auth, "--from", user, "--to", "bob@example.org", "--body", "b", "-v", "-o", out)
+			if r.code != report.ExitGate || !strings.Contains(r.stdout, "535") {
+				t.Errorf("%s %s: exit %d\n%s%s", auth, out, r.code, r.stdout, r.stderr)
+			}
+			for _, f := range forms {
+				if len(f) >= 6 && strings.Contains(r.stdout+r.stderr, f) {
+					t.Errorf("%s %s: %q in the output:\n%s%s", auth, out, f, r.stdout, r.stderr)
+				}
+			}
+		}
+	}
+	r := execute(t, nil, "", base(smtptest.Start(t, smtptest.Config{}), "--user", "alice:"+pass)...)
+	if r.code != report.ExitUsage || strings.Contains(r.stderr, pass) || strings.Contains(r.stderr, "Tr0ub") || !strings.Contains(r.stderr, "--user alice:…") {
+		t.Errorf("--user user:password: exit %d, %q", r.code, r.stderr)
 	}
 }
 
