@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"mime/quotedprintable"
+	"net/mail"
 	"path/filepath"
 	"strings"
 	"time"
@@ -111,10 +112,26 @@ func Build(s Spec) (*Message, error) {
 	if date.IsZero() {
 		date = time.Now()
 	}
-	msgID := "<" + randomToken(rnd, 15) + "@" + s.From.Domain() + ">"
+	from, domain := s.From.header(), s.From.Domain()
+	if s.From.IsNull() {
+		// The null reverse-path has no address for the From field
+		// (RFC 5322 §3.6.2 requires one): it comes from --header From.
+		v := HeaderFrom(s.Headers)
+		if v == "" {
+			return nil, errorf(ErrBadInput, "--from <> (the null sender) gives no address for the From header: add --header \"From: Name <address>\"")
+		}
+		from = encodeWords(v)
+		domain = FallbackDomain
+		if a, err := mail.ParseAddress(v); err == nil {
+			if at := strings.LastIndexByte(a.Address, '@'); at >= 0 {
+				domain = a.Address[at+1:]
+			}
+		}
+	}
+	msgID := "<" + randomToken(rnd, 15) + "@" + domain + ">"
 
 	var h head
-	h.add("From", s.From.header())
+	h.add("From", from)
 	if len(s.To) > 0 {
 		h.add("To", addrList(s.To))
 	}
@@ -161,6 +178,19 @@ func Build(s Spec) (*Message, error) {
 	m.To = dedupe(m.To)
 	m.setFlags()
 	return m, nil
+}
+
+// FallbackDomain is the Message-ID domain when no From address has one.
+const FallbackDomain = "relayctl.invalid"
+
+// HeaderFrom is the value of a From field among hs (--header), or "".
+func HeaderFrom(hs []Header) string {
+	for _, h := range hs {
+		if strings.EqualFold(h.Name, "From") {
+			return h.Value
+		}
+	}
+	return ""
 }
 
 // MaxMessageSize bounds a message, and each file or stdin a message is

@@ -89,7 +89,7 @@ func (o *Options) rowSpec(in *inputs, t *batchTemplates, row send.Row) (send.Spe
 	}
 	rin := *in
 	if v := row.Get("from"); v != "" {
-		if rin.from, err = send.ParseAddress("batch row "+strconv.Itoa(row.N)+" from", v); err != nil {
+		if rin.from, err = send.ParseSender("batch row "+strconv.Itoa(row.N)+" from", v); err != nil {
 			return fail(err)
 		}
 	}

@@ -98,7 +98,7 @@ func (o *Options) readInputs(batch bool) (*inputs, error) {
 		return nil, cmdutil.Usagef("--from ADDR is required")
 	}
 	var err error
-	if in.from, err = send.ParseAddress("--from", o.From); err != nil {
+	if in.from, err = send.ParseSender("--from", o.From); err != nil {
 		return nil, usageErr(err)
 	}
 	if in.to, err = addresses("--to", o.To); err != nil {
@@ -193,6 +193,14 @@ func (o *Options) readDKIM(in *inputs) error {
 	domain := o.DKIMDomain
 	if domain == "" {
 		domain = in.from.Domain()
+	}
+	if domain == "" {
+		if a, err := send.ParseAddress("--header From", send.HeaderFrom(in.headers)); err == nil {
+			domain = a.Domain()
+		}
+	}
+	if domain == "" {
+		return cmdutil.Usagef("--dkim-key with --from <> needs --dkim-domain D or a --header \"From: …\" to take the domain from")
 	}
 	in.signer, err = send.NewDKIMSigner(key, domain, o.DKIMSelector)
 	if err != nil {

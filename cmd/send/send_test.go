@@ -406,3 +406,32 @@ func TestBodyFromFileAndStdin(t *testing.T) {
 		t.Errorf("table:\n%s", r.stdout)
 	}
 }
+
+// The null sender: MAIL FROM:<> on the wire, the From header from
+// --header From, and refused without one.
+func TestNullSenderOnTheWire(t *testing.T) {
+	srv := smtptest.Start(t, smtptest.Config{})
+	args := []string{"--server", srv.Addr, "--tls", "none", "--from", "<>", "--to", "bob@example.org", "--body", "x"}
+	r := execute(t, nil, "", args...)
+	if r.code != report.ExitUsage || !strings.Contains(r.stderr, "--header \"From:") || srv.Conns() != 0 {
+		t.Errorf("no From header: exit %d, %q", r.code, r.stderr)
+	}
+	r = execute(t, nil, "", append(args, "--header", "From: Mailer <mailer-daemon@example.net>", "-o", "json")...)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s%s", r.code, r.stdout, r.stderr)
+	}
+	got := srv.Messages()
+	if len(got) != 1 || got[0].From != "" || !strings.Contains(string(got[0].Data), "From: Mailer <mailer-daemon@example.net>\r\n") {
+		t.Errorf("server got %+v", got)
+	}
+	if !strings.Contains(srv.Log(), "MAIL FROM:<>") {
+		t.Errorf("not MAIL FROM:<>:\n%s", srv.Log())
+	}
+	if rec := record(t, r.stdout); rec["from"] != "" {
+		t.Errorf("record from %v", rec["from"])
+	}
+	r = execute(t, nil, "", "--from", "Bob <bob@example.org", "--to", "x@example.org", "--dry-run")
+	if r.code != report.ExitUsage || !strings.Contains(r.stderr, "unbalanced angle brackets") {
+		t.Errorf("bad --from: %q", r.stderr)
+	}
+}
