@@ -113,7 +113,7 @@ func buildFailure(cfg *Config, j Job) Record {
 
 // inFlight is the record written before j's final dot.
 func inFlight(cfg *Config, j Job) Record {
-	return Record{Row: j.Row, Result: ResultInFlight, From: j.Msg.From, To: j.Msg.To, MessageID: j.Msg.MessageID,
+	return Record{Row: j.Row, Result: ResultInFlight, From: j.Msg.From, To: j.Msg.To, MessageID: j.Msg.MessageID, DKIM: j.Msg.DKIM,
 		Size: len(j.Msg.Data), Accepted: []string{}, Rejected: []Rejection{}, Started: cfg.now().UTC()}
 }
 

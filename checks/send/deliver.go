@@ -66,7 +66,7 @@ func (s *Sender) Send(ctx context.Context, msg *Message) Record {
 	started := cfg.now()
 	t0 := time.Now()
 	rec := Record{
-		From: msg.From, To: msg.To, MessageID: msg.MessageID, Size: len(msg.Data),
+		From: msg.From, To: msg.To, MessageID: msg.MessageID, Size: len(msg.Data), DKIM: msg.DKIM,
 		Started: started.UTC(), Accepted: []string{}, Rejected: []Rejection{},
 	}
 	pending := append([]string(nil), msg.To...)

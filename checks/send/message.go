@@ -27,6 +27,8 @@ type Message struct {
 	UTF8 bool
 	// EightBit: the data has bytes above 127 (BODY=8BITMIME).
 	EightBit bool
+	// DKIM is how the message was signed, nil when it was not.
+	DKIM *DKIMInfo
 }
 
 // Header is one extra header field (--header "Name: value").

@@ -97,15 +97,17 @@ type Record struct {
 	Failure  Failure     `json:"failure,omitempty"`
 	// Error says in words why the result is not sent, when no reply says
 	// it alone (a refused connection, a certificate, a timeout).
-	Error     string    `json:"error,omitempty"`
-	Reply     string    `json:"reply,omitempty"`
-	QueueID   string    `json:"queue_id,omitempty"`
-	MessageID string    `json:"message_id,omitempty"`
-	Size      int       `json:"size"`
-	Attempts  int       `json:"attempts"`
-	Timings   Timings   `json:"timings_ms"`
-	Started   time.Time `json:"started"`
-	Duration  int64     `json:"duration_ms"`
+	Error     string `json:"error,omitempty"`
+	Reply     string `json:"reply,omitempty"`
+	QueueID   string `json:"queue_id,omitempty"`
+	MessageID string `json:"message_id,omitempty"`
+	// DKIM says how the message was signed; absent when it was not.
+	DKIM     *DKIMInfo `json:"dkim,omitempty"`
+	Size     int       `json:"size"`
+	Attempts int       `json:"attempts"`
+	Timings  Timings   `json:"timings_ms"`
+	Started  time.Time `json:"started"`
+	Duration int64     `json:"duration_ms"`
 }
 
 // Done reports whether the message needs no other try: it was sent (to
