@@ -26,6 +26,9 @@ type Sender struct {
 	rnd  *rand.Rand
 	// beforeDot, when set, runs just before a message's final dot.
 	beforeDot func()
+	// domain is the recipient domain whose MX c is connected to (MX
+	// delivery only).
+	domain string
 }
 
 // NewSender returns a Sender; id numbers its transcript lines in a batch
@@ -61,15 +64,29 @@ func Send(ctx context.Context, cfg *Config, msg *Message) Record {
 // with exponential backoff and jitter. Recipients the server took are not
 // sent to again; a message whose final dot got no reply is not sent
 // again at all.
+//
+// In MX delivery (no Server) the recipients are grouped by domain and
+// each group goes to its own domain's MX hosts; the record then has a
+// Delivery per domain.
 func (s *Sender) Send(ctx context.Context, msg *Message) Record {
+	if s.cfg.Server == "" {
+		if groups := byDomain(msg.To); len(groups) > 1 {
+			return s.sendGroups(ctx, msg, groups)
+		}
+	}
+	return s.sendTo(ctx, msg, msg.To)
+}
+
+// sendTo delivers msg to rcpts over one route.
+func (s *Sender) sendTo(ctx context.Context, msg *Message, rcpts []string) Record {
 	cfg := s.cfg
 	started := cfg.now()
 	t0 := time.Now()
 	rec := Record{
-		From: msg.From, To: msg.To, MessageID: msg.MessageID, Size: len(msg.Data), DKIM: msg.DKIM,
+		From: msg.From, To: rcpts, MessageID: msg.MessageID, Size: len(msg.Data), DKIM: msg.DKIM,
 		Started: started.UTC(), Accepted: []string{}, Rejected: []Rejection{},
 	}
-	pending := append([]string(nil), msg.To...)
+	pending := append([]string(nil), rcpts...)
 	var final *stepError
 	for attempt := 1; ; attempt++ {
 		rec.Attempts = attempt
@@ -166,7 +183,13 @@ func (s *Sender) attempt(ctx context.Context, msg *Message, rcpts []string, tm *
 			s.c.close()
 			s.c = nil
 		}
+		if s.c != nil && s.cfg.Server == "" && s.domain != rcptDomain(rcpts[0]) {
+			// MX delivery: this connection is to another domain's MX.
+			s.c.quit()
+			s.c = nil
+		}
 		if s.c == nil {
+			s.domain = rcptDomain(rcpts[0])
 			c, e := open(ctx, s.cfg, rcpts[0], s.log, s.sec, tm)
 			if c != nil {
 				s.last = c

@@ -108,6 +108,13 @@ type Record struct {
 	Timings  Timings   `json:"timings_ms"`
 	Started  time.Time `json:"started"`
 	Duration int64     `json:"duration_ms"`
+	// Notes are facts about how the message went that are not failures,
+	// such as a certificate accepted without verification on port 25.
+	Notes []string `json:"notes,omitempty"`
+	// Deliveries, in MX delivery to more than one domain, are the
+	// outcome per domain; Server, TLS, Reply, QueueID and Timings are
+	// then theirs, not the record's.
+	Deliveries []Delivery `json:"deliveries,omitempty"`
 }
 
 // Done reports whether the message needs no other try: it was sent (to
