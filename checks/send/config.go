@@ -73,6 +73,13 @@ type Config struct {
 	RootCAs *x509.CertPool
 	// SkipVerify accepts any certificate (--tls-skip-verify).
 	SkipVerify bool
+	// TLSVerify requires a verified certificate in MX delivery too
+	// (--tls-verify). Without it, MX delivery (port 25, no Server) uses
+	// opportunistic TLS as MTAs do (RFC 7435, RFC 3207 §4.1): a
+	// certificate that does not verify is used anyway and the record
+	// notes why. With a Server, certificates are always verified unless
+	// SkipVerify.
+	TLSVerify bool
 	// EHLO is the name to greet with; when empty,
 	// smtpwire.DefaultEHLO(Hostname): this host's name when it is a
 	// fully qualified domain name, else smtpwire.FallbackEHLO.
@@ -139,6 +146,12 @@ func (c *Config) now() time.Time {
 		return c.Now()
 	}
 	return time.Now()
+}
+
+// opportunistic reports whether an unverified certificate is acceptable:
+// MX delivery without --tls-verify.
+func (c *Config) opportunistic() bool {
+	return c.Server == "" && !c.TLSVerify && !c.SkipVerify
 }
 
 func (c *Config) tlsMode() TLSMode {

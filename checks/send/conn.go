@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -32,8 +33,9 @@ type conn struct {
 	caps    *smtpwire.Capabilities // the EHLO reply (none after HELO)
 	tlsInfo TLSInfo
 	auth    string
-	used    bool // a transaction ran on it: RSET before the next
-	broken  bool // must not be used again
+	notes   []string // facts for the record: an unverified certificate
+	used    bool     // a transaction ran on it: RSET before the next
+	broken  bool     // must not be used again
 	stop    func() bool
 }
 
@@ -348,10 +350,11 @@ func failureOr(f, def Failure) Failure {
 // handshake wraps the socket in TLS and verifies the certificate unless
 // told not to.
 func (c *conn) handshake(ctx context.Context) *stepError {
+	opportunistic := c.cfg.opportunistic()
 	conf := &tls.Config{
 		ServerName:         c.host,
 		RootCAs:            c.cfg.RootCAs,
-		InsecureSkipVerify: c.cfg.SkipVerify,
+		InsecureSkipVerify: c.cfg.SkipVerify || opportunistic,
 	}
 	tc := tls.Client(c.nc, conf)
 	c.deadline(c.cfg.timeout())
@@ -385,9 +388,44 @@ func (c *conn) handshake(ctx context.Context) *stepError {
 	if len(st.PeerCertificates) > 0 {
 		subject = st.PeerCertificates[0].Subject.String()
 	}
-	c.log.info("TLS started: %s %s, certificate %q, %s", c.tlsInfo.Version, c.tlsInfo.Cipher, subject,
-		map[bool]string{true: "verified", false: "NOT verified (--tls-skip-verify)"}[c.tlsInfo.Verified])
+	how := map[bool]string{true: "verified", false: "NOT verified (--tls-skip-verify)"}[c.tlsInfo.Verified]
+	if opportunistic {
+		if why := verifyPeer(st, c.host, c.cfg.RootCAs); why != "" {
+			c.tlsInfo.Verified = false
+			note := fmt.Sprintf("the TLS certificate of %s was not verified (%s): delivered with opportunistic TLS, as MTAs do on port 25 (RFC 7435); --tls-verify refuses such a server", c.host, why)
+			c.notes = append(c.notes, note)
+			how = "NOT verified (" + why + "); opportunistic TLS"
+		}
+	}
+	c.log.info("TLS started: %s %s, certificate %q, %s", c.tlsInfo.Version, c.tlsInfo.Cipher, subject, how)
 	return nil
+}
+
+// verifyPeer checks the server's chain against roots (the system's when
+// nil) and its name; "" when good, else why not, in words.
+func verifyPeer(st tls.ConnectionState, host string, roots *x509.CertPool) string {
+	if len(st.PeerCertificates) == 0 {
+		return "no certificate"
+	}
+	inter := x509.NewCertPool()
+	for _, c := range st.PeerCertificates[1:] {
+		inter.AddCert(c)
+	}
+	_, err := st.PeerCertificates[0].Verify(x509.VerifyOptions{DNSName: host, Roots: roots, Intermediates: inter})
+	var unknown x509.UnknownAuthorityError
+	var name x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &unknown):
+		return "signed by an unknown authority"
+	case errors.As(err, &name):
+		return "issued for other names than " + host
+	case errors.As(err, &invalid) && invalid.Reason == x509.Expired:
+		return "expired or not yet valid"
+	}
+	return textutil.LibraryText(err)
 }
 
 // isAlert reports a TLS alert from the peer: a refusal, not a glitch.

@@ -97,6 +97,7 @@ func (s *Sender) sendTo(ctx context.Context, msg *Message, rcpts []string) Recor
 			rec.Server = s.last.addr
 			rec.TLS = s.last.tlsInfo
 			rec.Auth = s.last.auth
+			rec.Notes = s.last.notes
 		}
 		// Refusals: a 5xx is final; a 4xx recipient stays pending.
 		var next []string

@@ -14,6 +14,7 @@ import (
 	"github.com/relayctl/relayctl/checks/dnsx/dnstest"
 	"github.com/relayctl/relayctl/checks/send"
 	"github.com/relayctl/relayctl/checks/smtpwire/smtptest"
+	"github.com/relayctl/relayctl/checks/tlsx/tlstest"
 )
 
 // mapDialer sends each MX address to a loopback test server; any other
@@ -91,5 +92,45 @@ func TestMXDeliveryPerDomain(t *testing.T) {
 	}
 	if srvA.Count() != before+1 {
 		t.Errorf("a.example's MX got %d new messages, want 1", srvA.Count()-before)
+	}
+}
+
+// Port 25 to an MX with a certificate that does not verify: opportunistic
+// TLS, as MTAs do — delivered, and the record notes the certificate was
+// not verified and why. --tls-verify refuses it; a verified one has no
+// note.
+func TestMXOpportunisticTLS(t *testing.T) {
+	ca := tlstest.NewCA(t, "relayctl sendtest CA")
+	srv := smtptest.Start(t, smtptest.Config{TLS: ca.ServerConfig(t, "mx.a.example")})
+	base := send.Config{Resolver: dnstest.Resolver(t, twoDomains), MXPort: 25, Timeout: 2 * time.Second,
+		Dialer: mapDialer{"192.0.2.10:25": srv.Addr}}
+
+	cfg := base // the test CA is not a system root
+	rec := send.Send(ctx(t), &cfg, msg(t, "ann@a.example"))
+	if rec.Result != send.ResultSent || rec.TLS.Mode != "starttls" || rec.TLS.Verified || len(rec.Notes) != 1 ||
+		!strings.Contains(rec.Notes[0], "not verified (signed by an unknown authority)") || !strings.Contains(rec.Notes[0], "--tls-verify") {
+		t.Errorf("opportunistic: %+v", rec)
+	}
+	cfg = base
+	cfg.TLSVerify = true
+	rec = send.Send(ctx(t), &cfg, msg(t, "ann@a.example"))
+	if rec.Result != send.ResultFailed || rec.Failure != send.FailureTLS || !strings.Contains(rec.Error, "not trusted") {
+		t.Errorf("--tls-verify: %+v", rec)
+	}
+	cfg = base
+	cfg.RootCAs = ca.Pool()
+	cfg.TLSVerify = true
+	rec = send.Send(ctx(t), &cfg, msg(t, "ann@a.example"))
+	if rec.Result != send.ResultSent || !rec.TLS.Verified || len(rec.Notes) != 0 {
+		t.Errorf("verified: %+v", rec)
+	}
+	cfg = base
+	cfg.RootCAs = ca.Pool()
+	rec = send.Send(ctx(t), &cfg, msg(t, "ann@a.example"))
+	if rec.Result != send.ResultSent || !rec.TLS.Verified || len(rec.Notes) != 0 {
+		t.Errorf("verified, opportunistic: %+v", rec)
+	}
+	if srv.Count() != 3 {
+		t.Errorf("%d messages", srv.Count())
 	}
 }

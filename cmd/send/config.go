@@ -34,6 +34,7 @@ func (o *Options) config() (*send.Config, error) {
 		Retries:     o.Retries,
 		RetryDelay:  o.RetryDelay,
 		SkipVerify:  o.SkipVerify,
+		TLSVerify:   o.TLSVerify,
 		MXPort:      o.MXPort,
 		Now:         o.Now,
 	}
@@ -70,6 +71,9 @@ func (o *Options) config() (*send.Config, error) {
 			return nil, cmdutil.Usage(fmt.Sprintf("invalid --ehlo %q", o.EHLO), err)
 		}
 		cfg.EHLO = o.EHLO
+	}
+	if o.TLSVerify && o.SkipVerify {
+		return nil, cmdutil.Usagef("--tls-verify and --tls-skip-verify contradict each other: pick one")
 	}
 	if o.CA != "" {
 		if o.SkipVerify {

@@ -24,6 +24,7 @@ type Options struct {
 	TLS          string
 	CA           string
 	SkipVerify   bool
+	TLSVerify    bool
 	EHLO         string
 	User         string
 	Auth         string
@@ -138,6 +139,7 @@ header value.`,
 	f.StringVar(&opts.TLS, "tls", "auto", "TLS `MODE`: auto, starttls, implicit or none")
 	f.StringVar(&opts.CA, "ca", "", "trust only the CA certificates in this PEM `FILE` (a private or self-signed server)")
 	f.BoolVar(&opts.SkipVerify, "tls-skip-verify", false, "accept any certificate (the record says it was not verified)")
+	f.BoolVar(&opts.TLSVerify, "tls-verify", false, "in MX delivery (no --server), require a verified certificate instead of opportunistic TLS (with --server certificates are always verified)")
 	f.StringVar(&opts.EHLO, "ehlo", "", "`NAME` to greet the server with, a host name or an address literal such as [192.0.2.1] (default: this host's name when it is a fully qualified domain name, else "+smtpwire.FallbackEHLO+"; the same in every command)")
 	f.StringVar(&opts.User, "user", "", "AUTH user `NAME`; the password comes from RELAYCTL_PASSWORD or --password-file, a token from RELAYCTL_TOKEN or --token-file")
 	f.StringVar(&opts.Auth, "auth", "auto", "AUTH `MECHANISM`: auto, PLAIN, LOGIN, CRAM-MD5 or XOAUTH2")
