@@ -149,6 +149,13 @@ func dialOne(ctx context.Context, cfg *Config, host, addr string, implicit bool,
 		tm.StartTLS = ms(time.Since(t0))
 	}
 	t0 := time.Now()
+	if !implicit {
+		if e := c.sniffBanner(ctx, addr); e != nil {
+			tm.Banner = ms(time.Since(t0))
+			c.close()
+			return nil, e
+		}
+	}
 	r, e := c.read(FailureConnect, "banner")
 	tm.Banner = ms(time.Since(t0))
 	if e != nil {
@@ -163,6 +170,42 @@ func dialOne(ctx context.Context, cfg *Config, host, addr string, implicit bool,
 		return nil, replyError(FailureConnect, r)
 	}
 	return c, nil
+}
+
+// implicitHint is what to do about a port that speaks TLS from the
+// first byte.
+const implicitHint = "the port speaks TLS from the first byte (implicit TLS, RFC 8314): use --tls implicit"
+
+// sniffBanner waits for the first bytes of the banner and tells a port
+// that speaks TLS from the first byte from an SMTP server: TLS records
+// where the banner should be, or — when nothing comes within the step
+// limit — a TLS handshake that succeeds on a second connection. Only what
+// was seen is said, never guessed: a silent server that does not answer
+// TLS either is a plain timeout.
+func (c *conn) sniffBanner(ctx context.Context, addr string) *stepError {
+	c.deadline(c.cfg.timeout())
+	if _, err := c.br.Peek(1); err != nil {
+		if !isTimeout(err) || ctx.Err() != nil {
+			return nil // read() reports the close or the interruption
+		}
+		var dial smtpwire.DialFunc
+		if c.cfg.Dialer != nil {
+			dial = c.cfg.Dialer.DialContext
+		}
+		if smtpwire.AnswersTLS(ctx, dial, addr, c.host, min(c.cfg.timeout(), 3*time.Second)) {
+			c.log.info("no banner, but the port answers a TLS handshake")
+			// Still a timeout, but one that trying again will not cure.
+			return &stepError{failure: FailureTimeout, err: wrap("waiting for the banner", fmt.Errorf("none came within %s, but %s", c.cfg.timeout(), implicitHint))}
+		}
+		c.broken = true
+		return netError(FailureConnect, "waiting for the reply to banner", err)
+	}
+	head, _ := c.br.Peek(min(c.br.Buffered(), 5))
+	if smtpwire.LooksLikeTLS(head) {
+		c.log.info("TLS record bytes (% x) where the banner should be", head)
+		return &stepError{failure: FailureConnect, err: errorf(ErrProtocol, "the server sent TLS records instead of a banner: %s", implicitHint)}
+	}
+	return nil
 }
 
 func ms(d time.Duration) int64 {
