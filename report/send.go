@@ -43,7 +43,7 @@ func NewSendWriter(format Format, w io.Writer, opt Options, single bool) (SendWr
 
 // SendTally counts results for the exit code and the summary line.
 type SendTally struct {
-	Sent, Rejected, Partial, Failed, Unknown int
+	Sent, Rejected, Partial, Failed, Unknown, Tested int
 }
 
 // Add counts one record.
@@ -55,6 +55,8 @@ func (t *SendTally) Add(rec send.Record) {
 		t.Rejected++
 	case send.ResultPartial:
 		t.Partial++
+	case send.ResultTested:
+		t.Tested++
 	case send.ResultUnknown:
 		t.Unknown++
 	default:
@@ -63,7 +65,9 @@ func (t *SendTally) Add(rec send.Record) {
 }
 
 // Total is the number of records counted.
-func (t *SendTally) Total() int { return t.Sent + t.Rejected + t.Partial + t.Failed + t.Unknown }
+func (t *SendTally) Total() int {
+	return t.Sent + t.Rejected + t.Partial + t.Failed + t.Unknown + t.Tested
+}
 
 // Exit is the exit code of a send run (SPEC.md): 1 when any message met a
 // permanent rejection or reached only some of its recipients (partial:
@@ -82,6 +86,9 @@ func (t *SendTally) Exit() Exit {
 // String is the summary: "3 messages: 2 sent, 1 rejected".
 func (t *SendTally) String() string {
 	parts := []string{fmt.Sprintf("%d sent", t.Sent)}
+	if t.Tested > 0 {
+		parts = append(parts, fmt.Sprintf("%d tested", t.Tested))
+	}
 	if t.Rejected > 0 {
 		parts = append(parts, fmt.Sprintf("%d rejected", t.Rejected))
 	}
@@ -132,6 +139,7 @@ var resultColor = map[send.Result]string{
 	send.ResultSent:     "2",
 	send.ResultRejected: "1",
 	send.ResultPartial:  "1",
+	send.ResultTested:   "2",
 	send.ResultFailed:   "5",
 	send.ResultUnknown:  "3",
 }

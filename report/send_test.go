@@ -124,6 +124,7 @@ func TestSendTallyExit(t *testing.T) {
 		{[]send.Result{send.ResultSent, send.ResultFailed}, ExitIncomplete},
 		{[]send.Result{send.ResultUnknown}, ExitIncomplete},
 		{[]send.Result{send.ResultPartial, send.ResultFailed}, ExitGate},
+		{[]send.Result{send.ResultTested, send.ResultSent}, ExitOK},
 		{[]send.Result{send.ResultFailed, send.ResultRejected, send.ResultUnknown}, ExitGate},
 		{nil, ExitOK},
 	}

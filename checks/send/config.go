@@ -105,6 +105,17 @@ type Config struct {
 	Retries    int
 	RetryDelay time.Duration
 
+	// QuitAfter, when set, stops the dialogue after that stage (connect,
+	// ehlo, tls, auth, mail, rcpt) with QUIT: a test of the server that
+	// sends no message (result "tested").
+	QuitAfter string
+	// DSNNotify (NOTIFY=, per RCPT), DSNRet (RET=) and EnvID (ENVID=,
+	// xtext-encoded) are the RFC 3461 parameters, sent only when the
+	// server offers DSN; otherwise the record notes they were not.
+	DSNNotify string
+	DSNRet    string
+	EnvID     string
+
 	// Transcript receives the dialogue (-v), or nil.
 	Transcript *Transcript
 

@@ -30,13 +30,14 @@ type conn struct {
 	host string // the server's name: SNI and certificate check
 	addr string // host:port as reported in records
 
-	caps    *smtpwire.Capabilities // the EHLO reply (none after HELO)
-	tlsInfo TLSInfo
-	auth    string
-	notes   []string // facts for the record: an unverified certificate
-	used    bool     // a transaction ran on it: RSET before the next
-	broken  bool     // must not be used again
-	stop    func() bool
+	caps     *smtpwire.Capabilities // the EHLO reply (none after HELO)
+	tlsInfo  TLSInfo
+	auth     string
+	notes    []string // facts for the record: an unverified certificate, no DSN
+	dsnNoted bool
+	used     bool // a transaction ran on it: RSET before the next
+	broken   bool // must not be used again
+	stop     func() bool
 }
 
 // aLongTimeAgo is a deadline in the past: it makes blocked I/O return.

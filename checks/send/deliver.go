@@ -99,6 +99,15 @@ func (s *Sender) sendTo(ctx context.Context, msg *Message, rcpts []string) Recor
 			rec.Auth = s.last.auth
 			rec.Notes = s.last.notes
 		}
+		if e == nil && res.tested {
+			// --quit-after: the recipients the server would take, and
+			// every refusal as it came.
+			rec.StoppedAfter = cfg.QuitAfter
+			rec.Accepted = append(rec.Accepted, res.rcptOK...)
+			rec.Rejected = append(rec.Rejected, res.refused...)
+			pending = nil
+			break
+		}
 		// Refusals: a 5xx is final; a 4xx recipient stays pending.
 		var next []string
 		for _, r := range res.refused {
@@ -147,6 +156,10 @@ func (s *Sender) sendTo(ctx context.Context, msg *Message, rcpts []string) Recor
 		}
 	}
 	s.finish(&rec, final, pending)
+	if cfg.QuitAfter != "" {
+		// Each test is a dialogue of its own, ended with QUIT.
+		s.Close()
+	}
 	rec.Duration = ms(time.Since(t0))
 	return rec
 }
@@ -202,6 +215,10 @@ func (s *Sender) attempt(ctx context.Context, msg *Message, rcpts []string, tm *
 				return txResult{}, e
 			}
 			s.c = c
+		}
+		switch s.cfg.QuitAfter {
+		case "connect", "ehlo", "tls", "auth":
+			return txResult{tested: true}, nil
 		}
 		res := s.c.tx(msg, rcpts, tm, s.beforeDot)
 		if res.e != nil && res.e.stale && try == 0 && ctx.Err() == nil {
@@ -272,6 +289,15 @@ func (s *Sender) finish(rec *Record, e *stepError, pending []string) {
 		}
 	}
 	switch {
+	case e == nil && rec.StoppedAfter != "":
+		// --quit-after: tested, unless a recipient was refused.
+		rec.Result = ResultTested
+		if len(rec.Rejected) > 0 {
+			rec.Result, rec.Failure = ResultFailed, FailureRecipient
+			if perm {
+				rec.Result = ResultRejected
+			}
+		}
 	case e != nil && e.unknown:
 		rec.Result = ResultUnknown
 		rec.Failure = e.failure
@@ -293,7 +319,7 @@ func (s *Sender) finish(rec *Record, e *stepError, pending []string) {
 	default:
 		rec.Result = ResultSent
 	}
-	if len(rec.Accepted) > 0 && (rec.Result == ResultRejected || rec.Result == ResultFailed) {
+	if len(rec.Accepted) > 0 && rec.StoppedAfter == "" && (rec.Result == ResultRejected || rec.Result == ResultFailed) {
 		// Someone has the message: not a refusal of it, and not one to
 		// send again.
 		rec.Result = ResultPartial

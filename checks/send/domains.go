@@ -94,9 +94,16 @@ func (s *Sender) sendGroups(ctx context.Context, msg *Message, groups []domainGr
 			}
 		}
 	}
+	rec.StoppedAfter = s.cfg.QuitAfter
 	switch {
 	case results[ResultSent] == len(groups):
 		rec.Result = ResultSent
+	case results[ResultTested] == len(groups):
+		rec.Result = ResultTested
+	case s.cfg.QuitAfter != "" && results[ResultRejected] > 0:
+		rec.Result = ResultRejected
+	case s.cfg.QuitAfter != "":
+		rec.Result = ResultFailed
 	case len(rec.Accepted) > 0:
 		rec.Result = ResultPartial
 	case results[ResultRejected] > 0:

@@ -24,6 +24,9 @@ const (
 	// ResultUnknown: the final dot was sent and no reply came. The server
 	// may or may not have queued the message; it was not sent again.
 	ResultUnknown Result = "unknown"
+	// ResultTested: --quit-after stopped the dialogue where asked, with
+	// QUIT, every step up to there accepted; no message was sent.
+	ResultTested Result = "tested"
 	// ResultInFlight is not an outcome: a batch writes it for a row just
 	// before the message's final dot, and the row's outcome follows. A
 	// run killed in between (kill -9, a crash, a power cut) leaves it
@@ -108,6 +111,8 @@ type Record struct {
 	Timings  Timings   `json:"timings_ms"`
 	Started  time.Time `json:"started"`
 	Duration int64     `json:"duration_ms"`
+	// StoppedAfter is the --quit-after stage the dialogue stopped at.
+	StoppedAfter string `json:"stopped_after,omitempty"`
 	// Notes are facts about how the message went that are not failures,
 	// such as a certificate accepted without verification on port 25.
 	Notes []string `json:"notes,omitempty"`

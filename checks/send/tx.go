@@ -18,6 +18,8 @@ type txResult struct {
 	temp    map[string]bool // refused with a 4xx: worth another try
 	data    *smtpwire.Reply // the 2xx reply to the final dot
 	e       *stepError      // nil when data is set
+	// tested: --quit-after stopped the transaction on purpose before DATA.
+	tested bool
 }
 
 // command is one line of the transaction and what its reply means.
@@ -49,15 +51,24 @@ func (c *conn) tx(msg *Message, rcpts []string, tm *Timings, beforeDot func()) t
 		res.e = &stepError{failure: f, permanent: true, err: errorf(ErrPolicy, "an address needs SMTPUTF8 (RFC 6531), which %s does not offer", c.host)}
 		return res
 	}
+	if c.cfg.hasDSN() && !c.has("DSN") && !c.dsnNoted {
+		c.notes = append(c.notes, dsnNote(c.host))
+		c.dsnNoted = true
+	}
 	var cmds []command
 	if reused {
 		cmds = append(cmds, command{kind: "RSET", line: "RSET"})
 	}
+	quit := c.cfg.QuitAfter
 	cmds = append(cmds, command{kind: "MAIL", line: c.mailLine(msg)})
-	for _, r := range rcpts {
-		cmds = append(cmds, command{kind: "RCPT", line: "RCPT TO:<" + r + ">", rcpt: r})
+	if quit != "mail" {
+		for _, r := range rcpts {
+			cmds = append(cmds, command{kind: "RCPT", line: c.rcptLine(r), rcpt: r})
+		}
 	}
-	pipelined := c.has("PIPELINING")
+	// --quit-after: one command at a time, so nothing goes out past the
+	// stage asked for.
+	pipelined := c.has("PIPELINING") && quit == ""
 	if pipelined {
 		// Without PIPELINING, DATA waits until a recipient is known to be
 		// taken.
@@ -146,6 +157,10 @@ func (c *conn) tx(msg *Message, rcpts []string, tm *Timings, beforeDot func()) t
 	}
 	if !tRcpt.IsZero() {
 		tm.Rcpt = since(tRcpt)
+	}
+	if quit != "" && res.e == nil {
+		res.tested = true
+		return res
 	}
 	if res.e != nil || len(res.rcptOK) == 0 {
 		if dataReply != nil && dataReply.Code == 354 {
@@ -238,6 +253,25 @@ func (c *conn) mailLine(msg *Message) string {
 	}
 	if msg.UTF8 {
 		line += " SMTPUTF8"
+	}
+	if c.has("DSN") {
+		// RFC 3461 §4.3, §4.4.
+		if c.cfg.DSNRet != "" {
+			line += " RET=" + c.cfg.DSNRet
+		}
+		if c.cfg.EnvID != "" {
+			line += " ENVID=" + xtext(c.cfg.EnvID)
+		}
+	}
+	return line
+}
+
+// rcptLine is RCPT TO with NOTIFY= (RFC 3461 §4.1) when asked for and
+// the server offers DSN.
+func (c *conn) rcptLine(rcpt string) string {
+	line := "RCPT TO:<" + rcpt + ">"
+	if c.cfg.DSNNotify != "" && c.has("DSN") {
+		line += " NOTIFY=" + c.cfg.DSNNotify
 	}
 	return line
 }

@@ -92,6 +92,9 @@ func (o *Options) config() (*send.Config, error) {
 	if err := o.credentials(cfg); err != nil {
 		return nil, err
 	}
+	if err := o.dsnAndQuit(cfg); err != nil {
+		return nil, err
+	}
 	if o.Verbose {
 		cfg.Transcript = send.NewTranscript(o.IO.ErrOut)
 	}
@@ -196,4 +199,37 @@ func clipName(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// dsnAndQuit reads --quit-after and the DSN flags (RFC 3461).
+func (o *Options) dsnAndQuit(cfg *send.Config) error {
+	var err error
+	if o.QuitAfter != "" {
+		if cfg.QuitAfter, err = send.ParseQuitAfter(o.QuitAfter); err != nil {
+			return usageErr(err)
+		}
+		if cfg.QuitAfter == "auth" && !cfg.HasCredentials() {
+			return cmdutil.Usagef("--quit-after auth needs --user NAME and its password or token")
+		}
+		if o.DryRun {
+			return cmdutil.Usagef("--quit-after and --dry-run do not go together: one tests the server, the other connects to nothing")
+		}
+	}
+	if o.DSNNotify != "" {
+		if cfg.DSNNotify, err = send.ParseDSNNotify(o.DSNNotify); err != nil {
+			return usageErr(err)
+		}
+	}
+	if o.DSNRet != "" {
+		if cfg.DSNRet, err = send.ParseDSNRet(o.DSNRet); err != nil {
+			return usageErr(err)
+		}
+	}
+	if o.EnvID != "" {
+		if err := send.CheckEnvID(o.EnvID); err != nil {
+			return usageErr(err)
+		}
+		cfg.EnvID = o.EnvID
+	}
+	return nil
 }

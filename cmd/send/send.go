@@ -54,6 +54,10 @@ type Options struct {
 
 	DryRun      bool
 	Verbose     bool
+	QuitAfter   string
+	DSNNotify   string
+	DSNRet      string
+	EnvID       string
 	Retries     int
 	RetryDelay  time.Duration
 	DataTimeout time.Duration
@@ -164,6 +168,10 @@ header value.`,
 
 	f.BoolVar(&opts.DryRun, "dry-run", false, "print the envelope and the message (signed, with --dkim-key); connect to nothing")
 	f.BoolVarP(&opts.Verbose, "verbose", "v", false, "print the SMTP dialogue on stderr (secrets redacted)")
+	f.StringVar(&opts.QuitAfter, "quit-after", "", "test the server without sending: stop with QUIT after `STAGE` (connect, ehlo, tls, auth, mail, rcpt); the result is \"tested\"")
+	f.StringVar(&opts.DSNNotify, "dsn-notify", "", "ask for delivery status notifications (RFC 3461): `WHEN` is never, or any of success,failure,delay")
+	f.StringVar(&opts.DSNRet, "dsn-ret", "", "what a failure notification returns (RFC 3461): `full` message or hdrs only")
+	f.StringVar(&opts.EnvID, "envid", "", "envelope `ID` echoed in notifications (RFC 3461 ENVID, xtext-encoded)")
 	f.IntVar(&opts.Retries, "retries", 0, "retry a temporary failure (4xx, connection) `N` more times, with exponential backoff and jitter")
 	f.DurationVar(&opts.RetryDelay, "retry-delay", time.Second, "first backoff before a retry; doubled each time")
 	f.DurationVar(&opts.DataTimeout, "data-timeout", time.Minute, "how long to wait for the reply to the final dot")
