@@ -148,8 +148,8 @@ func addressProblem(part string) string {
 	if !strings.HasPrefix(spec, "\"") && strings.ContainsAny(spec[:at], " \t") && open == 0 {
 		return "a space in the local part: a display name needs the address in angle brackets, \"Name <user@example.com>\""
 	}
-	if d := spec[at+1:]; strings.Contains(d, "..") || strings.HasPrefix(d, ".") {
-		return "the domain part has an empty label (\"..\" or a leading dot)"
+	if d := spec[at+1:]; strings.Contains(d, "..") || strings.HasPrefix(d, ".") || strings.HasSuffix(d, ".") {
+		return "the domain part has an empty label (\"..\", or a dot at its start or end)"
 	}
 	return ""
 }
@@ -171,6 +171,9 @@ func mailErrorText(err error) string {
 		if strings.Contains(msg, from) {
 			return to
 		}
+	}
+	if strings.Contains(msg, "angle-addr") || strings.Contains(msg, "addr-spec") {
+		return "not a valid address: want user@example.com or \"Name <user@example.com>\""
 	}
 	return msg
 }
