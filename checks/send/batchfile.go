@@ -77,11 +77,14 @@ type limitReader struct {
 // errTooBig is a file or a line over its bound.
 type errTooBig struct{ line int }
 
-func (e *errTooBig) Error() string {
+func (e *errTooBig) Error() string { return "batch: " + e.words() }
+
+// words says what is too big, for a person.
+func (e *errTooBig) words() string {
 	if e.line == 0 {
-		return "batch: the file is larger than " + maxBatchText
+		return "the file is larger than " + maxBatchText
 	}
-	return fmt.Sprintf("batch: line %d is longer than %s", e.line, maxLineText)
+	return fmt.Sprintf("line %d is longer than %s", e.line, maxLineText)
 }
 
 func (l *limitReader) Read(p []byte) (int, error) {
@@ -104,7 +107,7 @@ func (l *limitReader) Read(p []byte) (int, error) {
 func batchReadError(err error) error {
 	var big *errTooBig
 	if errors.As(err, &big) {
-		return errorf(ErrBadInput, "%s", strings.TrimPrefix(big.Error(), "batch: "))
+		return errorf(ErrBadInput, "batch: %s", big.words())
 	}
 	return wrap("batch: reading the file", err)
 }

@@ -84,7 +84,8 @@ func NewCmdSend(ios *cmdutil.IOStreams, g *cmdutil.Globals, runF func(context.Co
 		Use:   "send --from ADDR --to ADDR [flags]",
 		Short: "Send a message (or a batch) through an SMTP relay, with an exact outcome",
 		Long: `Send one message, or one per row of a --batch file, through an SMTP relay
-(--server) or straight to the MX hosts of the first recipient's domain.
+(--server) or straight to the MX hosts of each recipient domain (port 25,
+opportunistic TLS unless --tls-verify).
 
 TLS: --tls auto (the default) uses implicit TLS on port 465 and STARTTLS
 elsewhere when offered; credentials are never sent without TLS unless
@@ -99,8 +100,10 @@ output.
 
 The record of each message (-o json/ndjson) has the accepted and rejected
 recipients, the final reply, the queue id parsed from it, TLS details and
-timings. Exit codes: 0 every recipient accepted; 1 a permanent (5xx)
-rejection of the sender, a recipient, the data or the credentials; 3 a
+timings. Exit codes: 0 every recipient accepted (or, with --quit-after,
+"tested"); 1 a permanent (5xx) rejection of the sender, a recipient, the
+data or the credentials, or a "partial" delivery (some recipients got
+it, others were refused); 3 a
 temporary failure that outlasted --retries, a timeout, a connection or
 TLS failure, or no reply to the final dot (result "unknown": the message
 is never sent twice); 2 bad usage or input, such as a line break inside a
