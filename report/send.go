@@ -221,6 +221,26 @@ func (t *sendTable) block(rec send.Record) string {
 	row("reply", oneLine(rec.Reply))
 	row("queue id", oneLine(rec.QueueID))
 	row("error", oneLine(rec.Error))
+	row("stopped", oneLine(rec.StoppedAfter))
+	for _, d := range rec.Deliveries {
+		v := d.Domain + "  " + string(d.Result)
+		if d.Server != "" {
+			v += "  " + d.Server + " (" + SendTLS(send.Record{TLS: d.TLS}) + ")"
+		}
+		if d.QueueID != "" {
+			v += "  queued as " + d.QueueID
+		}
+		if d.Result != send.ResultSent && d.Error != "" {
+			v += "  " + d.Error
+		}
+		row("delivery", oneLine(v))
+	}
+	for _, n := range rec.Notes {
+		row("note", oneLine(n))
+	}
+	if rec.DKIM != nil {
+		row("dkim", oneLine(fmt.Sprintf("d=%s s=%s a=%s", rec.DKIM.Domain, rec.DKIM.Selector, rec.DKIM.Algorithm)))
+	}
 	row("message id", oneLine(rec.MessageID))
 	attempts := "1 attempt"
 	if rec.Attempts != 1 {

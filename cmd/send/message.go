@@ -33,6 +33,10 @@ func (o *Options) readArg(in *inputs, flag, v string, literalOK bool) (string, e
 		}
 		in.stdinBy = flag
 		b, err := send.ReadLimited(flag+" - (stdin)", o.IO.In)
+		var ce *checks.Error
+		if errors.As(err, &ce) {
+			return "", usageErr(err) // over the size limit
+		}
 		if err != nil {
 			return "", cmdutil.Usage(flag+" -: reading stdin", err)
 		}

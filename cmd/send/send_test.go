@@ -96,6 +96,12 @@ func TestExitCodes(t *testing.T) {
 		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try later"}
 	}})
 	silent := smtptest.Start(t, smtptest.Config{NoDotReply: true})
+	partial := smtptest.Start(t, smtptest.Config{Rcpt: func(n int, to string) error {
+		if strings.HasPrefix(to, "nobody@") {
+			return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user"}
+		}
+		return nil
+	}})
 	gone := smtptest.Start(t, smtptest.Config{})
 	gone.Close()
 
@@ -107,6 +113,8 @@ func TestExitCodes(t *testing.T) {
 		failure string
 	}{
 		{"sent", base(ok), 0, "sent", ""},
+		{"partial", base(partial, "--to", "nobody@example.org"), 1, "partial", "recipient"},
+		{"tested", base(ok, "--quit-after", "rcpt"), 0, "tested", ""},
 		{"rejected recipient", base(rejectRcpt), 1, "rejected", "recipient"},
 		{"temporary after retries", base(temp, "--retries", "1", "--retry-delay", "1ms"), 3, "failed", "sender"},
 		{"no reply to the dot", base(silent, "--data-timeout", "200ms", "--retries", "3"), 3, "unknown", "timeout"},
@@ -188,6 +196,14 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"--rate", "5/s"}, nil, "go with --batch"},
 		{[]string{"--dkim-key", empty}, nil, "--dkim-selector"},
 		{[]string{"--dkim-key", empty, "--dkim-selector", "s1"}, nil, "no PEM block"},
+		{[]string{"--quit-after", "data"}, nil, "want connect, ehlo, tls, auth, mail, rcpt"},
+		{[]string{"--quit-after", "auth"}, nil, "--quit-after auth needs --user"},
+		{[]string{"--quit-after", "rcpt", "--dry-run"}, nil, "do not go together"},
+		{[]string{"--dsn-notify", "never,success"}, nil, "never goes alone"},
+		{[]string{"--dsn-ret", "body"}, nil, "want full or hdrs"},
+		{[]string{"--envid", "a b"}, nil, "not printable ASCII"},
+		{[]string{"--tls-verify", "--tls-skip-verify"}, nil, "contradict"},
+		{[]string{"--to", "bob@"}, nil, "the domain part (after the @) is empty"},
 	} {
 		r := execute(t, c.env, "", base(srv, c.args...)...)
 		if r.code != report.ExitUsage || r.stdout != "" || !strings.Contains(r.stderr, c.want) {
