@@ -108,7 +108,7 @@ func splitAddresses(v string) []string {
 // a display name) unusable, or "" when nothing obvious is: net/mail
 // checks the rest.
 func addressProblem(part string) string {
-	p := strings.TrimSpace(part)
+	p := strings.TrimSpace(stripComments(part))
 	if p == "" {
 		return "an empty address (two commas, or a comma at an end)"
 	}
@@ -152,6 +152,40 @@ func addressProblem(part string) string {
 		return "the domain part has an empty label (\"..\", or a dot at its start or end)"
 	}
 	return ""
+}
+
+// stripComments drops RFC 5322 §3.2.2 comments, "(…)" outside quoted
+// strings (nested ones too); an unclosed one is left for net/mail.
+func stripComments(v string) string {
+	if !strings.Contains(v, "(") {
+		return v
+	}
+	var b strings.Builder
+	quoted, esc, depth := false, false, 0
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case esc:
+			esc = false
+		case c == '\\' && (quoted || depth > 0):
+			esc = true
+		case c == '"' && depth == 0:
+			quoted = !quoted
+		case !quoted && c == '(':
+			depth++
+			continue
+		case !quoted && c == ')' && depth > 0:
+			depth--
+			continue
+		}
+		if depth == 0 {
+			b.WriteByte(c)
+		}
+	}
+	if depth > 0 {
+		return v
+	}
+	return b.String()
 }
 
 // mailErrorText puts net/mail's terse errors in words.

@@ -38,7 +38,7 @@ func TestAddressErrorsInWords(t *testing.T) {
 		}
 	}
 	for _, ok := range []string{"bob@example.org", "Bob <bob@example.org>", `"Smith, Bob" <bob@example.org>, c@example.org`,
-		`"a@b"@example.org`, "Bob (work) <bob@example.org>", "bob@[192.0.2.1]"} {
+		`"a@b"@example.org`, "Bob (work) <bob@example.org>", "bob@[192.0.2.1]", "bob@example.org (Bob Smith)"} {
 		if _, err := ParseAddressList("--to", ok); err != nil {
 			t.Errorf("%q: %v", ok, err)
 		}
