@@ -30,8 +30,11 @@ type BatchOptions struct {
 	// message just before its final dot goes out (each attempt that gets
 	// that far), never at the same time as emit. It is how a resume
 	// learns of a message a crash left without an outcome: the writer
-	// should have the record on disk when it returns.
-	InFlight func(Record)
+	// should have the record on disk when it returns. An error stops the
+	// message before its data (the connection is dropped, the server
+	// discards the transaction): without the mark a crash could send it
+	// twice.
+	InFlight func(Record) error
 }
 
 // RunBatch sends every job from jobs over opt.Concurrency connections and
@@ -87,10 +90,10 @@ func RunBatch(ctx context.Context, cfg *Config, opt BatchOptions, jobs <-chan Jo
 				}
 				s.beforeDot = nil
 				if opt.InFlight != nil {
-					s.beforeDot = func() {
+					s.beforeDot = func() error {
 						mu.Lock()
 						defer mu.Unlock()
-						opt.InFlight(inFlight(cfg, j))
+						return opt.InFlight(inFlight(cfg, j))
 					}
 				}
 				rec := s.Send(ctx, j.Msg)

@@ -25,7 +25,7 @@ type Sender struct {
 	last *conn
 	rnd  *rand.Rand
 	// beforeDot, when set, runs just before a message's final dot.
-	beforeDot func()
+	beforeDot func() error
 	// domain is the recipient domain whose MX c is connected to (MX
 	// delivery only).
 	domain string

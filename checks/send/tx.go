@@ -36,7 +36,7 @@ type command struct {
 //
 // beforeDot, when not nil, runs after the 354 and before the message is
 // written: the last moment the server surely does not have it.
-func (c *conn) tx(msg *Message, rcpts []string, tm *Timings, beforeDot func()) txResult {
+func (c *conn) tx(msg *Message, rcpts []string, tm *Timings, beforeDot func() error) txResult {
 	res := txResult{temp: map[string]bool{}}
 	reused := c.used
 	c.used = true
@@ -195,7 +195,13 @@ func (c *conn) tx(msg *Message, rcpts []string, tm *Timings, beforeDot func()) t
 		return res
 	}
 	if beforeDot != nil {
-		beforeDot()
+		if err := beforeDot(); err != nil {
+			// Drop the connection before any data: the server has no
+			// message, and nothing is sent that a crash could repeat.
+			c.close()
+			res.e = &stepError{failure: FailureData, err: wrap("not sent: the in-flight record could not be written", err)}
+			return res
+		}
 	}
 	tData := time.Now()
 	r, e := c.writeData(msg)

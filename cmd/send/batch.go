@@ -238,17 +238,19 @@ func runBatch(ctx context.Context, o *Options, set cmdutil.Settings, cfg *send.C
 		// while the server holds its reply leaves the row unknown to a
 		// resume, not unsent.
 		durable := syncer(o.IO.Out)
-		bopt.InFlight = func(rec send.Record) {
+		bopt.InFlight = func(rec send.Record) error {
 			mu.Lock()
 			defer mu.Unlock()
+			var err error
 			bar.Print(func() {
-				if werr == nil {
-					werr = w.Write(rec)
-				}
-				if werr == nil {
-					werr = durable()
+				if err = w.Write(rec); err == nil {
+					err = durable()
 				}
 			})
+			if err != nil && werr == nil {
+				werr = err
+			}
+			return err
 		}
 	}
 	send.RunBatch(ctx, cfg, bopt, jobs, func(rec send.Record) {
