@@ -229,6 +229,7 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	forms := []string{pass, token}
 	for _, v := range []string{pass, token, "\x00" + user + "\x00" + pass, "user=" + user + "\x01auth=Bearer " + token + "\x01\x01"} {
 		forms = append(forms, base64.StdEncoding.EncodeToString([]byte(v)), base64.RawStdEncoding.EncodeToString([]byte(v)))
+		forms = append(forms, encodings(v)...) // hex, URL-encoded too
 	}
 	for _, serverPass := range []string{pass, "something-else"} {
 		srv := smtptest.Start(t, smtptest.Config{TLS: ca.ServerConfig(t),
