@@ -97,7 +97,7 @@ func TestImplicitTLS(t *testing.T) {
 	}
 	// STARTTLS mode against an implicit-TLS port: the banner never comes
 	// in clear, a timeout at the connect stage.
-	cfg = &send.Config{Server: "localhost:" + strconv.Itoa(srv.Port), TLS: send.TLSStartTLS, RootCAs: ca.Pool(), Timeout: 300 * time.Millisecond}
+	cfg = &send.Config{Server: "localhost:" + strconv.Itoa(srv.Port), TLS: send.TLSStartTLS, RootCAs: ca.Pool(), Timeout: time.Second}
 	rec = send.Send(ctx(t), cfg, msg(t, "bob@example.org"))
 	if rec.Result != send.ResultFailed || rec.Failure != send.FailureTimeout || !strings.Contains(rec.Error, "--tls implicit") {
 		t.Errorf("starttls to implicit port: %+v", rec)
@@ -206,7 +206,7 @@ func TestNoCredentialsInClear(t *testing.T) {
 func TestImplicitTLSHint(t *testing.T) {
 	ca := tlstest.NewCA(t, "relayctl sendtest CA")
 	srv := smtptest.Start(t, smtptest.Config{TLS: ca.ServerConfig(t), Implicit: true})
-	cfg := &send.Config{Server: "localhost:" + strconv.Itoa(srv.Port), RootCAs: ca.Pool(), Timeout: 300 * time.Millisecond, Retries: 2, RetryDelay: time.Millisecond}
+	cfg := &send.Config{Server: "localhost:" + strconv.Itoa(srv.Port), RootCAs: ca.Pool(), Timeout: time.Second, Retries: 2, RetryDelay: time.Millisecond}
 	rec := send.Send(ctx(t), cfg, msg(t, "bob@example.org"))
 	if rec.Result != send.ResultFailed || rec.Failure != send.FailureTimeout || !strings.Contains(rec.Error, "--tls implicit") || rec.Attempts != 1 {
 		t.Errorf("silent TLS port: %+v", rec)

@@ -215,13 +215,14 @@ func TestCancel(t *testing.T) {
 func TestImplicitTLSHint(t *testing.T) {
 	srv := server(t, smtptest.Config{TLS: ca(t).ServerConfig(t, "x.test.example"), Implicit: true})
 	o := opts(t, nil)
-	o.Timeout = 300 * time.Millisecond
+	o.Timeout = time.Second // the TLS handshake that tells must fit in it, even on a loaded machine
 	p, res := probeAt(t, srv.Addr, "x.test.example", 587, o)
 	f := findingOf(res, CodeImplicitTLS)
 	if !p.ImplicitTLS || f == nil || !strings.Contains(f.Hint, "--implicit-tls") || p.FailedStage != StageBanner {
 		t.Errorf("silent TLS port: findings %v, stage %s: %s", codes(res), p.FailedStage, p.Error)
 	}
 	wellFormed(t, res)
+	o.Timeout = 300 * time.Millisecond
 	records := raw(t, script("!raw \x16\x03\x03\x00\x2a\x02\x00", "!sleep"))
 	p, res = probeAt(t, records.Addr, "x.test.example", 587, o)
 	if !p.ImplicitTLS || findingOf(res, CodeImplicitTLS) == nil || p.Failure != FailureProtocol || !strings.Contains(p.Error, "TLS records") {
