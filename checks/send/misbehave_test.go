@@ -354,24 +354,34 @@ func TestReplyCutMidLine(t *testing.T) {
 // it), unknown after it (a resume does not).
 func TestInterrupted(t *testing.T) {
 	for _, afterDot := range []bool{false, true} {
+		// The server says when it holds its reply; Ctrl-C comes then.
+		holding := make(chan struct{})
 		addr, _ := scripted(t, func(r *bufio.Reader, say func(string)) {
 			if !afterDot {
 				say("220 scripted ESMTP")
 				expect(r, "EHLO")
 				say("250 scripted")
-				expect(r, "MAIL") // and no reply
+				if expect(r, "MAIL") { // and no reply
+					close(holding)
+				}
 				expect(r, "QUIT")
 				return
 			}
-			if upToData(r, say) {
-				expect(r, ".\r\n") // and no reply
+			if upToData(r, say) && expect(r, ".\r\n") { // and no reply
+				close(holding)
 				expect(r, "QUIT")
 			}
 		})
 		c, cancel := context.WithCancel(ctx(t))
-		time.AfterFunc(300*time.Millisecond, cancel)
+		go func() {
+			select {
+			case <-holding:
+			case <-time.After(10 * time.Second):
+			}
+			cancel()
+		}()
 		cfg := cfgFor(addr)
-		cfg.Timeout, cfg.DataTimeout, cfg.Retries = 5*time.Second, 5*time.Second, 2
+		cfg.Timeout, cfg.DataTimeout, cfg.Retries = 15*time.Second, 15*time.Second, 2
 		rec := send.Send(c, cfg, msg(t, "bob@example.org"))
 		want := send.ResultFailed
 		if afterDot {
