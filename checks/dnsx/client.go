@@ -152,6 +152,11 @@ func SystemServers(path string) ([]string, error) {
 // Servers returns the network servers the client asks, in order.
 func (c *Client) Servers() []string { return append([]string(nil), c.servers...) }
 
+// Offline reports whether the client was built with Config.Offline: no
+// question leaves the zone files, and a check that would open a
+// connection of its own (an HTTPS fetch, an SMTP probe) must not either.
+func (c *Client) Offline() bool { return c.offline }
+
 // Sent returns how many exchanges went to the network so far.
 func (c *Client) Sent() int64 { return c.sent.Load() }
 

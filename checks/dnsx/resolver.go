@@ -128,6 +128,14 @@ func (e *QueryError) Error() string {
 
 func (e *QueryError) Unwrap() error { return e.Err }
 
+// IsOffline reports whether r answers from zone files alone (--offline):
+// then nothing of the run may open a socket, DNS or not. A resolver says
+// so with an Offline() bool method, as Client does.
+func IsOffline(r Resolver) bool {
+	o, ok := r.(interface{ Offline() bool })
+	return ok && o.Offline()
+}
+
 // Temporary reports whether err is a DNS failure that might go away
 // (anything but a bad name or --offline).
 func Temporary(err error) bool {

@@ -84,6 +84,9 @@ const (
 	StageTLS     = "tls"     // the handshake or the certificate failed
 	StageHTTP    = "http"    // the request or the response failed
 	StageBody    = "body"    // reading the body failed
+	// StageOffline: the resolver is offline (--offline), so no
+	// connection was opened and nothing was fetched.
+	StageOffline = "offline"
 )
 
 // Sentinel errors, wrapped by Error.
@@ -92,6 +95,7 @@ var (
 	ErrNoAddress   = errors.New("fetch: the host name has no address")
 	ErrCertificate = errors.New("fetch: certificate not valid for the host")
 	ErrTimeout     = errors.New("fetch: timed out")
+	ErrOffline     = errors.New("fetch: not fetched: offline")
 )
 
 // Error says at which stage a fetch failed and why.
@@ -121,12 +125,21 @@ func DNSFailure(err error) bool {
 	return errors.As(err, &fe) && fe.Stage == StageDNS && !errors.Is(err, ErrNoAddress)
 }
 
-// Get fetches rawURL (https only) with GET.
+// NotEvaluated reports whether err is a fetch that was never tried
+// because the run is offline: it says nothing about the server.
+func NotEvaluated(err error) bool { return errors.Is(err, ErrOffline) }
+
+// Get fetches rawURL (https only) with GET. With an offline resolver
+// (dnsx.IsOffline) it opens no connection and returns an Error wrapping
+// ErrOffline, stage StageOffline.
 func Get(ctx context.Context, r dnsx.Resolver, rawURL string, opt Options) (*Response, error) {
 	start := time.Now()
 	u, err := url.Parse(rawURL)
 	if err != nil || u.Scheme != "https" || u.Hostname() == "" || u.User != nil {
 		return nil, &Error{URL: rawURL, Stage: StageURL, Err: checks.NewError("fetch", ErrBadURL, "not an https URL with a host")}
+	}
+	if dnsx.IsOffline(r) {
+		return nil, &Error{URL: rawURL, Stage: StageOffline, Err: checks.NewError("fetch", ErrOffline, "not fetched: --offline opens no connection")}
 	}
 	if opt.Timeout <= 0 {
 		opt.Timeout = DefaultTimeout
