@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/miekg/dns"
 	"github.com/spf13/pflag"
 
 	"github.com/relayctl/relayctl/checks/dnsx"
@@ -88,10 +90,20 @@ func checkServer(srv string) error {
 	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
 		return fmt.Errorf("port %q is not a number from 1 to 65535", port)
 	}
+	if _, err := netip.ParseAddr(host); err == nil {
+		return nil
+	}
 	if strings.ContainsAny(host, ":") {
-		if _, err := netip.ParseAddr(host); err != nil {
-			return fmt.Errorf("%q is not an IPv6 address", host)
-		}
+		return fmt.Errorf("%q is not an IPv6 address", host)
+	}
+	// A name whose last label is all digits is an IP address gone wrong
+	// (300.1.1.1, 10.0.0): no top-level domain is numeric (RFC 3696 §2).
+	labels := strings.Split(strings.TrimSuffix(host, "."), ".")
+	if last := labels[len(labels)-1]; strings.Trim(last, "0123456789") == "" {
+		return fmt.Errorf("%q is not an IP address", host)
+	}
+	if _, ok := dns.IsDomainName(host); !ok || slices.Contains(labels, "") {
+		return fmt.Errorf("%q is neither an IP address nor a host name", host)
 	}
 	return nil
 }
