@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/miekg/dns"
+
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsx"
 	"github.com/relayctl/relayctl/checks/dnsx/dnstest"
@@ -431,4 +433,18 @@ _dmarc.example.com. TXT "v=DMARC1; p=quarantine; rua=mailto:d@example.com"
 			}
 		}
 	}
+}
+
+// A CNAME loop in the resolver's answer for _dmarc is an error that
+// names the loop, never dmarc.missing.
+func TestCheckCNAMELoopIsNotMissing(t *testing.T) {
+	srv, c := serve(t, `example.com. A 192.0.2.1`)
+	a, _ := dns.NewRR("_dmarc.example.com. 300 IN CNAME d.example.net.")
+	b, _ := dns.NewRR("d.example.net. 300 IN CNAME _dmarc.example.com.")
+	srv.SetAnswer("_dmarc.example.com", a, b)
+	res := Check(context.Background(), c, "example.com", Options{})
+	if res.Status != checks.StatusError || !strings.Contains(res.Error, "CNAME loop") {
+		t.Errorf("status %s, error %q, findings %q", res.Status, res.Error, codes(res))
+	}
+	wantCodes(t, res)
 }

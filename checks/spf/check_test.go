@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/miekg/dns"
+
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsx"
 	"github.com/relayctl/relayctl/checks/dnsx/dnstest"
@@ -381,5 +383,22 @@ two.test.    TXT "v=spf1 ~all"
 				t.Errorf("%s: unexpected %s beside %s: %v", c.domain, other, c.code, codes(res))
 			}
 		}
+	}
+}
+
+// A CNAME loop in the resolver's answer for the SPF record is an error
+// that names the loop, never spf.missing.
+func TestCheckCNAMELoopIsNotMissing(t *testing.T) {
+	z, err := dnsx.ParseZone(strings.NewReader("$ORIGIN .\n$TTL 300\nexample.com. A 192.0.2.1\n"), ".", "test.zone")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := dnstest.Start(t, z)
+	a, _ := dns.NewRR("example.com. 300 IN CNAME spf.example.net.")
+	b, _ := dns.NewRR("spf.example.net. 300 IN CNAME example.com.")
+	srv.SetAnswer("example.com", a, b)
+	res := Check(context.Background(), srv.Client(2*time.Second), "example.com", Options{})
+	if res.Status != checks.StatusError || !strings.Contains(res.Error, "CNAME loop") || slices.Contains(codes(res), "spf.missing") {
+		t.Errorf("status %s, error %q, findings %q", res.Status, res.Error, codes(res))
 	}
 }
