@@ -402,3 +402,28 @@ func TestCheckCNAMELoopIsNotMissing(t *testing.T) {
 		t.Errorf("status %s, error %q, findings %q", res.Status, res.Error, codes(res))
 	}
 }
+
+// RFC 7208 §4.3: check_host() of a malformed domain is none, at once and
+// without a query; the finding says what is malformed.
+func TestCheckMalformedDomainIsNone(t *testing.T) {
+	srv := dnstest.Start(t)
+	for domain, why := range map[string]string{
+		strings.Repeat("a", 64) + ".example": "over 63",
+		"a..example":                         "empty label",
+		"localhost":                          "single label",
+		"[1.2.3.5]":                          "domain literal",
+	} {
+		res := Check(context.Background(), srv.Client(time.Second), domain, Options{IP: netip.MustParseAddr("192.0.2.1")})
+		d := res.Data.(Data)
+		if d.Result != None || len(res.Findings) != 1 || res.Findings[0].Code != CodeResultNone ||
+			!strings.Contains(res.Findings[0].Message, why) || res.Status != checks.StatusOK {
+			t.Errorf("%s: result %q status %s findings %+v", domain, d.Result, res.Status, res.Findings)
+		}
+	}
+	if n := srv.Queries(); n != 0 {
+		t.Errorf("%d DNS questions for malformed domains", n)
+	}
+	if InvalidDomain("example.com.") != "" || InvalidDomain("_spf.example.com") != "" {
+		t.Error("a well-formed domain is called malformed")
+	}
+}
