@@ -122,6 +122,9 @@ func ServerAddr(s string) (string, error) {
 		return net.JoinHostPort(host, port), nil
 	}
 	host := strings.TrimSuffix(strings.TrimPrefix(s, "["), "]")
+	if host == "" {
+		return "", checks.NewError("dnsx", nil, fmt.Sprintf("resolver %q: host needed", s))
+	}
 	if strings.ContainsAny(host, "[]/ ") {
 		return "", checks.NewError("dnsx", nil, fmt.Sprintf("resolver %q: not a host or host:port", s))
 	}
@@ -236,23 +239,32 @@ func (c *Client) exchange(ctx context.Context, name string, qtype uint16) (*Answ
 			lastErr = err
 			continue
 		}
-		switch resp.Rcode {
-		case dns.RcodeSuccess, dns.RcodeNameError:
-			if err := checkAnswer(name, qtype, resp.Answer); err != nil {
-				err.Server = srv
-				lastErr = err
-				continue
-			}
-			return &Answer{Name: name, Type: qtype, Rcode: resp.Rcode, RRs: resp.Answer, AD: resp.AuthenticatedData, From: srv}, nil
-		case dns.RcodeServerFailure:
-			lastErr = &QueryError{Name: name, Type: qtype, Server: srv, Err: ErrServFail}
-		case dns.RcodeRefused:
-			lastErr = &QueryError{Name: name, Type: qtype, Server: srv, Err: ErrRefused}
-		default:
-			lastErr = &QueryError{Name: name, Type: qtype, Server: srv, Err: ErrRcode, Detail: dns.RcodeToString[resp.Rcode]}
+		ans, err := answerFrom(name, qtype, srv, resp)
+		if err == nil {
+			return ans, nil
 		}
+		lastErr = err
 	}
 	return nil, lastErr
+}
+
+// answerFrom reads a server's response to the question (name, qtype):
+// an Answer for NOERROR and NXDOMAIN whose answer section holds to the
+// question (checkAnswer), a QueryError for anything else.
+func answerFrom(name string, qtype uint16, srv string, resp *dns.Msg) (*Answer, error) {
+	switch resp.Rcode {
+	case dns.RcodeSuccess, dns.RcodeNameError:
+		if err := checkAnswer(name, qtype, resp.Answer); err != nil {
+			err.Server = srv
+			return nil, err
+		}
+		return &Answer{Name: name, Type: qtype, Rcode: resp.Rcode, RRs: resp.Answer, AD: resp.AuthenticatedData, From: srv}, nil
+	case dns.RcodeServerFailure:
+		return nil, &QueryError{Name: name, Type: qtype, Server: srv, Err: ErrServFail}
+	case dns.RcodeRefused:
+		return nil, &QueryError{Name: name, Type: qtype, Server: srv, Err: ErrRefused}
+	}
+	return nil, &QueryError{Name: name, Type: qtype, Server: srv, Err: ErrRcode, Detail: dns.RcodeToString[resp.Rcode]}
 }
 
 // exchangeOne does one exchange with one server: UDP, and TCP for this
