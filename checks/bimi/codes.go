@@ -52,10 +52,10 @@ func Codes() []checks.CodeDoc {
 			Meaning: "the SVG breaks the SVG Tiny PS profile (the problems are listed)",
 			Fix:     "export as SVG Tiny 1.2 PS"},
 		{Code: "bimi.logo-unverified", Severity: "info",
-			Meaning: "the logo's host could not be looked up (DNS failure)",
+			Meaning: "the logo's host could not be looked up (DNS failure, `--offline`)",
 			Fix:     "run again, or give a zone for the logo's host"},
 		{Code: "bimi.not-evaluated", Severity: "info",
-			Meaning: "with `--offline` the logo is not fetched (no connection is opened), so it is not checked",
+			Meaning: "with `--offline` the logo is not fetched (no connection is opened; its host has an address in the zone files), so it is not checked",
 			Fix:     "run again without `--offline` to fetch the logo"},
 	}
 }

@@ -130,16 +130,15 @@ func DNSFailure(err error) bool {
 func NotEvaluated(err error) bool { return errors.Is(err, ErrOffline) }
 
 // Get fetches rawURL (https only) with GET. With an offline resolver
-// (dnsx.IsOffline) it opens no connection and returns an Error wrapping
-// ErrOffline, stage StageOffline.
+// (dnsx.IsOffline) it resolves the host from the zone files as ever —
+// a host with no address, or outside them, fails as without --offline —
+// but opens no connection: it returns an Error wrapping ErrOffline,
+// stage StageOffline.
 func Get(ctx context.Context, r dnsx.Resolver, rawURL string, opt Options) (*Response, error) {
 	start := time.Now()
 	u, err := url.Parse(rawURL)
 	if err != nil || u.Scheme != "https" || u.Hostname() == "" || u.User != nil {
 		return nil, &Error{URL: rawURL, Stage: StageURL, Err: checks.NewError("fetch", ErrBadURL, "not an https URL with a host")}
-	}
-	if dnsx.IsOffline(r) {
-		return nil, &Error{URL: rawURL, Stage: StageOffline, Err: checks.NewError("fetch", ErrOffline, "not fetched: --offline opens no connection")}
 	}
 	if opt.Timeout <= 0 {
 		opt.Timeout = DefaultTimeout
@@ -150,7 +149,7 @@ func Get(ctx context.Context, r dnsx.Resolver, rawURL string, opt Options) (*Res
 	ctx, cancel := context.WithTimeout(ctx, opt.Timeout)
 	defer cancel()
 
-	d := &dialer{r: r, port: opt.Port}
+	d := &dialer{r: r, port: opt.Port, offline: dnsx.IsOffline(r)}
 	tr := &http.Transport{
 		Proxy:                  nil, // the policy host is resolved by dnsx, never by a proxy
 		DialContext:            d.dial,
@@ -220,8 +219,9 @@ func Get(ctx context.Context, r dnsx.Resolver, rawURL string, opt Options) (*Res
 
 // dialer resolves the host through dnsx and dials its addresses in turn.
 type dialer struct {
-	r    dnsx.Resolver
-	port int
+	r       dnsx.Resolver
+	port    int
+	offline bool // dnsx.IsOffline: resolve, but never connect
 
 	mu       sync.Mutex
 	dialed   string
@@ -266,6 +266,11 @@ func (d *dialer) dial(ctx context.Context, network, hostport string) (net.Conn, 
 			}
 			return nil, d.fail(StageDNS, checks.NewError("fetch", ErrNoAddress, "the host name has no address: "+host+": "+why))
 		}
+	}
+	if d.offline {
+		// The host's DNS is known (from the zone files); the server is
+		// not, and --offline opens no connection to find out.
+		return nil, d.fail(StageOffline, checks.NewError("fetch", ErrOffline, "not fetched: --offline opens no connection"))
 	}
 	var nd net.Dialer
 	var last error

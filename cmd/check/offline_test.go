@@ -101,8 +101,9 @@ func TestDomainOfflineOpensNoConnection(t *testing.T) {
 	}
 }
 
-// --smtp and check smtp connect by definition: with --offline they are
-// usage errors, before any connection.
+// --smtp probes connect by definition: with --offline it is a usage
+// error, before any connection. (check smtp, whose targets are the
+// connections the user names, keeps --offline for its DNS alone.)
 func TestSMTPOfflineIsUsageError(t *testing.T) {
 	ios, _, _, _ := cmdutil.Test()
 	g := &cmdutil.Globals{Output: "table", FailOn: "fail", Timeout: time.Second, Zones: []string{"x.zone"}, Offline: true}
@@ -111,9 +112,5 @@ func TestSMTPOfflineIsUsageError(t *testing.T) {
 	cmd.SilenceErrors, cmd.SilenceUsage = true, true
 	if code, _ := cmdutil.ExitCodeOf(cmd.Execute()); code != 2 {
 		t.Errorf("check domain --smtp --offline: exit %d, want 2", code)
-	}
-	err := runSMTP(context.Background(), &SMTPOptions{IO: ios, Globals: g, Targets: []string{"127.0.0.1:25"}})
-	if code, _ := cmdutil.ExitCodeOf(err); code != 2 {
-		t.Errorf("check smtp --offline: %v (exit %d), want 2", err, code)
 	}
 }

@@ -80,9 +80,6 @@ func runSMTP(ctx context.Context, opts *SMTPOptions) error {
 	if err != nil {
 		return err
 	}
-	if opts.Globals.Offline {
-		return cmdutil.Usagef("check smtp connects to the servers, and --offline opens no connection")
-	}
 	targets := make([]smtpprobe.Target, len(opts.Targets))
 	literals := true
 	for i, s := range opts.Targets {
