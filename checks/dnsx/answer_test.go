@@ -99,3 +99,14 @@ func TestFormErrToEDNSRetriesWithout(t *testing.T) {
 		t.Errorf("%d questions, want 2 (with EDNS, then without)", n)
 	}
 }
+
+// An answer truncated over TCP too is no answer: an error, never the
+// empty answer it carries.
+func TestTruncatedOverTCPIsError(t *testing.T) {
+	srv := dnstest.Start(t, dnstest.Zone(t, "", "$ORIGIN example.com.\n@ 300 IN SOA ns1 hostmaster 1 7200 3600 1209600 300\n@ 300 IN TXT \"x\"\n"))
+	srv.Set("example.com", dnstest.TruncateAlways)
+	ans, err := srv.Client(time.Second).Query(context.Background(), "example.com", dns.TypeTXT)
+	if !errors.Is(err, dnsx.ErrBadAnswer) || !strings.Contains(err.Error(), "truncated even over TCP") {
+		t.Fatalf("answer %+v, error %v", ans, err)
+	}
+}

@@ -293,6 +293,11 @@ func (c *Client) exchangeOne(ctx context.Context, q *dns.Msg, srv string) (*dns.
 	if err != nil {
 		return nil, classify(ctx, name, qtype, srv, err)
 	}
+	if resp.Truncated {
+		// Still cut short over TCP: the records that are there may not
+		// be all of them, so they are no answer (and not "no record").
+		return nil, &QueryError{Name: name, Type: qtype, Server: srv, Err: ErrBadAnswer, Detail: "truncated even over TCP"}
+	}
 	if len(resp.Question) != 1 || !strings.EqualFold(resp.Question[0].Name, name) || resp.Question[0].Qtype != qtype {
 		return nil, &QueryError{Name: name, Type: qtype, Server: srv, Err: ErrNetwork, Detail: "answer is for another question"}
 	}

@@ -32,6 +32,9 @@ const (
 	// over TCP, the connection left open: a path where TCP/53 is
 	// blocked by a firewall that drops.
 	TruncateTCPDrop
+	// TruncateAlways answers with TC set and no records over UDP and
+	// TCP alike.
+	TruncateAlways
 	// FormErrEDNS answers FORMERR, without an OPT record, to a question
 	// that carries EDNS (an OPT record), and normally to one without:
 	// a server that predates RFC 6891.
@@ -244,6 +247,10 @@ func (s *Server) serve(w dns.ResponseWriter, req *dns.Msg) {
 			m.Truncated = true
 			w.WriteMsg(m)
 		}
+		return
+	case TruncateAlways:
+		m.Truncated = true
+		w.WriteMsg(m)
 		return
 	case FormErrEDNS:
 		if req.IsEdns0() != nil {
