@@ -113,7 +113,14 @@ func (smtpFlag) register(cmd *cobra.Command, opts *Options) {
 	cmd.Flags().BoolVar(&opts.Audit.SMTP, "smtp", false, "also probe every MX address on port 25: STARTTLS, certificate (against the MX name), DANE match")
 }
 
-func (smtpFlag) apply(*Options) error { return nil }
+// apply refuses --smtp with --offline: the probes are connections, and
+// --offline opens none.
+func (smtpFlag) apply(opts *Options) error {
+	if opts.Audit.SMTP && opts.Globals != nil && opts.Globals.Offline {
+		return cmdutil.Usagef("--smtp probes connect to the MX hosts, and --offline opens no connection: drop one of them")
+	}
+	return nil
+}
 
 // loadCA reads --ca: the system roots plus every certificate in the file,
 // the same for check domain (policy fetches, --smtp) and check smtp, so a

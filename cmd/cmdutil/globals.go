@@ -88,12 +88,43 @@ func checkServer(srv string) error {
 	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
 		return fmt.Errorf("port %q is not a number from 1 to 65535", port)
 	}
+	if _, err := netip.ParseAddr(host); err == nil {
+		return nil
+	}
 	if strings.ContainsAny(host, ":") {
-		if _, err := netip.ParseAddr(host); err != nil {
-			return fmt.Errorf("%q is not an IPv6 address", host)
-		}
+		return fmt.Errorf("%q is not an IPv6 address", host)
+	}
+	// A name whose last label is all digits is an IP address gone wrong
+	// (300.1.1.1, 10.0.0): no top-level domain is numeric (RFC 3696 §2).
+	labels := strings.Split(strings.TrimSuffix(host, "."), ".")
+	if last := labels[len(labels)-1]; last != "" && strings.Trim(last, "0123456789") == "" {
+		return fmt.Errorf("%q is not an IP address", host)
+	}
+	if !hostName(labels) {
+		return fmt.Errorf("%q is neither an IP address nor a host name", host)
 	}
 	return nil
+}
+
+// hostName reports whether labels make a host name (RFC 1123 §2.1:
+// letters, digits and inner hyphens, 1 to 63 of them a label, 253 in
+// all).
+func hostName(labels []string) bool {
+	if len(strings.Join(labels, ".")) > 253 {
+		return false
+	}
+	for _, l := range labels {
+		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+			return false
+		}
+		for i := 0; i < len(l); i++ {
+			c := l[i]
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // Resolver loads the zone files and builds the one resolver of the run.
