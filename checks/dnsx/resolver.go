@@ -18,6 +18,8 @@ import (
 	"strings"
 
 	"github.com/miekg/dns"
+
+	"github.com/relayctl/relayctl/checks"
 )
 
 // Resolver answers one DNS question.
@@ -128,9 +130,19 @@ type QueryError struct {
 	Cause error
 }
 
-func (e *QueryError) Error() string {
+// Error is the question, its failure and the server, after "dns: " for
+// logs and wrapping.
+func (e *QueryError) Error() string { return "dns: " + e.Message() }
+
+// Message is the same text for a person: the question ("A mx.example"),
+// why it failed, and where; no package prefix.
+func (e *QueryError) Message() string {
+	name := strings.TrimSuffix(e.Name, ".")
+	if name == "" {
+		name = "." // the root
+	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "dns: %s %s: %v", dns.TypeToString[e.Type], strings.TrimSuffix(e.Name, "."), e.Err)
+	fmt.Fprintf(&b, "%s %s: %s", dns.TypeToString[e.Type], name, checks.Message(e.Err))
 	if e.Detail != "" {
 		b.WriteString(" (" + e.Detail + ")")
 	}
