@@ -1,16 +1,12 @@
 package check
 
 import (
-	"crypto/x509"
-	"errors"
-	"io/fs"
 	"net/netip"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/relayctl/relayctl/checks/dnsx"
-	"github.com/relayctl/relayctl/checks/tlsx"
 	"github.com/relayctl/relayctl/cmd/cmdutil"
 )
 
@@ -77,7 +73,7 @@ type transportFlags struct {
 
 func (f *transportFlags) register(cmd *cobra.Command, _ *Options) {
 	fs := cmd.Flags()
-	fs.StringVar(&f.caFile, "ca", "", "also trust the CA certificates in this PEM `FILE` (with the system's) for "+f.caUse)
+	cmdutil.CAFlag(fs, &f.caFile, f.caUse)
 	if f.bimi {
 		fs.StringVar(&f.bimiSelector, "bimi-selector", "", "BIMI `SELECTOR` to look up (default \"default\")")
 	}
@@ -97,7 +93,7 @@ func (f *transportFlags) apply(opts *Options) error {
 		opts.Audit.BIMISelector = strings.ToLower(s)
 	}
 	if f.caFile != "" {
-		pool, err := loadCA(f.caFile)
+		pool, err := cmdutil.LoadCA(f.caFile)
 		if err != nil {
 			return err
 		}
@@ -114,18 +110,3 @@ func (smtpFlag) register(cmd *cobra.Command, opts *Options) {
 }
 
 func (smtpFlag) apply(*Options) error { return nil }
-
-// loadCA reads --ca: the system roots plus every certificate in the file,
-// the same for check domain (policy fetches, --smtp) and check smtp, so a
-// private CA and public hosts verify side by side.
-func loadCA(path string) (*x509.CertPool, error) {
-	pool, err := tlsx.LoadCA(path)
-	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			return nil, cmdutil.Usage("cannot read --ca "+path, pe.Err)
-		}
-		return nil, cmdutil.Usage("cannot use --ca "+path, err)
-	}
-	return pool, nil
-}

@@ -136,7 +136,7 @@ header value.`,
 	f := cmd.Flags()
 	f.StringVar(&opts.Server, "server", "", "SMTP server as `HOST[:PORT]` (port 587 by default, 465 means implicit TLS); without it, the MX hosts of the first recipient's domain on port 25")
 	f.StringVar(&opts.TLS, "tls", "auto", "TLS `MODE`: auto, starttls, implicit or none")
-	f.StringVar(&opts.CA, "ca", "", "trust only the CA certificates in this PEM `FILE` (a private or self-signed server)")
+	cmdutil.CAFlag(f, &opts.CA, "the server's certificate (a private or self-signed server)")
 	f.BoolVar(&opts.SkipVerify, "tls-skip-verify", false, "accept any certificate (the record says it was not verified)")
 	f.StringVar(&opts.EHLO, "ehlo", "", "`NAME` to greet the server with, a host name or an address literal such as [192.0.2.1] (default: this host's name when it is a fully qualified domain name, else "+smtpwire.FallbackEHLO+"; the same in every command)")
 	f.StringVar(&opts.User, "user", "", "AUTH user `NAME`; the password comes from RELAYCTL_PASSWORD or --password-file, a token from RELAYCTL_TOKEN or --token-file")
