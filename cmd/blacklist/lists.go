@@ -99,3 +99,19 @@ A list with a key is checked only when its key is given (--dqs-key,
 Return codes and their meanings: relayctl blacklist lists -o json.`))
 	return nil
 }
+
+// zones completes --list: the catalog's zones (with --lists-file's, when it
+// reads) that list the command's kind of target.
+func (o *Options) zones(ip bool) []string {
+	cat, err := o.catalog()
+	if err != nil {
+		cat = dnsbl.Builtin()
+	}
+	var out []string
+	for _, l := range cat {
+		if ip && (l.Lists(dnsbl.KindIP4) || l.Lists(dnsbl.KindIP6)) || !ip && l.Lists(dnsbl.KindDomain) {
+			out = append(out, l.Zone)
+		}
+	}
+	return out
+}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/relayctl/relayctl/checks/dkim"
 	"github.com/relayctl/relayctl/checks/dnsx"
 	"github.com/relayctl/relayctl/cmd/cmdutil"
 )
@@ -25,6 +26,7 @@ type selectorFlag struct{}
 
 func (selectorFlag) register(cmd *cobra.Command, opts *Options) {
 	cmd.Flags().StringArrayVar(&opts.Audit.Selectors, "selector", nil, "DKIM `SELECTOR` to look up, repeatable (default: probe common selectors)")
+	cmdutil.CompleteFlag(cmd, "selector", func() []string { return dkim.CommonSelectors })
 }
 
 func (selectorFlag) apply(*Options) error { return nil }

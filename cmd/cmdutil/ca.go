@@ -3,6 +3,7 @@ package cmdutil
 import (
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"io/fs"
 
 	"github.com/spf13/pflag"
@@ -13,16 +14,15 @@ import (
 // caHelp is the one help text of --ca: every command that has the flag
 // trusts the file the same way, in addition to the system's roots, so that
 // a private CA and public hosts verify side by side.
-const caHelp = "also trust the CA certificates in this PEM `FILE`, in addition to the system's roots (the same in every command)"
+const caHelp = "also trust the CA certificates in this PEM `FILE`%s, beside the system's roots (the same in every command)"
 
 // CAFlag registers --ca on fs, bound to p. for, when not empty, says what
 // the command verifies with it ("the HTTPS fetch").
 func CAFlag(fs *pflag.FlagSet, p *string, forWhat string) {
-	help := caHelp
 	if forWhat != "" {
-		help += ", for " + forWhat
+		forWhat = " for " + forWhat
 	}
-	fs.StringVar(p, "ca", "", help)
+	fs.StringVar(p, "ca", "", fmt.Sprintf(caHelp, forWhat))
 }
 
 // LoadCA reads --ca: the system roots plus every certificate in the file
