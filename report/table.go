@@ -9,7 +9,6 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/lipgloss/table"
-	"github.com/muesli/termenv"
 
 	"github.com/relayctl/relayctl/checks"
 )
@@ -19,9 +18,11 @@ import (
 // finding beneath it — severity, code, message, hint and reference — so
 // that a CI log alone is enough to act on.
 //
-// With Options.Color it draws a lipgloss table with colour; without, a
-// plain space-aligned layout with no escape codes and no box drawing,
-// because borders do not survive a pipe into grep or a CI log viewer.
+// On a terminal (Options.Terminal or Color) it draws a lipgloss table,
+// its text wrapped to the terminal's width, with colour only when
+// Options.Color says so; into a pipe, a plain space-aligned layout with no
+// escape codes and no box drawing, because borders do not survive a pipe
+// into grep or a CI log viewer.
 type Table struct {
 	w     io.Writer
 	opt   Options
@@ -33,13 +34,8 @@ type Table struct {
 // NewTable returns a table writer.
 func NewTable(w io.Writer, opt Options) *Table {
 	t := &Table{w: w, opt: opt}
-	if opt.Color {
-		// The caller has decided colour is wanted; the 16 basic ANSI
-		// colours look right on every terminal, so no profile detection
-		// (and the same bytes in tests as on a terminal).
-		t.r = lipgloss.NewRenderer(w)
-		t.r.SetColorProfile(termenv.ANSI)
-		t.r.SetHasDarkBackground(true)
+	if opt.terminal() {
+		t.r = renderer(w, opt)
 	}
 	return t
 }
@@ -47,7 +43,7 @@ func NewTable(w io.Writer, opt Options) *Table {
 // Write prints one report.
 func (t *Table) Write(rep checks.Report) error {
 	var s string
-	if t.opt.Color {
+	if t.opt.terminal() {
 		s = t.color(rep)
 	} else {
 		s = plain(rep)
@@ -178,6 +174,10 @@ func plain(rep checks.Report) string {
 	return b.String()
 }
 
+// tableChrome is what the bordered three-column table adds to its cells'
+// widths: four borders and one column of padding either side of each cell.
+const tableChrome = 4 + 3*2
+
 // colours of statuses and severities: the 16 basic ANSI colours.
 var statusColor = map[checks.Status]string{
 	checks.StatusOK:    "2", // green
@@ -214,45 +214,89 @@ func (t *Table) color(rep checks.Report) string {
 	if len(ls) == 0 {
 		return b.String()
 	}
-	rows := make([][]string, len(ls))
+	labels := make([]string, len(ls))
+	checkNames := make([]string, len(ls))
+	wLabel := len("STATUS")
+	// A check's name ("smtp mx1.example.com:25") takes at most a quarter
+	// of the terminal, wrapped at its spaces, so that the summary keeps
+	// the room.
+	checkRoom := 0
+	if t.opt.Width > 0 {
+		checkRoom = max(t.opt.Width/4, len("CHECK"))
+	}
+	wCheck := len("CHECK")
 	for i, l := range ls {
-		text := l.text
-		if l.code != "" {
-			text = bold.Render(l.code) + "  " + l.text
-		}
-		if l.hint != "" {
-			text += "\n" + faint.Render("hint: "+l.hint)
-		}
-		if l.ref != "" {
-			text += "\n" + faint.Render("ref:  "+l.ref)
-		}
-		label := l.label
+		labels[i] = l.label
 		if l.check == "" {
-			label = "└ " + label // a finding hangs under its check
+			labels[i] = "└ " + l.label // a finding hangs under its check
 		}
-		rows[i] = []string{l.check, label, text}
+		checkNames[i] = strings.Join(wrap(l.check, checkRoom, checkRoom), "\n")
+		wCheck = max(wCheck, lipgloss.Width(checkNames[i]))
+		wLabel = max(wLabel, lipgloss.Width(labels[i]))
+	}
+	// The third column gets what the terminal has left: four borders and
+	// a space either side of each cell take tableChrome columns.
+	textWidth := 0
+	if t.opt.Width > 0 {
+		textWidth = max(t.opt.Width-wCheck-wLabel-tableChrome, minWrap)
+	}
+	rows := make([][]string, len(ls))
+	// A piece wider than the room widens the column anyway: then the
+	// other cells may use the width it takes.
+	if textWidth > 0 {
+		widest := 0
+		for _, l := range ls {
+			for _, s := range []string{l.text, l.hint, l.ref} {
+				for _, tok := range tokens(s) {
+					widest = max(widest, lipgloss.Width(tok))
+				}
+			}
+			widest = max(widest, lipgloss.Width(l.code))
+		}
+		textWidth = max(textWidth, widest+len("hint: "))
+	}
+	for i, l := range ls {
+		var text []string
+		if l.code != "" {
+			cw := lipgloss.Width(l.code) + 2
+			ws := wrap(l.text, textWidth, textWidth-cw)
+			if textWidth > 0 && cw+lipgloss.Width(ws[0]) > textWidth && l.text != "" {
+				// The code alone fills the line: the message starts below.
+				text = append(text, bold.Render(l.code))
+				text = append(text, wrap(l.text, textWidth, textWidth)...)
+			} else {
+				text = append(text, bold.Render(l.code)+"  "+ws[0])
+				text = append(text, ws[1:]...)
+			}
+		} else {
+			text = wrap(l.text, textWidth, textWidth)
+		}
+		for _, sub := range []struct{ label, s string }{{"hint: ", l.hint}, {"ref:  ", l.ref}} {
+			if sub.s == "" {
+				continue
+			}
+			for _, w := range strings.Split(strings.TrimSuffix(hang(sub.label, sub.s, textWidth), "\n"), "\n") {
+				text = append(text, faint.Render(w))
+			}
+		}
+		rows[i] = []string{checkNames[i], labels[i], strings.Join(text, "\n")}
 	}
 	cell := t.r.NewStyle().Padding(0, 1)
-	build := func() *table.Table {
-		return table.New().
-			Border(lipgloss.RoundedBorder()).
-			BorderStyle(faint).
-			Headers("CHECK", "STATUS", "SUMMARY").
-			Rows(rows...).
-			StyleFunc(func(row, col int) lipgloss.Style {
-				if row == table.HeaderRow {
-					return cell.Bold(true)
-				}
-				if col == 1 && row >= 0 && row < len(ls) {
-					return cell.Inherit(t.statusStyle(ls[row].status))
-				}
-				return cell
-			})
-	}
-	out := build().Render()
-	if t.opt.Width > 0 && lipgloss.Width(out) > t.opt.Width {
-		out = build().Width(t.opt.Width).Render()
-	}
+	out := table.New().
+		Border(lipgloss.RoundedBorder()).
+		BorderStyle(faint).
+		Headers("CHECK", "STATUS", "SUMMARY").
+		Rows(rows...).
+		StyleFunc(func(row, col int) lipgloss.Style {
+			if row == table.HeaderRow {
+				return cell.Bold(true)
+			}
+			if col == 1 && row >= 0 && row < len(ls) {
+				return cell.Inherit(t.statusStyle(ls[row].status))
+			}
+			return cell
+		}).
+		Render()
 	b.WriteString(out)
 	b.WriteString("\n")
 	return b.String()

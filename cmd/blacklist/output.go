@@ -9,6 +9,7 @@ import (
 
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsbl"
+	"github.com/relayctl/relayctl/cmd/cmdutil"
 	"github.com/relayctl/relayctl/report"
 )
 
@@ -25,10 +26,7 @@ func (o *Options) writer(format report.Format, single bool) (report.Writer, erro
 		}
 		return &jsonArray{w: o.IO.Out}, nil
 	case report.FormatTable, "":
-		t := report.NewTable(o.IO.Out, report.Options{
-			Color: o.IO.ColorEnabled(o.Globals.NoColor),
-			Width: o.IO.TerminalWidth(),
-		})
+		t := report.NewTable(o.IO.Out, cmdutil.TableOptions(o.IO, o.Globals))
 		return &tableView{Writer: t}, nil
 	}
 	return report.NewWriter(format, o.IO.Out, report.Options{}, single)
