@@ -85,7 +85,7 @@ func lines(rep checks.Report) []line {
 		if c.Error != "" && summary != c.Error {
 			out = append(out, line{status: checks.StatusError, label: "error", text: oneLine(c.Error)})
 		}
-		for _, f := range c.Findings {
+		for _, f := range worstFirst(c.Findings) {
 			out = append(out, line{
 				status: f.Severity.Status(),
 				label:  string(f.Severity),

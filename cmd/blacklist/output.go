@@ -1,10 +1,7 @@
 package blacklist
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/relayctl/relayctl/checks"
@@ -24,7 +21,7 @@ func (o *Options) writer(format report.Format, single bool) (report.Writer, erro
 		if single {
 			return report.NewJSON(o.IO.Out, true), nil
 		}
-		return &jsonArray{w: o.IO.Out}, nil
+		return report.NewJSONArray(o.IO.Out), nil
 	case report.FormatTable, "":
 		t := report.NewTable(o.IO.Out, cmdutil.TableOptions(o.IO, o.Globals))
 		return &tableView{Writer: t}, nil
@@ -81,42 +78,4 @@ func fold(rep checks.Report, resolverShown *bool) checks.Report {
 		rep.Settle()
 	}
 	return rep
-}
-
-// jsonArray prints a JSON array one element at a time, in the layout of
-// report.JSON.
-type jsonArray struct {
-	w io.Writer
-	n int
-}
-
-func (j *jsonArray) Write(rep checks.Report) error {
-	if rep.Checks == nil {
-		rep.Checks = []checks.Result{}
-	}
-	var buf bytes.Buffer
-	if j.n == 0 {
-		buf.WriteString("[\n  ")
-	} else {
-		buf.WriteString(",\n  ")
-	}
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("  ", "  ")
-	if err := enc.Encode(rep); err != nil {
-		return err
-	}
-	buf.Truncate(buf.Len() - 1) // Encode's newline
-	j.n++
-	_, err := j.w.Write(buf.Bytes())
-	return err
-}
-
-func (j *jsonArray) Close() error {
-	if j.n == 0 {
-		_, err := io.WriteString(j.w, "[]\n")
-		return err
-	}
-	_, err := io.WriteString(j.w, "\n]\n")
-	return err
 }
