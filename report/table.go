@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -74,26 +75,78 @@ type line struct {
 }
 
 // lines flattens a report into rows in the order they are shown.
+//
+// A check that could not finish often says why three times: in its
+// summary, its error and a finding (smtp: "cannot connect: connection
+// refused" twice, then smtp.unreachable "cannot connect to 127.0.0.1:1:
+// connection refused"). The table says it once: on the check's row —
+// its summary, or, when the summary is the error (perhaps after a few
+// words of its own) and a finding says it in words for people, the
+// finding's message — with an error row only
+// when that row does not say it already, and the finding that repeats it
+// with its code, hint and reference but no message. The JSON keeps every
+// field.
 func lines(rep checks.Report) []line {
 	var out []line
 	for _, c := range rep.Checks {
+		said := sameError(c)
 		summary := c.Summary
-		if summary == "" && c.Error != "" {
+		if summary == "" || c.Error != "" && strings.Contains(summary, c.Error) {
 			summary = c.Error
+			for _, f := range worstFirst(c.Findings) {
+				if said(f.Message) {
+					summary = f.Message
+					break
+				}
+			}
 		}
-		out = append(out, line{check: c.Name, status: c.Status, label: string(c.Status), text: oneLine(summary)})
-		if c.Error != "" && summary != c.Error {
+		text := summary
+		if n := len(c.Ignored); n > 0 {
+			text = strings.TrimSpace(fmt.Sprintf("%s (%s ignored: %s)", text, plural(n, "finding", "findings"), strings.Join(unique(c.Ignored), ", ")))
+		}
+		out = append(out, line{check: c.Name, status: c.Status, label: string(c.Status), text: oneLine(text)})
+		if c.Error != "" && !said(summary) {
 			out = append(out, line{status: checks.StatusError, label: "error", text: oneLine(c.Error)})
 		}
 		for _, f := range worstFirst(c.Findings) {
+			msg := f.Message
+			if said(msg) {
+				msg = ""
+			}
 			out = append(out, line{
 				status: f.Severity.Status(),
 				label:  string(f.Severity),
 				code:   f.Code,
-				text:   oneLine(f.Message),
+				text:   oneLine(msg),
 				hint:   oneLine(f.Hint),
 				ref:    oneLine(f.Ref),
 			})
+		}
+	}
+	return out
+}
+
+// sameError returns whether a text of check c says what c's error says:
+// it holds the error's cause, the part after its last ": " ("connection
+// refused" of "cannot connect: connection refused"). Only a check in
+// error has one.
+func sameError(c checks.Result) func(string) bool {
+	cause := c.Error
+	if i := strings.LastIndex(cause, ": "); i >= 0 {
+		cause = cause[i+2:]
+	}
+	cause = strings.TrimSpace(cause)
+	return func(s string) bool {
+		return c.Status == checks.StatusError && cause != "" && strings.Contains(s, cause)
+	}
+}
+
+// unique is ss without repeats, in first-seen order.
+func unique(ss []string) []string {
+	var out []string
+	for _, s := range ss {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
 		}
 	}
 	return out
@@ -159,7 +212,7 @@ func plain(rep checks.Report) string {
 		// one width so that codes line up.
 		head := fmt.Sprintf("%-5s ", l.label)
 		if l.code != "" {
-			fmt.Fprintf(&b, "%s%s%s  %s\n", indent, head, l.code, l.text)
+			fmt.Fprintf(&b, "%s\n", strings.TrimRight(fmt.Sprintf("%s%s%s  %s", indent, head, l.code, l.text), " "))
 		} else {
 			fmt.Fprintf(&b, "%s%s%s\n", indent, head, l.text)
 		}
@@ -260,7 +313,9 @@ func (t *Table) color(rep checks.Report) string {
 		if l.code != "" {
 			cw := lipgloss.Width(l.code) + 2
 			ws := wrap(l.text, textWidth, textWidth-cw)
-			if textWidth > 0 && cw+lipgloss.Width(ws[0]) > textWidth && l.text != "" {
+			if l.text == "" {
+				text = append(text, bold.Render(l.code))
+			} else if textWidth > 0 && cw+lipgloss.Width(ws[0]) > textWidth {
 				// The code alone fills the line: the message starts below.
 				text = append(text, bold.Render(l.code))
 				text = append(text, wrap(l.text, textWidth, textWidth)...)
