@@ -79,38 +79,41 @@ type line struct {
 // A check that could not finish often says why three times: in its
 // summary, its error and a finding (smtp: "cannot connect: connection
 // refused" twice, then smtp.unreachable "cannot connect to 127.0.0.1:1:
-// connection refused"). The table says it once: on the check's row —
-// its summary, or, when the summary is the error (perhaps after a few
-// words of its own) and a finding says it in words for people, the
-// finding's message — with an error row only
-// when that row does not say it already, and the finding that repeats it
-// with its code, hint and reference but no message. The JSON keeps every
-// field.
+// connection refused"). The table says it once. When the summary is
+// empty or says the error, and a finding says it in words for people,
+// the check's row shows that finding's message and the finding only its
+// code, hint and reference. The error row is shown only when neither the
+// check's row nor any finding says the error. The JSON keeps every field.
 func lines(rep checks.Report) []line {
 	var out []line
 	for _, c := range rep.Checks {
-		said := sameError(c)
+		said := func(s string) bool { return c.Status == checks.StatusError && saysError(s, c.Error) }
+		fs := worstFirst(c.Findings)
+		promoted := -1 // the finding whose message the check's row shows
 		summary := c.Summary
-		if summary == "" || c.Error != "" && strings.Contains(summary, c.Error) {
-			summary = c.Error
-			for _, f := range worstFirst(c.Findings) {
+		if summary == "" || said(summary) {
+			for i, f := range fs {
 				if said(f.Message) {
-					summary = f.Message
+					summary, promoted = f.Message, i
 					break
 				}
 			}
 		}
+		if summary == "" {
+			summary = c.Error
+		}
+		errorRow := c.Error != "" && !said(summary) && !slices.ContainsFunc(fs, func(f checks.Finding) bool { return said(f.Message) })
 		text := summary
 		if n := len(c.Ignored); n > 0 {
 			text = strings.TrimSpace(fmt.Sprintf("%s (%s ignored: %s)", text, plural(n, "finding", "findings"), strings.Join(unique(c.Ignored), ", ")))
 		}
 		out = append(out, line{check: c.Name, status: c.Status, label: string(c.Status), text: oneLine(text)})
-		if c.Error != "" && !said(summary) {
+		if errorRow {
 			out = append(out, line{status: checks.StatusError, label: "error", text: oneLine(c.Error)})
 		}
-		for _, f := range worstFirst(c.Findings) {
+		for i, f := range fs {
 			msg := f.Message
-			if said(msg) {
+			if i == promoted {
 				msg = ""
 			}
 			out = append(out, line{
@@ -126,19 +129,32 @@ func lines(rep checks.Report) []line {
 	return out
 }
 
-// sameError returns whether a text of check c says what c's error says:
-// it holds the error's cause, the part after its last ": " ("connection
-// refused" of "cannot connect: connection refused"). Only a check in
-// error has one.
-func sameError(c checks.Result) func(string) bool {
-	cause := c.Error
-	if i := strings.LastIndex(cause, ": "); i >= 0 {
-		cause = cause[i+2:]
+// saysError reports whether text s says what error e says: it holds e
+// whole, or every word of e ("cannot connect: connection refused" in
+// "cannot connect to 127.0.0.1:1: connection refused"). A name in e that
+// s lacks (another host's) means s is about something else.
+func saysError(s, e string) bool {
+	if e == "" || s == "" {
+		return false
 	}
-	cause = strings.TrimSpace(cause)
-	return func(s string) bool {
-		return c.Status == checks.StatusError && cause != "" && strings.Contains(s, cause)
+	if strings.Contains(s, e) {
+		return true
 	}
+	word := func(w string) string { return strings.Trim(w, ":;,()\"'") }
+	have := map[string]bool{}
+	for _, w := range strings.Fields(s) {
+		have[word(w)] = true
+	}
+	ws := strings.Fields(e)
+	if len(ws) < 2 {
+		return false
+	}
+	for _, w := range ws {
+		if !have[word(w)] {
+			return false
+		}
+	}
+	return true
 }
 
 // unique is ss without repeats, in first-seen order.

@@ -1,6 +1,7 @@
 package cmdutil
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -17,9 +18,7 @@ import (
 func StringEnumFlag(fs *pflag.FlagSet, p *string, name, shorthand, defaultValue string, values []string, usage string) *pflag.Flag {
 	*p = defaultValue
 	v := &enumValue{p: p, name: name, values: values}
-	f := fs.VarPF(v, name, shorthand, usage+": "+OneOf(values, "or"))
-	f.DefValue = defaultValue
-	return f
+	return fs.VarPF(v, name, shorthand, usage+": "+OneOf(values, "or"))
 }
 
 // OneOf lists values for a person: "a, b or c".
@@ -69,10 +68,9 @@ func (e *EnumError) Message() string {
 // usage, and an enum flag's says it in its own words instead of pflag's
 // ("invalid argument … for … flag").
 func FlagError(_ *cobra.Command, err error) error {
-	if e, ok := err.(interface{ Unwrap() error }); ok {
-		if enum, ok := e.Unwrap().(*EnumError); ok {
-			return &UsageError{Err: enum}
-		}
+	var enum *EnumError
+	if errors.As(err, &enum) {
+		return &UsageError{Err: enum}
 	}
 	return &UsageError{Err: err}
 }
