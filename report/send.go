@@ -7,7 +7,6 @@ import (
 	"sync"
 
 	"github.com/charmbracelet/lipgloss"
-	"github.com/muesli/termenv"
 
 	"github.com/relayctl/relayctl/checks/send"
 )
@@ -27,10 +26,9 @@ func NewSendWriter(format Format, w io.Writer, opt Options, single bool) (SendWr
 	switch format {
 	case FormatTable, "":
 		t := &sendTable{w: w, opt: opt, single: single}
-		if opt.Color {
-			t.r = lipgloss.NewRenderer(w)
-			t.r.SetColorProfile(termenv.ANSI)
-			t.r.SetHasDarkBackground(true)
+		if opt.terminal() {
+			t.r = renderer(w, opt)
+			t.width = opt.Width
 		}
 		return t, nil
 	case FormatJSON:
@@ -131,6 +129,7 @@ type sendTable struct {
 	opt    Options
 	single bool
 	r      *lipgloss.Renderer
+	width  int // the terminal's, to wrap to; 0 in a pipe
 	mu     sync.Mutex
 	tally  SendTally
 }
@@ -196,7 +195,7 @@ func (t *sendTable) block(rec send.Record) string {
 	var b strings.Builder
 	row := func(k, v string) {
 		if v != "" {
-			fmt.Fprintf(&b, "%-11s %s\n", k, v)
+			b.WriteString(hang(fmt.Sprintf("%-11s ", k), v, t.width))
 		}
 	}
 	res := t.result(rec.Result)
@@ -253,19 +252,25 @@ func (t *sendTable) block(rec send.Record) string {
 func (t *sendTable) line(rec send.Record) string {
 	var b strings.Builder
 	to := strings.Join(rec.To, ",")
-	fmt.Fprintf(&b, "%-5s %-8s %s", fmt.Sprint(rec.Row), t.result(rec.Result), oneLine(to))
+	// The result is padded before it is coloured, so that the escape
+	// codes do not count towards the column.
+	res := string(rec.Result)
+	res = t.result(rec.Result) + strings.Repeat(" ", max(8-len(res), 0))
+	head := fmt.Sprintf("%-5s %s ", fmt.Sprint(rec.Row), res)
+	rest := oneLine(to)
 	if rec.QueueID != "" {
-		fmt.Fprintf(&b, "  %s", oneLine(rec.QueueID))
+		rest += "  " + oneLine(rec.QueueID)
 	}
-	fmt.Fprintf(&b, "  %s\n", duration(rec.Duration))
+	rest += "  " + duration(rec.Duration)
+	b.WriteString(hang(head, rest, t.width))
 	if rec.Result != send.ResultSent || len(rec.Rejected) > 0 {
 		for _, r := range rec.Rejected {
-			fmt.Fprintf(&b, "      rejected %s  %d %s\n", oneLine(r.Recipient), r.Code, oneLine(r.Text))
+			b.WriteString(hang("      rejected ", oneLine(fmt.Sprintf("%s  %d %s", r.Recipient, r.Code, r.Text)), t.width))
 		}
 		if rec.Error != "" {
-			fmt.Fprintf(&b, "      error: %s\n", oneLine(rec.Error))
+			b.WriteString(hang("      error: ", oneLine(rec.Error), t.width))
 		} else if rec.Reply != "" && rec.Result != send.ResultSent {
-			fmt.Fprintf(&b, "      reply: %s\n", oneLine(rec.Reply))
+			b.WriteString(hang("      reply: ", oneLine(rec.Reply), t.width))
 		}
 	}
 	return b.String()

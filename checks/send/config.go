@@ -69,7 +69,8 @@ type Config struct {
 	Resolver dnsx.Resolver
 
 	TLS TLSMode
-	// RootCAs, when set, are the only trusted roots (--ca).
+	// RootCAs, when set, are the trusted roots: with --ca, the system's
+	// roots plus the file (tlsx.LoadCA).
 	RootCAs *x509.CertPool
 	// SkipVerify accepts any certificate (--tls-skip-verify).
 	SkipVerify bool

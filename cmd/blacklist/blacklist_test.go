@@ -115,7 +115,7 @@ func TestJSONArrayAndNDJSON(t *testing.T) {
 	}
 	// no targets: an empty array, still valid JSON
 	var empty bytes.Buffer
-	j := &jsonArray{w: &empty}
+	j := report.NewJSONArray(&empty)
 	j.Close()
 	if empty.String() != "[]\n" {
 		t.Errorf("empty array %q", empty.String())

@@ -115,10 +115,7 @@ func runParse(ctx context.Context, opts *ParseOptions) error {
 	if err != nil {
 		return err
 	}
-	w, err := report.NewBounceWriter(set.Format, opts.IO.Out, report.Options{
-		Color: opts.IO.ColorEnabled(opts.Globals.NoColor),
-		Width: opts.IO.TerminalWidth(),
-	}, opts.SummaryOnly)
+	w, err := report.NewBounceWriter(set.Format, opts.IO.Out, cmdutil.TableOptions(opts.IO, opts.Globals), opts.SummaryOnly)
 	if err != nil {
 		return &cmdutil.UsageError{Err: err}
 	}

@@ -69,10 +69,7 @@ func run(ctx context.Context, opts *Options) error {
 // code: the gate's verdict, or exit 3 when the output could not be
 // written.
 func printReports(ios *cmdutil.IOStreams, g *cmdutil.Globals, set cmdutil.Settings, single bool, each func(emit func(checks.Report))) error {
-	w, err := report.NewWriter(set.Format, ios.Out, report.Options{
-		Color: ios.ColorEnabled(g.NoColor),
-		Width: ios.TerminalWidth(),
-	}, single)
+	w, err := report.NewWriter(set.Format, ios.Out, cmdutil.TableOptions(ios, g), single)
 	if err != nil {
 		return &cmdutil.UsageError{Err: err}
 	}

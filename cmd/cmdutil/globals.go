@@ -28,12 +28,12 @@ type Globals struct {
 
 // Register adds the global flags to fs (the root's persistent flags).
 func (g *Globals) Register(fs *pflag.FlagSet) {
-	fs.StringVarP(&g.Output, "output", "o", string(report.FormatTable), "output `FORMAT`: table, json or ndjson")
+	StringEnumFlag(fs, &g.Output, "output", "o", string(report.FormatTable), names(report.Formats), "output `FORMAT`")
 	fs.StringArrayVar(&g.Resolvers, "resolver", nil, "DNS server to ask, as `ADDR[:PORT]`; repeatable (default: the system's, from /etc/resolv.conf)")
 	fs.StringArrayVar(&g.Zones, "zone", nil, "answer names inside this RFC 1035 zone `FILE` (or every zone file in a folder) from the file, repeatable")
 	fs.BoolVar(&g.Offline, "offline", false, "with --zone: a name outside the zone files is an error instead of a network query")
 	fs.DurationVar(&g.Timeout, "timeout", dnsx.DefaultTimeout, "limit for one network operation (one DNS query, one SMTP step, one HTTPS fetch)")
-	fs.StringVar(&g.FailOn, "fail-on", string(report.FailOnFail), "exit 1 when a finding reaches this `LEVEL`: warn, fail or never")
+	StringEnumFlag(fs, &g.FailOn, "fail-on", "", string(report.FailOnFail), names(report.FailOns), "exit 1 when a finding reaches this `LEVEL`")
 	fs.StringArrayVar(&g.Ignore, "ignore", nil, "drop findings with this `CODE` (a glob such as dmarc.* works), repeatable")
 	fs.BoolVar(&g.NoColor, "no-color", false, "no colour (also when NO_COLOR is set or stdout is not a terminal)")
 }
@@ -158,4 +158,13 @@ func (g *Globals) ResolverWith(adjust func(*dnsx.Config)) (*dnsx.Client, error) 
 		return nil, Usage("invalid --resolver", resolverError(err, ""))
 	}
 	return c, nil
+}
+
+// names spells an enum's values for StringEnumFlag.
+func names[T ~string](xs []T) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = string(x)
+	}
+	return out
 }

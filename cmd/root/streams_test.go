@@ -89,6 +89,11 @@ func TestStreams(t *testing.T) {
 					t.Errorf("piped output has escape codes:\n%s%s", pipe.out, pipe.errOut)
 				}
 				if f == report.FormatTable {
+					// NO_COLOR keeps the terminal's layout, minus colour.
+					nc := run(t, true, map[string]string{"NO_COLOR": "1"}, args...)
+					if got, want := rendered(nc), ansi.ReplaceAllString(rendered(tty), ""); got != want {
+						t.Errorf("NO_COLOR on a terminal is not the terminal layout without colour:\n%s\nwant:\n%s", got, want)
+					}
 					checkGolden(t, dir, name+".pipe", rendered(pipe))
 					checkGolden(t, dir, name+".tty", rendered(tty))
 					return

@@ -1,7 +1,6 @@
 package send
 
 import (
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"os"
@@ -79,13 +78,9 @@ func (o *Options) config() (*send.Config, error) {
 		if o.SkipVerify {
 			return nil, cmdutil.Usagef("--ca and --tls-skip-verify contradict each other: pick one")
 		}
-		pem, err := os.ReadFile(o.CA)
+		pool, err := cmdutil.LoadCA(o.CA)
 		if err != nil {
-			return nil, cmdutil.Usagef("cannot read --ca: %v", err)
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, cmdutil.Usagef("--ca %s holds no PEM certificate", o.CA)
+			return nil, err
 		}
 		cfg.RootCAs = pool
 	}

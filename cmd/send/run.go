@@ -62,7 +62,7 @@ func run(ctx context.Context, o *Options) error {
 }
 
 func (o *Options) reportOptions() report.Options {
-	return report.Options{Color: o.IO.ColorEnabled(o.Globals.NoColor), Width: o.IO.TerminalWidth()}
+	return cmdutil.TableOptions(o.IO, o.Globals)
 }
 
 // resolver sets the resolver MX delivery needs (none with --server).

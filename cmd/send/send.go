@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/relayctl/relayctl/checks/dnsx"
+	"github.com/relayctl/relayctl/checks/send"
 	"github.com/relayctl/relayctl/checks/smtpwire"
 	"github.com/relayctl/relayctl/cmd/cmdutil"
 )
@@ -143,13 +144,13 @@ header value.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.Server, "server", "", "SMTP server as `HOST[:PORT]` (port 587 by default, 465 means implicit TLS); without it, the MX hosts of the first recipient's domain on port 25")
-	f.StringVar(&opts.TLS, "tls", "auto", "TLS `MODE`: auto, starttls, implicit or none")
-	f.StringVar(&opts.CA, "ca", "", "trust only the CA certificates in this PEM `FILE` (a private or self-signed server)")
+	cmdutil.StringEnumFlag(f, &opts.TLS, "tls", "", "auto", []string{string(send.TLSAuto), string(send.TLSStartTLS), string(send.TLSImplicit), string(send.TLSNone)}, "TLS `MODE`")
+	cmdutil.CAFlag(f, &opts.CA, "the server's certificate")
 	f.BoolVar(&opts.SkipVerify, "tls-skip-verify", false, "accept any certificate (the record says it was not verified)")
 	f.BoolVar(&opts.TLSVerify, "tls-verify", false, "in MX delivery (no --server), require a verified certificate instead of opportunistic TLS (with --server certificates are always verified)")
 	f.StringVar(&opts.EHLO, "ehlo", "", "`NAME` to greet the server with, a host name or an address literal such as [192.0.2.1] (default: this host's name when it is a fully qualified domain name, else "+smtpwire.FallbackEHLO+"; the same in every command)")
 	f.StringVar(&opts.User, "user", "", "AUTH user `NAME`; the password comes from RELAYCTL_PASSWORD or --password-file, a token from RELAYCTL_TOKEN or --token-file")
-	f.StringVar(&opts.Auth, "auth", "auto", "AUTH `MECHANISM`: auto, PLAIN, LOGIN, CRAM-MD5 or XOAUTH2")
+	cmdutil.StringEnumFlag(f, &opts.Auth, "auth", "", "auto", []string{"auto", send.MechPLAIN, send.MechLOGIN, send.MechCRAMMD5, send.MechXOAUTH2}, "AUTH `MECHANISM`")
 	f.StringVar(&opts.PasswordFile, "password-file", "", "read the AUTH password from `FILE` (its first line)")
 	f.StringVar(&opts.TokenFile, "token-file", "", "read an OAuth 2.0 access token for XOAUTH2 from `FILE`")
 	f.BoolVar(&opts.InsecureAuth, "insecure-auth", false, "allow sending credentials over a connection without TLS")
