@@ -14,8 +14,8 @@ package message
 
 import (
 	"bytes"
-	"errors"
 	"context"
+	"errors"
 	"net/netip"
 	"strings"
 	"sync"

@@ -1,10 +1,10 @@
 package message
 
 import (
-	"net/netip"
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
