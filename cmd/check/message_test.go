@@ -238,3 +238,43 @@ func TestCheckMessageFlags(t *testing.T) {
 		}
 	}
 }
+
+// With no argument the message is read from standard input; an mbox
+// gives one report per message, in order, and a bad message among them
+// gets its own report while the others get theirs (exit 3: one input
+// could not be checked).
+func TestCheckMessageStdinAndMbox(t *testing.T) {
+	ios, in, out, _ := cmdutil.Test()
+	in.WriteString(sendSigned(t, "stdin", "s1"))
+	g := &cmdutil.Globals{Output: "json", Zones: []string{msgZone}, Offline: true, Timeout: 2 * time.Second, FailOn: "fail"}
+	cmd := NewCmdMessage(ios, g, nil)
+	cmd.SetArgs(nil)
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	var rep map[string]any
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil || rep["target"] != "<stdin@example.com>" || rep["status"] != "ok" {
+		t.Fatalf("stdin: %v %v", err, out.String())
+	}
+
+	var mbox strings.Builder
+	for _, m := range []string{sendSigned(t, "one", "s1"), "\x00\x01 not a message\n", sendSigned(t, "three", "s1")} {
+		mbox.WriteString("From bounce@example.com Tue Dec  1 10:00:05 2026\n")
+		mbox.WriteString(strings.ReplaceAll(m, "\r\n", "\n"))
+		mbox.WriteString("\n")
+	}
+	p := filepath.Join(t.TempDir(), "box.mbox")
+	os.WriteFile(p, []byte(mbox.String()), 0o644)
+	reps, order, code := runMessageCmd(t, p)
+	if code != 3 || len(order) != 3 || order[0] != "<one@example.com>" || order[2] != "<three@example.com>" || !strings.HasSuffix(order[1], "box.mbox#2") {
+		t.Fatalf("exit %d, reports %v", code, order)
+	}
+	if e, _ := reps[order[1]]["error"].(string); !strings.Contains(e, "not a message") {
+		t.Errorf("bad message: %v", reps[order[1]])
+	}
+	for _, id := range []string{order[0], order[2]} {
+		if reps[id]["status"] != "ok" {
+			t.Errorf("%s: %v", id, reps[id]["status"])
+		}
+	}
+}
