@@ -43,7 +43,7 @@ func NewSendWriter(format Format, w io.Writer, opt Options, single bool) (SendWr
 
 // SendTally counts results for the exit code and the summary line.
 type SendTally struct {
-	Sent, Rejected, Failed, Unknown int
+	Sent, Rejected, Partial, Failed, Unknown, Tested int
 }
 
 // Add counts one record.
@@ -53,6 +53,10 @@ func (t *SendTally) Add(rec send.Record) {
 		t.Sent++
 	case send.ResultRejected:
 		t.Rejected++
+	case send.ResultPartial:
+		t.Partial++
+	case send.ResultTested:
+		t.Tested++
 	case send.ResultUnknown:
 		t.Unknown++
 	default:
@@ -61,14 +65,17 @@ func (t *SendTally) Add(rec send.Record) {
 }
 
 // Total is the number of records counted.
-func (t *SendTally) Total() int { return t.Sent + t.Rejected + t.Failed + t.Unknown }
+func (t *SendTally) Total() int {
+	return t.Sent + t.Rejected + t.Partial + t.Failed + t.Unknown + t.Tested
+}
 
 // Exit is the exit code of a send run (SPEC.md): 1 when any message met a
-// permanent rejection, else 3 when any failed or has an unknown outcome,
+// permanent rejection or reached only some of its recipients (partial:
+// sending it again would duplicate it), else 3 when any failed or has an unknown outcome,
 // else 0. Like a gate failure, a rejection outranks an incomplete send.
 func (t *SendTally) Exit() Exit {
 	switch {
-	case t.Rejected > 0:
+	case t.Rejected > 0 || t.Partial > 0:
 		return ExitGate
 	case t.Failed > 0 || t.Unknown > 0:
 		return ExitIncomplete
@@ -79,8 +86,14 @@ func (t *SendTally) Exit() Exit {
 // String is the summary: "3 messages: 2 sent, 1 rejected".
 func (t *SendTally) String() string {
 	parts := []string{fmt.Sprintf("%d sent", t.Sent)}
+	if t.Tested > 0 {
+		parts = append(parts, fmt.Sprintf("%d tested", t.Tested))
+	}
 	if t.Rejected > 0 {
 		parts = append(parts, fmt.Sprintf("%d rejected", t.Rejected))
+	}
+	if t.Partial > 0 {
+		parts = append(parts, fmt.Sprintf("%d partial", t.Partial))
 	}
 	if t.Failed > 0 {
 		parts = append(parts, fmt.Sprintf("%d failed", t.Failed))
@@ -125,6 +138,8 @@ type sendTable struct {
 var resultColor = map[send.Result]string{
 	send.ResultSent:     "2",
 	send.ResultRejected: "1",
+	send.ResultPartial:  "1",
+	send.ResultTested:   "2",
 	send.ResultFailed:   "5",
 	send.ResultUnknown:  "3",
 }
@@ -206,6 +221,26 @@ func (t *sendTable) block(rec send.Record) string {
 	row("reply", oneLine(rec.Reply))
 	row("queue id", oneLine(rec.QueueID))
 	row("error", oneLine(rec.Error))
+	row("stopped", oneLine(rec.StoppedAfter))
+	for _, d := range rec.Deliveries {
+		v := d.Domain + "  " + string(d.Result)
+		if d.Server != "" {
+			v += "  " + d.Server + " (" + SendTLS(send.Record{TLS: d.TLS}) + ")"
+		}
+		if d.QueueID != "" {
+			v += "  queued as " + d.QueueID
+		}
+		if d.Result != send.ResultSent && d.Error != "" {
+			v += "  " + d.Error
+		}
+		row("delivery", oneLine(v))
+	}
+	for _, n := range rec.Notes {
+		row("note", oneLine(n))
+	}
+	if rec.DKIM != nil {
+		row("dkim", oneLine(fmt.Sprintf("d=%s s=%s a=%s", rec.DKIM.Domain, rec.DKIM.Selector, rec.DKIM.Algorithm)))
+	}
 	row("message id", oneLine(rec.MessageID))
 	attempts := "1 attempt"
 	if rec.Attempts != 1 {

@@ -67,7 +67,9 @@ func TestUndocumentedCode(t *testing.T) {
 	}
 }
 
-// TXT is asked only of a list that lists the target.
+// TXT is asked only of a list that lists the target, and of a refusing
+// list's test entry once, for the reason it gives: never of a list that
+// does not list the target, and not again of the refusing list.
 func TestTXTOnlyWhenListed(t *testing.T) {
 	srv := server(t)
 	rec := &recorder{r: srv.Client(2 * time.Second)}
@@ -75,10 +77,10 @@ func TestTXTOnlyWhenListed(t *testing.T) {
 	for _, a := range []string{"198.51.100.7", "198.51.100.8", "198.51.100.9"} {
 		c.Check(context.Background(), addr(a))
 	}
-	if n := rec.count("TXT "); n != 1 {
-		t.Errorf("%d TXT questions, want 1 (only 198.51.100.7 is listed): %q", n, rec.qs)
+	if n := rec.count("TXT "); n != 2 {
+		t.Errorf("%d TXT questions, want 2 (only 198.51.100.7 is listed, refuse.bl.test refuses its test entry): %q", n, rec.qs)
 	}
-	if rec.count("TXT 7.100.51.198.good.bl.test") != 1 {
+	if rec.count("TXT 7.100.51.198.good.bl.test") != 1 || rec.count("TXT 2.0.0.127.refuse.bl.test") != 1 {
 		t.Errorf("questions: %q", rec.qs)
 	}
 }

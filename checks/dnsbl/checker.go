@@ -18,8 +18,10 @@ import (
 )
 
 // DefaultConcurrency is how many queries a Checker has in flight at once
-// unless told otherwise.
-const DefaultConcurrency = 64
+// unless told otherwise: enough for one address's questions to every
+// default list (A, TXT and three self-test questions each) to go out
+// together.
+const DefaultConcurrency = 128
 
 // Options tune a Checker.
 type Options struct {
@@ -36,6 +38,11 @@ type Options struct {
 	// Window bounds the targets in progress at once in Run (derived from
 	// Concurrency and the number of lists when zero).
 	Window int
+	// EagerTXT asks each list for its TXT reason at the same time as the
+	// A question instead of after a listing or refusal: a run of a few
+	// targets then takes one round trip, at the cost of a TXT question
+	// per list and target (not for bulk runs).
+	EagerTXT bool
 	// Resolver, when set (see ResolverCheck), is added as the last check
 	// of every report, so that each report, streamed on its own, says
 	// what it was asked through.
@@ -56,7 +63,15 @@ type Data struct {
 	TXTError  string     `json:"txt_error,omitempty"`
 	Refused   bool       `json:"refused"`
 	Health    Health     `json:"health"`
+	// atResolver: the question failed at the resolver (REFUSED or
+	// SERVFAIL); resolverFailed: and so has every question of the run.
+	atResolver, resolverFailed bool
 }
+
+// ResolverFailed reports whether this list's question failed at the
+// resolver, in a run where every question has failed there so far: the
+// resolver check of the report says why, once for all the lists.
+func (d *Data) ResolverFailed() bool { return d.resolverFailed }
 
 // Checker checks targets against a set of lists, each list's health once
 // per kind of target per run. It is safe for concurrent use.
@@ -65,6 +80,8 @@ type Checker struct {
 	opt   Options
 	lists []*listState
 	sem   chan struct{}
+	// What the resolver has done with the run's questions so far.
+	answered, refusedN, servfailN atomic.Int64
 }
 
 // downAfter consecutive timeouts mark a list as not answering; it is then
@@ -82,6 +99,10 @@ type listState struct {
 	health  [3]healthCell // by kindIndex
 	fails   atomic.Int32  // consecutive timeouts
 	lastTry atomic.Int64  // unix nanoseconds of the last query let through while down
+	// reasons are the TXT texts the list gave with its refusal codes, by
+	// code: asked once per code and run, not again for every refused
+	// target (a list that says "too many queries" is not asked more).
+	reasons sync.Map
 }
 
 type healthCell struct {
@@ -143,6 +164,9 @@ func (c *Checker) Check(ctx context.Context, t Target) checks.Report {
 func (c *Checker) check(ctx context.Context, t Target, pool chan<- func()) checks.Report {
 	start := time.Now()
 	rep := checks.Report{SchemaVersion: checks.SchemaVersion, Command: c.opt.Command, Target: t.String(), Started: start.UTC().Truncate(time.Millisecond)}
+	if t.Bad != nil {
+		rep.Checks = []checks.Result{badInputResult(t.Bad)}
+	}
 	k := t.Kind()
 	var todo []*listState
 	for _, ls := range c.lists {
@@ -150,11 +174,13 @@ func (c *Checker) check(ctx context.Context, t Target, pool chan<- func()) check
 			todo = append(todo, ls)
 		}
 	}
-	if len(todo) == 0 {
+	switch {
+	case t.Bad != nil:
+	case len(todo) == 0:
 		res := checks.Result{Name: "dnsbl", Status: checks.StatusInfo, Summary: fmt.Sprintf("none of the selected lists lists %s targets", k), Data: struct{}{}}
 		res.Settle()
 		rep.Checks = []checks.Result{res}
-	} else {
+	default:
 		rep.Checks = make([]checks.Result, len(todo))
 		var wg sync.WaitGroup
 		for i, ls := range todo {
@@ -174,6 +200,16 @@ func (c *Checker) check(ctx context.Context, t Target, pool chan<- func()) check
 	if c.opt.Resolver != nil {
 		r := *c.opt.Resolver
 		r.Findings = append([]checks.Finding{}, r.Findings...)
+		if f, ok := c.resolverFailing(); ok {
+			resolverFailed(&r, f)
+			for i := range rep.Checks {
+				if d, ok := rep.Checks[i].Data.(*Data); ok && d.atResolver {
+					d.resolverFailed = true
+					rep.Checks[i].Error = "not checked: the resolver answered " + f.rcodes() + " (see the resolver check)"
+					rep.Checks[i].Summary = rep.Checks[i].Error
+				}
+			}
+		}
 		rep.Checks = append(rep.Checks, r)
 	}
 	rep.DurationMS = checks.Since(start)
@@ -195,11 +231,45 @@ func (c *Checker) checkList(ctx context.Context, ls *listState, t Target) (res c
 		res.Settle()
 	}()
 
+	// A list whose self-test it refused is refusing this resolver: it is
+	// not asked again (its answer is known, and asking costs its quota).
+	if h := c.healthNow(ls, k); h.State == HealthRefused {
+		c.refusesResolver(&res, t, ls, data, h)
+		return res
+	}
+	var eager chan txtAnswer
+	if c.opt.EagerTXT {
+		eager = make(chan txtAnswer, 1)
+		go func() {
+			txt, err := c.lookupTXT(ctx, ls, name)
+			eager <- txtAnswer{txt, err}
+		}()
+	}
+	// txt is the list's reason: the eager answer, or a question now.
+	txt := func() ([]string, error) {
+		if eager != nil {
+			a := <-eager
+			return a.txt, a.err
+		}
+		return c.lookupTXT(ctx, ls, name)
+	}
+
 	addrs, err := c.lookupA(ctx, ls, name)
 	if err != nil {
+		// A list refusing this resolver is said so, whether or not its
+		// self-test was done when this target was asked.
+		select {
+		case <-health:
+			if h := ls.health[kindIndex(k)].h; h.State == HealthRefused {
+				c.refusesResolver(&res, t, ls, data, h)
+				return res
+			}
+		case <-ctx.Done():
+		}
 		fail(&res, redactErr(err, c.opt.Keys))
 		res.Summary = res.Error
 		data.Health = c.healthNow(ls, k)
+		data.atResolver = errors.Is(err, dnsx.ErrRefused) || errors.Is(err, dnsx.ErrServFail)
 		return res
 	}
 	cl := ls.classify(addrs)
@@ -215,25 +285,30 @@ func (c *Checker) checkList(ctx context.Context, ls *listState, t Target) (res c
 	data.Health = h
 
 	switch {
+	case h.State == HealthRefused:
+		c.refusesResolver(&res, t, ls, data, h)
 	case cl.v == outside:
 		res.Fail(errors.New(cl.why))
 		res.Summary = res.Error
-	case cl.v == refused || h.State == HealthRefused:
-		data.Refused = true
+	case cl.v == refused:
 		why := cl.why
-		if cl.v != refused {
-			why = ls.Zone + " " + h.Detail
+		key := codesOf(cl)
+		if r, ok := ls.reasons.Load(key); ok && eager == nil {
+			why += r.(string)
+		} else if reason, err := txt(); err == nil && len(reason) > 0 {
+			data.TXT = append(data.TXT, reason...)
+			r := ` "` + strings.Join(reason, `", "`) + `"`
+			ls.reasons.LoadOrStore(key, r)
+			why += r
 		}
-		res.Add(refusedFinding(t, &ls.List, why, ls.Key != KeyNone))
-		res.Fail(errors.New(why))
-		res.Summary = res.Error
+		c.refused(&res, t, ls, data, why)
 	case h.State == HealthUnhealthy:
 		res.Add(unhealthyFinding(&ls.List, h))
 		res.Fail(errors.New("answer not counted: " + ls.Zone + " fails its RFC 5782 self-test"))
 		res.Summary = res.Error
 	case cl.v == listed:
 		data.Listed = true
-		txt, err := c.lookupTXT(ctx, ls, name)
+		txt, err := txt()
 		if err != nil {
 			data.TXTError = checks.Message(redactErr(err, c.opt.Keys))
 		}
@@ -250,6 +325,30 @@ func (c *Checker) checkList(ctx context.Context, ls *listState, t Target) (res c
 		res.Summary = "not listed"
 	}
 	return res
+}
+
+// refusesResolver ends res for a list that refused its own test entries,
+// and so every question of this resolver: said the same whether the
+// target was asked or not, and whatever it answered, so that the output
+// does not depend on which question came back first.
+func (c *Checker) refusesResolver(res *checks.Result, t Target, ls *listState, data *Data, h Health) {
+	data.Health = h
+	data.Codes = data.Codes[:0]
+	c.refused(res, t, ls, data, ls.Zone+" refuses this resolver: it "+h.Detail)
+}
+
+type txtAnswer struct {
+	txt []string
+	err error
+}
+
+// refused ends res as a refusal: the list would not answer this resolver,
+// for the reason why (with its TXT text where it gave one).
+func (c *Checker) refused(res *checks.Result, t Target, ls *listState, data *Data, why string) {
+	data.Refused = true
+	res.Add(refusedFinding(t, &ls.List, why, ls.Key != KeyNone))
+	res.Fail(errors.New(why))
+	res.Summary = res.Error
 }
 
 // health starts the list's self-test for targets of kind k, once per run,
@@ -281,9 +380,29 @@ func (c *Checker) health(ctx context.Context, ls *listState, k Kind) <-chan stru
 			}
 			wg.Wait()
 			cell.h = ls.judgeHealth(rs)
+			if cell.h.State == HealthRefused {
+				cell.h.Detail += c.refusalReason(hctx, ls, rs)
+			}
 		}()
 	})
 	return cell.done
+}
+
+// refusalReason is the TXT text a list gives with the refusal of its
+// first refused test entry, quoted ("" when it gives none): what the list
+// says is wrong (a public resolver, too many queries, a bad key).
+func (c *Checker) refusalReason(ctx context.Context, ls *listState, rs []probeResult) string {
+	for _, r := range rs {
+		if r.err != nil || r.c.v != refused {
+			continue
+		}
+		txt, err := c.lookupTXT(ctx, ls, QueryName(r.target, ls.zone))
+		if err != nil || len(txt) == 0 {
+			return ""
+		}
+		return `: "` + strings.Join(txt, `", "`) + `"`
+	}
+	return ""
 }
 
 // healthNow is the list's health if the test is done, else unknown.
@@ -375,8 +494,13 @@ func (c *Checker) query(ctx context.Context, ls *listState, name string, qtype u
 	switch {
 	case err == nil:
 		ls.fails.Store(0)
+		c.answered.Add(1)
 	case errors.Is(err, dnsx.ErrTimeout):
 		ls.fails.Add(1)
+	case errors.Is(err, dnsx.ErrRefused):
+		c.refusedN.Add(1)
+	case errors.Is(err, dnsx.ErrServFail):
+		c.servfailN.Add(1)
 	}
 	return ans, err
 }

@@ -85,19 +85,62 @@ func worse(a, b checks.Severity) checks.Severity {
 	return a
 }
 
+// errorRange is where lists answer when they will not answer: by common
+// convention (Spamhaus's, followed by other lists and by filters such as
+// rspamd) an answer in 127.255.255.0/24 is an error code, never a listing.
+var errorRange = netip.MustParsePrefix("127.255.255.0/24")
+
 func (l *List) isRefusal(a netip.Addr) bool {
 	for _, p := range l.Refused {
 		if p.Contains(a) {
 			return true
 		}
 	}
+	if errorRange.Contains(a) && !l.listsWith(a) {
+		return true
+	}
 	return l.Bitmask && a.Is4() && a.As4()[3]&l.RefusedBits != 0
+}
+
+// listsWith reports whether the list documents code a as a listing (not as
+// a refusal): only then is an answer in errorRange a listing.
+func (l *List) listsWith(a netip.Addr) bool {
+	if l.Bitmask {
+		return false
+	}
+	for _, c := range l.Codes {
+		if c.Code == a.String() {
+			return !strings.HasPrefix(c.Meaning, "refused")
+		}
+	}
+	return false
+}
+
+// conventionMeaning is what an undocumented answer in errorRange means by
+// common convention, with Spamhaus's meaning for the codes it defines.
+func conventionMeaning(a netip.Addr) string {
+	for _, c := range spamhausErrors {
+		if c.Code == a.String() {
+			return "error code, as Spamhaus uses it: " + strings.TrimPrefix(c.Meaning, "refused: ")
+		}
+	}
+	return "error code: by common convention an answer in 127.255.255.0/24 is a refusal or an error, not a listing"
 }
 
 // meanings looks a code up: by bit for a bitmask list, by last octet for
 // a list that says so, else whole.
 func (l *List) meanings(a netip.Addr) []Answered {
 	code := a.String()
+	if !l.Bitmask {
+		for _, c := range l.Codes {
+			if c.Code == code {
+				return []Answered{{Code: code, Meaning: c.Meaning, Severity: c.Severity}}
+			}
+		}
+	}
+	if errorRange.Contains(a) {
+		return []Answered{{Code: code, Meaning: conventionMeaning(a)}}
+	}
 	if l.Bitmask && a.Is4() {
 		v := a.As4()[3]
 		var out []Answered
@@ -121,11 +164,6 @@ func (l *List) meanings(a netip.Addr) []Answered {
 			out = append(out, Answered{Code: code, Meaning: "no bit set: not documented by the list"})
 		}
 		return out
-	}
-	for _, c := range l.Codes {
-		if c.Code == code {
-			return []Answered{{Code: code, Meaning: c.Meaning, Severity: c.Severity}}
-		}
 	}
 	if l.LastOctet && a.Is4() {
 		last := a.As4()[3]

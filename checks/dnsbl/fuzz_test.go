@@ -1,6 +1,7 @@
 package dnsbl
 
 import (
+	"github.com/relayctl/relayctl/checks"
 	"net/netip"
 	"strings"
 	"testing"
@@ -42,6 +43,12 @@ func FuzzLines(f *testing.F) {
 		for tg, err := range Targets(Lines(strings.NewReader(src), "f", IPParser(256))) {
 			if err != nil {
 				return
+			}
+			if tg.Bad != nil {
+				if tg.Bad.Line < 1 || checks.Message(tg.Bad) == "" {
+					t.Fatalf("bad line without a place or reason: %+v", tg.Bad)
+				}
+				continue
 			}
 			if !tg.Addr.IsValid() {
 				t.Fatalf("invalid address from %q", src)

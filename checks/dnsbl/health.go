@@ -86,7 +86,7 @@ type probeResult struct {
 
 // judgeHealth reads the answers to a list's probes (RFC 5782 §5).
 func (l *List) judgeHealth(rs []probeResult) Health {
-	var unhealthy, refusedWhy, unknown, wild []string
+	var unhealthy, refusedWhy, refusedCodes, unknown, wild []string
 	for _, r := range rs {
 		switch {
 		case r.err != nil:
@@ -94,7 +94,8 @@ func (l *List) judgeHealth(rs []probeResult) Health {
 		case r.c.v == outside:
 			unhealthy = append(unhealthy, fmt.Sprintf("answers its test entry %s from outside 127.0.0.0/8 (%s)", r.label, codesOf(r.c)))
 		case r.c.v == refused:
-			refusedWhy = append(refusedWhy, fmt.Sprintf("answers its test entry %s with a refusal: %s", r.label, describe(r.c.codes)))
+			refusedWhy = append(refusedWhy, r.label)
+			refusedCodes = appendNew(refusedCodes, describe(r.c.codes))
 		case r.listed && r.c.v == notListed:
 			unhealthy = append(unhealthy, fmt.Sprintf("does not list its test entry %s: the list may be dead, or refusing this resolver with NXDOMAIN", r.label))
 		case !r.listed && r.c.v == listed:
@@ -108,11 +109,24 @@ func (l *List) judgeHealth(rs []probeResult) Health {
 	case len(unhealthy) > 0:
 		return Health{State: HealthUnhealthy, Detail: strings.Join(unhealthy, "; ")}
 	case len(refusedWhy) > 0:
-		return Health{State: HealthRefused, Detail: strings.Join(refusedWhy, "; ")}
+		entries := "entry " + refusedWhy[0]
+		if len(refusedWhy) > 1 {
+			entries = "entries " + strings.Join(refusedWhy[:len(refusedWhy)-1], ", ") + " and " + refusedWhy[len(refusedWhy)-1]
+		}
+		return Health{State: HealthRefused, Detail: fmt.Sprintf("answers its test %s with a refusal: %s", entries, strings.Join(refusedCodes, "; "))}
 	case len(unknown) > 0:
 		return Health{State: HealthUnknown, Detail: strings.Join(unknown, "; ")}
 	}
 	return Health{State: HealthOK}
+}
+
+func appendNew(s []string, v string) []string {
+	for _, x := range s {
+		if x == v {
+			return s
+		}
+	}
+	return append(s, v)
 }
 
 func codesOf(c classified) string {

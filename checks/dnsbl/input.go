@@ -10,6 +10,7 @@ import (
 	"net/netip"
 	"strings"
 
+	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsx"
 )
 
@@ -17,15 +18,34 @@ import (
 type Target struct {
 	Addr   netip.Addr // for an address
 	Domain string     // for a domain name (normalised, no trailing dot)
+	// Bad is set instead for a line of input that is not a target: its
+	// report says why, and no list is asked.
+	Bad *LineError
 }
 
 // String is the target as reports name it.
 func (t Target) String() string {
-	if t.Domain != "" {
+	switch {
+	case t.Bad != nil:
+		return t.Bad.Text
+	case t.Domain != "":
 		return t.Domain
 	}
 	return t.Addr.String()
 }
+
+// LineError is a line of an input file or stdin that is not a target.
+type LineError struct {
+	Name string // the file, or "stdin"
+	Line int
+	Text string // the line as it was, without its comment
+	Err  error  // why (ErrBadTarget, ErrTooMany)
+}
+
+func (e *LineError) where() string   { return fmt.Sprintf("%s:%d", e.Name, e.Line) }
+func (e *LineError) Error() string   { return e.where() + ": " + e.Err.Error() }
+func (e *LineError) Message() string { return e.where() + ": " + checks.Message(e.Err) }
+func (e *LineError) Unwrap() error   { return e.Err }
 
 // Kind is the kind of list that can answer for t.
 func (t Target) Kind() Kind {
@@ -160,7 +180,9 @@ const maxLine = 4096
 
 // Lines yields the inputs of a file: one address, block or domain a line;
 // blank lines and everything after a '#' are ignored. A line that does
-// not parse ends the sequence with an error naming the file and line.
+// not parse yields a *LineError naming the file and line, and the lines
+// after it follow (the consumer may stop); a line too long to read, or a
+// read error, ends the sequence with its error.
 func Lines(r io.Reader, name string, parse Parser) iter.Seq2[Input, error] {
 	return func(yield func(Input, error) bool) {
 		sc := bufio.NewScanner(r)
@@ -178,10 +200,10 @@ func Lines(r io.Reader, name string, parse Parser) iter.Seq2[Input, error] {
 			}
 			in, err := parse(line)
 			if err != nil {
-				yield(Input{}, at(fmt.Sprintf("%s:%d", name, n), err))
-				return
+				in = Input{}
+				err = &LineError{Name: name, Line: n, Text: line, Err: err}
 			}
-			if !yield(in, nil) {
+			if !yield(in, err) {
 				return
 			}
 		}
@@ -192,4 +214,23 @@ func Lines(r io.Reader, name string, parse Parser) iter.Seq2[Input, error] {
 			yield(Input{}, at(name, err))
 		}
 	}
+}
+
+// CheckInput names the check of a report for a line of input that is not
+// a target: status error, the reason in its error, nothing asked.
+const CheckInput = "input"
+
+// InputData is the data of the input check: where the bad line is.
+type InputData struct {
+	Source string `json:"source"`
+	Line   int    `json:"line"`
+	Text   string `json:"text"`
+}
+
+func badInputResult(e *LineError) checks.Result {
+	res := checks.Result{Name: CheckInput, Data: &InputData{Source: e.Name, Line: e.Line, Text: e.Text}}
+	fail(&res, e)
+	res.Summary = res.Error
+	res.Settle()
+	return res
 }

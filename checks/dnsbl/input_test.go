@@ -112,16 +112,20 @@ func TestLines(t *testing.T) {
 	if strings.Join(got, " ") != "192.0.2.1 198.51.100.0 198.51.100.1 2001:db8::1" {
 		t.Errorf("%q", got)
 	}
+	// A bad line is a target of its own, saying why, and the lines after
+	// it follow.
 	got = nil
 	var last error
-	for tg, err := range Targets(Lines(strings.NewReader("192.0.2.1\n\n192.0.2.x\n192.0.2.3\n"), "list.txt", IPParser(DefaultMaxAddresses))) {
+	for tg, err := range Targets(Lines(strings.NewReader("192.0.2.1\n\n192.0.2.x # typo\n192.0.2.3\n"), "list.txt", IPParser(DefaultMaxAddresses))) {
 		if err != nil {
-			last = err
-			continue
+			t.Fatal(err)
+		}
+		if tg.Bad != nil {
+			last = tg.Bad
 		}
 		got = append(got, tg.String())
 	}
-	if len(got) != 1 || last == nil || !strings.Contains(last.Error(), "list.txt:3: ") || !errors.Is(last, ErrBadTarget) ||
+	if strings.Join(got, " ") != "192.0.2.1 192.0.2.x 192.0.2.3" || last == nil || !strings.Contains(last.Error(), "list.txt:3: ") || !errors.Is(last, ErrBadTarget) ||
 		checks.Message(last) != `list.txt:3: invalid target "192.0.2.x": not an IPv4 or IPv6 address` {
 		t.Errorf("%q %v", got, last)
 	}

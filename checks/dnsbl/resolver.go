@@ -1,6 +1,7 @@
 package dnsbl
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -23,6 +24,64 @@ type ResolverData struct {
 	// Skipped are the lists left out of the run and why (a key not
 	// given). Never null.
 	Skipped []SkippedList `json:"skipped"`
+	// Failed is set when every question of the run so far failed at the
+	// resolver (REFUSED or SERVFAIL): the lists were not asked at all.
+	Failed *ResolverFailure `json:"failed,omitempty"`
+}
+
+// ResolverFailure counts the questions the resolver failed, in a run
+// where it answered none: so far, when the report was made.
+type ResolverFailure struct {
+	Refused  int64 `json:"refused"`
+	ServFail int64 `json:"servfail"`
+}
+
+func (f ResolverFailure) rcodes() string {
+	switch {
+	case f.Refused > 0 && f.ServFail > 0:
+		return "REFUSED or SERVFAIL"
+	case f.ServFail > 0:
+		return "SERVFAIL"
+	}
+	return "REFUSED"
+}
+
+// CodeResolverFailed: every question of the run so far failed at the
+// resolver, none was answered (the resolver check's status is error).
+const CodeResolverFailed = "dnsbl.resolver-failed"
+
+// resolverFailing reports whether every question of the run that got a
+// reply so far was REFUSED or SERVFAIL, and how many: the resolver, not
+// the lists, is failing (it is not recursive for this client, or it
+// cannot reach anything).
+func (c *Checker) resolverFailing() (ResolverFailure, bool) {
+	f := ResolverFailure{Refused: c.refusedN.Load(), ServFail: c.servfailN.Load()}
+	return f, c.answered.Load() == 0 && f.Refused+f.ServFail > 0
+}
+
+// resolverFailed makes r, a copy of the run's resolver check, say that the
+// resolver failed every question: one finding for the run, instead of one
+// error per list and target.
+func resolverFailed(r *checks.Result, f ResolverFailure) {
+	d := *r.Data.(*ResolverData)
+	d.Failed = &f
+	r.Data = &d
+	who := "the resolver"
+	if len(d.Servers) > 0 {
+		who = "resolver " + strings.Join(d.Servers, ", ")
+	}
+	msg := fmt.Sprintf("%s answered every question of this run so far with %s, none with an answer: "+
+		"no list's answer came through, so nothing is known about the targets", who, f.rcodes())
+	r.Add(checks.Finding{
+		Code:     CodeResolverFailed,
+		Severity: checks.SeverityWarn,
+		Message:  msg,
+		Hint: "REFUSED: the server is not a recursive resolver for this client (an authoritative-only server, or one whose ACL leaves you out); " +
+			"SERVFAIL: it cannot reach the lists. Ask through a recursive resolver that serves you (--resolver, e.g. a local unbound on 127.0.0.1).",
+	})
+	r.Fail(errors.New(who + " failed every question: " + f.rcodes()))
+	r.Summary = r.Error
+	r.Settle()
 }
 
 // PublicServer is a public resolver in use and whose it is.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/relayctl/relayctl/checks"
+	"github.com/relayctl/relayctl/checks/dnsx/dnstest"
 )
 
 // Detection works on the configured server list alone: nothing here is
@@ -115,4 +116,36 @@ func containsAll(s string, subs ...string) bool {
 		}
 	}
 	return true
+}
+
+// The resolver-failed finding needs every question to have failed at the
+// resolver: one list answering SERVFAIL while another answers is that
+// list's error, not the resolver's.
+func TestResolverFailedOnlyWhenNothingAnswered(t *testing.T) {
+	srv := server(t)
+	lists := pick(t, "good.bl.test", "dead.bl.test")
+	target := addr("198.51.100.7")
+	for _, p := range lists[1].probes(KindIP4) {
+		srv.Set(QueryName(p.target, "dead.bl.test"), dnstest.ServFail)
+	}
+	srv.Set(QueryName(target, "dead.bl.test"), dnstest.ServFail)
+	res := ResolverCheck([]string{srv.Addr}, nil)
+	c := New(srv.Client(2*time.Second), lists, Options{Resolver: &res})
+	rep := c.Check(context.Background(), target)
+	r := rep.Checks[len(rep.Checks)-1]
+	dead, d := result(t, rep, "dead.bl.test")
+	if r.Status != checks.StatusOK || len(r.Findings) != 0 || d.ResolverFailed() || !strings.Contains(dead.Error, "SERVFAIL") {
+		t.Errorf("resolver %+v; dead list %+v", r, dead)
+	}
+
+	refusing := dnstest.Start(t) // no zones: REFUSED to everything
+	c = New(refusing.Client(2*time.Second), lists, Options{Resolver: &res})
+	rep = c.Check(context.Background(), target)
+	r = rep.Checks[len(rep.Checks)-1]
+	if r.Status != checks.StatusError || codes(r.Findings) != "dnsbl.resolver-failed/warn" || r.Data.(*ResolverData).Failed == nil {
+		t.Errorf("resolver %+v", r)
+	}
+	if res.Status != checks.StatusOK || res.Data.(*ResolverData).Failed != nil {
+		t.Errorf("the run's resolver check was changed in place: %+v", res)
+	}
 }

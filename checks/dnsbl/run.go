@@ -2,6 +2,7 @@ package dnsbl
 
 import (
 	"context"
+	"errors"
 	"iter"
 	"sync"
 
@@ -83,10 +84,19 @@ func (c *Checker) Run(ctx context.Context, src iter.Seq2[Target, error], emit fu
 	return srcErr
 }
 
-// Targets flattens inputs into targets, one at a time.
+// Targets flattens inputs into targets, one at a time. A bad line
+// (*LineError) becomes a Target of its own, whose report says why; any
+// other error ends the sequence.
 func Targets(inputs iter.Seq2[Input, error]) iter.Seq2[Target, error] {
 	return func(yield func(Target, error) bool) {
 		for in, err := range inputs {
+			var le *LineError
+			if errors.As(err, &le) {
+				if !yield(Target{Bad: le}, nil) {
+					return
+				}
+				continue
+			}
 			if err != nil {
 				yield(Target{}, err)
 				return

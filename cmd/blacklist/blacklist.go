@@ -50,13 +50,19 @@ reported as unhealthy and its answers are not counted. A refusal code
 "not listed": the list's check ends in error, as do timeouts, SERVFAIL and
 answers outside 127.0.0.0/8.
 
+A bad line of --file or stdin is reported as that target's error (with
+its line number) and the run goes on. A run of several targets ends with
+a summary: the table's last section, or one line on stderr with -o json
+and ndjson.
+
 Exit codes: 0 not listed anywhere (at the --fail-on gate), 1 listed, 2 bad
 input, 3 a list could not be asked.`,
 		Example: `  relayctl blacklist ip 192.0.2.1
   relayctl blacklist ip 2001:db8::25 --list zen.spamhaus.org --list bl.spamcop.net
   relayctl blacklist ip 192.0.2.0/24 -o ndjson --concurrency 32 --rate 20
   grep -v '^#' servers.txt | relayctl blacklist ip - -o json
-  relayctl blacklist ip --file servers.txt --dqs-key "$DQS_KEY"`,
+  relayctl blacklist ip --file servers.txt --dqs-key "$DQS_KEY"
+  relayctl blacklist ip 203.0.113.0/24 --listed-only --rate 600/m`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Args = args
 			if runF != nil {
@@ -104,7 +110,8 @@ func (o *Options) register(cmd *cobra.Command, ip bool) {
 	fs.StringVar(&o.Keys.DQS, "dqs-key", "", "Spamhaus Data Query Service `KEY` (or RELAYCTL_DQS_KEY): enables the DQS zones in place of the public ones")
 	fs.StringVar(&o.Keys.Abusix, "abusix-key", "", "Abusix Mail Intelligence `KEY` (or RELAYCTL_ABUSIX_KEY)")
 	fs.IntVar(&o.Concurrency, "concurrency", dnsbl.DefaultConcurrency, "at most `N` DNS queries in flight at once (1 to 512)")
-	fs.Float64Var(&o.Rate, "rate", 0, "most queries per second to each list, `N`/s (default: no limit)")
+	cmdutil.RateVar(fs, &o.Rate, "rate", "at most `RATE` queries to each list, spaced evenly (default: no limit)")
+	fs.BoolVar(&o.ListedOnly, "listed-only", false, "print only the targets that are listed or could not be fully checked (-o json: always an array)")
 	if ip {
 		fs.Uint64Var(&o.MaxAddresses, "max-addresses", dnsbl.DefaultMaxAddresses, "a CIDR block may hold at most `N` addresses (65536 is a /16)")
 	}

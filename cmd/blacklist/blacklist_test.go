@@ -146,7 +146,8 @@ func TestBadInput(t *testing.T) {
 		{[]string{"--file", "/"}, "is a directory"},
 		{[]string{}, "nothing to check"},
 		{[]string{"-", "-"}, "given twice"},
-		{[]string{"192.0.2.1", "--rate", "-1"}, "invalid --rate"},
+		{[]string{"192.0.2.1", "--rate", "-1"}, `invalid argument "-1" for "--rate" flag: want N/s, N/m or N/h`},
+		{[]string{"192.0.2.1", "--rate", "10/d"}, `invalid argument "10/d" for "--rate" flag`},
 		{[]string{"192.0.2.1", "--list", "bad..zone"}, "not a zone name"},
 		{[]string{"192.0.2.1", "--dqs-key", "a.b"}, "letters and digits"},
 		{[]string{"192.0.2.1", "--list", "good.bl.test", "--exclude", "good.bl.test"}, "no list to check"},
@@ -156,13 +157,42 @@ func TestBadInput(t *testing.T) {
 			t.Errorf("%v: exit %d, stderr %q, stdout %q", c.args, code, errOut, out)
 		}
 	}
-	// a bad line on stdin ends the run with exit 2 after the targets
-	// before it
-	out, errOut, code := testRun(t, srv.Client(time.Second), "198.51.100.8\nnope\n198.51.100.7\n", false, "-", "--list", "good.bl.test", "-o", "ndjson")
-	if code != report.ExitUsage || !strings.Contains(errOut, "stdin:2:") || strings.Count(out, "\n") != 1 {
-		t.Errorf("exit %d, stderr %q, stdout %q", code, errOut, out)
+	// A bad line on stdin, or in a --file, is that target's report (and
+	// a note on stderr), and the run goes on: exit 2 unless a listing
+	// reached the gate.
+	file := filepath.Join(t.TempDir(), "targets.txt")
+	if err := os.WriteFile(file, []byte("198.51.100.8\nnope\n198.51.100.9\n"), 0o644); err != nil {
+		t.Fatal(err)
 	}
-	_, errOut, code = testRun(t, srv.Client(time.Second), "", true, "192.0.2.1")
+	for _, args := range [][]string{{"-"}, {"--file", file}} {
+		name := "stdin"
+		if args[0] != "-" {
+			name = file
+		}
+		out, errOut, code := testRun(t, srv.Client(time.Second), "198.51.100.8\nnope\n198.51.100.9\n", false, append(args, "--list", "good.bl.test", "-o", "ndjson")...)
+		lines := strings.Split(strings.TrimSpace(out), "\n")
+		if code != report.ExitUsage || errOut != "relayctl: "+name+`:2: invalid target "nope": not an IPv4 or IPv6 address`+"\n"+
+			"relayctl: summary: 3 targets: 0 listed, 2 not listed, 1 not fully checked (1 bad line of input)\n" || len(lines) != 3 {
+			t.Fatalf("%v: exit %d, stderr %q, stdout %q", args, code, errOut, out)
+		}
+		var bad struct {
+			Target, Status string
+			Checks         []struct{ Name, Error string }
+		}
+		if err := json.Unmarshal([]byte(lines[1]), &bad); err != nil || bad.Target != "nope" || bad.Status != "error" || len(bad.Checks) != 2 || bad.Checks[0].Name != "input" ||
+			bad.Checks[0].Error != name+`:2: invalid target "nope": not an IPv4 or IPv6 address` {
+			t.Errorf("%v: bad line's report %+v %v", args, bad, err)
+		}
+		if !strings.Contains(lines[2], `"target":"198.51.100.9","status":"ok"`) {
+			t.Errorf("%v: the line after the bad one: %s", args, lines[2])
+		}
+	}
+	// a listing outranks the bad line
+	_, _, code := testRun(t, srv.Client(time.Second), "nope\n198.51.100.7\n", false, "-", "--list", "good.bl.test", "-o", "ndjson")
+	if code != report.ExitGate {
+		t.Errorf("listed and a bad line: exit %d", code)
+	}
+	_, errOut, code := testRun(t, srv.Client(time.Second), "", true, "192.0.2.1")
 	if code != report.ExitUsage || !strings.Contains(errOut, "an IP address") {
 		t.Errorf("domain 192.0.2.1: %d %q", code, errOut)
 	}
@@ -197,8 +227,9 @@ func TestProgressOnTerminal(t *testing.T) {
 	if code != report.ExitOK || errOut != "" || !strings.Contains(out, "198.51.100.8  ok") {
 		t.Fatalf("quick run: exit %d, stderr %q, stdout %q", code, errOut, out)
 	}
-	// Listed: the A query, then the TXT query, 700ms each.
-	srv.SetDelay(700 * time.Millisecond)
+	// Listed: the A and TXT queries (asked together for a single
+	// target), 1.3s: past the second's grace.
+	srv.SetDelay(1300 * time.Millisecond)
 	_, errOut, code = testRunOn(t, tty, srv.Client(5*time.Second), "", false, "198.51.100.7", "--list", "good.bl.test")
 	if code != report.ExitGate || !strings.HasPrefix(errOut, "\r[") || !strings.HasSuffix(errOut, "1/1 targets  1/s\x1b[K\n") {
 		t.Errorf("slow run: exit %d, stderr %q", code, errOut)

@@ -1,6 +1,7 @@
 package blacklist
 
 import (
+	"errors"
 	"io"
 	"iter"
 	"os"
@@ -48,9 +49,11 @@ func (dirError) Error() string { return "is a directory" }
 var errIsDir = dirError{}
 
 // openInputs checks every argument and file before any query: a bad
-// address, a block over --max-addresses or an unreadable file is bad
-// input (exit 2). A regular file is read twice, once to check it and
-// once to stream it; stdin and pipes are checked as they stream.
+// address or block on the command line, or an unreadable file, is bad
+// input (exit 2). A bad line of a file or stdin is that target's report
+// (dnsbl.LineError) and the lines after it are checked: files and stdin
+// behave the same. A regular file is read twice, once to count its
+// targets (and find a line too long to read) and once to stream it.
 func (o *Options) openInputs() (*inputs, error) {
 	in := &inputs{}
 	parse := o.parser()
@@ -88,7 +91,10 @@ func (o *Options) openInputs() (*inputs, error) {
 		in.files = append(in.files, f)
 		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
 			for x, err := range dnsbl.Lines(f, path, parse) {
-				if err != nil {
+				switch {
+				case isLineError(err):
+					in.total++ // a report of its own, as on stdin
+				case err != nil:
 					in.close()
 					return nil, &cmdutil.UsageError{Err: err}
 				}
@@ -123,11 +129,16 @@ func (o *Options) openInputs() (*inputs, error) {
 				continue
 			}
 			for x, err := range dnsbl.Lines(p.reader, p.name, parse) {
-				if !yield(x, err) || err != nil {
+				if !yield(x, err) || err != nil && !isLineError(err) {
 					return
 				}
 			}
 		}
 	}
 	return in, nil
+}
+
+func isLineError(err error) bool {
+	var le *dnsbl.LineError
+	return errors.As(err, &le)
 }

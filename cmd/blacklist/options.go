@@ -20,8 +20,11 @@ type Options struct {
 	Exclude      []string
 	Keys         dnsbl.Keys
 	Concurrency  int
-	Rate         float64
+	Rate         cmdutil.Rate
 	MaxAddresses uint64
+	// ListedOnly prints only the targets that are listed or could not be
+	// fully checked (the summary and the exit code still count all).
+	ListedOnly bool
 	// Resolver, when set, replaces the one built from the global flags
 	// (tests point it at a loopback server).
 	Resolver dnsx.Resolver

@@ -54,7 +54,7 @@ func run(ctx context.Context, opts *Options) error {
 	opts.warn(servers, sel)
 	resolver := dnsbl.ResolverCheck(servers, sel.Skipped)
 
-	w, err := opts.writer(set.Format, in.single)
+	w, err := opts.writer(set.Format, in.single && !opts.ListedOnly)
 	if err != nil {
 		return &cmdutil.UsageError{Err: err}
 	}
@@ -62,26 +62,40 @@ func run(ctx context.Context, opts *Options) error {
 		Command:     opts.command(),
 		Keys:        opts.Keys,
 		Concurrency: opts.Concurrency,
-		Rate:        opts.Rate,
-		Resolver:    &resolver,
+		Rate:        opts.Rate.PerSecond(),
+		// A few targets known up front: the TXT reasons go out with the A
+		// questions and the self-tests, so that one address takes one
+		// round trip. A bulk run asks TXT only of the lists that list.
+		EagerTXT: in.total > 0 && in.total <= eagerTXTMax,
+		Resolver: &resolver,
 	})
 	// A second's grace: a run of a few targets shows no progress.
 	prog := opts.IO.StartProgress(cmdutil.ProgressOptions{Total: int(min(in.total, math.MaxInt)), Unit: "targets", Delay: time.Second})
 	exit := report.ExitOK
+	var tally dnsbl.Tally
 	var werr error
 	runErr := checker.Run(ctx, dnsbl.Targets(in.seq), func(rep checks.Report) {
 		report.Filter(&rep, set.Ignore)
 		exit = worseExit(exit, report.ExitCode([]checks.Report{rep}, set.FailOn))
-		prog.Print(func() {
-			if werr == nil {
-				werr = w.Write(rep)
-			}
-		})
+		tally.Add(rep)
+		if bad := badLine(rep); bad != "" {
+			prog.Print(func() { fmt.Fprintf(opts.IO.ErrOut, "relayctl: %s\n", bad) })
+		}
+		if !opts.ListedOnly || dnsbl.Shows(rep) {
+			prog.Print(func() {
+				if werr == nil {
+					werr = w.Write(rep)
+				}
+			})
+		}
 		prog.Inc()
 	})
 	prog.Finish()
 	if err := w.Close(); werr == nil {
 		werr = err
+	}
+	if werr == nil && tally.Targets > 1 {
+		werr = opts.summary(set.Format, &tally)
 	}
 	if werr != nil {
 		return cmdutil.Incomplete("writing the report", werr)
@@ -93,8 +107,26 @@ func run(ctx context.Context, opts *Options) error {
 	default:
 		return &cmdutil.UsageError{Err: runErr}
 	}
+	if tally.BadInput > 0 && exit != report.ExitGate {
+		// Bad input outranks an incomplete check; a listing outranks it.
+		exit = report.ExitUsage
+	}
 	return cmdutil.ExitWith(exit)
 }
+
+// badLine is the reason a report is for a bad line of input, or "".
+func badLine(rep checks.Report) string {
+	for _, c := range rep.Checks {
+		if _, ok := c.Data.(*dnsbl.InputData); ok {
+			return c.Error
+		}
+	}
+	return ""
+}
+
+// eagerTXTMax is the most targets a run may have for its TXT questions
+// to go out with its A questions (dnsbl.Options.EagerTXT).
+const eagerTXTMax = 16
 
 // worseExit combines the exit codes of two reports: a gate failure
 // outranks an incomplete check, which outranks success (SPEC.md).
@@ -119,9 +151,6 @@ func (o *Options) validate() error {
 	// usual limit of 1024 open files.
 	if o.Concurrency < 1 || o.Concurrency > 512 {
 		return cmdutil.Usagef("invalid --concurrency %d: want 1 to 512", o.Concurrency)
-	}
-	if o.Rate < 0 || o.Rate != o.Rate {
-		return cmdutil.Usagef("invalid --rate %v: want queries per second, 0 for no limit", o.Rate)
 	}
 	if !o.Domains && o.MaxAddresses == 0 {
 		return cmdutil.Usagef("invalid --max-addresses 0: want at least 1")
