@@ -18,20 +18,27 @@ const MaxInput = 64 << 20
 // RunOptions tune RunAll.
 type RunOptions struct {
 	Options
-	// Workers is how many messages are checked at once; one per CPU when
-	// zero. DNS waits overlap across them.
+	// Workers is how many messages are checked at once; DefaultWorkers
+	// when zero. A check mostly waits for DNS, so more than one per CPU
+	// overlap their waits; with --zone the work is CPU and the extra
+	// workers cost nothing.
 	Workers int
 }
+
+// DefaultWorkers is RunAll's default: enough to overlap the DNS rounds
+// of several messages, few enough that the messages held (twice as many)
+// stay bounded.
+const DefaultWorkers = 8
 
 // RunAll checks every message of the inputs (files, Maildir folders,
 // mboxes, "-" for stdin, read by bounce.Scan) and calls emit with each
 // report in input order. An input that cannot be read, or is not a
 // message, gets a report with Error set; the others still get theirs.
-// At most 2×Workers messages are held at once.
+// At most 2×Workers messages are held at once, each at most MaxInput.
 func RunAll(ctx context.Context, r dnsx.Resolver, inputs []string, stdin io.Reader, opt RunOptions, emit func(checks.Report)) error {
 	workers := opt.Workers
 	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
+		workers = max(DefaultWorkers, runtime.GOMAXPROCS(0))
 	}
 	// Each message gets a slot for its report; the slots queue in input
 	// order, so reports come out in order however long each takes.
