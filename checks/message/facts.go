@@ -14,9 +14,11 @@ const (
 	sourceNone = "unknown"
 )
 
-// fact is one SMTP fact of the receiving hop and where it was taken
-// from, for the report's data.
-type fact struct {
+// Fact is one SMTP fact of the receiving hop and where it was taken
+// from: "option" (given by the caller), a header field such as
+// "Received[0]" (the topmost Received field) or "Return-Path[0]", or
+// "unknown".
+type Fact struct {
 	Value  string `json:"value"`
 	Source string `json:"source"`
 	Note   string `json:"note,omitempty"`
@@ -29,14 +31,18 @@ type smtpFacts struct {
 	MailFrom string
 	// mailFromKnown: MailFrom was given or found ("" then is <>).
 	mailFromKnown bool
-	// The facts as reported, with their sources.
-	Data struct {
-		IP       fact `json:"ip"`
-		HELO     fact `json:"helo"`
-		MailFrom fact `json:"mail_from"`
-	}
+	// Data is the facts as reported, with their sources.
+	Data SMTPFacts
 	// receiverSPF is the receiver's Received-SPF, nil when none.
 	receiverSPF *received.SPF
+}
+
+// SMTPFacts are the facts SPF was evaluated with, as the spf check's
+// data.facts reports them.
+type SMTPFacts struct {
+	IP       Fact `json:"ip"`
+	HELO     Fact `json:"helo"`
+	MailFrom Fact `json:"mail_from"`
 }
 
 // smtpFactsOf takes each fact from opts when given, else from the trace
@@ -49,32 +55,32 @@ func smtpFactsOf(h []dkimverify.Field, opts Options) smtpFacts {
 	switch {
 	case opts.IP.IsValid():
 		s.IP = opts.IP.Unmap()
-		s.Data.IP = fact{Value: s.IP.String(), Source: sourceFlag}
+		s.Data.IP = Fact{Value: s.IP.String(), Source: sourceFlag}
 	case tf.ClientIP.Known():
 		s.IP = tf.ClientIP.Value.Unmap()
 		s.Data.IP = sourced(s.IP.String(), tf.ClientIP.Source)
 	default:
-		s.Data.IP = fact{Source: sourceNone}
+		s.Data.IP = Fact{Source: sourceNone}
 	}
 	switch {
 	case opts.HELO != "":
 		s.HELO = opts.HELO
-		s.Data.HELO = fact{Value: s.HELO, Source: sourceFlag}
+		s.Data.HELO = Fact{Value: s.HELO, Source: sourceFlag}
 	case tf.HELO.Known():
 		s.HELO = tf.HELO.Value
 		s.Data.HELO = sourced(s.HELO, tf.HELO.Source)
 	default:
-		s.Data.HELO = fact{Source: sourceNone}
+		s.Data.HELO = Fact{Source: sourceNone}
 	}
 	switch {
 	case opts.MailFromSet:
 		s.MailFrom, s.mailFromKnown = opts.MailFrom, true
-		s.Data.MailFrom = fact{Value: pathText(s.MailFrom), Source: sourceFlag}
+		s.Data.MailFrom = Fact{Value: pathText(s.MailFrom), Source: sourceFlag}
 	case tf.MailFrom.Known():
 		s.MailFrom, s.mailFromKnown = strings.Trim(tf.MailFrom.Value, "<>"), true
 		s.Data.MailFrom = sourced(pathText(s.MailFrom), tf.MailFrom.Source)
 	default:
-		s.Data.MailFrom = fact{Source: sourceNone}
+		s.Data.MailFrom = Fact{Source: sourceNone}
 	}
 	return s
 }
@@ -87,8 +93,8 @@ func pathText(addr string) string {
 	return addr
 }
 
-func sourced(v string, src *received.Source) fact {
-	f := fact{Value: v, Source: sourceNone}
+func sourced(v string, src *received.Source) Fact {
+	f := Fact{Value: v, Source: sourceNone}
 	if src != nil {
 		f.Source, f.Note = src.String(), src.Note
 	}

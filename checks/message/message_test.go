@@ -13,6 +13,7 @@ import (
 
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dkimverify"
+	"github.com/relayctl/relayctl/checks/dnsx/dnstest"
 )
 
 // A message signed for its From domain, sent from a host its SPF record
@@ -45,11 +46,7 @@ func TestPass(t *testing.T) {
 	if !sp.Evaluated || sp.Result != "pass" || sp.Domain != "example.com" || sp.IP != "192.0.2.10" || !sp.Aligned || sp.HELO.Result != "pass" {
 		t.Errorf("spf %+v", sp)
 	}
-	f := sp.Facts.(struct {
-		IP       fact `json:"ip"`
-		HELO     fact `json:"helo"`
-		MailFrom fact `json:"mail_from"`
-	})
+	f := sp.Facts
 	if f.IP.Source != "Received[0]" || f.HELO.Value != "mail.example.com" || f.MailFrom.Value != "bounce@example.com" || f.MailFrom.Source != "Return-Path[0]" {
 		t.Errorf("facts %+v", f)
 	}
@@ -218,6 +215,59 @@ func TestSMTPFacts(t *testing.T) {
 	d := result(t, rep, "spf").Data.(*SPFData)
 	if d.Identity != "helo" || d.Domain != "mail.example.com" || d.IP != "198.51.100.7" || d.Result != "fail" {
 		t.Errorf("null MAIL FROM: %+v", d)
+	}
+	if d.Facts.IP.Source != "option" || d.Facts.MailFrom.Value != "<>" || d.Facts.MailFrom.Source != "option" {
+		t.Errorf("facts %+v", d.Facts)
+	}
+
+	// The receiver's Received-SPF said pass for this client; relayctl,
+	// judging the HELO name that now fails, says otherwise.
+	rs := "Received-SPF: pass (mx.example.net: domain of bounce@example.com designates 192.0.2.10 as permitted sender) client-ip=192.0.2.10; envelope-from=bounce@example.com; helo=mail.example.com;\r\n"
+	z := strings.Replace(records, `example.com. 300 IN TXT "v=spf1 ip4:192.0.2.10 -all"`, `example.com. 300 IN TXT "v=spf1 -all"`, 1)
+	z = strings.Replace(z, `mail.example.com. 300 IN TXT "v=spf1 ip4:192.0.2.10 -all"`, `mail.example.com. 300 IN TXT "v=spf1 ~all"`, 1)
+	res := result(t, check(t, offline(t, z), rs+trace+plain, Options{}), "spf")
+	if !hasCode(res, "spf.receiver-differs") || !hasCode(res, "spf.fail") || !hasCode(res, "spf.helo-fail") || res.Data.(*SPFData).Receiver.Result != "pass" {
+		t.Errorf("Received-SPF: %v %+v", codes(res), res.Data.(*SPFData).Receiver)
+	}
+}
+
+// A broken ARC chain: the instance and why; a signature that passes for
+// another domain is not aligned.
+func TestARCFailAndAlignment(t *testing.T) {
+	raw, z := chain(t)
+	altered := strings.Replace(string(raw), "Line 00042 of", "Line 00043 of", 1)
+	r := dnstest.Offline(t, z)
+	rep := check(t, r, altered, Options{Now: time.Now()})
+	a := result(t, rep, "arc")
+	d := a.Data.(*ARCData)
+	if d.Result != "fail" || d.FailedInstance != 3 || d.Cause != "ams-failed" || len(d.Hops) != 3 || !hasCode(a, "arc.fail") {
+		t.Errorf("arc %s %+v %v", a.Status, d, codes(a))
+	}
+	if !strings.Contains(findingOf(a, "arc.fail").Message, "instance 3") || d.Hops[0].Results == "" {
+		t.Errorf("arc finding %+v, hop %+v", findingOf(a, "arc.fail"), d.Hops[0])
+	}
+
+	k := edKey(t)
+	other := strings.Replace(plain, "alice@example.com", "alice@example.org", 1)
+	rep = check(t, offline(t, records+zoneTXT("s1._domainkey.example.com", keyTXT(t, k))), sign(t, other, dkim.SignOptions{Selector: "s1", Signer: k}), Options{})
+	dk := result(t, rep, "dkim")
+	if s := dk.Data.(*DKIMData).Signatures[0]; s.Result != "pass" || s.Aligned || !hasCode(dk, "dkim.not-aligned") {
+		t.Errorf("unaligned: %+v %v", s, codes(dk))
+	}
+}
+
+// An unreadable Authentication-Results field is reported, not dropped.
+func TestAuthresUnreadable(t *testing.T) {
+	ar := "Authentication-Results: mx.example.net; dkim=pass header.d=example.com; spf=\r\n"
+	res := result(t, check(t, offline(t, records), ar+trace+plain, Options{AuthServIDs: []string{"mx.example.net"}}), "authres")
+	d := res.Data.(*AuthresData)
+	if !hasCode(res, "authres.unreadable") || len(d.Headers) != 1 || d.Headers[0].Error == "" || strings.Contains(d.Headers[0].Error, "authres:") {
+		t.Errorf("%v %+v", codes(res), d.Headers)
+	}
+	// relayctl found no signature: the trusted receiver's pass is for a
+	// signature that is no longer there.
+	if r := d.Headers[0].Results[0]; r.Ours != "absent" || *r.Agrees {
+		t.Errorf("%+v", r)
 	}
 }
 

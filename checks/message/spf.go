@@ -133,7 +133,7 @@ type SPFData struct {
 	// HELO is the check of the HELO identity.
 	HELO SPFIdentity `json:"helo"`
 	// Facts are the SMTP facts used and where each came from.
-	Facts any `json:"facts"`
+	Facts SMTPFacts `json:"facts"`
 	// Receiver is the verdict the receiver recorded in Received-SPF.
 	Receiver *ReceiverSPF `json:"receiver,omitempty"`
 }
