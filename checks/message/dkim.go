@@ -191,11 +191,10 @@ func sigFindings(res *checks.Result, s dkimverify.SignatureResult, who string, h
 			"Sign without l=: with it, anyone can append content that still passes.",
 			"the signature %s signs only the first %d octets of the body (l=); %d octets after them are unsigned", who, *s.BodyLength, s.Facts.UnsignedOctets))
 	}
-	if hasFrom && !s.Facts.FromSigned {
-		res.Add(finding("dkim.from-not-signed", checks.SeverityWarn, "RFC 6376 §5.4",
-			"List From in h=.",
-			"the signature %s does not cover the From field", who))
-	} else if hasFrom && !s.Facts.FromOverSigned {
+	// A signature whose h= leaves out From is refused by the parser
+	// (RFC 6376 §5.4: dkim.signature-syntax says so); one that covers it
+	// may still leave room for a second From.
+	if hasFrom && s.Facts.FromSigned && !s.Facts.FromOverSigned {
 		res.Add(finding("dkim.from-not-oversigned", checks.SeverityInfo, "RFC 6376 §8.15",
 			"Name From in h= once more than the message has From fields, so that a From added later breaks the signature.",
 			"the signature %s does not over-sign From: a second From field added on the way would leave it valid", who))

@@ -345,3 +345,21 @@ func TestUnsigned(t *testing.T) {
 }
 
 func mustAddr(s string) netip.Addr { return netip.MustParseAddr(s) }
+
+// A signature that does not cover From is refused (RFC 6376 §5.4), and
+// the finding says so.
+func TestFromNotSigned(t *testing.T) {
+	k := edKey(t)
+	// go-msgauth will not sign without From: take it out of h= after
+	// signing (the parser refuses the field before any verification).
+	signed := sign(t, plain, dkim.SignOptions{Selector: "s1", Signer: k, HeaderKeys: []string{"From", "To", "Subject", "Date"}})
+	raw := trace + strings.Replace(signed, "h=From:To", "h=To", 1)
+	if raw == trace+signed {
+		t.Fatal("no h=From:To in the signature")
+	}
+	res := result(t, check(t, offline(t, records+zoneTXT("s1._domainkey.example.com", keyTXT(t, k))), raw, Options{}), "dkim")
+	f := findingOf(res, "dkim.signature-syntax")
+	if res.Data.(*DKIMData).Signatures[0].Result != "neutral" || !strings.Contains(f.Message, "h= does not include From") {
+		t.Errorf("%v %+v", codes(res), f)
+	}
+}
