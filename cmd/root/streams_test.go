@@ -58,6 +58,7 @@ func streamsCases() []streamsCase {
 		{"blacklist-domain", bl("blacklist", "domain", "spammy.example", "grey.example", "clean.example", "--list", "dom.bl.test"), all, report.ExitGate},
 		{"blacklist-lists", bl("blacklist", "lists"), tj, report.ExitOK},
 		{"bounce-parse", bounces, all, report.ExitOK},
+		{"check-message", []string{"check", "message", "testdata/message/length.eml", "--zone", "testdata/message/example.com.zone", "--offline", "--now", "2026-12-01T10:01:00Z"}, tj, report.ExitOK},
 		{"send-dry-run", []string{"send", "--dry-run", "--from", "a@example.net", "--to", "b@example.org", "--subject", "Hi", "--body", "hello"}, tj, report.ExitOK},
 		{"version", []string{"version"}, tj, report.ExitOK},
 	}
