@@ -147,7 +147,7 @@ type bounceTable struct {
 // widthRows is how many rows decide the column widths.
 const widthRows = 200
 
-var bounceColumns = []string{"SOURCE", "RECIPIENT", "REASON", "HARD", "STATUS", "AGENT", "DIAGNOSTIC"}
+var bounceColumns = []string{"SOURCE", "RECIPIENT", "REASON", "HARD", "STATUS", "ACTION", "AGENT", "DIAGNOSTIC"}
 
 // diagWidth bounds the diagnostic column; the whole text is in the JSON.
 const diagWidth = 100
@@ -183,7 +183,7 @@ func (t *bounceTable) row(r *bounce.Record) []string {
 		hard = "hard"
 	}
 	return []string{oneLine(r.Source), oneLine(r.Recipient), string(r.Reason), hard, oneLine(r.Status),
-		oneLine(r.Agent), cut(r.Diagnostic, diagWidth)}
+		oneLine(r.Action), oneLine(r.Agent), cut(r.Diagnostic, diagWidth)}
 }
 
 func (t *bounceTable) Write(r *bounce.Record) error {
@@ -293,6 +293,9 @@ func summaryText(s *bounce.Summary) string {
 	}
 	if s.Delivered > 0 {
 		parts = append(parts, plural(s.Delivered, "delivery report", "delivery reports"))
+	}
+	if s.Delayed > 0 {
+		parts = append(parts, plural(s.Delayed, "delay notice", "delay notices"))
 	}
 	parts = append(parts, fmt.Sprintf("%d not a bounce", s.NotBounce))
 	if s.Damaged > 0 {
