@@ -103,7 +103,7 @@ func parse(raw []byte, recoverPanics bool) Result {
 			return res
 		}
 	}
-	for _, r := range []reader{{"rfc3464", readRFC3464}, {"arf", readARF}, {"rfc3834", readAutoReply}} {
+	for _, r := range []reader{{"rfc3464", readRFC3464}, {"arf", readARF}, {"rfc3834", readAutoReply}, {"fallback", readFallback}} {
 		if try(r) {
 			return res
 		}
