@@ -110,14 +110,22 @@ func readFallback(m *message) *found {
 	orig := originalHeader(original)
 	skip := notRecipients(m.header, orig)
 	var list []delivery
-	seen := map[string]bool{}
+	seen := map[string]int{}
 	add := func(a, diag string) {
 		a = normalizeRecipient(a)
 		k := strings.ToLower(a)
-		if !isAddress(a) || seen[k] || skip(a) {
+		if i, ok := seen[k]; ok {
+			// A later paragraph with the SMTP reply says more (Exchange's
+			// "Diagnostic information for administrators").
+			if d := &list[i]; !smtpReplyIn(d.diagnosis) && smtpReplyIn(diag) {
+				d.diagnosis = diag
+			}
 			return
 		}
-		seen[k] = true
+		if !isAddress(a) || skip(a) {
+			return
+		}
+		seen[k] = len(list)
 		list = append(list, delivery{recipient: a, diagnosis: diag})
 	}
 	blocks := paragraphs(report)

@@ -43,6 +43,14 @@ var generalCases = []struct {
 	{"fallback-japanese.eml", []want{{
 		recipient: "taro@example.jp", reason: "mailboxfull", status: "5.0.922", replyCode: 552, agent: "fallback",
 	}}},
+	// Exchange 2010's text NDR without its status part: from a
+	// "MicrosoftExchange…" address, not a daemon; the paragraph with the
+	// SMTP reply is the diagnostic.
+	{"fallback-exchange2010.eml", []want{{
+		recipient: "sam.gone@partner.example.net", reason: "userunknown", status: "5.1.1", hard: true,
+		agent: "fallback", replyCode: 550, messageID: "<budget-2025@corp.example.com>",
+		diagnostic: "sam.gone@partner.example.net mx.partner.example.net #550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##",
+	}}},
 	{"fallback-delivery-failure.eml", []want{{
 		recipient: "lars@example.org", reason: "userunknown", status: "5.1.1", hard: true, agent: "fallback",
 		messageID: "<quote-5@example.com>", origFrom: "kim@example.com",
