@@ -10,6 +10,11 @@
 #   exim     exim4-daemon-light, fetched with apt-get download and unpacked
 #            into the folder (it conflicts with postfix as a package), run
 #            with -C; the sender "tx.example.org"
+#   opensmtpd  opensmtpd, unpacked the same way, run in a mount namespace
+#            of its own (its paths are compiled in); the sender
+#            "tx.example.net", fed over SMTP
+# Sendmail, Courier and dma are not covered: their configuration and spool
+# paths are fixed at build time or need m4-built configs (left for later).
 # Each sends to the rx listener (Postfix smtpd, 127.0.0.1:BASE), to a port
 # nobody listens on (BASE+1), and to its own local domain, so that it makes
 # the failure classes below itself and returns them to a local mailbox:
@@ -28,11 +33,12 @@
 # a record with the right recipient and a plausible reason and status.
 #
 # Run as root on Debian. The whole run is bounded by BOUNCE_E2E_TIMEOUT
-# seconds (default 240); a warm run takes well under a minute.
+# seconds (default 240); a warm run takes about a minute, most of it
+# OpenSMTPD's retry schedule before its 3-second queue ttl expires a message.
 #
 # Environment:
 #   RELAYCTL            relayctl binary to test (default: built from this repo)
-#   BOUNCE_E2E_BASE     first port (default 42625; uses BASE and BASE+1)
+#   BOUNCE_E2E_BASE     first port (default 42625; uses BASE..BASE+2)
 #   BOUNCE_E2E_KEEP     1 keeps the temp folder (mailboxes, logs)
 #   BOUNCE_E2E_TIMEOUT  seconds for the whole run (default 240)
 set -euo pipefail
@@ -53,7 +59,7 @@ pf_install
 pf_relayctl bounce-e2e
 
 base=${BOUNCE_E2E_BASE:-42625}
-RX=$base DEAD=$((base + 1))
+RX=$base DEAD=$((base + 1)) OS=$((base + 2))
 # A run killed before its trap ran leaves its instance up: stop those
 # (only instances this script made).
 for old in /tmp/bounce-e2e.*/etc; do
@@ -64,8 +70,14 @@ for old in /tmp/bounce-e2e.*/etc; do
 		sleep 1
 	fi
 done
-pf_ports_free BOUNCE_E2E_BASE $RX $DEAD
+pf_ports_free BOUNCE_E2E_BASE $RX $DEAD $OS
 pf_newdir bounce-e2e "${BOUNCE_E2E_KEEP:-}"
+# OpenSMTPD runs in the foreground; stop it before pf_cleanup (the trap
+# pf_newdir set) stops Postfix and removes the folder; pf_cleanup reads the
+# exit status from $?, which the if hands it under set -e.
+os_pid=
+# (unshare --fork ignores SIGTERM; --kill-child takes smtpd down with it.)
+trap 'rc=$?; [ -z "$os_pid" ] || { kill -KILL "$os_pid" 2>/dev/null; wait "$os_pid" 2>/dev/null || true; }; if (exit $rc); then pf_cleanup; else pf_cleanup; fi' EXIT
 pf_cert
 
 # --- Exim, unpacked from its Debian package -----------------------------------
@@ -146,6 +158,82 @@ slow.example.net * F,1h,10m
 EOF
 }
 
+# --- OpenSMTPD, unpacked from its Debian package -----------------------------
+# Its spool (/var/spool/smtpd), control socket (/var/run/smtpd.sock) and
+# chroot (/var/lib/opensmtpd/empty) and helpers (/usr/libexec/opensmtpd)
+# are compiled in, so it runs in a mount namespace of its own where folders
+# of the run are mounted over /var and /usr/libexec: nothing of the host's
+# is touched. Mail is handed to it over SMTP on 127.0.0.1:OS.
+os_setup() {
+	local debs=$dir/debs
+	mkdir -p "$debs"
+	say "fetching opensmtpd (apt-get download)"
+	(cd "$debs" && apt-get download -qq opensmtpd >/dev/null 2>&1) ||
+		(apt-get update -qq && cd "$debs" && apt-get download -qq opensmtpd >/dev/null)
+	dpkg -x "$debs"/opensmtpd_*.deb "$debs/os"
+	local u
+	for u in opensmtpd opensmtpq; do
+		id "$u" >/dev/null 2>&1 ||
+			useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$u"
+	done
+	mkdir -p "$dir/os/var/spool" "$dir/os/var/lib/opensmtpd/empty" "$dir/os/var/run" "$dir/os/box/new" "$dir/os/box/cur" "$dir/os/box/tmp"
+	chown -R nobody "$dir/os/box"
+	# The delivery agent: each message a file in a Maildir.
+	printf '#!/bin/sh\nf=$(date +%%s).$$.os\ncat >"%s/tmp/$f" && mv "%s/tmp/$f" "%s/new/$f"\n' \
+		"$dir/os/box" "$dir/os/box" "$dir/os/box" >"$dir/os/deliver"
+	chmod 755 "$dir/os/deliver"
+	{
+		echo "queue ttl 3s"
+		echo "listen on 127.0.0.1 port $OS hostname tx.example.net"
+		# Local delivery needs a system user: the sender's mail is nobody's.
+		echo 'table vusers { "sender@tx.example.net" = "nobody" }'
+		echo "action \"box\" mda \"$dir/os/deliver\" virtual <vusers>"
+		echo "action \"rx\" relay host smtp://127.0.0.1:$RX helo tx.example.net"
+		echo "action \"dead\" relay host smtp://127.0.0.1:$DEAD helo tx.example.net"
+		echo 'match from any for domain "tx.example.net" action "box"'
+		echo 'match from any for domain "rx.example.net" action "rx"'
+		echo 'match from any for domain "relay.example.org" action "rx"'
+		echo 'match from any for domain "dead.example.net" action "dead"'
+	} >"$dir/os/smtpd.conf"
+	"$debs/os/usr/sbin/smtpd" -n -f "$dir/os/smtpd.conf" >/dev/null || die "opensmtpd rejected its configuration"
+	unshare -m --fork --kill-child sh -c "mount --bind '$dir/os/var' /var && mount --bind '$debs/os/usr/libexec' /usr/libexec &&
+		exec '$debs/os/usr/sbin/smtpd' -d -f '$dir/os/smtpd.conf'" >"$dir/os/log" 2>&1 &
+	os_pid=$!
+	for _ in $(seq 100); do
+		pf_listening "$OS" && return 0
+		sleep 0.1
+	done
+	cat "$dir/os/log" >&2
+	die "opensmtpd does not listen on 127.0.0.1:$OS"
+}
+
+# smtp_send PORT FROM TO: hand the message on stdin to the server on
+# 127.0.0.1:PORT (RFC 5321: EHLO, MAIL, RCPT, DATA with dot-stuffing).
+smtp_send() {
+	local port=$1 from=$2 to=$3 line
+	exec 3<>"/dev/tcp/127.0.0.1/$port"
+	reply() {
+		while IFS= read -r -t 10 line <&3; do
+			line=${line%$'\r'}
+			case $line in
+			[0-9][0-9][0-9]-*) ;;
+			[23][0-9][0-9]*) return 0 ;;
+			*) printf 'bounce-e2e: smtp %s: %s\n' "$to" "$line" >&2; return 1 ;;
+			esac
+		done
+		return 1
+	}
+	reply && printf 'EHLO client.example.net\r\n' >&3 &&
+		reply && printf 'MAIL FROM:<%s>\r\n' "$from" >&3 &&
+		reply && printf 'RCPT TO:<%s>\r\n' "$to" >&3 &&
+		reply && printf 'DATA\r\n' >&3 &&
+		reply && { sed 's/^\./../; s/$/\r/'; printf '.\r\n'; } >&3 &&
+		reply && printf 'QUIT\r\n' >&3
+	local rc=$?
+	exec 3>&-
+	return $rc
+}
+
 # --- Postfix: the sender tx.example.com and the rx listener ------------------
 pf_setup() {
 	mkdir -p "$dir/mail"
@@ -208,6 +296,9 @@ gone@dead.example.net=expired,networkerror"
 cases_postfix="$cases_common ghost@tx.example.com=userunknown"
 # Exim's local ":fail: Unknown user" fails outside any SMTP session; the
 # reference classification reads "unknown user" outside RCPT as filtered.
+# OpenSMTPD refuses an unknown local user during the SMTP session (no
+# bounce), so only the remote classes and expiry.
+cases_os=$cases_common
 cases_exim="$cases_common ghost@tx.example.org=userunknown,filtered
 lost@nowhere.example.invalid=hostunknown"
 
@@ -224,6 +315,18 @@ send_postfix() {
 }
 
 # Exim says on stderr that -C costs it root privilege; that goes to its log.
+send_os() {
+	local c r
+	for c in $cases_os; do
+		r=${c%%=*}
+		if [ "${r%%@*}" = big ]; then
+			message sender@tx.example.net "$r" "to $r" big
+		else
+			message sender@tx.example.net "$r" "to $r"
+		fi | smtp_send "$OS" sender@tx.example.net "$r" || fail "opensmtpd did not take the message to $r"
+	done
+}
+
 exim() { "$EXIM" -C "$dir/exim/exim.conf" "$@" 2>>"$dir/exim/log/stderr"; }
 
 send_exim() {
@@ -245,7 +348,7 @@ send_exim() {
 # wait_for FILE N: until the mbox FILE holds N messages (or 30 s pass).
 wait_for() {
 	for _ in $(seq 300); do
-		[ -f "$1" ] && [ "$(grep -c '^From ' "$1" || true)" -ge "$2" ] && return 0
+		[ -e "$1" ] && [ "$(count_msgs "$1")" -ge "$2" ] && return 0
 		sleep 0.1
 	done
 	return 1
@@ -254,12 +357,21 @@ wait_for() {
 failures=0
 fail() { printf 'bounce-e2e: FAIL: %s\n' "$*" >&2; failures=$((failures + 1)); }
 
+# count_msgs BOX: the messages in an mbox file or a Maildir.
+count_msgs() {
+	if [ -d "$1" ]; then
+		find "$1/new" "$1/cur" -type f | wc -l
+	else
+		grep -c '^From ' "$1" || true
+	fi
+}
+
 # check MTA MBOX CASES: one message per case, each yielding a record for
 # its recipient with one of the reasons listed, a status of the right
 # class, and no record for anyone else.
 check() {
 	local mta=$1 box=$2 cases=$3 c r reasons n recs got
-	n=$(grep -c '^From ' "$box" || true)
+	n=$(count_msgs "$box")
 	recs=$("$RELAYCTL" bounce parse -o ndjson "$box")
 	printf '%s\n' "$recs" | jq -r '[.source, .recipient, .reason, .status, .action, .agent, .diagnostic[:70]] | @tsv' | sed "s/^/   $mta: /"
 	local want=0
@@ -279,7 +391,7 @@ check() {
 	local nrec
 	nrec=$(printf '%s\n' "$recs" | grep -c . || true)
 	[ "$nrec" = "$want" ] || fail "$mta: $nrec records, want $want"
-	say "$mta: $n bounces in the mailbox, $nrec records (want $want)"
+	say "$mta: $n messages in the mailbox, $nrec records (want $want)"
 	summary="$summary $mta=$nrec/$want"
 }
 
@@ -287,6 +399,9 @@ summary=""
 pf_setup
 say "postfix: sending $(echo "$cases_postfix" | wc -w) messages"
 send_postfix
+os_setup
+say "opensmtpd: sending $(echo "$cases_os" | wc -w) messages"
+send_os
 exim_setup
 say "exim: sending $(($(echo "$cases_exim" | wc -w) + 1)) messages"
 send_exim
@@ -296,14 +411,17 @@ wait_for "$dir/mail/sender" "$(echo "$cases_postfix" | wc -w)" || fail "postfix:
 wait_for "$dir/exim/box/sender" "$(($(echo "$cases_exim" | wc -w) + 1))" || fail "exim: not every bounce arrived"
 
 check postfix "$dir/mail/sender" "$cases_postfix"
+# OpenSMTPD gives up on dead.example.net after its 3-second queue ttl.
+wait_for "$dir/os/box" "$(echo "$cases_os" | wc -w)" || fail "opensmtpd: not every bounce arrived"
+check opensmtpd "$dir/os/box" "$cases_os"
 
 # The delay warning is no bounce: out of the records unless asked for.
 warn=$(mktemp "$dir/warn.XXXXXX")
 "$RELAYCTL" bounce parse -o ndjson "$dir/exim/box/sender" >"$warn"
 grep -q '"slow@slow.example.net"' "$warn" && fail "exim: the delay warning for slow@slow.example.net yields a record without --include-delayed"
-"$RELAYCTL" bounce parse -o ndjson --include-delayed "$dir/exim/box/sender" |
-	jq -e 'select(.recipient == "slow@slow.example.net" and .action == "delayed")' >/dev/null ||
-	fail "exim: no delayed record for slow@slow.example.net with --include-delayed"
+"$RELAYCTL" bounce parse -o ndjson --include-delayed "$dir/exim/box/sender" >"$warn"
+grep -q '"recipient":"slow@slow.example.net".*"action":"delayed"' "$warn" ||
+	fail "exim: no delayed record for slow@slow.example.net with --include-delayed: $(cat "$warn")"
 check exim "$dir/exim/box/sender" "$cases_exim"
 
 [ "$failures" = 0 ] || die "$failures assertion(s) failed (records:$summary)"

@@ -226,6 +226,11 @@ func build(m *message, f *found, agent string) []Record {
 		case r == reason.Expired && action == "" && isWarning(m.subject()):
 			// A delay warning without a status part to say so.
 			action = "delayed"
+		case action == "delayed" && strings.HasSuffix(status, ".4.7"):
+			// X.4.7 "delivery time expired" (RFC 3463 §3.5): the message
+			// was given up on, whatever the Action says (OpenSMTPD reports
+			// an expired envelope as "delayed").
+			action = "failed"
 		case action == "" && (r == reason.Expired || status != "" && (status[0] == '4' || status[0] == '5')):
 			action = "failed"
 		}

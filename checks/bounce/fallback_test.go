@@ -34,6 +34,12 @@ var generalCases = []struct {
 		recipient: "heidi@nowhere.example.net", reason: "hostunknown", status: "5.0.0", hard: true,
 		agent: "opensmtpd", action: "failed",
 	}}},
+	// An expired envelope OpenSMTPD reports with "Action: delayed": the
+	// X.4.7 status says it was given up on, so it is a failure.
+	{"opensmtpd-expired.eml", []want{{
+		recipient: "uma@unreachable.example.org", reason: "expired", status: "4.4.7", action: "failed",
+		agent: "opensmtpd", messageID: "<invite-3@example.net>",
+	}}},
 	// Evident bounces no reader knows: the fallback reader.
 	{"fallback-german.eml", []want{{
 		recipient: "kunde@example.de", reason: "userunknown", status: "5.1.1", replyCode: 550, hard: true,

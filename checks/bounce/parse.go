@@ -69,6 +69,14 @@ func parse(raw []byte, recoverPanics bool) Result {
 			}
 			mergeStated(f, dsn)
 		}
+		if r.name != "rfc3464" && !originalHeader(f.original).has("message-id") &&
+			(strings.Contains(m.body, markHeaders) || strings.Contains(m.body, markRFC822)) {
+			// The returned message's own part (RFC 3464 §2) when the
+			// reader's cut found no header there.
+			if _, o := splitOriginal(m.body); originalHeader(o).has("message-id") {
+				f.original = o
+			}
+		}
 		recs := build(m, f, r.name)
 		if len(recs) == 0 {
 			return false
