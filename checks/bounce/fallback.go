@@ -95,6 +95,11 @@ var copyMarks = []string{"copy of the message", "copy of the original", "origina
 	"below this line is a copy", "original message headers", "headers of the original", "original message:",
 	"----- original message", "-----original message-----", "message headers follow", "returned message"}
 
+// maxFallbackRecipients bounds the recipients read from a notice's text,
+// so that a hostile one costs no more than its size (each is looked for
+// in every paragraph).
+const maxFallbackRecipients = 200
+
 // readFallback reads an evident bounce that matched no format: the
 // recipients named near the failure wording, each with the text around
 // it as the diagnostic.
@@ -122,7 +127,7 @@ func readFallback(m *message) *found {
 			}
 			return
 		}
-		if !isAddress(a) || skip(a) {
+		if !isAddress(a) || skip(a) || len(list) >= maxFallbackRecipients {
 			return
 		}
 		seen[k] = len(list)
@@ -131,6 +136,9 @@ func readFallback(m *message) *found {
 	blocks := paragraphs(report)
 	// X-Failed-Recipients (Exim and others) names them outright.
 	for _, a := range strings.Split(m.header.get("x-failed-recipients"), ",") {
+		if len(list) >= maxFallbackRecipients {
+			break
+		}
 		add(strings.TrimSpace(a), failureBlock(blocks, strings.TrimSpace(a)))
 	}
 	if len(list) == 0 {

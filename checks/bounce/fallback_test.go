@@ -1,8 +1,10 @@
 package bounce
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Formats no reader knows, and the standard read per RFC 3464 whatever
@@ -163,5 +165,30 @@ func TestUnfoldDSN(t *testing.T) {
 	want := []string{"Final-Recipient: rfc822; a@example.org", "Action: failed not a continuation? it is", "plain", "  text", ""}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("unfoldDSN = %q, want %q", got, want)
+	}
+}
+
+// A notice with thousands of failing addresses and paragraphs costs time
+// in proportion to its size: the recipients read are bounded.
+func TestFallbackHostileSize(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("Return-Path: <>\nFrom: postmaster@mx.example.net\nSubject: Undeliverable\nX-Failed-Recipients: ")
+	for i := range 3000 {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "u%d@example.org", i)
+	}
+	b.WriteString("\n\n")
+	for i := range 20000 {
+		fmt.Fprintf(&b, "u%d@example.org: 550 5.1.1 user unknown\n\n", i)
+	}
+	start := time.Now()
+	res := Parse([]byte(b.String()))
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("took %v", d)
+	}
+	if n := len(res.Records); n != maxFallbackRecipients {
+		t.Errorf("%d records, want the bound %d", n, maxFallbackRecipients)
 	}
 }
