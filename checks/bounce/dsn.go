@@ -412,17 +412,25 @@ func dsnFieldName(n string) string {
 func unfoldDSN(text string) []string {
 	lines := strings.Split(text, "\n")
 	out := lines[:0]
-	field := false
+	// field is whether the last line kept is a DSN field, decided only
+	// when a continuation line follows it (most lines have none).
+	field, known := false, false
 	for _, l := range lines {
-		if l != "" && l[0] == ' ' && field && len(out) > 0 {
-			if t := strings.TrimSpace(l); t != "" {
-				if n := len(out) - 1; len(out[n]) < maxDiag {
-					out[n] += " " + t
-				}
+		if l != "" && l[0] == ' ' && len(out) > 0 {
+			if !known {
+				_, field = parseDSNField(out[len(out)-1])
+				known = true
 			}
-			continue
+			if field {
+				if t := strings.TrimSpace(l); t != "" {
+					if n := len(out) - 1; len(out[n]) < maxDiag {
+						out[n] += " " + t
+					}
+				}
+				continue
+			}
 		}
-		_, field = parseDSNField(l)
+		known = false
 		out = append(out, l)
 	}
 	return out

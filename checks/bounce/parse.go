@@ -63,13 +63,13 @@ func parse(raw []byte, recoverPanics bool) Result {
 		if f == nil || len(f.list) == 0 {
 			return false
 		}
-		if r.name != "rfc3464" && strings.Contains(m.body, markDSN) {
+		if r.name != "rfc3464" && needsStated(f) && strings.Contains(m.body, markDSN) {
 			if !dsnRead {
 				dsn, dsnRead = safeRead(reader{"rfc3464", readRFC3464}, m, recoverPanics), true
 			}
 			mergeStated(f, dsn)
 		}
-		if r.name != "rfc3464" && !originalHeader(f.original).has("message-id") &&
+		if r.name != "rfc3464" && !hasMessageID(f.original) &&
 			(strings.Contains(m.body, markHeaders) || strings.Contains(m.body, markRFC822)) {
 			// The returned message's own part (RFC 3464 §2) when the
 			// reader's cut found no header there.
@@ -162,4 +162,24 @@ func mergeStated(f, dsn *found) {
 // that name a reason rather than come from a message.
 func isPseudo(s string) bool {
 	return len(s) == 7 && s[1:5] == ".0.9"
+}
+
+// needsStated reports whether a reader left a recipient without the
+// status or action a status part could give.
+func needsStated(f *found) bool {
+	for _, d := range f.list {
+		if d.status == "" || d.action == "" || isPseudo(d.status) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasMessageID reports whether the header block at the start of text
+// has a Message-ID field.
+func hasMessageID(text string) bool {
+	if i := strings.Index(text, "\n\n"); i >= 0 {
+		text = text[:i]
+	}
+	return strings.HasPrefix(strings.ToLower(text[:min(len(text), 11)]), "message-id:") || indexFold(text, "\nmessage-id:") >= 0
 }
