@@ -224,8 +224,10 @@ func readRFC3464(m *message) *found {
 	flush := func() {
 		defer func() { cur, curDiag = delivery{}, nil }()
 		if cur.recipient == "" {
-			// Fields without a Final-Recipient count for the alias alone.
-			if len(list) > 0 || !isAddress(cur.alias) {
+			// A block without its Final-Recipient (required by RFC 3464
+			// §2.3.2, missing all the same) counts for its
+			// Original-Recipient.
+			if !isAddress(cur.alias) {
 				return
 			}
 			cur.recipient = cur.alias
@@ -243,7 +245,7 @@ func readRFC3464(m *message) *found {
 	for _, line := range unfoldDSN(report[start:]) {
 		if line == "" {
 			inDiag = false
-			if cur.recipient != "" {
+			if cur.recipient != "" || cur.alias != "" {
 				flush()
 			}
 			continue

@@ -26,6 +26,14 @@ var generalCases = []struct {
 		recipient: "dave@example.org", reason: "mailboxfull", status: "5.2.2", agent: "rfc3464",
 		messageID: "<minutes-3@example.com>", diagnostic: "552 5.2.2 Mailbox full",
 	}}},
+	// A base64 status part in a multipart/mixed from an ordinary-looking
+	// sender; its second block lacks the Final-Recipient and every
+	// optional field.
+	{"rfc3464-base64-mixed.eml", []want{
+		{recipient: "vera@example.org", reason: "mailboxfull", status: "5.2.2", agent: "rfc3464",
+			diagnostic: "552 5.2.2 mailbox over quota"},
+		{recipient: "walt@example.org", reason: "userunknown", status: "5.1.1", hard: true, agent: "rfc3464"},
+	}},
 	// A whole DSN attached as message/rfc822 by a gateway.
 	{"rfc3464-attached.eml", []want{{
 		recipient: "frank@example.org", reason: "hostunknown", status: "5.1.2", hard: true, agent: "rfc3464",
