@@ -13,8 +13,13 @@
 #   opensmtpd  opensmtpd, unpacked the same way, run in a mount namespace
 #            of its own (its paths are compiled in); the sender
 #            "tx.example.net", fed over SMTP
-# Sendmail, Courier and dma are not covered: their configuration and spool
-# paths are fixed at build time or need m4-built configs (left for later).
+#   sendmail sendmail-bin and sendmail-cf, unpacked; its sendmail.cf built
+#            with m4 from a .mc in the folder, run with -C in a mount and
+#            UTS namespace (it insists on a qualified host name, which is
+#            given as tx.example.info with a private /etc/hosts, so that
+#            it asks no DNS server); the sender "tx.example.info"
+# Courier and dma are not covered: their configuration and spool paths are
+# fixed at build time (left for later).
 # Each sends to the rx listener (Postfix smtpd, 127.0.0.1:BASE), to a port
 # nobody listens on (BASE+1), and to its own local domain, so that it makes
 # the failure classes below itself and returns them to a local mailbox:
@@ -234,6 +239,91 @@ smtp_send() {
 	return $rc
 }
 
+# --- Sendmail, unpacked from its Debian packages ----------------------------
+sm_setup() {
+	local debs=$dir/debs x
+	mkdir -p "$debs"
+	say "fetching sendmail-bin and sendmail-cf (apt-get download), m4"
+	export DEBIAN_FRONTEND=noninteractive
+	for x in m4 libwrap0; do
+		dpkg -s "$x" >/dev/null 2>&1 || apt-get install -y -qq --no-install-recommends "$x" >/dev/null
+	done
+	(cd "$debs" && apt-get download -qq sendmail-bin sendmail-cf >/dev/null 2>&1) ||
+		(apt-get update -qq && cd "$debs" && apt-get download -qq sendmail-bin sendmail-cf >/dev/null)
+	dpkg -x "$debs"/sendmail-bin_*.deb "$debs/sm"
+	dpkg -x "$debs"/sendmail-cf_*.deb "$debs/sm"
+	SM=$debs/sm/usr/libexec/sendmail
+	local e=$dir/sm/etc
+	mkdir -p "$dir/sm/queue" "$dir/sm/box" "$e"
+	chmod 700 "$dir/sm/queue"
+	chown nobody "$dir/sm/box"
+	# The local mailer: append to one mbox, whoever the user.
+	printf '#!/bin/sh\n{ echo "From MAILER-DAEMON $(date)"; cat; echo; } >>%s/sender\n' "$dir/sm/box" >"$dir/sm/deliver"
+	chmod 755 "$dir/sm/deliver"
+	printf 'hosts files\naliases files\n' >"$e/service.switch"
+	printf '127.0.0.1 tx.example.info localhost\n' >"$e/hosts"
+	echo "postmaster: root" >"$e/aliases"
+	echo "sender@tx.example.info nobody" >"$e/virtuser"
+	printf 'rx.example.net esmtp:[127.0.0.1]\nrelay.example.org esmtp:[127.0.0.1]\ndead.example.net relay:[127.0.0.1]\n' >"$e/mailertable"
+	local q="'" b='`'
+	# m4 quotes are `...': written with $b and $q.
+	m4 >"$e/sendmail.cf" <<EOF
+divert(-1)
+include(${b}$debs/sm/usr/share/sendmail/cf/m4/cf.m4${q})
+divert(0)dnl
+OSTYPE(${b}linux${q})dnl
+define(${b}confDOMAIN_NAME${q}, ${b}tx.example.info${q})dnl
+define(${b}QUEUE_DIR${q}, ${b}$dir/sm/queue${q})dnl
+define(${b}STATUS_FILE${q}, ${b}$dir/sm/statistics${q})dnl
+define(${b}ALIAS_FILE${q}, ${b}$e/aliases${q})dnl
+define(${b}HELP_FILE${q}, ${b}${q})dnl
+define(${b}confSERVICE_SWITCH_FILE${q}, ${b}$e/service.switch${q})dnl
+define(${b}confHOSTS_FILE${q}, ${b}$e/hosts${q})dnl
+define(${b}confDONT_PROBE_INTERFACES${q}, ${b}True${q})dnl
+define(${b}confDEF_USER_ID${q}, ${b}nobody:nogroup${q})dnl
+define(${b}confDONT_BLAME_SENDMAIL${q}, ${b}NonRootSafeAddr,GroupWritableDirPathSafe,MapInUnsafeDirPath${q})dnl
+define(${b}LOCAL_MAILER_PATH${q}, ${b}$dir/sm/deliver${q})dnl
+define(${b}LOCAL_MAILER_ARGS${q}, ${b}deliver \$u${q})dnl
+define(${b}confTO_QUEUERETURN${q}, ${b}3s${q})dnl
+define(${b}confTO_CONNECT${q}, ${b}5s${q})dnl
+define(${b}ESMTP_MAILER_ARGS${q}, ${b}TCP \$h $RX${q})dnl
+define(${b}RELAY_MAILER_ARGS${q}, ${b}TCP \$h $DEAD${q})dnl
+FEATURE(${b}nocanonify${q})dnl
+FEATURE(${b}virtusertable${q}, ${b}hash $e/virtuser${q})dnl
+FEATURE(${b}mailertable${q}, ${b}hash $e/mailertable${q})dnl
+Cw tx.example.info
+MAILER(${b}local${q})dnl
+MAILER(${b}smtp${q})dnl
+EOF
+	for x in virtuser mailertable; do
+		"$SM/makemap" -C "$e/sendmail.cf" hash "$e/$x" <"$e/$x" 2>/dev/null
+	done
+	sendmail_sm -bi >/dev/null 2>&1
+}
+
+# sendmail_sm ARGS...: the private Sendmail, as host tx.example.info (a
+# UTS namespace) that finds itself in its own /etc/hosts (a mount one).
+sendmail_sm() {
+	unshare -m -u sh -c 'hostname tx.example.info && mount --bind "$1" /etc/hosts && shift && exec "$@"' sh \
+		"$dir/sm/etc/hosts" "$SM/sendmail" -C "$dir/sm/etc/sendmail.cf" "$@" >>"$dir/sm/stdout" 2>>"$dir/sm/stderr"
+}
+
+send_sm() {
+	local c r
+	for c in $cases_sm; do
+		r=${c%%=*}
+		if [ "${r%%@*}" = big ]; then
+			message sender@tx.example.info "$r" "to $r" big
+		else
+			message sender@tx.example.info "$r" "to $r"
+		fi | sendmail_sm -odi -f sender@tx.example.info "$r" || true
+	done
+	# Past the 3-second queue return time: a queue run bounces the
+	# message for the closed port.
+	sleep 3
+	sendmail_sm -qf || true
+}
+
 # --- Postfix: the sender tx.example.com and the rx listener ------------------
 pf_setup() {
 	mkdir -p "$dir/mail"
@@ -299,6 +389,7 @@ cases_postfix="$cases_common ghost@tx.example.com=userunknown"
 # OpenSMTPD refuses an unknown local user during the SMTP session (no
 # bounce), so only the remote classes and expiry.
 cases_os=$cases_common
+cases_sm="$cases_common ghost@tx.example.info=userunknown"
 cases_exim="$cases_common ghost@tx.example.org=userunknown,filtered
 lost@nowhere.example.invalid=hostunknown"
 
@@ -402,6 +493,9 @@ send_postfix
 os_setup
 say "opensmtpd: sending $(echo "$cases_os" | wc -w) messages"
 send_os
+sm_setup
+say "sendmail: sending $(echo "$cases_sm" | wc -w) messages"
+send_sm
 exim_setup
 say "exim: sending $(($(echo "$cases_exim" | wc -w) + 1)) messages"
 send_exim
@@ -414,6 +508,8 @@ check postfix "$dir/mail/sender" "$cases_postfix"
 # OpenSMTPD gives up on dead.example.net after its 3-second queue ttl.
 wait_for "$dir/os/box" "$(echo "$cases_os" | wc -w)" || fail "opensmtpd: not every bounce arrived"
 check opensmtpd "$dir/os/box" "$cases_os"
+wait_for "$dir/sm/box/sender" "$(echo "$cases_sm" | wc -w)" || fail "sendmail: not every bounce arrived"
+check sendmail "$dir/sm/box/sender" "$cases_sm"
 
 # The delay warning is no bounce: out of the records unless asked for.
 warn=$(mktemp "$dir/warn.XXXXXX")
