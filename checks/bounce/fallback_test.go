@@ -108,6 +108,7 @@ func TestBounceEvidence(t *testing.T) {
 		{"failure subject only", "From: bob@example.com\nSubject: Delivery failure\n", false},
 		{"daemon only", "From: postmaster@example.com\nSubject: Your account\n", false},
 		{"a reply", "From: bob@example.com\nSubject: Re: Undeliverable: hi\nContent-Type: multipart/report\n", false},
+		{"a read receipt", "From: bob@example.com\nSubject: Read: hi\nContent-Type: multipart/report; report-type=disposition-notification\n", false},
 		{"a list post", "From: list@example.com\nList-Id: <l.example.com>\nSubject: Mail delivery failed\nContent-Type: multipart/report\n", false},
 	} {
 		m := parseMessage([]byte(c.head + body))
@@ -198,5 +199,24 @@ func TestFallbackHostileSize(t *testing.T) {
 	}
 	if n := len(res.Records); n != maxFallbackRecipients {
 		t.Errorf("%d records, want the bound %d", n, maxFallbackRecipients)
+	}
+}
+
+// A delay notice is its own kind, counted apart from bounces; a message
+// with one failed and one delayed recipient is a bounce.
+func TestDelayedKind(t *testing.T) {
+	var s Summary
+	delayed := Item{Result: Result{Records: []Record{{Recipient: "a@example.org", Reason: "expired", Action: "delayed"}}}}
+	mixed := Item{Result: Result{Records: []Record{
+		{Recipient: "a@example.org", Reason: "blocked", Action: "delayed"},
+		{Recipient: "b@example.org", Reason: "userunknown", Action: "failed", Hard: true},
+	}}}
+	if k := delayed.Result.Records[0].Kind(); k != KindDelayed {
+		t.Errorf("kind %q, want delayed", k)
+	}
+	s.AddMessage(delayed)
+	s.AddMessage(mixed)
+	if s.Delayed != 1 || s.Bounces != 1 || s.Records != 0 {
+		t.Errorf("summary %+v: want 1 delayed, 1 bounce, no records counted before AddRecord", s)
 	}
 }
