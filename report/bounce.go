@@ -146,7 +146,7 @@ type bounceTable struct {
 // widthRows is how many rows decide the column widths.
 const widthRows = 200
 
-var bounceColumns = []string{"SOURCE", "RECIPIENT", "REASON", "HARD", "STATUS", "AGENT", "DIAGNOSTIC"}
+var bounceColumns = []string{"SOURCE", "RECIPIENT", "REASON", "HARD", "STATUS", "ACTION", "AGENT", "DIAGNOSTIC"}
 
 // diagWidth bounds the diagnostic column in a pipe; the whole text is in
 // the JSON.
@@ -187,7 +187,7 @@ func (t *bounceTable) row(r *bounce.Record) []string {
 		diag = cut(r.Diagnostic, diagWidth)
 	}
 	return []string{oneLine(r.Source), oneLine(r.Recipient), string(r.Reason), hard, oneLine(r.Status),
-		oneLine(r.Agent), diag}
+		oneLine(r.Action), oneLine(r.Agent), diag}
 }
 
 func (t *bounceTable) Write(r *bounce.Record) error {
@@ -301,6 +301,9 @@ func summaryText(s *bounce.Summary) string {
 	}
 	if s.Delivered > 0 {
 		parts = append(parts, plural(s.Delivered, "delivery report", "delivery reports"))
+	}
+	if s.Delayed > 0 {
+		parts = append(parts, plural(s.Delayed, "delay notice", "delay notices"))
 	}
 	parts = append(parts, fmt.Sprintf("%d not a bounce", s.NotBounce))
 	if s.Damaged > 0 {
