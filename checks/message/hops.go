@@ -109,7 +109,7 @@ func hopsOf(p received.Path, slow time.Duration) *HopsData {
 			o.DelayS = seconds(h.Delay)
 		}
 		if h.Err != nil {
-			o.Error, o.Raw = checks.Message(h.Err), clipText(hd.Raw, maxRawHop)
+			o.Error, o.Raw = checks.Message(h.Err), clipText(strings.TrimSpace(hd.Raw), maxRawHop)
 		}
 		d.Hops[i] = o
 	}
@@ -240,12 +240,14 @@ func hopLine(i int, h received.Hop) string {
 	return b.String()
 }
 
-// hopFromName names the client of a hop: its name and address literal.
+// hopFromName names the client of a hop: the reverse-DNS name its
+// receiver recorded (else the name the clause starts with, often the
+// HELO) and its address literal.
 func hopFromName(h received.Hop) string {
 	f := h.Header.From
-	name := f.Name
+	name := f.RDNS
 	if name == "" {
-		name = f.RDNS
+		name = f.Name
 	}
 	switch {
 	case name == "" && !f.IP.IsValid():
