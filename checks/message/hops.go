@@ -23,6 +23,11 @@ const skewTolerance = time.Minute
 // first hops and the last, the data has all of them.
 const maxHopLines = 24
 
+// maxPerCode bounds the findings of one code about single hops (slow,
+// skewed, clear-text, unreadable): past it one more finding counts the
+// rest, which the data holds.
+const maxPerCode = 10
+
 // maxRawHop bounds the raw text of an unreadable Received field kept in
 // the data.
 const maxRawHop = 512
@@ -135,6 +140,24 @@ func judgeHops(ru *run) checks.Result {
 	}
 	data := hopsOf(p, slow)
 	res := checks.Result{Data: data}
+	over := map[string]int{}
+	add := func(f checks.Finding) {
+		if n := over[f.Code]; n >= maxPerCode {
+			over[f.Code] = n + 1
+			return
+		}
+		over[f.Code]++
+		res.Add(f)
+	}
+	flush := func() {
+		for _, code := range []string{"hops.unparsed", "hops.slow", "hops.clock-skew", "hops.clear-hop"} {
+			if n := over[code] - maxPerCode; n > 0 {
+				f := findingOf0(res.Findings, code)
+				f.Message = fmt.Sprintf("… and %d more like this (the data has every hop)", n)
+				res.Add(f)
+			}
+		}
+	}
 	if len(p.Hops) == 0 {
 		res.Summary = "no Received fields: the message has no delivery path to show"
 		res.Add(finding("hops.none", checks.SeverityInfo, "RFC 5321 §4.4", "Check the message as the receiver stored it, with its Received fields.",
@@ -151,7 +174,7 @@ func judgeHops(ru *run) checks.Result {
 	}
 	for _, i := range received.Unparsed(p) {
 		h := p.Hops[i]
-		res.Add(finding("hops.unparsed", checks.SeverityInfo, "RFC 5321 §4.4", "Nothing to do unless the field is your MTA's; what could be read is in the data.",
+		add(finding("hops.unparsed", checks.SeverityInfo, "RFC 5321 §4.4", "Nothing to do unless the field is your MTA's; what could be read is in the data.",
 			"hop %d (Received field %d) cannot be read in full: %s", i+1, h.Index, checks.Message(h.Err)))
 	}
 	if i, ok := received.Slowest(p); ok {
@@ -159,7 +182,7 @@ func judgeHops(ru *run) checks.Result {
 			"the slowest hop is %d, %s: %s", i+1, hopEnds(p.Hops[i]), duration(p.Hops[i].Delay)))
 	}
 	for _, i := range received.Delayed(p, slow) {
-		res.Add(finding("hops.slow", checks.SeverityWarn, "RFC 5321 §4.5.4.1",
+		add(finding("hops.slow", checks.SeverityWarn, "RFC 5321 §4.5.4.1",
 			"Look at the queue of the host that passed the message on ("+hopFromName(p.Hops[i])+"): a greylisting retry, a deferral or a busy queue.",
 			"hop %d (%s) took %s, over the %s threshold (--slow)", i+1, hopEnds(p.Hops[i]), duration(p.Hops[i].Delay), duration(slow)))
 	}
@@ -169,22 +192,22 @@ func judgeHops(ru *run) checks.Result {
 		if h.DelayFrom < 0 {
 			what = "the Date field"
 		}
-		res.Add(finding("hops.clock-skew", checks.SeverityWarn, "RFC 5322 §3.6.1",
+		add(finding("hops.clock-skew", checks.SeverityWarn, "RFC 5322 §3.6.1",
 			"A clock on the way is wrong: run NTP on the sender and on every relay.",
 			"hop %d (%s) is dated %s before %s: a clock is off", i+1, hopEnds(h), duration(-h.Delay), what))
 	}
 	if received.FutureDate(p, ru.opts.Now, skewTolerance) {
-		res.Add(finding("hops.clock-skew", checks.SeverityWarn, "RFC 5322 §3.6.1",
+		add(finding("hops.clock-skew", checks.SeverityWarn, "RFC 5322 §3.6.1",
 			"The sender's clock is ahead: run NTP on it.",
 			"the Date field (%s) is %s in the future", data.Date, duration(p.Date.Sub(ru.opts.Now))))
 	}
 	for _, i := range received.FutureHops(p, ru.opts.Now, skewTolerance) {
-		res.Add(finding("hops.clock-skew", checks.SeverityWarn, "RFC 5321 §4.4",
+		add(finding("hops.clock-skew", checks.SeverityWarn, "RFC 5321 §4.4",
 			"That relay's clock is ahead: run NTP on it.",
 			"hop %d (%s) is dated %s in the future", i+1, hopEnds(p.Hops[i]), duration(p.Hops[i].Header.Date.Sub(ru.opts.Now))))
 	}
 	for _, i := range received.ClearBetweenTLS(p) {
-		res.Add(finding("hops.clear-hop", checks.SeverityWarn, "RFC 3207",
+		add(finding("hops.clear-hop", checks.SeverityWarn, "RFC 3207",
 			"Offer and use STARTTLS on that relay: the message crossed the network unencrypted between encrypted hops.",
 			"hop %d (%s, with %s) was in clear text between hops that used TLS", i+1, hopEnds(p.Hops[i]), orDash(p.Hops[i].Header.With)))
 	}
@@ -192,6 +215,7 @@ func judgeHops(ru *run) checks.Result {
 		res.Add(finding("hops.total", checks.SeverityInfo, "", "",
 			"%s from the Date field to the last hop, over %s", duration(p.Total), plural(len(p.Hops), "hop")))
 	}
+	flush()
 	res.Summary = hopsSummary(p, data)
 	return res
 }
@@ -299,4 +323,14 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+// findingOf0 is the first finding of code.
+func findingOf0(fs []checks.Finding, code string) checks.Finding {
+	for _, f := range fs {
+		if f.Code == code {
+			return f
+		}
+	}
+	return checks.Finding{Code: code}
 }
