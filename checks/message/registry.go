@@ -79,7 +79,7 @@ func Checks() []Entry {
 			RFCs:    []string{"RFC 8058", "RFC 7489", "RFC 5322"}},
 		{Name: "spam", Title: "SpamAssassin score", Doc: Doc, judge: judgeSpam, codes: "spamd",
 			Summary: "the score, threshold and rule hits of a spamd given with --spamd",
-			RFCs:    []string{}},
+			RFCs:    []string{"SPAMC/1.5 (the spamd protocol)"}},
 	}
 }
 
