@@ -5,6 +5,8 @@ import (
 	"io"
 	"runtime"
 	"sync"
+
+	"github.com/relayctl/relayctl/checks/mailin"
 )
 
 // Item is one message after parsing, delivered in input order.
@@ -12,7 +14,7 @@ type Item struct {
 	Source string
 	Result Result
 	// Err is set when the input could not be read at all (it wraps
-	// ErrUnreadable); Result is empty then.
+	// mailin.ErrUnreadable); Result is empty then.
 	Err error
 	// Size is the message's size in bytes.
 	Size int
@@ -35,7 +37,7 @@ type Options struct {
 // second, the handovers cost more than a core's worth of scheduling.
 type batch struct {
 	seq   int
-	ins   []Input
+	ins   []mailin.Input
 	items []Item
 }
 
@@ -50,7 +52,7 @@ const (
 // batchesPerWorker bounds the batches read but not yet handed to out.
 const batchesPerWorker = 2
 
-// Run reads the inputs (see Scan), parses the messages on all cores and
+// Run reads the inputs (mailin.Scan), parses the messages on all cores and
 // calls out with each in input order. Messages go in batches (at most
 // batchMessages, batchBytes unless one message is larger), and at most
 // batchesPerWorker batches per worker are held at any time (plus the one
@@ -97,12 +99,12 @@ func Run(ctx context.Context, inputs []string, stdin io.Reader, opt Options, out
 			cur, size = nil, 0
 			return nil
 		}
-		scanErr = Scan(ctx, inputs, stdin, func(in Input) error {
+		scanErr = mailin.Scan(ctx, inputs, stdin, func(in mailin.Input) error {
 			if opt.onRead != nil {
 				opt.onRead()
 			}
 			if cur == nil {
-				cur = &batch{seq: seq, ins: make([]Input, 0, batchMessages)}
+				cur = &batch{seq: seq, ins: make([]mailin.Input, 0, batchMessages)}
 				seq++
 			}
 			cur.ins = append(cur.ins, in)
@@ -129,7 +131,7 @@ func Run(ctx context.Context, inputs []string, stdin io.Reader, opt Options, out
 					if in.Err == nil {
 						it.Result = Parse(in.Data)
 						// Parse keeps no reference to the message.
-						releaseMessage(in.Data)
+						mailin.Release(in.Data)
 					}
 					b.items[i] = it
 				}

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/relayctl/relayctl/checks/bounce"
+	"github.com/relayctl/relayctl/checks/mailin"
 	"github.com/relayctl/relayctl/cmd/cmdutil"
 	"github.com/relayctl/relayctl/report"
 )
@@ -77,7 +78,7 @@ input could not be read at all.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Inputs = args
 			if len(opts.Inputs) == 0 {
-				opts.Inputs = []string{bounce.Stdin}
+				opts.Inputs = []string{mailin.Stdin}
 			}
 			if opts.Workers < 0 {
 				return cmdutil.Usagef("invalid --workers %d: want 0 (one per CPU) or more", opts.Workers)

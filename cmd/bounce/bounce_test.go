@@ -11,6 +11,7 @@ import (
 
 	"github.com/relayctl/relayctl/checks/bounce"
 	"github.com/relayctl/relayctl/checks/bounce/reason"
+	"github.com/relayctl/relayctl/checks/mailin"
 	"github.com/relayctl/relayctl/cmd/cmdutil"
 	"github.com/relayctl/relayctl/report"
 )
@@ -235,7 +236,7 @@ func TestFlagErrors(t *testing.T) {
 func readFile(t *testing.T, p string) string {
 	t.Helper()
 	var b bytes.Buffer
-	if err := bounce.Scan(context.Background(), []string{p}, nil, func(in bounce.Input) error {
+	if err := mailin.Scan(context.Background(), []string{p}, nil, func(in mailin.Input) error {
 		b.Write(in.Data)
 		return in.Err
 	}); err != nil {
