@@ -1,12 +1,14 @@
 package blacklist
 
 import (
+	"context"
 	"io"
 	"iter"
 	"os"
 
 	"github.com/relayctl/relayctl/checks/dnsbl"
 	"github.com/relayctl/relayctl/cmd/cmdutil"
+	"github.com/relayctl/relayctl/internal/ctxio"
 )
 
 // inputs is the run's targets as one stream.
@@ -26,8 +28,15 @@ func (in *inputs) close() {
 	}
 }
 
-func openFile(path string) (*os.File, error) {
-	f, err := os.Open(path)
+func openFile(path string) (*os.File, error) { return notDir(os.Open(path)) }
+
+// openInput opens a --file: waiting for a named pipe's writer ends when
+// ctx is done.
+func openInput(ctx context.Context, path string) (*os.File, error) {
+	return notDir(ctxio.Open(ctx, path))
+}
+
+func notDir(f *os.File, err error) (*os.File, error) {
 	if err != nil {
 		if pe, ok := err.(*os.PathError); ok {
 			return nil, pe.Err
@@ -51,7 +60,7 @@ var errIsDir = dirError{}
 // address, a block over --max-addresses or an unreadable file is bad
 // input (exit 2). A regular file is read twice, once to check it and
 // once to stream it; stdin and pipes are checked as they stream.
-func (o *Options) openInputs() (*inputs, error) {
+func (o *Options) openInputs(ctx context.Context) (*inputs, error) {
 	in := &inputs{}
 	parse := o.parser()
 	type part struct {
@@ -69,7 +78,7 @@ func (o *Options) openInputs() (*inputs, error) {
 			}
 			stdin = true
 			known = false
-			parts = append(parts, part{reader: o.IO.In, name: "stdin"})
+			parts = append(parts, part{reader: o.IO.Stdin(ctx, "targets"), name: "stdin"})
 			continue
 		}
 		x, err := parse(a)
@@ -80,7 +89,7 @@ func (o *Options) openInputs() (*inputs, error) {
 		parts = append(parts, part{input: x})
 	}
 	for _, path := range o.Files {
-		f, err := openFile(path)
+		f, err := openInput(ctx, path)
 		if err != nil {
 			in.close()
 			return nil, cmdutil.Usage("cannot read --file "+path, err)
@@ -101,7 +110,7 @@ func (o *Options) openInputs() (*inputs, error) {
 		} else {
 			known = false
 		}
-		parts = append(parts, part{reader: f, name: path})
+		parts = append(parts, part{reader: ctxio.Reader(ctx, f), name: path})
 	}
 	if len(parts) == 0 {
 		what := "an address, a CIDR block"

@@ -6,6 +6,8 @@ package bounce
 import (
 	"context"
 	"fmt"
+	"io"
+	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -126,7 +128,11 @@ func runParse(ctx context.Context, opts *ParseOptions) error {
 	var sum bounce.Summary
 	var unreadable []string
 	var werr error
-	err = bounce.Run(ctx, opts.Inputs, opts.IO.In, bounce.Options{Workers: opts.Workers}, func(it bounce.Item) error {
+	var stdin io.Reader
+	if slices.Contains(opts.Inputs, mailin.Stdin) {
+		stdin = opts.IO.Stdin(ctx, "messages")
+	}
+	err = bounce.Run(ctx, opts.Inputs, stdin, bounce.Options{Workers: opts.Workers}, func(it bounce.Item) error {
 		sum.AddMessage(it)
 		if it.Err != nil {
 			unreadable = append(unreadable, it.Source)

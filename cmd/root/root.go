@@ -86,6 +86,14 @@ func Main(ctx context.Context, args []string, ios *cmdutil.IOStreams, info versi
 	cmd.SetOut(ios.Out)
 	cmd.SetErr(ios.ErrOut)
 	ran, err := cmd.ExecuteContextC(ctx)
+	if err != nil && ctx.Err() != nil {
+		// Ctrl-C or SIGTERM (cmd/relayctl cancels ctx on both) ended the
+		// run: whatever the command made of the cancelled wait (a read
+		// of stdin, a query, a file it could not finish), the run is
+		// incomplete.
+		fmt.Fprintln(ios.ErrOut, "relayctl: interrupted")
+		return report.ExitIncomplete
+	}
 	code, print := cmdutil.ExitCodeOf(err)
 	if print {
 		fmt.Fprintf(ios.ErrOut, "relayctl: %s\n", cmdutil.ErrorText(err))

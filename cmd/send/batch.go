@@ -3,7 +3,6 @@ package send
 import (
 	"context"
 	"errors"
-	"os"
 	"strconv"
 	"sync"
 
@@ -116,7 +115,7 @@ func runBatch(ctx context.Context, o *Options, set cmdutil.Settings, cfg *send.C
 	if err != nil {
 		return err
 	}
-	in, err := o.readInputs(true)
+	in, err := o.readInputs(ctx, true)
 	if err != nil {
 		return err
 	}
@@ -124,22 +123,22 @@ func runBatch(ctx context.Context, o *Options, set cmdutil.Settings, cfg *send.C
 	if err != nil {
 		return err
 	}
-	f, err := os.Open(o.Batch)
+	f, r, err := cmdutil.OpenFile(ctx, o.Batch)
 	if err != nil {
 		return cmdutil.Usagef("cannot read --batch %s: %v", o.Batch, pathErr(err))
 	}
-	rows, err := send.ReadBatch(f)
+	rows, err := send.ReadBatch(r)
 	f.Close()
 	if err != nil {
 		return usageErr(err)
 	}
 	done := map[int][]string{}
 	if o.SkipDone != "" {
-		df, err := os.Open(o.SkipDone)
+		df, r, err := cmdutil.OpenFile(ctx, o.SkipDone)
 		if err != nil {
 			return cmdutil.Usagef("cannot read --skip-done %s: %v", o.SkipDone, pathErr(err))
 		}
-		done, err = send.DoneRows(df)
+		done, err = send.DoneRows(r)
 		df.Close()
 		if err != nil {
 			return usageErr(err)

@@ -1,6 +1,7 @@
 package send
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -25,20 +26,20 @@ type inputs struct {
 }
 
 // readArg resolves TEXT, @FILE or - (stdin, once per run).
-func (o *Options) readArg(in *inputs, flag, v string, literalOK bool) (string, error) {
+func (o *Options) readArg(ctx context.Context, in *inputs, flag, v string, literalOK bool) (string, error) {
 	switch {
 	case v == "-":
 		if in.stdinBy != "" {
 			return "", cmdutil.Usagef("%s - and %s - cannot both read stdin", in.stdinBy, flag)
 		}
 		in.stdinBy = flag
-		b, err := io.ReadAll(o.IO.In)
+		b, err := io.ReadAll(o.IO.Stdin(ctx, flag))
 		if err != nil {
 			return "", cmdutil.Usagef("%s -: reading stdin: %v", flag, err)
 		}
 		return string(b), nil
 	case strings.HasPrefix(v, "@"):
-		b, err := os.ReadFile(v[1:])
+		b, err := cmdutil.ReadFile(ctx, v[1:])
 		if err != nil {
 			return "", cmdutil.Usagef("cannot read %s %s: %v", flag, v[1:], pathErr(err))
 		}
@@ -71,7 +72,7 @@ func addresses(flag string, vals []string) ([]send.Address, error) {
 }
 
 // readInputs checks the message flags and reads every file they name.
-func (o *Options) readInputs(batch bool) (*inputs, error) {
+func (o *Options) readInputs(ctx context.Context, batch bool) (*inputs, error) {
 	in := &inputs{}
 	if o.From == "" {
 		return nil, cmdutil.Usagef("--from ADDR is required")
@@ -115,7 +116,7 @@ func (o *Options) readInputs(batch bool) (*inputs, error) {
 		if o.subjSet || o.bodySet || o.htmlSet || len(o.Attach) > 0 || len(o.Headers) > 0 {
 			return nil, cmdutil.Usagef("--data sends a ready message as is: --subject, --body, --html, --attach and --header do not apply")
 		}
-		s, err := o.readArg(in, "--data", o.Data, false)
+		s, err := o.readArg(ctx, in, "--data", o.Data, false)
 		if err != nil {
 			return nil, err
 		}
@@ -125,12 +126,12 @@ func (o *Options) readInputs(batch bool) (*inputs, error) {
 		in.data = []byte(s)
 	}
 	if o.bodySet {
-		if in.body, err = o.readArg(in, "--body", o.Body, true); err != nil {
+		if in.body, err = o.readArg(ctx, in, "--body", o.Body, true); err != nil {
 			return nil, err
 		}
 	}
 	if o.htmlSet {
-		if in.html, err = o.readArg(in, "--html", o.HTML, true); err != nil {
+		if in.html, err = o.readArg(ctx, in, "--html", o.HTML, true); err != nil {
 			return nil, err
 		}
 	}
