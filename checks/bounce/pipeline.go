@@ -26,6 +26,13 @@ type Options struct {
 	// CPU.
 	Workers int
 
+	// Idle, when set, is called on out's goroutine whenever every message
+	// parsed so far has been handed to out and the next is not ready
+	// yet: a caller that buffers its output flushes it then, so that
+	// nothing waits in a buffer while Run waits for input. An error
+	// stops Run like one from out.
+	Idle func() error
+
 	// onRead, when set (by tests), is called for each message read.
 	onRead func()
 }
@@ -148,7 +155,23 @@ func Run(ctx context.Context, inputs []string, stdin io.Reader, opt Options, out
 	pending := map[int]*batch{}
 	next := 0
 	var outErr error
-	for r := range results {
+	for {
+		var r *batch
+		var ok bool
+		select {
+		case r, ok = <-results:
+		default:
+			if opt.Idle != nil && outErr == nil {
+				if err := opt.Idle(); err != nil {
+					outErr = err
+					cancel()
+				}
+			}
+			r, ok = <-results
+		}
+		if !ok {
+			break
+		}
 		if outErr != nil {
 			continue
 		}

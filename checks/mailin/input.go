@@ -234,7 +234,7 @@ func scanReader(ctx context.Context, source string, r io.Reader, emit func(Input
 	}
 	if string(head) == "From " {
 		// An mbox written with CR-only line endings is split on CRs.
-		if peek, _ := br.Peek(4096); bytes.IndexByte(peek, '\r') >= 0 && bytes.IndexByte(peek, '\n') < 0 {
+		if crOnly(br) {
 			br = bufio.NewReaderSize(crToLF{br}, 64<<10)
 		}
 		return scanMbox(ctx, source, br, emit)
@@ -248,6 +248,25 @@ func scanReader(ctx context.Context, source string, r io.Reader, emit func(Input
 	}
 	return emit(Input{Source: source, Data: data})
 }
+
+// crOnly reports whether a stream has CR-only line endings: a CR and no
+// LF in its first crWindow bytes. It reads no further than the first LF,
+// so that an mbox coming down a pipe is not held back waiting for more.
+func crOnly(br *bufio.Reader) bool {
+	seen := 0
+	for {
+		buf, err := br.Peek(min(crWindow, max(br.Buffered(), seen+1)))
+		if bytes.IndexByte(buf[seen:], '\n') >= 0 {
+			return false
+		}
+		seen = len(buf)
+		if err != nil || seen >= crWindow {
+			return bytes.IndexByte(buf, '\r') >= 0
+		}
+	}
+}
+
+const crWindow = 4096
 
 // crToLF turns CR line endings into LF as it reads.
 type crToLF struct{ r io.Reader }

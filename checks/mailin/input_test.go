@@ -5,11 +5,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/relayctl/relayctl/checks"
 )
@@ -238,6 +240,42 @@ func TestRelease(t *testing.T) {
 	for i, g := range got {
 		if g != string(want[i%3].Data) {
 			t.Errorf("message %d changed after Release", i+1)
+		}
+	}
+}
+
+// An mbox coming down a pipe is split as it comes: a message is emitted
+// once the next From_ line is in, without waiting for more input (the
+// line-ending sniffing included).
+func TestScanStreams(t *testing.T) {
+	for _, eol := range []string{"\n", "\r\n", "\r"} {
+		pr, pw := io.Pipe()
+		got := make(chan Input, 4)
+		done := make(chan error, 1)
+		go func() {
+			done <- Scan(context.Background(), []string{Stdin}, pr, func(in Input) error { got <- in; return nil })
+		}()
+		first := strings.ReplaceAll("From a@b.example Mon Jan  6 10:00:00 2025\nSubject: one\n\nbody\n\nFrom c@d.example Mon Jan  6 10:00:00 2025\n", "\n", eol)
+		if eol == "\r" {
+			// CR-only is known only after the first 4 KiB without an LF.
+			first += strings.Repeat("x\r", 4096)
+		}
+		go pw.Write([]byte(first))
+		select {
+		case in := <-got:
+			want := strings.ReplaceAll("Subject: one\n\nbody\n", "\n", eol)
+			if eol == "\r" {
+				want = "Subject: one\n\nbody\n" // read as LF
+			}
+			if string(in.Data) != want {
+				t.Errorf("%q: first message %q, want %q", eol, in.Data, want)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("%q: the first message is not out while the pipe stays open", eol)
+		}
+		pw.Close()
+		if err := <-done; err != nil {
+			t.Fatal(err)
 		}
 	}
 }
