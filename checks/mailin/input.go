@@ -14,13 +14,16 @@
 //     is not part of the message, nor is the blank line before the
 //     next one;
 //   - a quoted From line (">From ", ">>From "…) loses one ">": the
-//     mboxrd convention, which also reads mboxo files right;
+//     mboxrd convention, which also reads mboxo files right, except
+//     for a line that was ">From " before an mboxo writer left it as
+//     it was (the format cannot tell), whose signature then fails;
 //   - an mbox written with CR-only line endings (classic Mac OS) has
 //     every CR turned into LF, so that it can be split into messages.
 //
-// A file or standard input that is not an mbox is one message, and its
-// bytes, CRLF or LF line endings included, are kept untouched (only
-// cut at MaxMessage).
+// A file or standard input is an mbox when it starts with "From " (a
+// message saved with its From_ line is then an mbox of one). Anything
+// else is one message, and its bytes, CRLF, LF or CR line endings
+// included, are kept untouched. Every message is cut at MaxMessage.
 package mailin
 
 import (
