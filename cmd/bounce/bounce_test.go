@@ -359,3 +359,34 @@ func TestStdinNotice(t *testing.T) {
 		}
 	}
 }
+
+// A run of more than a second shows its progress on stderr when that is
+// a terminal; the warnings come after the line is ended.
+func TestProgress(t *testing.T) {
+	ios, _, _, errOut := cmdutil.Test()
+	ios.SetStderrTTY(true, 100)
+	pr, pw := io.Pipe()
+	ios.In = pr
+	g := &cmdutil.Globals{Output: "ndjson", FailOn: "fail", Timeout: 5e9}
+	cmd := NewCmdParse(ios, g, nil)
+	cmd.SetContext(context.Background())
+	cmd.SetArgs([]string{"-"})
+	done := make(chan error, 1)
+	go func() { done <- cmd.Execute() }()
+	from := "From a@b.example Mon Jan  6 10:00:00 2025\n"
+	fmt.Fprintf(pw, "%s%s\n%s%s\n", from, readFile(t, fixture("exim-mailboxfull.eml")), from, readFile(t, fixture("truncated.eml")))
+	time.Sleep(1500 * time.Millisecond) // past the second's grace
+	pw.Close()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	got := errOut.String()
+	line, warning, ok := strings.Cut(got, "\n")
+	// The line is redrawn in place; its last drawing has the final counts.
+	if last := line[strings.LastIndex(line, "\r")+1:]; !ok || !strings.HasPrefix(last, "2 messages  records 2  warnings 1") {
+		t.Errorf("no progress line ended before the rest:\n%q", got)
+	}
+	if want := "relayctl: warning: -#2: message is truncated"; !strings.HasPrefix(warning, want) {
+		t.Errorf("after the progress line %q, want %q", warning, want)
+	}
+}
