@@ -65,9 +65,6 @@ type Options struct {
 	Window int
 	// NoTLS skips STARTTLS even when offered.
 	NoTLS bool
-	// Progress, when set, is called once for each record handed to emit
-	// and for each connection opened.
-	OnConnect func()
 }
 
 func (o *Options) fill() {

@@ -148,9 +148,6 @@ func (v *Verifier) dial(ctx context.Context, host, addr string) (*conn, error) {
 			return nil, err
 		}
 		v.opened.Add(1)
-		if v.o.OnConnect != nil {
-			v.o.OnConnect()
-		}
 		err = c.hello(ctx, v.o.EHLO, useTLS)
 		if err == nil {
 			return c, nil

@@ -51,9 +51,7 @@ func (n *ndjsonWriter) Write(r *verify.Record) error {
 }
 
 func (n *ndjsonWriter) Close(s *verify.Summary) error {
-	if s.Total > 1 || s.Skipped > 0 {
-		fmt.Fprintf(n.errOut, "relayctl: %s\n", summaryLine(s))
-	}
+	printSummary(n.errOut, s)
 	return n.w.Flush()
 }
 
@@ -91,9 +89,7 @@ func (j *jsonWriter) Close(s *verify.Summary) error {
 	default:
 		j.w.WriteString("\n]\n")
 	}
-	if s.Total > 1 || s.Skipped > 0 {
-		fmt.Fprintf(j.errOut, "relayctl: %s\n", summaryLine(s))
-	}
+	printSummary(j.errOut, s)
 	return j.w.Flush()
 }
 
@@ -180,4 +176,20 @@ func summaryLine(s *verify.Summary) string {
 		line += fmt.Sprintf("; %d SMTP connections", s.Connections)
 	}
 	return line
+}
+
+// printSummary is the summary of a JSON run, on stderr: the counts by
+// verdict, then by reason, a line each.
+func printSummary(w io.Writer, s *verify.Summary) {
+	if s.Total <= 1 && s.Skipped == 0 {
+		return
+	}
+	fmt.Fprintf(w, "relayctl: %s\n", summaryLine(s))
+	var parts []string
+	for _, c := range verify.ByCount(s.Reasons) {
+		parts = append(parts, fmt.Sprintf("%s %d", c.Name, c.N))
+	}
+	if len(parts) > 0 {
+		fmt.Fprintf(w, "relayctl: reasons: %s\n", strings.Join(parts, ", "))
+	}
 }

@@ -53,7 +53,6 @@ func run(ctx context.Context, opts *Options) error {
 		return err
 	}
 	prog := opts.IO.StartProgress(cmdutil.ProgressOptions{Unit: "addresses", Counters: []string{"connections"}, Delay: time.Second, Off: opts.NoProgress})
-	vo.OnConnect = func() { prog.Set("connections", 0) }
 	v := verify.New(r, vo)
 	var sum verify.Summary
 	var bad []string
