@@ -114,7 +114,7 @@ func (t *tableWriter) Write(r *verify.Record) error {
 		return err
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-14s %s", strings.ToUpper(string(r.Verdict)), r.Address)
+	fmt.Fprintf(&b, "%-14s %s", strings.ToUpper(string(r.Verdict)), oneLine(r.Address))
 	if r.Normalized != "" && r.Normalized != strings.TrimSpace(r.Address) {
 		fmt.Fprintf(&b, " (%s)", r.Normalized)
 	}

@@ -165,3 +165,36 @@ func TestVerifyUsage(t *testing.T) {
 		}
 	}
 }
+
+// TestTestdata runs the offline example of docs/verify.md.
+func TestTestdata(t *testing.T) {
+	ios, _, out, errOut := cmdutil.Test()
+	g := &cmdutil.Globals{Output: "ndjson", Timeout: 2 * time.Second, FailOn: "fail", Zones: []string{"../../testdata/verify"}, Offline: true}
+	opts := &Options{IO: ios, Globals: g, Files: []string{"../../testdata/verify/signups.txt"},
+		Retries: 1, PerDomain: 1, Concurrency: 8, MaxRcpt: 50, Port: 25}
+	if err := run(context.Background(), opts); exitOf(err) != report.ExitGate {
+		t.Fatalf("exit %v: %v\n%s", exitOf(err), err, errOut)
+	}
+	var got []string
+	for _, l := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		var rec struct {
+			Normalized, Verdict string
+			Reasons            []struct{ Code string }
+		}
+		if err := json.Unmarshal([]byte(l), &rec); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, rec.Verdict+" "+rec.Reasons[0].Code)
+	}
+	want := []string{
+		"unknown verify.mailbox-unchecked", "unknown verify.mailbox-unchecked", "risky verify.role",
+		"risky verify.implicit-mx", "undeliverable verify.null-mx", "undeliverable verify.mx-unresolvable",
+		"undeliverable verify.syntax", "undeliverable verify.syntax", "undeliverable verify.nxdomain",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if !strings.Contains(errOut.String(), "relayctl: 9 addresses: 5 undeliverable, 2 risky, 2 unknown\nrelayctl: reasons: verify.mailbox-unchecked 4, verify.role 2, verify.syntax 2,") {
+		t.Errorf("summary:\n%s", errOut)
+	}
+}
