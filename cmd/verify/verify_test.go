@@ -179,7 +179,7 @@ func TestTestdata(t *testing.T) {
 	for _, l := range strings.Split(strings.TrimSpace(out.String()), "\n") {
 		var rec struct {
 			Normalized, Verdict string
-			Reasons            []struct{ Code string }
+			Reasons             []struct{ Code string }
 		}
 		if err := json.Unmarshal([]byte(l), &rec); err != nil {
 			t.Fatal(err)
