@@ -260,53 +260,74 @@ func (v *Verifier) transact(ctx context.Context, c *conn, de *domainEntry, list 
 		n++
 	}
 	var retry []*probe
-	for i := 0; i < len(ask); i++ {
-		p := ask[i]
-		if n >= v.o.MaxRcpt {
+	// limit is the most RCPTs a transaction carries: MaxRcpt, or fewer
+	// once the server has said how many it takes.
+	limit := v.o.MaxRcpt
+	for i := 0; i < len(ask); {
+		if n >= limit {
 			if err := v.restart(ctx, c, utf8); err != nil {
 				return append(retry, v.failAll(ask[i:], de, err)...)
 			}
 			n = 0
 		}
-		if err := de.limiter.Wait(ctx); err != nil {
-			return retry
+		batch := ask[i : i+1]
+		if c.caps.Pipelining {
+			batch = ask[i : i+min(limit-n, len(ask)-i)]
 		}
-		r, err := c.rcpt(ctx, p.norm)
-		p.smtp.Tries++
-		if err != nil {
-			v.failAll(ask[i:], de, err)
-			// Cut off: ask the rest again on a new connection.
-			for _, q := range ask[i:] {
-				q.ans = ansTemporary
+		norms := make([]string, len(batch))
+		for j, p := range batch {
+			if err := de.limiter.Wait(ctx); err != nil {
+				return retry
 			}
-			return append(retry, ask[i:]...)
+			norms[j] = p.norm
 		}
-		a := classify(r)
-		if a == ansTooMany && n > 0 {
-			// RFC 5321 §4.5.3.1.10: the server takes no more in this
-			// transaction. Start another and ask again.
-			p.smtp.Tries--
+		replies, err := c.rcpts(ctx, norms)
+		tooMany := -1
+		for j, r := range replies {
+			p := batch[j]
+			a := classify(r)
+			if a == ansTooMany && n > 0 {
+				// RFC 5321 §4.5.3.1.10: the server takes no more in
+				// this transaction; this one and the rest of the batch
+				// are asked again in another.
+				tooMany = j
+				break
+			}
+			if a == ansTooMany {
+				a = ansTemporary
+			}
+			p.smtp.Tries++
+			p.ans = a
+			p.smtp.Host, p.smtp.TLS, p.smtp.Step = c.host, c.tls, "RCPT"
+			p.smtp.Code, p.smtp.Status, p.smtp.Text, p.smtp.Error = r.Code, r.Secode, r.Text(), ""
+			n++
+			if a == ansTemporary {
+				retry = append(retry, p)
+			}
+			if r.Code == 421 {
+				// The server is closing the connection (RFC 5321 §3.8).
+				return append(retry, ask[i+j+1:]...)
+			}
+		}
+		if tooMany >= 0 {
+			i += tooMany
+			limit = n
 			if err := v.restart(ctx, c, utf8); err != nil {
 				return append(retry, v.failAll(ask[i:], de, err)...)
 			}
 			n = 0
-			i--
 			continue
 		}
-		if a == ansTooMany {
-			a = ansTemporary
+		if err != nil {
+			// Cut off: ask the rest again on a new connection.
+			rest := ask[i+len(replies):]
+			v.failAll(rest, de, err)
+			for _, q := range rest {
+				q.ans = ansTemporary
+			}
+			return append(retry, rest...)
 		}
-		p.ans = a
-		p.smtp.Host, p.smtp.TLS, p.smtp.Step = c.host, c.tls, "RCPT"
-		p.smtp.Code, p.smtp.Status, p.smtp.Text, p.smtp.Error = r.Code, r.Secode, r.Text(), ""
-		n++
-		if a == ansTemporary {
-			retry = append(retry, p)
-		}
-		if r.Code == 421 {
-			// The server is closing the connection (RFC 5321 §3.8).
-			return append(retry, ask[i+1:]...)
-		}
+		i += len(batch)
 	}
 	c.rset(ctx)
 	return retry

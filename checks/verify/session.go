@@ -182,6 +182,43 @@ func (c *conn) rcpt(ctx context.Context, addr string) (*smtpwire.Reply, error) {
 	return c.cmd(ctx, "RCPT", "RCPT TO:<"+addr+">")
 }
 
+// rcpts asks about several recipients at once when the server offers
+// PIPELINING (RFC 2920 §3.1: RCPT may be sent without waiting for each
+// reply): all the commands in one write, then the replies in order. It
+// returns the replies read before any error.
+func (c *conn) rcpts(ctx context.Context, addrs []string) ([]*smtpwire.Reply, error) {
+	if len(addrs) == 1 || !c.caps.Pipelining {
+		var out []*smtpwire.Reply
+		for _, a := range addrs {
+			r, err := c.rcpt(ctx, a)
+			if err != nil {
+				return out, err
+			}
+			out = append(out, r)
+		}
+		return out, nil
+	}
+	c.deadline(ctx)
+	bw := bufio.NewWriter(c.c)
+	for _, a := range addrs {
+		if err := smtpwire.WriteCommand(bw, "RCPT TO:<"+a+">"); err != nil {
+			return nil, &stepError{Step: "RCPT", Err: err}
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return nil, &stepError{Step: "RCPT", Err: err}
+	}
+	out := make([]*smtpwire.Reply, 0, len(addrs))
+	for range addrs {
+		r, err := c.read(ctx, "RCPT")
+		if err != nil {
+			return out, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
 // rset ends a transaction and keeps the connection.
 func (c *conn) rset(ctx context.Context) error {
 	r, err := c.cmd(ctx, "RSET", "RSET")

@@ -239,11 +239,26 @@ func TestVerdicts(t *testing.T) {
 }
 
 func TestOneConnectionManyRcpts(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		maxRcpt int
+		noPipe  bool
+	}{
+		{"max-rcpt 5", 5, false},
+		{"452 after 7, pipelined", 20, false},
+		{"452 after 7, one at a time", 20, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) { testManyRcpts(t, tc.maxRcpt, tc.noPipe) })
+	}
+}
+
+func testManyRcpts(t *testing.T, maxRcpt int, noPipe bool) {
 	w := newWorld(t)
 	var mu sync.Mutex
 	inTxn := 0
 	srv := smtptest.Start(t, smtptest.Config{
-		Mail: func(int, string) error { mu.Lock(); inTxn = 0; mu.Unlock(); return nil },
+		NoPipelining: noPipe,
+		Mail:         func(int, string) error { mu.Lock(); inTxn = 0; mu.Unlock(); return nil },
 		Rcpt: func(_ int, to string) error {
 			mu.Lock()
 			defer mu.Unlock()
@@ -258,7 +273,7 @@ func TestOneConnectionManyRcpts(t *testing.T) {
 		},
 	})
 	w.host("bulk.test", srv.Addr)
-	v := w.verifier(Options{MaxRcpt: 5})
+	v := w.verifier(Options{MaxRcpt: maxRcpt})
 	var addrs []string
 	for i := range 40 {
 		if i%4 == 0 {
@@ -279,8 +294,15 @@ func TestOneConnectionManyRcpts(t *testing.T) {
 	if srv.Conns() != 1 || v.Connections() != 1 {
 		t.Errorf("%d connections for one domain, want 1", srv.Conns())
 	}
-	if n := strings.Count(srv.Log(), "RCPT TO:<user1@bulk.test>"); n != 1 {
+	log := srv.Log()
+	if n := strings.Count(log, "RCPT TO:<user1@bulk.test>"); n != 1 && maxRcpt == 5 {
 		t.Errorf("user1 asked %d times", n)
+	}
+	if maxRcpt > 7 && !strings.Contains(log, "452 4.5.3") {
+		t.Errorf("the server's limit of 7 RCPTs was never reached")
+	}
+	if n := strings.Count(log, "RCPT TO:<user39@bulk.test>"); n != 1 {
+		t.Errorf("user39 asked %d times", n)
 	}
 }
 
