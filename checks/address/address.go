@@ -93,11 +93,6 @@ func (e *SyntaxError) Message() string {
 
 func (e *SyntaxError) Unwrap() error { return e.Kind }
 
-// Code is a short name of the kind, for finding codes ("two-at").
-func (e *SyntaxError) Code() string {
-	return strings.ReplaceAll(strings.TrimPrefix(e.Kind.Error(), "address: "), " ", "-")
-}
-
 func fail(in string, kind error, bytePos int, format string, a ...any) *SyntaxError {
 	pos := 0
 	if bytePos >= 0 {

@@ -133,3 +133,27 @@ func TestCancelStopsWithoutHanging(t *testing.T) {
 		t.Errorf("error %v", err)
 	}
 }
+
+func TestInternationalisedLocalPart(t *testing.T) {
+	with := smtptest.Start(t, smtptest.Config{})
+	without := smtptest.Start(t, smtptest.Config{NoSMTPUTF8: true})
+	closing, err := smtptest.StartRaw(func(c net.Conn) { c.Write([]byte("220 x ESMTP\r\n")); c.Close() })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closing.Close()
+	w := newWorld(t)
+	w.host("utf8.test", with.Addr)
+	w.host("ascii.test", without.Addr)
+	w.host("closing.test", closing.Addr)
+	recs := run(t, w.verifier(Options{}), "δοκιμή@utf8.test", "δοκιμή@ascii.test", "a@closing.test")
+	want(t, recs, "δοκιμή@utf8.test", Risky, "verify.catch-all")
+	if !strings.Contains(with.Log(), "SMTPUTF8") {
+		t.Errorf("MAIL FROM without SMTPUTF8:\n%s", with.Log())
+	}
+	want(t, recs, "δοκιμή@ascii.test", Unknown, "verify.smtputf8-unsupported")
+	r := want(t, recs, "a@closing.test", Unknown, "verify.smtp-error")
+	if r.SMTP.Error != "EHLO: the server closed the connection" {
+		t.Errorf("error %q", r.SMTP.Error)
+	}
+}

@@ -5,10 +5,12 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"io"
 	"net"
 	"strconv"
 	"time"
 
+	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/smtpwire"
 )
 
@@ -45,7 +47,7 @@ func netReason(err error) string {
 		return "cancelled"
 	case errors.As(err, &ne) && ne.Timeout():
 		return "no answer in time"
-	case errors.Is(err, errClosed):
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
 		return "the server closed the connection"
 	}
 	var pe *smtpwire.ProtocolError
@@ -60,10 +62,8 @@ func netReason(err error) string {
 		}
 		return oe.Err.Error()
 	}
-	return err.Error()
+	return checks.Message(err)
 }
-
-var errClosed = errors.New("connection closed")
 
 // dialHost connects to host at addr:port and reads the greeting. A
 // refusing greeting is a *smtpwire.Error.
