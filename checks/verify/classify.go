@@ -11,13 +11,14 @@ import (
 type answer int
 
 const (
-	ansAccepted  answer = iota
-	ansNoMailbox        // hard: the mailbox does not exist
-	ansFull             // the mailbox is full (risky)
-	ansTemporary        // 4xx: ask again later
-	ansPolicy           // the server refuses this client, not the address
-	ansOther            // a 5xx that says nothing certain about the mailbox
-	ansTooMany          // 452 too many recipients: not an answer at all
+	ansNone answer = iota // not asked (yet)
+	ansAccepted
+	ansNoMailbox // hard: the mailbox does not exist
+	ansFull      // the mailbox is full (risky)
+	ansTemporary // 4xx: ask again later
+	ansPolicy    // the server refuses this client, not the address
+	ansOther     // a 5xx that says nothing certain about the mailbox
+	ansTooMany   // 452 too many recipients: not an answer at all
 )
 
 // userUnknown matches the texts servers give for a mailbox that does not

@@ -38,8 +38,9 @@ type domainEntry struct {
 
 	limiter *rate.Limiter
 
-	mu       sync.Mutex
-	catchAll *bool
+	mu          sync.Mutex
+	catchAll    *bool
+	unreachable bool // counted towards the port 25 verdict
 }
 
 // mailHost is a mail host and the addresses to connect to.

@@ -79,6 +79,10 @@ func (v *Verifier) judgeSMTP(rec *Record, de *domainEntry, p *probe, add func(Ve
 	case ansFull:
 		add(Risky, finding("verify.mailbox-full", checks.SeverityWarn, s.Host+" says the mailbox is full: "+reply, "An abandoned mailbox fills up; try again later before sending to it.", "RFC 3463 §3.3"))
 	case ansTemporary:
+		if s.Code == 0 {
+			unknown("verify.smtp-error", "the SMTP dialogue with "+s.Host+" failed: "+s.Error, "Try again later; a longer --timeout may help.")
+			break
+		}
 		unknown("verify.smtp-temporary", fmt.Sprintf("%s answered temporarily (greylisting or a rate limit) %d times: %s", s.Host, max(s.Tries, 1), reply), "Ask again later (--retries, --retry-wait).")
 	case ansPolicy:
 		unknown("verify.smtp-policy", s.Host+" refused this client, not the address: "+reply, "The mail host blocks the probe (a blocklist, a policy): verify from another host, or go without --smtp.")
@@ -92,6 +96,8 @@ func (v *Verifier) judgeSMTP(rec *Record, de *domainEntry, p *probe, add func(Ve
 		unknown("verify.smtp-skipped", "not asked: port 25 is unreachable from here (said once for the run)", "")
 	case ansNoUTF8:
 		unknown("verify.smtputf8-unsupported", s.Host+": "+s.Error, "")
+	case ansNone:
+		unknown("verify.smtp-error", "not asked: the run ended before "+s.Host+" was asked about this address", "Run again (--skip-done leaves out what is done).")
 	default:
 		unknown("verify.smtp-error", "the SMTP dialogue with "+s.Host+" failed: "+s.Error, "Try again later; a longer --timeout may help.")
 	}

@@ -128,7 +128,7 @@ func (v *Verifier) connect(ctx context.Context, de *domainEntry) (*conn, error) 
 			return c, err
 		}
 	}
-	if ctx.Err() == nil && v.reached.Load() == 0 && v.unreachable.Add(1) >= unreachableDomains {
+	if ctx.Err() == nil && de.firstUnreachable() && v.reached.Load() == 0 && v.unreachable.Add(1) >= unreachableDomains {
 		v.block()
 	}
 	return nil, &unreachableError{host: de.hosts[0].name, err: last}
@@ -277,7 +277,7 @@ func (v *Verifier) transact(ctx context.Context, c *conn, de *domainEntry, list 
 		norms := make([]string, len(batch))
 		for j, p := range batch {
 			if err := de.limiter.Wait(ctx); err != nil {
-				return retry
+				return nil // cancelled: the rest stay unasked
 			}
 			norms[j] = p.norm
 		}
@@ -305,8 +305,13 @@ func (v *Verifier) transact(ctx context.Context, c *conn, de *domainEntry, list 
 				retry = append(retry, p)
 			}
 			if r.Code == 421 {
-				// The server is closing the connection (RFC 5321 §3.8).
-				return append(retry, ask[i+j+1:]...)
+				// The server is closing the connection (RFC 5321 §3.8):
+				// the rest are asked again on a new one.
+				rest := ask[i+j+1:]
+				for _, q := range rest {
+					q.ans, q.smtp.Host, q.smtp.Error = ansTemporary, c.host, "not asked: the server closed the connection (421)"
+				}
+				return append(retry, rest...)
 			}
 		}
 		if tooMany >= 0 {
@@ -340,6 +345,17 @@ func (v *Verifier) restart(ctx context.Context, c *conn, utf8 bool) error {
 		return err
 	}
 	return c.mail(ctx, v.o.From, utf8)
+}
+
+// firstUnreachable reports whether this is the first time the domain's
+// hosts could not be reached, so that a domain counts once towards the
+// port 25 verdict however many connections it tried.
+func (de *domainEntry) firstUnreachable() bool {
+	de.mu.Lock()
+	defer de.mu.Unlock()
+	first := !de.unreachable
+	de.unreachable = true
+	return first
 }
 
 func (de *domainEntry) unknownCatchAll() bool {

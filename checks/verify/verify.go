@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"cmp"
 	"context"
 	"iter"
 	"sync"
@@ -135,8 +136,10 @@ func (v *Verifier) window(ctx context.Context, win []*item, emit func(*Record) e
 		case <-it.done:
 		case <-wctx.Done():
 		}
-		if wctx.Err() != nil {
-			err = wctx.Err()
+		// The parent first: its error is set before any of its children
+		// (wctx, the connections' watchers) hear of it.
+		if ctx.Err() != nil || wctx.Err() != nil {
+			err = cmp.Or(ctx.Err(), wctx.Err())
 			break
 		}
 		if err = emit(&it.rec); err != nil {
