@@ -11,15 +11,10 @@ import (
 func (v *Verifier) judge(rec *Record, de *domainEntry, p *probe) {
 	info := de.info
 	rec.Domain = &info
-	verdict := Deliverable
-	add := func(vd Verdict, f checks.Finding) {
-		rec.Reasons = append(rec.Reasons, f)
-		if vd.rank() > verdict.rank() {
-			verdict = vd
-		}
-	}
+	// The verdict each code stands for is in codes.go (Settle).
+	add := func(f checks.Finding) { rec.Reasons = append(rec.Reasons, f) }
 	fail := func(code, msg, hint, ref string) {
-		add(Undeliverable, finding(code, checks.SeverityFail, msg, hint, ref))
+		add(finding(code, checks.SeverityFail, msg, hint, ref))
 	}
 	d := de.name
 	switch de.kind {
@@ -32,16 +27,16 @@ func (v *Verifier) judge(rec *Record, de *domainEntry, p *probe) {
 	case domUnresolvable:
 		fail("verify.mx-unresolvable", "none of the mail hosts of "+d+" has an address: mail to it cannot be delivered", "The domain's MX records point at names that do not resolve; drop the address or ask its owner.", "RFC 5321 §5.1")
 	case domDNSError:
-		add(Unknown, finding("verify.dns-failed", checks.SeverityInfo, "the DNS lookup for "+d+" failed: "+info.Error, "Try again later, or ask another resolver (--resolver).", ""))
+		add(finding("verify.dns-failed", checks.SeverityInfo, "the DNS lookup for "+d+" failed: "+info.Error, "Try again later, or ask another resolver (--resolver).", ""))
 	}
 	if info.Implicit && de.kind == domOK {
 		rec.Reasons = append(rec.Reasons, finding("verify.implicit-mx", checks.SeverityInfo, d+" has no MX record; mail goes to its address records (the implicit MX)", "", "RFC 5321 §5.1"))
 	}
 	if rec.Disposable {
-		add(Risky, finding("verify.disposable", checks.SeverityWarn, d+" is a disposable (throw-away) mail domain ("+v.o.Lists.DisposableSource+")", "Such mailboxes are abandoned soon: ask for a lasting address.", ""))
+		add(finding("verify.disposable", checks.SeverityWarn, d+" is a disposable (throw-away) mail domain ("+v.o.Lists.DisposableSource+")", "Such mailboxes are abandoned soon: ask for a lasting address.", ""))
 	}
 	if rec.Role {
-		add(Risky, finding("verify.role", checks.SeverityWarn, "the local part names a role, not a person: mail reaches a team, or nobody", "Role addresses complain and bounce more than people do; keep them off marketing lists.", "RFC 2142"))
+		add(finding("verify.role", checks.SeverityWarn, "the local part names a role, not a person: mail reaches a team, or nobody", "Role addresses complain and bounce more than people do; keep them off marketing lists.", "RFC 2142"))
 	}
 	if rec.Free {
 		rec.Reasons = append(rec.Reasons, finding("verify.free", checks.SeverityInfo, d+" is a free mailbox provider", "", ""))
@@ -49,12 +44,12 @@ func (v *Verifier) judge(rec *Record, de *domainEntry, p *probe) {
 	if de.kind == domOK {
 		v.judgeSMTP(rec, de, p, add)
 	}
-	rec.Verdict = verdict
+	rec.Settle()
 }
 
-func (v *Verifier) judgeSMTP(rec *Record, de *domainEntry, p *probe, add func(Verdict, checks.Finding)) {
+func (v *Verifier) judgeSMTP(rec *Record, de *domainEntry, p *probe, add func(checks.Finding)) {
 	if !v.o.SMTP || p == nil {
-		add(Unknown, finding("verify.mailbox-unchecked", checks.SeverityInfo, "the mailbox itself was not checked: the domain receives mail", "Add --smtp (and --from) to ask the mail host about the mailbox.", ""))
+		add(finding("verify.mailbox-unchecked", checks.SeverityInfo, "the mailbox itself was not checked: the domain receives mail", "Add --smtp (and --from) to ask the mail host about the mailbox.", ""))
 		return
 	}
 	s := p.smtp
@@ -67,17 +62,17 @@ func (v *Verifier) judgeSMTP(rec *Record, de *domainEntry, p *probe, add func(Ve
 		reply = fmt.Sprintf("%d %s", s.Code, s.Text)
 	}
 	unknown := func(code, msg, hint string) {
-		add(Unknown, finding(code, checks.SeverityInfo, msg, hint, ""))
+		add(finding(code, checks.SeverityInfo, msg, hint, ""))
 	}
 	switch p.ans {
 	case ansAccepted:
 		if s.CatchAll != nil && *s.CatchAll {
-			add(Risky, finding("verify.catch-all", checks.SeverityWarn, s.Host+" accepts any address at "+de.name+" (a made-up one too): its yes says nothing about this mailbox", "Send to it with care: a catch-all domain may still bounce later.", ""))
+			add(finding("verify.catch-all", checks.SeverityWarn, s.Host+" accepts any address at "+de.name+" (a made-up one too): its yes says nothing about this mailbox", "Send to it with care: a catch-all domain may still bounce later.", ""))
 		}
 	case ansNoMailbox:
-		add(Undeliverable, finding("verify.mailbox-missing", checks.SeverityFail, s.Host+" says the mailbox does not exist: "+reply, "Drop the address.", "RFC 3463 §3.2"))
+		add(finding("verify.mailbox-missing", checks.SeverityFail, s.Host+" says the mailbox does not exist: "+reply, "Drop the address.", "RFC 3463 §3.2"))
 	case ansFull:
-		add(Risky, finding("verify.mailbox-full", checks.SeverityWarn, s.Host+" says the mailbox is full: "+reply, "An abandoned mailbox fills up; try again later before sending to it.", "RFC 3463 §3.3"))
+		add(finding("verify.mailbox-full", checks.SeverityWarn, s.Host+" says the mailbox is full: "+reply, "An abandoned mailbox fills up; try again later before sending to it.", "RFC 3463 §3.3"))
 	case ansTemporary:
 		if s.Code == 0 {
 			unknown("verify.smtp-error", "the SMTP dialogue with "+s.Host+" failed: "+s.Error, "Try again later; a longer --timeout may help.")

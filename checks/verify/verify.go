@@ -162,7 +162,7 @@ func (v *Verifier) parse(it *item) bool {
 		if se != nil {
 			rec.Syntax.Error, rec.Syntax.Position = se.Msg, se.Pos
 		}
-		rec.Verdict = Undeliverable
+		defer rec.Settle()
 		rec.Reasons = append(rec.Reasons, checks.Finding{
 			Code: "verify.syntax", Severity: checks.SeverityFail,
 			Message: "not a valid address: " + checks.Message(err),
@@ -175,7 +175,7 @@ func (v *Verifier) parse(it *item) bool {
 	rec.Normalized = a.String()
 	rec.Syntax = Syntax{Valid: true, Quoted: a.Quoted, UTF8: a.UTF8, Literal: a.Literal}
 	if a.Literal {
-		rec.Verdict = Unknown
+		defer rec.Settle()
 		rec.Reasons = append(rec.Reasons, finding("verify.domain-literal", checks.SeverityInfo,
 			"the domain is an address literal: there is no domain to look up", "Ask the owner for an address at a domain name.", "RFC 5321 §4.1.3"))
 		return false

@@ -79,6 +79,9 @@ func run(ctx context.Context, opts *Options) error {
 		}
 	}
 	runErr := v.Run(ctx, seq, func(rec *verify.Record) error {
+		if len(set.Ignore) > 0 {
+			rec.Drop(func(code string) bool { return report.Ignored(code, set.Ignore) })
+		}
 		sum.Add(rec)
 		var err error
 		prog.Print(func() { err = w.Write(rec) })

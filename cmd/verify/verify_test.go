@@ -198,3 +198,25 @@ func TestTestdata(t *testing.T) {
 		t.Errorf("summary:\n%s", errOut)
 	}
 }
+
+func TestIgnoreSettlesTheVerdictAgain(t *testing.T) {
+	for _, tc := range []struct {
+		ignore []string
+		addr   string
+		exit   report.Exit
+		want   string
+	}{
+		{nil, "info@example.test", report.ExitGate, `"verdict":"risky"`},
+		{[]string{"verify.role"}, "info@example.test", report.ExitIncomplete, `"verdict":"unknown"`},
+		{[]string{"verify.*"}, "bad@@example.test", report.ExitOK, `"verdict":"deliverable","reasons":[]`},
+	} {
+		opts, _, output := setup(t)
+		opts.Globals.Output, opts.Globals.FailOn, opts.Globals.Ignore = "ndjson", "warn", tc.ignore
+		opts.Args = []string{tc.addr}
+		err := run(context.Background(), opts)
+		out, _ := output()
+		if exitOf(err) != tc.exit || !strings.Contains(out, tc.want) {
+			t.Errorf("--ignore %v %s: exit %v, output %s", tc.ignore, tc.addr, exitOf(err), out)
+		}
+	}
+}
