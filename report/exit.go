@@ -31,6 +31,9 @@ const (
 	FailOnNever FailOn = "never"
 )
 
+// FailOns lists the accepted --fail-on values in the order help shows them.
+var FailOns = []FailOn{FailOnWarn, FailOnFail, FailOnNever}
+
 // ParseFailOn validates a --fail-on value.
 func ParseFailOn(s string) (FailOn, error) {
 	switch FailOn(s) {

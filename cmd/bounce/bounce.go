@@ -41,6 +41,9 @@ type ParseOptions struct {
 	IncludeFeedback  bool
 	IncludeVacation  bool
 	IncludeDelivered bool
+	// IncludeDelayed adds the records of delay notices (Action:
+	// delayed): mail still being retried, which has not bounced.
+	IncludeDelayed bool
 	// SummaryOnly prints only the summary.
 	SummaryOnly bool
 	// Workers is the number of messages parsed at once (0: one per CPU).
@@ -63,8 +66,8 @@ Inputs are single messages (.eml), Maildir folders (cur/ and new/), mbox
 files and "-" for standard input (the default); a folder is walked. LF,
 CRLF and CR line endings, any charset and transfer encoding are read.
 
-Feedback reports (ARF), auto-replies and delivery reports are counted but
-not shown unless asked for. The table ends with a summary by reason, by
+Feedback reports (ARF), auto-replies, delivery reports and delay notices
+(mail still being retried) are counted but not shown unless asked for. The table ends with a summary by reason, by
 hard/soft and by recipient domain; --summary prints only that.
 
 A message that is not a bounce yields no record; a corrupt or truncated
@@ -92,6 +95,7 @@ input could not be read at all.`,
 	f.BoolVar(&opts.IncludeFeedback, "include-feedback", false, "also print feedback (ARF complaint) records")
 	f.BoolVar(&opts.IncludeVacation, "include-vacation", false, "also print auto-reply (out of office) records")
 	f.BoolVar(&opts.IncludeDelivered, "include-delivered", false, "also print delivery-report records")
+	f.BoolVar(&opts.IncludeDelayed, "include-delayed", false, "also print delay-notice records (Action: delayed, still being retried)")
 	f.BoolVar(&opts.SummaryOnly, "summary", false, "print only the summary: by reason, hard/soft, recipient domain")
 	f.IntVar(&opts.Workers, "workers", 0, "messages parsed at once (default: one per CPU)")
 	return cmd
@@ -106,6 +110,8 @@ func (o *ParseOptions) shown(r *bounce.Record) bool {
 		return o.IncludeVacation
 	case bounce.KindDelivered:
 		return o.IncludeDelivered
+	case bounce.KindDelayed:
+		return o.IncludeDelayed
 	}
 	return true
 }
@@ -115,10 +121,7 @@ func runParse(ctx context.Context, opts *ParseOptions) error {
 	if err != nil {
 		return err
 	}
-	w, err := report.NewBounceWriter(set.Format, opts.IO.Out, report.Options{
-		Color: opts.IO.ColorEnabled(opts.Globals.NoColor),
-		Width: opts.IO.TerminalWidth(),
-	}, opts.SummaryOnly)
+	w, err := report.NewBounceWriter(set.Format, opts.IO.Out, cmdutil.TableOptions(opts.IO, opts.Globals), opts.SummaryOnly)
 	if err != nil {
 		return &cmdutil.UsageError{Err: err}
 	}

@@ -243,3 +243,30 @@ func readFile(t *testing.T, p string) string {
 	}
 	return b.String()
 }
+
+// A delay notice (Action: delayed) is no bounce: counted apart, its
+// record shown only with --include-delayed, with its action.
+func TestIncludeDelayed(t *testing.T) {
+	files := []string{fixture("sendmail-delayed.eml"), fixture("exim-delayed-dsn.eml"), fixture("postfix-userunknown.eml")}
+	out, _, err := run(t, "", files...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"3 messages: 1 bounce, 2 delay notices, 0 not a bounce", "1 record: 1 hard, 0 soft", "ACTION", "failed"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("without --include-delayed the table lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "lou@slow.example") || strings.Contains(out, "late@example.com") {
+		t.Errorf("delay notices shown without --include-delayed:\n%s", out)
+	}
+	out, _, err = run(t, "", append([]string{"--include-delayed"}, files...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"lou@slow.example", "late@example.com", "delayed", "3 records"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("with --include-delayed the table lacks %q:\n%s", want, out)
+		}
+	}
+}

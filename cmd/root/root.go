@@ -44,9 +44,7 @@ a permanent rejection); 2 bad usage or input; 3 something could not complete
 	// --version without cobra's -v shorthand, which send -v (verbose) will
 	// want.
 	cmd.Flags().Bool("version", false, "print the version, commit and build date")
-	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return &cmdutil.UsageError{Err: err}
-	})
+	cmd.SetFlagErrorFunc(cmdutil.FlagError)
 	cmd.AddCommand(
 		check.NewCmdCheck(ios, g),
 		blacklist.NewCmdBlacklist(ios, g),
@@ -56,6 +54,7 @@ a permanent rejection); 2 bad usage or input; 3 something could not complete
 		version.NewCmdVersion(ios, g, info),
 	)
 	incompleteOnError(cmd)
+	cmdutil.RegisterCompletions(cmd)
 	return cmd
 }
 

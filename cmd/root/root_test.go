@@ -99,14 +99,19 @@ func TestTerminalAndPipe(t *testing.T) {
 			t.Errorf("%q missing from one of the outputs:\npipe:\n%s\ntty:\n%s", want, pipe.out, plainTTY)
 		}
 	}
+	// NO_COLOR and --no-color take the colour away, not the layout: the
+	// same bordered table, minus the escape codes.
 	for name, r := range map[string]result{
 		"NO_COLOR":   run(t, true, map[string]string{"NO_COLOR": "1"}, args...),
 		"--no-color": run(t, true, nil, append(args, "--no-color")...),
-		"TERM=dumb":  run(t, true, map[string]string{"TERM": "dumb"}, args...),
 	} {
-		if noDuration(r.out) != noDuration(pipe.out) {
-			t.Errorf("%s on a terminal: want the plain layout, got\n%s", name, r.out)
+		if strings.Contains(r.out, "\x1b") || noDuration(r.out) != noDuration(plainTTY) {
+			t.Errorf("%s on a terminal: want the terminal layout without colour, got\n%s\nwant\n%s", name, r.out, plainTTY)
 		}
+	}
+	// A dumb terminal gets the plain layout.
+	if r := run(t, true, map[string]string{"TERM": "dumb"}, args...); noDuration(r.out) != noDuration(pipe.out) {
+		t.Errorf("TERM=dumb on a terminal: want the plain layout, got\n%s", r.out)
 	}
 	// NO_COLOR set but empty does not count (no-color.org).
 	if r := run(t, true, map[string]string{"NO_COLOR": ""}, args...); !strings.Contains(r.out, "\x1b[") {

@@ -3,11 +3,11 @@ package send
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/send"
 	"github.com/relayctl/relayctl/cmd/cmdutil"
 )
@@ -32,21 +32,46 @@ func (o *Options) readArg(in *inputs, flag, v string, literalOK bool) (string, e
 			return "", cmdutil.Usagef("%s - and %s - cannot both read stdin", in.stdinBy, flag)
 		}
 		in.stdinBy = flag
-		b, err := io.ReadAll(o.IO.In)
+		b, err := send.ReadLimited(flag+" - (stdin)", o.IO.In)
+		var ce *checks.Error
+		if errors.As(err, &ce) {
+			return "", usageErr(err) // over the size limit
+		}
 		if err != nil {
-			return "", cmdutil.Usagef("%s -: reading stdin: %v", flag, err)
+			return "", cmdutil.Usage(flag+" -: reading stdin", err)
 		}
 		return string(b), nil
 	case strings.HasPrefix(v, "@"):
-		b, err := os.ReadFile(v[1:])
+		b, err := readFile(flag, v[1:])
 		if err != nil {
-			return "", cmdutil.Usagef("cannot read %s %s: %v", flag, v[1:], pathErr(err))
+			return "", err
 		}
 		return string(b), nil
 	case !literalOK:
 		return "", cmdutil.Usagef("invalid %s %q: want @FILE or - for stdin", flag, v)
 	}
 	return v, nil
+}
+
+// readFile reads a file a flag names, up to send.MaxMessageSize.
+func readFile(flag, path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, cmdutil.Usagef("cannot read %s %s: %v", flag, path, pathErr(err))
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		return nil, cmdutil.Usagef("cannot read %s %s: it is a directory", flag, path)
+	}
+	b, err := send.ReadLimited(flag+" "+path, f)
+	if err != nil {
+		var ce *checks.Error
+		if errors.As(err, &ce) {
+			return nil, usageErr(err)
+		}
+		return nil, cmdutil.Usagef("cannot read %s %s: %v", flag, path, pathErr(err))
+	}
+	return b, nil
 }
 
 func pathErr(err error) error {
@@ -77,7 +102,7 @@ func (o *Options) readInputs(batch bool) (*inputs, error) {
 		return nil, cmdutil.Usagef("--from ADDR is required")
 	}
 	var err error
-	if in.from, err = send.ParseAddress("--from", o.From); err != nil {
+	if in.from, err = send.ParseSender("--from", o.From); err != nil {
 		return nil, usageErr(err)
 	}
 	if in.to, err = addresses("--to", o.To); err != nil {
@@ -135,9 +160,9 @@ func (o *Options) readInputs(batch bool) (*inputs, error) {
 		}
 	}
 	for _, path := range o.Attach {
-		b, err := os.ReadFile(path)
+		b, err := readFile("--attach", path)
 		if err != nil {
-			return nil, cmdutil.Usagef("cannot read --attach %s: %v", path, pathErr(err))
+			return nil, err
 		}
 		name := filepath.Base(path)
 		if err := send.NoSingleLine("--attach file name", name); err != nil {
@@ -172,6 +197,14 @@ func (o *Options) readDKIM(in *inputs) error {
 	domain := o.DKIMDomain
 	if domain == "" {
 		domain = in.from.Domain()
+	}
+	if domain == "" {
+		if a, err := send.ParseAddress("--header From", send.HeaderFrom(in.headers)); err == nil {
+			domain = a.Domain()
+		}
+	}
+	if domain == "" {
+		return cmdutil.Usagef("--dkim-key with --from <> needs --dkim-domain D or a --header \"From: …\" to take the domain from")
 	}
 	in.signer, err = send.NewDKIMSigner(key, domain, o.DKIMSelector)
 	if err != nil {
