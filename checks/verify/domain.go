@@ -2,16 +2,12 @@ package verify
 
 import (
 	"context"
-	"errors"
-	"strings"
 
-	"github.com/miekg/dns"
 	"sync"
 
 	"golang.org/x/time/rate"
 
 	"github.com/relayctl/relayctl/checks"
-	"github.com/relayctl/relayctl/checks/dnsx"
 	"github.com/relayctl/relayctl/checks/mx"
 )
 
@@ -76,26 +72,6 @@ func (v *Verifier) domain(ctx context.Context, name string) *domainEntry {
 // target.
 func (v *Verifier) lookup(ctx context.Context, de *domainEntry) {
 	res := mx.Check(ctx, v.r, de.name, mx.Options{Concurrency: 8})
-	defer func() {
-		// mx gives its failures as text; ask again (the resolver's cache
-		// answers) for the error itself, to say it in our words.
-		if de.kind != domDNSError {
-			return
-		}
-		if _, _, err := dnsx.MX(ctx, v.r, dnsx.Fqdn(de.name)); err != nil {
-			de.info.Error = dnsText(err)
-			return
-		}
-		for _, h := range de.info.MX {
-			if h.Error == "" {
-				continue
-			}
-			if _, err := dnsx.Addrs(ctx, v.r, dnsx.Fqdn(h.Host)); err != nil {
-				de.info.Error = dnsText(err)
-				return
-			}
-		}
-	}()
 	data, _ := res.Data.(*mx.Data)
 	de.info = Domain{Name: de.name, MX: []MXHost{}}
 	if data == nil {
@@ -152,21 +128,4 @@ func addrStrings[T interface{ String() string }](as []T) []string {
 		out = append(out, a.String())
 	}
 	return out
-}
-
-// dnsText is a failed lookup for a person: the question and the failure
-// ("MX example.com: SERVFAIL from 192.0.2.53:53").
-func dnsText(err error) string {
-	var qe *dnsx.QueryError
-	if !errors.As(err, &qe) {
-		return checks.Message(err)
-	}
-	s := dns.TypeToString[qe.Type] + " " + strings.TrimSuffix(qe.Name, ".") + ": " + dnsx.Brief(err)
-	if qe.Detail != "" {
-		s += " (" + qe.Detail + ")"
-	}
-	if qe.Server != "" {
-		s += " from " + qe.Server
-	}
-	return s
 }
