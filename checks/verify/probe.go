@@ -367,6 +367,9 @@ func (de *domainEntry) unknownCatchAll() bool {
 // catchAll asks about a local part nobody has: a server that accepts it
 // accepts every address, and its yes says nothing about the others.
 func (v *Verifier) catchAll(ctx context.Context, c *conn, de *domainEntry) error {
+	if err := de.limiter.Wait(ctx); err != nil {
+		return err
+	}
 	var b [8]byte
 	rand.Read(b[:])
 	r, err := c.rcpt(ctx, "relayctl-verify-"+hex.EncodeToString(b[:])+"@"+de.name)
