@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/relayctl/relayctl/checks"
-	"github.com/relayctl/relayctl/checks/mailin"
 	"github.com/relayctl/relayctl/checks/dnsx"
+	"github.com/relayctl/relayctl/checks/mailin"
 )
 
 // MaxInput is the size at which the input reader (mailin.Scan) cuts a
