@@ -246,7 +246,9 @@ func hopsSummary(p received.Path, d *HopsData) string {
 func hopLine(i int, h received.Hop) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d %s → %s  %s", i+1, hopFromName(h), orDash(h.Header.By), orDash(h.Header.With))
-	if h.Header.TLS == received.Yes && !strings.Contains(strings.ToUpper(h.Header.With), "S") {
+	// The protocol names TLS when it ends in S or SA (RFC 3848); a TLS
+	// hop the MTA shows only in a comment says so here.
+	if w := strings.ToUpper(h.Header.With); h.Header.TLS == received.Yes && !strings.HasSuffix(w, "S") && !strings.HasSuffix(w, "SA") {
 		b.WriteString(" (TLS)")
 	}
 	if h.Header.Authenticated == received.Yes {
@@ -274,6 +276,9 @@ func hopFromName(h received.Hop) string {
 		name = f.Name
 	}
 	switch {
+	case name == "" && !f.IP.IsValid() && len(h.Header.Comments) > 0:
+		// qmail: "(qmail 1234 invoked from network)" and no from clause.
+		return "(" + clipText(h.Header.Comments[0], 60) + ")"
 	case name == "" && !f.IP.IsValid():
 		return "?"
 	case !f.IP.IsValid():

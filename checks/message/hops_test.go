@@ -110,6 +110,16 @@ func TestHopsOtherMTAs(t *testing.T) {
 	if d.TotalS == nil || *d.TotalS != 4 {
 		t.Errorf("total %v", d.TotalS)
 	}
+	all := strings.Join(lines, "\n")
+	for _, want := range []string{
+		"hops.hop info 1 (qmail 1234 invoked from network) → ?  ?  +1s",
+		"hops.hop info 3 EX01.corp.example [10.1.1.2] → EX02.corp.example  Microsoft SMTP Server (TLS)  +1s",
+		"hops.hop info 4 mail-sor-f41.google.com [209.85.220.41] → mx.google.com  SMTPS  +1s",
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("no %q in\n%s", want, all)
+		}
+	}
 }
 
 // Slow hops, clock skew both ways, a Date in the future, a clear-text
