@@ -3,10 +3,14 @@
 // for the MAIL FROM and HELO identities (RFC 7208), the DMARC policy of
 // the From domain and its alignment (RFC 7489, RFC 9989), the ARC chain
 // (RFC 8617), and the Authentication-Results fields of the receivers the
-// caller trusts (RFC 8601) beside relayctl's own verdicts.
+// caller trusts (RFC 8601) beside relayctl's own verdicts; then, whatever
+// those found, the delivery path from the Received fields (hops), the
+// mailbox providers' bulk-sender requirements (bulk) and a SpamAssassin
+// score from a spamd the caller names (spam).
 //
 // The engines are the checks/dkimverify, checks/arc, checks/spf,
-// checks/dmarc, checks/received and checks/authres packages; this package
+// checks/dmarc, checks/received, checks/authres, checks/mx (the sending
+// IP's forward-confirmed PTR) and checks/spamd packages; this package
 // runs them together, so that the key lookups of every signature and
 // seal, the DMARC record and SPF's first query go out in one round of
 // DNS, and turns what they find into one report per message.
