@@ -3,10 +3,14 @@
 // for the MAIL FROM and HELO identities (RFC 7208), the DMARC policy of
 // the From domain and its alignment (RFC 7489, RFC 9989), the ARC chain
 // (RFC 8617), and the Authentication-Results fields of the receivers the
-// caller trusts (RFC 8601) beside relayctl's own verdicts.
+// caller trusts (RFC 8601) beside relayctl's own verdicts; then, whatever
+// those found, the delivery path from the Received fields (hops), the
+// mailbox providers' bulk-sender requirements (bulk) and a SpamAssassin
+// score from a spamd the caller names (spam).
 //
 // The engines are the checks/dkimverify, checks/arc, checks/spf,
-// checks/dmarc, checks/received and checks/authres packages; this package
+// checks/dmarc, checks/received, checks/authres, checks/mx (the sending
+// IP's forward-confirmed PTR) and checks/spamd packages; this package
 // runs them together, so that the key lookups of every signature and
 // seal, the DMARC record and SPF's first query go out in one round of
 // DNS, and turns what they find into one report per message.
@@ -27,6 +31,7 @@ import (
 	"github.com/relayctl/relayctl/checks/dmarc"
 	"github.com/relayctl/relayctl/checks/dnsx"
 	"github.com/relayctl/relayctl/checks/internal/textutil"
+	"github.com/relayctl/relayctl/checks/mx"
 	"github.com/relayctl/relayctl/checks/received"
 )
 
@@ -50,6 +55,15 @@ type Options struct {
 	AuthServIDs []string
 	// Now is the time x= and t= are judged against; time.Now() when zero.
 	Now time.Time
+	// Slow is the delay of one hop the hops check warns past; DefaultSlow
+	// when zero.
+	Slow time.Duration
+	// Bulk makes the bulk-sender requirements warn or fail when missed
+	// (info otherwise).
+	Bulk bool
+	// Spamd is the spamd (HOST:PORT, as spamd.ParseAddr gives it) that
+	// scores the message for the spam check; "" runs none.
+	Spamd string
 }
 
 // Input is one message to check.
@@ -83,12 +97,20 @@ type run struct {
 	spf    spfRun
 	// unterminated: the header section has no empty line after it.
 	unterminated bool
-	// dmarcResult is the dmarc check's result, for authres to compare.
+	// dmarcResult is the dmarc check's result, for authres to compare;
+	// dmarcData all of its data, for bulk.
 	dmarcResult string
+	dmarcData   *DMARCData
+	// path is the delivery path (the Received fields, oldest first).
+	path received.Path
+	// ptr is the sending IP's forward-confirmed reverse DNS, nil when
+	// not looked up; spam spamd's verdict, nil without Options.Spamd.
+	ptr  *mx.Address
+	spam *checks.Result
 }
 
-// Check checks one message and returns its report: the checks dkim,
-// spf, dmarc, arc and authres, in that order. A message that cannot be
+// Check checks one message and returns its report: the checks of
+// Checks(), in that order. A message that cannot be
 // read gets a report with Error set.
 func Check(ctx context.Context, r dnsx.Resolver, in Input, opts Options) (rep checks.Report) {
 	start := time.Now()
@@ -112,6 +134,7 @@ func Check(ctx context.Context, r dnsx.Resolver, in Input, opts Options) (rep ch
 	ru.unterminated = msg.Body.Size() == 0 && !headerEnds(in.Data)
 	ru.from = headerFrom(msg.Header)
 	ru.facts = smtpFactsOf(msg.Header, opts)
+	ru.path = received.PathOf(traceFields(msg.Header))
 
 	// Every engine at once: their first DNS questions leave together.
 	var wg sync.WaitGroup
@@ -125,6 +148,10 @@ func Check(ctx context.Context, r dnsx.Resolver, in Input, opts Options) (rep ch
 		wg.Go(func() { ru.policy = dmarc.Discover(ctx, r, ru.from.domain) })
 	}
 	wg.Go(func() { ru.spf = checkSPF(ctx, r, ru.facts, opts.Now) })
+	if publicAddr(ru.facts.IP) {
+		wg.Go(func() { a := mx.ConfirmPTR(ctx, r, ru.facts.IP); ru.ptr = &a })
+	}
+	wg.Go(func() { ru.spam = scan(ctx, opts.Spamd, in.Data) })
 	wg.Wait()
 
 	for _, c := range Checks() {
@@ -188,7 +215,7 @@ func traceFields(h []dkimverify.Field) []received.Field {
 	out := make([]received.Field, 0, len(h))
 	for _, f := range h {
 		switch {
-		case f.Is("Received"), f.Is("Return-Path"), f.Is("Received-SPF"):
+		case f.Is("Received"), f.Is("Return-Path"), f.Is("Received-SPF"), f.Is("Date"):
 			out = append(out, received.Field{Name: f.Name, Value: string(f.Value())})
 		}
 	}
