@@ -113,6 +113,7 @@ func (o *Options) register(cmd *cobra.Command, ip bool) {
 	fs.IntVar(&o.Concurrency, "concurrency", dnsbl.DefaultConcurrency, "at most `N` DNS queries in flight at once (1 to 512)")
 	cmdutil.RateVar(fs, &o.Rate, "rate", "at most `RATE` queries to each list, spaced evenly (default: no limit)")
 	fs.BoolVar(&o.ListedOnly, "listed-only", false, "print only the targets that are listed or could not be fully checked (-o json: always an array)")
+	o.State.Register(fs)
 	if ip {
 		fs.Uint64Var(&o.MaxAddresses, "max-addresses", dnsbl.DefaultMaxAddresses, "a CIDR block may hold at most `N` addresses (65536 is a /16)")
 	}

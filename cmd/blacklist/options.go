@@ -25,6 +25,8 @@ type Options struct {
 	// ListedOnly prints only the targets that are listed or could not be
 	// fully checked (the summary and the exit code still count all).
 	ListedOnly bool
+	// State is --state and --fail-on-change.
+	State cmdutil.StateFlags
 	// Resolver, when set, replaces the one built from the global flags
 	// (tests point it at a loopback server).
 	Resolver dnsx.Resolver

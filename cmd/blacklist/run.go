@@ -33,6 +33,10 @@ func run(ctx context.Context, opts *Options) error {
 		return err
 	}
 	defer in.close()
+	st, err := opts.State.Open(opts.IO.ErrOut, set.Ignore)
+	if err != nil {
+		return err
+	}
 
 	r := opts.Resolver
 	if r == nil {
@@ -76,12 +80,14 @@ func run(ctx context.Context, opts *Options) error {
 	var werr error
 	runErr := checker.Run(ctx, dnsbl.Targets(in.seq), func(rep checks.Report) {
 		report.Filter(&rep, set.Ignore)
+		// A bad line is no target: it has no verdict to remember.
+		changed := badLine(rep) == "" && st.Observe(&rep)
 		exit = worseExit(exit, report.ExitCode([]checks.Report{rep}, set.FailOn))
 		tally.Add(rep)
 		if bad := badLine(rep); bad != "" {
 			prog.Print(func() { fmt.Fprintf(opts.IO.ErrOut, "relayctl: %s\n", bad) })
 		}
-		if !opts.ListedOnly || dnsbl.Shows(rep) {
+		if !opts.ListedOnly || dnsbl.Shows(rep) || changed {
 			prog.Print(func() {
 				if werr == nil {
 					werr = w.Write(rep)
@@ -100,6 +106,11 @@ func run(ctx context.Context, opts *Options) error {
 	if werr != nil {
 		return cmdutil.Incomplete("writing the report", werr)
 	}
+	// The verdicts of an interrupted run are saved too: the targets it
+	// reached have new verdicts, the others keep theirs.
+	if err := st.Save(); err != nil {
+		return err
+	}
 	switch {
 	case runErr == nil:
 	case ctx.Err() != nil:
@@ -111,7 +122,7 @@ func run(ctx context.Context, opts *Options) error {
 		// Bad input outranks an incomplete check; a listing outranks it.
 		exit = report.ExitUsage
 	}
-	return cmdutil.ExitWith(exit)
+	return cmdutil.ExitWith(st.Exit(exit))
 }
 
 // badLine is the reason a report is for a bad line of input, or "".
