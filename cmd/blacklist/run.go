@@ -14,9 +14,9 @@ import (
 	"github.com/relayctl/relayctl/report"
 )
 
-// run checks every target against the selected lists and prints each
+// Run checks every target against the selected lists and prints each
 // report as soon as it and the ones before it are done.
-func run(ctx context.Context, opts *Options) error {
+func Run(ctx context.Context, opts *Options) error {
 	set, err := opts.Globals.Validate()
 	if err != nil {
 		return err
@@ -72,6 +72,7 @@ func run(ctx context.Context, opts *Options) error {
 		// round trip. A bulk run asks TXT only of the lists that list.
 		EagerTXT: in.total > 0 && in.total <= eagerTXTMax,
 		Resolver: &resolver,
+		Extra:    opts.extra(r),
 	})
 	// A second's grace: a run of a few targets shows no progress.
 	prog := opts.IO.StartProgress(cmdutil.ProgressOptions{Total: int(min(in.total, math.MaxInt)), Unit: "targets", Delay: time.Second})
@@ -123,6 +124,14 @@ func run(ctx context.Context, opts *Options) error {
 		exit = report.ExitUsage
 	}
 	return cmdutil.ExitWith(st.Exit(exit))
+}
+
+// extra is opts.Extra bound to the run's resolver (nil for none).
+func (o *Options) extra(r dnsx.Resolver) func(context.Context, dnsbl.Target) []checks.Result {
+	if o.Extra == nil {
+		return nil
+	}
+	return func(ctx context.Context, t dnsbl.Target) []checks.Result { return o.Extra(ctx, r, t) }
 }
 
 // badLine is the reason a report is for a bad line of input, or "".
