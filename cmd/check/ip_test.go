@@ -153,7 +153,7 @@ func TestCheckDomainState(t *testing.T) {
 	runDomain := func() (string, report.Exit) {
 		ios, _, out, _ := cmdutil.Test()
 		opts := &Options{
-			IO:      ios,
+			IO: ios,
 			// --fail-on never: only the change can gate.
 			Globals: &cmdutil.Globals{Output: "json", FailOn: "never", Timeout: time.Second, Zones: []string{zone}, Offline: true},
 			Domains: []string{"example.com"},
