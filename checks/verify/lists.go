@@ -10,25 +10,29 @@ import (
 	"github.com/relayctl/relayctl/checks/dnsx"
 )
 
-// disposableSeed is the built-in list of throw-away domains: a small
-// hand-written seed (see the file's header), to be replaced by the full
-// list with --disposable-list.
+// disposableList is the built-in list of throw-away domains: the
+// disposable-email-domains project's list (CC0 1.0), refreshed by
+// scripts/update-disposable.sh; --disposable-list replaces it.
 //
-//go:embed disposable_seed.txt
-var disposableSeed string
+//go:embed disposable_email_blocklist.conf
+var disposableList string
+
+// BuiltinDisposableSource names the built-in list in reasons.
+const BuiltinDisposableSource = "built-in list (disposable-email-domains, CC0 1.0)"
 
 // Lists are the domain and local-part lists a verification consults.
 type Lists struct {
 	// Disposable are throw-away domains, lower case A-labels.
 	Disposable map[string]bool
-	// DisposableSource says where the list came from ("built-in seed"
-	// or the file's name), for the record's reasons.
+	// DisposableSource says where the list came from
+	// (BuiltinDisposableSource or the file's name), for the record's
+	// reasons.
 	DisposableSource string
 }
 
 // DefaultLists returns the built-in lists.
 func DefaultLists() *Lists {
-	l, _ := ReadDomainList(strings.NewReader(disposableSeed), "built-in seed list")
+	l, _ := ReadDomainList(strings.NewReader(disposableList), BuiltinDisposableSource)
 	return l
 }
 

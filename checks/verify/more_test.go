@@ -177,3 +177,26 @@ func TestOneDeadDomainIsNotABlockedPort(t *testing.T) {
 		t.Errorf("notes %+v", v.Notes())
 	}
 }
+
+// The embedded list is the project's full list, not a handful: the
+// well-known throw-away services are in it, the big mailbox providers
+// are not, and a subdomain of a listed domain counts.
+func TestBuiltinDisposableList(t *testing.T) {
+	l := DefaultLists()
+	if n := len(l.Disposable); n < 5000 {
+		t.Fatalf("built-in disposable list has %d domains, want the full list (thousands)", n)
+	}
+	for _, d := range []string{"mailinator.com", "guerrillamail.com", "10minutemail.com", "yopmail.com", "x.mailinator.com"} {
+		if !l.IsDisposable(d) {
+			t.Errorf("%s is not disposable by the built-in list", d)
+		}
+	}
+	for _, d := range []string{"gmail.com", "outlook.com", "yahoo.com", "example.com"} {
+		if l.IsDisposable(d) {
+			t.Errorf("%s is disposable by the built-in list", d)
+		}
+	}
+	if l.DisposableSource != BuiltinDisposableSource {
+		t.Errorf("source %q", l.DisposableSource)
+	}
+}

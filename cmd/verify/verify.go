@@ -102,7 +102,7 @@ some are unknown and none reached the gate.`,
 	fs.IntVar(&opts.Concurrency, "concurrency", verify.DefaultConcurrency, "at most `N` domains (and SMTP connections) worked on at once (1 to 512)")
 	fs.IntVar(&opts.MaxRcpt, "max-rcpt", verify.DefaultMaxRcpt, "at most `N` RCPTs in one transaction, then RSET (a 452 too many recipients does it sooner)")
 	fs.BoolVar(&opts.NoTLS, "no-starttls", false, "do not use STARTTLS even when the mail host offers it")
-	fs.StringVar(&opts.DisposableList, "disposable-list", "", "read the disposable domains from `FILE` (one a line, # comments; e.g. disposable_email_blocklist.conf) instead of the built-in seed list")
+	fs.StringVar(&opts.DisposableList, "disposable-list", "", "read the disposable domains from `FILE` (one a line, # comments; e.g. disposable_email_blocklist.conf) instead of the built-in list (the disposable-email-domains project's)")
 	fs.StringVar(&opts.SkipDone, "skip-done", "", "leave out the addresses already in this NDJSON `FILE` (the output of an interrupted run)")
 	fs.BoolVar(&opts.NoProgress, "no-progress", false, "no progress line on stderr")
 	fs.IntVar(&opts.Port, "smtp-port", verify.DefaultPort, "SMTP `PORT` of the mail hosts: for tests only (mail hosts listen on 25)")
