@@ -57,6 +57,9 @@ type Input struct {
 	Source string
 	Data   []byte
 	Err    error
+	// Truncated is set when the message was longer than MaxMessage and
+	// Data holds only its first MaxMessage bytes.
+	Truncated bool
 }
 
 // Stdin is the input name for standard input.
@@ -249,7 +252,15 @@ func scanReader(ctx context.Context, source string, r io.Reader, emit func(Input
 		}
 		return emit(unreadable(source, err))
 	}
-	return emit(Input{Source: source, Data: data})
+	truncated := false
+	if len(data) == MaxMessage {
+		// One byte more says whether the message went on; the rest is
+		// left unread.
+		if _, err := br.ReadByte(); err == nil {
+			truncated = true
+		}
+	}
+	return emit(Input{Source: source, Data: data, Truncated: truncated})
 }
 
 // crOnly reports whether a stream has CR-only line endings: a CR and no

@@ -187,8 +187,12 @@ func TestScanCap(t *testing.T) {
 	}
 	big := bytes.Repeat([]byte("x"), MaxMessage+100)
 	got := scanAll(t, []string{Stdin}, big)
-	if len(got) != 1 || len(got[0].Data) != MaxMessage {
-		t.Errorf("file: %d bytes, want %d", len(got[0].Data), MaxMessage)
+	if len(got) != 1 || len(got[0].Data) != MaxMessage || !got[0].Truncated {
+		t.Errorf("file: %d bytes (truncated %v), want %d and truncated", len(got[0].Data), got[0].Truncated, MaxMessage)
+	}
+	// Exactly MaxMessage bytes is whole, not cut.
+	if got := scanAll(t, []string{Stdin}, big[:MaxMessage]); len(got) != 1 || got[0].Truncated {
+		t.Errorf("a message of exactly MaxMessage bytes is reported cut")
 	}
 	line := append(bytes.Repeat([]byte("y"), 1<<20-1), '\n')
 	var mbox bytes.Buffer
@@ -198,8 +202,18 @@ func TestScanCap(t *testing.T) {
 	}
 	mbox.WriteString("\nFrom c@d Mon Jan  6 10:00:00 2025\nSubject: next\n")
 	got = scanAll(t, []string{Stdin}, mbox.Bytes())
-	if len(got) != 2 || len(got[0].Data) > MaxMessage || string(got[1].Data) != "Subject: next\n" {
-		t.Errorf("mbox: %d messages, first %d bytes", len(got), len(got[0].Data))
+	if len(got) != 2 || len(got[0].Data) > MaxMessage || string(got[1].Data) != "Subject: next\n" ||
+		!got[0].Truncated || got[1].Truncated {
+		t.Errorf("mbox: %d messages, first %d bytes (truncated %v)", len(got), len(got[0].Data), got[0].Truncated)
+	}
+	// One line longer than a message may be: held only up to the cap.
+	var one bytes.Buffer
+	one.WriteString("From a@b Mon Jan  6 10:00:00 2025\nSubject: x\n\n")
+	one.Write(bytes.Repeat([]byte("z"), MaxMessage+(1<<20)))
+	one.WriteString("\n")
+	got = scanAll(t, []string{Stdin}, one.Bytes())
+	if len(got) != 1 || !got[0].Truncated || len(got[0].Data) > MaxMessage+(64<<10) {
+		t.Errorf("mbox with one huge line: %d messages, %d bytes (truncated %v)", len(got), len(got[0].Data), got[0].Truncated)
 	}
 }
 

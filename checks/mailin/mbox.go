@@ -21,6 +21,7 @@ func scanMbox(ctx context.Context, source string, br *bufio.Reader, emit func(In
 	n := 0
 	started := false
 	prevBlank := true
+	cut := false // the current message outgrew MaxMessage
 	flush := func() error {
 		if !started {
 			return nil
@@ -34,16 +35,23 @@ func scanMbox(ctx context.Context, source string, br *bufio.Reader, emit func(In
 			data = data[:len(data)-2]
 		}
 		cur = newMessage()
-		return emit(Input{Source: source + "#" + strconv.Itoa(n), Data: data})
+		truncated := cut
+		cut = false
+		return emit(Input{Source: source + "#" + strconv.Itoa(n), Data: data, Truncated: truncated})
 	}
 	for {
 		line, err := br.ReadSlice('\n')
 		if err == bufio.ErrBufferFull {
-			// A line longer than the buffer: keep reading it whole.
+			// A line longer than the buffer: keep reading it whole, but
+			// hold no more of it than a message may hold.
 			long := append([]byte(nil), line...)
 			for err == bufio.ErrBufferFull {
 				line, err = br.ReadSlice('\n')
-				long = append(long, line...)
+				if len(long) <= MaxMessage {
+					long = append(long, line...)
+				} else {
+					cut = true
+				}
 			}
 			line = long
 		}
@@ -69,6 +77,8 @@ func scanMbox(ctx context.Context, source string, br *bufio.Reader, emit func(In
 			}
 			if len(cur)+len(line) <= MaxMessage {
 				cur = append(cur, line...)
+			} else {
+				cut = true
 			}
 		}
 		if err == io.EOF {

@@ -12,8 +12,8 @@ import (
 )
 
 // MaxInput is the size at which the input reader (mailin.Scan) cuts a
-// message: a message of this size was most likely cut.
-const MaxInput = 64 << 20
+// message; it says so (mailin.Input.Truncated), in a file and in an mbox.
+const MaxInput = mailin.MaxMessage
 
 // RunOptions tune RunAll.
 type RunOptions struct {
@@ -61,7 +61,7 @@ func RunAll(ctx context.Context, r dnsx.Resolver, inputs []string, stdin io.Read
 			sem <- struct{}{}
 			go func() {
 				defer func() { <-sem }()
-				m := Input{Source: in.Source, Data: in.Data, Truncated: len(in.Data) >= MaxInput}
+				m := Input{Source: in.Source, Data: in.Data, Truncated: in.Truncated}
 				slot <- Check(ctx, r, m, opt.Options)
 			}()
 			return nil
