@@ -12,6 +12,10 @@ import (
 	"encoding/base64"
 	"mime"
 	"strings"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/htmlindex"
+	"golang.org/x/text/encoding/ianaindex"
 )
 
 // DecodeTransfer undoes a Content-Transfer-Encoding (RFC 2045 §6). Broken
@@ -182,4 +186,21 @@ func MediaType(v string) (string, map[string]string) {
 		}
 	}
 	return t, p
+}
+
+// LookupCharset finds the decoder for a MIME charset label, nil for
+// UTF-8, US-ASCII and labels nothing knows.
+func LookupCharset(label string) encoding.Encoding {
+	label = strings.ToLower(strings.Trim(strings.TrimSpace(label), `"'`))
+	switch label {
+	case "", "utf-8", "utf8", "us-ascii", "ascii", "unicode-1-1-utf-8", "x-unknown", "unknown-8bit":
+		return nil
+	}
+	if e, err := htmlindex.Get(label); err == nil {
+		return e
+	}
+	if e, err := ianaindex.MIME.Encoding(label); err == nil && e != nil {
+		return e
+	}
+	return nil
 }
