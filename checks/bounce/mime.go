@@ -45,25 +45,6 @@ const (
 	markPartial  = "Content-Type: message/partial"
 )
 
-// normalizeNewlines turns CRLF and lone CR into LF.
-func normalizeNewlines(b []byte) []byte {
-	if bytes.IndexByte(b, '\r') < 0 {
-		return b
-	}
-	out := make([]byte, 0, len(b))
-	for i := 0; i < len(b); i++ {
-		c := b[i]
-		if c == '\r' {
-			if i+1 < len(b) && b[i+1] == '\n' {
-				continue
-			}
-			c = '\n'
-		}
-		out = append(out, c)
-	}
-	return out
-}
-
 // htmlToText strips tags (and what style, script and head elements
 // hold) and the most common entities, enough for the phrase tables to
 // see the words; a closing block tag becomes a line break.
@@ -295,7 +276,7 @@ type message struct {
 // parseMessage reads a whole message. It never fails: what cannot be
 // understood is left as text.
 func parseMessage(raw []byte) *message {
-	raw = normalizeNewlines(raw)
+	raw = mimex.NormalizeNewlines(raw)
 	h, body := splitHeader(raw)
 	f := &flattener{}
 	f.out.Grow(min(len(body), 16<<10) + 256)

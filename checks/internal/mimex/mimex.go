@@ -204,3 +204,22 @@ func LookupCharset(label string) encoding.Encoding {
 	}
 	return nil
 }
+
+// NormalizeNewlines turns CRLF and lone CR into LF.
+func NormalizeNewlines(b []byte) []byte {
+	if bytes.IndexByte(b, '\r') < 0 {
+		return b
+	}
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if c == '\r' {
+			if i+1 < len(b) && b[i+1] == '\n' {
+				continue
+			}
+			c = '\n'
+		}
+		out = append(out, c)
+	}
+	return out
+}
