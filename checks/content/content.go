@@ -34,6 +34,9 @@ import (
 // Name is the check's name in a report.
 const Name = "content"
 
+// Doc is the check's docs page, relative to the repository root.
+const Doc = "docs/content.md"
+
 // Options tune Check.
 type Options struct {
 	// Lists are the domain blocklists the links' domains are checked

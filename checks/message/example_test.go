@@ -30,4 +30,5 @@ func ExampleCheck() {
 	// dmarc ok: pass for example.com (DKIM d=example.com and SPF example.com)
 	// arc ok: no ARC sets
 	// authres ok: no Authentication-Results fields
+	// content ok: 667 bytes, 1 part, 0 links on 0 domains, 0 attachments
 }

@@ -3,7 +3,8 @@
 // for the MAIL FROM and HELO identities (RFC 7208), the DMARC policy of
 // the From domain and its alignment (RFC 7489, RFC 9989), the ARC chain
 // (RFC 8617), and the Authentication-Results fields of the receivers the
-// caller trusts (RFC 8601) beside relayctl's own verdicts.
+// caller trusts (RFC 8601) beside relayctl's own verdicts; and, with
+// checks/content, what filters look at in its content.
 //
 // The engines are the checks/dkimverify, checks/arc, checks/spf,
 // checks/dmarc, checks/received and checks/authres packages; this package
@@ -23,6 +24,7 @@ import (
 
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/arc"
+	"github.com/relayctl/relayctl/checks/content"
 	"github.com/relayctl/relayctl/checks/dkimverify"
 	"github.com/relayctl/relayctl/checks/dmarc"
 	"github.com/relayctl/relayctl/checks/dnsx"
@@ -50,6 +52,8 @@ type Options struct {
 	AuthServIDs []string
 	// Now is the time x= and t= are judged against; time.Now() when zero.
 	Now time.Time
+	// Content tunes the content check.
+	Content content.Options
 }
 
 // Input is one message to check.
@@ -85,10 +89,12 @@ type run struct {
 	unterminated bool
 	// dmarcResult is the dmarc check's result, for authres to compare.
 	dmarcResult string
+	// content is the content check's result (checks/content).
+	content checks.Result
 }
 
 // Check checks one message and returns its report: the checks dkim,
-// spf, dmarc, arc and authres, in that order. A message that cannot be
+// spf, dmarc, arc, authres and content, in that order. A message that cannot be
 // read gets a report with Error set.
 func Check(ctx context.Context, r dnsx.Resolver, in Input, opts Options) (rep checks.Report) {
 	start := time.Now()
@@ -125,6 +131,7 @@ func Check(ctx context.Context, r dnsx.Resolver, in Input, opts Options) (rep ch
 		wg.Go(func() { ru.policy = dmarc.Discover(ctx, r, ru.from.domain) })
 	}
 	wg.Go(func() { ru.spf = checkSPF(ctx, r, ru.facts, opts.Now) })
+	wg.Go(func() { ru.content = content.Check(ctx, r, in.Data, opts.Content) })
 	wg.Wait()
 
 	for _, c := range Checks() {
