@@ -18,6 +18,7 @@ package content
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"net/mail"
 	"sort"
@@ -146,7 +147,7 @@ func Check(ctx context.Context, r dnsx.Resolver, msg []byte, opts Options) (res 
 			"Send multipart/alternative with a text/plain part that says what the HTML says.",
 			"the message has HTML and no text/plain alternative: filters score HTML-only mail as bulk"))
 	}
-	if data.HTML && ls.images > 0 && ls.textRunes < 200 {
+	if data.HTML && ls.images > 0 && ls.textRunes < imageOnlyText {
 		res.Add(finding("content.image-only", checks.SeverityWarn, "",
 			"Put the message's words in text, not in pictures of text.",
 			"the HTML is mostly images (%d) with %d characters of text: filters take an image-only message for spam that hides its words", ls.images, ls.textRunes))
@@ -331,7 +332,14 @@ func more(n, shown int) string {
 	return ""
 }
 
+// has8bit reports whether b has a byte over 127, eight bytes at a time.
 func has8bit(b []byte) bool {
+	for len(b) >= 8 {
+		if binary.LittleEndian.Uint64(b)&0x8080808080808080 != 0 {
+			return true
+		}
+		b = b[8:]
+	}
 	for _, c := range b {
 		if c >= 0x80 {
 			return true

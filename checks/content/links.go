@@ -6,11 +6,16 @@ import (
 	"net/url"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 	"golang.org/x/net/publicsuffix"
 )
+
+// imageOnlyText is the visible text, in characters, under which HTML
+// with images is image-only.
+const imageOnlyText = 200
 
 // maxLinks bounds the links one message's parts give for judging; the
 // rest are counted.
@@ -110,10 +115,14 @@ func (ls *links) htmlLinks(b []byte, path string) {
 				continue
 			}
 			t := z.Text()
-			for _, r := range string(t) {
+			// Only whether there is little text matters: counting stops
+			// at imageOnlyText.
+			for i := 0; i < len(t) && ls.textRunes < imageOnlyText; {
+				r, n := utf8.DecodeRune(t[i:])
 				if !unicode.IsSpace(r) {
 					ls.textRunes++
 				}
+				i += n
 			}
 			if anchor != nil && text.Len() < 512 {
 				text.Write(t)

@@ -78,7 +78,13 @@ func DecodeQP(b []byte) []byte {
 	for i := 0; i < len(b); i++ {
 		c := b[i]
 		if c != '=' {
-			out = append(out, c)
+			// Copy the run up to the next "=" at once.
+			j := bytes.IndexByte(b[i:], '=')
+			if j < 0 {
+				j = len(b) - i
+			}
+			out = append(out, b[i:i+j]...)
+			i += j - 1
 			continue
 		}
 		// Soft line break: "=" then optional blanks then the newline.
@@ -207,19 +213,19 @@ func LookupCharset(label string) encoding.Encoding {
 
 // NormalizeNewlines turns CRLF and lone CR into LF.
 func NormalizeNewlines(b []byte) []byte {
-	if bytes.IndexByte(b, '\r') < 0 {
+	i := bytes.IndexByte(b, '\r')
+	if i < 0 {
 		return b
 	}
 	out := make([]byte, 0, len(b))
-	for i := 0; i < len(b); i++ {
-		c := b[i]
-		if c == '\r' {
-			if i+1 < len(b) && b[i+1] == '\n' {
-				continue
-			}
-			c = '\n'
+	for i >= 0 {
+		out = append(out, b[:i]...)
+		out = append(out, '\n')
+		b = b[i+1:]
+		if len(b) > 0 && b[0] == '\n' {
+			b = b[1:]
 		}
-		out = append(out, c)
+		i = bytes.IndexByte(b, '\r')
 	}
-	return out
+	return append(out, b...)
 }
