@@ -46,6 +46,8 @@ compute every authentication verdict a receiver computes, each explained:
   arc      the ARC chain (RFC 8617): where it broke and why
   authres  the Authentication-Results fields (RFC 8601), the trusted
            receivers' verdicts beside relayctl's own
+  content  what filters look at: size and MIME structure, link domains on
+           the domain blocklists, deceptive links, risky attachments
 
 Keys and records are looked up through --resolver, --zone and --offline, so a
 signing setup can be checked against a zone before it is published.
