@@ -32,7 +32,7 @@ func ParseFormat(s string) (Format, error) {
 			return f, nil
 		}
 	}
-	return "", fmt.Errorf("%w %q: want table, json or ndjson", ErrBadFormat, s)
+	return "", checks.NewError("report", ErrBadFormat, fmt.Sprintf("unknown output format %q: want table, json or ndjson", s))
 }
 
 // Writer receives reports one at a time, in the order they are to be
@@ -90,5 +90,5 @@ func NewWriter(format Format, w io.Writer, opt Options, single bool) (Writer, er
 	case FormatNDJSON:
 		return NewNDJSON(w), nil
 	}
-	return nil, fmt.Errorf("%w %q", ErrBadFormat, format)
+	return nil, checks.NewError("report", ErrBadFormat, fmt.Sprintf("unknown output format %q", format))
 }

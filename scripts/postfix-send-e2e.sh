@@ -272,6 +272,14 @@ expect msgcheck --arg mid "$mid" '.command == "check message" and .target == $mi
 expect msgcheck '.checks[] | select(.name == "dkim") | .data.signatures | length == 1 and .[0].result == "pass" and .[0].domain == "relayctl.test" and .[0].selector == "e2e" and .[0].aligned' "check message: dkim pass, aligned"
 expect msgcheck '.checks[] | select(.name == "spf") | .data | .result == "pass" and .ip == "127.0.0.1" and .domain == "relayctl.test" and (.facts.ip.source | startswith("Received")) and .facts.mail_from.source == "Return-Path[0]" and .aligned' "check message: spf pass for 127.0.0.1 (from Postfix's Received header; MAIL FROM from Return-Path)"
 expect msgcheck '.checks[] | select(.name == "dmarc") | .data | .result == "pass" and .policy == "reject" and .disposition == "none" and .header_from == "relayctl.test"' "check message: dmarc pass (p=reject, disposition none)"
+expect msgcheck --arg q "$(jq -r .queue_id "$dir/plain.json")" '.checks[] | select(.name == "hops") | .status == "ok" and (.data.hops | length >= 1)
+	and (.data.hops | map(select(.from.ip == "127.0.0.1" and .tls == "yes")) | length >= 1)
+	and .data.hops[-1].id == $q and .data.hops[-1].with == "ESMTPSA" and .data.hops[-1].delay_s >= 0 and .data.total_s >= 0
+	and (.findings | map(select(.code == "hops.hop")) | .[-1].message | test("ESMTPSA"))' \
+	"check message: hops shows Postfix's hop from 127.0.0.1 with TLS (ESMTPSA, its queue id, a delay, the total)"
+expect msgcheck '.checks[] | select(.name == "bulk") | .status == "ok" and ([.data.requirements[] | select(.id == "tls")][0].state == "met")
+	and ([.data.requirements[] | select(.id == "ptr")][0].state == "not-judged")' "check message: bulk sees TLS on the last hop; no PTR judged for loopback"
+expect msgcheck '.checks[] | select(.name == "spam") | .findings | map(.code) == ["spamd.not-run"]' "check message: no --spamd, the spam check is a note"
 # The same message with its Subject changed: the signature fails with its
 # cause (exit 1), and DMARC still passes on aligned SPF.
 sed '0,/^Subject: /s//Subject: [EXT] /' "$f" >"$dir/altered.eml"

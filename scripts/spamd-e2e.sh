@@ -6,7 +6,8 @@
 # starts a PRIVATE spamd — listening on 127.0.0.1 only, on a high port,
 # network tests off (--local: no DNS blocklists, no Razor/Pyzor/DCC), no
 # user configs, Bayes off, its own pid file, log and home in a temporary
-# folder — runs the Go test TestRealSpamd against it and stops it again,
+# folder — runs the Go test TestRealSpamd and `relayctl check message
+# --spamd` against it and stops it again,
 # whatever happens. The system's spamd service is never started or
 # touched, and sa-update is never run: Debian's package ships the rules in
 # /usr/share/spamassassin, which spamd uses when no updated rules exist.
@@ -21,6 +22,8 @@
 #   SPAMD_E2E_START    limit for spamd's start, seconds (default 120)
 #   SPAMD_E2E_KEEP     set to 1 to keep the temp folder (its log is printed
 #                      on failure either way)
+#   RELAYCTL           relayctl binary for the `check message --spamd` step
+#                      (default: built here, into the temp folder)
 set -euo pipefail
 self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
 cd "$(dirname "$self")/.."
@@ -220,6 +223,45 @@ cat "$out"
 [ $rc = 0 ] || die "go test failed (exit $rc)"
 grep -q -- '--- SKIP' "$out" && die "TestRealSpamd skipped a test"
 grep -q -- '^--- PASS: TestRealSpamd' "$out" || die "TestRealSpamd did not run"
+
+# --- relayctl check message --spamd, through the binary ---------------------------
+# The testdata messages of checks/spamd, against a zone for their From
+# domain (DMARC p=none, no keys: the authentication checks warn at most),
+# --offline so nothing leaves the machine. GTUBE: spamd.spam is a fail,
+# exit 1, the GTUBE rule in the JSON; the clean message: exit 0.
+if [ -z "${RELAYCTL:-}" ]; then
+	say "building relayctl"
+	RELAYCTL=$dir/relayctl
+	go build -o "$RELAYCTL" ./cmd/relayctl
+fi
+cat >"$dir/example.com.zone" <<'EOF'
+$ORIGIN example.com.
+$TTL 300
+@      IN SOA ns hostmaster 1 7200 3600 1209600 300
+_dmarc IN TXT "v=DMARC1; p=none"
+EOF
+# msgcheck NAME FILE WANT_RC: run the binary, check its exit code.
+msgcheck() {
+	local rc=0
+	"$RELAYCTL" check message "$2" --spamd "127.0.0.1:$port" --zone "$dir/example.com.zone" --offline \
+		--timeout 60s -o json >"$dir/$1.json" 2>"$dir/$1.err" || rc=$?
+	if [ "$rc" != "$3" ]; then
+		cat "$dir/$1.json" "$dir/$1.err" >&2
+		die "relayctl check message --spamd ($1): exit $rc, want $3"
+	fi
+}
+say "relayctl check message --spamd 127.0.0.1:$port ($RELAYCTL)"
+msgcheck gtube checks/spamd/testdata/gtube.eml 1
+jq -e '.checks[] | select(.name == "spam") | .status == "fail" and .data.spam and .data.score >= 1000
+	and (.data.rules | map(.name) | index("GTUBE") != null)
+	and (.findings[] | select(.code == "spamd.spam") | .severity == "fail")' \
+	"$dir/gtube.json" >/dev/null || { jq . "$dir/gtube.json" >&2; die "check message: GTUBE is not spamd.spam with the GTUBE rule"; }
+echo "   ok  check message --spamd: GTUBE exits 1, spamd.spam fail, the GTUBE rule in the JSON"
+msgcheck clean checks/spamd/testdata/clean.eml 0
+jq -e '.checks[] | select(.name == "spam") | .status != "fail" and .data.spam == false and (.data.threshold > .data.score)
+	and (.findings | map(.code) | index("spamd.score") != null)' \
+	"$dir/clean.json" >/dev/null || { jq . "$dir/clean.json" >&2; die "check message: the clean message is not scored as clean"; }
+echo "   ok  check message --spamd: the clean message exits 0 ($(jq -r '.checks[] | select(.name == "spam") | .summary' "$dir/clean.json"))"
 
 # spamd saw our scans (its log names each), so the test did not pass by
 # talking to something else.

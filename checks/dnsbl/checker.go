@@ -47,6 +47,12 @@ type Options struct {
 	// of every report, so that each report, streamed on its own, says
 	// what it was asked through.
 	Resolver *checks.Result
+	// Extra, when set, runs the checks of a target that are not list
+	// lookups (check ip: reverse DNS, HELO, reputation) at the same time
+	// as the lists' questions, so that one target still takes one round
+	// of DNS; its results come first in the report. It is not called for
+	// a bad line of input.
+	Extra func(ctx context.Context, t Target) []checks.Result
 }
 
 // Data is the data of one list's check of one target.
@@ -174,6 +180,16 @@ func (c *Checker) check(ctx context.Context, t Target, pool chan<- func()) check
 			todo = append(todo, ls)
 		}
 	}
+	var extra []checks.Result
+	extraDone := make(chan struct{})
+	if c.opt.Extra != nil && t.Bad == nil {
+		go func() {
+			defer close(extraDone)
+			extra = c.opt.Extra(ctx, t)
+		}()
+	} else {
+		close(extraDone)
+	}
 	switch {
 	case t.Bad != nil:
 	case len(todo) == 0:
@@ -196,6 +212,10 @@ func (c *Checker) check(ctx context.Context, t Target, pool chan<- func()) check
 			}
 		}
 		wg.Wait()
+	}
+	<-extraDone
+	if len(extra) > 0 {
+		rep.Checks = append(extra, rep.Checks...)
 	}
 	if c.opt.Resolver != nil {
 		r := *c.opt.Resolver

@@ -97,7 +97,29 @@ type List struct {
 	// requests; Terms sums up who may use it.
 	Info  string `json:"info,omitempty"`
 	Terms string `json:"terms,omitempty"`
+	// Delist is the page where a listing is looked up and removed, and
+	// Removal how a listing comes off, where the list documents it;
+	// RemovalNote says more (how long expiry takes, who must ask).
+	// docs/dnsbl.md marks what could not be verified.
+	Delist      string  `json:"delist,omitempty"`
+	Removal     Removal `json:"removal,omitempty"`
+	RemovalNote string  `json:"removal_note,omitempty"`
 }
+
+// Removal is how a listing comes off a list.
+type Removal string
+
+const (
+	// RemovalUnknown: the list documents no removal process.
+	RemovalUnknown Removal = ""
+	// RemovalSelf: the listed party removes it on the list's page.
+	RemovalSelf Removal = "self-service"
+	// RemovalRequest: a request the list's staff review (or that only
+	// the address's provider may make).
+	RemovalRequest Removal = "request"
+	// RemovalExpires: the listing expires by itself once the abuse stops.
+	RemovalExpires Removal = "expires"
+)
 
 // Lists reports whether l lists targets of kind k.
 func (l *List) Lists(k Kind) bool {

@@ -40,15 +40,11 @@ func listedFinding(t Target, l *List, c classified, txt []string) checks.Finding
 		msg += ` — "` + strings.Join(txt, `", "`) + `"`
 	}
 	f := checks.Finding{Code: CodeListed, Severity: c.severity, Message: msg, Ref: "RFC 5782 §2.1"}
-	where := "the list's own lookup page"
-	if l.Info != "" {
-		where = l.Info
-	}
+	why := "Find out why (a compromised host or account, an open relay or proxy, mail to bad addresses, a dynamic address sending directly), fix the cause"
 	if t.Domain != "" {
-		f.Hint = "Find out why (a compromised site, links in spam, a spammer sharing the domain), fix the cause, then ask for removal at " + where + "."
-	} else {
-		f.Hint = "Find out why (a compromised host or account, an open relay or proxy, mail to bad addresses, a dynamic address sending directly), fix the cause, then ask for removal at " + where + "."
+		why = "Find out why (a compromised site, links in spam, a spammer sharing the domain), fix the cause"
 	}
+	f.Hint = why + ", then " + l.removalHint()
 	if l.Allowlist {
 		f.Code = CodeAllowlisted
 		f.Severity = checks.SeverityInfo
@@ -56,6 +52,32 @@ func listedFinding(t Target, l *List, c classified, txt []string) checks.Finding
 		f.Hint = ""
 	}
 	return f
+}
+
+// removalHint says how to get off l: its removal page and process where
+// the catalog has them.
+func (l *List) removalHint() string {
+	page := l.Delist
+	if page == "" {
+		page = l.Info
+	}
+	var h string
+	switch {
+	case page == "":
+		h = "ask for removal at the list's own lookup page."
+	case l.Removal == RemovalSelf:
+		h = "remove the listing yourself at " + page + " (self-service)."
+	case l.Removal == RemovalRequest:
+		h = "request removal at " + page + " (reviewed by the list)."
+	case l.Removal == RemovalExpires:
+		h = "wait: the listing expires by itself (" + page + " shows it)."
+	default:
+		h = "ask for removal at " + page + "."
+	}
+	if l.RemovalNote != "" {
+		h += " " + l.RemovalNote
+	}
+	return h
 }
 
 func refusedFinding(t Target, l *List, why string, key bool) checks.Finding {

@@ -50,6 +50,9 @@ type fileList struct {
 	Test        string    `yaml:"test"`
 	Info        string    `yaml:"info"`
 	Terms       string    `yaml:"terms"`
+	Delist      string    `yaml:"delist"`
+	Removal     string    `yaml:"removal"`
+	RemovalNote string    `yaml:"removal_note"`
 }
 
 // kinds accepts "ip4" or [ip4, ip6].
@@ -123,7 +126,14 @@ func (f fileList) list() (List, error) {
 		return List{}, fmt.Errorf("zone %q is not a DNS name", f.Zone)
 	}
 	l := List{Zone: zone, Name: f.Name, Severity: checks.SeverityFail, Default: true, Allowlist: f.Allowlist,
-		Bitmask: f.Bitmask, LastOctet: f.LastOctet, Test: f.Test, Info: f.Info, Terms: f.Terms}
+		Bitmask: f.Bitmask, LastOctet: f.LastOctet, Test: f.Test, Info: f.Info, Terms: f.Terms,
+		Delist: f.Delist, RemovalNote: f.RemovalNote}
+	switch r := Removal(f.Removal); r {
+	case RemovalUnknown, RemovalSelf, RemovalRequest, RemovalExpires:
+		l.Removal = r
+	default:
+		return List{}, fmt.Errorf("removal %q: want self-service, request or expires", f.Removal)
+	}
 	if l.Name == "" {
 		l.Name = zone
 	}

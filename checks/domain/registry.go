@@ -10,6 +10,7 @@ import (
 	"github.com/relayctl/relayctl/checks/dmarc"
 	"github.com/relayctl/relayctl/checks/dnssec"
 	"github.com/relayctl/relayctl/checks/dnsx"
+	"github.com/relayctl/relayctl/checks/ipcheck"
 	"github.com/relayctl/relayctl/checks/mtasts"
 	"github.com/relayctl/relayctl/checks/mx"
 	"github.com/relayctl/relayctl/checks/spf"
@@ -156,6 +157,13 @@ func Checks() []Check {
 			Name: "smtp", Title: "SMTP probe", Doc: "docs/smtp.md",
 			Summary: "SMTP servers: banner, EHLO, STARTTLS or implicit TLS, the certificate, AUTH exposure, timings",
 			RFCs:    []string{"RFC 5321", "RFC 3207", "RFC 8314"},
+		},
+		{
+			// A sending address, not a domain: check ip takes addresses
+			// and runs the blocklists beside these checks (cmd/check/ip.go).
+			Name: "ip", Title: "sending IP", Doc: "docs/check-ip.md", Codes: ipcheck.Codes,
+			Summary: "a sending address: forward-confirmed reverse DNS, generic PTR names, the HELO name, blocklists, allowlists and DNS reputation scores",
+			RFCs:    []string{"RFC 1912 §2.1", "RFC 8601 §3", "RFC 5321 §4.1.1.1", "RFC 5782"},
 		},
 	}
 }

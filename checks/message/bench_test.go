@@ -53,7 +53,9 @@ func checkChain(tb testing.TB, rep checks.Report) {
 // by the server at once: the five keys (two DKIM selectors, three ARC
 // sealers), the DMARC tree walk (_dmarc.origin.example, _dmarc.example),
 // the From domain's existence probe, and SPF's first query for the MAIL
-// FROM domain and for the HELO name — one round of DNS, ten questions.
+// FROM domain and for the HELO name, and the sending IP's PTR (the bulk
+// check's forward-confirmed reverse DNS) — one round of DNS, eleven
+// questions.
 func TestOneRoundOfDNS(t *testing.T) {
 	raw, z := chain(t)
 	srv := dnstest.Start(t, z)
@@ -62,8 +64,8 @@ func TestOneRoundOfDNS(t *testing.T) {
 	rep := Check(context.Background(), srv.Client(5*time.Second), Input{Source: "arc-chain.eml", Data: raw}, Options{})
 	el := time.Since(start)
 	checkChain(t, rep)
-	if q, p := srv.Queries(), srv.PeakInFlight(); q != 10 || p != 10 {
-		t.Errorf("%d questions, at most %d at once; want 10 and 10", q, p)
+	if q, p := srv.Queries(), srv.PeakInFlight(); q != 11 || p != 11 {
+		t.Errorf("%d questions, at most %d at once; want 11 and 11", q, p)
 	}
 	t.Logf("%d KB, 2 DKIM signatures, 3 ARC sets, DMARC and SPF, answers 200ms away: %v", len(raw)>>10, el)
 }

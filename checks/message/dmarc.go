@@ -95,7 +95,8 @@ const ref7489 = "RFC 7489 §6.6"
 
 func judgeDMARC(ru *run) checks.Result {
 	res := judgeDMARCResult(ru)
-	ru.dmarcResult = res.Data.(*DMARCData).Result
+	ru.dmarcData = res.Data.(*DMARCData)
+	ru.dmarcResult = ru.dmarcData.Result
 	return res
 }
 

@@ -3,11 +3,15 @@
 // for the MAIL FROM and HELO identities (RFC 7208), the DMARC policy of
 // the From domain and its alignment (RFC 7489, RFC 9989), the ARC chain
 // (RFC 8617), and the Authentication-Results fields of the receivers the
-// caller trusts (RFC 8601) beside relayctl's own verdicts; and, with
-// checks/content, what filters look at in its content.
+// caller trusts (RFC 8601) beside relayctl's own verdicts; then, whatever
+// those found, the delivery path from the Received fields (hops), the
+// mailbox providers' bulk-sender requirements (bulk) and a SpamAssassin
+// score from a spamd the caller names (spam); and, with checks/content,
+// what filters look at in its content (content).
 //
 // The engines are the checks/dkimverify, checks/arc, checks/spf,
-// checks/dmarc, checks/received and checks/authres packages; this package
+// checks/dmarc, checks/received, checks/authres, checks/mx (the sending
+// IP's forward-confirmed PTR) and checks/spamd packages; this package
 // runs them together, so that the key lookups of every signature and
 // seal, the DMARC record and SPF's first query go out in one round of
 // DNS, and turns what they find into one report per message.
@@ -29,6 +33,7 @@ import (
 	"github.com/relayctl/relayctl/checks/dmarc"
 	"github.com/relayctl/relayctl/checks/dnsx"
 	"github.com/relayctl/relayctl/checks/internal/textutil"
+	"github.com/relayctl/relayctl/checks/mx"
 	"github.com/relayctl/relayctl/checks/received"
 )
 
@@ -52,6 +57,15 @@ type Options struct {
 	AuthServIDs []string
 	// Now is the time x= and t= are judged against; time.Now() when zero.
 	Now time.Time
+	// Slow is the delay of one hop the hops check warns past; DefaultSlow
+	// when zero.
+	Slow time.Duration
+	// Bulk makes the bulk-sender requirements warn or fail when missed
+	// (info otherwise).
+	Bulk bool
+	// Spamd is the spamd (HOST:PORT, as spamd.ParseAddr gives it) that
+	// scores the message for the spam check; "" runs none.
+	Spamd string
 	// Content tunes the content check.
 	Content content.Options
 }
@@ -87,14 +101,22 @@ type run struct {
 	spf    spfRun
 	// unterminated: the header section has no empty line after it.
 	unterminated bool
-	// dmarcResult is the dmarc check's result, for authres to compare.
+	// dmarcResult is the dmarc check's result, for authres to compare;
+	// dmarcData all of its data, for bulk.
 	dmarcResult string
+	dmarcData   *DMARCData
+	// path is the delivery path (the Received fields, oldest first).
+	path received.Path
+	// ptr is the sending IP's forward-confirmed reverse DNS, nil when
+	// not looked up; spam spamd's verdict, nil without Options.Spamd.
+	ptr  *mx.Address
+	spam *checks.Result
 	// content is the content check's result (checks/content).
 	content checks.Result
 }
 
-// Check checks one message and returns its report: the checks dkim,
-// spf, dmarc, arc, authres and content, in that order. A message that cannot be
+// Check checks one message and returns its report: the checks of
+// Checks(), in that order. A message that cannot be
 // read gets a report with Error set.
 func Check(ctx context.Context, r dnsx.Resolver, in Input, opts Options) (rep checks.Report) {
 	start := time.Now()
@@ -118,6 +140,7 @@ func Check(ctx context.Context, r dnsx.Resolver, in Input, opts Options) (rep ch
 	ru.unterminated = msg.Body.Size() == 0 && !headerEnds(in.Data)
 	ru.from = headerFrom(msg.Header)
 	ru.facts = smtpFactsOf(msg.Header, opts)
+	ru.path = received.PathOf(traceFields(msg.Header))
 
 	// Every engine at once: their first DNS questions leave together.
 	var wg sync.WaitGroup
@@ -131,6 +154,10 @@ func Check(ctx context.Context, r dnsx.Resolver, in Input, opts Options) (rep ch
 		wg.Go(func() { ru.policy = dmarc.Discover(ctx, r, ru.from.domain) })
 	}
 	wg.Go(func() { ru.spf = checkSPF(ctx, r, ru.facts, opts.Now) })
+	if publicAddr(ru.facts.IP) {
+		wg.Go(func() { a := mx.ConfirmPTR(ctx, r, ru.facts.IP); ru.ptr = &a })
+	}
+	wg.Go(func() { ru.spam = scan(ctx, opts.Spamd, in.Data) })
 	wg.Go(func() { ru.content = content.Check(ctx, r, in.Data, opts.Content) })
 	wg.Wait()
 
@@ -195,7 +222,7 @@ func traceFields(h []dkimverify.Field) []received.Field {
 	out := make([]received.Field, 0, len(h))
 	for _, f := range h {
 		switch {
-		case f.Is("Received"), f.Is("Return-Path"), f.Is("Received-SPF"):
+		case f.Is("Received"), f.Is("Return-Path"), f.Is("Received-SPF"), f.Is("Date"):
 			out = append(out, received.Field{Name: f.Name, Value: string(f.Value())})
 		}
 	}

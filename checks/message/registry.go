@@ -29,6 +29,17 @@ type Entry struct {
 	Doc string
 	// judge turns the engines' answers into the check's result.
 	judge func(*run) checks.Result
+	// codes is the prefix of the check's finding codes when it is not
+	// Name: the spam check reports its engine's spamd.* codes.
+	codes string
+}
+
+// prefix is what the check's finding codes start with, without the dot.
+func (c Entry) prefix() string {
+	if c.codes != "" {
+		return c.codes
+	}
+	return c.Name
 }
 
 // Codes is the check's rows of the Finding codes table: the codes under
@@ -36,7 +47,7 @@ type Entry struct {
 func (c Entry) Codes() []checks.CodeDoc {
 	var out []checks.CodeDoc
 	for _, cd := range allCodes() {
-		if strings.HasPrefix(cd.Code, c.Name+".") {
+		if strings.HasPrefix(cd.Code, c.prefix()+".") {
 			out = append(out, cd)
 		}
 	}
@@ -61,6 +72,15 @@ func Checks() []Entry {
 		{Name: "authres", Title: "Authentication-Results", Doc: Doc, judge: judgeAuthres,
 			Summary: "every Authentication-Results field, the trusted receivers' verdicts beside relayctl's own",
 			RFCs:    []string{"RFC 8601"}},
+		{Name: "hops", Title: "Delivery path", Doc: Doc, judge: judgeHops,
+			Summary: "every Received field as a timeline: each hop's TLS and delay, the slowest, clock skew, clear-text hops",
+			RFCs:    []string{"RFC 5321", "RFC 5322", "RFC 3848"}},
+		{Name: "bulk", Title: "Bulk-sender requirements", Doc: Doc, judge: judgeBulk,
+			Summary: "Gmail's, Yahoo's and Outlook.com's requirements for senders of over 5,000 messages a day; enforced with --bulk",
+			RFCs:    []string{"RFC 8058", "RFC 7489", "RFC 5322"}},
+		{Name: "spam", Title: "SpamAssassin score", Doc: Doc, judge: judgeSpam, codes: "spamd",
+			Summary: "the score, threshold and rule hits of a spamd given with --spamd",
+			RFCs:    []string{"SPAMC/1.5 (the spamd protocol)"}},
 		{Name: content.Name, Title: "Content", Doc: content.Doc, judge: func(ru *run) checks.Result { return ru.content },
 			Summary: "what filters look at: size and MIME structure, link domains on blocklists, deceptive links, risky attachments",
 			RFCs:    []string{"RFC 5322", "RFC 2045", "RFC 2046", "RFC 6152", "RFC 5782"}},
@@ -81,9 +101,12 @@ func Lookup(name string) (Entry, bool) {
 func LookupCode(code string) (Entry, checks.CodeDoc, bool) {
 	for _, cd := range allCodes() {
 		if cd.Code == code {
-			name, _, _ := strings.Cut(code, ".")
-			c, ok := Lookup(name)
-			return c, cd, ok
+			for _, c := range Checks() {
+				if strings.HasPrefix(code, c.prefix()+".") {
+					return c, cd, true
+				}
+			}
+			return Entry{}, cd, false
 		}
 	}
 	return Entry{}, checks.CodeDoc{}, false

@@ -68,10 +68,10 @@ input, 3 a list could not be asked.`,
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
-			return run(cmd.Context(), opts)
+			return Run(cmd.Context(), opts)
 		},
 	}
-	opts.register(cmd, true)
+	opts.Register(cmd, true)
 	return cmd
 }
 
@@ -94,14 +94,16 @@ domain (example.com) as well as any host name you use in links.
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
-			return run(cmd.Context(), opts)
+			return Run(cmd.Context(), opts)
 		},
 	}
-	opts.register(cmd, false)
+	opts.Register(cmd, false)
 	return cmd
 }
 
-func (o *Options) register(cmd *cobra.Command, ip bool) {
+// Register adds the flags of blacklist ip (ip) or blacklist domain to
+// cmd (check ip adds the same).
+func (o *Options) Register(cmd *cobra.Command, ip bool) {
 	fs := cmd.Flags()
 	fs.StringArrayVar(&o.Files, "file", nil, "read targets from `FILE`, one a line (# starts a comment); repeatable")
 	fs.StringArrayVar(&o.Lists, "list", nil, "check this `ZONE` instead of the default lists; repeatable")
@@ -113,6 +115,7 @@ func (o *Options) register(cmd *cobra.Command, ip bool) {
 	fs.IntVar(&o.Concurrency, "concurrency", dnsbl.DefaultConcurrency, "at most `N` DNS queries in flight at once (1 to 512)")
 	cmdutil.RateVar(fs, &o.Rate, "rate", "at most `RATE` queries to each list, spaced evenly (default: no limit)")
 	fs.BoolVar(&o.ListedOnly, "listed-only", false, "print only the targets that are listed or could not be fully checked (-o json: always an array)")
+	o.State.Register(fs)
 	if ip {
 		fs.Uint64Var(&o.MaxAddresses, "max-addresses", dnsbl.DefaultMaxAddresses, "a CIDR block may hold at most `N` addresses (65536 is a /16)")
 	}

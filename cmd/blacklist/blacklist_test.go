@@ -60,7 +60,7 @@ func testRunOn(t *testing.T, adjust func(*cmdutil.IOStreams), r dnsx.Resolver, s
 		return out.String(), err.Error(), code
 	}
 	o.Resolver = r
-	err := run(context.Background(), o)
+	err := Run(context.Background(), o)
 	code, print := cmdutil.ExitCodeOf(err)
 	if print {
 		errOut.WriteString(err.Error())

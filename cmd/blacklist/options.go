@@ -1,6 +1,9 @@
 package blacklist
 
 import (
+	"context"
+
+	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsbl"
 	"github.com/relayctl/relayctl/checks/dnsx"
 	"github.com/relayctl/relayctl/cmd/cmdutil"
@@ -25,12 +28,24 @@ type Options struct {
 	// ListedOnly prints only the targets that are listed or could not be
 	// fully checked (the summary and the exit code still count all).
 	ListedOnly bool
+	// State is --state and --fail-on-change.
+	State cmdutil.StateFlags
+	// Command, when set, names the reports instead of "blacklist ip"
+	// ("check ip", which runs through this package's machinery).
+	Command string
+	// Extra, when set, adds checks of each address beside the lists'
+	// (check ip's reverse DNS, HELO and reputation), asked through the
+	// run's resolver at the same time as the lists.
+	Extra func(ctx context.Context, r dnsx.Resolver, t dnsbl.Target) []checks.Result
 	// Resolver, when set, replaces the one built from the global flags
 	// (tests point it at a loopback server).
 	Resolver dnsx.Resolver
 }
 
 func (o *Options) command() string {
+	if o.Command != "" {
+		return o.Command
+	}
 	if o.Domains {
 		return "blacklist domain"
 	}

@@ -37,7 +37,7 @@ func oneAddress(t testing.TB, srv *dnstest.Server, target string) (time.Duration
 	g := &cmdutil.Globals{Output: "table", Timeout: 2 * time.Second, FailOn: "fail", Resolvers: []string{srv.Addr}}
 	o := &Options{IO: ios, Globals: g, Args: []string{target}, Concurrency: dnsbl.DefaultConcurrency, MaxAddresses: dnsbl.DefaultMaxAddresses}
 	start := time.Now()
-	err := run(context.Background(), o)
+	err := Run(context.Background(), o)
 	d := time.Since(start)
 	code, _ := cmdutil.ExitCodeOf(err)
 	return d, out.String(), code

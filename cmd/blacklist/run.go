@@ -14,9 +14,9 @@ import (
 	"github.com/relayctl/relayctl/report"
 )
 
-// run checks every target against the selected lists and prints each
+// Run checks every target against the selected lists and prints each
 // report as soon as it and the ones before it are done.
-func run(ctx context.Context, opts *Options) error {
+func Run(ctx context.Context, opts *Options) error {
 	set, err := opts.Globals.Validate()
 	if err != nil {
 		return err
@@ -33,6 +33,10 @@ func run(ctx context.Context, opts *Options) error {
 		return err
 	}
 	defer in.close()
+	st, err := opts.State.Open(opts.IO.ErrOut, set.Ignore)
+	if err != nil {
+		return err
+	}
 
 	r := opts.Resolver
 	if r == nil {
@@ -68,6 +72,7 @@ func run(ctx context.Context, opts *Options) error {
 		// round trip. A bulk run asks TXT only of the lists that list.
 		EagerTXT: in.total > 0 && in.total <= eagerTXTMax,
 		Resolver: &resolver,
+		Extra:    opts.extra(r),
 	})
 	// A second's grace: a run of a few targets shows no progress.
 	prog := opts.IO.StartProgress(cmdutil.ProgressOptions{Total: int(min(in.total, math.MaxInt)), Unit: "targets", Delay: time.Second})
@@ -76,12 +81,14 @@ func run(ctx context.Context, opts *Options) error {
 	var werr error
 	runErr := checker.Run(ctx, dnsbl.Targets(in.seq), func(rep checks.Report) {
 		report.Filter(&rep, set.Ignore)
+		// A bad line is no target: it has no verdict to remember.
+		changed := badLine(rep) == "" && st.Observe(&rep)
 		exit = worseExit(exit, report.ExitCode([]checks.Report{rep}, set.FailOn))
 		tally.Add(rep)
 		if bad := badLine(rep); bad != "" {
 			prog.Print(func() { fmt.Fprintf(opts.IO.ErrOut, "relayctl: %s\n", bad) })
 		}
-		if !opts.ListedOnly || dnsbl.Shows(rep) {
+		if !opts.ListedOnly || dnsbl.Shows(rep) || changed {
 			prog.Print(func() {
 				if werr == nil {
 					werr = w.Write(rep)
@@ -100,6 +107,11 @@ func run(ctx context.Context, opts *Options) error {
 	if werr != nil {
 		return cmdutil.Incomplete("writing the report", werr)
 	}
+	// The verdicts of an interrupted run are saved too: the targets it
+	// reached have new verdicts, the others keep theirs.
+	if err := st.Save(); err != nil {
+		return err
+	}
 	switch {
 	case runErr == nil:
 	case ctx.Err() != nil:
@@ -111,7 +123,15 @@ func run(ctx context.Context, opts *Options) error {
 		// Bad input outranks an incomplete check; a listing outranks it.
 		exit = report.ExitUsage
 	}
-	return cmdutil.ExitWith(exit)
+	return cmdutil.ExitWith(st.Exit(exit))
+}
+
+// extra is opts.Extra bound to the run's resolver (nil for none).
+func (o *Options) extra(r dnsx.Resolver) func(context.Context, dnsbl.Target) []checks.Result {
+	if o.Extra == nil {
+		return nil
+	}
+	return func(ctx context.Context, t dnsbl.Target) []checks.Result { return o.Extra(ctx, r, t) }
 }
 
 // badLine is the reason a report is for a bad line of input, or "".

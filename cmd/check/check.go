@@ -27,7 +27,7 @@ func NewCmdCheck(ios *cmdutil.IOStreams, g *cmdutil.Globals) *cobra.Command {
 	}
 	cmd := &cobra.Command{
 		Use:   "check <command>",
-		Short: "Audit a domain's mail setup (" + strings.Join(titles, ", ") + "), probe SMTP servers or check a received message",
+		Short: "Audit a domain's mail setup (" + strings.Join(titles, ", ") + "), probe SMTP servers, check a sending IP or a received message",
 		Args:  cobra.NoArgs,
 	}
 	cmd.AddCommand(NewCmdDomain(ios, g, nil))
@@ -61,5 +61,6 @@ func NewCmdCheck(ios *cmdutil.IOStreams, g *cmdutil.Globals) *cobra.Command {
 func standaloneCommands() map[string]func(*cmdutil.IOStreams, *cmdutil.Globals) *cobra.Command {
 	return map[string]func(*cmdutil.IOStreams, *cmdutil.Globals) *cobra.Command{
 		"smtp": func(ios *cmdutil.IOStreams, g *cmdutil.Globals) *cobra.Command { return NewCmdSMTP(ios, g, nil) },
+		"ip":   func(ios *cmdutil.IOStreams, g *cmdutil.Globals) *cobra.Command { return NewCmdIP(ios, g, nil) },
 	}
 }

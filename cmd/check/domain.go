@@ -48,6 +48,6 @@ host's TLSA records in the dane part. No message is sent.`,
   relayctl check domain example.com --smtp -o json`,
 		Args: cobra.MinimumNArgs(1),
 	}
-	wire(cmd, opts, []flagGroup{selectorFlag{}, &transportFlags{caUse: caForDomain, bimi: true}, smtpFlag{}}, runF)
+	wire(cmd, opts, []flagGroup{selectorFlag{}, &transportFlags{caUse: caForDomain, bimi: true}, smtpFlag{}, stateFlag{}}, runF)
 	return cmd
 }

@@ -119,3 +119,9 @@ func (smtpFlag) apply(opts *Options) error {
 	}
 	return nil
 }
+
+// stateFlag is --state and --fail-on-change (cmdutil.StateFlags).
+type stateFlag struct{}
+
+func (stateFlag) register(cmd *cobra.Command, opts *Options) { opts.State.Register(cmd.Flags()) }
+func (stateFlag) apply(*Options) error                       { return nil }

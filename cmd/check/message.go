@@ -11,6 +11,7 @@ import (
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsx"
 	"github.com/relayctl/relayctl/checks/message"
+	"github.com/relayctl/relayctl/checks/spamd"
 	"github.com/relayctl/relayctl/cmd/cmdutil"
 )
 
@@ -29,7 +30,7 @@ type MessageOptions struct {
 // in tests of the flag wiring.
 func NewCmdMessage(ios *cmdutil.IOStreams, g *cmdutil.Globals, runF func(context.Context, *MessageOptions) error) *cobra.Command {
 	opts := &MessageOptions{IO: ios, Globals: g}
-	var ip, mailFrom, now string
+	var ip, mailFrom, now, spamdAddr string
 	cmd := &cobra.Command{
 		Use:   "message [FILE|DIR|-]...",
 		Short: "Give a received message's DKIM, SPF, DMARC and ARC verdicts, and compare its Authentication-Results",
@@ -46,6 +47,15 @@ compute every authentication verdict a receiver computes, each explained:
   arc      the ARC chain (RFC 8617): where it broke and why
   authres  the Authentication-Results fields (RFC 8601), the trusted
            receivers' verdicts beside relayctl's own
+  hops     the delivery path from the Received fields: each hop's TLS,
+           authentication and delay, the slowest, delays past --slow,
+           clock skew, a clear-text hop between TLS hops
+  bulk     Gmail's, Yahoo's and Outlook.com's requirements for senders of
+           over 5,000 messages a day (SPF and DKIM pass, DMARC aligned,
+           forward-confirmed PTR, TLS, RFC 5322 headers, no provider From,
+           signed one-click unsubscribe); info unless --bulk
+  spam     a SpamAssassin score from the spamd given with --spamd: the
+           score, the threshold and every rule that hit
   content  what filters look at: size and MIME structure, link domains on
            the domain blocklists, deceptive links, risky attachments
 
@@ -62,7 +72,8 @@ One report per message; its target is the Message-ID, else the file (and
 		Example: `  relayctl check message received.eml
   relayctl check message ~/Maildir --authserv-id mx.example.net -o ndjson
   relayctl check message signed.eml --zone example.com.zone --offline --ip 192.0.2.10 --mail-from bounce@example.com
-  relayctl check message old.eml --now 2026-01-01T00:00:00Z`,
+  relayctl check message old.eml --now 2026-01-01T00:00:00Z
+  relayctl check message newsletter.eml --bulk --spamd 127.0.0.1:783`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Inputs = args
 			c := &opts.Check
@@ -93,6 +104,16 @@ One report per message; its target is the Message-ID, else the file (and
 				}
 				c.Now = t
 			}
+			if spamdAddr != "" {
+				addr, err := spamd.ParseAddr(spamdAddr)
+				if err != nil {
+					return cmdutil.Usage("--spamd", err)
+				}
+				c.Spamd = addr
+			}
+			if c.Slow < 0 {
+				return cmdutil.Usagef("invalid --slow %s: want a positive duration such as 5m", c.Slow)
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -105,6 +126,9 @@ One report per message; its target is the Message-ID, else the file (and
 	f.StringVar(&mailFrom, "mail-from", "", "the MAIL FROM `ADDR`, <> or - for the null reverse-path (default: from Return-Path)")
 	f.StringArrayVar(&opts.Check.AuthServIDs, "authserv-id", nil, "trust the Authentication-Results of this receiver (`ID`, RFC 8601 §5), repeatable")
 	f.StringVar(&now, "now", "", "judge x= and t= against this `TIME` (RFC 3339; default: now)")
+	f.DurationVar(&opts.Check.Slow, "slow", message.DefaultSlow, "warn about a hop that took longer than this `DURATION`")
+	f.BoolVar(&opts.Check.Bulk, "bulk", false, "enforce the bulk-sender requirements: a missed one warns or fails (default: info)")
+	f.StringVar(&spamdAddr, "spamd", "", "score the message with the spamd at `HOST:PORT` (SpamAssassin)")
 	return cmd
 }
 
@@ -129,7 +153,7 @@ func runMessage(ctx context.Context, opts *MessageOptions) error {
 	// One input that holds one message prints as one JSON object (the
 	// JSON writer decides on the count), like every single-target run.
 	var runErr error
-	err = printReports(opts.IO, opts.Globals, set, len(inputs) == 1, func(emit func(checks.Report)) {
+	err = printReports(opts.IO, opts.Globals, set, nil, len(inputs) == 1, func(emit func(checks.Report)) {
 		runErr = message.RunAll(ctx, r, inputs, opts.IO.In, opts.Check, emit)
 	})
 	if runErr != nil {

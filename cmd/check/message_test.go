@@ -14,6 +14,7 @@ import (
 
 	"github.com/emersion/go-msgauth/dkim"
 
+	"github.com/relayctl/relayctl/checks/message"
 	"github.com/relayctl/relayctl/checks/send"
 	"github.com/relayctl/relayctl/cmd/cmdutil"
 )
@@ -215,13 +216,15 @@ func TestCheckMessageFlags(t *testing.T) {
 	capture := func(_ context.Context, o *MessageOptions) error { got = o; return nil }
 	cmd := NewCmdMessage(ios, &cmdutil.Globals{}, capture)
 	cmd.SetArgs([]string{"a.eml", "--ip", "::ffff:192.0.2.1", "--helo", "mail.example.com", "--mail-from", "<>",
-		"--authserv-id", "mx.example.net", "--authserv-id", "mx2.example.net", "--now", "2026-01-01T00:00:00Z"})
+		"--authserv-id", "mx.example.net", "--authserv-id", "mx2.example.net", "--now", "2026-01-01T00:00:00Z",
+		"--slow", "90s", "--bulk", "--spamd", "127.0.0.1"})
 	if err := cmd.Execute(); err != nil {
 		t.Fatal(err)
 	}
 	c := got.Check
 	if c.IP.String() != "192.0.2.1" || c.HELO != "mail.example.com" || !c.MailFromSet || c.MailFrom != "" ||
-		strings.Join(c.AuthServIDs, ",") != "mx.example.net,mx2.example.net" || !c.Now.Equal(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)) {
+		strings.Join(c.AuthServIDs, ",") != "mx.example.net,mx2.example.net" || !c.Now.Equal(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)) ||
+		c.Slow != 90*time.Second || !c.Bulk || c.Spamd != "127.0.0.1:783" {
 		t.Errorf("options %+v", c)
 	}
 	for _, args := range [][]string{
@@ -229,6 +232,10 @@ func TestCheckMessageFlags(t *testing.T) {
 		{"--mail-from", "no-at-sign"},
 		{"--helo", "a b"},
 		{"--now", "yesterday"},
+		{"--slow", "soon"},
+		{"--slow", "-1m"},
+		{"--spamd", "127.0.0.1:99999"},
+		{"--spamd", "[spamd.example]:783"},
 	} {
 		cmd := NewCmdMessage(ios, &cmdutil.Globals{}, capture)
 		cmd.SetArgs(append([]string{"a.eml"}, args...))
@@ -236,6 +243,15 @@ func TestCheckMessageFlags(t *testing.T) {
 		if code, _ := cmdutil.ExitCodeOf(cmd.Execute()); code != 2 {
 			t.Errorf("%v: exit %d, want 2", args, code)
 		}
+	}
+	// Without flags: the default threshold, no spamd, not enforced.
+	cmd = NewCmdMessage(ios, &cmdutil.Globals{}, capture)
+	cmd.SetArgs([]string{"a.eml"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if c := got.Check; c.Slow != message.DefaultSlow || c.Bulk || c.Spamd != "" {
+		t.Errorf("defaults %+v", c)
 	}
 }
 

@@ -51,7 +51,7 @@ func TestSubcommandsFollowTheRegistry(t *testing.T) {
 		}
 	}
 	err := root.RunE(root, nil)
-	want := "missing subcommand: domain, mx, spf, dkim, dmarc, mtasts, tlsrpt, bimi, dane, dnssec, smtp or message"
+	want := "missing subcommand: domain, mx, spf, dkim, dmarc, mtasts, tlsrpt, bimi, dane, dnssec, smtp, ip or message"
 	if code, _ := cmdutil.ExitCodeOf(err); code != 2 || err.Error() != want {
 		t.Errorf("check without a subcommand: %v (exit %d)", err, code)
 	}

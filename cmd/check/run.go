@@ -24,6 +24,8 @@ type Options struct {
 	// Resolver, when set, replaces the one built from the global flags
 	// (tests point it at a loopback server).
 	Resolver dnsx.Resolver
+	// State is --state and --fail-on-change (check domain only).
+	State cmdutil.StateFlags
 }
 
 // run checks every domain, prints each report as the output format
@@ -58,7 +60,11 @@ func run(ctx context.Context, opts *Options) error {
 		r = c
 	}
 
-	return printReports(opts.IO, opts.Globals, set, len(domains) == 1, func(emit func(checks.Report)) {
+	st, err := opts.State.Open(opts.IO.ErrOut, set.Ignore)
+	if err != nil {
+		return err
+	}
+	return printReports(opts.IO, opts.Globals, set, st, len(domains) == 1, func(emit func(checks.Report)) {
 		domain.RunAll(ctx, r, domains, opts.Audit, emit)
 	})
 }
@@ -67,8 +73,9 @@ func run(ctx context.Context, opts *Options) error {
 // order; it filters and prints every report as set.Format wants (single:
 // the run has one target) and returns the error that carries the exit
 // code: the gate's verdict, or exit 3 when the output could not be
-// written.
-func printReports(ios *cmdutil.IOStreams, g *cmdutil.Globals, set cmdutil.Settings, single bool, each func(emit func(checks.Report))) error {
+// written. st (nil for none) adds what changed since the previous run to
+// each report and saves the verdicts once all are written.
+func printReports(ios *cmdutil.IOStreams, g *cmdutil.Globals, set cmdutil.Settings, st *cmdutil.StateRun, single bool, each func(emit func(checks.Report))) error {
 	w, err := report.NewWriter(set.Format, ios.Out, cmdutil.TableOptions(ios, g), single)
 	if err != nil {
 		return &cmdutil.UsageError{Err: err}
@@ -77,6 +84,7 @@ func printReports(ios *cmdutil.IOStreams, g *cmdutil.Globals, set cmdutil.Settin
 	var werr error
 	each(func(rep checks.Report) {
 		report.Filter(&rep, set.Ignore)
+		st.Observe(&rep)
 		reps = append(reps, rep)
 		if werr == nil {
 			werr = w.Write(rep)
@@ -88,7 +96,10 @@ func printReports(ios *cmdutil.IOStreams, g *cmdutil.Globals, set cmdutil.Settin
 	if werr != nil {
 		return cmdutil.Incomplete("writing the report", werr)
 	}
-	return cmdutil.ExitWith(report.ExitCode(reps, set.FailOn))
+	if err := st.Save(); err != nil {
+		return err
+	}
+	return cmdutil.ExitWith(st.Exit(report.ExitCode(reps, set.FailOn)))
 }
 
 // validSelector checks a DKIM selector: one or more DNS labels (RFC 6376
