@@ -7,31 +7,12 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"golang.org/x/text/encoding"
-	"golang.org/x/text/encoding/htmlindex"
-	"golang.org/x/text/encoding/ianaindex"
+	"github.com/relayctl/relayctl/checks/internal/mimex"
 )
-
-// lookupCharset finds the decoder for a MIME charset label, nil for
-// UTF-8, US-ASCII and labels nothing knows.
-func lookupCharset(label string) encoding.Encoding {
-	label = strings.ToLower(strings.Trim(strings.TrimSpace(label), `"'`))
-	switch label {
-	case "", "utf-8", "utf8", "us-ascii", "ascii", "unicode-1-1-utf-8", "x-unknown", "unknown-8bit":
-		return nil
-	}
-	if e, err := htmlindex.Get(label); err == nil {
-		return e
-	}
-	if e, err := ianaindex.MIME.Encoding(label); err == nil && e != nil {
-		return e
-	}
-	return nil
-}
 
 // charsetReader lets mime.WordDecoder read any charset x/text knows.
 func charsetReader(label string, r io.Reader) (io.Reader, error) {
-	e := lookupCharset(label)
+	e := mimex.LookupCharset(label)
 	if e == nil {
 		switch strings.ToLower(label) {
 		case "utf-8", "utf8", "us-ascii", "ascii":
@@ -71,11 +52,11 @@ func toUTF8(b []byte, label string) []byte {
 	if ascii {
 		return b
 	}
-	e := lookupCharset(label)
+	e := mimex.LookupCharset(label)
 	if e == nil {
 		if !utf8.Valid(b) && bytes.IndexByte(b, 0x1b) >= 0 {
 			// ISO-2022-JP without a label is the usual case.
-			e = lookupCharset("iso-2022-jp")
+			e = mimex.LookupCharset("iso-2022-jp")
 		} else {
 			return b
 		}

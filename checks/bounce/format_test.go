@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/relayctl/relayctl/checks/internal/mimex"
 )
 
 func TestHTMLToText(t *testing.T) {
@@ -33,9 +35,9 @@ func TestMediaTypeLenient(t *testing.T) {
 		{`text/plain; ; =x; junk`, "text/plain", map[string]string{}},
 		{"", "", nil},
 	} {
-		ct, p := mediaType(c.in)
+		ct, p := mimex.MediaType(c.in)
 		if ct != c.ctype || !reflect.DeepEqual(p, c.params) {
-			t.Errorf("mediaType(%q) = %q %v, want %q %v", c.in, ct, p, c.ctype, c.params)
+			t.Errorf("mimex.MediaType(%q) = %q %v, want %q %v", c.in, ct, p, c.ctype, c.params)
 		}
 	}
 }

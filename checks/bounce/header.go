@@ -239,38 +239,3 @@ func decodeWords(s string) string {
 	}
 	return d
 }
-
-// mediaType parses a Content-Type value into its lower-case type and
-// parameters. A value mime.ParseMediaType refuses (unquoted specials,
-// duplicate parameters) is read leniently: the type before the first ";"
-// and each name=value pair after it.
-func mediaType(v string) (string, map[string]string) {
-	if v == "" {
-		return "", nil
-	}
-	if t, p, err := mime.ParseMediaType(v); err == nil {
-		return t, p
-	}
-	parts := strings.Split(v, ";")
-	t := strings.ToLower(strings.TrimSpace(parts[0]))
-	p := map[string]string{}
-	for _, kv := range parts[1:] {
-		k, val, ok := strings.Cut(kv, "=")
-		if !ok {
-			continue
-		}
-		k = strings.ToLower(strings.TrimSpace(k))
-		val = strings.TrimSpace(val)
-		if len(val) >= 2 && val[0] == '"' {
-			if j := strings.IndexByte(val[1:], '"'); j >= 0 {
-				val = val[1 : j+1]
-			} else {
-				val = val[1:]
-			}
-		}
-		if _, dup := p[k]; !dup && k != "" {
-			p[k] = val
-		}
-	}
-	return t, p
-}

@@ -3,6 +3,8 @@ package bounce
 import (
 	"bytes"
 	"strings"
+
+	"github.com/relayctl/relayctl/checks/internal/mimex"
 )
 
 // Why this package reads MIME itself rather than with net/mail and
@@ -42,71 +44,6 @@ const (
 	markFeedback = "Content-Type: message/feedback-report"
 	markPartial  = "Content-Type: message/partial"
 )
-
-// normalizeNewlines turns CRLF and lone CR into LF.
-func normalizeNewlines(b []byte) []byte {
-	if bytes.IndexByte(b, '\r') < 0 {
-		return b
-	}
-	out := make([]byte, 0, len(b))
-	for i := 0; i < len(b); i++ {
-		c := b[i]
-		if c == '\r' {
-			if i+1 < len(b) && b[i+1] == '\n' {
-				continue
-			}
-			c = '\n'
-		}
-		out = append(out, c)
-	}
-	return out
-}
-
-// splitMultipart returns the parts of a multipart body (RFC 2046 §5.1.1):
-// the text between delimiter lines "--boundary", up to "--boundary--" or
-// the end of the body when that closing line is missing. Nil means the
-// boundary never appears.
-func splitMultipart(body []byte, boundary string) (parts [][]byte, closed bool) {
-	if boundary == "" {
-		return nil, false
-	}
-	delim := []byte("--" + boundary)
-	start := -1
-	pos := 0
-	for pos <= len(body) {
-		end := bytes.IndexByte(body[pos:], '\n')
-		var line []byte
-		next := len(body) + 1
-		if end < 0 {
-			line = body[pos:]
-		} else {
-			line = body[pos : pos+end]
-			next = pos + end + 1
-		}
-		if bytes.HasPrefix(line, delim) {
-			rest := bytes.TrimRight(line[len(delim):], " \t")
-			closing := bytes.Equal(rest, []byte("--"))
-			if len(rest) == 0 || closing {
-				if start >= 0 {
-					stop := pos
-					if stop > start {
-						stop-- // the newline before the delimiter belongs to it
-					}
-					parts = append(parts, body[start:stop])
-				}
-				if closing {
-					return parts, true
-				}
-				start = min(next, len(body))
-			}
-		}
-		pos = next
-	}
-	if start >= 0 && start < len(body) {
-		parts = append(parts, body[start:])
-	}
-	return parts, false
-}
 
 // htmlToText strips tags (and what style, script and head elements
 // hold) and the most common entities, enough for the phrase tables to
@@ -242,7 +179,7 @@ func (f *flattener) entity(h header, body []byte, depth int, inAlternative bool)
 	if f.parts > 500 {
 		return
 	}
-	ctype, params := mediaType(h.get("content-type"))
+	ctype, params := mimex.MediaType(h.get("content-type"))
 	if ctype == "" {
 		ctype = "text/plain"
 	}
@@ -256,7 +193,7 @@ func (f *flattener) entity(h header, body []byte, depth int, inAlternative bool)
 			// say what it was.
 			boundary = guessBoundary(body)
 		}
-		parts, closed := splitMultipart(body, boundary)
+		parts, closed := mimex.SplitMultipart(body, boundary)
 		if parts != nil && !closed && depth == 0 {
 			f.truncated = true
 		}
@@ -270,7 +207,7 @@ func (f *flattener) entity(h header, body []byte, depth int, inAlternative bool)
 		if alt {
 			for _, p := range parts {
 				ph, _ := splitHeader(p)
-				if t, _ := mediaType(ph.get("content-type")); t == "" || t == "text/plain" {
+				if t, _ := mimex.MediaType(ph.get("content-type")); t == "" || t == "text/plain" {
 					hasPlain = true
 				}
 			}
@@ -290,9 +227,9 @@ func (f *flattener) entity(h header, body []byte, depth int, inAlternative bool)
 			f.global = true
 		}
 		f.out.WriteString(markDSN + "\n")
-		f.add(toUTF8(capped(decodeTransfer(body, cte)), params["charset"]))
+		f.add(toUTF8(capped(mimex.DecodeTransfer(body, cte)), params["charset"]))
 	case ctype == "message/rfc822", ctype == "message/global":
-		inner := decodeTransfer(body, cte)
+		inner := mimex.DecodeTransfer(body, cte)
 		if ih, ib := splitHeader(inner); depth < maxDepth && isReport(ih) {
 			// A whole notice attached to another (a gateway forwarding
 			// it, a report wrapped by a filter): read it as the notice it
@@ -304,20 +241,20 @@ func (f *flattener) entity(h header, body []byte, depth int, inAlternative bool)
 		f.add(inner)
 	case ctype == "text/rfc822-headers", ctype == "message/global-headers", ctype == "text/rfc822-header":
 		f.out.WriteString(markHeaders + "\n")
-		f.add(decodeTransfer(body, cte))
+		f.add(mimex.DecodeTransfer(body, cte))
 	case ctype == "message/feedback-report":
 		f.out.WriteString(markFeedback + "\n")
-		f.add(decodeTransfer(body, cte))
+		f.add(mimex.DecodeTransfer(body, cte))
 	case ctype == "message/partial":
 		f.out.WriteString(markPartial + "\n")
-		f.add(decodeTransfer(body, cte))
+		f.add(mimex.DecodeTransfer(body, cte))
 	case ctype == "text/html":
 		if inAlternative {
 			return
 		}
-		f.add(htmlToText(toUTF8(capped(decodeTransfer(body, cte)), params["charset"])))
+		f.add(htmlToText(toUTF8(capped(mimex.DecodeTransfer(body, cte)), params["charset"])))
 	case strings.HasPrefix(ctype, "text/"), strings.HasPrefix(ctype, "message/"):
-		f.add(toUTF8(capped(decodeTransfer(body, cte)), params["charset"]))
+		f.add(toUTF8(capped(mimex.DecodeTransfer(body, cte)), params["charset"]))
 	}
 	// Images, attachments and other media carry nothing a reader needs.
 }
@@ -339,7 +276,7 @@ type message struct {
 // parseMessage reads a whole message. It never fails: what cannot be
 // understood is left as text.
 func parseMessage(raw []byte) *message {
-	raw = normalizeNewlines(raw)
+	raw = mimex.NormalizeNewlines(raw)
 	h, body := splitHeader(raw)
 	f := &flattener{}
 	f.out.Grow(min(len(body), 16<<10) + 256)

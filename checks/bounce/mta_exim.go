@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/relayctl/relayctl/checks/bounce/reason"
+	"github.com/relayctl/relayctl/checks/internal/mimex"
 )
 
 var eximStarts = []string{
@@ -74,7 +75,7 @@ func readExim(m *message) *found {
 		"------ This is a copy of the message's headers. ------",
 		markRFC822,
 		"Included is a copy of the message header:\n-----------------------------------------")
-	_, boundary := mediaType(m.header.get("content-type"))
+	_, boundary := mimex.MediaType(m.header.get("content-type"))
 	hasDSN := boundary["boundary"] != ""
 
 	// The first entry collects what comes before any address (an alias

@@ -6,7 +6,8 @@
 // caller trusts (RFC 8601) beside relayctl's own verdicts; then, whatever
 // those found, the delivery path from the Received fields (hops), the
 // mailbox providers' bulk-sender requirements (bulk) and a SpamAssassin
-// score from a spamd the caller names (spam).
+// score from a spamd the caller names (spam); and, with checks/content,
+// what filters look at in its content (content).
 //
 // The engines are the checks/dkimverify, checks/arc, checks/spf,
 // checks/dmarc, checks/received, checks/authres, checks/mx (the sending
@@ -27,6 +28,7 @@ import (
 
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/arc"
+	"github.com/relayctl/relayctl/checks/content"
 	"github.com/relayctl/relayctl/checks/dkimverify"
 	"github.com/relayctl/relayctl/checks/dmarc"
 	"github.com/relayctl/relayctl/checks/dnsx"
@@ -64,6 +66,8 @@ type Options struct {
 	// Spamd is the spamd (HOST:PORT, as spamd.ParseAddr gives it) that
 	// scores the message for the spam check; "" runs none.
 	Spamd string
+	// Content tunes the content check.
+	Content content.Options
 }
 
 // Input is one message to check.
@@ -107,6 +111,8 @@ type run struct {
 	// not looked up; spam spamd's verdict, nil without Options.Spamd.
 	ptr  *mx.Address
 	spam *checks.Result
+	// content is the content check's result (checks/content).
+	content checks.Result
 }
 
 // Check checks one message and returns its report: the checks of
@@ -152,6 +158,7 @@ func Check(ctx context.Context, r dnsx.Resolver, in Input, opts Options) (rep ch
 		wg.Go(func() { a := mx.ConfirmPTR(ctx, r, ru.facts.IP); ru.ptr = &a })
 	}
 	wg.Go(func() { ru.spam = scan(ctx, opts.Spamd, in.Data) })
+	wg.Go(func() { ru.content = content.Check(ctx, r, in.Data, opts.Content) })
 	wg.Wait()
 
 	for _, c := range Checks() {

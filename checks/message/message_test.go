@@ -30,7 +30,7 @@ func TestPass(t *testing.T) {
 	for _, c := range rep.Checks {
 		names = append(names, c.Name)
 	}
-	if strings.Join(names, ",") != "dkim,spf,dmarc,arc,authres,hops,bulk,spam" {
+	if strings.Join(names, ",") != "dkim,spf,dmarc,arc,authres,hops,bulk,spam,content" {
 		t.Errorf("checks %v", names)
 	}
 	d := result(t, rep, "dkim").Data.(*DKIMData)

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/relayctl/relayctl/checks"
+	"github.com/relayctl/relayctl/checks/content"
 )
 
 // Doc is the docs page of the message checks, relative to the
@@ -45,7 +46,7 @@ func (c Entry) prefix() string {
 // its name.
 func (c Entry) Codes() []checks.CodeDoc {
 	var out []checks.CodeDoc
-	for _, cd := range Codes() {
+	for _, cd := range allCodes() {
 		if strings.HasPrefix(cd.Code, c.prefix()+".") {
 			out = append(out, cd)
 		}
@@ -80,6 +81,9 @@ func Checks() []Entry {
 		{Name: "spam", Title: "SpamAssassin score", Doc: Doc, judge: judgeSpam, codes: "spamd",
 			Summary: "the score, threshold and rule hits of a spamd given with --spamd",
 			RFCs:    []string{"SPAMC/1.5 (the spamd protocol)"}},
+		{Name: content.Name, Title: "Content", Doc: content.Doc, judge: func(ru *run) checks.Result { return ru.content },
+			Summary: "what filters look at: size and MIME structure, link domains on blocklists, deceptive links, risky attachments",
+			RFCs:    []string{"RFC 5322", "RFC 2045", "RFC 2046", "RFC 6152", "RFC 5782"}},
 	}
 }
 
@@ -95,7 +99,7 @@ func Lookup(name string) (Entry, bool) {
 
 // LookupCode finds the message check that emits code and the code's row.
 func LookupCode(code string) (Entry, checks.CodeDoc, bool) {
-	for _, cd := range Codes() {
+	for _, cd := range allCodes() {
 		if cd.Code == code {
 			for _, c := range Checks() {
 				if strings.HasPrefix(code, c.prefix()+".") {
@@ -107,6 +111,10 @@ func LookupCode(code string) (Entry, checks.CodeDoc, bool) {
 	}
 	return Entry{}, checks.CodeDoc{}, false
 }
+
+// allCodes are the codes of every message check: this package's and
+// those of the checks with a package and docs page of their own.
+func allCodes() []checks.CodeDoc { return append(Codes(), content.Codes()...) }
 
 // finding builds a finding; the message is formatted from format and
 // args.

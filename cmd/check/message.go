@@ -56,6 +56,8 @@ compute every authentication verdict a receiver computes, each explained:
            signed one-click unsubscribe); info unless --bulk
   spam     a SpamAssassin score from the spamd given with --spamd: the
            score, the threshold and every rule that hit
+  content  what filters look at: size and MIME structure, link domains on
+           the domain blocklists, deceptive links, risky attachments
 
 Keys and records are looked up through --resolver, --zone and --offline, so a
 signing setup can be checked against a zone before it is published.
