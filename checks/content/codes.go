@@ -54,7 +54,7 @@ func Codes() []checks.CodeDoc {
 		{Code: "content.link-listed", Severity: "fail, or the list's severity for the return code (warn for a grey listing)",
 			Meaning: "a link's domain is on a domain blocklist (the list, its answer and its reason in the message)",
 			Fix:     "remove the link; if the domain is yours, find out why and ask the list for removal"},
-		{Code: "content.link-unchecked", Severity: "warn",
+		{Code: "content.link-unchecked", Severity: "warn (info with `--offline`: not evaluated)",
 			Meaning: "a list refused, failed its self-test or did not answer for link domains: they are not known to be unlisted there",
 			Fix:     "ask through a resolver of your own that the list answers (`--resolver`)"},
 		{Code: "content.links-capped", Severity: "info",

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -210,3 +211,30 @@ func TestDomainsDedupedAndBounded(t *testing.T) {
 }
 
 func itoa(i int) string { return string(rune('a'+i/26)) + string(rune('a'+i%26)) }
+
+// Offline, a list outside the zone files is not evaluated: an info
+// finding, never a warning.
+func TestOfflineLinksNotEvaluated(t *testing.T) {
+	z, err := dnsx.ParseZone(strings.NewReader("$ORIGIN example.org.\n$TTL 300\n@ SOA ns h 1 1 1 1 1\n"), "example.org", "t.zone")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := dnsx.New(dnsx.Config{Zones: []*dnsx.Zone{z}, Offline: true, Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := "From: a@example.org\r\nDate: Mon, 6 Jan 2025 10:00:00 +0000\r\nMessage-ID: <1@example.org>\r\nContent-Type: text/plain\r\n\r\nSee https://shop.example.net/offer\r\n"
+	res := Check(t.Context(), r, []byte(msg), Options{})
+	found := false
+	for _, f := range res.Findings {
+		if f.Code == "content.link-unchecked" {
+			found = true
+			if f.Severity != checks.SeverityInfo {
+				t.Errorf("offline: %s is %s, want info: %s", f.Code, f.Severity, f.Message)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("offline: no content.link-unchecked finding: %+v", res.Findings)
+	}
+}

@@ -135,7 +135,16 @@ func blocklistFindings(ctx context.Context, r dnsx.Resolver, res *checks.Result,
 		}
 		t.add(u.domain)
 	}
+	// Offline (--zone --offline), a list outside the zone files was not
+	// asked: not evaluated, never a warning (the checks' offline rule).
+	offline := dnsx.IsOffline(r)
 	for _, z := range zones {
+		if offline {
+			res.Add(finding("content.link-unchecked", checks.SeverityInfo, "",
+				"Run without --offline (or give the list's zone with --zone) to check the link domains.",
+				"%s was not asked about %s: offline, and the list is not in the zone files", z, byZone[z].String()))
+			continue
+		}
 		res.Add(finding("content.link-unchecked", checks.SeverityWarn, "",
 			"Ask through a resolver of your own that the list answers (--resolver), then check again.",
 			"%s could not say whether it lists %s: %s", z, byZone[z].String(), why[z]))
