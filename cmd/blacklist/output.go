@@ -28,7 +28,7 @@ func (o *Options) writer(format report.Format, single bool) (report.Writer, erro
 		t := report.NewTable(o.IO.Out, cmdutil.TableOptions(o.IO, o.Globals))
 		return &tableView{Writer: t}, nil
 	}
-	return report.NewWriter(format, o.IO.Out, report.Options{}, single)
+	return report.NewWriter(format, o.IO.Out, cmdutil.TableOptions(o.IO, o.Globals), single)
 }
 
 // tableView folds the lists that do not list the target into one line,

@@ -13,6 +13,7 @@ import (
 	"github.com/relayctl/relayctl/cmd/bounce"
 	"github.com/relayctl/relayctl/cmd/check"
 	"github.com/relayctl/relayctl/cmd/cmdutil"
+	"github.com/relayctl/relayctl/cmd/explain"
 	sendcmd "github.com/relayctl/relayctl/cmd/send"
 	"github.com/relayctl/relayctl/cmd/version"
 	"github.com/relayctl/relayctl/report"
@@ -20,7 +21,7 @@ import (
 
 // NewCmdRoot returns the relayctl command with every subcommand.
 func NewCmdRoot(ios *cmdutil.IOStreams, info version.Info) *cobra.Command {
-	g := &cmdutil.Globals{}
+	g := &cmdutil.Globals{Version: info.Version}
 	cmd := &cobra.Command{
 		Use:   "relayctl <command> [flags]",
 		Short: "Email deliverability diagnostics for people and CI",
@@ -50,6 +51,7 @@ a permanent rejection); 2 bad usage or input; 3 something could not complete
 		bounce.NewCmdBounce(ios, g),
 		sendcmd.NewCmdSend(ios, g, nil),
 		version.NewCmdVersion(ios, g, info),
+		explain.NewCmdExplain(ios, g),
 	)
 	incompleteOnError(cmd)
 	cmdutil.RegisterCompletions(cmd)

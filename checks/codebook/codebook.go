@@ -1,0 +1,130 @@
+// Package codebook gathers every finding code relayctl documents from the
+// tables the checks themselves export (the domain registry's and the
+// message registry's Codes): what "relayctl explain" prints and what the
+// CI formats say of a rule, so that neither can drift from the checks.
+package codebook
+
+import (
+	"cmp"
+	"fmt"
+	"regexp"
+	"slices"
+
+	"github.com/relayctl/relayctl/checks"
+	"github.com/relayctl/relayctl/checks/domain"
+	"github.com/relayctl/relayctl/checks/message"
+)
+
+// Entry is one finding code and the check that emits it.
+type Entry struct {
+	checks.CodeDoc
+	// Check is the check's title ("SPF"), Command how it is run ("check
+	// spf", "check message").
+	Check   string
+	Command string
+	// RFCs are the specifications the check follows, most important
+	// first; Doc its docs page.
+	RFCs []string
+	Doc  string
+}
+
+// All is every documented code, sorted by code; a code two registries
+// share keeps its first (domain) entry.
+func All() []Entry {
+	var out []Entry
+	seen := map[string]bool{}
+	add := func(e Entry) {
+		if !seen[e.Code] {
+			seen[e.Code] = true
+			out = append(out, e)
+		}
+	}
+	for _, c := range domain.Checks() {
+		if c.Codes == nil {
+			continue
+		}
+		for _, cd := range c.Codes() {
+			add(Entry{CodeDoc: cd, Check: c.Title, Command: "check " + c.Subcommand(), RFCs: c.RFCs, Doc: c.Doc})
+		}
+	}
+	for _, c := range message.Checks() {
+		for _, cd := range c.Codes() {
+			add(Entry{CodeDoc: cd, Check: c.Title, Command: "check message", RFCs: c.RFCs, Doc: c.Doc})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Entry) int { return cmp.Compare(a.Code, b.Code) })
+	return out
+}
+
+// Lookup finds code's entry.
+func Lookup(code string) (Entry, bool) {
+	for _, e := range All() {
+		if e.Code == code {
+			return e, true
+		}
+	}
+	return Entry{}, false
+}
+
+var rfcRef = regexp.MustCompile(`^RFC (\d+)(?: §(\d+(?:\.\d+)*))?`)
+
+// RFCURL is the RFC Editor's address of a reference such as "RFC 7208
+// §5.1", or "" when ref names no RFC.
+func RFCURL(ref string) string {
+	m := rfcRef.FindStringSubmatch(ref)
+	if m == nil {
+		return ""
+	}
+	u := fmt.Sprintf("https://www.rfc-editor.org/rfc/rfc%s", m[1])
+	if m[2] != "" {
+		u += "#section-" + m[2]
+	}
+	return u
+}
+
+// Nearest returns up to n known codes closest to code: those it is a
+// prefix of (or that are a prefix of it) first, then by edit distance,
+// for "unknown code" messages.
+func Nearest(code string, n int) []string {
+	type cand struct {
+		code string
+		d    int
+	}
+	var cs []cand
+	for _, e := range All() {
+		d := distance(code, e.Code)
+		if len(code) >= 2 && (len(e.Code) >= len(code) && e.Code[:len(code)] == code) {
+			d = 0
+		}
+		if d <= max(3, len(code)/3) {
+			cs = append(cs, cand{e.Code, d})
+		}
+	}
+	slices.SortStableFunc(cs, func(a, b cand) int { return cmp.Or(cmp.Compare(a.d, b.d), cmp.Compare(a.code, b.code)) })
+	var out []string
+	for _, c := range cs[:min(n, len(cs))] {
+		out = append(out, c.code)
+	}
+	return out
+}
+
+// distance is the Levenshtein distance of a and b.
+func distance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			sub := prev[j-1]
+			if a[i-1] != b[j-1] {
+				sub++
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, sub)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
