@@ -11,8 +11,10 @@ import (
 	"slices"
 
 	"github.com/relayctl/relayctl/checks"
+	"github.com/relayctl/relayctl/checks/dnsbl"
 	"github.com/relayctl/relayctl/checks/domain"
 	"github.com/relayctl/relayctl/checks/message"
+	"github.com/relayctl/relayctl/checks/spamd"
 )
 
 // Entry is one finding code and the check that emits it.
@@ -51,6 +53,14 @@ func All() []Entry {
 		for _, cd := range c.Codes() {
 			add(Entry{CodeDoc: cd, Check: c.Title, Command: "check message", RFCs: c.RFCs, Doc: c.Doc})
 		}
+	}
+	// Checks outside both registries: the blocklists (relayctl blacklist
+	// ip and domain) and the SpamAssassin verdict.
+	for _, cd := range dnsbl.Codes() {
+		add(Entry{CodeDoc: cd, Check: "DNS blocklists", Command: "blacklist ip|domain", RFCs: []string{"RFC 5782"}, Doc: "docs/dnsbl.md"})
+	}
+	for _, cd := range spamd.Codes() {
+		add(Entry{CodeDoc: cd, Check: "SpamAssassin", Command: "spamd", Doc: "docs/spamd.md"})
 	}
 	slices.SortStableFunc(out, func(a, b Entry) int { return cmp.Compare(a.Code, b.Code) })
 	return out
