@@ -21,7 +21,7 @@ import (
 type Entry struct {
 	checks.CodeDoc
 	// Check is the check's title ("SPF"), Command how it is run ("check
-	// spf", "check message").
+	// spf", "check message"; empty for a check no command runs yet).
 	Check   string
 	Command string
 	// RFCs are the specifications the check follows, most important
@@ -60,7 +60,7 @@ func All() []Entry {
 		add(Entry{CodeDoc: cd, Check: "DNS blocklists", Command: "blacklist ip|domain", RFCs: []string{"RFC 5782"}, Doc: "docs/dnsbl.md"})
 	}
 	for _, cd := range spamd.Codes() {
-		add(Entry{CodeDoc: cd, Check: "SpamAssassin", Command: "spamd", Doc: "docs/spamd.md"})
+		add(Entry{CodeDoc: cd, Check: "SpamAssassin (spamd)", Doc: "docs/spamd.md"})
 	}
 	slices.SortStableFunc(out, func(a, b Entry) int { return cmp.Compare(a.Code, b.Code) })
 	return out

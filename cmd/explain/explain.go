@@ -63,7 +63,7 @@ type entryJSON struct {
 	Meaning  string   `json:"meaning"`
 	Fix      string   `json:"fix"`
 	Check    string   `json:"check"`
-	Command  string   `json:"command"`
+	Command  string   `json:"command,omitempty"`
 	RFCs     []string `json:"rfcs"`
 	Doc      string   `json:"doc"`
 }
@@ -114,7 +114,11 @@ func one(w io.Writer, f report.Format, e codebook.Entry) error {
 	fmt.Fprintf(&b, "%s (%s)\n\n", e.Code, e.Severity)
 	fmt.Fprintf(&b, "Meaning:  %s\n", e.Meaning)
 	fmt.Fprintf(&b, "Fix:      %s\n", e.Fix)
-	fmt.Fprintf(&b, "Check:    %s (relayctl %s)\n", e.Check, e.Command)
+	if e.Command != "" {
+		fmt.Fprintf(&b, "Check:    %s (relayctl %s)\n", e.Check, e.Command)
+	} else {
+		fmt.Fprintf(&b, "Check:    %s\n", e.Check)
+	}
 	if len(e.RFCs) > 0 {
 		var refs []string
 		for _, r := range e.RFCs {
