@@ -166,6 +166,56 @@ func TestJUnitSchema(t *testing.T) {
 			t.Errorf("xmllint --schema: %v\n%s", err, out)
 		}
 	}
+	// The schema refuses what the readers would: a testcase without a
+	// name, with both a failure and an error.
+	bad := filepath.Join(t.TempDir(), "bad.xml")
+	if err := os.WriteFile(bad, []byte(`<testsuites><testsuite name="a" tests="1"><testcase><failure/><error/></testcase></testsuite></testsuites>`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := exec.Command(xmllint, "--noout", "--schema", "testdata/junit.xsd", bad).Run(); err == nil {
+		t.Error("testdata/junit.xsd accepts a testcase with no name and two outcomes")
+	}
+	for _, doc := range commandGoldens(t, "junit") {
+		path := filepath.Join(t.TempDir(), "out.xml")
+		if err := os.WriteFile(path, []byte(doc.text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if out, err := exec.Command(xmllint, "--noout", "--schema", "testdata/junit.xsd", path).CombinedOutput(); err != nil {
+			t.Errorf("%s: xmllint --schema: %v\n%s", doc.path, err, out)
+		}
+	}
+}
+
+type goldenDoc struct{ path, text string }
+
+// commandGoldens are the documents in format that cmd/root's TestStreams
+// pins (its golden files), with the placeholders it puts for what varies
+// turned back into values of the right type; refusals (stderr only) are
+// left out. They are the commands' real output, so validating them holds
+// every command's output to the schema, not only this package's samples.
+func commandGoldens(t *testing.T, format string) []goldenDoc {
+	t.Helper()
+	paths, err := filepath.Glob(filepath.Join("..", "cmd", "root", "testdata", "TestStreams", "*."+format+".golden"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(paths) == 0 {
+		t.Fatalf("no %s golden files under cmd/root/testdata/TestStreams", format)
+	}
+	var out []goldenDoc
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text, _, _ := strings.Cut(string(b), "-- stderr --\n")
+		if text == "" {
+			continue
+		}
+		text = strings.NewReplacer(`time="TIME"`, `time="0.000"`, `timestamp="STARTED"`, `timestamp="2026-01-01T00:00:00"`).Replace(text)
+		out = append(out, goldenDoc{p, text})
+	}
+	return out
 }
 
 // TestSARIFSchema validates the bytes of -o sarif against the official
@@ -210,6 +260,16 @@ func TestSARIFSchema(t *testing.T) {
 	// Same document whatever order the targets arrive in.
 	if again := renderCI(t, FormatSARIF, ciOptions(FailOnFail), awkward(), failing(), sample()); again != out {
 		t.Errorf("SARIF depends on the order of the reports")
+	}
+	// The documents the commands print (cmd/root's golden files).
+	for _, doc := range commandGoldens(t, "sarif") {
+		res, err := gojsonschema.Validate(gojsonschema.NewStringLoader(schema), gojsonschema.NewStringLoader(doc.text))
+		if err != nil {
+			t.Fatalf("%s: %v", doc.path, err)
+		}
+		for _, e := range res.Errors() {
+			t.Errorf("%s: SARIF 2.1.0 schema: %s", doc.path, e)
+		}
 	}
 	// The schema is strict: a document it must refuse is refused.
 	bad := strings.Replace(out, `"ruleId"`, `"rule_id"`, 1)
