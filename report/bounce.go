@@ -10,6 +10,7 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 
+	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/bounce"
 	"github.com/relayctl/relayctl/checks/bounce/reason"
 )
@@ -34,7 +35,7 @@ func NewBounceWriter(format Format, w io.Writer, opt Options, summaryOnly bool) 
 	case FormatNDJSON:
 		return &bounceNDJSON{w: w, summaryOnly: summaryOnly}, nil
 	}
-	return nil, fmt.Errorf("%w %q", ErrBadFormat, format)
+	return nil, checks.NewError("report", ErrBadFormat, fmt.Sprintf("unknown output format %q", format))
 }
 
 // bounceJSON streams one JSON array of records (so that a huge mbox

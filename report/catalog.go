@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsbl"
 )
 
@@ -49,7 +50,7 @@ func WriteCatalog(w io.Writer, format Format, opt Options, cat []dnsbl.List) err
 		return err
 	case FormatTable, "":
 	default:
-		return fmt.Errorf("%w %q", ErrBadFormat, format)
+		return checks.NewError("report", ErrBadFormat, fmt.Sprintf("unknown output format %q", format))
 	}
 	rows := [][]string{catalogColumns}
 	for _, l := range cat {

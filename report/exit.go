@@ -40,7 +40,7 @@ func ParseFailOn(s string) (FailOn, error) {
 	case FailOnWarn, FailOnFail, FailOnNever:
 		return FailOn(s), nil
 	}
-	return "", fmt.Errorf("%w %q: want warn, fail or never", ErrBadFailOn, s)
+	return "", checks.NewError("report", ErrBadFailOn, fmt.Sprintf("unknown --fail-on value %q: want warn, fail or never", s))
 }
 
 // reaches reports whether a finding of severity sev reaches the gate.

@@ -12,7 +12,7 @@ import (
 func ValidateGlobs(globs []string) error {
 	for _, g := range globs {
 		if _, err := path.Match(g, ""); err != nil {
-			return fmt.Errorf("%w %q: %v", ErrBadGlob, g, err)
+			return checks.WrapError("report", ErrBadGlob, fmt.Sprintf("bad --ignore pattern %q", g), err)
 		}
 	}
 	return nil

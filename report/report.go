@@ -51,7 +51,7 @@ func ParseFormat(s string) (Format, error) {
 			return f, nil
 		}
 	}
-	return "", fmt.Errorf("%w %q: want table, json, ndjson, junit, sarif or markdown", ErrBadFormat, s)
+	return "", checks.NewError("report", ErrBadFormat, fmt.Sprintf("unknown output format %q: want table, json, ndjson, junit, sarif or markdown", s))
 }
 
 // Writer receives reports one at a time, in the order they are to be
@@ -133,5 +133,5 @@ func NewWriter(format Format, w io.Writer, opt Options, single bool) (Writer, er
 	case FormatMarkdown:
 		return NewMarkdown(w, opt), nil
 	}
-	return nil, fmt.Errorf("%w %q", ErrBadFormat, format)
+	return nil, checks.NewError("report", ErrBadFormat, fmt.Sprintf("unknown output format %q", format))
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 
+	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/send"
 )
 
@@ -36,7 +37,7 @@ func NewSendWriter(format Format, w io.Writer, opt Options, single bool) (SendWr
 	case FormatNDJSON:
 		return &jsonLines[send.Record]{w: w, normalize: normalizeSend}, nil
 	}
-	return nil, fmt.Errorf("%w %q", ErrBadFormat, format)
+	return nil, checks.NewError("report", ErrBadFormat, fmt.Sprintf("unknown output format %q", format))
 }
 
 // SendTally counts results for the exit code and the summary line.

@@ -9,12 +9,15 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strings"
 
 	"github.com/relayctl/relayctl/checks"
+	"github.com/relayctl/relayctl/checks/address"
 	"github.com/relayctl/relayctl/checks/dnsbl"
 	"github.com/relayctl/relayctl/checks/domain"
 	"github.com/relayctl/relayctl/checks/message"
 	"github.com/relayctl/relayctl/checks/spamd"
+	"github.com/relayctl/relayctl/checks/verify"
 )
 
 // Entry is one finding code and the check that emits it.
@@ -55,9 +58,13 @@ func All() []Entry {
 		}
 	}
 	// Checks outside both registries: the blocklists (relayctl blacklist
-	// ip and domain) and the SpamAssassin verdict.
+	// ip and domain), address verification (relayctl verify) and the
+	// SpamAssassin verdict.
 	for _, cd := range dnsbl.Codes() {
 		add(Entry{CodeDoc: cd, Check: "DNS blocklists", Command: "blacklist ip|domain", RFCs: []string{"RFC 5782"}, Doc: "docs/dnsbl.md"})
+	}
+	for _, cd := range verify.Codes() {
+		add(Entry{CodeDoc: cd, Check: "address verification", Command: "verify", Doc: "docs/verify.md"})
 	}
 	for _, cd := range spamd.Codes() {
 		add(Entry{CodeDoc: cd, Check: "SpamAssassin (spamd)", Doc: "docs/spamd.md"})
@@ -93,8 +100,9 @@ func RFCURL(ref string) string {
 }
 
 // Nearest returns up to n known codes closest to code: those it is a
-// prefix of (or that are a prefix of it) first, then by edit distance,
-// for "unknown code" messages.
+// prefix of first, then by edit distance,
+// up to 3 edits away (address.Distance: a transposition is one), for
+// "unknown code" messages.
 func Nearest(code string, n int) []string {
 	type cand struct {
 		code string
@@ -102,11 +110,11 @@ func Nearest(code string, n int) []string {
 	}
 	var cs []cand
 	for _, e := range All() {
-		d := distance(code, e.Code)
-		if len(code) >= 2 && (len(e.Code) >= len(code) && e.Code[:len(code)] == code) {
+		d := address.Distance(code, e.Code)
+		if len(code) >= 2 && strings.HasPrefix(e.Code, code) {
 			d = 0
 		}
-		if d <= max(3, len(code)/3) {
+		if d <= 3 {
 			cs = append(cs, cand{e.Code, d})
 		}
 	}
@@ -116,25 +124,4 @@ func Nearest(code string, n int) []string {
 		out = append(out, c.code)
 	}
 	return out
-}
-
-// distance is the Levenshtein distance of a and b.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			sub := prev[j-1]
-			if a[i-1] != b[j-1] {
-				sub++
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, sub)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/relayctl/relayctl/checks/domain"
 	"github.com/relayctl/relayctl/checks/message"
 	"github.com/relayctl/relayctl/checks/spamd"
+	"github.com/relayctl/relayctl/checks/verify"
 )
 
 var codeShape = regexp.MustCompile(`^[a-z]+\.[a-z0-9]+(-[a-z0-9]+)*$`)
@@ -101,7 +102,7 @@ func TestAllIsTheUnionOfTheTables(t *testing.T) {
 			tables = append(tables, c.Codes())
 		}
 	}
-	tables = append(tables, message.Codes(), dnsbl.Codes(), spamd.Codes())
+	tables = append(tables, message.Codes(), dnsbl.Codes(), verify.Codes(), spamd.Codes())
 	for _, tab := range tables {
 		for _, cd := range tab {
 			if _, dup := union[cd.Code]; !dup {

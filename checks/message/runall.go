@@ -7,11 +7,11 @@ import (
 	"time"
 
 	"github.com/relayctl/relayctl/checks"
-	"github.com/relayctl/relayctl/checks/bounce"
 	"github.com/relayctl/relayctl/checks/dnsx"
+	"github.com/relayctl/relayctl/checks/mailin"
 )
 
-// MaxInput is the size at which the input reader (bounce.Scan) cuts a
+// MaxInput is the size at which the input reader (mailin.Scan) cuts a
 // message: a message of this size was most likely cut.
 const MaxInput = 64 << 20
 
@@ -31,7 +31,7 @@ type RunOptions struct {
 const DefaultWorkers = 8
 
 // RunAll checks every message of the inputs (files, Maildir folders,
-// mboxes, "-" for stdin, read by bounce.Scan) and calls emit with each
+// mboxes, "-" for stdin, read by mailin.Scan) and calls emit with each
 // report in input order. An input that cannot be read, or is not a
 // message, gets a report with Error set; the others still get theirs.
 // At most 2×Workers messages are held at once, each at most MaxInput.
@@ -47,7 +47,7 @@ func RunAll(ctx context.Context, r dnsx.Resolver, inputs []string, stdin io.Read
 	scanErr := make(chan error, 1)
 	go func() {
 		defer close(slots)
-		scanErr <- bounce.Scan(ctx, inputs, stdin, func(in bounce.Input) error {
+		scanErr <- mailin.Scan(ctx, inputs, stdin, func(in mailin.Input) error {
 			slot := make(chan checks.Report, 1)
 			select {
 			case slots <- slot:

@@ -61,3 +61,15 @@ func TestExplainCode(t *testing.T) {
 		t.Errorf("two codes: exit %d, want 2", r.code)
 	}
 }
+
+// verify prints records: the CI formats are bad usage there, said before
+// any work. (Its table is not in TestStreams: TestStreamsFitTheTerminal
+// would hold it to widths it was not written for.)
+func TestVerifyRefusesCIFormats(t *testing.T) {
+	for _, f := range report.CIFormats {
+		r := run(t, false, nil, "verify", "alice@example.com", "--offline", "--zone", "testdata/zones", "-o", string(f))
+		if r.code != report.ExitUsage || r.out != "" || !strings.Contains(r.errOut, "-o "+string(f)+" is for commands that print check reports; verify prints records") {
+			t.Errorf("verify -o %s: exit %d, stdout %q, stderr %q", f, r.code, r.out, r.errOut)
+		}
+	}
+}

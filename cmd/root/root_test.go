@@ -3,6 +3,7 @@ package root
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -343,3 +344,30 @@ func TestCancelEndsRun(t *testing.T) {
 var durationRE = regexp.MustCompile(`(?m)  (<1ms|[0-9.]+(ms|s|µs|m[0-9.]+s))$`)
 
 func noDuration(s string) string { return durationRE.ReplaceAllString(s, "  D") }
+
+// A run whose context is cancelled (Ctrl-C, SIGTERM) while it reads
+// stdin ends incomplete, whatever error the command made of the
+// cancelled read: exit 3 and "interrupted", not bad input.
+func TestCancelWhileReadingStdin(t *testing.T) {
+	for _, args := range [][]string{
+		{"bounce", "parse", "-"},
+		{"send", "--from", "ann@example.net", "--to", "bob@example.org", "--subject", "hi", "--body", "-", "--dry-run"},
+	} {
+		ctx, cancel := context.WithCancel(context.Background())
+		ios, _, _, errOut := cmdutil.Test()
+		pr, pw := io.Pipe() // a stdin no one writes to
+		ios.In = pr
+		time.AfterFunc(50*time.Millisecond, cancel)
+		done := make(chan report.Exit, 1)
+		go func() { done <- Main(ctx, args, ios, version.Info{}) }()
+		select {
+		case code := <-done:
+			if code != report.ExitIncomplete || errOut.String() != "relayctl: interrupted\n" {
+				t.Errorf("%v: exit %d, stderr %q; want 3 and interrupted", args, code, errOut)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("%v: still reading stdin 5s after cancel", args)
+		}
+		pw.Close()
+	}
+}

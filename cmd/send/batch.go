@@ -117,7 +117,7 @@ func runBatch(ctx context.Context, o *Options, set cmdutil.Settings, cfg *send.C
 	if err != nil {
 		return err
 	}
-	in, err := o.readInputs(true)
+	in, err := o.readInputs(ctx, true)
 	if err != nil {
 		return err
 	}
@@ -125,22 +125,22 @@ func runBatch(ctx context.Context, o *Options, set cmdutil.Settings, cfg *send.C
 	if err != nil {
 		return err
 	}
-	f, err := openFile("--batch", o.Batch, send.MaxBatchBytes)
+	f, r, err := openFile(ctx, "--batch", o.Batch, send.MaxBatchBytes)
 	if err != nil {
 		return err
 	}
-	rows, err := send.ReadBatch(f)
+	rows, err := send.ReadBatch(r)
 	f.Close()
 	if err != nil {
 		return usageErr(err)
 	}
 	done := map[int]send.Record{}
 	if o.SkipDone != "" {
-		df, err := openFile("--skip-done", o.SkipDone, 0)
+		df, r, err := openFile(ctx, "--skip-done", o.SkipDone, 0)
 		if err != nil {
 			return err
 		}
-		done, err = send.DoneRows(df)
+		done, err = send.DoneRows(r)
 		df.Close()
 		if err != nil {
 			return usageErr(err)
@@ -279,24 +279,24 @@ func runBatch(ctx context.Context, o *Options, set cmdutil.Settings, cfg *send.C
 
 // openFile opens a file a flag names for reading: a directory, or a file
 // larger than limit (when not 0), is said to be one.
-func openFile(flag, path string, limit int64) (*os.File, error) {
-	f, err := os.Open(path)
+func openFile(ctx context.Context, flag, path string, limit int64) (*os.File, io.Reader, error) {
+	f, r, err := cmdutil.OpenFile(ctx, path)
 	if err != nil {
-		return nil, cmdutil.Usagef("cannot read %s %s: %v", flag, path, pathErr(err))
+		return nil, nil, cmdutil.Usagef("cannot read %s %s: %v", flag, path, pathErr(err))
 	}
 	st, err := f.Stat()
 	switch {
 	case err != nil:
 		f.Close()
-		return nil, cmdutil.Usagef("cannot read %s %s: %v", flag, path, pathErr(err))
+		return nil, nil, cmdutil.Usagef("cannot read %s %s: %v", flag, path, pathErr(err))
 	case st.IsDir():
 		f.Close()
-		return nil, cmdutil.Usagef("cannot read %s %s: it is a directory", flag, path)
+		return nil, nil, cmdutil.Usagef("cannot read %s %s: it is a directory", flag, path)
 	case limit > 0 && st.Mode().IsRegular() && st.Size() > limit:
 		f.Close()
-		return nil, cmdutil.Usagef("cannot read %s %s: %d bytes, larger than the limit of %d MiB", flag, path, st.Size(), limit>>20)
+		return nil, nil, cmdutil.Usagef("cannot read %s %s: %d bytes, larger than the limit of %d MiB", flag, path, st.Size(), limit>>20)
 	}
-	return f, nil
+	return f, r, nil
 }
 
 // syncer returns what makes w's writes durable: fsync when w is a

@@ -1,6 +1,7 @@
 package send
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -25,14 +26,14 @@ type inputs struct {
 }
 
 // readArg resolves TEXT, @FILE or - (stdin, once per run).
-func (o *Options) readArg(in *inputs, flag, v string, literalOK bool) (string, error) {
+func (o *Options) readArg(ctx context.Context, in *inputs, flag, v string, literalOK bool) (string, error) {
 	switch {
 	case v == "-":
 		if in.stdinBy != "" {
 			return "", cmdutil.Usagef("%s - and %s - cannot both read stdin", in.stdinBy, flag)
 		}
 		in.stdinBy = flag
-		b, err := send.ReadLimited(flag+" - (stdin)", o.IO.In)
+		b, err := send.ReadLimited(flag+" - (stdin)", o.IO.Stdin(ctx, flag))
 		var ce *checks.Error
 		if errors.As(err, &ce) {
 			return "", usageErr(err) // over the size limit
@@ -42,7 +43,7 @@ func (o *Options) readArg(in *inputs, flag, v string, literalOK bool) (string, e
 		}
 		return string(b), nil
 	case strings.HasPrefix(v, "@"):
-		b, err := readFile(flag, v[1:])
+		b, err := readFile(ctx, flag, v[1:])
 		if err != nil {
 			return "", err
 		}
@@ -54,8 +55,8 @@ func (o *Options) readArg(in *inputs, flag, v string, literalOK bool) (string, e
 }
 
 // readFile reads a file a flag names, up to send.MaxMessageSize.
-func readFile(flag, path string) ([]byte, error) {
-	f, err := os.Open(path)
+func readFile(ctx context.Context, flag, path string) ([]byte, error) {
+	f, r, err := cmdutil.OpenFile(ctx, path)
 	if err != nil {
 		return nil, cmdutil.Usagef("cannot read %s %s: %v", flag, path, pathErr(err))
 	}
@@ -63,7 +64,7 @@ func readFile(flag, path string) ([]byte, error) {
 	if st, err := f.Stat(); err == nil && st.IsDir() {
 		return nil, cmdutil.Usagef("cannot read %s %s: it is a directory", flag, path)
 	}
-	b, err := send.ReadLimited(flag+" "+path, f)
+	b, err := send.ReadLimited(flag+" "+path, r)
 	if err != nil {
 		var ce *checks.Error
 		if errors.As(err, &ce) {
@@ -96,7 +97,7 @@ func addresses(flag string, vals []string) ([]send.Address, error) {
 }
 
 // readInputs checks the message flags and reads every file they name.
-func (o *Options) readInputs(batch bool) (*inputs, error) {
+func (o *Options) readInputs(ctx context.Context, batch bool) (*inputs, error) {
 	in := &inputs{}
 	if o.From == "" {
 		return nil, cmdutil.Usagef("--from ADDR is required")
@@ -140,7 +141,7 @@ func (o *Options) readInputs(batch bool) (*inputs, error) {
 		if o.subjSet || o.bodySet || o.htmlSet || len(o.Attach) > 0 || len(o.Headers) > 0 {
 			return nil, cmdutil.Usagef("--data sends a ready message as is: --subject, --body, --html, --attach and --header do not apply")
 		}
-		s, err := o.readArg(in, "--data", o.Data, false)
+		s, err := o.readArg(ctx, in, "--data", o.Data, false)
 		if err != nil {
 			return nil, err
 		}
@@ -150,17 +151,17 @@ func (o *Options) readInputs(batch bool) (*inputs, error) {
 		in.data = []byte(s)
 	}
 	if o.bodySet {
-		if in.body, err = o.readArg(in, "--body", o.Body, true); err != nil {
+		if in.body, err = o.readArg(ctx, in, "--body", o.Body, true); err != nil {
 			return nil, err
 		}
 	}
 	if o.htmlSet {
-		if in.html, err = o.readArg(in, "--html", o.HTML, true); err != nil {
+		if in.html, err = o.readArg(ctx, in, "--html", o.HTML, true); err != nil {
 			return nil, err
 		}
 	}
 	for _, path := range o.Attach {
-		b, err := readFile("--attach", path)
+		b, err := readFile(ctx, "--attach", path)
 		if err != nil {
 			return nil, err
 		}

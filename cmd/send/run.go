@@ -30,7 +30,7 @@ func run(ctx context.Context, o *Options) error {
 	if o.Concurrency != 1 || o.Rate != "" || o.SkipDone != "" {
 		return cmdutil.Usagef("--concurrency, --rate and --skip-done go with --batch FILE")
 	}
-	in, err := o.readInputs(false)
+	in, err := o.readInputs(ctx, false)
 	if err != nil {
 		return err
 	}
