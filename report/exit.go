@@ -67,22 +67,11 @@ func ExitCode(reports []checks.Report, failOn FailOn) Exit {
 			incomplete = true
 		}
 		for _, c := range rep.Checks {
-			switch c.Status {
-			case checks.StatusError:
+			if c.Status == checks.StatusError {
 				incomplete = true
-			case checks.StatusWarn:
-				if failOn.reaches(checks.SeverityWarn) {
-					return ExitGate
-				}
-			case checks.StatusFail:
-				if failOn.reaches(checks.SeverityFail) {
-					return ExitGate
-				}
 			}
-			for _, f := range c.Findings {
-				if failOn.reaches(f.Severity) {
-					return ExitGate
-				}
+			if gated(c, failOn) {
+				return ExitGate
 			}
 		}
 	}
@@ -90,4 +79,26 @@ func ExitCode(reports []checks.Report, failOn FailOn) Exit {
 		return ExitIncomplete
 	}
 	return ExitOK
+}
+
+// gated reports whether check c fails the run under the gate: its own
+// status or one of its findings reaches it (ExitCode, and JUnit's
+// failures).
+func gated(c checks.Result, failOn FailOn) bool {
+	switch c.Status {
+	case checks.StatusWarn:
+		if failOn.reaches(checks.SeverityWarn) {
+			return true
+		}
+	case checks.StatusFail:
+		if failOn.reaches(checks.SeverityFail) {
+			return true
+		}
+	}
+	for _, f := range c.Findings {
+		if failOn.reaches(f.Severity) {
+			return true
+		}
+	}
+	return false
 }

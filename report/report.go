@@ -20,10 +20,29 @@ const (
 	FormatTable  Format = "table"
 	FormatJSON   Format = "json"
 	FormatNDJSON Format = "ndjson"
+	// The formats for CI systems (docs/ci.md): whole documents, written
+	// on Close, for commands that produce check reports only.
+	FormatJUnit    Format = "junit"
+	FormatSARIF    Format = "sarif"
+	FormatMarkdown Format = "markdown"
 )
 
 // Formats lists the accepted --output values in the order help shows them.
-var Formats = []Format{FormatTable, FormatJSON, FormatNDJSON}
+var Formats = []Format{FormatTable, FormatJSON, FormatNDJSON, FormatJUnit, FormatSARIF, FormatMarkdown}
+
+// CIFormats are the formats only check reports have: a command that
+// prints records (bounce parse, send) refuses them.
+var CIFormats = []Format{FormatJUnit, FormatSARIF, FormatMarkdown}
+
+// ForReports reports whether f is one of CIFormats.
+func (f Format) ForReports() bool {
+	for _, c := range CIFormats {
+		if f == c {
+			return true
+		}
+	}
+	return false
+}
 
 // ParseFormat validates an --output value.
 func ParseFormat(s string) (Format, error) {
@@ -32,7 +51,7 @@ func ParseFormat(s string) (Format, error) {
 			return f, nil
 		}
 	}
-	return "", checks.NewError("report", ErrBadFormat, fmt.Sprintf("unknown output format %q: want table, json or ndjson", s))
+	return "", checks.NewError("report", ErrBadFormat, fmt.Sprintf("unknown output format %q: want table, json, ndjson, junit, sarif or markdown", s))
 }
 
 // Writer receives reports one at a time, in the order they are to be
@@ -57,6 +76,24 @@ type Options struct {
 	// Width, when above zero, is the terminal width every table wraps its
 	// text to fit.
 	Width int
+	// FailOn is the run's --fail-on gate: JUnit marks a warn check as a
+	// failure only when the gate is warn.
+	FailOn FailOn
+	// Version is relayctl's version, for SARIF's tool.driver.
+	Version string
+	// Codes describes a finding code for SARIF's rules (help text and
+	// the RFC's address); nil or false leaves a rule with its id only.
+	Codes func(code string) (CodeInfo, bool)
+}
+
+// CodeInfo is what the CI formats say about a finding code, from the
+// tables "relayctl explain" reads.
+type CodeInfo struct {
+	Meaning string
+	Fix     string
+	// HelpURI is the address of the RFC the code's check follows, when
+	// it has one.
+	HelpURI string
 }
 
 // terminal says whether to draw the terminal layout.
@@ -89,6 +126,12 @@ func NewWriter(format Format, w io.Writer, opt Options, single bool) (Writer, er
 		return NewJSON(w, single), nil
 	case FormatNDJSON:
 		return NewNDJSON(w), nil
+	case FormatJUnit:
+		return NewJUnit(w, opt), nil
+	case FormatSARIF:
+		return NewSARIF(w, opt), nil
+	case FormatMarkdown:
+		return NewMarkdown(w, opt), nil
 	}
 	return nil, checks.NewError("report", ErrBadFormat, fmt.Sprintf("unknown output format %q", format))
 }

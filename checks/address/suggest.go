@@ -44,6 +44,11 @@ func Suggest(domain string) string {
 	return best
 }
 
+// Distance is the optimal string alignment distance between a and b, in
+// bytes, or 4 when they differ by more than 3 in length (far enough for
+// any suggestion): what "relayctl explain" suggests codes by too.
+func Distance(a, b string) int { return osa(a, b) }
+
 // osa is the optimal string alignment distance between a and b, in bytes
 // (both are A-labels).
 func osa(a, b string) int {

@@ -13,6 +13,7 @@ import (
 	"github.com/relayctl/relayctl/checks/ipcheck"
 	"github.com/relayctl/relayctl/checks/mtasts"
 	"github.com/relayctl/relayctl/checks/mx"
+	"github.com/relayctl/relayctl/checks/smtpprobe"
 	"github.com/relayctl/relayctl/checks/spf"
 	"github.com/relayctl/relayctl/checks/tlsrpt"
 )
@@ -154,7 +155,7 @@ func Checks() []Check {
 		{
 			// check domain --smtp runs these probes too, after the parts
 			// (smtp.go); as a check of its own it takes hosts.
-			Name: "smtp", Title: "SMTP probe", Doc: "docs/smtp.md",
+			Name: "smtp", Title: "SMTP probe", Doc: "docs/smtp.md", Codes: smtpprobe.Codes,
 			Summary: "SMTP servers: banner, EHLO, STARTTLS or implicit TLS, the certificate, AUTH exposure, timings",
 			RFCs:    []string{"RFC 5321", "RFC 3207", "RFC 8314"},
 		},

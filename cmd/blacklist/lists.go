@@ -34,7 +34,7 @@ your own lists.`,
 }
 
 func runLists(opts *Options) error {
-	set, err := opts.Globals.Validate()
+	set, err := opts.Globals.ValidateRecords("blacklist lists")
 	if err != nil {
 		return err
 	}

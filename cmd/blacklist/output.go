@@ -28,7 +28,7 @@ func (o *Options) writer(format report.Format, single bool) (report.Writer, erro
 		t := report.NewTable(o.IO.Out, cmdutil.TableOptions(o.IO, o.Globals))
 		return &tableView{Writer: t}, nil
 	}
-	return report.NewWriter(format, o.IO.Out, report.Options{}, single)
+	return report.NewWriter(format, o.IO.Out, cmdutil.TableOptions(o.IO, o.Globals), single)
 }
 
 // tableView folds the lists that do not list the target into one line,
@@ -100,7 +100,7 @@ func listCount(n int) string {
 
 // summary ends a bulk run with its counts: a last section of the table on
 // stdout, or for json and ndjson one line on stderr (stdout keeps only
-// reports, one a line for ndjson).
+// reports, one a line for ndjson; the CI formats' document alone).
 func (o *Options) summary(format report.Format, t *dnsbl.Tally) error {
 	head := fmt.Sprintf("%s targets: %s listed, %s not listed", thousands(t.Targets), thousands(t.Listed), thousands(t.Clean))
 	if t.Incomplete > 0 {
@@ -115,7 +115,7 @@ func (o *Options) summary(format report.Format, t *dnsbl.Tally) error {
 	if t.Allowlisted > 0 {
 		head += fmt.Sprintf("; %d allowlisted", t.Allowlisted)
 	}
-	if format == report.FormatJSON || format == report.FormatNDJSON {
+	if format == report.FormatJSON || format == report.FormatNDJSON || format.ForReports() {
 		var per []string
 		for _, l := range t.Lists() {
 			var parts []string

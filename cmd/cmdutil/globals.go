@@ -24,6 +24,9 @@ type Globals struct {
 	FailOn    string
 	Ignore    []string
 	NoColor   bool
+	// Version is relayctl's version (set by the root, not a flag): the
+	// SARIF output names it.
+	Version string
 }
 
 // Register adds the global flags to fs (the root's persistent flags).
@@ -51,7 +54,7 @@ func (g *Globals) Validate() (Settings, error) {
 	var s Settings
 	var err error
 	if s.Format, err = report.ParseFormat(g.Output); err != nil {
-		return s, Usagef("invalid --output %q: want table, json or ndjson", g.Output)
+		return s, Usagef("invalid --output %q: want %s", g.Output, OneOf(names(report.Formats), "or"))
 	}
 	if s.FailOn, err = report.ParseFailOn(g.FailOn); err != nil {
 		return s, Usagef("invalid --fail-on %q: want warn, fail or never", g.FailOn)
@@ -72,6 +75,18 @@ func (g *Globals) Validate() (Settings, error) {
 		}
 	}
 	return s, nil
+}
+
+// ValidateRecords is Validate for a command that prints records, not
+// check reports (bounce parse, send, blacklist lists, version): the CI
+// formats (junit, sarif, markdown) describe checks, so asking one of
+// them is bad usage, said in words.
+func (g *Globals) ValidateRecords(command string) (Settings, error) {
+	s, err := g.Validate()
+	if err == nil && s.Format.ForReports() {
+		return s, Usagef("-o %s is for commands that print check reports; %s prints records: use -o table, json or ndjson", s.Format, command)
+	}
+	return s, err
 }
 
 // checkServer accepts HOST, IP, HOST:PORT and [IPv6]:PORT with a numeric

@@ -40,7 +40,7 @@ func TestCompleteFlagValues(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{[]string{"check", "mx", "example.com", "-o", ""}, []string{"table", "json", "ndjson"}},
+		{[]string{"check", "mx", "example.com", "-o", ""}, []string{"table", "json", "ndjson", "junit", "sarif", "markdown"}},
 		{[]string{"check", "mx", "example.com", "--output", "nd"}, []string{"ndjson"}},
 		{[]string{"blacklist", "ip", "192.0.2.1", "--fail-on", ""}, []string{"warn", "fail", "never"}},
 		{[]string{"send", "--tls", ""}, []string{"auto", "starttls", "implicit", "none"}},
@@ -79,7 +79,7 @@ func TestEnumFlagErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"version", "-o", "yaml"}, `invalid --output "yaml": want table, json or ndjson`},
+		{[]string{"version", "-o", "yaml"}, `invalid --output "yaml": want table, json, ndjson, junit, sarif or markdown`},
 		{[]string{"version", "--fail-on", "error"}, `invalid --fail-on "error": want warn, fail or never`},
 		{[]string{"send", "--tls", "sometimes"}, `invalid --tls "sometimes": want auto, starttls, implicit or none`},
 		{[]string{"send", "--auth", "NTLM"}, `invalid --auth "NTLM": want auto, PLAIN, LOGIN, CRAM-MD5 or XOAUTH2`},
@@ -101,7 +101,7 @@ func TestEnumFlagHelp(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--help"}, "output FORMAT: table, json or ndjson"},
+		{[]string{"--help"}, "output FORMAT: table, json, ndjson, junit, sarif or markdown"},
 		{[]string{"--help"}, "LEVEL: warn, fail or never"},
 		{[]string{"send", "--help"}, "TLS MODE: auto, starttls, implicit or none"},
 		{[]string{"send", "--help"}, "AUTH MECHANISM: auto, PLAIN, LOGIN, CRAM-MD5 or XOAUTH2"},

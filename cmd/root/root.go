@@ -13,6 +13,7 @@ import (
 	"github.com/relayctl/relayctl/cmd/bounce"
 	"github.com/relayctl/relayctl/cmd/check"
 	"github.com/relayctl/relayctl/cmd/cmdutil"
+	"github.com/relayctl/relayctl/cmd/explain"
 	sendcmd "github.com/relayctl/relayctl/cmd/send"
 	verifycmd "github.com/relayctl/relayctl/cmd/verify"
 	"github.com/relayctl/relayctl/cmd/version"
@@ -21,7 +22,7 @@ import (
 
 // NewCmdRoot returns the relayctl command with every subcommand.
 func NewCmdRoot(ios *cmdutil.IOStreams, info version.Info) *cobra.Command {
-	g := &cmdutil.Globals{}
+	g := &cmdutil.Globals{Version: info.Version}
 	cmd := &cobra.Command{
 		Use:   "relayctl <command> [flags]",
 		Short: "Email deliverability diagnostics for people and CI",
@@ -52,6 +53,7 @@ a permanent rejection); 2 bad usage or input; 3 something could not complete
 		sendcmd.NewCmdSend(ios, g, nil),
 		verifycmd.NewCmdVerify(ios, g, nil),
 		version.NewCmdVersion(ios, g, info),
+		explain.NewCmdExplain(ios, g),
 	)
 	incompleteOnError(cmd)
 	cmdutil.RegisterCompletions(cmd)

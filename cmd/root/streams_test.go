@@ -2,6 +2,7 @@ package root
 
 import (
 	"encoding/json"
+	"encoding/xml"
 	"errors"
 	"flag"
 	"os"
@@ -36,6 +37,8 @@ func streamsCases() []streamsCase {
 	z := func(args ...string) []string { return append(args, offlineZones...) }
 	bl := func(args ...string) []string { return append(args, offlineLists...) }
 	all := []report.Format{report.FormatTable, report.FormatJSON, report.FormatNDJSON}
+	ci := report.CIFormats
+	junit := []report.Format{report.FormatJUnit}
 	tj := []report.Format{report.FormatTable, report.FormatJSON}
 	bounces := []string{"bounce", "parse"}
 	for _, f := range []string{"postfix-userunknown.eml", "exim-mailboxfull.eml", "qmail-hostunknown.eml", "sendmail-delayed.eml", "not-a-bounce.eml"} {
@@ -61,6 +64,18 @@ func streamsCases() []streamsCase {
 		{"check-message", []string{"check", "message", "testdata/message/length.eml", "--zone", "testdata/message/example.com.zone", "--offline", "--now", "2026-12-01T10:01:00Z"}, tj, report.ExitOK},
 		{"send-dry-run", []string{"send", "--dry-run", "--from", "a@example.net", "--to", "b@example.org", "--subject", "Hi", "--body", "hello"}, tj, report.ExitOK},
 		{"version", []string{"version"}, tj, report.ExitOK},
+		// The formats for CI systems, for commands that print reports…
+		{"ci-check-domain", z("check", "domain", "example.com", "example.org"), ci, report.ExitGate},
+		{"ci-check-spf", z("check", "spf", "example.com"), ci, report.ExitOK},
+		{"ci-blacklist-ip", bl("blacklist", "ip", "198.51.100.7", "198.51.100.8", "--list", "good.bl.test", "--list", "refuse.bl.test", "--list", "wild.bl.test"), ci, report.ExitGate},
+		{"ci-check-message", []string{"check", "message", "testdata/message/length.eml", "--zone", "testdata/message/example.com.zone", "--offline", "--now", "2026-12-01T10:01:00Z"}, ci, report.ExitOK},
+		// …and bad usage for the commands that print records.
+		{"ci-bounce-parse", bounces, junit, report.ExitUsage},
+		{"ci-send-dry-run", []string{"send", "--dry-run", "--from", "a@example.net", "--to", "b@example.org", "--subject", "Hi", "--body", "hello"}, junit, report.ExitUsage},
+		{"ci-blacklist-lists", bl("blacklist", "lists"), junit, report.ExitUsage},
+		{"ci-version", []string{"version"}, ci, report.ExitUsage},
+		{"explain-code", []string{"explain", "spf.no-all"}, tj, report.ExitOK},
+		{"explain-unknown", []string{"explain", "spf.no-al"}, junit, report.ExitUsage},
 	}
 }
 
@@ -102,7 +117,14 @@ func TestStreams(t *testing.T) {
 				if rendered(tty) != rendered(pipe) {
 					t.Errorf("%s differs on a terminal:\n%s\npiped:\n%s", f, tty.out, pipe.out)
 				}
-				checkJSON(t, f, pipe.out)
+				if c.code == report.ExitUsage {
+					// Refused before any work: nothing on stdout.
+					if pipe.out != "" {
+						t.Errorf("bad usage, yet stdout:\n%s", pipe.out)
+					}
+				} else {
+					checkJSON(t, f, pipe.out)
+				}
 				checkGolden(t, dir, name, rendered(pipe))
 			})
 		}
@@ -134,7 +156,18 @@ func TestStreamsTerminalLayout(t *testing.T) {
 
 func checkJSON(t *testing.T, f report.Format, out string) {
 	t.Helper()
-	if f == report.FormatJSON {
+	switch f {
+	case report.FormatJUnit:
+		if err := xml.Unmarshal([]byte(out), new(struct {
+			XMLName xml.Name `xml:"testsuites"`
+		})); err != nil {
+			t.Errorf("not a JUnit document: %v\n%s", err, out)
+		}
+		return
+	case report.FormatMarkdown:
+		return
+	}
+	if f == report.FormatJSON || f == report.FormatSARIF {
 		if !json.Valid([]byte(out)) {
 			t.Errorf("not one JSON value:\n%s", out)
 		}
@@ -154,6 +187,9 @@ var varying = []struct {
 }{
 	{regexp.MustCompile(`"started": ?"[^"]*"`), `"started":"STARTED"`},
 	{regexp.MustCompile(`"duration_ms": ?[0-9]+`), `"duration_ms":0`},
+	// JUnit's durations and start times.
+	{regexp.MustCompile(` time="[0-9.]+"`), ` time="TIME"`},
+	{regexp.MustCompile(` timestamp="[^"]*"`), ` timestamp="STARTED"`},
 	// The duration closing a report's header line in a table, also
 	// inside colour codes.
 	{regexp.MustCompile(`(?m)  ((?:\x1b\[[0-9;]*m)*)(?:<1ms|[0-9.]+(?:µs|ms|s)|[0-9]+m[0-9.]+s)((?:\x1b\[[0-9;]*m)*)$`), "  ${1}DURATION$2"},

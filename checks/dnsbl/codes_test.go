@@ -1,0 +1,13 @@
+package dnsbl
+
+import (
+	"testing"
+
+	"github.com/relayctl/relayctl/checks/internal/codetest"
+)
+
+// Codes, the Finding codes table of docs/dnsbl.md and the codes in this
+// package's source name the same findings.
+func TestCodesTable(t *testing.T) {
+	codetest.Table(t, Codes(), "../../docs/dnsbl.md", []string{"dnsbl"})
+}
