@@ -196,6 +196,9 @@ func parseAggregate(data []byte, p *parser) error {
 // "XML syntax error" prefix, said once by the caller.
 func xmlError(err error) error {
 	var se *xml.SyntaxError
+	if errors.As(err, &se) && se.Msg == "unexpected EOF" {
+		return errors.New("the document is truncated")
+	}
 	if errors.As(err, &se) {
 		return fmt.Errorf("line %d: %s", se.Line, se.Msg)
 	}

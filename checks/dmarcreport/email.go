@@ -193,7 +193,7 @@ func (p *parser) feedbackFields(data []byte) (*Failure, error) {
 		FeedbackType:          lower(get("Feedback-Type")),
 		UserAgent:             get("User-Agent"),
 		Version:               get("Version"),
-		ReportingMTA:          get("Reporting-Mta"),
+		ReportingMTA:          mtaName(get("Reporting-Mta")),
 		SourceIP:              p.ip(get("Source-Ip")),
 		ReportedDomain:        strings.ToLower(get("Reported-Domain")),
 		ReportedURI:           h.Values("Reported-Uri"),
@@ -261,4 +261,13 @@ func originalHeaders(data []byte) []Header {
 			return out
 		}
 	}
+}
+
+// mtaName drops the name type of an MTA field ("dns; mx.example.net",
+// RFC 5965 §3.2 after RFC 3464 §2.2.2).
+func mtaName(s string) string {
+	if t, name, ok := strings.Cut(s, ";"); ok && !strings.ContainsAny(t, " @") {
+		return strings.TrimSpace(name)
+	}
+	return s
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/relayctl/relayctl/cmd/bounce"
 	"github.com/relayctl/relayctl/cmd/check"
 	"github.com/relayctl/relayctl/cmd/cmdutil"
+	reportcmd "github.com/relayctl/relayctl/cmd/report"
 	sendcmd "github.com/relayctl/relayctl/cmd/send"
 	"github.com/relayctl/relayctl/cmd/version"
 	"github.com/relayctl/relayctl/report"
@@ -50,6 +51,7 @@ a permanent rejection); 2 bad usage or input; 3 something could not complete
 		check.NewCmdCheck(ios, g),
 		blacklist.NewCmdBlacklist(ios, g),
 		bounce.NewCmdBounce(ios, g),
+		reportcmd.NewCmdReport(ios, g),
 		sendcmd.NewCmdSend(ios, g, nil),
 		version.NewCmdVersion(ios, g, info),
 	)
