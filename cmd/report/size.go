@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // sizeValue is a --max-size: bytes, or a number with KiB, MiB or GiB
@@ -54,4 +55,24 @@ func parseSize(s string) (int64, error) {
 		return 0, fmt.Errorf("want a positive size such as 50MiB, got %q", s)
 	}
 	return n * mult, nil
+}
+
+// parseSince reads a --since: a Go duration (36h) or a number of days
+// or weeks (30d, 2w).
+func parseSince(s string) (time.Duration, error) {
+	t := strings.TrimSpace(s)
+	for suffix, unit := range map[string]time.Duration{"d": 24 * time.Hour, "w": 7 * 24 * time.Hour} {
+		if n, ok := strings.CutSuffix(t, suffix); ok {
+			v, err := strconv.Atoi(n)
+			if err != nil || v <= 0 {
+				return 0, fmt.Errorf("want a duration such as 30d, 2w or 12h")
+			}
+			return time.Duration(v) * unit, nil
+		}
+	}
+	d, err := time.ParseDuration(t)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("want a duration such as 30d, 2w or 12h")
+	}
+	return d, nil
 }
