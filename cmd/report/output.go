@@ -58,7 +58,7 @@ func (t *tally) String() string {
 		n         int
 		one, many string
 	}{
-		{t.Duplicates, "report already stored", "reports already stored"},
+		{t.Duplicates, "record already in the database", "records already in the database"},
 		{t.NotReports, "input not a report", "inputs not reports"},
 		{t.Corrupt, "corrupt report", "corrupt reports"},
 		{t.Unreadable, "unreadable input", "unreadable inputs"},

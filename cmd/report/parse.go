@@ -9,6 +9,7 @@ import (
 
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dmarcreport"
+	"github.com/relayctl/relayctl/checks/reportstore"
 	"github.com/relayctl/relayctl/cmd/cmdutil"
 	"github.com/relayctl/relayctl/report"
 )
@@ -81,6 +82,8 @@ type readOptions struct {
 	IO      *cmdutil.IOStreams
 	Inputs  []string
 	MaxSize int64
+	// NextInput, when set, is called before each input's records.
+	NextInput func()
 }
 
 // readReports reads every input and calls onRecord with each record, as
@@ -90,6 +93,9 @@ func readReports(ctx context.Context, o readOptions, t *tally, onRecord func(dma
 	var stop error
 	err := scanInputs(ctx, o.Inputs, o.IO.In, o.MaxSize+1, func(in input) error {
 		t.Inputs++
+		if o.NextInput != nil {
+			o.NextInput()
+		}
 		if in.Err != nil {
 			t.Unreadable++
 			fmt.Fprintf(o.IO.ErrOut, "relayctl: %s\n", cmdutil.ErrorText(in.Err))
@@ -147,20 +153,40 @@ func runParse(ctx context.Context, opts *ParseOptions) error {
 	w := newRecordWriter(set.Format, opts.IO.Out, opts.IO.IsStdoutTTY())
 	var t tally
 	var werr error
-	err = readReports(ctx, readOptions{IO: opts.IO, Inputs: opts.Inputs, MaxSize: opts.MaxSize}, &t, func(r dmarcreport.Record) error {
+	onRecord := func(r dmarcreport.Record) error {
 		if err := w.Write(r); err != nil {
 			werr = err
 			return err
 		}
 		return nil
-	})
+	}
+	ro := readOptions{IO: opts.IO, Inputs: opts.Inputs, MaxSize: opts.MaxSize}
+	if opts.DB != "" {
+		store, err := reportstore.Open(ctx, opts.DB)
+		if err != nil {
+			return cmdutil.Usage("cannot use --db "+opts.DB, err)
+		}
+		onRecord = storing(ctx, store, &t, onRecord)
+		ro.NextInput = store.NextInput
+		err = readReports(ctx, ro, &t, onRecord)
+		if cerr := store.Close(); err == nil && cerr != nil {
+			return &cmdutil.IncompleteError{Err: cerr}
+		}
+		return t.finish(w, werr, err)
+	}
+	err = readReports(ctx, ro, &t, onRecord)
+	return t.finish(w, werr, err)
+}
+
+// finish closes the output of a parse run and returns its exit.
+func (t *tally) finish(w recordWriter, werr, err error) error {
 	if werr != nil {
 		return cmdutil.Incomplete("writing the records", werr)
 	}
 	if err != nil {
 		return &cmdutil.IncompleteError{Err: err}
 	}
-	if err := w.Close(&t); err != nil {
+	if err := w.Close(t); err != nil {
 		return cmdutil.Incomplete("writing the records", err)
 	}
 	return t.exit()

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/relayctl/relayctl/cmd/cmdutil"
 	"github.com/relayctl/relayctl/report"
@@ -34,6 +35,22 @@ func run(t *testing.T, stdin string, args ...string) (string, string, report.Exi
 	if print {
 		errOut.WriteString("relayctl: " + cmdutil.ErrorText(err) + "\n")
 	}
+	return out.String(), errOut.String(), code
+}
+
+// runSummaryAt runs "report summary ARGS..." with the clock at now.
+func runSummaryAt(t *testing.T, now time.Time, args ...string) (string, string, report.Exit) {
+	t.Helper()
+	ios, _, out, errOut := cmdutil.Test()
+	g := &cmdutil.Globals{}
+	cmd := NewCmdSummary(ios, g, func(ctx context.Context, o *SummaryOptions) error {
+		o.Now = func() time.Time { return now }
+		return runSummary(ctx, o)
+	})
+	g.Register(cmd.PersistentFlags())
+	cmd.SilenceErrors, cmd.SilenceUsage = true, true
+	cmd.SetArgs(args)
+	code, _ := cmdutil.ExitCodeOf(cmd.ExecuteContext(context.Background()))
 	return out.String(), errOut.String(), code
 }
 
