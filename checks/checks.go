@@ -85,6 +85,10 @@ type Result struct {
 	Summary  string    `json:"summary"`
 	Data     any       `json:"data"`
 	Findings []Finding `json:"findings"`
+	// Ignored has the code of each finding --ignore dropped from this
+	// check (report.Filter), so that a status those findings would have
+	// changed does not stand unexplained.
+	Ignored []string `json:"ignored,omitempty"`
 	// Error says why the check could not reach a verdict; set together with
 	// StatusError.
 	Error      string `json:"error,omitempty"`

@@ -103,3 +103,23 @@ func NewError(pkg string, kind error, msg string) *Error {
 func WrapError(pkg string, kind error, msg string, cause error) *Error {
 	return &Error{Pkg: pkg, Kind: kind, Msg: msg, Err: cause}
 }
+
+// JoinErrors is the Error() text of a list of errors found together (the
+// syntax errors of one record): each error's text, joined with "; ".
+func JoinErrors[E error](es []E) string {
+	parts := make([]string, len(es))
+	for i, e := range es {
+		parts[i] = e.Error()
+	}
+	return strings.Join(parts, "; ")
+}
+
+// JoinMessages is JoinErrors for a person: each error's Message, joined
+// with "; ".
+func JoinMessages[E error](es []E) string {
+	parts := make([]string, len(es))
+	for i, e := range es {
+		parts[i] = Message(e)
+	}
+	return strings.Join(parts, "; ")
+}

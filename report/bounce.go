@@ -9,8 +9,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/charmbracelet/lipgloss"
-	"github.com/muesli/termenv"
 
+	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/bounce"
 	"github.com/relayctl/relayctl/checks/bounce/reason"
 )
@@ -35,7 +35,7 @@ func NewBounceWriter(format Format, w io.Writer, opt Options, summaryOnly bool) 
 	case FormatNDJSON:
 		return &bounceNDJSON{w: w, summaryOnly: summaryOnly}, nil
 	}
-	return nil, fmt.Errorf("%w %q", ErrBadFormat, format)
+	return nil, checks.NewError("report", ErrBadFormat, fmt.Sprintf("unknown output format %q", format))
 }
 
 // bounceJSON streams one JSON array of records (so that a huge mbox
@@ -147,17 +147,16 @@ type bounceTable struct {
 // widthRows is how many rows decide the column widths.
 const widthRows = 200
 
-var bounceColumns = []string{"SOURCE", "RECIPIENT", "REASON", "HARD", "STATUS", "AGENT", "DIAGNOSTIC"}
+var bounceColumns = []string{"SOURCE", "RECIPIENT", "REASON", "HARD", "STATUS", "ACTION", "AGENT", "DIAGNOSTIC"}
 
-// diagWidth bounds the diagnostic column; the whole text is in the JSON.
+// diagWidth bounds the diagnostic column in a pipe; the whole text is in
+// the JSON.
 const diagWidth = 100
 
 func newBounceTable(w io.Writer, opt Options, summaryOnly bool) *bounceTable {
 	t := &bounceTable{w: w, opt: opt, summaryOnly: summaryOnly}
-	if opt.Color {
-		r := lipgloss.NewRenderer(w)
-		r.SetColorProfile(termenv.ANSI)
-		r.SetHasDarkBackground(true)
+	if opt.terminal() {
+		r := renderer(w, opt)
 		t.hard = r.NewStyle().Foreground(lipgloss.Color("1"))
 		t.soft = r.NewStyle().Foreground(lipgloss.Color("3"))
 		t.bold = r.NewStyle().Bold(true)
@@ -182,8 +181,14 @@ func (t *bounceTable) row(r *bounce.Record) []string {
 	case r.Hard:
 		hard = "hard"
 	}
+	// On a terminal the diagnostic wraps, whole; a pipe gets a line per
+	// record, the diagnostic cut.
+	diag := oneLine(r.Diagnostic)
+	if !t.opt.terminal() || t.opt.Width <= 0 {
+		diag = cut(r.Diagnostic, diagWidth)
+	}
 	return []string{oneLine(r.Source), oneLine(r.Recipient), string(r.Reason), hard, oneLine(r.Status),
-		oneLine(r.Agent), cut(r.Diagnostic, diagWidth)}
+		oneLine(r.Action), oneLine(r.Agent), diag}
 }
 
 func (t *bounceTable) Write(r *bounce.Record) error {
@@ -223,23 +228,27 @@ func (t *bounceTable) flush() {
 }
 
 func (t *bounceTable) print(row []string) error {
-	var b strings.Builder
-	for i, c := range row {
-		if i == len(row)-1 {
-			b.WriteString(t.style(i, c, row))
-			break
-		}
-		pad := t.widths[i] - utf8.RuneCountInString(c)
-		b.WriteString(t.style(i, c, row))
-		b.WriteString(strings.Repeat(" ", max(pad, 0)+2))
+	width := 0
+	if t.opt.terminal() {
+		width = t.opt.Width
+	}
+	style := func(col int, c string) string { return t.style(col, c, row) }
+	var s string
+	switch {
+	case fitsColumns(t.widths, width):
+		s = columnRow(row, t.widths, width, style)
+	case t.n == 0:
+		// Cards name every value: no header row.
+	default:
+		s = columnCard(bounceColumns, row, width, t.n == 1, style)
 	}
 	t.n++
-	_, err := io.WriteString(t.w, strings.TrimRight(b.String(), " ")+"\n")
+	_, err := io.WriteString(t.w, s)
 	return err
 }
 
 func (t *bounceTable) style(col int, c string, row []string) string {
-	if !t.opt.Color {
+	if !t.opt.terminal() {
 		return c
 	}
 	if t.n == 0 {
@@ -293,6 +302,9 @@ func summaryText(s *bounce.Summary) string {
 	}
 	if s.Delivered > 0 {
 		parts = append(parts, plural(s.Delivered, "delivery report", "delivery reports"))
+	}
+	if s.Delayed > 0 {
+		parts = append(parts, plural(s.Delayed, "delay notice", "delay notices"))
 	}
 	parts = append(parts, fmt.Sprintf("%d not a bounce", s.NotBounce))
 	if s.Damaged > 0 {

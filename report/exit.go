@@ -31,13 +31,16 @@ const (
 	FailOnNever FailOn = "never"
 )
 
+// FailOns lists the accepted --fail-on values in the order help shows them.
+var FailOns = []FailOn{FailOnWarn, FailOnFail, FailOnNever}
+
 // ParseFailOn validates a --fail-on value.
 func ParseFailOn(s string) (FailOn, error) {
 	switch FailOn(s) {
 	case FailOnWarn, FailOnFail, FailOnNever:
 		return FailOn(s), nil
 	}
-	return "", fmt.Errorf("%w %q: want warn, fail or never", ErrBadFailOn, s)
+	return "", checks.NewError("report", ErrBadFailOn, fmt.Sprintf("unknown --fail-on value %q: want warn, fail or never", s))
 }
 
 // reaches reports whether a finding of severity sev reaches the gate.

@@ -12,7 +12,7 @@ import (
 func ValidateGlobs(globs []string) error {
 	for _, g := range globs {
 		if _, err := path.Match(g, ""); err != nil {
-			return fmt.Errorf("%w %q: %v", ErrBadGlob, g, err)
+			return checks.WrapError("report", ErrBadGlob, fmt.Sprintf("bad --ignore pattern %q", g), err)
 		}
 	}
 	return nil
@@ -35,7 +35,9 @@ func Ignored(code string, globs []string) bool {
 // and settles each check's and the report's status again, so that an
 // ignored finding neither shows nor counts towards the exit code. A
 // status a check set on its own (error: it could not finish; info:
-// nothing to judge) is kept.
+// nothing to judge) is kept. The codes dropped are kept on the check
+// (Result.Ignored): the table says "1 finding ignored: …" beside the
+// status, and the JSON carries "ignored".
 func Filter(rep *checks.Report, globs []string) {
 	if len(globs) == 0 {
 		return
@@ -44,7 +46,9 @@ func Filter(rep *checks.Report, globs []string) {
 		c := &rep.Checks[i]
 		kept := make([]checks.Finding, 0, len(c.Findings))
 		for _, f := range c.Findings {
-			if !Ignored(f.Code, globs) {
+			if Ignored(f.Code, globs) {
+				c.Ignored = append(c.Ignored, f.Code)
+			} else {
 				kept = append(kept, f)
 			}
 		}

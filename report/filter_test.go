@@ -1,6 +1,9 @@
 package report
 
 import (
+	"bytes"
+	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/relayctl/relayctl/checks"
@@ -82,5 +85,55 @@ func TestValidateGlobs(t *testing.T) {
 	}
 	if err := ValidateGlobs([]string{"dmarc.[", "ok"}); err == nil {
 		t.Error("dmarc.[ accepted")
+	}
+}
+
+// A finding --ignore hides is not forgotten: the check keeps its code, the
+// table says so beside the status, the JSON carries "ignored".
+func TestFilterSaysWhatItIgnored(t *testing.T) {
+	rep := checks.Report{Command: "check mtasts", Target: "example.com", Checks: []checks.Result{{
+		Name: "mtasts", Summary: "policy unreachable",
+		Findings: []checks.Finding{
+			{Code: "mtasts.policy-unreachable", Severity: checks.SeverityFail, Message: "the policy could not be fetched"},
+			{Code: "mtasts.other", Severity: checks.SeverityInfo, Message: "kept"},
+		},
+	}, {Name: "tlsrpt", Summary: "fine"}}}
+	rep.Checks[0].Settle()
+	rep.Settle()
+	Filter(&rep, []string{"mtasts.policy-*"})
+	c := rep.Checks[0]
+	if c.Status != checks.StatusOK || len(c.Ignored) != 1 || c.Ignored[0] != "mtasts.policy-unreachable" {
+		t.Fatalf("status %s, ignored %q", c.Status, c.Ignored)
+	}
+	if rep.Checks[1].Ignored != nil {
+		t.Errorf("a check with nothing ignored has ignored %q", rep.Checks[1].Ignored)
+	}
+	want := "policy unreachable (1 finding ignored: mtasts.policy-unreachable)"
+	for name, opt := range map[string]Options{"plain": {}, "terminal": {Terminal: true, Width: 120}} {
+		if out := render(t, opt, rep); !strings.Contains(out, want) || strings.Count(out, "ignored") != 1 {
+			t.Errorf("%s table lacks %q:\n%s", name, want, out)
+		}
+	}
+	var b bytes.Buffer
+	w := NewJSON(&b, true)
+	w.Write(rep)
+	w.Close()
+	var got struct {
+		Checks []map[string]json.RawMessage `json:"checks"`
+	}
+	if err := json.Unmarshal(b.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	var ignored []string
+	if err := json.Unmarshal(got.Checks[0]["ignored"], &ignored); err != nil || len(ignored) != 1 || ignored[0] != "mtasts.policy-unreachable" {
+		t.Errorf("JSON ignored = %s", got.Checks[0]["ignored"])
+	}
+	if _, ok := got.Checks[1]["ignored"]; ok {
+		t.Error("JSON has ignored on a check with nothing ignored")
+	}
+	// Two findings of one code: counted twice, named once.
+	rep.Checks[0].Ignored = []string{"a.x", "a.y", "a.x"}
+	if out := render(t, Options{}, rep); !strings.Contains(out, "(3 findings ignored: a.x, a.y)") {
+		t.Errorf("repeated code:\n%s", out)
 	}
 }

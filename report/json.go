@@ -10,7 +10,8 @@ import (
 )
 
 // normalize gives the JSON the shape SPEC.md promises whatever the check
-// left unset: "checks", "findings" and "data" are never null.
+// left unset: "checks", "findings" and "data" are never null; findings
+// come worst first.
 func normalize(rep checks.Report) checks.Report {
 	if rep.SchemaVersion == 0 {
 		rep.SchemaVersion = checks.SchemaVersion
@@ -18,6 +19,7 @@ func normalize(rep checks.Report) checks.Report {
 	cs := make([]checks.Result, len(rep.Checks))
 	copy(cs, rep.Checks)
 	for i := range cs {
+		cs[i].Findings = worstFirst(cs[i].Findings)
 		if cs[i].Findings == nil {
 			cs[i].Findings = []checks.Finding{}
 		}
@@ -122,4 +124,48 @@ func marshalCompact(v any) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// JSONArray prints a JSON array of reports one element at a time, in the
+// layout of JSON, so that memory stays flat however many reports a bulk
+// run has ("blacklist ip" with a file of addresses).
+type JSONArray struct {
+	w  io.Writer
+	mu sync.Mutex
+	n  int
+}
+
+// NewJSONArray returns a streaming JSON array writer.
+func NewJSONArray(w io.Writer) *JSONArray { return &JSONArray{w: w} }
+
+// Write prints rep as the next element.
+func (j *JSONArray) Write(rep checks.Report) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("  ", "  ")
+	if err := enc.Encode(normalize(rep)); err != nil {
+		return err
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	sep := ",\n  "
+	if j.n == 0 {
+		sep = "[\n  "
+	}
+	j.n++
+	_, err := io.WriteString(j.w, sep+string(bytes.TrimSuffix(buf.Bytes(), []byte("\n"))))
+	return err
+}
+
+// Close ends the array (an empty one when nothing was written).
+func (j *JSONArray) Close() error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	end := "\n]\n"
+	if j.n == 0 {
+		end = "[]\n"
+	}
+	_, err := io.WriteString(j.w, end)
+	return err
 }

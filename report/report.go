@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
 	"github.com/relayctl/relayctl/checks"
 )
 
@@ -29,7 +32,7 @@ func ParseFormat(s string) (Format, error) {
 			return f, nil
 		}
 	}
-	return "", fmt.Errorf("%w %q: want table, json or ndjson", ErrBadFormat, s)
+	return "", checks.NewError("report", ErrBadFormat, fmt.Sprintf("unknown output format %q: want table, json or ndjson", s))
 }
 
 // Writer receives reports one at a time, in the order they are to be
@@ -43,13 +46,35 @@ type Writer interface {
 
 // Options shape the table.
 type Options struct {
-	// Color turns on ANSI colour and box-drawing borders. The caller
-	// decides (a terminal, no NO_COLOR, no --no-color); without it the
-	// table is plain, space-aligned text.
+	// Terminal asks for the layout of a terminal: box-drawing borders,
+	// text wrapped to Width. Without it (and without Color) the table is
+	// plain, space-aligned text for a pipe.
+	Terminal bool
+	// Color adds ANSI colour to the terminal layout (and implies it). The
+	// caller decides (a terminal, no NO_COLOR, no --no-color): NO_COLOR
+	// removes the colour, never the layout.
 	Color bool
-	// Width, when above zero, is the terminal width the coloured table
-	// wraps its cells to fit.
+	// Width, when above zero, is the terminal width every table wraps its
+	// text to fit.
 	Width int
+}
+
+// terminal says whether to draw the terminal layout.
+func (o Options) terminal() bool { return o.Terminal || o.Color }
+
+// renderer is the lipgloss renderer of the terminal layout: the 16 basic
+// ANSI colours look right on every terminal, so no profile detection (and
+// the same bytes in tests as on a terminal); without Color, no escape code
+// at all.
+func renderer(w io.Writer, opt Options) *lipgloss.Renderer {
+	r := lipgloss.NewRenderer(w)
+	r.SetHasDarkBackground(true)
+	if opt.Color {
+		r.SetColorProfile(termenv.ANSI)
+	} else {
+		r.SetColorProfile(termenv.Ascii)
+	}
+	return r
 }
 
 // NewWriter returns the writer for format. For FormatJSON, single says
@@ -65,5 +90,5 @@ func NewWriter(format Format, w io.Writer, opt Options, single bool) (Writer, er
 	case FormatNDJSON:
 		return NewNDJSON(w), nil
 	}
-	return nil, fmt.Errorf("%w %q", ErrBadFormat, format)
+	return nil, checks.NewError("report", ErrBadFormat, fmt.Sprintf("unknown output format %q", format))
 }

@@ -7,8 +7,8 @@ import (
 	"sync"
 
 	"github.com/charmbracelet/lipgloss"
-	"github.com/muesli/termenv"
 
+	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/send"
 )
 
@@ -27,10 +27,9 @@ func NewSendWriter(format Format, w io.Writer, opt Options, single bool) (SendWr
 	switch format {
 	case FormatTable, "":
 		t := &sendTable{w: w, opt: opt, single: single}
-		if opt.Color {
-			t.r = lipgloss.NewRenderer(w)
-			t.r.SetColorProfile(termenv.ANSI)
-			t.r.SetHasDarkBackground(true)
+		if opt.terminal() {
+			t.r = renderer(w, opt)
+			t.width = opt.Width
 		}
 		return t, nil
 	case FormatJSON:
@@ -38,12 +37,12 @@ func NewSendWriter(format Format, w io.Writer, opt Options, single bool) (SendWr
 	case FormatNDJSON:
 		return &jsonLines[send.Record]{w: w, normalize: normalizeSend}, nil
 	}
-	return nil, fmt.Errorf("%w %q", ErrBadFormat, format)
+	return nil, checks.NewError("report", ErrBadFormat, fmt.Sprintf("unknown output format %q", format))
 }
 
 // SendTally counts results for the exit code and the summary line.
 type SendTally struct {
-	Sent, Rejected, Failed, Unknown int
+	Sent, Rejected, Partial, Failed, Unknown, Tested int
 }
 
 // Add counts one record.
@@ -53,6 +52,10 @@ func (t *SendTally) Add(rec send.Record) {
 		t.Sent++
 	case send.ResultRejected:
 		t.Rejected++
+	case send.ResultPartial:
+		t.Partial++
+	case send.ResultTested:
+		t.Tested++
 	case send.ResultUnknown:
 		t.Unknown++
 	default:
@@ -61,14 +64,17 @@ func (t *SendTally) Add(rec send.Record) {
 }
 
 // Total is the number of records counted.
-func (t *SendTally) Total() int { return t.Sent + t.Rejected + t.Failed + t.Unknown }
+func (t *SendTally) Total() int {
+	return t.Sent + t.Rejected + t.Partial + t.Failed + t.Unknown + t.Tested
+}
 
 // Exit is the exit code of a send run (SPEC.md): 1 when any message met a
-// permanent rejection, else 3 when any failed or has an unknown outcome,
+// permanent rejection or reached only some of its recipients (partial:
+// sending it again would duplicate it), else 3 when any failed or has an unknown outcome,
 // else 0. Like a gate failure, a rejection outranks an incomplete send.
 func (t *SendTally) Exit() Exit {
 	switch {
-	case t.Rejected > 0:
+	case t.Rejected > 0 || t.Partial > 0:
 		return ExitGate
 	case t.Failed > 0 || t.Unknown > 0:
 		return ExitIncomplete
@@ -79,8 +85,14 @@ func (t *SendTally) Exit() Exit {
 // String is the summary: "3 messages: 2 sent, 1 rejected".
 func (t *SendTally) String() string {
 	parts := []string{fmt.Sprintf("%d sent", t.Sent)}
+	if t.Tested > 0 {
+		parts = append(parts, fmt.Sprintf("%d tested", t.Tested))
+	}
 	if t.Rejected > 0 {
 		parts = append(parts, fmt.Sprintf("%d rejected", t.Rejected))
+	}
+	if t.Partial > 0 {
+		parts = append(parts, fmt.Sprintf("%d partial", t.Partial))
 	}
 	if t.Failed > 0 {
 		parts = append(parts, fmt.Sprintf("%d failed", t.Failed))
@@ -118,6 +130,7 @@ type sendTable struct {
 	opt    Options
 	single bool
 	r      *lipgloss.Renderer
+	width  int // the terminal's, to wrap to; 0 in a pipe
 	mu     sync.Mutex
 	tally  SendTally
 }
@@ -125,6 +138,8 @@ type sendTable struct {
 var resultColor = map[send.Result]string{
 	send.ResultSent:     "2",
 	send.ResultRejected: "1",
+	send.ResultPartial:  "1",
+	send.ResultTested:   "2",
 	send.ResultFailed:   "5",
 	send.ResultUnknown:  "3",
 }
@@ -181,7 +196,7 @@ func (t *sendTable) block(rec send.Record) string {
 	var b strings.Builder
 	row := func(k, v string) {
 		if v != "" {
-			fmt.Fprintf(&b, "%-11s %s\n", k, v)
+			b.WriteString(hang(fmt.Sprintf("%-11s ", k), v, t.width))
 		}
 	}
 	res := t.result(rec.Result)
@@ -206,6 +221,26 @@ func (t *sendTable) block(rec send.Record) string {
 	row("reply", oneLine(rec.Reply))
 	row("queue id", oneLine(rec.QueueID))
 	row("error", oneLine(rec.Error))
+	row("stopped", oneLine(rec.StoppedAfter))
+	for _, d := range rec.Deliveries {
+		v := d.Domain + "  " + string(d.Result)
+		if d.Server != "" {
+			v += "  " + d.Server + " (" + SendTLS(send.Record{TLS: d.TLS}) + ")"
+		}
+		if d.QueueID != "" {
+			v += "  queued as " + d.QueueID
+		}
+		if d.Result != send.ResultSent && d.Error != "" {
+			v += "  " + d.Error
+		}
+		row("delivery", oneLine(v))
+	}
+	for _, n := range rec.Notes {
+		row("note", oneLine(n))
+	}
+	if rec.DKIM != nil {
+		row("dkim", oneLine(fmt.Sprintf("d=%s s=%s a=%s", rec.DKIM.Domain, rec.DKIM.Selector, rec.DKIM.Algorithm)))
+	}
 	row("message id", oneLine(rec.MessageID))
 	attempts := "1 attempt"
 	if rec.Attempts != 1 {
@@ -218,19 +253,25 @@ func (t *sendTable) block(rec send.Record) string {
 func (t *sendTable) line(rec send.Record) string {
 	var b strings.Builder
 	to := strings.Join(rec.To, ",")
-	fmt.Fprintf(&b, "%-5s %-8s %s", fmt.Sprint(rec.Row), t.result(rec.Result), oneLine(to))
+	// The result is padded before it is coloured, so that the escape
+	// codes do not count towards the column.
+	res := string(rec.Result)
+	res = t.result(rec.Result) + strings.Repeat(" ", max(8-len(res), 0))
+	head := fmt.Sprintf("%-5s %s ", fmt.Sprint(rec.Row), res)
+	rest := oneLine(to)
 	if rec.QueueID != "" {
-		fmt.Fprintf(&b, "  %s", oneLine(rec.QueueID))
+		rest += "  " + oneLine(rec.QueueID)
 	}
-	fmt.Fprintf(&b, "  %s\n", duration(rec.Duration))
+	rest += "  " + duration(rec.Duration)
+	b.WriteString(hang(head, rest, t.width))
 	if rec.Result != send.ResultSent || len(rec.Rejected) > 0 {
 		for _, r := range rec.Rejected {
-			fmt.Fprintf(&b, "      rejected %s  %d %s\n", oneLine(r.Recipient), r.Code, oneLine(r.Text))
+			b.WriteString(hang("      rejected ", oneLine(fmt.Sprintf("%s  %d %s", r.Recipient, r.Code, r.Text)), t.width))
 		}
 		if rec.Error != "" {
-			fmt.Fprintf(&b, "      error: %s\n", oneLine(rec.Error))
+			b.WriteString(hang("      error: ", oneLine(rec.Error), t.width))
 		} else if rec.Reply != "" && rec.Result != send.ResultSent {
-			fmt.Fprintf(&b, "      reply: %s\n", oneLine(rec.Reply))
+			b.WriteString(hang("      reply: ", oneLine(rec.Reply), t.width))
 		}
 	}
 	return b.String()

@@ -123,6 +123,8 @@ func TestSendTallyExit(t *testing.T) {
 		{[]send.Result{send.ResultSent, send.ResultSent}, ExitOK},
 		{[]send.Result{send.ResultSent, send.ResultFailed}, ExitIncomplete},
 		{[]send.Result{send.ResultUnknown}, ExitIncomplete},
+		{[]send.Result{send.ResultPartial, send.ResultFailed}, ExitGate},
+		{[]send.Result{send.ResultTested, send.ResultSent}, ExitOK},
 		{[]send.Result{send.ResultFailed, send.ResultRejected, send.ResultUnknown}, ExitGate},
 		{nil, ExitOK},
 	}
@@ -134,5 +136,33 @@ func TestSendTallyExit(t *testing.T) {
 		if tally.Exit() != c.want {
 			t.Errorf("%v: %d, want %d", c.results, tally.Exit(), c.want)
 		}
+	}
+}
+
+// The table shows what a record adds for MX delivery, --quit-after and
+// DKIM: deliveries per domain, notes, the stop, the signature.
+func TestSendTableExtras(t *testing.T) {
+	rec := send.Record{From: "me@example.net", To: []string{"a@a.example", "b@b.example"}, Result: send.ResultPartial,
+		StoppedAfter: "", Notes: []string{"the TLS certificate of mx.a.example was not verified"},
+		DKIM: &send.DKIMInfo{Domain: "example.net", Selector: "s1", Algorithm: "ed25519-sha256"},
+		Deliveries: []send.Delivery{
+			{Domain: "a.example", Server: "192.0.2.1:25", TLS: send.TLSInfo{Mode: "starttls", Version: "TLS1.3"}, Result: send.ResultSent, QueueID: "Q1"},
+			{Domain: "b.example", Result: send.ResultRejected, Error: "550 no such user"},
+		}}
+	var b bytes.Buffer
+	w, _ := NewSendWriter(FormatTable, &b, Options{}, true)
+	w.Write(rec)
+	for _, want := range []string{"delivery    a.example  sent  192.0.2.1:25 (starttls TLS1.3, certificate NOT verified)  queued as Q1\n",
+		"delivery    b.example  rejected  550 no such user\n", "note        the TLS certificate of mx.a.example was not verified\n",
+		"dkim        d=example.net s=s1 a=ed25519-sha256\n"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("table lacks %q:\n%s", want, b.String())
+		}
+	}
+	b.Reset()
+	w, _ = NewSendWriter(FormatTable, &b, Options{}, true)
+	w.Write(send.Record{Result: send.ResultTested, StoppedAfter: "rcpt"})
+	if !strings.Contains(b.String(), "result      tested\n") || !strings.Contains(b.String(), "stopped     rcpt\n") {
+		t.Errorf("tested:\n%s", b.String())
 	}
 }

@@ -3,13 +3,13 @@ package report
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/lipgloss/table"
-	"github.com/muesli/termenv"
 
 	"github.com/relayctl/relayctl/checks"
 )
@@ -19,9 +19,11 @@ import (
 // finding beneath it — severity, code, message, hint and reference — so
 // that a CI log alone is enough to act on.
 //
-// With Options.Color it draws a lipgloss table with colour; without, a
-// plain space-aligned layout with no escape codes and no box drawing,
-// because borders do not survive a pipe into grep or a CI log viewer.
+// On a terminal (Options.Terminal or Color) it draws a lipgloss table,
+// its text wrapped to the terminal's width, with colour only when
+// Options.Color says so; into a pipe, a plain space-aligned layout with no
+// escape codes and no box drawing, because borders do not survive a pipe
+// into grep or a CI log viewer.
 type Table struct {
 	w     io.Writer
 	opt   Options
@@ -33,13 +35,8 @@ type Table struct {
 // NewTable returns a table writer.
 func NewTable(w io.Writer, opt Options) *Table {
 	t := &Table{w: w, opt: opt}
-	if opt.Color {
-		// The caller has decided colour is wanted; the 16 basic ANSI
-		// colours look right on every terminal, so no profile detection
-		// (and the same bytes in tests as on a terminal).
-		t.r = lipgloss.NewRenderer(w)
-		t.r.SetColorProfile(termenv.ANSI)
-		t.r.SetHasDarkBackground(true)
+	if opt.terminal() {
+		t.r = renderer(w, opt)
 	}
 	return t
 }
@@ -47,7 +44,7 @@ func NewTable(w io.Writer, opt Options) *Table {
 // Write prints one report.
 func (t *Table) Write(rep checks.Report) error {
 	var s string
-	if t.opt.Color {
+	if t.opt.terminal() {
 		s = t.color(rep)
 	} else {
 		s = plain(rep)
@@ -78,26 +75,94 @@ type line struct {
 }
 
 // lines flattens a report into rows in the order they are shown.
+//
+// A check that could not finish often says why three times: in its
+// summary, its error and a finding (smtp: "cannot connect: connection
+// refused" twice, then smtp.unreachable "cannot connect to 127.0.0.1:1:
+// connection refused"). The table says it once. When the summary is
+// empty or says the error, and a finding says it in words for people,
+// the check's row shows that finding's message and the finding only its
+// code, hint and reference. The error row is shown only when neither the
+// check's row nor any finding says the error. The JSON keeps every field.
 func lines(rep checks.Report) []line {
 	var out []line
 	for _, c := range rep.Checks {
+		said := func(s string) bool { return c.Status == checks.StatusError && saysError(s, c.Error) }
+		fs := worstFirst(c.Findings)
+		promoted := -1 // the finding whose message the check's row shows
 		summary := c.Summary
-		if summary == "" && c.Error != "" {
+		if summary == "" || said(summary) {
+			for i, f := range fs {
+				if said(f.Message) {
+					summary, promoted = f.Message, i
+					break
+				}
+			}
+		}
+		if summary == "" {
 			summary = c.Error
 		}
-		out = append(out, line{check: c.Name, status: c.Status, label: string(c.Status), text: oneLine(summary)})
-		if c.Error != "" && summary != c.Error {
+		errorRow := c.Error != "" && !said(summary) && !slices.ContainsFunc(fs, func(f checks.Finding) bool { return said(f.Message) })
+		text := summary
+		if n := len(c.Ignored); n > 0 {
+			text = strings.TrimSpace(fmt.Sprintf("%s (%s ignored: %s)", text, plural(n, "finding", "findings"), strings.Join(unique(c.Ignored), ", ")))
+		}
+		out = append(out, line{check: c.Name, status: c.Status, label: string(c.Status), text: oneLine(text)})
+		if errorRow {
 			out = append(out, line{status: checks.StatusError, label: "error", text: oneLine(c.Error)})
 		}
-		for _, f := range c.Findings {
+		for i, f := range fs {
+			msg := f.Message
+			if i == promoted {
+				msg = ""
+			}
 			out = append(out, line{
 				status: f.Severity.Status(),
 				label:  string(f.Severity),
 				code:   f.Code,
-				text:   oneLine(f.Message),
+				text:   oneLine(msg),
 				hint:   oneLine(f.Hint),
 				ref:    oneLine(f.Ref),
 			})
+		}
+	}
+	return out
+}
+
+// saysError reports whether text s says what error e says: it holds e
+// whole, or every word of e ("cannot connect: connection refused" in
+// "cannot connect to 127.0.0.1:1: connection refused"). A name in e that
+// s lacks (another host's) means s is about something else.
+func saysError(s, e string) bool {
+	if e == "" || s == "" {
+		return false
+	}
+	if strings.Contains(s, e) {
+		return true
+	}
+	word := func(w string) string { return strings.Trim(w, ":;,()\"'") }
+	have := map[string]bool{}
+	for _, w := range strings.Fields(s) {
+		have[word(w)] = true
+	}
+	ws := strings.Fields(e)
+	if len(ws) < 2 {
+		return false
+	}
+	for _, w := range ws {
+		if !have[word(w)] {
+			return false
+		}
+	}
+	return true
+}
+
+// unique is ss without repeats, in first-seen order.
+func unique(ss []string) []string {
+	var out []string
+	for _, s := range ss {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
 		}
 	}
 	return out
@@ -163,7 +228,7 @@ func plain(rep checks.Report) string {
 		// one width so that codes line up.
 		head := fmt.Sprintf("%-5s ", l.label)
 		if l.code != "" {
-			fmt.Fprintf(&b, "%s%s%s  %s\n", indent, head, l.code, l.text)
+			fmt.Fprintf(&b, "%s\n", strings.TrimRight(fmt.Sprintf("%s%s%s  %s", indent, head, l.code, l.text), " "))
 		} else {
 			fmt.Fprintf(&b, "%s%s%s\n", indent, head, l.text)
 		}
@@ -177,6 +242,10 @@ func plain(rep checks.Report) string {
 	}
 	return b.String()
 }
+
+// tableChrome is what the bordered three-column table adds to its cells'
+// widths: four borders and one column of padding either side of each cell.
+const tableChrome = 4 + 3*2
 
 // colours of statuses and severities: the 16 basic ANSI colours.
 var statusColor = map[checks.Status]string{
@@ -214,45 +283,91 @@ func (t *Table) color(rep checks.Report) string {
 	if len(ls) == 0 {
 		return b.String()
 	}
-	rows := make([][]string, len(ls))
+	labels := make([]string, len(ls))
+	checkNames := make([]string, len(ls))
+	wLabel := len("STATUS")
+	// A check's name ("smtp mx1.example.com:25") takes at most a quarter
+	// of the terminal, wrapped at its spaces, so that the summary keeps
+	// the room.
+	checkRoom := 0
+	if t.opt.Width > 0 {
+		checkRoom = max(t.opt.Width/4, len("CHECK"))
+	}
+	wCheck := len("CHECK")
 	for i, l := range ls {
-		text := l.text
-		if l.code != "" {
-			text = bold.Render(l.code) + "  " + l.text
-		}
-		if l.hint != "" {
-			text += "\n" + faint.Render("hint: "+l.hint)
-		}
-		if l.ref != "" {
-			text += "\n" + faint.Render("ref:  "+l.ref)
-		}
-		label := l.label
+		labels[i] = l.label
 		if l.check == "" {
-			label = "└ " + label // a finding hangs under its check
+			labels[i] = "└ " + l.label // a finding hangs under its check
 		}
-		rows[i] = []string{l.check, label, text}
+		checkNames[i] = strings.Join(wrap(l.check, checkRoom, checkRoom), "\n")
+		wCheck = max(wCheck, lipgloss.Width(checkNames[i]))
+		wLabel = max(wLabel, lipgloss.Width(labels[i]))
+	}
+	// The third column gets what the terminal has left: four borders and
+	// a space either side of each cell take tableChrome columns.
+	textWidth := 0
+	if t.opt.Width > 0 {
+		textWidth = max(t.opt.Width-wCheck-wLabel-tableChrome, minWrap)
+	}
+	rows := make([][]string, len(ls))
+	// A piece wider than the room widens the column anyway: then the
+	// other cells may use the width it takes.
+	if textWidth > 0 {
+		widest := 0
+		for _, l := range ls {
+			for _, s := range []string{l.text, l.hint, l.ref} {
+				for _, tok := range tokens(s) {
+					widest = max(widest, lipgloss.Width(tok))
+				}
+			}
+			widest = max(widest, lipgloss.Width(l.code))
+		}
+		textWidth = max(textWidth, widest+len("hint: "))
+	}
+	for i, l := range ls {
+		var text []string
+		if l.code != "" {
+			cw := lipgloss.Width(l.code) + 2
+			ws := wrap(l.text, textWidth, textWidth-cw)
+			if l.text == "" {
+				text = append(text, bold.Render(l.code))
+			} else if textWidth > 0 && cw+lipgloss.Width(ws[0]) > textWidth {
+				// The code alone fills the line: the message starts below.
+				text = append(text, bold.Render(l.code))
+				text = append(text, wrap(l.text, textWidth, textWidth)...)
+			} else {
+				text = append(text, bold.Render(l.code)+"  "+ws[0])
+				text = append(text, ws[1:]...)
+			}
+		} else {
+			text = wrap(l.text, textWidth, textWidth)
+		}
+		for _, sub := range []struct{ label, s string }{{"hint: ", l.hint}, {"ref:  ", l.ref}} {
+			if sub.s == "" {
+				continue
+			}
+			for _, w := range strings.Split(strings.TrimSuffix(hang(sub.label, sub.s, textWidth), "\n"), "\n") {
+				text = append(text, faint.Render(w))
+			}
+		}
+		rows[i] = []string{checkNames[i], labels[i], strings.Join(text, "\n")}
 	}
 	cell := t.r.NewStyle().Padding(0, 1)
-	build := func() *table.Table {
-		return table.New().
-			Border(lipgloss.RoundedBorder()).
-			BorderStyle(faint).
-			Headers("CHECK", "STATUS", "SUMMARY").
-			Rows(rows...).
-			StyleFunc(func(row, col int) lipgloss.Style {
-				if row == table.HeaderRow {
-					return cell.Bold(true)
-				}
-				if col == 1 && row >= 0 && row < len(ls) {
-					return cell.Inherit(t.statusStyle(ls[row].status))
-				}
-				return cell
-			})
-	}
-	out := build().Render()
-	if t.opt.Width > 0 && lipgloss.Width(out) > t.opt.Width {
-		out = build().Width(t.opt.Width).Render()
-	}
+	out := table.New().
+		Border(lipgloss.RoundedBorder()).
+		BorderStyle(faint).
+		Headers("CHECK", "STATUS", "SUMMARY").
+		Rows(rows...).
+		StyleFunc(func(row, col int) lipgloss.Style {
+			if row == table.HeaderRow {
+				return cell.Bold(true)
+			}
+			if col == 1 && row >= 0 && row < len(ls) {
+				return cell.Inherit(t.statusStyle(ls[row].status))
+			}
+			return cell
+		}).
+		Render()
 	b.WriteString(out)
 	b.WriteString("\n")
 	return b.String()

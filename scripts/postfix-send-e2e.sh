@@ -114,14 +114,21 @@ sendmsg() {
 	RELAYCTL_PASSWORD=$password "$RELAYCTL" send -o json -v --timeout 20s --ca "$dir/tls/cert.pem" \
 		--from 'E2E Sender <e2e@relayctl.test>' "$@" >"$dir/$name.json" 2>"$dir/$name.err" || rc=$?
 }
-# expect NAME JQ-EXPR DESCRIPTION
+# expect NAME [--arg K V]... JQ-EXPR DESCRIPTION
 expect() {
-	if ! jq -e "$2" "$dir/$1.json" >/dev/null; then
-		jq . "$dir/$1.json" >&2 || cat "$dir/$1.json" >&2
-		cat "$dir/$1.err" >&2
-		die "$1: expected $3 ($2)"
+	local name=$1
+	local args=()
+	shift
+	while [ "$1" = --arg ]; do
+		args+=("$1" "$2" "$3")
+		shift 3
+	done
+	if ! jq -e "${args[@]}" "$1" "$dir/$name.json" >/dev/null; then
+		jq . "$dir/$name.json" >&2 || cat "$dir/$name.json" >&2
+		cat "$dir/$name.err" >&2
+		die "$name: expected $2 ($1)"
 	fi
-	ok "$1: $3"
+	ok "$name: $2"
 }
 want_rc() {
 	[ "$rc" = "$2" ] || { cat "$dir/$1.json" "$dir/$1.err" >&2; die "$1: exit code $rc, want $2"; }
@@ -246,6 +253,33 @@ jq -e --arg q "$(jq -r .queue_id "$dir/plain.json")" '.hops[-1].header | .id == 
 jq -e '.facts.client_ip.value == "127.0.0.1" and .facts.mail_from.value == "e2e@relayctl.test" and .hops[-1].delay_s >= 0' \
 	"$dir/trace.json" >/dev/null || { jq . "$dir/trace.json" >&2; die "tracecheck: trace facts wrong"; }
 ok "plain: checks/received reads Postfix's Received header: queue id, ESMTPSA, TLS version, client 127.0.0.1, Return-Path"
+# relayctl check message on the delivered file, against a test zone with
+# the DKIM public key at e2e._domainkey, SPF for the MAIL FROM domain
+# allowing 127.0.0.1 and a DMARC policy: DKIM, SPF (the client address
+# from the Received field Postfix added) and DMARC pass.
+cat >"$dir/relayctl.test.zone" <<EOF
+\$ORIGIN relayctl.test.
+\$TTL 300
+@              IN SOA ns hostmaster 1 7200 3600 1209600 300
+@              IN TXT "v=spf1 ip4:127.0.0.1 -all"
+_dmarc         IN TXT "v=DMARC1; p=reject; rua=mailto:dmarc@relayctl.test"
+e2e._domainkey IN TXT "v=DKIM1; k=ed25519; p=$pub"
+EOF
+rc=0
+"$RELAYCTL" check message "$f" --zone "$dir/relayctl.test.zone" --offline -o json >"$dir/msgcheck.json" 2>"$dir/msgcheck.err" || rc=$?
+want_rc msgcheck 0
+expect msgcheck --arg mid "$mid" '.command == "check message" and .target == $mid and .status == "ok"' "check message: one report, target the Message-ID"
+expect msgcheck '.checks[] | select(.name == "dkim") | .data.signatures | length == 1 and .[0].result == "pass" and .[0].domain == "relayctl.test" and .[0].selector == "e2e" and .[0].aligned' "check message: dkim pass, aligned"
+expect msgcheck '.checks[] | select(.name == "spf") | .data | .result == "pass" and .ip == "127.0.0.1" and .domain == "relayctl.test" and (.facts.ip.source | startswith("Received")) and .facts.mail_from.source == "Return-Path[0]" and .aligned' "check message: spf pass for 127.0.0.1 (from Postfix's Received header; MAIL FROM from Return-Path)"
+expect msgcheck '.checks[] | select(.name == "dmarc") | .data | .result == "pass" and .policy == "reject" and .disposition == "none" and .header_from == "relayctl.test"' "check message: dmarc pass (p=reject, disposition none)"
+# The same message with its Subject changed: the signature fails with its
+# cause (exit 1), and DMARC still passes on aligned SPF.
+sed '0,/^Subject: /s//Subject: [EXT] /' "$f" >"$dir/altered.eml"
+rc=0
+"$RELAYCTL" check message "$dir/altered.eml" --zone "$dir/relayctl.test.zone" --offline -o json >"$dir/msgaltered.json" 2>"$dir/msgaltered.err" || rc=$?
+want_rc msgaltered 1
+expect msgaltered '.checks[] | select(.name == "dkim") | .data.signatures[0].cause == "signature-mismatch" and (.findings | map(.code) | index("dkim.signature-mismatch") != null)' "check message: a changed Subject gives dkim fail (signature-mismatch)"
+expect msgaltered '.checks[] | select(.name == "dmarc") | .data.result == "pass"' "check message: DMARC still passes on SPF"
 grep -q 'sasl_method=LOGIN, sasl_username=e2e' "$dir/maillog" && grep -q 'sasl_method=PLAIN, sasl_username=e2e' "$dir/maillog" ||
 	die "Postfix's log does not show both SASL methods"
 ok "Postfix logged sasl_method=PLAIN and sasl_method=LOGIN for e2e"

@@ -297,6 +297,10 @@ func (c *checker) fetchLogo(ctx context.Context, u string) {
 		logo.Error = checks.Message(err)
 		cause := fetchmsg.Cause(err)
 		switch {
+		case fetch.NotEvaluated(err):
+			c.add(finding(CodeNotEvaluated, checks.SeverityInfo, refIndicator,
+				"Run the check again without --offline to fetch and check the logo.",
+				"the logo at %s was not fetched: --offline opens no connection", u))
 		case fetch.DNSFailure(err):
 			c.add(finding(CodeLogoUnverified, checks.SeverityInfo, refIndicator,
 				"Run the check again (without --offline, or with a zone for the logo's host) to verify the logo.",

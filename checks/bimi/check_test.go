@@ -14,6 +14,7 @@ import (
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsx"
 	"github.com/relayctl/relayctl/checks/dnsx/dnstest"
+	"github.com/relayctl/relayctl/checks/fetch/fetchtest"
 	"github.com/relayctl/relayctl/checks/tlsx/tlstest"
 )
 
@@ -274,4 +275,24 @@ func TestCheckLogoFetchFailures(t *testing.T) {
 	_, e.opt.HTTPSPort = e.ca.HTTPSServer(t, http.RedirectHandler("https://cdn.example.net/l.svg", http.StatusFound), "logo.example.com")
 	res, _ = e.check(t, "example.com")
 	wantCodes(t, res, "bimi.logo-redirect/warn")
+}
+
+// With --offline the logo is not fetched: no connection reaches the logo
+// server, and the check says the logo was not evaluated, as info.
+func TestOfflineFetchesNoLogo(t *testing.T) {
+	z := dnstest.Zone(t, "", base+dmarcReject+goodBIMI)
+	com := dnstest.Zone(t, "", "$ORIGIN com.\n@ 3600 IN SOA ns1 hostmaster 1 7200 3600 1209600 300\n")
+	srv, err := fetchtest.Count(t, "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := Options{Timeout: 2 * time.Second, HTTPSPort: srv.Port}
+	res := Check(context.Background(), dnstest.Offline(t, z, com), "example.com", opt)
+	wantCodes(t, res, "bimi.not-evaluated/info")
+	if res.Status == checks.StatusFail || res.Status == checks.StatusError {
+		t.Errorf("status %s", res.Status)
+	}
+	if n := srv.Accepted(); n != 0 {
+		t.Errorf("--offline opened %d connection(s) to the logo server", n)
+	}
 }

@@ -54,5 +54,8 @@ func Codes() []checks.CodeDoc {
 		{Code: "bimi.logo-unverified", Severity: "info",
 			Meaning: "the logo's host could not be looked up (DNS failure, `--offline`)",
 			Fix:     "run again, or give a zone for the logo's host"},
+		{Code: "bimi.not-evaluated", Severity: "info",
+			Meaning: "with `--offline` the logo is not fetched (no connection is opened; its host has an address in the zone files), so it is not checked",
+			Fix:     "run again without `--offline` to fetch the logo"},
 	}
 }

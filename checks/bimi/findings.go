@@ -23,6 +23,7 @@ const (
 	CodeLogoTooLarge     = "bimi.logo-too-large"
 	CodeLogoNotTinyPS    = "bimi.logo-not-tiny-ps"
 	CodeLogoCertInvalid  = "bimi.logo-cert-invalid"
+	CodeNotEvaluated     = "bimi.not-evaluated"
 	refDraft             = "draft-brand-indicators-for-message-identification"
 	refRecord            = refDraft + " §4.3"
 	refDecline           = refDraft + " §4.3.1"

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/internal/taglist"
 	"github.com/relayctl/relayctl/checks/internal/textutil"
 )
@@ -46,22 +47,10 @@ func (e *SyntaxError) Message() string {
 // Errors is every problem found in a record.
 type Errors []*SyntaxError
 
-func (es Errors) Error() string {
-	var s []string
-	for _, e := range es {
-		s = append(s, e.Error())
-	}
-	return strings.Join(s, "; ")
-}
+func (es Errors) Error() string { return checks.JoinErrors(es) }
 
 // Message is every error's Message, joined with "; ".
-func (es Errors) Message() string {
-	var s []string
-	for _, e := range es {
-		s = append(s, e.Message())
-	}
-	return strings.Join(s, "; ")
-}
+func (es Errors) Message() string { return checks.JoinMessages(es) }
 
 func (es Errors) Unwrap() error { return ErrSyntax }
 

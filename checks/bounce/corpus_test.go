@@ -2,6 +2,7 @@ package bounce
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -79,7 +80,9 @@ func agentOf(file string) string {
 	return base
 }
 
-type tally struct{ n, reason, status, hard, recipient int }
+// stated counts the status agreements that are the message's own code
+// where the reference parser gives a pseudo one (see statusAgrees).
+type tally struct{ n, reason, status, hard, recipient, stated int }
 
 func (a *tally) add(b tally) {
 	a.n += b.n
@@ -87,6 +90,23 @@ func (a *tally) add(b tally) {
 	a.status += b.status
 	a.hard += b.hard
 	a.recipient += b.recipient
+	a.stated += b.stated
+}
+
+// statusAgrees compares a status with the reference parser's. The
+// reference puts a pseudo code "X.0.9xx" over a code the message itself
+// states (an OpenSMTPD report's "Status: 5.0.0" reads 5.0.912 there);
+// this parser keeps the stated code (docs/bounce.md), so a stated code
+// that appears in the message where the reference has a pseudo one
+// counts as agreement, and is counted apart as stated.
+func statusAgrees(got, want string, raw []byte) (agree, stated bool) {
+	if got == want {
+		return true, false
+	}
+	if isPseudo(want) && got != "" && !isPseudo(got) && bytes.Contains(raw, []byte(got)) {
+		return true, true
+	}
+	return false, false
 }
 
 func pct(k, n int) float64 {
@@ -99,7 +119,7 @@ func pct(k, n int) float64 {
 // compareFile matches each expected result with a record (the same
 // recipient when there is one, else the one at the same position) and
 // counts the agreements.
-func compareFile(exp expectedFile, recs []Record) (tally, []string) {
+func compareFile(exp expectedFile, recs []Record, raw []byte) (tally, []string) {
 	var t tally
 	var diffs []string
 	used := make([]bool, len(recs))
@@ -127,8 +147,11 @@ func compareFile(exp expectedFile, recs []Record) (tally, []string) {
 		} else {
 			ok = false
 		}
-		if r.Status == e.Status {
+		if agree, stated := statusAgrees(r.Status, e.Status, raw); agree {
 			t.status++
+			if stated {
+				t.stated++
+			}
 		} else {
 			ok = false
 		}
@@ -168,7 +191,7 @@ func TestCorpusAgreement(t *testing.T) {
 			t.Fatal(err)
 		}
 		res := Parse(raw)
-		got, diffs := compareFile(exp, res.Records)
+		got, diffs := compareFile(exp, res.Records, raw)
 		a := agentOf(exp.File)
 		if perAgent[a] == nil {
 			perAgent[a] = &tally{}
@@ -196,6 +219,8 @@ func TestCorpusAgreement(t *testing.T) {
 	fmt.Fprintf(&b, "%-24s %5d %7.1f%% %7.1f%% %7.1f%% %8.1f%%\n", "overall", total.n,
 		pct(total.reason, total.n), pct(total.status, total.n), pct(total.hard, total.n), pct(total.recipient, total.n))
 	t.Log("agreement with the reference parser's stated results:\n" + b.String())
+	t.Logf("status: %d of the agreements are the message's own code where the reference has a pseudo code (%.1f%% without them)",
+		total.stated, pct(total.status-total.stated, total.n))
 
 	floors := map[string]float64{"reason": 98.5, "status": 99.0, "hard": 98.5, "recipient": 99.0}
 	got := map[string]float64{

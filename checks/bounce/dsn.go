@@ -224,8 +224,10 @@ func readRFC3464(m *message) *found {
 	flush := func() {
 		defer func() { cur, curDiag = delivery{}, nil }()
 		if cur.recipient == "" {
-			// Fields without a Final-Recipient count for the alias alone.
-			if len(list) > 0 || !isAddress(cur.alias) {
+			// A block without its Final-Recipient (required by RFC 3464
+			// §2.3.2, missing all the same) counts for its
+			// Original-Recipient.
+			if !isAddress(cur.alias) {
 				return
 			}
 			cur.recipient = cur.alias
@@ -240,10 +242,10 @@ func readRFC3464(m *message) *found {
 		list = append(list, cur)
 		diags = append(diags, strings.Join(curDiag, " "))
 	}
-	for _, line := range strings.Split(report[start:], "\n") {
+	for _, line := range unfoldDSN(report[start:]) {
 		if line == "" {
 			inDiag = false
-			if cur.recipient != "" {
+			if cur.recipient != "" || cur.alias != "" {
 				flush()
 			}
 			continue
@@ -312,12 +314,16 @@ func readRFC3464(m *message) *found {
 		if v, ok := perMessage["arrival-date"]; ok && d.date == "" {
 			d.date = v.value
 		}
+		// The diagnostic is the Diagnostic-Code (RFC 3464 §2.3.6); the
+		// human-readable text before the status part stands in only when
+		// there is none, and otherwise helps classify what the code alone
+		// does not tell.
 		d.diagnosis = sweep(diags[i])
 		if len(list) == 1 && lead != "" {
-			if strings.Contains(strings.ToLower(lead), strings.ToLower(d.diagnosis)) {
+			if d.diagnosis == "" {
 				d.diagnosis = lead
-			} else {
-				d.diagnosis = sweep(lead + " " + d.diagnosis)
+			} else if !strings.Contains(strings.ToLower(d.diagnosis), strings.ToLower(lead)) {
+				d.context = lead
 			}
 		}
 		if d.command = findCommand(d.diagnosis); d.command == "" {
@@ -397,4 +403,37 @@ func dsnFieldName(n string) string {
 		}
 	}
 	return strings.ToLower(n)
+}
+
+// unfoldDSN splits a status part into lines and joins each field's
+// continuation lines (those starting with white space; tabs are spaces
+// by now) to the field, as RFC 3464 §2.1.1 has the fields follow RFC
+// 822's folding: "Final-Recipient: rfc822;" with the address on the next
+// line reads as one field. A line that continues no DSN field is kept
+// as it is.
+func unfoldDSN(text string) []string {
+	lines := strings.Split(text, "\n")
+	out := lines[:0]
+	// field is whether the last line kept is a DSN field, decided only
+	// when a continuation line follows it (most lines have none).
+	field, known := false, false
+	for _, l := range lines {
+		if l != "" && l[0] == ' ' && len(out) > 0 {
+			if !known {
+				_, field = parseDSNField(out[len(out)-1])
+				known = true
+			}
+			if field {
+				if t := strings.TrimSpace(l); t != "" {
+					if n := len(out) - 1; len(out[n]) < maxDiag {
+						out[n] += " " + t
+					}
+				}
+				continue
+			}
+		}
+		known = false
+		out = append(out, l)
+	}
+	return out
 }

@@ -180,11 +180,16 @@ func build(m *message, f *found, agent string) []Record {
 		if lhost == "" {
 			lhost = firstReceivedBy(m.header)
 		}
-		r := reason.Classify(reason.Input{
+		in := reason.Input{
 			Reason: d.reason, Status: status, ReplyCode: reply, Diagnostic: diag,
 			DiagnosticType: spec, Action: d.action, Command: cmd, Recipient: rcpt,
 			RemoteMTA: rhost, ReportingMTA: lhost,
-		})
+		}
+		r := reason.Classify(in)
+		if (r == reason.OnHold || r == reason.Undefined) && d.context != "" {
+			in.Diagnostic = sweep(d.context + " " + diag)
+			r = reason.Classify(in)
+		}
 		hard := false
 		if !reason.NotFailure(r) {
 			cv := status + " " + diag
@@ -218,9 +223,15 @@ func build(m *message, f *found, agent string) []Record {
 		switch {
 		case r == reason.Delivered:
 			action = "delivered"
-		case r == reason.Expired:
+		case r == reason.Expired && action == "" && isWarning(m.subject()):
+			// A delay warning without a status part to say so.
 			action = "delayed"
-		case action == "" && status != "" && (status[0] == '4' || status[0] == '5'):
+		case action == "delayed" && strings.HasSuffix(status, ".4.7"):
+			// X.4.7 "delivery time expired" (RFC 3463 §3.5): the message
+			// was given up on, whatever the Action says (OpenSMTPD reports
+			// an expired envelope as "delayed").
+			action = "failed"
+		case action == "" && (r == reason.Expired || status != "" && (status[0] == '4' || status[0] == '5')):
 			action = "failed"
 		}
 		date := parseDate(d.date)
@@ -444,4 +455,23 @@ func quickDate(v string) (time.Time, bool) {
 		off = -off
 	}
 	return time.Date(year, mon, day, hh, mm, ss, 0, time.FixedZone("", off)), true
+}
+
+// delayWords start the Subject of a delay warning, as the MTAs write
+// it: Sendmail's "Warning: could not send message for past 4 hours",
+// Exim's "Warning: message 1abc-… delayed 24 hours", Postfix's "Delayed
+// Mail (still being retried)", qmail-style and Exchange's "Delivery
+// delayed".
+var delayWords = []string{"warning:", "delayed mail", "delivery delayed", "delivery status notification (delay)",
+	"message delayed", "delayed:", "still being retried"}
+
+// isWarning reports whether a Subject announces a delay, not a failure.
+func isWarning(subject string) bool {
+	s := strings.ToLower(strings.TrimSpace(subject))
+	for _, w := range delayWords {
+		if strings.HasPrefix(s, w) || w == "still being retried" && strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
 }

@@ -249,7 +249,14 @@ func (f *flattener) entity(h header, body []byte, depth int, inAlternative bool)
 	cte := h.get("content-transfer-encoding")
 	switch {
 	case strings.HasPrefix(ctype, "multipart/"):
-		parts, closed := splitMultipart(body, params["boundary"])
+		boundary := params["boundary"]
+		if boundary == "" {
+			// A multipart whose Content-Type lost its boundary (a folded
+			// parameter some relay dropped): the delimiter lines still
+			// say what it was.
+			boundary = guessBoundary(body)
+		}
+		parts, closed := splitMultipart(body, boundary)
 		if parts != nil && !closed && depth == 0 {
 			f.truncated = true
 		}
@@ -285,8 +292,16 @@ func (f *flattener) entity(h header, body []byte, depth int, inAlternative bool)
 		f.out.WriteString(markDSN + "\n")
 		f.add(toUTF8(capped(decodeTransfer(body, cte)), params["charset"]))
 	case ctype == "message/rfc822", ctype == "message/global":
+		inner := decodeTransfer(body, cte)
+		if ih, ib := splitHeader(inner); depth < maxDepth && isReport(ih) {
+			// A whole notice attached to another (a gateway forwarding
+			// it, a report wrapped by a filter): read it as the notice it
+			// is, not as the returned message.
+			f.entity(ih, ib, depth+1, false)
+			return
+		}
 		f.out.WriteString(markRFC822 + "\n")
-		f.add(decodeTransfer(body, cte))
+		f.add(inner)
 	case ctype == "text/rfc822-headers", ctype == "message/global-headers", ctype == "text/rfc822-header":
 		f.out.WriteString(markHeaders + "\n")
 		f.add(decodeTransfer(body, cte))
@@ -378,4 +393,38 @@ func unquoteForwarded(text string) string {
 		b.WriteString(l)
 	}
 	return b.String()
+}
+
+// isReport reports whether a header is that of a delivery report: a
+// multipart/report of a delivery status (RFC 6522 §3) or a status part.
+func isReport(h header) bool {
+	ct := strings.ToLower(h.get("content-type"))
+	return strings.Contains(ct, "delivery-status") || strings.HasPrefix(ct, "multipart/report")
+}
+
+// guessBoundary finds the boundary of a multipart body that does not
+// name it: the first line "--x" (RFC 2046 §5.1.1: 1 to 70 characters,
+// no trailing space) that comes again further down, as a delimiter or
+// the closing "--x--". "" when there is none.
+func guessBoundary(body []byte) string {
+	for rest := body; len(rest) > 0; {
+		line := rest
+		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+			line, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = nil
+		}
+		if len(line) < 3 || len(line) > 72 || line[0] != '-' || line[1] != '-' || bytes.ContainsAny(line, " \t") {
+			continue
+		}
+		b := bytes.TrimSuffix(line[2:], []byte("--"))
+		if len(b) == 0 {
+			continue
+		}
+		if bytes.Contains(rest, append([]byte("\n--"), b...)) || bytes.HasPrefix(rest, append([]byte("--"), b...)) {
+			return string(b)
+		}
+		return ""
+	}
+	return ""
 }

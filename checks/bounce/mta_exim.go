@@ -285,8 +285,13 @@ func readExim(m *message) *found {
 		if d.replyCode == "" {
 			d.replyCode = cr
 		}
+		// A code the message states is kept; the pseudo code only fills
+		// the gap when there is none.
 		if d.status == "" {
-			d.status = preferStatus(cs, cv, cr)
+			d.status = cs
+		}
+		if d.status == "" {
+			d.status = cv
 		}
 	}
 	if original == "" && len(list) > 0 {

@@ -56,10 +56,26 @@ func parse(raw []byte, recoverPanics bool) Result {
 	} else if m.truncated {
 		res.Problem = ErrTruncated
 	}
+	var dsn *found
+	dsnRead := false
 	try := func(r reader) bool {
 		f := safeRead(r, m, recoverPanics)
 		if f == nil || len(f.list) == 0 {
 			return false
+		}
+		if r.name != "rfc3464" && needsStated(f) && strings.Contains(m.body, markDSN) {
+			if !dsnRead {
+				dsn, dsnRead = safeRead(reader{"rfc3464", readRFC3464}, m, recoverPanics), true
+			}
+			mergeStated(f, dsn)
+		}
+		if r.name != "rfc3464" && !hasMessageID(f.original) &&
+			(strings.Contains(m.body, markHeaders) || strings.Contains(m.body, markRFC822)) {
+			// The returned message's own part (RFC 3464 §2) when the
+			// reader's cut found no header there.
+			if _, o := splitOriginal(m.body); originalHeader(o).has("message-id") {
+				f.original = o
+			}
 		}
 		recs := build(m, f, r.name)
 		if len(recs) == 0 {
@@ -95,7 +111,7 @@ func parse(raw []byte, recoverPanics bool) Result {
 			return res
 		}
 	}
-	for _, r := range []reader{{"rfc3464", readRFC3464}, {"arf", readARF}, {"rfc3834", readAutoReply}} {
+	for _, r := range []reader{{"rfc3464", readRFC3464}, {"arf", readARF}, {"rfc3834", readAutoReply}, {"fallback", readFallback}} {
 		if try(r) {
 			return res
 		}
@@ -115,4 +131,55 @@ func safeRead(r reader, m *message, recoverPanics bool) (f *found) {
 		}
 	}()
 	return r.read(m)
+}
+
+// mergeStated gives a server-specific reader's recipients what the
+// message's own status part states and the reader left out: the Status
+// and Action fields of the same recipient (RFC 3464 §2.3.3, §2.3.4), so
+// that no pseudo status replaces a code the message carries.
+func mergeStated(f, dsn *found) {
+	if dsn == nil {
+		return
+	}
+	for i := range f.list {
+		d := &f.list[i]
+		for _, s := range dsn.list {
+			if !strings.EqualFold(normalizeRecipient(s.recipient), normalizeRecipient(d.recipient)) {
+				continue
+			}
+			if d.status == "" || isPseudo(d.status) && s.status != "" {
+				d.status = s.status
+			}
+			if d.action == "" {
+				d.action = s.action
+			}
+			break
+		}
+	}
+}
+
+// isPseudo reports whether a status code is one of the "X.0.9xx" codes
+// that name a reason rather than come from a message.
+func isPseudo(s string) bool {
+	return len(s) == 7 && s[1:5] == ".0.9"
+}
+
+// needsStated reports whether a reader left a recipient without the
+// status or action a status part could give.
+func needsStated(f *found) bool {
+	for _, d := range f.list {
+		if d.status == "" || d.action == "" || isPseudo(d.status) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasMessageID reports whether the header block at the start of text
+// has a Message-ID field.
+func hasMessageID(text string) bool {
+	if i := strings.Index(text, "\n\n"); i >= 0 {
+		text = text[:i]
+	}
+	return strings.HasPrefix(strings.ToLower(text[:min(len(text), 11)]), "message-id:") || indexFold(text, "\nmessage-id:") >= 0
 }

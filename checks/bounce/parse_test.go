@@ -30,6 +30,7 @@ type want struct {
 	messageID, origFrom, date        string
 	feedbackType, sourceIP           string
 	action                           string
+	diagnostic                       string
 }
 
 var fixtureCases = []struct {
@@ -105,6 +106,7 @@ func checkRecords(t *testing.T, name string, got []Record, wants []want) {
 		check("feedback_type", r.FeedbackType, w.feedbackType)
 		check("source_ip", r.SourceIP, w.sourceIP)
 		check("action", r.Action, w.action)
+		check("diagnostic", r.Diagnostic, w.diagnostic)
 		if r.Hard != w.hard {
 			t.Errorf("%s: hard = %v, want %v", name, r.Hard, w.hard)
 		}

@@ -5,6 +5,8 @@ import (
 	"io"
 	"runtime"
 	"sync"
+
+	"github.com/relayctl/relayctl/checks/mailin"
 )
 
 // Item is one message after parsing, delivered in input order.
@@ -12,7 +14,7 @@ type Item struct {
 	Source string
 	Result Result
 	// Err is set when the input could not be read at all (it wraps
-	// ErrUnreadable); Result is empty then.
+	// mailin.ErrUnreadable); Result is empty then.
 	Err error
 	// Size is the message's size in bytes.
 	Size int
@@ -23,6 +25,13 @@ type Options struct {
 	// Workers is the number of messages parsed at once; 0 means one per
 	// CPU.
 	Workers int
+
+	// Idle, when set, is called on out's goroutine whenever every message
+	// parsed so far has been handed to out and the next is not ready
+	// yet: a caller that buffers its output flushes it then, so that
+	// nothing waits in a buffer while Run waits for input. An error
+	// stops Run like one from out.
+	Idle func() error
 
 	// onRead, when set (by tests), is called for each message read.
 	onRead func()
@@ -35,7 +44,7 @@ type Options struct {
 // second, the handovers cost more than a core's worth of scheduling.
 type batch struct {
 	seq   int
-	ins   []Input
+	ins   []mailin.Input
 	items []Item
 }
 
@@ -50,7 +59,7 @@ const (
 // batchesPerWorker bounds the batches read but not yet handed to out.
 const batchesPerWorker = 2
 
-// Run reads the inputs (see Scan), parses the messages on all cores and
+// Run reads the inputs (mailin.Scan), parses the messages on all cores and
 // calls out with each in input order. Messages go in batches (at most
 // batchMessages, batchBytes unless one message is larger), and at most
 // batchesPerWorker batches per worker are held at any time (plus the one
@@ -97,12 +106,12 @@ func Run(ctx context.Context, inputs []string, stdin io.Reader, opt Options, out
 			cur, size = nil, 0
 			return nil
 		}
-		scanErr = Scan(ctx, inputs, stdin, func(in Input) error {
+		scanErr = mailin.Scan(ctx, inputs, stdin, func(in mailin.Input) error {
 			if opt.onRead != nil {
 				opt.onRead()
 			}
 			if cur == nil {
-				cur = &batch{seq: seq, ins: make([]Input, 0, batchMessages)}
+				cur = &batch{seq: seq, ins: make([]mailin.Input, 0, batchMessages)}
 				seq++
 			}
 			cur.ins = append(cur.ins, in)
@@ -129,7 +138,7 @@ func Run(ctx context.Context, inputs []string, stdin io.Reader, opt Options, out
 					if in.Err == nil {
 						it.Result = Parse(in.Data)
 						// Parse keeps no reference to the message.
-						releaseMessage(in.Data)
+						mailin.Release(in.Data)
 					}
 					b.items[i] = it
 				}
@@ -146,7 +155,23 @@ func Run(ctx context.Context, inputs []string, stdin io.Reader, opt Options, out
 	pending := map[int]*batch{}
 	next := 0
 	var outErr error
-	for r := range results {
+	for {
+		var r *batch
+		var ok bool
+		select {
+		case r, ok = <-results:
+		default:
+			if opt.Idle != nil && outErr == nil {
+				if err := opt.Idle(); err != nil {
+					outErr = err
+					cancel()
+				}
+			}
+			r, ok = <-results
+		}
+		if !ok {
+			break
+		}
 		if outErr != nil {
 			continue
 		}

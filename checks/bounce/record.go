@@ -54,6 +54,9 @@ const (
 	KindFeedback  Kind = "feedback"
 	KindVacation  Kind = "vacation"
 	KindDelivered Kind = "delivered"
+	// KindDelayed is a delay notice (RFC 3464 §2.3.3 "Action: delayed"):
+	// the message is still being retried, nothing has bounced yet.
+	KindDelayed Kind = "delayed"
 )
 
 // Kind returns the kind of a record, from its reason.
@@ -66,18 +69,24 @@ func (r *Record) Kind() Kind {
 	case reason.Delivered:
 		return KindDelivered
 	}
+	if r.Action == "delayed" {
+		return KindDelayed
+	}
 	return KindBounce
 }
 
 // delivery is what a format reader finds about one recipient, before the
 // general rules (codes, reason, hard) are applied.
 type delivery struct {
-	recipient    string
-	alias        string
-	action       string
-	status       string
-	replyCode    string
-	diagnosis    string
+	recipient string
+	alias     string
+	action    string
+	status    string
+	replyCode string
+	diagnosis string
+	// context is text around the diagnostic (a DSN's human-readable
+	// part) that classifies it when the diagnostic alone does not.
+	context      string
 	spec         string // diagnostic type: SMTP, X-UNIX…
 	command      string
 	rhost        string // the remote MTA

@@ -12,8 +12,9 @@ import (
 type Summary struct {
 	// Messages is every message read; Bounces those with at least one
 	// failed recipient; Feedback, Vacation and Delivered those that were
-	// complaints, auto-replies or delivery reports (counted whether or
-	// not their records are shown); NotBounce those that were none of
+	// complaints, auto-replies or delivery reports, Delayed those that
+	// only announced a delay (Action: delayed), all counted whether or
+	// not their records are shown; NotBounce those that were none of
 	// these; Damaged those warned about as corrupt or truncated;
 	// Unreadable the inputs that could not be read at all.
 	Messages   int `json:"messages"`
@@ -21,6 +22,7 @@ type Summary struct {
 	Feedback   int `json:"feedback"`
 	Vacation   int `json:"vacation"`
 	Delivered  int `json:"delivered"`
+	Delayed    int `json:"delayed"`
 	NotBounce  int `json:"not_bounce"`
 	Damaged    int `json:"damaged"`
 	Unreadable int `json:"unreadable"`
@@ -67,6 +69,8 @@ func (s *Summary) AddMessage(it Item) {
 		s.Vacation++
 	case kinds[KindDelivered]:
 		s.Delivered++
+	case kinds[KindDelayed]:
+		s.Delayed++
 	default:
 		s.NotBounce++
 	}

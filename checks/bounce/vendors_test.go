@@ -47,7 +47,9 @@ var vendorCases = []vendorCase{
 	{"exim-unrouteable.eml", "exim", []want{
 		{recipient: "ghost@nowhere.example.net", reason: "hostunknown", status: "5.0.912", hard: true, agent: "exim",
 			messageID: "<E1tYpzz-000Apn-0x@mail.example.org>", origFrom: "clerk@example.org"},
-		{recipient: "slow@example.com", reason: "expired", status: "4.0.947", agent: "exim", action: "delayed"},
+		// Given up after retrying: a failure (it bounced), not a delay
+		// notice, though the reason is expired.
+		{recipient: "slow@example.com", reason: "expired", status: "4.0.947", agent: "exim", action: "failed"},
 	}},
 	// A delay warning with its status part. The reason is the current
 	// classification's: the 4.7.1 of a greylisting reply reads as

@@ -78,19 +78,7 @@ func (c *checker) add(f checks.Finding) { c.res.Add(f) }
 
 func (c *checker) run(ctx context.Context) {
 	d := c.domain
-	names := WalkNames(d)
-	looks := make([]lookup, len(names))
-	var exists *bool
-	// Every query of the walk is independent of the others, so all go
-	// out at once, with the existence probe of the domain (needed for np).
-	forEach(len(names)+1, walkConcurrency, func(i int) {
-		if i == len(names) {
-			exists = domainExists(ctx, c.r, d)
-			return
-		}
-		txts, _, err := dnsx.TXT(ctx, c.r, "_dmarc."+names[i])
-		looks[i] = lookup{name: names[i], txts: txts, err: err}
-	})
+	looks, exists := queryWalk(ctx, c.r, d)
 	c.data.OrgDomainPSL = OrgDomainPSL(d)
 
 	first := looks[0]
@@ -196,6 +184,24 @@ func (c *checker) run(ctx context.Context) {
 	c.orgDomainFindings(ctx, w, looks)
 	c.externalReports(ctx, rec, w.PolicyDomain)
 	c.res.Summary = summary(rec, c.data)
+}
+
+// queryWalk asks every query of the tree walk for d and the existence
+// probe of d (needed for np). They are independent of each other, so all
+// go out at once.
+func queryWalk(ctx context.Context, r dnsx.Resolver, d string) ([]lookup, *bool) {
+	names := WalkNames(d)
+	looks := make([]lookup, len(names))
+	var exists *bool
+	forEach(len(names)+1, walkConcurrency, func(i int) {
+		if i == len(names) {
+			exists = domainExists(ctx, r, d)
+			return
+		}
+		txts, _, err := dnsx.TXT(ctx, r, "_dmarc."+names[i])
+		looks[i] = lookup{name: names[i], txts: txts, err: err}
+	})
+	return looks, exists
 }
 
 // domainExists tells whether the domain exists, for the np tag: nil when

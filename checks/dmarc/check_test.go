@@ -3,10 +3,13 @@ package dmarc
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"sort"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/miekg/dns"
 
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsx"
@@ -430,5 +433,64 @@ _dmarc.example.com. TXT "v=DMARC1; p=quarantine; rua=mailto:d@example.com"
 				t.Errorf("%s with every name answering: %+v", c.domain, f)
 			}
 		}
+	}
+}
+
+// A CNAME loop in the resolver's answer for _dmarc is an error that
+// names the loop, never dmarc.missing.
+func TestCheckCNAMELoopIsNotMissing(t *testing.T) {
+	srv, c := serve(t, `example.com. A 192.0.2.1`)
+	a, _ := dns.NewRR("_dmarc.example.com. 300 IN CNAME d.example.net.")
+	b, _ := dns.NewRR("d.example.net. 300 IN CNAME _dmarc.example.com.")
+	srv.SetAnswer("_dmarc.example.com", a, b)
+	res := Check(context.Background(), c, "example.com", Options{})
+	if res.Status != checks.StatusError || !strings.Contains(res.Error, "CNAME loop") {
+		t.Errorf("status %s, error %q, findings %q", res.Status, res.Error, codes(res))
+	}
+	wantCodes(t, res)
+}
+
+// A 10,000-character record with 376 rua URIs, each at another
+// organization: the first MaxReportURIs are checked, the rest are one
+// finding, and the record is reported as oversized — not 376 lookups
+// and 376 warnings.
+func TestCheckBoundsReportURIs(t *testing.T) {
+	var uris []string
+	for i := range 376 {
+		uris = append(uris, fmt.Sprintf("mailto:dmarc-reports@d%03d.example.net", i))
+	}
+	text := "v=DMARC1; p=reject; rua=" + strings.Join(uris, ",")
+	if len(text) < 10000 {
+		t.Fatalf("record is %d characters, want 10,000 or more", len(text))
+	}
+	var quoted []string
+	for len(text) > 0 {
+		n := min(len(text), 255)
+		quoted = append(quoted, `"`+text[:n]+`"`)
+		text = text[n:]
+	}
+	srv, c := serve(t, "_dmarc.example.com. TXT "+strings.Join(quoted, " ")+"\n")
+	res := Check(context.Background(), c, "example.com", Options{})
+	count := map[string]int{}
+	var tooMany string
+	for _, f := range res.Findings {
+		count[f.Code]++
+		if f.Code == CodeTooManyURIs {
+			tooMany = f.Message
+		}
+	}
+	if count[CodeExternalUnauthorized] != MaxReportURIs || count[CodeTooManyURIs] != 1 || count[CodeRecordOversized] != 1 {
+		t.Errorf("findings %v", count)
+	}
+	if !strings.Contains(tooMany, "376 URIs") || !strings.Contains(tooMany, "other 371") {
+		t.Errorf("too-many finding %q does not name the excess", tooMany)
+	}
+	if d := res.Data.(*Data); len(d.ExternalReports) != MaxReportURIs {
+		t.Errorf("%d external reports checked, want %d", len(d.ExternalReports), MaxReportURIs)
+	}
+	// The tree walk and the record take a few questions; the destinations
+	// at most MaxReportURIs more.
+	if n := srv.Queries(); n > 20 {
+		t.Errorf("%d DNS questions for one record", n)
 	}
 }

@@ -26,7 +26,7 @@ type ExternalReport struct {
 }
 
 // externalReports checks RFC 7489 §7.1 authorization for every report
-// destination whose organizational domain differs from the policy
+// destination (of the first MaxReportURIs of each tag) whose organizational domain differs from the policy
 // domain's. Organizational domains here come from the public suffix list,
 // as RFC 7489 §7.1 uses them; it needs no extra queries.
 func (c *checker) externalReports(ctx context.Context, rec *Record, policyDomain string) {
@@ -36,7 +36,7 @@ func (c *checker) externalReports(ctx context.Context, rec *Record, policyDomain
 	for _, l := range []struct {
 		tag  string
 		uris []ReportURI
-	}{{"rua", rec.RUA}, {"ruf", rec.RUF}} {
+	}{{"rua", checkedURIs(rec.RUA)}, {"ruf", checkedURIs(rec.RUF)}} {
 		for _, u := range l.uris {
 			if u.Scheme != "mailto" || u.Domain == "" || OrgDomainPSL(u.Domain) == own {
 				continue

@@ -29,6 +29,8 @@ const (
 	CodeRFC7489PolicyDiffers = "dmarc.rfc7489-policy-differs"
 	CodeTreeWalkIncomplete   = "dmarc.tree-walk-incomplete"
 	CodePSDRecord            = "dmarc.psd-record"
+	CodeTooManyURIs          = "dmarc.too-many-report-uris"
+	CodeRecordOversized      = "dmarc.record-oversized"
 )
 
 const (
@@ -36,6 +38,7 @@ const (
 	ref7489Syntax   = "RFC 7489 §6.4"
 	ref7489Discover = "RFC 7489 §6.6.3"
 	ref7489External = "RFC 7489 §7.1"
+	ref7489URIs     = "RFC 7489 §6.2"
 	refTreeWalk     = "RFC 9989 §4.10"
 	refOrgDomain    = "RFC 9989 §4.10.2"
 	refPolicy       = "RFC 9989 §4.10.1"

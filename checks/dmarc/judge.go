@@ -126,7 +126,23 @@ func (c *checker) reportFindings(rec *Record) {
 			"Remove fo, or add ruf if you want failure reports.",
 			"fo is set but there is no ruf tag, so fo has no effect"))
 	}
-	for _, u := range append(append([]ReportURI{}, rec.RUA...), rec.RUF...) {
+	for _, l := range []struct {
+		tag  string
+		uris []ReportURI
+	}{{"rua", rec.RUA}, {"ruf", rec.RUF}} {
+		if n := len(l.uris); n > MaxReportURIs {
+			c.add(finding(CodeTooManyURIs, checks.SeverityWarn, ref7489URIs,
+				fmt.Sprintf("Keep one or two %s destinations (receivers need support only two); forward reports on from there.", l.tag),
+				"%s lists %d URIs: only the first %d are checked, and receivers may send to as few as two of them, so the other %d may get no reports",
+				l.tag, n, MaxReportURIs, n-MaxReportURIs))
+		}
+	}
+	if n := len(c.data.Record); n > MaxRecordSize {
+		c.add(finding(CodeRecordOversized, checks.SeverityWarn, ref7489Record,
+			"Shorten the record: a DMARC record needs a few tags and one or two report URIs.",
+			"the record is %d characters long; its DNS answer no longer fits a %d-byte UDP response, so every receiver's resolver must retry over TCP, and some fail", n, udpAnswerSize))
+	}
+	for _, u := range append(append([]ReportURI{}, checkedURIs(rec.RUA)...), checkedURIs(rec.RUF)...) {
 		if u.Scheme != "mailto" {
 			c.add(finding(CodeReportURINotMailto, checks.SeverityWarn, ref7489Record,
 				"Use a mailto: URI; receivers are only required to support mailto.",
@@ -187,4 +203,27 @@ func (c *checker) orgDomainFindings(ctx context.Context, w walkResult, looks []l
 			"receivers that follow RFC 7489 use the record at _dmarc.%s, while the DMARCbis tree walk uses the one at _dmarc.%s",
 			psl, w.PolicyDomain))
 	}
+}
+
+// MaxReportURIs bounds the URIs of one rua or ruf tag that are checked
+// (and whose destinations are queried): RFC 7489 §6.2 lets receivers
+// limit how many they send to, as long as they support two, so a longer
+// list is a mistake to report once, not a list to walk.
+const MaxReportURIs = 5
+
+// MaxRecordSize is the longest record not reported as oversized: with
+// the name and the record overhead, a TXT answer past it no longer fits
+// udpAnswerSize (the EDNS buffer size of DNS flag day 2020), and the
+// receiver's resolver has to come back over TCP.
+const (
+	MaxRecordSize = 1100
+	udpAnswerSize = 1232
+)
+
+// checkedURIs is the part of a tag's URI list that is checked.
+func checkedURIs(uris []ReportURI) []ReportURI {
+	if len(uris) > MaxReportURIs {
+		return uris[:MaxReportURIs]
+	}
+	return uris
 }

@@ -9,6 +9,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/relayctl/relayctl/checks"
+	"github.com/relayctl/relayctl/checks/internal/textutil"
 )
 
 // errorf is an error of kind in a person's words: Error() has the
@@ -74,7 +75,7 @@ var (
 func newYAMLError(err error) error {
 	var te *yaml.TypeError
 	if !errors.As(err, &te) {
-		return &yamlError{err: err, msg: strings.TrimPrefix(err.Error(), "yaml: ")}
+		return &yamlError{err: err, msg: textutil.LibraryText(err)}
 	}
 	msgs := make([]string, len(te.Errors))
 	for i, m := range te.Errors {

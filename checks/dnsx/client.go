@@ -122,6 +122,9 @@ func ServerAddr(s string) (string, error) {
 		return net.JoinHostPort(host, port), nil
 	}
 	host := strings.TrimSuffix(strings.TrimPrefix(s, "["), "]")
+	if host == "" {
+		return "", checks.NewError("dnsx", nil, fmt.Sprintf("resolver %q: host needed", s))
+	}
 	if strings.ContainsAny(host, "[]/ ") {
 		return "", checks.NewError("dnsx", nil, fmt.Sprintf("resolver %q: not a host or host:port", s))
 	}
@@ -151,6 +154,11 @@ func SystemServers(path string) ([]string, error) {
 
 // Servers returns the network servers the client asks, in order.
 func (c *Client) Servers() []string { return append([]string(nil), c.servers...) }
+
+// Offline reports whether the client was built with Config.Offline: no
+// question leaves the zone files, and a check that would open a
+// connection of its own (an HTTPS fetch, an SMTP probe) must not either.
+func (c *Client) Offline() bool { return c.offline }
 
 // Sent returns how many exchanges went to the network so far.
 func (c *Client) Sent() int64 { return c.sent.Load() }
@@ -217,6 +225,13 @@ func (c *Client) exchange(ctx context.Context, name string, qtype uint16) (*Answ
 	var lastErr error
 	for _, srv := range c.servers {
 		resp, err := c.exchangeOne(ctx, q, srv)
+		if err == nil && resp.Rcode == dns.RcodeFormatError && resp.IsEdns0() == nil {
+			// A server that does not know EDNS answers FORMERR without
+			// an OPT record: ask it again without one (RFC 6891 §7).
+			plain := q.Copy()
+			plain.Extra = nil
+			resp, err = c.exchangeOne(ctx, plain, srv)
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
@@ -224,18 +239,32 @@ func (c *Client) exchange(ctx context.Context, name string, qtype uint16) (*Answ
 			lastErr = err
 			continue
 		}
-		switch resp.Rcode {
-		case dns.RcodeSuccess, dns.RcodeNameError:
-			return &Answer{Name: name, Type: qtype, Rcode: resp.Rcode, RRs: resp.Answer, AD: resp.AuthenticatedData, From: srv}, nil
-		case dns.RcodeServerFailure:
-			lastErr = &QueryError{Name: name, Type: qtype, Server: srv, Err: ErrServFail}
-		case dns.RcodeRefused:
-			lastErr = &QueryError{Name: name, Type: qtype, Server: srv, Err: ErrRefused}
-		default:
-			lastErr = &QueryError{Name: name, Type: qtype, Server: srv, Err: ErrRcode, Detail: dns.RcodeToString[resp.Rcode]}
+		ans, err := answerFrom(name, qtype, srv, resp)
+		if err == nil {
+			return ans, nil
 		}
+		lastErr = err
 	}
 	return nil, lastErr
+}
+
+// answerFrom reads a server's response to the question (name, qtype):
+// an Answer for NOERROR and NXDOMAIN whose answer section holds to the
+// question (checkAnswer), a QueryError for anything else.
+func answerFrom(name string, qtype uint16, srv string, resp *dns.Msg) (*Answer, error) {
+	switch resp.Rcode {
+	case dns.RcodeSuccess, dns.RcodeNameError:
+		if err := checkAnswer(name, qtype, resp.Answer); err != nil {
+			err.Server = srv
+			return nil, err
+		}
+		return &Answer{Name: name, Type: qtype, Rcode: resp.Rcode, RRs: resp.Answer, AD: resp.AuthenticatedData, From: srv}, nil
+	case dns.RcodeServerFailure:
+		return nil, &QueryError{Name: name, Type: qtype, Server: srv, Err: ErrServFail}
+	case dns.RcodeRefused:
+		return nil, &QueryError{Name: name, Type: qtype, Server: srv, Err: ErrRefused}
+	}
+	return nil, &QueryError{Name: name, Type: qtype, Server: srv, Err: ErrRcode, Detail: dns.RcodeToString[resp.Rcode]}
 }
 
 // exchangeOne does one exchange with one server: UDP, and TCP for this
@@ -249,9 +278,25 @@ func (c *Client) exchangeOne(ctx context.Context, q *dns.Msg, srv string) (*dns.
 	if err == nil && resp.Truncated {
 		c.sent.Add(1)
 		resp, err = exchangeVia(ctx, "tcp", c.timeout, q, srv)
+		if err != nil {
+			// Say it was TCP that failed: "timeout" alone would blame a
+			// server that did answer over UDP.
+			qe := classify(ctx, name, qtype, srv, err)
+			why := qe.Err.Error()
+			if qe.Detail != "" {
+				why = qe.Detail
+			}
+			return nil, &QueryError{Name: name, Type: qtype, Server: srv, Err: ErrTCPRetry, Cause: qe.Err,
+				Detail: why + "; TCP/53 may be blocked"}
+		}
 	}
 	if err != nil {
 		return nil, classify(ctx, name, qtype, srv, err)
+	}
+	if resp.Truncated {
+		// Still cut short over TCP: the records that are there may not
+		// be all of them, so they are no answer (and not "no record").
+		return nil, &QueryError{Name: name, Type: qtype, Server: srv, Err: ErrBadAnswer, Detail: "truncated even over TCP"}
 	}
 	if len(resp.Question) != 1 || !strings.EqualFold(resp.Question[0].Name, name) || resp.Question[0].Qtype != qtype {
 		return nil, &QueryError{Name: name, Type: qtype, Server: srv, Err: ErrNetwork, Detail: "answer is for another question"}
@@ -259,7 +304,7 @@ func (c *Client) exchangeOne(ctx context.Context, q *dns.Msg, srv string) (*dns.
 	return resp, nil
 }
 
-func classify(ctx context.Context, name string, qtype uint16, srv string, err error) error {
+func classify(ctx context.Context, name string, qtype uint16, srv string, err error) *QueryError {
 	var ne net.Error
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) || ctx.Err() == context.DeadlineExceeded {
 		return &QueryError{Name: name, Type: qtype, Server: srv, Err: ErrTimeout}
@@ -317,4 +362,60 @@ func exchangeVia(ctx context.Context, network string, timeout time.Duration, q *
 		return nil, ctx.Err()
 	}
 	return resp, err
+}
+
+// checkAnswer holds a NOERROR or NXDOMAIN answer section from the network
+// to the question: the CNAME chain from name must end (no loop, at most
+// maxCNAMEHops long), and every record must belong to the chain (or be a
+// DNAME above one of its names, RFC 6672 §3.1). A response that fails is
+// broken, never "no record": the caller makes it an error.
+func checkAnswer(name string, qtype uint16, rrs []dns.RR) *QueryError {
+	chain := map[string]bool{strings.ToLower(name): true}
+	cur := strings.ToLower(name)
+	for hops := 0; ; hops++ {
+		next := ""
+		for _, rr := range rrs {
+			if c, ok := rr.(*dns.CNAME); ok && qtype != dns.TypeCNAME && strings.EqualFold(c.Hdr.Name, cur) {
+				next = strings.ToLower(dns.Fqdn(c.Target))
+				break
+			}
+		}
+		if next == "" {
+			break
+		}
+		if chain[next] {
+			return &QueryError{Name: name, Type: qtype, Err: ErrCNAMELoop,
+				Detail: fmt.Sprintf("%s points back to %s", strings.TrimSuffix(cur, "."), strings.TrimSuffix(next, "."))}
+		}
+		if hops >= maxCNAMEHops {
+			return &QueryError{Name: name, Type: qtype, Err: ErrBadAnswer,
+				Detail: fmt.Sprintf("a CNAME chain longer than %d names", maxCNAMEHops)}
+		}
+		chain[next] = true
+		cur = next
+	}
+	for _, rr := range rrs {
+		h := rr.Header()
+		owner := strings.ToLower(dns.Fqdn(h.Name))
+		if chain[owner] {
+			continue
+		}
+		if h.Rrtype == dns.TypeDNAME && dnameCovers(owner, chain) {
+			continue
+		}
+		return &QueryError{Name: name, Type: qtype, Err: ErrBadAnswer,
+			Detail: fmt.Sprintf("the answer holds a %s record of %s, another name", dns.TypeToString[h.Rrtype], strings.TrimSuffix(owner, "."))}
+	}
+	return nil
+}
+
+// dnameCovers reports whether a DNAME at owner sits above a name of the
+// chain.
+func dnameCovers(owner string, chain map[string]bool) bool {
+	for n := range chain {
+		if n != owner && dns.IsSubDomain(owner, n) {
+			return true
+		}
+	}
+	return false
 }

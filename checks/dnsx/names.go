@@ -7,6 +7,8 @@ import (
 
 	"github.com/miekg/dns"
 	"golang.org/x/net/idna"
+
+	"github.com/relayctl/relayctl/checks/internal/textutil"
 )
 
 // idnaProfile converts user input to A-labels the way a browser's address
@@ -61,12 +63,10 @@ func Domain(input string) (string, error) {
 	return ascii, nil
 }
 
-// idnaReason is what an error of the idna package says, without the
-// package prefix its errors start with: they carry no parts to render, so
-// this is the one place their text is trimmed.
-func idnaReason(err error) string {
-	return strings.TrimPrefix(err.Error(), "idna: ")
-}
+// idnaReason is what an error of the idna package says, in its words
+// without its package prefix (textutil.LibraryText: its errors carry no
+// parts to render).
+func idnaReason(err error) string { return textutil.LibraryText(err) }
 
 // Fqdn returns name lower-cased with exactly one trailing dot.
 func Fqdn(name string) string {

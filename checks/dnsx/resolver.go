@@ -4,8 +4,11 @@
 // DNS server for tests. Every check asks DNS through the Resolver interface.
 //
 // NXDOMAIN and "no data" are answers (an Answer with no records); SERVFAIL,
-// REFUSED, timeouts and network failures are errors. A check must never
-// treat an error as "missing".
+// REFUSED, timeouts and network failures are errors. So is a response
+// that is no answer to the question — a CNAME loop, a chain too long, an
+// answer section about other names — however it is coded: a broken answer
+// is never turned into a missing one. A check must never treat an error
+// as "missing".
 package dnsx
 
 import (
@@ -15,6 +18,8 @@ import (
 	"strings"
 
 	"github.com/miekg/dns"
+
+	"github.com/relayctl/relayctl/checks"
 )
 
 // Resolver answers one DNS question.
@@ -103,6 +108,14 @@ var (
 	ErrNetwork   = errors.New("network error")
 	ErrCNAMELoop = errors.New("CNAME loop")
 	ErrBadName   = errors.New("invalid domain name")
+	// ErrBadAnswer is a response that is no answer to the question: a
+	// CNAME chain longer than any resolver follows, or an answer section
+	// holding only records of other names. It is never read as "no
+	// record".
+	ErrBadAnswer = errors.New("malformed answer")
+	// ErrTCPRetry is a truncated UDP answer (RFC 7766 §5) whose TCP
+	// retry failed; the QueryError's Cause says how (ErrTimeout…).
+	ErrTCPRetry = errors.New("the answer was truncated and the TCP retry failed")
 )
 
 // QueryError says which question failed, where, and why.
@@ -112,11 +125,24 @@ type QueryError struct {
 	Server string
 	Err    error
 	Detail string
+	// Cause is a second sentinel under Err, when there is one: the
+	// ErrTimeout of a TCP retry that timed out (Err is ErrTCPRetry).
+	Cause error
 }
 
-func (e *QueryError) Error() string {
+// Error is the question, its failure and the server, after "dns: " for
+// logs and wrapping.
+func (e *QueryError) Error() string { return "dns: " + e.Message() }
+
+// Message is the same text for a person: the question ("A mx.example"),
+// why it failed, and where; no package prefix.
+func (e *QueryError) Message() string {
+	name := strings.TrimSuffix(e.Name, ".")
+	if name == "" {
+		name = "." // the root
+	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "dns: %s %s: %v", dns.TypeToString[e.Type], strings.TrimSuffix(e.Name, "."), e.Err)
+	fmt.Fprintf(&b, "%s %s: %s", dns.TypeToString[e.Type], name, checks.Message(e.Err))
 	if e.Detail != "" {
 		b.WriteString(" (" + e.Detail + ")")
 	}
@@ -126,7 +152,20 @@ func (e *QueryError) Error() string {
 	return b.String()
 }
 
-func (e *QueryError) Unwrap() error { return e.Err }
+func (e *QueryError) Unwrap() []error {
+	if e.Cause != nil {
+		return []error{e.Err, e.Cause}
+	}
+	return []error{e.Err}
+}
+
+// IsOffline reports whether r answers from zone files alone (--offline):
+// then nothing of the run may open a socket, DNS or not. A resolver says
+// so with an Offline() bool method, as Client does.
+func IsOffline(r Resolver) bool {
+	o, ok := r.(interface{ Offline() bool })
+	return ok && o.Offline()
+}
 
 // Temporary reports whether err is a DNS failure that might go away
 // (anything but a bad name or --offline).

@@ -84,6 +84,9 @@ const (
 	StageTLS     = "tls"     // the handshake or the certificate failed
 	StageHTTP    = "http"    // the request or the response failed
 	StageBody    = "body"    // reading the body failed
+	// StageOffline: the resolver is offline (--offline), so no
+	// connection was opened and nothing was fetched.
+	StageOffline = "offline"
 )
 
 // Sentinel errors, wrapped by Error.
@@ -92,6 +95,7 @@ var (
 	ErrNoAddress   = errors.New("fetch: the host name has no address")
 	ErrCertificate = errors.New("fetch: certificate not valid for the host")
 	ErrTimeout     = errors.New("fetch: timed out")
+	ErrOffline     = errors.New("fetch: not fetched: offline")
 )
 
 // Error says at which stage a fetch failed and why.
@@ -121,7 +125,15 @@ func DNSFailure(err error) bool {
 	return errors.As(err, &fe) && fe.Stage == StageDNS && !errors.Is(err, ErrNoAddress)
 }
 
-// Get fetches rawURL (https only) with GET.
+// NotEvaluated reports whether err is a fetch that was never tried
+// because the run is offline: it says nothing about the server.
+func NotEvaluated(err error) bool { return errors.Is(err, ErrOffline) }
+
+// Get fetches rawURL (https only) with GET. With an offline resolver
+// (dnsx.IsOffline) it resolves the host from the zone files as ever —
+// a host with no address, or outside them, fails as without --offline —
+// but opens no connection: it returns an Error wrapping ErrOffline,
+// stage StageOffline.
 func Get(ctx context.Context, r dnsx.Resolver, rawURL string, opt Options) (*Response, error) {
 	start := time.Now()
 	u, err := url.Parse(rawURL)
@@ -137,7 +149,7 @@ func Get(ctx context.Context, r dnsx.Resolver, rawURL string, opt Options) (*Res
 	ctx, cancel := context.WithTimeout(ctx, opt.Timeout)
 	defer cancel()
 
-	d := &dialer{r: r, port: opt.Port}
+	d := &dialer{r: r, port: opt.Port, offline: dnsx.IsOffline(r)}
 	tr := &http.Transport{
 		Proxy:                  nil, // the policy host is resolved by dnsx, never by a proxy
 		DialContext:            d.dial,
@@ -207,8 +219,9 @@ func Get(ctx context.Context, r dnsx.Resolver, rawURL string, opt Options) (*Res
 
 // dialer resolves the host through dnsx and dials its addresses in turn.
 type dialer struct {
-	r    dnsx.Resolver
-	port int
+	r       dnsx.Resolver
+	port    int
+	offline bool // dnsx.IsOffline: resolve, but never connect
 
 	mu       sync.Mutex
 	dialed   string
@@ -253,6 +266,11 @@ func (d *dialer) dial(ctx context.Context, network, hostport string) (net.Conn, 
 			}
 			return nil, d.fail(StageDNS, checks.NewError("fetch", ErrNoAddress, "the host name has no address: "+host+": "+why))
 		}
+	}
+	if d.offline {
+		// The host's DNS is known (from the zone files); the server is
+		// not, and --offline opens no connection to find out.
+		return nil, d.fail(StageOffline, checks.NewError("fetch", ErrOffline, "not fetched: --offline opens no connection"))
 	}
 	var nd net.Dialer
 	var last error

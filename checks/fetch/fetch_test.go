@@ -11,6 +11,7 @@ import (
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsx"
 	"github.com/relayctl/relayctl/checks/dnsx/dnstest"
+	"github.com/relayctl/relayctl/checks/fetch/fetchtest"
 	"github.com/relayctl/relayctl/checks/tlsx/tlstest"
 )
 
@@ -182,5 +183,29 @@ func TestGetRejectsNonHTTPS(t *testing.T) {
 		if msg := checks.Message(err); msg != "fetch "+u+": url: not an https URL with a host" {
 			t.Errorf("%q: message %q", u, msg)
 		}
+	}
+}
+
+// With an offline resolver the host is resolved from the zone files as
+// ever, but no connection is opened.
+func TestGetOffline(t *testing.T) {
+	r := dnstest.Offline(t, dnstest.Zone(t, "", zone))
+	srv, err := fetchtest.Count(t, "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Get(context.Background(), r, "https://mta-sts.example.com/", Options{Port: srv.Port})
+	var fe *Error
+	if !errors.As(err, &fe) || fe.Stage != StageOffline || !NotEvaluated(err) || DNSFailure(err) {
+		t.Errorf("address in the zone: %v", err)
+	}
+	if _, err := Get(context.Background(), r, "https://nowhere.example.com/", Options{Port: srv.Port}); !errors.Is(err, ErrNoAddress) || NotEvaluated(err) {
+		t.Errorf("no address in the zone: %v", err)
+	}
+	if _, err := Get(context.Background(), r, "https://other.example/", Options{Port: srv.Port}); !DNSFailure(err) {
+		t.Errorf("outside the zones: %v", err)
+	}
+	if n := srv.Accepted(); n != 0 {
+		t.Errorf("%d connection(s) opened offline", n)
 	}
 }

@@ -197,6 +197,12 @@ func (c *checker) judgeFetch(disc *discovery) bool {
 		var fe *fetch.Error
 		errors.As(err, &fe)
 		switch {
+		case fetch.NotEvaluated(err):
+			// --offline: nothing was fetched, so nothing is wrong with it.
+			c.add(finding(CodeNotEvaluated, checks.SeverityInfo, refFetch,
+				"Run the check again without --offline to fetch and check the policy.",
+				"the policy at %s was not fetched: --offline opens no connection", url))
+			c.res.Summary = "policy not fetched (--offline)"
 		case fetch.DNSFailure(err):
 			// No verdict: the policy host could not be looked up.
 			c.res.Fail(err)

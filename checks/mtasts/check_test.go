@@ -13,6 +13,7 @@ import (
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsx"
 	"github.com/relayctl/relayctl/checks/dnsx/dnstest"
+	"github.com/relayctl/relayctl/checks/fetch/fetchtest"
 	"github.com/relayctl/relayctl/checks/tlsx/tlstest"
 )
 
@@ -360,10 +361,11 @@ func TestCheckPolicyHostProblems(t *testing.T) {
 	}
 }
 
-// The --zone path: a dnsx client answering from a zone, offline.
-func TestCheckFromZoneFileOffline(t *testing.T) {
+// The --zone path: a dnsx client answering from a zone file (the
+// policy host included) fetches the policy when not offline.
+func TestCheckFromZoneFile(t *testing.T) {
 	z := dnstest.Zone(t, "", baseZone+goodRecord)
-	c, err := dnsx.New(dnsx.Config{Zones: []*dnsx.Zone{z}, Offline: true})
+	c, err := dnsx.New(dnsx.Config{Zones: []*dnsx.Zone{z}, Servers: []string{dnstest.Start(t).Addr}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -372,6 +374,25 @@ func TestCheckFromZoneFileOffline(t *testing.T) {
 	res := Check(context.Background(), c, "example.com", Options{RootCAs: ca.Pool(), HTTPSPort: port})
 	if res.Status != checks.StatusOK {
 		t.Errorf("status %s: %v %s", res.Status, codes(res), res.Error)
+	}
+}
+
+// --zone with --offline: the record and the MX hosts are judged from the
+// zone, the policy is not fetched (no connection reaches the server) and
+// says so as info, not as a failure.
+func TestCheckOfflineFetchesNothing(t *testing.T) {
+	z := dnstest.Zone(t, "", baseZone+goodRecord)
+	srv, err := fetchtest.Count(t, "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := Check(context.Background(), dnstest.Offline(t, z), "example.com", Options{HTTPSPort: srv.Port, Timeout: 2 * time.Second})
+	wantCodes(t, res, "mtasts.not-evaluated/info")
+	if res.Status != checks.StatusOK || !strings.Contains(res.Summary, "--offline") {
+		t.Errorf("status %s summary %q", res.Status, res.Summary)
+	}
+	if n := srv.Accepted(); n != 0 {
+		t.Errorf("--offline opened %d connection(s) to the policy server", n)
 	}
 }
 

@@ -48,5 +48,8 @@ func Codes() []checks.CodeDoc {
 		{Code: "mtasts.max-age-short", Severity: "warn under a day, info under a week",
 			Meaning: "a short max_age re-opens the downgrade window at each refresh (§3.2, §10.2)",
 			Fix:     "604800 (a week) or more"},
+		{Code: "mtasts.not-evaluated", Severity: "info",
+			Meaning: "with `--offline` the policy is not fetched (no connection is opened), so it and its mx patterns are not checked",
+			Fix:     "run again without `--offline` to fetch the policy"},
 	}
 }

@@ -21,6 +21,7 @@ const (
 	CodeTooLarge          = "mtasts.policy-too-large"
 	CodeMaxAgeShort       = "mtasts.max-age-short"
 	CodePatternUnused     = "mtasts.pattern-unused"
+	CodeNotEvaluated      = "mtasts.not-evaluated"
 )
 
 const (

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/internal/textutil"
 )
 
@@ -38,22 +39,10 @@ func (e *SyntaxError) Message() string {
 // Errors is every problem found in one record or policy.
 type Errors []*SyntaxError
 
-func (es Errors) Error() string {
-	var s []string
-	for _, e := range es {
-		s = append(s, e.Error())
-	}
-	return strings.Join(s, "; ")
-}
+func (es Errors) Error() string { return checks.JoinErrors(es) }
 
 // Message is every error's Message, joined with "; ".
-func (es Errors) Message() string {
-	var s []string
-	for _, e := range es {
-		s = append(s, e.Message())
-	}
-	return strings.Join(s, "; ")
-}
+func (es Errors) Message() string { return checks.JoinMessages(es) }
 
 func (es Errors) orNil() error {
 	if len(es) == 0 {

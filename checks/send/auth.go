@@ -95,9 +95,9 @@ func (c *conn) authenticate(sec *secrets) *stepError {
 	switch mech {
 	case MechPLAIN:
 		// RFC 4616 §2: [authzid] NUL authcid NUL passwd.
-		first = "AUTH PLAIN " + enc("\x00"+user+"\x00"+pass)
+		first = "AUTH PLAIN " + enc(plainBlob(user, pass))
 	case MechXOAUTH2:
-		first = "AUTH XOAUTH2 " + enc("user="+user+"\x01auth=Bearer "+token+"\x01\x01")
+		first = "AUTH XOAUTH2 " + enc(xoauth2Blob(user, token))
 	default:
 		first = "AUTH " + mech
 	}
@@ -135,7 +135,7 @@ func (c *conn) authenticate(sec *secrets) *stepError {
 		default:
 			// PLAIN sent everything at once; a 334 here means the server
 			// wants the initial response again (RFC 4954 §4).
-			resp = enc("\x00" + user + "\x00" + pass)
+			resp = enc(plainBlob(user, pass))
 		}
 		logResp := Redacted
 		if resp == "" {
@@ -157,6 +157,15 @@ func (c *conn) authenticate(sec *secrets) *stepError {
 	}
 	c.auth = mech
 	return nil
+}
+
+// plainBlob is the PLAIN response (RFC 4616 §2): [authzid] NUL authcid
+// NUL passwd, with no authzid.
+func plainBlob(user, pass string) string { return "\x00" + user + "\x00" + pass }
+
+// xoauth2Blob is the XOAUTH2 initial response.
+func xoauth2Blob(user, token string) string {
+	return "user=" + user + "\x01auth=Bearer " + token + "\x01\x01"
 }
 
 // authTiming measures the AUTH step for the record.

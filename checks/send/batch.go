@@ -26,6 +26,15 @@ type BatchOptions struct {
 	// Rate limits the messages started per second over all connections;
 	// 0 means no limit.
 	Rate float64
+	// InFlight, when set, is called with a ResultInFlight record for a
+	// message just before its final dot goes out (each attempt that gets
+	// that far), never at the same time as emit. It is how a resume
+	// learns of a message a crash left without an outcome: the writer
+	// should have the record on disk when it returns. An error stops the
+	// message before its data (the connection is dropped, the server
+	// discards the transaction): without the mark a crash could send it
+	// twice.
+	InFlight func(Record) error
 }
 
 // RunBatch sends every job from jobs over opt.Concurrency connections and
@@ -79,6 +88,14 @@ func RunBatch(ctx context.Context, cfg *Config, opt BatchOptions, jobs <-chan Jo
 				if lim != nil && lim.Wait(ctx) != nil {
 					return
 				}
+				s.beforeDot = nil
+				if opt.InFlight != nil {
+					s.beforeDot = func() error {
+						mu.Lock()
+						defer mu.Unlock()
+						return opt.InFlight(inFlight(cfg, j))
+					}
+				}
 				rec := s.Send(ctx, j.Msg)
 				rec.Row = j.Row
 				out(rec)
@@ -93,6 +110,28 @@ func buildFailure(cfg *Config, j Job) Record {
 		Accepted: []string{}, Rejected: []Rejection{}, To: []string{}, Started: cfg.now().UTC()}
 	if j.Msg != nil {
 		r.From, r.To, r.MessageID = j.Msg.From, j.Msg.To, j.Msg.MessageID
+	}
+	return r
+}
+
+// inFlight is the record written before j's final dot.
+func inFlight(cfg *Config, j Job) Record {
+	return Record{Row: j.Row, Result: ResultInFlight, From: j.Msg.From, To: j.Msg.To, MessageID: j.Msg.MessageID, DKIM: j.Msg.DKIM,
+		Size: len(j.Msg.Data), Accepted: []string{}, Rejected: []Rejection{}, Started: cfg.now().UTC()}
+}
+
+// CrashedRecord is the outcome a resume reports for a row an earlier run
+// left in flight (its last record): unknown, and not sent again.
+func CrashedRecord(inFlight Record) Record {
+	r := inFlight
+	r.Result = ResultUnknown
+	r.Failure = FailureInterrupted
+	r.Error = "an earlier run stopped after this message's data started and before its outcome was written; the server may have it, so it was not sent again"
+	if r.Accepted == nil {
+		r.Accepted = []string{}
+	}
+	if r.Rejected == nil {
+		r.Rejected = []Rejection{}
 	}
 	return r
 }

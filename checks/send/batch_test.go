@@ -155,7 +155,7 @@ func TestBatchInterruptAndResume(t *testing.T) {
 	for _, r := range first {
 		if r.Done() {
 			done[r.Row] = true
-		} else if r.Result != send.ResultFailed || !strings.Contains(r.Error, "interrupted") && !strings.Contains(r.Error, "canceled") {
+		} else if r.Result != send.ResultFailed || r.Failure != send.FailureInterrupted || !strings.Contains(r.Error, "interrupted") {
 			t.Errorf("an in-flight message ended as %+v", r)
 		}
 	}
@@ -192,5 +192,42 @@ func TestBatchBuildError(t *testing.T) {
 	send.RunBatch(ctx(t), plainCfg(srv), send.BatchOptions{}, feed(jobs), func(r send.Record) { recs = append(recs, r) })
 	if len(recs) != 2 || recs[0].Result != send.ResultFailed || recs[0].Row != 1 || recs[1].Result != send.ResultSent {
 		t.Errorf("%+v", recs)
+	}
+}
+
+// The in-flight mark comes before the data; when it cannot be written
+// the message is not sent at all.
+func TestBatchInFlight(t *testing.T) {
+	srv := smtptest.Start(t, smtptest.Config{})
+	var marks []int
+	var recs []send.Record
+	taken := 0 // marks written, so messages the server should have
+	opt := send.BatchOptions{InFlight: func(r send.Record) error {
+		if r.Result != send.ResultInFlight {
+			t.Errorf("in-flight record %+v", r)
+		}
+		// The server has not got the message yet.
+		if srv.Count() != taken {
+			t.Errorf("mark %d after %d messages, want %d", r.Row, srv.Count(), taken)
+		}
+		marks = append(marks, r.Row)
+		if r.Row == 2 {
+			return errors.New("disk full")
+		}
+		taken++
+		return nil
+	}}
+	send.RunBatch(ctx(t), plainCfg(srv), opt, feed(batchMsgs(t, 3)), func(r send.Record) { recs = append(recs, r) })
+	if len(marks) != 3 || len(recs) != 3 {
+		t.Fatalf("marks %v, records %d", marks, len(recs))
+	}
+	for _, r := range recs {
+		if r.Row == 2 && (r.Result != send.ResultFailed || !strings.Contains(r.Error, "in-flight record could not be written")) ||
+			r.Row != 2 && r.Result != send.ResultSent {
+			t.Errorf("row %d: %+v", r.Row, r)
+		}
+	}
+	if srv.Count() != 2 {
+		t.Errorf("%d messages, want 2", srv.Count())
 	}
 }

@@ -22,18 +22,31 @@ type Row struct {
 	Fields map[string]string
 }
 
-// maxBatchRows bounds what one file may ask for.
-const maxBatchRows = 10_000_000
+// Bounds on what one --batch file may ask for: rows, bytes, and the
+// bytes of one line (a row of NDJSON, or a line of CSV: a quoted field
+// may span lines). A 300 MB file of one line is refused at its first
+// MiB, not read into memory.
+const (
+	maxBatchRows  = 10_000_000
+	MaxBatchBytes = 1 << 30
+	MaxLineBytes  = 1 << 20
+	maxBatchText  = "1 GiB"
+	maxLineText   = "1 MiB"
+)
 
 // ReadBatch reads a CSV file with a header row or an NDJSON file (one
 // object per line); the format is taken from the first non-blank byte
 // ('{' for NDJSON). Every row needs a non-empty "to".
 func ReadBatch(r io.Reader) ([]Row, error) {
-	br := bufio.NewReader(r)
+	lim := &limitReader{r: r}
+	br := bufio.NewReader(lim)
 	for {
 		b, err := br.Peek(1)
-		if err != nil {
+		if errors.Is(err, io.EOF) {
 			return nil, errorf(ErrBadInput, "batch: the file is empty")
+		}
+		if err != nil {
+			return nil, batchReadError(err)
 		}
 		if b[0] == ' ' || b[0] == '\t' || b[0] == '\r' || b[0] == '\n' {
 			br.ReadByte()
@@ -52,11 +65,61 @@ func ReadBatch(r io.Reader) ([]Row, error) {
 	}
 }
 
+// limitReader fails a read past MaxBatchBytes, or past MaxLineBytes
+// without a line end, saying which line.
+type limitReader struct {
+	r     io.Reader
+	total int64
+	line  int // line ends seen
+	run   int // bytes since the last line end
+}
+
+// errTooBig is a file or a line over its bound.
+type errTooBig struct{ line int }
+
+func (e *errTooBig) Error() string { return "batch: " + e.words() }
+
+// words says what is too big, for a person.
+func (e *errTooBig) words() string {
+	if e.line == 0 {
+		return "the file is larger than " + maxBatchText
+	}
+	return fmt.Sprintf("line %d is longer than %s", e.line, maxLineText)
+}
+
+func (l *limitReader) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	for i, c := range p[:n] {
+		if l.total++; l.total > MaxBatchBytes {
+			return i, &errTooBig{}
+		}
+		if c == '\n' {
+			l.line++
+			l.run = 0
+		} else if l.run++; l.run > MaxLineBytes {
+			return i, &errTooBig{line: l.line + 1}
+		}
+	}
+	return n, err
+}
+
+// batchReadError says what went wrong reading the file, in words.
+func batchReadError(err error) error {
+	var big *errTooBig
+	if errors.As(err, &big) {
+		return errorf(ErrBadInput, "batch: %s", big.words())
+	}
+	return wrap("batch: reading the file", err)
+}
+
 func readCSV(r io.Reader) ([]Row, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = 0
 	head, err := cr.Read()
 	if err != nil {
+		if errors.As(err, new(*errTooBig)) || !errors.As(err, new(*csv.ParseError)) {
+			return nil, batchReadError(err)
+		}
 		return nil, errorf(ErrBadInput, "batch: header row: %v", err)
 	}
 	names := make([]string, len(head))
@@ -78,7 +141,10 @@ func readCSV(r io.Reader) ([]Row, error) {
 			break
 		}
 		if err != nil {
-			return nil, errorf(ErrBadInput, "batch: %v", err)
+			if errors.As(err, new(*errTooBig)) || !errors.As(err, new(*csv.ParseError)) {
+				return nil, batchReadError(err)
+			}
+			return nil, errorf(ErrBadInput, "batch: row %d: %v", len(rows)+1, err)
 		}
 		if len(rows) >= maxBatchRows {
 			return nil, errorf(ErrBadInput, "batch: more than %d rows", maxBatchRows)
@@ -93,35 +159,66 @@ func readCSV(r io.Reader) ([]Row, error) {
 }
 
 func readNDJSON(r io.Reader) ([]Row, error) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 16<<20)
 	var rows []Row
-	line := 0
-	for sc.Scan() {
-		line++
-		b := bytes.TrimSpace(sc.Bytes())
-		if len(b) == 0 {
-			continue
-		}
+	err := scanLines(r, "batch", func(line int, b []byte) error {
 		if len(rows) >= maxBatchRows {
-			return nil, errorf(ErrBadInput, "batch: more than %d rows", maxBatchRows)
+			return errorf(ErrBadInput, "batch: more than %d rows", maxBatchRows)
 		}
 		var obj map[string]any
 		dec := json.NewDecoder(bytes.NewReader(b))
 		dec.UseNumber()
 		if err := dec.Decode(&obj); err != nil || obj == nil {
-			return nil, errorf(ErrBadInput, "batch: line %d is not a JSON object", line)
+			return errorf(ErrBadInput, "batch: line %d (row %d) is not a JSON object", line, len(rows)+1)
 		}
 		f := make(map[string]string, len(obj))
 		for k, v := range obj {
 			f[k] = jsonText(v)
 		}
 		rows = append(rows, Row{N: len(rows) + 1, Fields: f})
-	}
-	if err := sc.Err(); err != nil {
-		return nil, errorf(ErrBadInput, "batch: %v", err)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return checkRows(rows)
+}
+
+// scanLines calls fn with each non-blank line of r, trimmed, and its
+// 1-based number; a line over MaxLineBytes is an error naming it.
+func scanLines(r io.Reader, what string, fn func(line int, b []byte) error) error {
+	st := &stickyReader{r: r}
+	sc := bufio.NewScanner(st)
+	sc.Buffer(make([]byte, 64*1024), MaxLineBytes+2) // the CRLF
+	line := 0
+	for sc.Scan() {
+		if st.err != nil {
+			// The scanner hands over what it holds after a failed read
+			// as if at the end: a line cut short, not a line.
+			break
+		}
+		line++
+		b := bytes.TrimSpace(sc.Bytes())
+		if len(b) == 0 {
+			continue
+		}
+		if err := fn(line, b); err != nil {
+			return err
+		}
+	}
+	err := sc.Err()
+	if st.err != nil {
+		err = st.err
+	}
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, bufio.ErrTooLong):
+		return errorf(ErrBadInput, "%s: line %d is longer than %s", what, line+1, maxLineText)
+	case errors.As(err, new(*errTooBig)):
+		return batchReadError(err)
+	default:
+		return wrap(what+": reading the file", err)
+	}
 }
 
 // jsonText is a JSON value as template text: strings as they are, arrays
@@ -204,27 +301,22 @@ func (t *Template) Execute(row Row) (string, error) {
 }
 
 // DoneRows reads the records of an earlier run (--skip-done) and returns,
-// for every row whose message needs no other try (sent, rejected, or
-// unknown), the recipients it was for.
+// for every row whose message needs no other try, its deciding record:
+// sent, partial, rejected or unknown — or in flight, when the run that
+// wrote it died before the message's outcome (the caller reports it as
+// unknown). A row's later record replaces an in-flight or failed one; a
+// final outcome is never replaced.
 //
 // A run killed while writing leaves a line cut short, and a resume
 // appended to the same file (>>) glues its first record to it: a line
 // that starts like a record but does not parse is searched for a whole
 // record after the cut, else skipped. A line that is not a record at all
 // means the wrong file was given.
-func DoneRows(r io.Reader) (map[int][]string, error) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 16<<20)
-	done := map[int][]string{}
-	line := 0
-	for sc.Scan() {
-		line++
-		b := bytes.TrimSpace(sc.Bytes())
-		if len(b) == 0 {
-			continue
-		}
+func DoneRows(r io.Reader) (map[int]Record, error) {
+	last := map[int]Record{}
+	err := scanLines(r, "--skip-done", func(line int, b []byte) error {
 		if b[0] != '{' {
-			return nil, errorf(ErrBadInput, "--skip-done: line %d is not a send record", line)
+			return errorf(ErrBadInput, "--skip-done: line %d is not a send record", line)
 		}
 		rec, ok := parseRecord(b)
 		for i := 1; !ok && i < len(b); i++ {
@@ -232,14 +324,24 @@ func DoneRows(r io.Reader) (map[int][]string, error) {
 				rec, ok = parseRecord(b[i:])
 			}
 		}
-		if ok && rec.Row > 0 && rec.Done() {
-			done[rec.Row] = rec.To
+		if !ok || rec.Row <= 0 {
+			return nil
+		}
+		if prev, seen := last[rec.Row]; seen && prev.Done() && prev.Result != ResultInFlight {
+			return nil
+		}
+		last[rec.Row] = rec
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for row, rec := range last {
+		if !rec.Done() {
+			delete(last, row)
 		}
 	}
-	if err := sc.Err(); err != nil {
-		return nil, errorf(ErrBadInput, "--skip-done: %v", err)
-	}
-	return done, nil
+	return last, nil
 }
 
 func parseRecord(b []byte) (Record, bool) {
@@ -270,4 +372,18 @@ func SameRecipients(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// stickyReader remembers its reader's first error other than io.EOF.
+type stickyReader struct {
+	r   io.Reader
+	err error
+}
+
+func (s *stickyReader) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	if err != nil && !errors.Is(err, io.EOF) && s.err == nil {
+		s.err = err
+	}
+	return n, err
 }

@@ -87,13 +87,26 @@ func TestDoneRows(t *testing.T) {
 {"row":2,"to":["b@x.org"],"result":"failed"}
 {"row":3,"to":["c@x.org"],"result":"rejected"}
 {"row":4,"to":["d@x.org"],"result":"unknown"}
+{"row":6,"to":["f@x.org"],"result":"in_flight"}
+{"row":7,"to":["g@x.org"],"result":"in_flight"}
+{"row":7,"to":["g@x.org"],"result":"failed"}
+{"row":8,"to":["h@x.org"],"result":"in_flight"}
+{"row":8,"to":["h@x.org"],"result":"sent"}
+{"row":9,"to":["i@x.org"],"result":"partial"}
+{"row":9,"to":["i@x.org"],"result":"failed"}
 {"row":5,"to":["e@x.org"],"res`
 	done, err := DoneRows(strings.NewReader(in))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(done) != 3 || done[1] == nil || done[2] != nil || done[3] == nil || done[4] == nil {
+	want := map[int]Result{1: ResultSent, 3: ResultRejected, 4: ResultUnknown, 6: ResultInFlight, 8: ResultSent, 9: ResultPartial}
+	if len(done) != len(want) {
 		t.Errorf("%v", done)
+	}
+	for row, res := range want {
+		if done[row].Result != res {
+			t.Errorf("row %d: %q, want %q", row, done[row].Result, res)
+		}
 	}
 	// A cut line with the next run's first record glued to it.
 	glued := `{"row":1,"to":["a@x.org"],"result":"sent"}
@@ -101,8 +114,13 @@ func TestDoneRows(t *testing.T) {
 {"row":4,"to":["d@x.org"],"result":"sent"}
 `
 	done, err = DoneRows(strings.NewReader(glued))
-	if err != nil || len(done) != 3 || done[3] == nil || done[2] != nil {
+	if _, two := done[2]; err != nil || len(done) != 3 || done[3].Result != ResultSent || two {
 		t.Errorf("glued: %v %v", done, err)
+	}
+	// A line over the bound names its number, and is not read whole.
+	long := "{\"row\":1,\"to\":[\"a@x.org\"],\"result\":\"sent\"}\n{\"x\":\"" + strings.Repeat("y", MaxLineBytes+10) + "\"}\n"
+	if _, err := DoneRows(strings.NewReader(long)); !errors.Is(err, ErrBadInput) || !strings.Contains(err.Error(), "line 2 is longer than 1 MiB") {
+		t.Errorf("long line: %v", err)
 	}
 	// A line that is no record at all: the wrong file.
 	if _, err := DoneRows(strings.NewReader("{\"row\":1}\nto,name\n")); !errors.Is(err, ErrBadInput) {

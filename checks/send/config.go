@@ -69,10 +69,18 @@ type Config struct {
 	Resolver dnsx.Resolver
 
 	TLS TLSMode
-	// RootCAs, when set, are the only trusted roots (--ca).
+	// RootCAs, when set, are the trusted roots: with --ca, the system's
+	// roots plus the file (tlsx.LoadCA).
 	RootCAs *x509.CertPool
 	// SkipVerify accepts any certificate (--tls-skip-verify).
 	SkipVerify bool
+	// TLSVerify requires a verified certificate in MX delivery too
+	// (--tls-verify). Without it, MX delivery (port 25, no Server) uses
+	// opportunistic TLS as MTAs do (RFC 7435, RFC 3207 §4.1): a
+	// certificate that does not verify is used anyway and the record
+	// notes why. With a Server, certificates are always verified unless
+	// SkipVerify.
+	TLSVerify bool
 	// EHLO is the name to greet with; when empty,
 	// smtpwire.DefaultEHLO(Hostname): this host's name when it is a
 	// fully qualified domain name, else smtpwire.FallbackEHLO.
@@ -97,6 +105,17 @@ type Config struct {
 	// RetryDelay is the first backoff, doubled each time, with jitter.
 	Retries    int
 	RetryDelay time.Duration
+
+	// QuitAfter, when set, stops the dialogue after that stage (connect,
+	// ehlo, tls, auth, mail, rcpt) with QUIT: a test of the server that
+	// sends no message (result "tested").
+	QuitAfter string
+	// DSNNotify (NOTIFY=, per RCPT), DSNRet (RET=) and EnvID (ENVID=,
+	// xtext-encoded) are the RFC 3461 parameters, sent only when the
+	// server offers DSN; otherwise the record notes they were not.
+	DSNNotify string
+	DSNRet    string
+	EnvID     string
 
 	// Transcript receives the dialogue (-v), or nil.
 	Transcript *Transcript
@@ -141,6 +160,12 @@ func (c *Config) now() time.Time {
 	return time.Now()
 }
 
+// opportunistic reports whether an unverified certificate is acceptable:
+// MX delivery without --tls-verify.
+func (c *Config) opportunistic() bool {
+	return c.Server == "" && !c.TLSVerify && !c.SkipVerify
+}
+
 func (c *Config) tlsMode() TLSMode {
 	if c.TLS == "" {
 		return TLSAuto
@@ -150,7 +175,17 @@ func (c *Config) tlsMode() TLSMode {
 
 // secrets lists what must never be printed for this configuration.
 func (c *Config) secrets() *secrets {
-	return newSecrets(c.Password, c.Token)
+	// The AUTH blobs too, whichever mechanism is used: a server may echo
+	// any of them, and a secret's base64 inside a blob's base64 depends
+	// on where it falls.
+	s := newSecrets(c.Password, c.Token)
+	if c.Password != "" {
+		s.add(plainBlob(c.User, c.Password))
+	}
+	if c.Token != "" {
+		s.add(xoauth2Blob(c.User, c.Token))
+	}
+	return s
 }
 
 // ParseServer splits HOST[:PORT] (or [IPv6]:PORT), defaulting the port.

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -29,12 +30,14 @@ type conn struct {
 	host string // the server's name: SNI and certificate check
 	addr string // host:port as reported in records
 
-	caps    *smtpwire.Capabilities // the EHLO reply (none after HELO)
-	tlsInfo TLSInfo
-	auth    string
-	used    bool // a transaction ran on it: RSET before the next
-	broken  bool // must not be used again
-	stop    func() bool
+	caps     *smtpwire.Capabilities // the EHLO reply (none after HELO)
+	tlsInfo  TLSInfo
+	auth     string
+	notes    []string // facts for the record: an unverified certificate, no DSN
+	dsnNoted bool
+	used     bool // a transaction ran on it: RSET before the next
+	broken   bool // must not be used again
+	stop     func() bool
 }
 
 // aLongTimeAgo is a deadline in the past: it makes blocked I/O return.
@@ -147,6 +150,13 @@ func dialOne(ctx context.Context, cfg *Config, host, addr string, implicit bool,
 		tm.StartTLS = ms(time.Since(t0))
 	}
 	t0 := time.Now()
+	if !implicit {
+		if e := c.sniffBanner(ctx, addr); e != nil {
+			tm.Banner = ms(time.Since(t0))
+			c.close()
+			return nil, e
+		}
+	}
 	r, e := c.read(FailureConnect, "banner")
 	tm.Banner = ms(time.Since(t0))
 	if e != nil {
@@ -161,6 +171,42 @@ func dialOne(ctx context.Context, cfg *Config, host, addr string, implicit bool,
 		return nil, replyError(FailureConnect, r)
 	}
 	return c, nil
+}
+
+// implicitHint is what to do about a port that speaks TLS from the
+// first byte.
+const implicitHint = "the port speaks TLS from the first byte (implicit TLS, RFC 8314): use --tls implicit"
+
+// sniffBanner waits for the first bytes of the banner and tells a port
+// that speaks TLS from the first byte from an SMTP server: TLS records
+// where the banner should be, or — when nothing comes within the step
+// limit — a TLS handshake that succeeds on a second connection. Only what
+// was seen is said, never guessed: a silent server that does not answer
+// TLS either is a plain timeout.
+func (c *conn) sniffBanner(ctx context.Context, addr string) *stepError {
+	c.deadline(c.cfg.timeout())
+	if _, err := c.br.Peek(1); err != nil {
+		if !isTimeout(err) || ctx.Err() != nil {
+			return nil // read() reports the close or the interruption
+		}
+		var dial smtpwire.DialFunc
+		if c.cfg.Dialer != nil {
+			dial = c.cfg.Dialer.DialContext
+		}
+		if smtpwire.AnswersTLS(ctx, dial, addr, c.host, min(c.cfg.timeout(), 3*time.Second)) {
+			c.log.info("no banner, but the port answers a TLS handshake")
+			// Still a timeout, but one that trying again will not cure.
+			return &stepError{failure: FailureTimeout, err: wrap("waiting for the banner", fmt.Errorf("none came within %s, but %s", c.cfg.timeout(), implicitHint))}
+		}
+		c.broken = true
+		return netError(FailureConnect, "waiting for the reply to banner", err)
+	}
+	head, _ := c.br.Peek(min(c.br.Buffered(), 5))
+	if smtpwire.LooksLikeTLS(head) {
+		c.log.info("TLS record bytes (% x) where the banner should be", head)
+		return &stepError{failure: FailureConnect, err: errorf(ErrProtocol, "the server sent TLS records instead of a banner: %s", implicitHint)}
+	}
+	return nil
 }
 
 func ms(d time.Duration) int64 {
@@ -348,10 +394,11 @@ func failureOr(f, def Failure) Failure {
 // handshake wraps the socket in TLS and verifies the certificate unless
 // told not to.
 func (c *conn) handshake(ctx context.Context) *stepError {
+	opportunistic := c.cfg.opportunistic()
 	conf := &tls.Config{
 		ServerName:         c.host,
 		RootCAs:            c.cfg.RootCAs,
-		InsecureSkipVerify: c.cfg.SkipVerify,
+		InsecureSkipVerify: c.cfg.SkipVerify || opportunistic,
 	}
 	tc := tls.Client(c.nc, conf)
 	c.deadline(c.cfg.timeout())
@@ -385,9 +432,44 @@ func (c *conn) handshake(ctx context.Context) *stepError {
 	if len(st.PeerCertificates) > 0 {
 		subject = st.PeerCertificates[0].Subject.String()
 	}
-	c.log.info("TLS started: %s %s, certificate %q, %s", c.tlsInfo.Version, c.tlsInfo.Cipher, subject,
-		map[bool]string{true: "verified", false: "NOT verified (--tls-skip-verify)"}[c.tlsInfo.Verified])
+	how := map[bool]string{true: "verified", false: "NOT verified (--tls-skip-verify)"}[c.tlsInfo.Verified]
+	if opportunistic {
+		if why := verifyPeer(st, c.host, c.cfg.RootCAs); why != "" {
+			c.tlsInfo.Verified = false
+			note := fmt.Sprintf("the TLS certificate of %s was not verified (%s): delivered with opportunistic TLS, as MTAs do on port 25 (RFC 7435); --tls-verify refuses such a server", c.host, why)
+			c.notes = append(c.notes, note)
+			how = "NOT verified (" + why + "); opportunistic TLS"
+		}
+	}
+	c.log.info("TLS started: %s %s, certificate %q, %s", c.tlsInfo.Version, c.tlsInfo.Cipher, subject, how)
 	return nil
+}
+
+// verifyPeer checks the server's chain against roots (the system's when
+// nil) and its name; "" when good, else why not, in words.
+func verifyPeer(st tls.ConnectionState, host string, roots *x509.CertPool) string {
+	if len(st.PeerCertificates) == 0 {
+		return "no certificate"
+	}
+	inter := x509.NewCertPool()
+	for _, c := range st.PeerCertificates[1:] {
+		inter.AddCert(c)
+	}
+	_, err := st.PeerCertificates[0].Verify(x509.VerifyOptions{DNSName: host, Roots: roots, Intermediates: inter})
+	var unknown x509.UnknownAuthorityError
+	var name x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &unknown):
+		return "signed by an unknown authority"
+	case errors.As(err, &name):
+		return "issued for other names than " + host
+	case errors.As(err, &invalid) && invalid.Reason == x509.Expired:
+		return "expired or not yet valid"
+	}
+	return textutil.LibraryText(err)
 }
 
 // isAlert reports a TLS alert from the peer: a refusal, not a glitch.

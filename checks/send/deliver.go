@@ -24,6 +24,11 @@ type Sender struct {
 	// the record says the message went.
 	last *conn
 	rnd  *rand.Rand
+	// beforeDot, when set, runs just before a message's final dot.
+	beforeDot func() error
+	// domain is the recipient domain whose MX c is connected to (MX
+	// delivery only).
+	domain string
 }
 
 // NewSender returns a Sender; id numbers its transcript lines in a batch
@@ -59,15 +64,29 @@ func Send(ctx context.Context, cfg *Config, msg *Message) Record {
 // with exponential backoff and jitter. Recipients the server took are not
 // sent to again; a message whose final dot got no reply is not sent
 // again at all.
+//
+// In MX delivery (no Server) the recipients are grouped by domain and
+// each group goes to its own domain's MX hosts; the record then has a
+// Delivery per domain.
 func (s *Sender) Send(ctx context.Context, msg *Message) Record {
+	if s.cfg.Server == "" {
+		if groups := byDomain(msg.To); len(groups) > 1 {
+			return s.sendGroups(ctx, msg, groups)
+		}
+	}
+	return s.sendTo(ctx, msg, msg.To)
+}
+
+// sendTo delivers msg to rcpts over one route.
+func (s *Sender) sendTo(ctx context.Context, msg *Message, rcpts []string) Record {
 	cfg := s.cfg
 	started := cfg.now()
 	t0 := time.Now()
 	rec := Record{
-		From: msg.From, To: msg.To, MessageID: msg.MessageID, Size: len(msg.Data),
+		From: msg.From, To: rcpts, MessageID: msg.MessageID, Size: len(msg.Data), DKIM: msg.DKIM,
 		Started: started.UTC(), Accepted: []string{}, Rejected: []Rejection{},
 	}
-	pending := append([]string(nil), msg.To...)
+	pending := append([]string(nil), rcpts...)
 	var final *stepError
 	for attempt := 1; ; attempt++ {
 		rec.Attempts = attempt
@@ -78,6 +97,16 @@ func (s *Sender) Send(ctx context.Context, msg *Message) Record {
 			rec.Server = s.last.addr
 			rec.TLS = s.last.tlsInfo
 			rec.Auth = s.last.auth
+			rec.Notes = s.last.notes
+		}
+		if e == nil && res.tested {
+			// --quit-after: the recipients the server would take, and
+			// every refusal as it came.
+			rec.StoppedAfter = cfg.QuitAfter
+			rec.Accepted = append(rec.Accepted, res.rcptOK...)
+			rec.Rejected = append(rec.Rejected, res.refused...)
+			pending = nil
+			break
 		}
 		// Refusals: a 5xx is final; a 4xx recipient stays pending.
 		var next []string
@@ -127,6 +156,10 @@ func (s *Sender) Send(ctx context.Context, msg *Message) Record {
 		}
 	}
 	s.finish(&rec, final, pending)
+	if cfg.QuitAfter != "" {
+		// Each test is a dialogue of its own, ended with QUIT.
+		s.Close()
+	}
 	rec.Duration = ms(time.Since(t0))
 	return rec
 }
@@ -164,38 +197,56 @@ func (s *Sender) attempt(ctx context.Context, msg *Message, rcpts []string, tm *
 			s.c.close()
 			s.c = nil
 		}
+		if s.c != nil && s.cfg.Server == "" && s.domain != rcptDomain(rcpts[0]) {
+			// MX delivery: this connection is to another domain's MX.
+			s.c.quit()
+			s.c = nil
+		}
 		if s.c == nil {
+			s.domain = rcptDomain(rcpts[0])
 			c, e := open(ctx, s.cfg, rcpts[0], s.log, s.sec, tm)
 			if c != nil {
 				s.last = c
 			}
 			if e != nil {
 				if ctx.Err() != nil {
-					f := e.failure
-					if f == FailureTimeout {
-						f = FailureConnect
-					}
-					e = &stepError{failure: f, err: fmt.Errorf("interrupted while connecting: %w", ctx.Err())}
+					e = &stepError{failure: FailureInterrupted, err: interrupted(ctx, "interrupted while connecting")}
 				}
 				return txResult{}, e
 			}
 			s.c = c
 		}
-		res := s.c.tx(msg, rcpts, tm)
+		switch s.cfg.QuitAfter {
+		case "connect", "ehlo", "tls", "auth":
+			return txResult{tested: true}, nil
+		}
+		res := s.c.tx(msg, rcpts, tm, s.beforeDot)
 		if res.e != nil && res.e.stale && try == 0 && ctx.Err() == nil {
 			s.log.info("the server closed the idle connection; reconnecting")
 			s.c.close()
 			s.c = nil
 			continue
 		}
-		if res.e != nil && ctx.Err() != nil && !res.e.unknown {
-			res.e = &stepError{failure: res.e.failure, err: fmt.Errorf("interrupted before the message was sent: %w", ctx.Err())}
+		if res.e != nil && ctx.Err() != nil {
+			// Ctrl-C cut the step short: not the server's timeout.
+			if res.e.unknown {
+				res.e = &stepError{failure: FailureInterrupted, unknown: true, err: &checks.Error{Pkg: "send", Kind: ErrNoReply,
+					Msg: "interrupted after the final dot, before its reply; the server may have queued the message, so it was not sent again"}}
+			} else {
+				res.e = &stepError{failure: FailureInterrupted, err: interrupted(ctx, "interrupted before the message was sent")}
+			}
 		}
 		if s.c.broken {
 			s.c.close()
 		}
 		return res, res.e
 	}
+}
+
+// interrupted says msg about a cancelled ctx; errors.Is matches
+// context.Canceled (or DeadlineExceeded).
+func interrupted(ctx context.Context, msg string) error {
+	return &checks.Error{Pkg: "send", Kind: ctx.Err(), Msg: msg}
 }
 
 // backoff is the wait before attempt n+1: RetryDelay·2^(n-1), at most a
@@ -238,6 +289,15 @@ func (s *Sender) finish(rec *Record, e *stepError, pending []string) {
 		}
 	}
 	switch {
+	case e == nil && rec.StoppedAfter != "":
+		// --quit-after: tested, unless a recipient was refused.
+		rec.Result = ResultTested
+		if len(rec.Rejected) > 0 {
+			rec.Result, rec.Failure = ResultFailed, FailureRecipient
+			if perm {
+				rec.Result = ResultRejected
+			}
+		}
 	case e != nil && e.unknown:
 		rec.Result = ResultUnknown
 		rec.Failure = e.failure
@@ -258,6 +318,12 @@ func (s *Sender) finish(rec *Record, e *stepError, pending []string) {
 		}
 	default:
 		rec.Result = ResultSent
+	}
+	if len(rec.Accepted) > 0 && rec.StoppedAfter == "" && (rec.Result == ResultRejected || rec.Result == ResultFailed) {
+		// Someone has the message: not a refusal of it, and not one to
+		// send again.
+		rec.Result = ResultPartial
+		rec.Failure = FailureRecipient
 	}
 	if e != nil {
 		if e.reply != nil {

@@ -104,5 +104,16 @@ func (s *DKIMSigner) Sign(msg *Message) error {
 		return wrap("DKIM signing", err)
 	}
 	msg.Data = out.Bytes()
+	msg.DKIM = &DKIMInfo{Domain: s.Domain, Selector: s.Selector, Algorithm: s.Algorithm(),
+		Canonicalization: "relaxed/relaxed", Headers: keys}
 	return nil
+}
+
+// DKIMInfo is how a message was signed, for its record.
+type DKIMInfo struct {
+	Domain           string   `json:"domain"`    // d=
+	Selector         string   `json:"selector"`  // s=
+	Algorithm        string   `json:"algorithm"` // a=: rsa-sha256 or ed25519-sha256
+	Canonicalization string   `json:"canonicalization"`
+	Headers          []string `json:"headers"` // h=: the fields signed
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"mime/quotedprintable"
+	"net/mail"
 	"path/filepath"
 	"strings"
 	"time"
@@ -26,6 +27,8 @@ type Message struct {
 	UTF8 bool
 	// EightBit: the data has bytes above 127 (BODY=8BITMIME).
 	EightBit bool
+	// DKIM is how the message was signed, nil when it was not.
+	DKIM *DKIMInfo
 }
 
 // Header is one extra header field (--header "Name: value").
@@ -111,10 +114,26 @@ func Build(s Spec) (*Message, error) {
 	if date.IsZero() {
 		date = time.Now()
 	}
-	msgID := "<" + randomToken(rnd, 15) + "@" + s.From.Domain() + ">"
+	from, domain := s.From.header(), s.From.Domain()
+	if s.From.IsNull() {
+		// The null reverse-path has no address for the From field
+		// (RFC 5322 §3.6.2 requires one): it comes from --header From.
+		v := HeaderFrom(s.Headers)
+		if v == "" {
+			return nil, errorf(ErrBadInput, "--from <> (the null sender) gives no address for the From header: add --header \"From: Name <address>\"")
+		}
+		from = encodeWords(v)
+		domain = FallbackDomain
+		if a, err := mail.ParseAddress(v); err == nil {
+			if at := strings.LastIndexByte(a.Address, '@'); at >= 0 {
+				domain = a.Address[at+1:]
+			}
+		}
+	}
+	msgID := "<" + randomToken(rnd, 15) + "@" + domain + ">"
 
 	var h head
-	h.add("From", s.From.header())
+	h.add("From", from)
 	if len(s.To) > 0 {
 		h.add("To", addrList(s.To))
 	}
@@ -149,6 +168,9 @@ func Build(s Spec) (*Message, error) {
 	out.WriteString("\r\n")
 	out.Write(body.Bytes())
 
+	if out.Len() > MaxMessageSize {
+		return nil, errorf(ErrBadInput, "the message is %d bytes, over the size limit of %s", out.Len(), sizeLimitText)
+	}
 	m := &Message{From: s.From.Addr, Data: out.Bytes(), MessageID: msgID}
 	for _, l := range [][]Address{s.To, s.Cc, s.Bcc} {
 		for _, a := range l {
@@ -158,6 +180,39 @@ func Build(s Spec) (*Message, error) {
 	m.To = dedupe(m.To)
 	m.setFlags()
 	return m, nil
+}
+
+// FallbackDomain is the Message-ID domain when no From address has one.
+const FallbackDomain = "relayctl.invalid"
+
+// HeaderFrom is the value of a From field among hs (--header), or "".
+func HeaderFrom(hs []Header) string {
+	for _, h := range hs {
+		if strings.EqualFold(h.Name, "From") {
+			return h.Value
+		}
+	}
+	return ""
+}
+
+// MaxMessageSize bounds a message, and each file or stdin a message is
+// made from: 64 MiB, above what any relay takes (Gmail 35 MB, Postfix
+// 10 MB by default), and well inside memory.
+const MaxMessageSize = 64 << 20
+
+const sizeLimitText = "64 MiB"
+
+// ReadLimited reads r whole, up to MaxMessageSize: more is an error that
+// says what was over the limit, never a message cut short.
+func ReadLimited(what string, r io.Reader) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, MaxMessageSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > MaxMessageSize {
+		return nil, errorf(ErrBadInput, "%s is over the size limit of %s", what, sizeLimitText)
+	}
+	return b, nil
 }
 
 // Raw wraps a ready RFC 5322 message (--data): sent as is but for line

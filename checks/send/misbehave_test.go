@@ -2,6 +2,7 @@ package send_test
 
 import (
 	"bufio"
+	"context"
 	"io"
 	"net"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsx/dnstest"
 	"github.com/relayctl/relayctl/checks/send"
 	"github.com/relayctl/relayctl/checks/smtpwire/smtptest"
@@ -345,4 +347,100 @@ func TestReplyCutMidLine(t *testing.T) {
 	if dots.Load() != 1 || conns.Load() != 1 {
 		t.Errorf("%d messages on %d connections", dots.Load(), conns.Load())
 	}
+}
+
+// Ctrl-C while the server holds back a reply: the record says
+// interrupted, not timeout — failed before the final dot (a resume sends
+// it), unknown after it (a resume does not).
+func TestInterrupted(t *testing.T) {
+	for _, afterDot := range []bool{false, true} {
+		// The server says when it holds its reply; Ctrl-C comes then.
+		holding := make(chan struct{})
+		addr, _ := scripted(t, func(r *bufio.Reader, say func(string)) {
+			if !afterDot {
+				say("220 scripted ESMTP")
+				expect(r, "EHLO")
+				say("250 scripted")
+				if expect(r, "MAIL") { // and no reply
+					close(holding)
+				}
+				expect(r, "QUIT")
+				return
+			}
+			if upToData(r, say) && expect(r, ".\r\n") { // and no reply
+				close(holding)
+				expect(r, "QUIT")
+			}
+		})
+		c, cancel := context.WithCancel(ctx(t))
+		go func() {
+			select {
+			case <-holding:
+			case <-time.After(10 * time.Second):
+			}
+			cancel()
+		}()
+		cfg := cfgFor(addr)
+		cfg.Timeout, cfg.DataTimeout, cfg.Retries = 15*time.Second, 15*time.Second, 2
+		rec := send.Send(c, cfg, msg(t, "bob@example.org"))
+		want := send.ResultFailed
+		if afterDot {
+			want = send.ResultUnknown
+		}
+		if rec.Result != want || rec.Failure != send.FailureInterrupted || !strings.Contains(rec.Error, "interrupted") ||
+			strings.Contains(rec.Error, "timed out") || rec.Attempts != 1 || rec.Done() == !afterDot {
+			t.Errorf("after dot %v: %+v", afterDot, rec)
+		}
+		cancel()
+	}
+}
+
+// A server that answers DATA with 250 instead of 354: the record says
+// what was expected, and the message is not sent or retried.
+func TestDataAnsweredWith250(t *testing.T) {
+	var dots atomic.Int32
+	addr, conns := scripted(t, func(r *bufio.Reader, say func(string)) {
+		say("220 scripted ESMTP")
+		expect(r, "EHLO")
+		say("250 scripted")
+		expect(r, "MAIL")
+		say("250 2.1.0 Ok")
+		expect(r, "RCPT")
+		say("250 2.1.5 Ok")
+		expect(r, "DATA")
+		say("250 2.0.0 Ok")
+		if expect(r, ".\r\n") {
+			dots.Add(1)
+		}
+	})
+	cfg := cfgFor(addr)
+	cfg.Retries = 2
+	rec := send.Send(ctx(t), cfg, msg(t, "bob@example.org"))
+	if rec.Result != send.ResultFailed || rec.Failure != send.FailureData || !strings.Contains(rec.Error, "354") ||
+		!strings.Contains(rec.Error, "expected") || rec.Attempts != 1 || rec.Reply != "250 2.0.0 Ok" {
+		t.Errorf("record %+v", rec)
+	}
+	time.Sleep(50 * time.Millisecond)
+	if dots.Load() != 0 || conns.Load() != 1 {
+		t.Errorf("%d messages sent on %d connections", dots.Load(), conns.Load())
+	}
+}
+
+// Input over 64 MiB is refused as over the size limit, not cut short.
+func TestReadLimited(t *testing.T) {
+	b, err := send.ReadLimited("--body x", io.LimitReader(zeros{}, send.MaxMessageSize))
+	if err != nil || len(b) != send.MaxMessageSize {
+		t.Fatalf("exactly the limit: %d bytes, %v", len(b), err)
+	}
+	_, err = send.ReadLimited("--body x", io.LimitReader(zeros{}, send.MaxMessageSize+1))
+	if err == nil || !strings.Contains(checks.Message(err), "--body x is over the size limit of 64 MiB") || strings.Contains(checks.Message(err), "truncat") {
+		t.Errorf("over the limit: %v", err)
+	}
+}
+
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
 }

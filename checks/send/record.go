@@ -12,6 +12,11 @@ const (
 	// recipient, the data or the credentials. Recipients in Accepted
 	// (if any) did get the message.
 	ResultRejected Result = "rejected"
+	// ResultPartial: some recipients got the message and others were
+	// refused (for good, or temporarily past the retries): Accepted and
+	// Rejected say who. Sending it again would duplicate it for the
+	// accepted ones, so a resume passes over it.
+	ResultPartial Result = "partial"
 	// ResultFailed: the message was not handed over — a connection, TLS or
 	// protocol failure, a timeout, or a temporary (4xx) refusal that
 	// outlasted the retries.
@@ -19,6 +24,15 @@ const (
 	// ResultUnknown: the final dot was sent and no reply came. The server
 	// may or may not have queued the message; it was not sent again.
 	ResultUnknown Result = "unknown"
+	// ResultTested: --quit-after stopped the dialogue where asked, with
+	// QUIT, every step up to there accepted; no message was sent.
+	ResultTested Result = "tested"
+	// ResultInFlight is not an outcome: a batch writes it for a row just
+	// before the message's final dot, and the row's outcome follows. A
+	// run killed in between (kill -9, a crash, a power cut) leaves it
+	// last, and a --skip-done resume takes it for unknown: the server
+	// may have the message, so it is not sent again.
+	ResultInFlight Result = "in_flight"
 )
 
 // Failure names the stage that decided a result other than sent.
@@ -32,6 +46,10 @@ const (
 	FailureRecipient Failure = "recipient" // a RCPT TO refused
 	FailureData      Failure = "data"      // DATA or the message refused
 	FailureTimeout   Failure = "timeout"   // a step outlasted --timeout
+	// FailureInterrupted: Ctrl-C (the context cancelled) stopped the
+	// message — before its final dot (failed: safe to send again) or
+	// after it (unknown: not sent again).
+	FailureInterrupted Failure = "interrupted"
 )
 
 // TLSInfo describes the connection's security.
@@ -82,20 +100,36 @@ type Record struct {
 	Failure  Failure     `json:"failure,omitempty"`
 	// Error says in words why the result is not sent, when no reply says
 	// it alone (a refused connection, a certificate, a timeout).
-	Error     string    `json:"error,omitempty"`
-	Reply     string    `json:"reply,omitempty"`
-	QueueID   string    `json:"queue_id,omitempty"`
-	MessageID string    `json:"message_id,omitempty"`
-	Size      int       `json:"size"`
-	Attempts  int       `json:"attempts"`
-	Timings   Timings   `json:"timings_ms"`
-	Started   time.Time `json:"started"`
-	Duration  int64     `json:"duration_ms"`
+	Error     string `json:"error,omitempty"`
+	Reply     string `json:"reply,omitempty"`
+	QueueID   string `json:"queue_id,omitempty"`
+	MessageID string `json:"message_id,omitempty"`
+	// DKIM says how the message was signed; absent when it was not.
+	DKIM     *DKIMInfo `json:"dkim,omitempty"`
+	Size     int       `json:"size"`
+	Attempts int       `json:"attempts"`
+	Timings  Timings   `json:"timings_ms"`
+	Started  time.Time `json:"started"`
+	Duration int64     `json:"duration_ms"`
+	// StoppedAfter is the --quit-after stage the dialogue stopped at.
+	StoppedAfter string `json:"stopped_after,omitempty"`
+	// Notes are facts about how the message went that are not failures,
+	// such as a certificate accepted without verification on port 25.
+	Notes []string `json:"notes,omitempty"`
+	// Deliveries, in MX delivery to more than one domain, are the
+	// outcome per domain; Server, TLS, Reply, QueueID and Timings are
+	// then theirs, not the record's.
+	Deliveries []Delivery `json:"deliveries,omitempty"`
 }
 
-// Done reports whether the message needs no other try: it was sent,
-// refused for good, or may have been sent (unknown). A --skip-done resume
+// Done reports whether the message needs no other try: it was sent (to
+// all or some recipients), refused for good, or may have been sent
+// (unknown, or in flight when the run that wrote it died). A --skip-done resume
 // passes over such rows.
 func (r *Record) Done() bool {
-	return r.Result == ResultSent || r.Result == ResultRejected || r.Result == ResultUnknown
+	switch r.Result {
+	case ResultSent, ResultRejected, ResultUnknown, ResultPartial, ResultInFlight:
+		return true
+	}
+	return false
 }

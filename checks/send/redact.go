@@ -2,6 +2,9 @@ package send
 
 import (
 	"encoding/base64"
+	"encoding/hex"
+	"net/url"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -26,8 +29,9 @@ func newSecrets(values ...string) *secrets {
 	return s
 }
 
-// add registers v and its base64 forms (padded and unpadded, standard and
-// URL alphabets) as secrets.
+// add registers v and every encoding a server might echo it back in as
+// secrets: base64 (padded and unpadded, standard and URL alphabets), hex
+// (either case) and URL encoding (query and path style).
 func (s *secrets) add(v string) {
 	if s == nil || v == "" {
 		return
@@ -38,6 +42,10 @@ func (s *secrets) add(v string) {
 		base64.RawStdEncoding.EncodeToString([]byte(v)),
 		base64.URLEncoding.EncodeToString([]byte(v)),
 		base64.RawURLEncoding.EncodeToString([]byte(v)),
+		hex.EncodeToString([]byte(v)),
+		strings.ToUpper(hex.EncodeToString([]byte(v))),
+		url.QueryEscape(v),
+		url.PathEscape(v),
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -58,6 +66,9 @@ func (s *secrets) add(v string) {
 			s.list = append(s.list, f)
 		}
 	}
+	// Longest first: a blob is replaced whole before the password inside
+	// it would leave the rest of it showing.
+	slices.SortStableFunc(s.list, func(a, b string) int { return len(b) - len(a) })
 }
 
 // scrub replaces every secret inside text.

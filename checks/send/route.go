@@ -120,6 +120,9 @@ func open(ctx context.Context, cfg *Config, firstRcpt string, log *connLog, sec 
 	if e != nil {
 		return nil, e
 	}
+	if cfg.QuitAfter == "connect" {
+		return c, nil
+	}
 	if e := c.setup(ctx, sec, tm); e != nil {
 		c.quitOrClose(e)
 		// The closed connection still tells the record where it got.
@@ -147,6 +150,9 @@ func (c *conn) setup(ctx context.Context, sec *secrets, tm *Timings) *stepError 
 		return e
 	}
 	tm.EHLO = since(t0)
+	if cfg.QuitAfter == "ehlo" {
+		return nil
+	}
 	mode := cfg.tlsMode()
 	creds := cfg.HasCredentials()
 	if !c.isTLS() && mode != TLSNone {
@@ -165,6 +171,12 @@ func (c *conn) setup(ctx context.Context, sec *secrets, tm *Timings) *stepError 
 		default:
 			c.log.info("%s does not offer STARTTLS: continuing without TLS", c.host)
 		}
+	}
+	if cfg.QuitAfter == "tls" {
+		if !c.isTLS() {
+			return &stepError{failure: FailureTLS, err: errorf(ErrPolicy, "--quit-after tls, but no TLS was started (%s, --tls %s)", map[bool]string{true: c.host + " offers STARTTLS", false: c.host + " does not offer STARTTLS"}[c.has("STARTTLS")], mode)}
+		}
+		return nil
 	}
 	if creds {
 		if !c.isTLS() && !cfg.InsecureAuth {

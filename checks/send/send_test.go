@@ -119,7 +119,7 @@ func TestRejectSomeRecipients(t *testing.T) {
 			return nil
 		}})
 		rec := send.Send(ctx(t), plainCfg(srv), msg(t, "bob@example.org", "nobody@example.org", "carl@example.org"))
-		if rec.Result != send.ResultRejected || rec.Failure != send.FailureRecipient {
+		if rec.Result != send.ResultPartial || rec.Failure != send.FailureRecipient || !rec.Done() {
 			t.Errorf("pipelining=%v: result %s/%s", pipelining, rec.Result, rec.Failure)
 		}
 		if strings.Join(rec.Accepted, ",") != "bob@example.org,carl@example.org" || len(rec.Rejected) != 1 {

@@ -2,6 +2,7 @@ package send_test
 
 import (
 	"crypto/tls"
+	"net"
 	"strconv"
 	"strings"
 	"sync"
@@ -96,9 +97,9 @@ func TestImplicitTLS(t *testing.T) {
 	}
 	// STARTTLS mode against an implicit-TLS port: the banner never comes
 	// in clear, a timeout at the connect stage.
-	cfg = &send.Config{Server: "localhost:" + strconv.Itoa(srv.Port), TLS: send.TLSStartTLS, RootCAs: ca.Pool(), Timeout: 300 * time.Millisecond}
+	cfg = &send.Config{Server: "localhost:" + strconv.Itoa(srv.Port), TLS: send.TLSStartTLS, RootCAs: ca.Pool(), Timeout: time.Second}
 	rec = send.Send(ctx(t), cfg, msg(t, "bob@example.org"))
-	if rec.Result != send.ResultFailed || rec.Failure != send.FailureTimeout {
+	if rec.Result != send.ResultFailed || rec.Failure != send.FailureTimeout || !strings.Contains(rec.Error, "--tls implicit") {
 		t.Errorf("starttls to implicit port: %+v", rec)
 	}
 }
@@ -195,5 +196,45 @@ func TestNoCredentialsInClear(t *testing.T) {
 	cfg := &send.Config{Server: srv.Addr, TLS: send.TLSNone, Timeout: 5 * time.Second, User: "u", Password: "p", InsecureAuth: true}
 	if rec := send.Send(ctx(t), cfg, msg(t, "bob@example.org")); rec.Result != send.ResultSent || rec.Auth != "CRAM-MD5" {
 		t.Errorf("--insecure-auth: %+v", rec)
+	}
+}
+
+// A port other than 465 that speaks implicit TLS: the silent banner is
+// told from a dead server by a TLS handshake that succeeds, and the
+// error says to use --tls implicit; TLS records where the banner should
+// be say the same. A silent server that is not TLS stays a timeout.
+func TestImplicitTLSHint(t *testing.T) {
+	ca := tlstest.NewCA(t, "relayctl sendtest CA")
+	srv := smtptest.Start(t, smtptest.Config{TLS: ca.ServerConfig(t), Implicit: true})
+	cfg := &send.Config{Server: "localhost:" + strconv.Itoa(srv.Port), RootCAs: ca.Pool(), Timeout: time.Second, Retries: 2, RetryDelay: time.Millisecond}
+	rec := send.Send(ctx(t), cfg, msg(t, "bob@example.org"))
+	if rec.Result != send.ResultFailed || rec.Failure != send.FailureTimeout || !strings.Contains(rec.Error, "--tls implicit") || rec.Attempts != 1 {
+		t.Errorf("silent TLS port: %+v", rec)
+	}
+	records, err := smtptest.StartRaw(func(c net.Conn) {
+		c.Write([]byte{0x16, 0x03, 0x03, 0x00, 0x2a, 0x02, 0x00})
+		time.Sleep(time.Second)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(records.Close)
+	cfg = &send.Config{Server: records.Addr, TLS: send.TLSNone, Timeout: 2 * time.Second}
+	rec = send.Send(ctx(t), cfg, msg(t, "bob@example.org"))
+	if rec.Failure != send.FailureConnect || !strings.Contains(rec.Error, "TLS records instead of a banner") || !strings.Contains(rec.Error, "--tls implicit") {
+		t.Errorf("TLS bytes: %+v", rec)
+	}
+	silent, err := smtptest.StartRaw(func(c net.Conn) { time.Sleep(700 * time.Millisecond) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(silent.Close)
+	cfg = &send.Config{Server: silent.Addr, TLS: send.TLSNone, Timeout: 200 * time.Millisecond}
+	rec = send.Send(ctx(t), cfg, msg(t, "bob@example.org"))
+	if rec.Failure != send.FailureTimeout || strings.Contains(rec.Error, "implicit") || !strings.Contains(rec.Error, "timed out") {
+		t.Errorf("silent: %+v", rec)
+	}
+	if srv.Count() != 0 {
+		t.Error("a message was sent")
 	}
 }

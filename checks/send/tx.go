@@ -18,6 +18,8 @@ type txResult struct {
 	temp    map[string]bool // refused with a 4xx: worth another try
 	data    *smtpwire.Reply // the 2xx reply to the final dot
 	e       *stepError      // nil when data is set
+	// tested: --quit-after stopped the transaction on purpose before DATA.
+	tested bool
 }
 
 // command is one line of the transaction and what its reply means.
@@ -31,7 +33,10 @@ type command struct {
 // 2920) the whole group goes out in one write and the replies are read in
 // order; without it each command waits for its reply, and the transaction
 // stops at the first refusal that ends it.
-func (c *conn) tx(msg *Message, rcpts []string, tm *Timings) txResult {
+//
+// beforeDot, when not nil, runs after the 354 and before the message is
+// written: the last moment the server surely does not have it.
+func (c *conn) tx(msg *Message, rcpts []string, tm *Timings, beforeDot func() error) txResult {
 	res := txResult{temp: map[string]bool{}}
 	reused := c.used
 	c.used = true
@@ -46,15 +51,24 @@ func (c *conn) tx(msg *Message, rcpts []string, tm *Timings) txResult {
 		res.e = &stepError{failure: f, permanent: true, err: errorf(ErrPolicy, "an address needs SMTPUTF8 (RFC 6531), which %s does not offer", c.host)}
 		return res
 	}
+	if c.cfg.hasDSN() && !c.has("DSN") && !c.dsnNoted {
+		c.notes = append(c.notes, dsnNote(c.host))
+		c.dsnNoted = true
+	}
 	var cmds []command
 	if reused {
 		cmds = append(cmds, command{kind: "RSET", line: "RSET"})
 	}
+	quit := c.cfg.QuitAfter
 	cmds = append(cmds, command{kind: "MAIL", line: c.mailLine(msg)})
-	for _, r := range rcpts {
-		cmds = append(cmds, command{kind: "RCPT", line: "RCPT TO:<" + r + ">", rcpt: r})
+	if quit != "mail" {
+		for _, r := range rcpts {
+			cmds = append(cmds, command{kind: "RCPT", line: c.rcptLine(r), rcpt: r})
+		}
 	}
-	pipelined := c.has("PIPELINING")
+	// --quit-after: one command at a time, so nothing goes out past the
+	// stage asked for.
+	pipelined := c.has("PIPELINING") && quit == ""
 	if pipelined {
 		// Without PIPELINING, DATA waits until a recipient is known to be
 		// taken.
@@ -144,6 +158,10 @@ func (c *conn) tx(msg *Message, rcpts []string, tm *Timings) txResult {
 	if !tRcpt.IsZero() {
 		tm.Rcpt = since(tRcpt)
 	}
+	if quit != "" && res.e == nil {
+		res.tested = true
+		return res
+	}
 	if res.e != nil || len(res.rcptOK) == 0 {
 		if dataReply != nil && dataReply.Code == 354 {
 			// RFC 2920 §3.1: a 354 after every recipient failed is
@@ -167,7 +185,23 @@ func (c *conn) tx(msg *Message, rcpts []string, tm *Timings) txResult {
 	}
 	if dataReply.Code != 354 {
 		res.e = replyError(FailureData, dataReply)
+		if dataReply.Class() == 2 || dataReply.Class() == 3 {
+			// RFC 5321 §4.1.1.4: DATA is answered with 354 before the
+			// message; any other success leaves the dialogue out of step.
+			res.e.err = errorf(ErrProtocol, "DATA was answered with %d where 354 (start mail input) was expected; the message was not sent", dataReply.Code)
+			res.e.retry = false
+			c.broken = true
+		}
 		return res
+	}
+	if beforeDot != nil {
+		if err := beforeDot(); err != nil {
+			// Drop the connection before any data: the server has no
+			// message, and nothing is sent that a crash could repeat.
+			c.close()
+			res.e = &stepError{failure: FailureData, err: wrap("not sent: the in-flight record could not be written", err)}
+			return res
+		}
 	}
 	tData := time.Now()
 	r, e := c.writeData(msg)
@@ -225,6 +259,25 @@ func (c *conn) mailLine(msg *Message) string {
 	}
 	if msg.UTF8 {
 		line += " SMTPUTF8"
+	}
+	if c.has("DSN") {
+		// RFC 3461 §4.3, §4.4.
+		if c.cfg.DSNRet != "" {
+			line += " RET=" + c.cfg.DSNRet
+		}
+		if c.cfg.EnvID != "" {
+			line += " ENVID=" + xtext(c.cfg.EnvID)
+		}
+	}
+	return line
+}
+
+// rcptLine is RCPT TO with NOTIFY= (RFC 3461 §4.1) when asked for and
+// the server offers DSN.
+func (c *conn) rcptLine(rcpt string) string {
+	line := "RCPT TO:<" + rcpt + ">"
+	if c.cfg.DSNNotify != "" && c.has("DSN") {
+		line += " NOTIFY=" + c.cfg.DSNNotify
 	}
 	return line
 }

@@ -38,6 +38,13 @@ func rank(s checks.Severity) int {
 }
 
 func judgeFailure(p *Probe, res *checks.Result) {
+	if p.ImplicitTLS {
+		// What was seen, not a guess: TLS records, or a TLS handshake
+		// that succeeded where no banner came.
+		res.Add(finding(CodeImplicitTLS, checks.SeverityWarn, "RFC 8314 §3.3",
+			"Probe it with --implicit-tls (port 465 always uses it); senders that expect a banner in clear on this port will not get one.",
+			"port %d speaks TLS from the first byte (implicit TLS), not SMTP in clear", p.Port))
+	}
 	stage := p.FailedStage
 	switch p.Failure {
 	case "":

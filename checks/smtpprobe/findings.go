@@ -32,6 +32,7 @@ const (
 	CodeRelayInconclusive   = "smtp.relay-test-inconclusive"
 	CodeHostUnresolvable    = "smtp.host-unresolvable"
 	CodeHostLookupFailed    = "smtp.host-lookup-failed"
+	CodeImplicitTLS         = "smtp.implicit-tls"
 )
 
 func finding(code string, sev checks.Severity, ref, hint, format string, a ...any) checks.Finding {

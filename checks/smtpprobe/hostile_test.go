@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/relayctl/relayctl/checks"
+	"github.com/relayctl/relayctl/checks/smtpwire/smtptest"
 )
 
 // script is a raw server: lines starting with "<" wait for a command
@@ -204,5 +205,37 @@ func TestCancel(t *testing.T) {
 	}
 	if res.Status != checks.StatusError || len(res.Findings) != 0 || p.Failure != FailureCanceled {
 		t.Errorf("status %s findings %v failure %s", res.Status, codes(res), p.Failure)
+	}
+}
+
+// A port that speaks TLS from the first byte, probed as STARTTLS: the
+// finding says so and hints at --implicit-tls — when it was seen (TLS
+// records instead of a banner, or a TLS handshake that succeeds where no
+// banner came), and never for a server that is merely silent.
+func TestImplicitTLSHint(t *testing.T) {
+	srv := server(t, smtptest.Config{TLS: ca(t).ServerConfig(t, "x.test.example"), Implicit: true})
+	o := opts(t, nil)
+	o.Timeout = time.Second // the TLS handshake that tells must fit in it, even on a loaded machine
+	p, res := probeAt(t, srv.Addr, "x.test.example", 587, o)
+	f := findingOf(res, CodeImplicitTLS)
+	if !p.ImplicitTLS || f == nil || !strings.Contains(f.Hint, "--implicit-tls") || p.FailedStage != StageBanner {
+		t.Errorf("silent TLS port: findings %v, stage %s: %s", codes(res), p.FailedStage, p.Error)
+	}
+	wellFormed(t, res)
+	o.Timeout = 300 * time.Millisecond
+	records := raw(t, script("!raw \x16\x03\x03\x00\x2a\x02\x00", "!sleep"))
+	p, res = probeAt(t, records.Addr, "x.test.example", 587, o)
+	if !p.ImplicitTLS || findingOf(res, CodeImplicitTLS) == nil || p.Failure != FailureProtocol || !strings.Contains(p.Error, "TLS records") {
+		t.Errorf("TLS records: findings %v, %s: %s", codes(res), p.Failure, p.Error)
+	}
+	silent := raw(t, script("!sleep"))
+	p, res = probeAt(t, silent.Addr, "x.test.example", 587, o)
+	if p.ImplicitTLS || findingOf(res, CodeImplicitTLS) != nil || findingOf(res, CodeTimeout) == nil {
+		t.Errorf("silent: findings %v", codes(res))
+	}
+	// With --implicit-tls the same port is fine.
+	o.ImplicitTLS = true
+	if p, _ = probeAt(t, srv.Addr, "x.test.example", 587, o); p.Failure != "" || p.ImplicitTLS {
+		t.Errorf("--implicit-tls: %s: %s", p.Failure, p.Error)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"math"
 	"net"
 	"net/netip"
@@ -62,6 +63,12 @@ type Probe struct {
 	// failed lookup.
 	PTR      []string `json:"ptr"`
 	PTRError string   `json:"ptr_error,omitempty"`
+
+	// ImplicitTLS is true when the port showed it speaks TLS from the
+	// first byte where a banner in clear was expected: TLS records came
+	// instead, or no banner came and a TLS handshake on a second
+	// connection succeeded. The finding hints at --implicit-tls.
+	ImplicitTLS bool `json:"implicit_tls,omitempty"`
 
 	// Failure, FailedStage and Error say why the probe stopped early;
 	// all empty when it ran to its end.
@@ -256,6 +263,10 @@ func (p *Probe) dialogue(ctx context.Context, opt Options) {
 	}
 
 	t = time.Now()
+	if p.Mode != ModeImplicit && p.sniffBanner(ctx, s, opt, target) {
+		p.Timings.Banner = ms(time.Since(t))
+		return
+	}
 	banner, err := s.readReply()
 	p.Timings.Banner = ms(time.Since(t))
 	if err != nil {
@@ -478,4 +489,36 @@ func dialError(err error) error {
 		err = se.Err
 	}
 	return newError(ErrUnreachable, "cannot connect", err)
+}
+
+// sniffBanner waits for the banner's first bytes and tells a port that
+// speaks TLS from the first byte (RFC 8314) from an SMTP server: TLS
+// records where the banner should be, or no banner at all and a TLS
+// handshake that succeeds on a second connection. It returns true when
+// the probe stopped (the failure recorded); otherwise the banner is read
+// as usual.
+func (p *Probe) sniffBanner(ctx context.Context, s *session, opt Options, target string) bool {
+	if err := s.step(); err != nil {
+		return false
+	}
+	if _, err := s.br.Peek(1); err != nil {
+		werr := s.wrap(err)
+		if !errors.Is(werr, ErrTimeout) {
+			return false // readReply reports it
+		}
+		if smtpwire.AnswersTLS(ctx, opt.Dial, target, p.Host, min(opt.timeout(), 3*time.Second)) {
+			p.ImplicitTLS = true
+			p.note("-- no banner, but the port answers a TLS handshake")
+		}
+		p.failIO(StageBanner, werr)
+		return true
+	}
+	head, _ := s.br.Peek(min(s.br.Buffered(), 5))
+	if smtpwire.LooksLikeTLS(head) {
+		p.ImplicitTLS = true
+		p.note(fmt.Sprintf("-- TLS record bytes (% x) where the banner should be", head))
+		p.fail(StageBanner, FailureProtocol, newError(smtpwire.ErrProtocol, "TLS records instead of a banner", nil))
+		return true
+	}
+	return false
 }

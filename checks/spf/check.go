@@ -73,6 +73,12 @@ func Check(ctx context.Context, r dnsx.Resolver, domain string, opt Options) che
 	start := time.Now()
 	res := checks.Result{Name: Name}
 	domain = strings.ToLower(strings.TrimSuffix(domain, "."))
+	if why := InvalidDomain(domain); why != "" && opt.IP.IsValid() {
+		res = checkInvalid(domain, why, opt)
+		res.DurationMS = checks.Since(start)
+		res.Settle()
+		return res
+	}
 
 	var out *Outcome
 	var wg sync.WaitGroup
@@ -122,6 +128,27 @@ func Check(ctx context.Context, r dnsx.Resolver, domain string, opt Options) che
 	res.Summary = summary(domain, a, out, opt.IP)
 	res.DurationMS = checks.Since(start)
 	res.Settle()
+	return res
+}
+
+// checkInvalid is check_host() of a domain RFC 7208 §4.3 calls malformed:
+// none at once, no query; why says what is malformed.
+func checkInvalid(domain, why string, opt Options) checks.Result {
+	res := checks.Result{Name: Name}
+	sender := opt.Sender
+	if sender == "" {
+		sender = "postmaster@" + domain
+	}
+	zero := 0
+	data := Data{Records: []string{}, Voids: []Void{}, LookupLimit: MaxLookups,
+		IP: opt.IP.String(), Sender: sender, HELO: opt.HELO, Result: None,
+		ResultError: "not a valid domain name: " + why,
+		EvalLookups: &zero, EvalVoidLookups: &zero}
+	res.Add(checks.Finding{Code: CodeResultNone, Severity: checks.SeverityInfo, Ref: "RFC 7208 §4.3",
+		Message: fmt.Sprintf("check_host() gives none for %q without a DNS query: %s, and RFC 7208 §4.3 makes a malformed domain none", textutil.Clip(domain, 80), why),
+		Hint:    "Check the domain name: receivers find no SPF policy for it."})
+	res.Data = data
+	res.Summary = fmt.Sprintf("not a valid domain name (%s); %s: none", why, opt.IP)
 	return res
 }
 

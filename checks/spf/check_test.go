@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/miekg/dns"
+
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsx"
 	"github.com/relayctl/relayctl/checks/dnsx/dnstest"
@@ -381,5 +383,47 @@ two.test.    TXT "v=spf1 ~all"
 				t.Errorf("%s: unexpected %s beside %s: %v", c.domain, other, c.code, codes(res))
 			}
 		}
+	}
+}
+
+// A CNAME loop in the resolver's answer for the SPF record is an error
+// that names the loop, never spf.missing.
+func TestCheckCNAMELoopIsNotMissing(t *testing.T) {
+	z, err := dnsx.ParseZone(strings.NewReader("$ORIGIN .\n$TTL 300\nexample.com. A 192.0.2.1\n"), ".", "test.zone")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := dnstest.Start(t, z)
+	a, _ := dns.NewRR("example.com. 300 IN CNAME spf.example.net.")
+	b, _ := dns.NewRR("spf.example.net. 300 IN CNAME example.com.")
+	srv.SetAnswer("example.com", a, b)
+	res := Check(context.Background(), srv.Client(2*time.Second), "example.com", Options{})
+	if res.Status != checks.StatusError || !strings.Contains(res.Error, "CNAME loop") || slices.Contains(codes(res), "spf.missing") {
+		t.Errorf("status %s, error %q, findings %q", res.Status, res.Error, codes(res))
+	}
+}
+
+// RFC 7208 §4.3: check_host() of a malformed domain is none, at once and
+// without a query; the finding says what is malformed.
+func TestCheckMalformedDomainIsNone(t *testing.T) {
+	srv := dnstest.Start(t)
+	for domain, why := range map[string]string{
+		strings.Repeat("a", 64) + ".example": "over 63",
+		"a..example":                         "empty label",
+		"localhost":                          "single label",
+		"[1.2.3.5]":                          "domain literal",
+	} {
+		res := Check(context.Background(), srv.Client(time.Second), domain, Options{IP: netip.MustParseAddr("192.0.2.1")})
+		d := res.Data.(Data)
+		if d.Result != None || len(res.Findings) != 1 || res.Findings[0].Code != CodeResultNone ||
+			!strings.Contains(res.Findings[0].Message, why) || res.Status != checks.StatusOK {
+			t.Errorf("%s: result %q status %s findings %+v", domain, d.Result, res.Status, res.Findings)
+		}
+	}
+	if n := srv.Queries(); n != 0 {
+		t.Errorf("%d DNS questions for malformed domains", n)
+	}
+	if InvalidDomain("example.com.") != "" || InvalidDomain("_spf.example.com") != "" {
+		t.Error("a well-formed domain is called malformed")
 	}
 }

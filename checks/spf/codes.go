@@ -91,7 +91,7 @@ func Codes() []checks.CodeDoc {
 			Meaning: "with `--ip`: permerror (the cause is in the message)",
 			Fix:     "fix the policy"},
 		{Code: "spf.result-none", Severity: "info",
-			Meaning: "with `--ip`: check_host() gave none although the analysis found a record. Both read the run's one cached set of DNS answers with the same record selection, so in practice a domain without a record gets `spf.missing` instead; this is a safeguard should the two ever disagree",
+			Meaning: "with `--ip`: check_host() gave none for a domain RFC 7208 §4.3 calls malformed (a label over 63 octets, an empty label, a single label, a domain literal such as `[192.0.2.1]`), which is not looked up; a well-formed domain without a record gets `spf.missing` instead",
 			Fix:     "check the domain"},
 	}
 }

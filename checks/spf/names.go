@@ -1,6 +1,7 @@
 package spf
 
 import (
+	"fmt"
 	"strings"
 )
 
@@ -22,21 +23,35 @@ func targetName(s string) string {
 // validDomain applies RFC 7208 §4.3 to a name as raw text: at least two
 // labels, none empty, none longer than 63 bytes, at most 253 in all, and
 // not a domain literal such as "[192.0.2.1]".
-func validDomain(s string) bool {
+func validDomain(s string) bool { return InvalidDomain(s) == "" }
+
+// InvalidDomain says why RFC 7208 §4.3 makes check_host() of s return
+// none without a query — "" when s is a domain it would look up: a
+// domain literal, an empty name or label, a label over 63 octets, a name
+// over 253, a single label. The trailing dot is allowed.
+func InvalidDomain(s string) string {
 	s = strings.TrimSuffix(s, ".")
-	if s == "" || len(s) > 253 || strings.HasPrefix(s, "[") {
-		return false
+	switch {
+	case s == "":
+		return "the name is empty"
+	case strings.HasPrefix(s, "["):
+		return "a domain literal is not a domain name"
+	case len(s) > 253:
+		return fmt.Sprintf("the name is %d octets long, over 253", len(s))
 	}
 	labels := strings.Split(s, ".")
 	if len(labels) < 2 {
-		return false
+		return "a single label is not a multi-label domain name"
 	}
 	for _, l := range labels {
-		if l == "" || len(l) > 63 {
-			return false
+		if l == "" {
+			return "it has an empty label"
+		}
+		if len(l) > 63 {
+			return fmt.Sprintf("a label is %d octets long, over 63", len(l))
 		}
 	}
-	return true
+	return ""
 }
 
 // queryName turns a raw domain name (bytes as they come out of macro

@@ -9,7 +9,8 @@ package tlsrpt
 import (
 	"errors"
 	"fmt"
-	"strings"
+
+	"github.com/relayctl/relayctl/checks"
 )
 
 // Sentinel errors.
@@ -62,21 +63,9 @@ func (e *SyntaxError) Message() string {
 // Errors is every problem found in a record.
 type Errors []*SyntaxError
 
-func (es Errors) Error() string {
-	var s []string
-	for _, e := range es {
-		s = append(s, e.Error())
-	}
-	return strings.Join(s, "; ")
-}
+func (es Errors) Error() string { return checks.JoinErrors(es) }
 
 // Message is every error's Message, joined with "; ".
-func (es Errors) Message() string {
-	var s []string
-	for _, e := range es {
-		s = append(s, e.Message())
-	}
-	return strings.Join(s, "; ")
-}
+func (es Errors) Message() string { return checks.JoinMessages(es) }
 
 func (es Errors) Unwrap() error { return ErrSyntax }

@@ -105,6 +105,7 @@ func (o *Options) register(cmd *cobra.Command, ip bool) {
 	fs := cmd.Flags()
 	fs.StringArrayVar(&o.Files, "file", nil, "read targets from `FILE`, one a line (# starts a comment); repeatable")
 	fs.StringArrayVar(&o.Lists, "list", nil, "check this `ZONE` instead of the default lists; repeatable")
+	cmdutil.CompleteFlag(cmd, "list", func() []string { return o.zones(ip) })
 	fs.StringArrayVar(&o.ListsFiles, "lists-file", nil, "add the lists of this YAML `FILE` to the catalog (see docs/dnsbl.md); repeatable")
 	fs.StringArrayVar(&o.Exclude, "exclude", nil, "leave this `ZONE` out; repeatable")
 	fs.StringVar(&o.Keys.DQS, "dqs-key", "", "Spamhaus Data Query Service `KEY` (or RELAYCTL_DQS_KEY): enables the DQS zones in place of the public ones")

@@ -115,7 +115,7 @@ func TestJSONArrayAndNDJSON(t *testing.T) {
 	}
 	// no targets: an empty array, still valid JSON
 	var empty bytes.Buffer
-	j := &jsonArray{w: &empty}
+	j := report.NewJSONArray(&empty)
 	j.Close()
 	if empty.String() != "[]\n" {
 		t.Errorf("empty array %q", empty.String())
@@ -129,7 +129,7 @@ func TestSilentListExit3(t *testing.T) {
 	srv.Set("8.100.51.198.drop.bl.test", dnstest.Drop)
 	srv.Set("2.0.0.127.drop.bl.test", dnstest.Drop)
 	out, _, code := testRun(t, srv.Client(200*time.Millisecond), "", false, "198.51.100.8", "--list", "good.bl.test", "--list", "drop.bl.test")
-	if code != report.ExitIncomplete || !strings.Contains(out, "drop.bl.test  error   dns: A 8.100.51.198.drop.bl.test: timeout") {
+	if code != report.ExitIncomplete || !strings.Contains(out, "drop.bl.test  error   A 8.100.51.198.drop.bl.test: timeout") {
 		t.Errorf("exit %d\n%s", code, out)
 	}
 }

@@ -1,6 +1,7 @@
 package blacklist
 
 import (
+	"context"
 	"errors"
 	"io"
 	"iter"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/relayctl/relayctl/checks/dnsbl"
 	"github.com/relayctl/relayctl/cmd/cmdutil"
+	"github.com/relayctl/relayctl/internal/ctxio"
 )
 
 // inputs is the run's targets as one stream.
@@ -27,8 +29,15 @@ func (in *inputs) close() {
 	}
 }
 
-func openFile(path string) (*os.File, error) {
-	f, err := os.Open(path)
+func openFile(path string) (*os.File, error) { return notDir(os.Open(path)) }
+
+// openInput opens a --file: waiting for a named pipe's writer ends when
+// ctx is done.
+func openInput(ctx context.Context, path string) (*os.File, error) {
+	return notDir(ctxio.Open(ctx, path))
+}
+
+func notDir(f *os.File, err error) (*os.File, error) {
 	if err != nil {
 		if pe, ok := err.(*os.PathError); ok {
 			return nil, pe.Err
@@ -54,7 +63,7 @@ var errIsDir = dirError{}
 // (dnsbl.LineError) and the lines after it are checked: files and stdin
 // behave the same. A regular file is read twice, once to count its
 // targets (and find a line too long to read) and once to stream it.
-func (o *Options) openInputs() (*inputs, error) {
+func (o *Options) openInputs(ctx context.Context) (*inputs, error) {
 	in := &inputs{}
 	parse := o.parser()
 	type part struct {
@@ -72,7 +81,7 @@ func (o *Options) openInputs() (*inputs, error) {
 			}
 			stdin = true
 			known = false
-			parts = append(parts, part{reader: o.IO.In, name: "stdin"})
+			parts = append(parts, part{reader: o.IO.Stdin(ctx, "targets"), name: "stdin"})
 			continue
 		}
 		x, err := parse(a)
@@ -83,7 +92,7 @@ func (o *Options) openInputs() (*inputs, error) {
 		parts = append(parts, part{input: x})
 	}
 	for _, path := range o.Files {
-		f, err := openFile(path)
+		f, err := openInput(ctx, path)
 		if err != nil {
 			in.close()
 			return nil, cmdutil.Usage("cannot read --file "+path, err)
@@ -107,7 +116,7 @@ func (o *Options) openInputs() (*inputs, error) {
 		} else {
 			known = false
 		}
-		parts = append(parts, part{reader: f, name: path})
+		parts = append(parts, part{reader: ctxio.Reader(ctx, f), name: path})
 	}
 	if len(parts) == 0 {
 		what := "an address, a CIDR block"

@@ -2,10 +2,6 @@ package blacklist
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
-	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -46,56 +42,21 @@ func runLists(opts *Options) error {
 	if err != nil {
 		return err
 	}
-	switch set.Format {
-	case report.FormatJSON, report.FormatNDJSON:
-		for i := range cat {
-			if cat[i].Codes == nil {
-				cat[i].Codes = []dnsbl.Code{}
-			}
-		}
-		if set.Format == report.FormatNDJSON {
-			for _, l := range cat {
-				b, err := json.Marshal(l)
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(opts.IO.Out, "%s\n", b)
-			}
-			return nil
-		}
-		b, err := json.MarshalIndent(cat, "", "  ")
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(opts.IO.Out, "%s\n", b)
-		return nil
+	return report.WriteCatalog(opts.IO.Out, set.Format, cmdutil.TableOptions(opts.IO, opts.Globals), cat)
+}
+
+// zones completes --list: the catalog's zones (with --lists-file's, when it
+// reads) that list the command's kind of target.
+func (o *Options) zones(ip bool) []string {
+	cat, err := o.catalog()
+	if err != nil {
+		cat = dnsbl.Builtin()
 	}
-	tw := tabwriter.NewWriter(opts.IO.Out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ZONE\tKIND\tDEFAULT\tKEY\tSEVERITY\tNAME\tINFO")
+	var out []string
 	for _, l := range cat {
-		def := "no"
-		if l.Default {
-			def = "yes"
+		if ip && (l.Lists(dnsbl.KindIP4) || l.Lists(dnsbl.KindIP6)) || !ip && l.Lists(dnsbl.KindDomain) {
+			out = append(out, l.Zone)
 		}
-		key := "-"
-		if l.Key != dnsbl.KeyNone {
-			key = l.Key.Flag()
-		}
-		name := l.Name
-		if l.Allowlist {
-			name += " [allowlist]"
-		}
-		if l.Bitmask {
-			name += " [bitmask]"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", l.Zone, l.KindString(), def, key, l.Severity, name, l.Info)
 	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	fmt.Fprintln(opts.IO.Out, strings.TrimSpace(`
-A list with a key is checked only when its key is given (--dqs-key,
---abusix-key); the DQS zones then stand in for the public Spamhaus ones.
-Return codes and their meanings: relayctl blacklist lists -o json.`))
-	return nil
+	return out
 }

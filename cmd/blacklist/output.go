@@ -1,8 +1,6 @@
 package blacklist
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -10,6 +8,7 @@ import (
 
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsbl"
+	"github.com/relayctl/relayctl/cmd/cmdutil"
 	"github.com/relayctl/relayctl/report"
 )
 
@@ -24,12 +23,9 @@ func (o *Options) writer(format report.Format, single bool) (report.Writer, erro
 		if single {
 			return report.NewJSON(o.IO.Out, true), nil
 		}
-		return &jsonArray{w: o.IO.Out}, nil
+		return report.NewJSONArray(o.IO.Out), nil
 	case report.FormatTable, "":
-		t := report.NewTable(o.IO.Out, report.Options{
-			Color: o.IO.ColorEnabled(o.Globals.NoColor),
-			Width: o.IO.TerminalWidth(),
-		})
+		t := report.NewTable(o.IO.Out, cmdutil.TableOptions(o.IO, o.Globals))
 		return &tableView{Writer: t}, nil
 	}
 	return report.NewWriter(format, o.IO.Out, report.Options{}, single)
@@ -100,44 +96,6 @@ func listCount(n int) string {
 		return "1 list"
 	}
 	return fmt.Sprintf("%d lists", n)
-}
-
-// jsonArray prints a JSON array one element at a time, in the layout of
-// report.JSON.
-type jsonArray struct {
-	w io.Writer
-	n int
-}
-
-func (j *jsonArray) Write(rep checks.Report) error {
-	if rep.Checks == nil {
-		rep.Checks = []checks.Result{}
-	}
-	var buf bytes.Buffer
-	if j.n == 0 {
-		buf.WriteString("[\n  ")
-	} else {
-		buf.WriteString(",\n  ")
-	}
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("  ", "  ")
-	if err := enc.Encode(rep); err != nil {
-		return err
-	}
-	buf.Truncate(buf.Len() - 1) // Encode's newline
-	j.n++
-	_, err := j.w.Write(buf.Bytes())
-	return err
-}
-
-func (j *jsonArray) Close() error {
-	if j.n == 0 {
-		_, err := io.WriteString(j.w, "[]\n")
-		return err
-	}
-	_, err := io.WriteString(j.w, "\n]\n")
-	return err
 }
 
 // summary ends a bulk run with its counts: a last section of the table on

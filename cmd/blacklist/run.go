@@ -28,7 +28,7 @@ func run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	in, err := opts.openInputs()
+	in, err := opts.openInputs(ctx)
 	if err != nil {
 		return err
 	}

@@ -4,12 +4,18 @@
 package bounce
 
 import (
+	"bufio"
 	"context"
 	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/relayctl/relayctl/checks/bounce"
+	"github.com/relayctl/relayctl/checks/mailin"
 	"github.com/relayctl/relayctl/cmd/cmdutil"
 	"github.com/relayctl/relayctl/report"
 )
@@ -41,6 +47,9 @@ type ParseOptions struct {
 	IncludeFeedback  bool
 	IncludeVacation  bool
 	IncludeDelivered bool
+	// IncludeDelayed adds the records of delay notices (Action:
+	// delayed): mail still being retried, which has not bounced.
+	IncludeDelayed bool
 	// SummaryOnly prints only the summary.
 	SummaryOnly bool
 	// Workers is the number of messages parsed at once (0: one per CPU).
@@ -63,13 +72,15 @@ Inputs are single messages (.eml), Maildir folders (cur/ and new/), mbox
 files and "-" for standard input (the default); a folder is walked. LF,
 CRLF and CR line endings, any charset and transfer encoding are read.
 
-Feedback reports (ARF), auto-replies and delivery reports are counted but
-not shown unless asked for. The table ends with a summary by reason, by
+Feedback reports (ARF), auto-replies, delivery reports and delay notices
+(mail still being retried) are counted but not shown unless asked for. The table ends with a summary by reason, by
 hard/soft and by recipient domain; --summary prints only that.
 
 A message that is not a bounce yields no record; a corrupt or truncated
-one is warned about on stderr and the rest goes on. Exit code 2 means an
-input could not be read at all.`,
+one is warned about on stderr and the rest goes on: at the end, each kind
+of damage once, with the number of messages and the first of them. Exit
+code 2 means an input could not be read at all. A run of more than a
+second shows its progress on stderr when that is a terminal.`,
 		Example: `  relayctl bounce parse ~/Maildir/.Bounces
   relayctl bounce parse bounces.mbox -o ndjson | jq -r 'select(.hard) | .recipient'
   relayctl bounce parse --summary -o json bounces/
@@ -77,7 +88,7 @@ input could not be read at all.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Inputs = args
 			if len(opts.Inputs) == 0 {
-				opts.Inputs = []string{bounce.Stdin}
+				opts.Inputs = []string{mailin.Stdin}
 			}
 			if opts.Workers < 0 {
 				return cmdutil.Usagef("invalid --workers %d: want 0 (one per CPU) or more", opts.Workers)
@@ -92,6 +103,7 @@ input could not be read at all.`,
 	f.BoolVar(&opts.IncludeFeedback, "include-feedback", false, "also print feedback (ARF complaint) records")
 	f.BoolVar(&opts.IncludeVacation, "include-vacation", false, "also print auto-reply (out of office) records")
 	f.BoolVar(&opts.IncludeDelivered, "include-delivered", false, "also print delivery-report records")
+	f.BoolVar(&opts.IncludeDelayed, "include-delayed", false, "also print delay-notice records (Action: delayed, still being retried)")
 	f.BoolVar(&opts.SummaryOnly, "summary", false, "print only the summary: by reason, hard/soft, recipient domain")
 	f.IntVar(&opts.Workers, "workers", 0, "messages parsed at once (default: one per CPU)")
 	return cmd
@@ -106,6 +118,8 @@ func (o *ParseOptions) shown(r *bounce.Record) bool {
 		return o.IncludeVacation
 	case bounce.KindDelivered:
 		return o.IncludeDelivered
+	case bounce.KindDelayed:
+		return o.IncludeDelayed
 	}
 	return true
 }
@@ -115,25 +129,49 @@ func runParse(ctx context.Context, opts *ParseOptions) error {
 	if err != nil {
 		return err
 	}
-	w, err := report.NewBounceWriter(set.Format, opts.IO.Out, report.Options{
-		Color: opts.IO.ColorEnabled(opts.Globals.NoColor),
-		Width: opts.IO.TerminalWidth(),
-	}, opts.SummaryOnly)
+	// Records are written through a buffer, flushed whenever the
+	// parsers have nothing ready (Options.Idle) and at the end: a write
+	// per record would cost a system call each, and to a pipe a wakeup
+	// of the reader each. At a terminal they go straight out, in turn
+	// with the progress line.
+	out := opts.IO.Out
+	var buf *bufio.Writer
+	if !opts.IO.IsStdoutTTY() {
+		buf = bufio.NewWriterSize(out, 64<<10)
+		out = buf
+	}
+	var werr error // the first error writing the records
+	flush := func() error {
+		if buf != nil && werr == nil {
+			werr = buf.Flush()
+		}
+		return werr
+	}
+	w, err := report.NewBounceWriter(set.Format, out, cmdutil.TableOptions(opts.IO, opts.Globals), opts.SummaryOnly)
 	if err != nil {
 		return &cmdutil.UsageError{Err: err}
 	}
+	var stdin io.Reader
+	if slices.Contains(opts.Inputs, mailin.Stdin) {
+		stdin = opts.IO.Stdin(ctx, "messages")
+	}
+	// A second's grace: a few messages show no progress.
+	prog := opts.IO.StartProgress(cmdutil.ProgressOptions{Unit: "messages", Counters: []string{"records", "warnings"}, Delay: time.Second})
 	var sum bounce.Summary
-	var unreadable []string
-	var werr error
-	err = bounce.Run(ctx, opts.Inputs, opts.IO.In, bounce.Options{Workers: opts.Workers}, func(it bounce.Item) error {
+	var warn warnings
+	// What goes to stderr (inputs that could not be read, then the
+	// warnings) is said at the end, after the progress line.
+	var unreadable []error
+	err = bounce.Run(ctx, opts.Inputs, stdin, bounce.Options{Workers: opts.Workers, Idle: flush}, func(it bounce.Item) error {
 		sum.AddMessage(it)
+		prog.Inc()
 		if it.Err != nil {
-			unreadable = append(unreadable, it.Source)
-			fmt.Fprintf(opts.IO.ErrOut, "relayctl: %s\n", cmdutil.ErrorText(it.Err))
+			unreadable = append(unreadable, it.Err)
 			return nil
 		}
 		if p := it.Result.Problem; p != nil {
-			fmt.Fprintf(opts.IO.ErrOut, "relayctl: warning: %s: %s\n", it.Source, cmdutil.ErrorText(p))
+			warn.add(cmdutil.ErrorText(p), it.Source)
+			prog.Set("warnings", warn.total)
 		}
 		for i := range it.Result.Records {
 			r := &it.Result.Records[i]
@@ -142,22 +180,33 @@ func runParse(ctx context.Context, opts *ParseOptions) error {
 			}
 			r.Source = it.Source
 			sum.AddRecord(r)
-			if err := w.Write(r); err != nil {
-				werr = err
-				return err
+			prog.Print(func() { werr = w.Write(r) })
+			if werr != nil {
+				return werr
 			}
 		}
+		prog.Set("records", sum.Records)
 		return nil
 	})
-	if werr != nil {
-		return cmdutil.Incomplete("writing the records", werr)
+	prog.Finish()
+	// Said however the run ended.
+	for _, e := range unreadable {
+		fmt.Fprintf(opts.IO.ErrOut, "relayctl: %s\n", cmdutil.ErrorText(e))
 	}
+	warn.print(opts.IO.ErrOut)
 	if err != nil {
+		// What was parsed before the end is still written.
+		if flush(); werr != nil {
+			return cmdutil.Incomplete("writing the records", werr)
+		}
 		return &cmdutil.IncompleteError{Err: err}
 	}
 	sum.Finish()
-	if err := w.Close(&sum); err != nil {
-		return cmdutil.Incomplete("writing the records", err)
+	if werr = w.Close(&sum); werr == nil {
+		flush()
+	}
+	if werr != nil {
+		return cmdutil.Incomplete("writing the records", werr)
 	}
 	if len(unreadable) > 0 {
 		// SPEC.md: an unreadable file is bad input. Everything readable
@@ -165,4 +214,56 @@ func runParse(ctx context.Context, opts *ParseOptions) error {
 		return cmdutil.ExitWith(report.ExitUsage)
 	}
 	return nil
+}
+
+// warnings counts the messages warned about (corrupt, truncated) by
+// what is wrong, so that a big mbox with hundreds of truncated messages
+// says so in one line rather than hundreds.
+type warnings struct {
+	kinds []*warning // in the order first seen
+	byMsg map[string]*warning
+	total int
+}
+
+type warning struct {
+	msg     string
+	count   int
+	sources []string // the first maxWarnSources
+}
+
+// maxWarnSources is how many messages a warning names.
+const maxWarnSources = 3
+
+func (ws *warnings) add(msg, source string) {
+	ws.total++
+	w := ws.byMsg[msg]
+	if w == nil {
+		if ws.byMsg == nil {
+			ws.byMsg = map[string]*warning{}
+		}
+		w = &warning{msg: msg}
+		ws.byMsg[msg] = w
+		ws.kinds = append(ws.kinds, w)
+	}
+	w.count++
+	if len(w.sources) < maxWarnSources {
+		w.sources = append(w.sources, source)
+	}
+}
+
+// print writes one line per kind of warning: a warning about one
+// message names it first, as ever ("warning: box#3: message is
+// truncated…"); one about several counts them and names the first few.
+func (ws *warnings) print(w io.Writer) {
+	for _, k := range ws.kinds {
+		if k.count == 1 {
+			fmt.Fprintf(w, "relayctl: warning: %s: %s\n", k.sources[0], k.msg)
+			continue
+		}
+		names := strings.Join(k.sources, ", ")
+		if more := k.count - len(k.sources); more > 0 {
+			names += fmt.Sprintf(" and %d more", more)
+		}
+		fmt.Fprintf(w, "relayctl: warning: %s: %d messages (%s)\n", k.msg, k.count, names)
+	}
 }

@@ -1,16 +1,23 @@
 package bounce
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/bounce"
 	"github.com/relayctl/relayctl/checks/bounce/reason"
+	"github.com/relayctl/relayctl/checks/mailin"
 	"github.com/relayctl/relayctl/cmd/cmdutil"
 	"github.com/relayctl/relayctl/report"
 )
@@ -235,11 +242,178 @@ func TestFlagErrors(t *testing.T) {
 func readFile(t *testing.T, p string) string {
 	t.Helper()
 	var b bytes.Buffer
-	if err := bounce.Scan(context.Background(), []string{p}, nil, func(in bounce.Input) error {
+	if err := mailin.Scan(context.Background(), []string{p}, nil, func(in mailin.Input) error {
 		b.Write(in.Data)
 		return in.Err
 	}); err != nil {
 		t.Fatal(err)
 	}
 	return b.String()
+}
+
+// A delay notice (Action: delayed) is no bounce: counted apart, its
+// record shown only with --include-delayed, with its action.
+func TestIncludeDelayed(t *testing.T) {
+	files := []string{fixture("sendmail-delayed.eml"), fixture("exim-delayed-dsn.eml"), fixture("postfix-userunknown.eml")}
+	out, _, err := run(t, "", files...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"3 messages: 1 bounce, 2 delay notices, 0 not a bounce", "1 record: 1 hard, 0 soft", "ACTION", "failed"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("without --include-delayed the table lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "lou@slow.example") || strings.Contains(out, "late@example.com") {
+		t.Errorf("delay notices shown without --include-delayed:\n%s", out)
+	}
+	out, _, err = run(t, "", append([]string{"--include-delayed"}, files...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"lou@slow.example", "late@example.com", "delayed", "3 records"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("with --include-delayed the table lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// Repeated warnings are said once per kind, with the number of
+// messages and the first few of them; a warning about one message keeps
+// its one-line form.
+func TestWarningsSummarised(t *testing.T) {
+	cut := readFile(t, fixture("truncated.eml"))
+	var mbox strings.Builder
+	for range 5 {
+		mbox.WriteString("From a@b.example Mon Jan  6 10:00:00 2025\n" + cut + "\n")
+	}
+	mbox.WriteString("From a@b.example Mon Jan  6 10:00:00 2025\n\n") // an empty message
+	p := filepath.Join(t.TempDir(), "cut.mbox")
+	if err := os.WriteFile(p, []byte(mbox.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, err := run(t, "", p, fixture("truncated.eml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(errOut, "\n"), "\n")
+	want := []string{
+		fmt.Sprintf("relayctl: warning: %s: 6 messages (%s#1, %s#2, %s#3 and 3 more)", checks.Message(bounce.ErrTruncated), p, p, p),
+		fmt.Sprintf("relayctl: warning: %s#6: %s", p, checks.Message(bounce.ErrEmpty)),
+	}
+	if len(lines) != len(want) {
+		t.Fatalf("stderr has %d lines, want %d:\n%s", len(lines), len(want), errOut)
+	}
+	for i := range want {
+		if lines[i] != want[i] {
+			t.Errorf("line %d:\n got %q\nwant %q", i+1, lines[i], want[i])
+		}
+	}
+
+	var ws warnings
+	ws.add("x", "a")
+	ws.add("x", "b")
+	var b strings.Builder
+	ws.print(&b)
+	if got := b.String(); got != "relayctl: warning: x: 2 messages (a, b)\n" {
+		t.Errorf("two warnings: %q", got)
+	}
+}
+
+// Records are buffered, but never held back while the input is slow:
+// the record of a message read from a pipe is out before the pipe ends.
+// (The table holds its first rows back on purpose, to fit its columns
+// to them.)
+func TestRecordsNotHeldBack(t *testing.T) {
+	for _, format := range []string{"ndjson", "json"} {
+		ios, _, _, _ := cmdutil.Test()
+		pr, pw := io.Pipe()
+		ios.In = pr
+		outR, outW := io.Pipe()
+		ios.Out = outW
+		seen := make(chan struct{})
+		go func() {
+			sc := bufio.NewScanner(outR)
+			for sc.Scan() {
+				if strings.Contains(sc.Text(), "fred.full@mailbox.example") {
+					close(seen)
+					break
+				}
+			}
+			io.Copy(io.Discard, outR)
+		}()
+		g := &cmdutil.Globals{Output: format, FailOn: "fail", Timeout: 5e9}
+		cmd := NewCmdParse(ios, g, nil)
+		cmd.SetContext(context.Background())
+		cmd.SetArgs([]string{"-"})
+		done := make(chan error, 1)
+		go func() { done <- cmd.Execute() }()
+		// The next From_ line ends the first message of the mbox.
+		fmt.Fprintf(pw, "From a@b.example Mon Jan  6 10:00:00 2025\n%s\nFrom c@d.example Mon Jan  6 10:00:00 2025\n", readFile(t, fixture("exim-mailboxfull.eml")))
+		select {
+		case <-seen:
+		case <-time.After(5 * time.Second):
+			t.Fatalf("%s: the record of the first message is not out while the input stays open", format)
+		}
+		pw.Close()
+		if err := <-done; err != nil {
+			t.Fatalf("%s: %v", format, err)
+		}
+		outW.Close()
+	}
+}
+
+// At a terminal, reading standard input says so once; reading files
+// says nothing.
+func TestStdinNotice(t *testing.T) {
+	for _, args := range [][]string{{"-"}, {}, {fixture("autoreply.eml")}} {
+		ios, in, _, errOut := cmdutil.Test()
+		ios.SetStdinTTY(true)
+		in.WriteString(readFile(t, fixture("exim-mailboxfull.eml")))
+		g := &cmdutil.Globals{Output: "table", FailOn: "fail", Timeout: 5e9}
+		cmd := NewCmdParse(ios, g, nil)
+		cmd.SetContext(context.Background())
+		cmd.SetArgs(args)
+		if err := cmd.Execute(); err != nil {
+			t.Fatal(err)
+		}
+		want := ""
+		if len(args) == 0 || args[0] == "-" {
+			want = "relayctl: reading messages from standard input (Ctrl-D to end)…\n"
+		}
+		if errOut.String() != want {
+			t.Errorf("%q: stderr %q, want %q", args, errOut, want)
+		}
+	}
+}
+
+// A run of more than a second shows its progress on stderr when that is
+// a terminal; the warnings come after the line is ended.
+func TestProgress(t *testing.T) {
+	ios, _, _, errOut := cmdutil.Test()
+	ios.SetStderrTTY(true, 100)
+	pr, pw := io.Pipe()
+	ios.In = pr
+	g := &cmdutil.Globals{Output: "ndjson", FailOn: "fail", Timeout: 5e9}
+	cmd := NewCmdParse(ios, g, nil)
+	cmd.SetContext(context.Background())
+	cmd.SetArgs([]string{"-"})
+	done := make(chan error, 1)
+	go func() { done <- cmd.Execute() }()
+	from := "From a@b.example Mon Jan  6 10:00:00 2025\n"
+	fmt.Fprintf(pw, "%s%s\n%s%s\n", from, readFile(t, fixture("exim-mailboxfull.eml")), from, readFile(t, fixture("truncated.eml")))
+	time.Sleep(1500 * time.Millisecond) // past the second's grace
+	pw.Close()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	got := errOut.String()
+	line, warning, ok := strings.Cut(got, "\n")
+	// The line is redrawn in place; its last drawing has the final counts.
+	if last := line[strings.LastIndex(line, "\r")+1:]; !ok || !strings.HasPrefix(last, "2 messages  records 2  warnings 1") {
+		t.Errorf("no progress line ended before the rest:\n%q", got)
+	}
+	if want := "relayctl: warning: -#2: message is truncated"; !strings.HasPrefix(warning, want) {
+		t.Errorf("after the progress line %q, want %q", warning, want)
+	}
 }

@@ -27,7 +27,7 @@ func NewCmdCheck(ios *cmdutil.IOStreams, g *cmdutil.Globals) *cobra.Command {
 	}
 	cmd := &cobra.Command{
 		Use:   "check <command>",
-		Short: "Audit a domain's mail setup (" + strings.Join(titles, ", ") + ") or probe SMTP servers",
+		Short: "Audit a domain's mail setup (" + strings.Join(titles, ", ") + "), probe SMTP servers or check a received message",
 		Args:  cobra.NoArgs,
 	}
 	cmd.AddCommand(NewCmdDomain(ios, g, nil))
@@ -45,6 +45,10 @@ func NewCmdCheck(ios *cmdutil.IOStreams, g *cmdutil.Globals) *cobra.Command {
 		}
 		subs = append(subs, name)
 	}
+	// The message checks have a registry of their own (checks/message):
+	// they judge a message, not a domain.
+	cmd.AddCommand(NewCmdMessage(ios, g, nil))
+	subs = append(subs, "message")
 	missing := "missing subcommand: " + strings.Join(subs[:len(subs)-1], ", ") + " or " + subs[len(subs)-1]
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		return cmdutil.Usagef("%s", missing)

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/relayctl/relayctl/checks/domain"
+	"github.com/relayctl/relayctl/checks/message"
 	"github.com/relayctl/relayctl/cmd/cmdutil"
 )
 
@@ -43,7 +44,7 @@ func renderChecksDoc(t *testing.T) []byte {
 	ios, _, _, _ := cmdutil.Test()
 	root := NewCmdCheck(ios, &cmdutil.Globals{})
 	var b bytes.Buffer
-	b.WriteString("<!-- Generated from the registry of checks (checks/domain/registry.go) and the commands built from it (cmd/check) by TestChecksDoc in cmd/check/docs_test.go. Do not edit: change the registry, then run go test ./cmd/check -run TestChecksDoc -update -->\n\n")
+	b.WriteString("<!-- Generated from the registry of checks (checks/domain/registry.go, checks/message/registry.go) and the commands built from it (cmd/check) by TestChecksDoc in cmd/check/docs_test.go. Do not edit: change the registry, then run go test ./cmd/check -run TestChecksDoc -update -->\n\n")
 	b.WriteString("# Checks\n\n")
 	var parts []string
 	for _, c := range domain.Checks() {
@@ -68,5 +69,16 @@ func renderChecksDoc(t *testing.T) []byte {
 			c.Name, c.Title, root.Name(), sub.Use, c.Summary, strings.Join(c.RFCs, ", "), codes, c.Doc, page)
 	}
 	b.WriteString("\nEach check's docs page lists its finding codes with their severity, meaning and fix; the check's package exports the same table (its Codes function), and a test of the package holds the page to it. A — in the finding codes column: the package has no such table yet.\n")
+	sub, _, err := root.Find([]string{"message"})
+	if err != nil || sub == root {
+		t.Fatal("no check message subcommand")
+	}
+	fmt.Fprintf(&b, "\n## Message checks\n\n`relayctl %s %s` judges a message as it was received, not a domain: these checks have a registry of their own (checks/message/registry.go) and run together, in this order, in one report per message.\n\n", root.Name(), sub.Use)
+	b.WriteString("| check | title | what it checks | RFCs | finding codes | docs |\n")
+	b.WriteString("|---|---|---|---|---|---|\n")
+	for _, c := range message.Checks() {
+		page := filepath.Base(c.Doc)
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %d | [%s](%s) |\n", c.Name, c.Title, c.Summary, strings.Join(c.RFCs, ", "), len(c.Codes()), c.Doc, page)
+	}
 	return b.Bytes()
 }

@@ -1,16 +1,13 @@
 package check
 
 import (
-	"crypto/x509"
-	"errors"
-	"io/fs"
 	"net/netip"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/relayctl/relayctl/checks/dkim"
 	"github.com/relayctl/relayctl/checks/dnsx"
-	"github.com/relayctl/relayctl/checks/tlsx"
 	"github.com/relayctl/relayctl/cmd/cmdutil"
 )
 
@@ -29,6 +26,7 @@ type selectorFlag struct{}
 
 func (selectorFlag) register(cmd *cobra.Command, opts *Options) {
 	cmd.Flags().StringArrayVar(&opts.Audit.Selectors, "selector", nil, "DKIM `SELECTOR` to look up, repeatable (default: probe common selectors)")
+	cmdutil.CompleteFlag(cmd, "selector", func() []string { return dkim.CommonSelectors })
 }
 
 func (selectorFlag) apply(*Options) error { return nil }
@@ -77,7 +75,7 @@ type transportFlags struct {
 
 func (f *transportFlags) register(cmd *cobra.Command, _ *Options) {
 	fs := cmd.Flags()
-	fs.StringVar(&f.caFile, "ca", "", "also trust the CA certificates in this PEM `FILE` (with the system's) for "+f.caUse)
+	cmdutil.CAFlag(fs, &f.caFile, f.caUse)
 	if f.bimi {
 		fs.StringVar(&f.bimiSelector, "bimi-selector", "", "BIMI `SELECTOR` to look up (default \"default\")")
 	}
@@ -97,7 +95,7 @@ func (f *transportFlags) apply(opts *Options) error {
 		opts.Audit.BIMISelector = strings.ToLower(s)
 	}
 	if f.caFile != "" {
-		pool, err := loadCA(f.caFile)
+		pool, err := cmdutil.LoadCA(f.caFile)
 		if err != nil {
 			return err
 		}
@@ -113,19 +111,11 @@ func (smtpFlag) register(cmd *cobra.Command, opts *Options) {
 	cmd.Flags().BoolVar(&opts.Audit.SMTP, "smtp", false, "also probe every MX address on port 25: STARTTLS, certificate (against the MX name), DANE match")
 }
 
-func (smtpFlag) apply(*Options) error { return nil }
-
-// loadCA reads --ca: the system roots plus every certificate in the file,
-// the same for check domain (policy fetches, --smtp) and check smtp, so a
-// private CA and public hosts verify side by side.
-func loadCA(path string) (*x509.CertPool, error) {
-	pool, err := tlsx.LoadCA(path)
-	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			return nil, cmdutil.Usage("cannot read --ca "+path, pe.Err)
-		}
-		return nil, cmdutil.Usage("cannot use --ca "+path, err)
+// apply refuses --smtp with --offline: the probes are connections, and
+// --offline opens none.
+func (smtpFlag) apply(opts *Options) error {
+	if opts.Audit.SMTP && opts.Globals != nil && opts.Globals.Offline {
+		return cmdutil.Usagef("--smtp probes connect to the MX hosts, and --offline opens no connection: drop one of them")
 	}
-	return pool, nil
+	return nil
 }

@@ -2,11 +2,13 @@ package check
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsx"
 	"github.com/relayctl/relayctl/checks/domain"
+	"github.com/relayctl/relayctl/checks/spf"
 	"github.com/relayctl/relayctl/cmd/cmdutil"
 	"github.com/relayctl/relayctl/report"
 )
@@ -35,7 +37,10 @@ func run(ctx context.Context, opts *Options) error {
 	for i, d := range opts.Domains {
 		n, err := dnsx.Domain(d)
 		if err != nil {
-			return cmdutil.Usagef("invalid domain %w", err)
+			if !evaluatesToNone(opts, d) {
+				return cmdutil.Usagef("invalid domain %w", err)
+			}
+			n = strings.TrimSpace(d)
 		}
 		domains[i] = n
 	}
@@ -64,10 +69,7 @@ func run(ctx context.Context, opts *Options) error {
 // code: the gate's verdict, or exit 3 when the output could not be
 // written.
 func printReports(ios *cmdutil.IOStreams, g *cmdutil.Globals, set cmdutil.Settings, single bool, each func(emit func(checks.Report))) error {
-	w, err := report.NewWriter(set.Format, ios.Out, report.Options{
-		Color: ios.ColorEnabled(g.NoColor),
-		Width: ios.TerminalWidth(),
-	}, single)
+	w, err := report.NewWriter(set.Format, ios.Out, cmdutil.TableOptions(ios, g), single)
 	if err != nil {
 		return &cmdutil.UsageError{Err: err}
 	}
@@ -99,4 +101,13 @@ func validSelector(s string) error {
 		return cmdutil.Usagef("invalid --selector %q: not a DNS label", s)
 	}
 	return nil
+}
+
+// evaluatesToNone reports whether d, which is no domain name, is still a
+// question with an answer: check spf --ip computes check_host(), and
+// check_host() of a domain RFC 7208 §4.3 calls malformed is none (the spf
+// check says so without a query). Anything else keeps the usage error.
+func evaluatesToNone(opts *Options, d string) bool {
+	return opts.Audit.IP.IsValid() && slices.Equal(opts.Audit.Parts, []string{spf.Name}) &&
+		spf.InvalidDomain(strings.TrimSpace(d)) != ""
 }

@@ -20,8 +20,7 @@ type SMTPOptions struct {
 	Globals *cmdutil.Globals
 	// Targets as the user typed them (HOST[:PORT]); runSMTP parses them.
 	Targets []string
-	// CAFile is --ca: the roots to verify certificates against instead
-	// of the system's.
+	// CAFile is --ca: a CA to trust in addition to the system's roots.
 	CAFile string
 	Probe  smtpprobe.Options
 	// Resolver, when set, replaces the one built from the global flags.
@@ -66,7 +65,7 @@ TO a .invalid domain, then RSET — never DATA.
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.Probe.EHLO, "ehlo", "", "`NAME` to greet with, a host name or an address literal such as [192.0.2.1] (default: this host's name when it is a fully qualified domain name, else "+smtpwire.FallbackEHLO+"; the same in every command)")
-	f.StringVar(&opts.CAFile, "ca", "", "verify certificates against the CA certificates in this PEM `FILE` instead of the system's")
+	cmdutil.CAFlag(f, &opts.CAFile, "the servers' certificates")
 	f.BoolVar(&opts.Probe.SkipVerify, "tls-skip-verify", false, "report an untrusted certificate or a name mismatch in the data, but not as findings")
 	f.BoolVar(&opts.Probe.ImplicitTLS, "implicit-tls", false, "use TLS from the first byte on every port (465 always does)")
 	f.BoolVar(&opts.Probe.RelayTest, "relay-test", false, "also test whether the server relays for an unauthenticated client (never sends DATA)")
@@ -94,7 +93,7 @@ func runSMTP(ctx context.Context, opts *SMTPOptions) error {
 		return err
 	}
 	if opts.CAFile != "" {
-		pool, err := loadCA(opts.CAFile)
+		pool, err := cmdutil.LoadCA(opts.CAFile)
 		if err != nil {
 			return err
 		}

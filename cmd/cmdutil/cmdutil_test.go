@@ -43,7 +43,7 @@ func TestCheckServer(t *testing.T) {
 			t.Errorf("%s: %v", ok, err)
 		}
 	}
-	for _, bad := range []string{"", "127.0.0.1:x", "127.0.0.1:0", "127.0.0.1:70000", "a b", "[zz::1]:53"} {
+	for _, bad := range []string{"", "127.0.0.1:x", "127.0.0.1:0", "127.0.0.1:70000", "a b", "[zz::1]:53", "300.1.1.1", "300.1.1.1:53", "1.2.3", "a..b"} {
 		if err := checkServer(bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}

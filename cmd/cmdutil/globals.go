@@ -28,12 +28,12 @@ type Globals struct {
 
 // Register adds the global flags to fs (the root's persistent flags).
 func (g *Globals) Register(fs *pflag.FlagSet) {
-	fs.StringVarP(&g.Output, "output", "o", string(report.FormatTable), "output `FORMAT`: table, json or ndjson")
+	StringEnumFlag(fs, &g.Output, "output", "o", string(report.FormatTable), names(report.Formats), "output `FORMAT`")
 	fs.StringArrayVar(&g.Resolvers, "resolver", nil, "DNS server to ask, as `ADDR[:PORT]`; repeatable (default: the system's, from /etc/resolv.conf)")
 	fs.StringArrayVar(&g.Zones, "zone", nil, "answer names inside this RFC 1035 zone `FILE` (or every zone file in a folder) from the file, repeatable")
 	fs.BoolVar(&g.Offline, "offline", false, "with --zone: a name outside the zone files is an error instead of a network query")
 	fs.DurationVar(&g.Timeout, "timeout", dnsx.DefaultTimeout, "limit for one network operation (one DNS query, one SMTP step, one HTTPS fetch)")
-	fs.StringVar(&g.FailOn, "fail-on", string(report.FailOnFail), "exit 1 when a finding reaches this `LEVEL`: warn, fail or never")
+	StringEnumFlag(fs, &g.FailOn, "fail-on", "", string(report.FailOnFail), names(report.FailOns), "exit 1 when a finding reaches this `LEVEL`")
 	fs.StringArrayVar(&g.Ignore, "ignore", nil, "drop findings with this `CODE` (a glob such as dmarc.* works), repeatable")
 	fs.BoolVar(&g.NoColor, "no-color", false, "no colour (also when NO_COLOR is set or stdout is not a terminal)")
 }
@@ -88,12 +88,43 @@ func checkServer(srv string) error {
 	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
 		return fmt.Errorf("port %q is not a number from 1 to 65535", port)
 	}
+	if _, err := netip.ParseAddr(host); err == nil {
+		return nil
+	}
 	if strings.ContainsAny(host, ":") {
-		if _, err := netip.ParseAddr(host); err != nil {
-			return fmt.Errorf("%q is not an IPv6 address", host)
-		}
+		return fmt.Errorf("%q is not an IPv6 address", host)
+	}
+	// A name whose last label is all digits is an IP address gone wrong
+	// (300.1.1.1, 10.0.0): no top-level domain is numeric (RFC 3696 §2).
+	labels := strings.Split(strings.TrimSuffix(host, "."), ".")
+	if last := labels[len(labels)-1]; last != "" && strings.Trim(last, "0123456789") == "" {
+		return fmt.Errorf("%q is not an IP address", host)
+	}
+	if !hostName(labels) {
+		return fmt.Errorf("%q is neither an IP address nor a host name", host)
 	}
 	return nil
+}
+
+// hostName reports whether labels make a host name (RFC 1123 §2.1:
+// letters, digits and inner hyphens, 1 to 63 of them a label, 253 in
+// all).
+func hostName(labels []string) bool {
+	if len(strings.Join(labels, ".")) > 253 {
+		return false
+	}
+	for _, l := range labels {
+		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+			return false
+		}
+		for i := 0; i < len(l); i++ {
+			c := l[i]
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // Resolver loads the zone files and builds the one resolver of the run.
@@ -127,4 +158,13 @@ func (g *Globals) ResolverWith(adjust func(*dnsx.Config)) (*dnsx.Client, error) 
 		return nil, Usage("invalid --resolver", resolverError(err, ""))
 	}
 	return c, nil
+}
+
+// names spells an enum's values for StringEnumFlag.
+func names[T ~string](xs []T) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = string(x)
+	}
+	return out
 }

@@ -23,6 +23,9 @@ type IOStreams struct {
 	stdoutWidth int   // set by SetStdoutTTY; 0 means detect
 	stderrTTY   *bool // set by SetStderrTTY; nil means detect
 	stderrWidth int   // set by SetStderrTTY; 0 means detect
+	stdinTTY    *bool // set by SetStdinTTY; nil means detect
+
+	stdinNoticed bool // Stdin has said it waits on the terminal
 }
 
 // System returns the process's own streams.
@@ -37,6 +40,7 @@ func Test() (ios *IOStreams, in, out, errOut *bytes.Buffer) {
 	ios = &IOStreams{In: in, Out: out, ErrOut: errOut, Getenv: func(string) string { return "" }}
 	ios.SetStdoutTTY(false, 0)
 	ios.SetStderrTTY(false, 0)
+	ios.SetStdinTTY(false)
 	return ios, in, out, errOut
 }
 
@@ -52,6 +56,20 @@ func (s *IOStreams) SetStdoutTTY(tty bool, width int) {
 func (s *IOStreams) SetStderrTTY(tty bool, width int) {
 	s.stderrTTY = &tty
 	s.stderrWidth = width
+}
+
+// SetStdinTTY overrides terminal detection for stdin.
+func (s *IOStreams) SetStdinTTY(tty bool) {
+	s.stdinTTY = &tty
+}
+
+// IsStdinTTY reports whether stdin is a terminal.
+func (s *IOStreams) IsStdinTTY() bool {
+	if s.stdinTTY != nil {
+		return *s.stdinTTY
+	}
+	f, ok := s.In.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 func (s *IOStreams) getenv(k string) string {

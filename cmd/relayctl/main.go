@@ -29,10 +29,14 @@ func main() {
 
 // mainRun is main without os.Exit, for the testscript tests.
 func mainRun() int {
-	// Ctrl-C cancels every query in flight; the checks then finish as
-	// errors and the run exits 3.
+	// Ctrl-C and SIGTERM cancel every query in flight and every wait on
+	// stdin or a FIFO (cmdutil.IOStreams.Stdin, cmdutil.OpenFile); the
+	// checks then finish as errors and the run exits 3. Once ctx is
+	// cancelled the signals get their default action again, so that a
+	// second Ctrl-C ends a run that is slow to wind down.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	context.AfterFunc(ctx, stop)
 	info := versioncmd.Info{Version: version, Commit: commit, Date: date}
 	return int(root.Main(ctx, os.Args[1:], cmdutil.System(), info))
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/relayctl/relayctl/cmd/cmdutil"
 	reportcmd "github.com/relayctl/relayctl/cmd/report"
 	sendcmd "github.com/relayctl/relayctl/cmd/send"
+	verifycmd "github.com/relayctl/relayctl/cmd/verify"
 	"github.com/relayctl/relayctl/cmd/version"
 	"github.com/relayctl/relayctl/report"
 )
@@ -44,18 +45,18 @@ a permanent rejection); 2 bad usage or input; 3 something could not complete
 	// --version without cobra's -v shorthand, which send -v (verbose) will
 	// want.
 	cmd.Flags().Bool("version", false, "print the version, commit and build date")
-	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return &cmdutil.UsageError{Err: err}
-	})
+	cmd.SetFlagErrorFunc(cmdutil.FlagError)
 	cmd.AddCommand(
 		check.NewCmdCheck(ios, g),
 		blacklist.NewCmdBlacklist(ios, g),
 		bounce.NewCmdBounce(ios, g),
 		reportcmd.NewCmdReport(ios, g),
 		sendcmd.NewCmdSend(ios, g, nil),
+		verifycmd.NewCmdVerify(ios, g, nil),
 		version.NewCmdVersion(ios, g, info),
 	)
 	incompleteOnError(cmd)
+	cmdutil.RegisterCompletions(cmd)
 	return cmd
 }
 
@@ -89,6 +90,19 @@ func Main(ctx context.Context, args []string, ios *cmdutil.IOStreams, info versi
 	cmd.SetErr(ios.ErrOut)
 	ran, err := cmd.ExecuteContextC(ctx)
 	code, print := cmdutil.ExitCodeOf(err)
+	if err != nil && ctx.Err() != nil {
+		// Ctrl-C or SIGTERM (cmd/relayctl cancels ctx on both) ended the
+		// run: whatever the command made of the cancelled wait (a read
+		// of stdin, a query, a file it could not finish), the run is
+		// incomplete. A command that says how far it got keeps its
+		// words; the bare cancellation becomes "interrupted".
+		if code == report.ExitIncomplete && print && !errors.Is(err, ctx.Err()) {
+			fmt.Fprintf(ios.ErrOut, "relayctl: %s\n", cmdutil.ErrorText(err))
+		} else {
+			fmt.Fprintln(ios.ErrOut, "relayctl: interrupted")
+		}
+		return report.ExitIncomplete
+	}
 	if print {
 		fmt.Fprintf(ios.ErrOut, "relayctl: %s\n", cmdutil.ErrorText(err))
 		if code == report.ExitUsage && ran != nil {

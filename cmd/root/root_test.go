@@ -3,6 +3,7 @@ package root
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -99,14 +100,19 @@ func TestTerminalAndPipe(t *testing.T) {
 			t.Errorf("%q missing from one of the outputs:\npipe:\n%s\ntty:\n%s", want, pipe.out, plainTTY)
 		}
 	}
+	// NO_COLOR and --no-color take the colour away, not the layout: the
+	// same bordered table, minus the escape codes.
 	for name, r := range map[string]result{
 		"NO_COLOR":   run(t, true, map[string]string{"NO_COLOR": "1"}, args...),
 		"--no-color": run(t, true, nil, append(args, "--no-color")...),
-		"TERM=dumb":  run(t, true, map[string]string{"TERM": "dumb"}, args...),
 	} {
-		if noDuration(r.out) != noDuration(pipe.out) {
-			t.Errorf("%s on a terminal: want the plain layout, got\n%s", name, r.out)
+		if strings.Contains(r.out, "\x1b") || noDuration(r.out) != noDuration(plainTTY) {
+			t.Errorf("%s on a terminal: want the terminal layout without colour, got\n%s\nwant\n%s", name, r.out, plainTTY)
 		}
+	}
+	// A dumb terminal gets the plain layout.
+	if r := run(t, true, map[string]string{"TERM": "dumb"}, args...); noDuration(r.out) != noDuration(pipe.out) {
+		t.Errorf("TERM=dumb on a terminal: want the plain layout, got\n%s", r.out)
 	}
 	// NO_COLOR set but empty does not count (no-color.org).
 	if r := run(t, true, map[string]string{"NO_COLOR": ""}, args...); !strings.Contains(r.out, "\x1b[") {
@@ -338,3 +344,30 @@ func TestCancelEndsRun(t *testing.T) {
 var durationRE = regexp.MustCompile(`(?m)  (<1ms|[0-9.]+(ms|s|µs|m[0-9.]+s))$`)
 
 func noDuration(s string) string { return durationRE.ReplaceAllString(s, "  D") }
+
+// A run whose context is cancelled (Ctrl-C, SIGTERM) while it reads
+// stdin ends incomplete, whatever error the command made of the
+// cancelled read: exit 3 and "interrupted", not bad input.
+func TestCancelWhileReadingStdin(t *testing.T) {
+	for _, args := range [][]string{
+		{"bounce", "parse", "-"},
+		{"send", "--from", "ann@example.net", "--to", "bob@example.org", "--subject", "hi", "--body", "-", "--dry-run"},
+	} {
+		ctx, cancel := context.WithCancel(context.Background())
+		ios, _, _, errOut := cmdutil.Test()
+		pr, pw := io.Pipe() // a stdin no one writes to
+		ios.In = pr
+		time.AfterFunc(50*time.Millisecond, cancel)
+		done := make(chan report.Exit, 1)
+		go func() { done <- Main(ctx, args, ios, version.Info{}) }()
+		select {
+		case code := <-done:
+			if code != report.ExitIncomplete || errOut.String() != "relayctl: interrupted\n" {
+				t.Errorf("%v: exit %d, stderr %q; want 3 and interrupted", args, code, errOut)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("%v: still reading stdin 5s after cancel", args)
+		}
+		pw.Close()
+	}
+}

@@ -58,6 +58,7 @@ func streamsCases() []streamsCase {
 		{"blacklist-domain", bl("blacklist", "domain", "spammy.example", "grey.example", "clean.example", "--list", "dom.bl.test"), all, report.ExitGate},
 		{"blacklist-lists", bl("blacklist", "lists"), tj, report.ExitOK},
 		{"bounce-parse", bounces, all, report.ExitOK},
+		{"check-message", []string{"check", "message", "testdata/message/length.eml", "--zone", "testdata/message/example.com.zone", "--offline", "--now", "2026-12-01T10:01:00Z"}, tj, report.ExitOK},
 		{"send-dry-run", []string{"send", "--dry-run", "--from", "a@example.net", "--to", "b@example.org", "--subject", "Hi", "--body", "hello"}, tj, report.ExitOK},
 		{"version", []string{"version"}, tj, report.ExitOK},
 	}
@@ -89,6 +90,11 @@ func TestStreams(t *testing.T) {
 					t.Errorf("piped output has escape codes:\n%s%s", pipe.out, pipe.errOut)
 				}
 				if f == report.FormatTable {
+					// NO_COLOR keeps the terminal's layout, minus colour.
+					nc := run(t, true, map[string]string{"NO_COLOR": "1"}, args...)
+					if got, want := rendered(nc), ansi.ReplaceAllString(rendered(tty), ""); got != want {
+						t.Errorf("NO_COLOR on a terminal is not the terminal layout without colour:\n%s\nwant:\n%s", got, want)
+					}
 					checkGolden(t, dir, name+".pipe", rendered(pipe))
 					checkGolden(t, dir, name+".tty", rendered(tty))
 					return

@@ -3,6 +3,7 @@ package send
 import (
 	"context"
 	"errors"
+	"io"
 	"os"
 	"strconv"
 	"sync"
@@ -88,7 +89,7 @@ func (o *Options) rowSpec(in *inputs, t *batchTemplates, row send.Row) (send.Spe
 	}
 	rin := *in
 	if v := row.Get("from"); v != "" {
-		if rin.from, err = send.ParseAddress("batch row "+strconv.Itoa(row.N)+" from", v); err != nil {
+		if rin.from, err = send.ParseSender("batch row "+strconv.Itoa(row.N)+" from", v); err != nil {
 			return fail(err)
 		}
 	}
@@ -116,7 +117,7 @@ func runBatch(ctx context.Context, o *Options, set cmdutil.Settings, cfg *send.C
 	if err != nil {
 		return err
 	}
-	in, err := o.readInputs(true)
+	in, err := o.readInputs(ctx, true)
 	if err != nil {
 		return err
 	}
@@ -124,22 +125,22 @@ func runBatch(ctx context.Context, o *Options, set cmdutil.Settings, cfg *send.C
 	if err != nil {
 		return err
 	}
-	f, err := os.Open(o.Batch)
+	f, r, err := openFile(ctx, "--batch", o.Batch, send.MaxBatchBytes)
 	if err != nil {
-		return cmdutil.Usagef("cannot read --batch %s: %v", o.Batch, pathErr(err))
+		return err
 	}
-	rows, err := send.ReadBatch(f)
+	rows, err := send.ReadBatch(r)
 	f.Close()
 	if err != nil {
 		return usageErr(err)
 	}
-	done := map[int][]string{}
+	done := map[int]send.Record{}
 	if o.SkipDone != "" {
-		df, err := os.Open(o.SkipDone)
+		df, r, err := openFile(ctx, "--skip-done", o.SkipDone, 0)
 		if err != nil {
-			return cmdutil.Usagef("cannot read --skip-done %s: %v", o.SkipDone, pathErr(err))
+			return err
 		}
-		done, err = send.DoneRows(df)
+		done, err = send.DoneRows(r)
 		df.Close()
 		if err != nil {
 			return usageErr(err)
@@ -148,14 +149,20 @@ func runBatch(ctx context.Context, o *Options, set cmdutil.Settings, cfg *send.C
 	// Check every row first: bad input stops the run before anything is
 	// sent, not in the middle of it.
 	var todo []send.Row
+	// crashed are the rows an earlier run left in flight: reported as
+	// unknown, never sent again.
+	var crashed []send.Record
 	for _, row := range rows {
 		spec, err := o.rowSpec(in, t, row)
 		if err != nil {
 			return err
 		}
 		if prev, ok := done[row.N]; ok {
-			if !send.SameRecipients(prev, envelope(spec)) {
-				return cmdutil.Usagef("--skip-done %s: row %d was for %v, the batch file now says %v: not the same batch", o.SkipDone, row.N, prev, envelope(spec))
+			if !send.SameRecipients(prev.To, envelope(spec)) {
+				return cmdutil.Usagef("--skip-done %s: row %d was for %v, the batch file now says %v: not the same batch", o.SkipDone, row.N, prev.To, envelope(spec))
+			}
+			if prev.Result == send.ResultInFlight {
+				crashed = append(crashed, send.CrashedRecord(prev))
 			}
 			continue
 		}
@@ -202,7 +209,7 @@ func runBatch(ctx context.Context, o *Options, set cmdutil.Settings, cfg *send.C
 	if err != nil {
 		return &cmdutil.UsageError{Err: err}
 	}
-	bar := o.startProgress(len(todo), len(rows)-len(todo))
+	bar := o.startProgress(len(todo), len(rows)-len(todo)-len(crashed))
 
 	jobs := make(chan send.Job)
 	go func() {
@@ -219,7 +226,34 @@ func runBatch(ctx context.Context, o *Options, set cmdutil.Settings, cfg *send.C
 	var tally report.SendTally
 	var werr error
 	var mu sync.Mutex
-	send.RunBatch(ctx, cfg, send.BatchOptions{Concurrency: o.Concurrency, Rate: rate}, jobs, func(rec send.Record) {
+	for _, rec := range crashed {
+		tally.Add(rec)
+		if werr == nil {
+			werr = w.Write(rec)
+		}
+	}
+	bopt := send.BatchOptions{Concurrency: o.Concurrency, Rate: rate}
+	if format == report.FormatNDJSON {
+		// The in-flight record is on disk before the final dot: a crash
+		// while the server holds its reply leaves the row unknown to a
+		// resume, not unsent.
+		durable := syncer(o.IO.Out)
+		bopt.InFlight = func(rec send.Record) error {
+			mu.Lock()
+			defer mu.Unlock()
+			var err error
+			bar.Print(func() {
+				if err = w.Write(rec); err == nil {
+					err = durable()
+				}
+			})
+			if err != nil && werr == nil {
+				werr = err
+			}
+			return err
+		}
+	}
+	send.RunBatch(ctx, cfg, bopt, jobs, func(rec send.Record) {
 		mu.Lock()
 		defer mu.Unlock()
 		tally.Add(rec)
@@ -237,8 +271,43 @@ func runBatch(ctx context.Context, o *Options, set cmdutil.Settings, cfg *send.C
 	if werr != nil {
 		return cmdutil.Incomplete("writing the records", werr)
 	}
-	if ctx.Err() != nil && tally.Total() < len(todo) {
-		return &cmdutil.IncompleteError{Err: errors.New("interrupted: " + strconv.Itoa(len(todo)-tally.Total()) + " messages not sent; resume with --skip-done RESULTS.ndjson")}
+	if left := len(todo) + len(crashed) - tally.Total(); ctx.Err() != nil && left > 0 {
+		return &cmdutil.IncompleteError{Err: errors.New("interrupted: " + strconv.Itoa(left) + " messages not sent; resume with --skip-done RESULTS.ndjson")}
 	}
 	return cmdutil.ExitWith(tally.Exit())
+}
+
+// openFile opens a file a flag names for reading: a directory, or a file
+// larger than limit (when not 0), is said to be one.
+func openFile(ctx context.Context, flag, path string, limit int64) (*os.File, io.Reader, error) {
+	f, r, err := cmdutil.OpenFile(ctx, path)
+	if err != nil {
+		return nil, nil, cmdutil.Usagef("cannot read %s %s: %v", flag, path, pathErr(err))
+	}
+	st, err := f.Stat()
+	switch {
+	case err != nil:
+		f.Close()
+		return nil, nil, cmdutil.Usagef("cannot read %s %s: %v", flag, path, pathErr(err))
+	case st.IsDir():
+		f.Close()
+		return nil, nil, cmdutil.Usagef("cannot read %s %s: it is a directory", flag, path)
+	case limit > 0 && st.Mode().IsRegular() && st.Size() > limit:
+		f.Close()
+		return nil, nil, cmdutil.Usagef("cannot read %s %s: %d bytes, larger than the limit of %d MiB", flag, path, st.Size(), limit>>20)
+	}
+	return f, r, nil
+}
+
+// syncer returns what makes w's writes durable: fsync when w is a
+// regular file, nothing for a pipe or a terminal.
+func syncer(w io.Writer) func() error {
+	f, ok := w.(*os.File)
+	if !ok {
+		return func() error { return nil }
+	}
+	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
+		return func() error { return nil }
+	}
+	return f.Sync
 }

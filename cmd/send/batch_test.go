@@ -33,7 +33,21 @@ func csvRows(n int) string {
 	return b.String()
 }
 
+// lines are the outcome records of NDJSON output; the in-flight records
+// written before each final dot are left out (inFlight counts them).
 func lines(s string) []map[string]any {
+	var out []map[string]any
+	for _, m := range allLines(s) {
+		if m["result"] != "in_flight" {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func inFlight(s string) int { return len(allLines(s)) - len(lines(s)) }
+
+func allLines(s string) []map[string]any {
 	var out []map[string]any
 	for _, l := range strings.Split(strings.TrimSpace(s), "\n") {
 		if l == "" {
@@ -64,8 +78,8 @@ func TestBatchNDJSON(t *testing.T) {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
 	recs := lines(r.stdout) // NDJSON by default with --batch
-	if len(recs) != 20 || srv.Count() != 20 || srv.Conns() != 3 {
-		t.Fatalf("%d records, %d messages, %d connections", len(recs), srv.Count(), srv.Conns())
+	if len(recs) != 20 || srv.Count() != 20 || srv.Conns() != 3 || inFlight(r.stdout) != 20 {
+		t.Fatalf("%d records (%d in flight), %d messages, %d connections", len(recs), inFlight(r.stdout), srv.Count(), srv.Conns())
 	}
 	rows := map[float64]bool{}
 	for _, rec := range recs {
@@ -229,5 +243,46 @@ func TestParseRate(t *testing.T) {
 		if _, err := parseRate(bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
+	}
+}
+
+// A directory, an oversized file or an oversized line is said to be one,
+// at once, with the line's number: not "empty", not "no rows", and never
+// read whole into memory.
+func TestBatchFileBounds(t *testing.T) {
+	srv := smtptest.Start(t, smtptest.Config{})
+	dir := t.TempDir()
+	huge := filepath.Join(dir, "huge.csv")
+	f, err := os.Create(huge)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Truncate(1<<30 + 1) // sparse: no disk used
+	f.Close()
+	oneLine := writeFile(t, "one.csv", "to,name,code\n"+strings.Repeat("x", 3<<20)+"\n")
+	ndjson := writeFile(t, "rows.ndjson", `{"to":"a@example.org","name":"A","code":"1"}`+"\n\n"+`{"to":"`+strings.Repeat("x", 2<<20)+`"}`+"\n")
+	for _, c := range []struct {
+		file, want string
+	}{
+		{dir, "it is a directory"},
+		{huge, "larger than the limit of 1024 MiB"},
+		{oneLine, "line 2 is longer than 1 MiB"},
+		{ndjson, "line 3 is longer than 1 MiB"},
+	} {
+		r := execute(t, nil, "", batchArgs(srv, c.file)...)
+		if r.code != report.ExitUsage || !strings.Contains(r.stderr, c.want) || strings.Contains(r.stderr, "empty") || strings.Contains(r.stderr, "no rows") {
+			t.Errorf("%s: exit %d, stderr %q, want %q", filepath.Base(c.file), r.code, r.stderr, c.want)
+		}
+	}
+	r := execute(t, nil, "", batchArgs(srv, writeFile(t, "p.csv", csvRows(1)), "--skip-done", dir)...)
+	if r.code != report.ExitUsage || !strings.Contains(r.stderr, "--skip-done "+dir+": it is a directory") {
+		t.Errorf("--skip-done dir: exit %d, %q", r.code, r.stderr)
+	}
+	r = execute(t, nil, "", base(srv, "--body", "@"+dir)...)
+	if r.code != report.ExitUsage || !strings.Contains(r.stderr, "it is a directory") {
+		t.Errorf("--body @dir: exit %d, %q", r.code, r.stderr)
+	}
+	if srv.Conns() != 0 {
+		t.Error("the server was contacted")
 	}
 }

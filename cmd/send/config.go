@@ -1,7 +1,6 @@
 package send
 
 import (
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"os"
@@ -34,6 +33,7 @@ func (o *Options) config() (*send.Config, error) {
 		Retries:     o.Retries,
 		RetryDelay:  o.RetryDelay,
 		SkipVerify:  o.SkipVerify,
+		TLSVerify:   o.TLSVerify,
 		MXPort:      o.MXPort,
 		Now:         o.Now,
 	}
@@ -71,21 +71,23 @@ func (o *Options) config() (*send.Config, error) {
 		}
 		cfg.EHLO = o.EHLO
 	}
+	if o.TLSVerify && o.SkipVerify {
+		return nil, cmdutil.Usagef("--tls-verify and --tls-skip-verify contradict each other: pick one")
+	}
 	if o.CA != "" {
 		if o.SkipVerify {
 			return nil, cmdutil.Usagef("--ca and --tls-skip-verify contradict each other: pick one")
 		}
-		pem, err := os.ReadFile(o.CA)
+		pool, err := cmdutil.LoadCA(o.CA)
 		if err != nil {
-			return nil, cmdutil.Usagef("cannot read --ca: %v", err)
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, cmdutil.Usagef("--ca %s holds no PEM certificate", o.CA)
+			return nil, err
 		}
 		cfg.RootCAs = pool
 	}
 	if err := o.credentials(cfg); err != nil {
+		return nil, err
+	}
+	if err := o.dsnAndQuit(cfg); err != nil {
 		return nil, err
 	}
 	if o.Verbose {
@@ -105,6 +107,11 @@ func (o *Options) credentials(cfg *send.Config) error {
 			return cmdutil.Usagef("--auth %s needs --user NAME", cfg.Auth)
 		}
 		return nil
+	}
+	if name, _, ok := strings.Cut(o.User, ":"); ok {
+		// user:password, curl style: what follows the colon is never
+		// echoed, and never taken from the command line.
+		return cmdutil.Usagef("--user %s:… has a colon: a password never goes on the command line (process lists and shell history show it); give the user name alone and the password in %s or --password-file", clipName(name), EnvPassword)
 	}
 	if err := send.NoSingleLine("--user", o.User); err != nil {
 		return usageErr(err)
@@ -159,4 +166,51 @@ func secretFrom(file, flag, env string) (string, error) {
 func parseRate(s string) (float64, error) {
 	r, err := cmdutil.ParseRate(s)
 	return r.PerSecond(), err
+}
+
+// clipName is a user name fit to echo: at most 64 bytes, control
+// characters shown as '?'.
+func clipName(s string) string {
+	if len(s) > 64 {
+		s = s[:64] + "…"
+	}
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return '?'
+		}
+		return r
+	}, s)
+}
+
+// dsnAndQuit reads --quit-after and the DSN flags (RFC 3461).
+func (o *Options) dsnAndQuit(cfg *send.Config) error {
+	var err error
+	if o.QuitAfter != "" {
+		if cfg.QuitAfter, err = send.ParseQuitAfter(o.QuitAfter); err != nil {
+			return usageErr(err)
+		}
+		if cfg.QuitAfter == "auth" && !cfg.HasCredentials() {
+			return cmdutil.Usagef("--quit-after auth needs --user NAME and its password or token")
+		}
+		if o.DryRun {
+			return cmdutil.Usagef("--quit-after and --dry-run do not go together: one tests the server, the other connects to nothing")
+		}
+	}
+	if o.DSNNotify != "" {
+		if cfg.DSNNotify, err = send.ParseDSNNotify(o.DSNNotify); err != nil {
+			return usageErr(err)
+		}
+	}
+	if o.DSNRet != "" {
+		if cfg.DSNRet, err = send.ParseDSNRet(o.DSNRet); err != nil {
+			return usageErr(err)
+		}
+	}
+	if o.EnvID != "" {
+		if err := send.CheckEnvID(o.EnvID); err != nil {
+			return usageErr(err)
+		}
+		cfg.EnvID = o.EnvID
+	}
+	return nil
 }

@@ -51,6 +51,11 @@ func TestSendSignedWithAttachment(t *testing.T) {
 	if res.code != 0 {
 		t.Fatalf("exit %d: %s%s", res.code, res.stdout, res.stderr)
 	}
+	// The record says how it was signed.
+	d, _ := record(t, res.stdout)["dkim"].(map[string]any)
+	if d["domain"] != "example.net" || d["selector"] != "s1" || d["algorithm"] != "ed25519-sha256" || d["canonicalization"] != "relaxed/relaxed" {
+		t.Errorf("record dkim %v", d)
+	}
 	data := srv.Messages()[0].Data
 	vs, err := dkim.VerifyWithOptions(bytes.NewReader(data), &dkim.VerifyOptions{LookupTXT: lookup})
 	if err != nil || len(vs) != 1 || vs[0].Err != nil || vs[0].Domain != "example.net" {
@@ -92,6 +97,14 @@ func TestSendSignedWithAttachment(t *testing.T) {
 	vs, err = dkim.VerifyWithOptions(strings.NewReader(msg), &dkim.VerifyOptions{LookupTXT: lookup})
 	if err != nil || len(vs) != 1 || vs[0].Err != nil {
 		t.Errorf("dry-run DKIM: %v %+v", err, vs)
+	}
+	if d, _ := rec["dkim"].(map[string]any); d["selector"] != "s1" {
+		t.Errorf("dry-run dkim %v", rec["dkim"])
+	}
+	// Not signed: no dkim key at all.
+	res = execute(t, nil, "", "--from", "ann@example.net", "--to", "bob@example.org", "--body", "x", "--dry-run", "-o", "json")
+	if _, ok := record(t, res.stdout)["dkim"]; ok {
+		t.Errorf("unsigned message with a dkim key: %s", res.stdout)
 	}
 	if srv.Conns() != 1 {
 		t.Errorf("dry run connected: %d connections", srv.Conns())

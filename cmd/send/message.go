@@ -1,13 +1,14 @@
 package send
 
 import (
+	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/send"
 	"github.com/relayctl/relayctl/cmd/cmdutil"
 )
@@ -25,28 +26,53 @@ type inputs struct {
 }
 
 // readArg resolves TEXT, @FILE or - (stdin, once per run).
-func (o *Options) readArg(in *inputs, flag, v string, literalOK bool) (string, error) {
+func (o *Options) readArg(ctx context.Context, in *inputs, flag, v string, literalOK bool) (string, error) {
 	switch {
 	case v == "-":
 		if in.stdinBy != "" {
 			return "", cmdutil.Usagef("%s - and %s - cannot both read stdin", in.stdinBy, flag)
 		}
 		in.stdinBy = flag
-		b, err := io.ReadAll(o.IO.In)
+		b, err := send.ReadLimited(flag+" - (stdin)", o.IO.Stdin(ctx, flag))
+		var ce *checks.Error
+		if errors.As(err, &ce) {
+			return "", usageErr(err) // over the size limit
+		}
 		if err != nil {
-			return "", cmdutil.Usagef("%s -: reading stdin: %v", flag, err)
+			return "", cmdutil.Usage(flag+" -: reading stdin", err)
 		}
 		return string(b), nil
 	case strings.HasPrefix(v, "@"):
-		b, err := os.ReadFile(v[1:])
+		b, err := readFile(ctx, flag, v[1:])
 		if err != nil {
-			return "", cmdutil.Usagef("cannot read %s %s: %v", flag, v[1:], pathErr(err))
+			return "", err
 		}
 		return string(b), nil
 	case !literalOK:
 		return "", cmdutil.Usagef("invalid %s %q: want @FILE or - for stdin", flag, v)
 	}
 	return v, nil
+}
+
+// readFile reads a file a flag names, up to send.MaxMessageSize.
+func readFile(ctx context.Context, flag, path string) ([]byte, error) {
+	f, r, err := cmdutil.OpenFile(ctx, path)
+	if err != nil {
+		return nil, cmdutil.Usagef("cannot read %s %s: %v", flag, path, pathErr(err))
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		return nil, cmdutil.Usagef("cannot read %s %s: it is a directory", flag, path)
+	}
+	b, err := send.ReadLimited(flag+" "+path, r)
+	if err != nil {
+		var ce *checks.Error
+		if errors.As(err, &ce) {
+			return nil, usageErr(err)
+		}
+		return nil, cmdutil.Usagef("cannot read %s %s: %v", flag, path, pathErr(err))
+	}
+	return b, nil
 }
 
 func pathErr(err error) error {
@@ -71,13 +97,13 @@ func addresses(flag string, vals []string) ([]send.Address, error) {
 }
 
 // readInputs checks the message flags and reads every file they name.
-func (o *Options) readInputs(batch bool) (*inputs, error) {
+func (o *Options) readInputs(ctx context.Context, batch bool) (*inputs, error) {
 	in := &inputs{}
 	if o.From == "" {
 		return nil, cmdutil.Usagef("--from ADDR is required")
 	}
 	var err error
-	if in.from, err = send.ParseAddress("--from", o.From); err != nil {
+	if in.from, err = send.ParseSender("--from", o.From); err != nil {
 		return nil, usageErr(err)
 	}
 	if in.to, err = addresses("--to", o.To); err != nil {
@@ -115,7 +141,7 @@ func (o *Options) readInputs(batch bool) (*inputs, error) {
 		if o.subjSet || o.bodySet || o.htmlSet || len(o.Attach) > 0 || len(o.Headers) > 0 {
 			return nil, cmdutil.Usagef("--data sends a ready message as is: --subject, --body, --html, --attach and --header do not apply")
 		}
-		s, err := o.readArg(in, "--data", o.Data, false)
+		s, err := o.readArg(ctx, in, "--data", o.Data, false)
 		if err != nil {
 			return nil, err
 		}
@@ -125,19 +151,19 @@ func (o *Options) readInputs(batch bool) (*inputs, error) {
 		in.data = []byte(s)
 	}
 	if o.bodySet {
-		if in.body, err = o.readArg(in, "--body", o.Body, true); err != nil {
+		if in.body, err = o.readArg(ctx, in, "--body", o.Body, true); err != nil {
 			return nil, err
 		}
 	}
 	if o.htmlSet {
-		if in.html, err = o.readArg(in, "--html", o.HTML, true); err != nil {
+		if in.html, err = o.readArg(ctx, in, "--html", o.HTML, true); err != nil {
 			return nil, err
 		}
 	}
 	for _, path := range o.Attach {
-		b, err := os.ReadFile(path)
+		b, err := readFile(ctx, "--attach", path)
 		if err != nil {
-			return nil, cmdutil.Usagef("cannot read --attach %s: %v", path, pathErr(err))
+			return nil, err
 		}
 		name := filepath.Base(path)
 		if err := send.NoSingleLine("--attach file name", name); err != nil {
@@ -172,6 +198,14 @@ func (o *Options) readDKIM(in *inputs) error {
 	domain := o.DKIMDomain
 	if domain == "" {
 		domain = in.from.Domain()
+	}
+	if domain == "" {
+		if a, err := send.ParseAddress("--header From", send.HeaderFrom(in.headers)); err == nil {
+			domain = a.Domain()
+		}
+	}
+	if domain == "" {
+		return cmdutil.Usagef("--dkim-key with --from <> needs --dkim-domain D or a --header \"From: …\" to take the domain from")
 	}
 	in.signer, err = send.NewDKIMSigner(key, domain, o.DKIMSelector)
 	if err != nil {

@@ -20,7 +20,7 @@ type batchProgress struct {
 func (o *Options) startProgress(todo, skipped int) *batchProgress {
 	p := o.IO.StartProgress(cmdutil.ProgressOptions{
 		Total:    todo,
-		Counters: []string{"sent", "rejected", "failed", "unknown", "retries", "skipped"},
+		Counters: []string{"sent", "rejected", "partial", "failed", "unknown", "retries", "skipped"},
 		Off:      o.NoProgress || o.Verbose,
 	})
 	p.Set("skipped", skipped)
@@ -32,6 +32,7 @@ func (p *batchProgress) record(rec send.Record, t report.SendTally) {
 	p.retries += max(rec.Attempts-1, 0)
 	p.Set("sent", t.Sent)
 	p.Set("rejected", t.Rejected)
+	p.Set("partial", t.Partial)
 	p.Set("failed", t.Failed)
 	p.Set("unknown", t.Unknown)
 	p.SetRetries(p.retries)

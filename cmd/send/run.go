@@ -30,7 +30,7 @@ func run(ctx context.Context, o *Options) error {
 	if o.Concurrency != 1 || o.Rate != "" || o.SkipDone != "" {
 		return cmdutil.Usagef("--concurrency, --rate and --skip-done go with --batch FILE")
 	}
-	in, err := o.readInputs(false)
+	in, err := o.readInputs(ctx, false)
 	if err != nil {
 		return err
 	}
@@ -62,7 +62,7 @@ func run(ctx context.Context, o *Options) error {
 }
 
 func (o *Options) reportOptions() report.Options {
-	return report.Options{Color: o.IO.ColorEnabled(o.Globals.NoColor), Width: o.IO.TerminalWidth()}
+	return cmdutil.TableOptions(o.IO, o.Globals)
 }
 
 // resolver sets the resolver MX delivery needs (none with --server).
@@ -84,12 +84,13 @@ func (o *Options) resolver(cfg *send.Config) error {
 
 // dryRun is a message as --dry-run -o json shows it.
 type dryRun struct {
-	Row       int      `json:"row,omitempty"`
-	From      string   `json:"from"`
-	To        []string `json:"to"`
-	MessageID string   `json:"message_id,omitempty"`
-	Size      int      `json:"size"`
-	Message   string   `json:"message"`
+	Row       int            `json:"row,omitempty"`
+	From      string         `json:"from"`
+	To        []string       `json:"to"`
+	MessageID string         `json:"message_id,omitempty"`
+	DKIM      *send.DKIMInfo `json:"dkim,omitempty"`
+	Size      int            `json:"size"`
+	Message   string         `json:"message"`
 }
 
 // printDryRun shows what would go on the wire: as SMTP would carry it
@@ -99,7 +100,7 @@ func printDryRun(w io.Writer, format report.Format, msgs []*send.Message, single
 	var recs []dryRun
 	var b bytes.Buffer
 	for i, m := range msgs {
-		d := dryRun{From: m.From, To: m.To, MessageID: m.MessageID, Size: len(m.Data), Message: string(m.Data)}
+		d := dryRun{From: m.From, To: m.To, MessageID: m.MessageID, DKIM: m.DKIM, Size: len(m.Data), Message: string(m.Data)}
 		if i < len(rows) {
 			d.Row = rows[i]
 		}

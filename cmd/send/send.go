@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/relayctl/relayctl/checks/dnsx"
+	"github.com/relayctl/relayctl/checks/send"
 	"github.com/relayctl/relayctl/checks/smtpwire"
 	"github.com/relayctl/relayctl/cmd/cmdutil"
 )
@@ -24,6 +25,7 @@ type Options struct {
 	TLS          string
 	CA           string
 	SkipVerify   bool
+	TLSVerify    bool
 	EHLO         string
 	User         string
 	Auth         string
@@ -53,6 +55,10 @@ type Options struct {
 
 	DryRun      bool
 	Verbose     bool
+	QuitAfter   string
+	DSNNotify   string
+	DSNRet      string
+	EnvID       string
 	Retries     int
 	RetryDelay  time.Duration
 	DataTimeout time.Duration
@@ -79,7 +85,8 @@ func NewCmdSend(ios *cmdutil.IOStreams, g *cmdutil.Globals, runF func(context.Co
 		Use:   "send --from ADDR --to ADDR [flags]",
 		Short: "Send a message (or a batch) through an SMTP relay, with an exact outcome",
 		Long: `Send one message, or one per row of a --batch file, through an SMTP relay
-(--server) or straight to the MX hosts of the first recipient's domain.
+(--server) or straight to the MX hosts of each recipient domain (port 25,
+opportunistic TLS unless --tls-verify).
 
 TLS: --tls auto (the default) uses implicit TLS on port 465 and STARTTLS
 elsewhere when offered; credentials are never sent without TLS unless
@@ -94,8 +101,10 @@ output.
 
 The record of each message (-o json/ndjson) has the accepted and rejected
 recipients, the final reply, the queue id parsed from it, TLS details and
-timings. Exit codes: 0 every recipient accepted; 1 a permanent (5xx)
-rejection of the sender, a recipient, the data or the credentials; 3 a
+timings. Exit codes: 0 every recipient accepted (or, with --quit-after,
+"tested"); 1 a permanent (5xx) rejection of the sender, a recipient, the
+data or the credentials, or a "partial" delivery (some recipients got
+it, others were refused); 3 a
 temporary failure that outlasted --retries, a timeout, a connection or
 TLS failure, or no reply to the final dot (result "unknown": the message
 is never sent twice); 2 bad usage or input, such as a line break inside a
@@ -135,12 +144,13 @@ header value.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.Server, "server", "", "SMTP server as `HOST[:PORT]` (port 587 by default, 465 means implicit TLS); without it, the MX hosts of the first recipient's domain on port 25")
-	f.StringVar(&opts.TLS, "tls", "auto", "TLS `MODE`: auto, starttls, implicit or none")
-	f.StringVar(&opts.CA, "ca", "", "trust only the CA certificates in this PEM `FILE` (a private or self-signed server)")
+	cmdutil.StringEnumFlag(f, &opts.TLS, "tls", "", "auto", []string{string(send.TLSAuto), string(send.TLSStartTLS), string(send.TLSImplicit), string(send.TLSNone)}, "TLS `MODE`")
+	cmdutil.CAFlag(f, &opts.CA, "the server's certificate")
 	f.BoolVar(&opts.SkipVerify, "tls-skip-verify", false, "accept any certificate (the record says it was not verified)")
+	f.BoolVar(&opts.TLSVerify, "tls-verify", false, "in MX delivery (no --server), require a verified certificate instead of opportunistic TLS (with --server certificates are always verified)")
 	f.StringVar(&opts.EHLO, "ehlo", "", "`NAME` to greet the server with, a host name or an address literal such as [192.0.2.1] (default: this host's name when it is a fully qualified domain name, else "+smtpwire.FallbackEHLO+"; the same in every command)")
 	f.StringVar(&opts.User, "user", "", "AUTH user `NAME`; the password comes from RELAYCTL_PASSWORD or --password-file, a token from RELAYCTL_TOKEN or --token-file")
-	f.StringVar(&opts.Auth, "auth", "auto", "AUTH `MECHANISM`: auto, PLAIN, LOGIN, CRAM-MD5 or XOAUTH2")
+	cmdutil.StringEnumFlag(f, &opts.Auth, "auth", "", "auto", []string{"auto", send.MechPLAIN, send.MechLOGIN, send.MechCRAMMD5, send.MechXOAUTH2}, "AUTH `MECHANISM`")
 	f.StringVar(&opts.PasswordFile, "password-file", "", "read the AUTH password from `FILE` (its first line)")
 	f.StringVar(&opts.TokenFile, "token-file", "", "read an OAuth 2.0 access token for XOAUTH2 from `FILE`")
 	f.BoolVar(&opts.InsecureAuth, "insecure-auth", false, "allow sending credentials over a connection without TLS")
@@ -162,6 +172,10 @@ header value.`,
 
 	f.BoolVar(&opts.DryRun, "dry-run", false, "print the envelope and the message (signed, with --dkim-key); connect to nothing")
 	f.BoolVarP(&opts.Verbose, "verbose", "v", false, "print the SMTP dialogue on stderr (secrets redacted)")
+	f.StringVar(&opts.QuitAfter, "quit-after", "", "test the server without sending: stop with QUIT after `STAGE` (connect, ehlo, tls, auth, mail, rcpt); the result is \"tested\"")
+	f.StringVar(&opts.DSNNotify, "dsn-notify", "", "ask for delivery status notifications (RFC 3461): `WHEN` is never, or any of success,failure,delay")
+	f.StringVar(&opts.DSNRet, "dsn-ret", "", "what a failure notification returns (RFC 3461): `full` message or hdrs only")
+	f.StringVar(&opts.EnvID, "envid", "", "envelope `ID` echoed in notifications (RFC 3461 ENVID, xtext-encoded)")
 	f.IntVar(&opts.Retries, "retries", 0, "retry a temporary failure (4xx, connection) `N` more times, with exponential backoff and jitter")
 	f.DurationVar(&opts.RetryDelay, "retry-delay", time.Second, "first backoff before a retry; doubled each time")
 	f.DurationVar(&opts.DataTimeout, "data-timeout", time.Minute, "how long to wait for the reply to the final dot")

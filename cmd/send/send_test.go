@@ -1,10 +1,14 @@
 package send
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
+	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -92,6 +96,12 @@ func TestExitCodes(t *testing.T) {
 		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try later"}
 	}})
 	silent := smtptest.Start(t, smtptest.Config{NoDotReply: true})
+	partial := smtptest.Start(t, smtptest.Config{Rcpt: func(n int, to string) error {
+		if strings.HasPrefix(to, "nobody@") {
+			return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user"}
+		}
+		return nil
+	}})
 	gone := smtptest.Start(t, smtptest.Config{})
 	gone.Close()
 
@@ -103,6 +113,8 @@ func TestExitCodes(t *testing.T) {
 		failure string
 	}{
 		{"sent", base(ok), 0, "sent", ""},
+		{"partial", base(partial, "--to", "nobody@example.org"), 1, "partial", "recipient"},
+		{"tested", base(ok, "--quit-after", "rcpt"), 0, "tested", ""},
 		{"rejected recipient", base(rejectRcpt), 1, "rejected", "recipient"},
 		{"temporary after retries", base(temp, "--retries", "1", "--retry-delay", "1ms"), 3, "failed", "sender"},
 		{"no reply to the dot", base(silent, "--data-timeout", "200ms", "--retries", "3"), 3, "unknown", "timeout"},
@@ -184,6 +196,14 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"--rate", "5/s"}, nil, "go with --batch"},
 		{[]string{"--dkim-key", empty}, nil, "--dkim-selector"},
 		{[]string{"--dkim-key", empty, "--dkim-selector", "s1"}, nil, "no PEM block"},
+		{[]string{"--quit-after", "data"}, nil, "want connect, ehlo, tls, auth, mail, rcpt"},
+		{[]string{"--quit-after", "auth"}, nil, "--quit-after auth needs --user"},
+		{[]string{"--quit-after", "rcpt", "--dry-run"}, nil, "do not go together"},
+		{[]string{"--dsn-notify", "never,success"}, nil, "never goes alone"},
+		{[]string{"--dsn-ret", "body"}, nil, "want full or hdrs"},
+		{[]string{"--envid", "a b"}, nil, "not printable ASCII"},
+		{[]string{"--tls-verify", "--tls-skip-verify"}, nil, "contradict"},
+		{[]string{"--to", "bob@"}, nil, "the domain part (after the @) is empty"},
 	} {
 		r := execute(t, c.env, "", base(srv, c.args...)...)
 		if r.code != report.ExitUsage || r.stdout != "" || !strings.Contains(r.stderr, c.want) {
@@ -209,6 +229,7 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	forms := []string{pass, token}
 	for _, v := range []string{pass, token, "\x00" + user + "\x00" + pass, "user=" + user + "\x01auth=Bearer " + token + "\x01\x01"} {
 		forms = append(forms, base64.StdEncoding.EncodeToString([]byte(v)), base64.RawStdEncoding.EncodeToString([]byte(v)))
+		forms = append(forms, encodings(v)...) // hex, URL-encoded too
 	}
 	for _, serverPass := range []string{pass, "something-else"} {
 		srv := smtptest.Start(t, smtptest.Config{TLS: ca.ServerConfig(t),
@@ -241,6 +262,78 @@ func TestSecretsNeverPrinted(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// encodings are the forms in which a server might echo a secret back.
+func encodings(v string) []string {
+	return []string{v, hex.EncodeToString([]byte(v)), strings.ToUpper(hex.EncodeToString([]byte(v))),
+		url.QueryEscape(v), url.PathEscape(v), base64.StdEncoding.EncodeToString([]byte(v)), base64.RawURLEncoding.EncodeToString([]byte(v))}
+}
+
+// A hostile server echoes every encoding of the secrets (and of the AUTH
+// blobs) in its 535: none of them reaches the record, the table, the
+// transcript or an error. And --user user:password is refused without
+// echoing the password.
+func TestSecretsEchoedByServer(t *testing.T) {
+	const user, pass, token = "alice@example.net", "Tr0ub4dor&3 horse/=", "ya29.a0Af+token/123456"
+	plainBlob := "\x00" + user + "\x00" + pass
+	oauthBlob := "user=" + user + "\x01auth=Bearer " + token + "\x01\x01"
+	var forms []string
+	for _, v := range []string{pass, token, plainBlob, oauthBlob} {
+		forms = append(forms, encodings(v)...)
+	}
+	echo := "535 5.7.8 rejected: " + strings.Join(forms, " ")
+	raw, err := smtptest.StartRaw(func(c net.Conn) {
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		r := bufio.NewReader(c)
+		say := func(s string) { c.Write([]byte(s + "\r\n")) }
+		say("220 echo ESMTP")
+		for {
+			l, err := r.ReadString('\n')
+			if err != nil {
+				return
+			}
+			switch up := strings.ToUpper(l); {
+			case strings.HasPrefix(up, "EHLO"):
+				say("250-echo\r\n250 AUTH PLAIN LOGIN XOAUTH2")
+			case strings.HasPrefix(up, "AUTH LOGIN"):
+				say("334 VXNlcm5hbWU6")
+				r.ReadString('\n')
+				say("334 UGFzc3dvcmQ6")
+				r.ReadString('\n')
+				say(echo)
+			case strings.HasPrefix(up, "AUTH"):
+				say(echo)
+			case strings.HasPrefix(up, "QUIT"):
+				say("221 bye")
+				return
+			default:
+				say("503 5.5.1 no")
+			}
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(raw.Close)
+	for _, auth := range []string{"PLAIN", "LOGIN", "XOAUTH2"} {
+		for _, out := range []string{"json", "table"} {
+			r := execute(t, map[string]string{EnvPassword: pass, EnvToken: token}, "", "--server", raw.Addr, "--tls", "none", "--insecure-auth",
+				"--user", user, "--auth", auth, "--from", user, "--to", "bob@example.org", "--body", "b", "-v", "-o", out)
+			if r.code != report.ExitGate || !strings.Contains(r.stdout, "535") {
+				t.Errorf("%s %s: exit %d\n%s%s", auth, out, r.code, r.stdout, r.stderr)
+			}
+			for _, f := range forms {
+				if len(f) >= 6 && strings.Contains(r.stdout+r.stderr, f) {
+					t.Errorf("%s %s: %q in the output:\n%s%s", auth, out, f, r.stdout, r.stderr)
+				}
+			}
+		}
+	}
+	r := execute(t, nil, "", base(smtptest.Start(t, smtptest.Config{}), "--user", "alice:"+pass)...)
+	if r.code != report.ExitUsage || strings.Contains(r.stderr, pass) || strings.Contains(r.stderr, "Tr0ub") || !strings.Contains(r.stderr, "--user alice:…") {
+		t.Errorf("--user user:password: exit %d, %q", r.code, r.stderr)
 	}
 }
 
@@ -328,5 +421,34 @@ func TestBodyFromFileAndStdin(t *testing.T) {
 	}
 	if !bytes.Contains([]byte(r.stdout), []byte("result      sent")) {
 		t.Errorf("table:\n%s", r.stdout)
+	}
+}
+
+// The null sender: MAIL FROM:<> on the wire, the From header from
+// --header From, and refused without one.
+func TestNullSenderOnTheWire(t *testing.T) {
+	srv := smtptest.Start(t, smtptest.Config{})
+	args := []string{"--server", srv.Addr, "--tls", "none", "--from", "<>", "--to", "bob@example.org", "--body", "x"}
+	r := execute(t, nil, "", args...)
+	if r.code != report.ExitUsage || !strings.Contains(r.stderr, "--header \"From:") || srv.Conns() != 0 {
+		t.Errorf("no From header: exit %d, %q", r.code, r.stderr)
+	}
+	r = execute(t, nil, "", append(args, "--header", "From: Mailer <mailer-daemon@example.net>", "-o", "json")...)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s%s", r.code, r.stdout, r.stderr)
+	}
+	got := srv.Messages()
+	if len(got) != 1 || got[0].From != "" || !strings.Contains(string(got[0].Data), "From: Mailer <mailer-daemon@example.net>\r\n") {
+		t.Errorf("server got %+v", got)
+	}
+	if !strings.Contains(srv.Log(), "MAIL FROM:<>") {
+		t.Errorf("not MAIL FROM:<>:\n%s", srv.Log())
+	}
+	if rec := record(t, r.stdout); rec["from"] != "" {
+		t.Errorf("record from %v", rec["from"])
+	}
+	r = execute(t, nil, "", "--from", "Bob <bob@example.org", "--to", "x@example.org", "--dry-run")
+	if r.code != report.ExitUsage || !strings.Contains(r.stderr, "unbalanced angle brackets") {
+		t.Errorf("bad --from: %q", r.stderr)
 	}
 }

@@ -1,7 +1,8 @@
 // Package dnstest runs a real DNS server on loopback for tests: it answers
 // from dnsx zones over UDP and TCP, like a recursive resolver that knows
 // every name in them, and can be told to misbehave per name (fail, refuse,
-// never answer, truncate) or to delay every answer.
+// never answer, truncate, truncate with TCP blocked, FORMERR to EDNS,
+// a given broken answer) or to delay every answer.
 package dnstest
 
 import (
@@ -27,6 +28,17 @@ const (
 	ServFail          // answer SERVFAIL
 	Refused           // answer REFUSED
 	Truncate          // over UDP, answer with TC set and no records
+	// TruncateTCPDrop answers with TC set over UDP and never answers
+	// over TCP, the connection left open: a path where TCP/53 is
+	// blocked by a firewall that drops.
+	TruncateTCPDrop
+	// TruncateAlways answers with TC set and no records over UDP and
+	// TCP alike.
+	TruncateAlways
+	// FormErrEDNS answers FORMERR, without an OPT record, to a question
+	// that carries EDNS (an OPT record), and normally to one without:
+	// a server that predates RFC 6891.
+	FormErrEDNS
 )
 
 // Server is a DNS server on 127.0.0.1, UDP and TCP on the same port.
@@ -36,7 +48,8 @@ type Server struct {
 
 	mu    sync.RWMutex
 	hooks map[string]Behavior
-	ad    map[string]bool // SetAD: name → AD bit for it and the names below
+	raw   map[string][]dns.RR // SetAnswer: name → answer section
+	ad    map[string]bool     // SetAD: name → AD bit for it and the names below
 	delay time.Duration
 
 	queries  atomic.Int64
@@ -60,7 +73,7 @@ func Start(t testing.TB, zones ...*dnsx.Zone) *Server {
 // Listen serves zones on a free loopback port until Close; for benchmarks
 // and programs that have no testing.TB.
 func Listen(zones ...*dnsx.Zone) (*Server, error) {
-	s := &Server{zones: zones, hooks: map[string]Behavior{}, ad: map[string]bool{}}
+	s := &Server{zones: zones, hooks: map[string]Behavior{}, raw: map[string][]dns.RR{}, ad: map[string]bool{}}
 	// UDP and TCP share one port number; another process may hold the TCP
 	// side of the number the kernel gave us for UDP, so try a few.
 	var pc net.PacketConn
@@ -103,6 +116,16 @@ func (s *Server) Close() {
 func (s *Server) Set(name string, b Behavior) {
 	s.mu.Lock()
 	s.hooks[dnsx.Fqdn(name)] = b
+	s.mu.Unlock()
+}
+
+// SetAnswer makes the server answer every question for name NOERROR with
+// exactly rrs in the answer section, whatever they are: a broken
+// resolver's answer (a CNAME loop, records of another name) that a zone
+// cannot express. Behaviors set with Set come first.
+func (s *Server) SetAnswer(name string, rrs ...dns.RR) {
+	s.mu.Lock()
+	s.raw[dnsx.Fqdn(name)] = rrs
 	s.mu.Unlock()
 }
 
@@ -181,6 +204,7 @@ func (s *Server) serve(w dns.ResponseWriter, req *dns.Msg) {
 	q := req.Question[0]
 	s.mu.RLock()
 	b := s.hooks[dnsx.Fqdn(q.Name)]
+	raw, isRaw := s.raw[dnsx.Fqdn(q.Name)]
 	delay := s.delay
 	ad := s.authenticated(q.Name)
 	s.mu.RUnlock()
@@ -218,6 +242,27 @@ func (s *Server) serve(w dns.ResponseWriter, req *dns.Msg) {
 			w.WriteMsg(m)
 			return
 		}
+	case TruncateTCPDrop:
+		if isUDP {
+			m.Truncated = true
+			w.WriteMsg(m)
+		}
+		return
+	case TruncateAlways:
+		m.Truncated = true
+		w.WriteMsg(m)
+		return
+	case FormErrEDNS:
+		if req.IsEdns0() != nil {
+			m.Rcode = dns.RcodeFormatError
+			w.WriteMsg(m)
+			return
+		}
+	}
+	if isRaw {
+		m.Answer = raw
+		w.WriteMsg(m)
+		return
 	}
 	rcode, rrs, next, _, ok := s.zones.Lookup(q.Name, q.Qtype)
 	if !ok {

@@ -3,6 +3,8 @@ package taglist
 import (
 	"fmt"
 	"strings"
+
+	"github.com/relayctl/relayctl/checks"
 )
 
 // Prefix is the package an error belongs to: a type whose Prefix method
@@ -45,22 +47,10 @@ func (e *SyntaxError[P]) Unwrap() error { return e.Err }
 // Errors is every problem a parser found, in the order of the record.
 type Errors[P Prefix] []*SyntaxError[P]
 
-func (es Errors[P]) Error() string {
-	parts := make([]string, len(es))
-	for i, e := range es {
-		parts[i] = e.Error()
-	}
-	return strings.Join(parts, "; ")
-}
+func (es Errors[P]) Error() string { return checks.JoinErrors(es) }
 
 // Message is every error's Message, joined with "; ".
-func (es Errors[P]) Message() string {
-	parts := make([]string, len(es))
-	for i, e := range es {
-		parts[i] = e.Message()
-	}
-	return strings.Join(parts, "; ")
-}
+func (es Errors[P]) Message() string { return checks.JoinMessages(es) }
 
 func (es Errors[P]) Unwrap() []error {
 	out := make([]error, len(es))

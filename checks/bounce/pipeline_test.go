@@ -5,119 +5,41 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/relayctl/relayctl/checks"
+	"github.com/relayctl/relayctl/checks/mailin"
 )
-
-func scanAll(t *testing.T, inputs []string, stdin []byte) []Input {
-	t.Helper()
-	var out []Input
-	err := Scan(context.Background(), inputs, bytes.NewReader(stdin), func(in Input) error {
-		out = append(out, in)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
 
 var testdata = filepath.Join("..", "..", "testdata", "bounce")
 
-func TestScanMbox(t *testing.T) {
-	path := filepath.Join(testdata, "bounces.mbox")
-	got := scanAll(t, []string{path}, nil)
-	if len(got) != 3 {
-		t.Fatalf("%d messages, want 3", len(got))
-	}
-	for i, in := range got {
-		if want := fmt.Sprintf("%s#%d", path, i+1); in.Source != want {
-			t.Errorf("source %q, want %q", in.Source, want)
-		}
-		if bytes.HasPrefix(in.Data, []byte("From ")) {
-			t.Errorf("%s keeps its From_ line", in.Source)
-		}
-	}
-	body := string(got[1].Data)
-	if !strings.Contains(body, "\nFrom now on, lunch") || !strings.Contains(body, "\n>From the archive") {
-		t.Errorf("quoted From lines not unescaped one level:\n%s", body)
-	}
-	if strings.HasSuffix(body, "\n\n") {
-		t.Error("the blank line before the next From_ line stays with the message")
-	}
-	if r := Parse(got[0].Data); len(r.Records) != 1 || r.Records[0].Reason != "hostunknown" {
-		t.Errorf("first message: %+v", r.Records)
-	}
-}
-
-func TestScanMaildirAndFolders(t *testing.T) {
-	dir := filepath.Join(testdata, "maildir")
-	got := scanAll(t, []string{dir}, nil)
-	var names []string
-	for _, in := range got {
-		names = append(names, strings.TrimPrefix(in.Source, dir+string(filepath.Separator)))
-		if in.Err != nil {
-			t.Errorf("%s: %v", in.Source, in.Err)
-		}
-	}
-	want := []string{filepath.Join("cur", "1737000000.M1P1.host:2,S"), filepath.Join("new", "1737000001.M2P2.host")}
-	if strings.Join(names, "|") != strings.Join(want, "|") {
-		t.Errorf("walked %q, want %q (tmp/ and server files left out)", names, want)
-	}
-}
-
-func TestScanStdin(t *testing.T) {
-	got := scanAll(t, []string{Stdin}, fixture(t, "qmail-hostunknown.eml"))
-	if len(got) != 1 || got[0].Source != "-" {
-		t.Fatalf("stdin: %+v", got)
-	}
+// The messages of an mbox parse the same whatever its line endings
+// (the reading itself is tested in checks/mailin).
+func TestRunMboxLineEndings(t *testing.T) {
 	mbox := fixture(t, "bounces.mbox")
-	got = scanAll(t, []string{Stdin}, mbox)
-	if len(got) != 3 || got[2].Source != "-#3" {
-		t.Fatalf("stdin mbox: %d messages, last %q", len(got), got[len(got)-1].Source)
-	}
-	// CRLF and CR-only mbox files split the same way.
-	got = scanAll(t, []string{Stdin}, bytes.ReplaceAll(mbox, []byte("\n"), []byte("\r\n")))
-	if len(got) != 3 {
-		t.Fatalf("CRLF mbox: %d messages, want 3", len(got))
-	}
-	got = scanAll(t, []string{Stdin}, bytes.ReplaceAll(mbox, []byte("\n"), []byte("\r")))
-	if len(got) != 3 {
-		t.Fatalf("CR mbox: %d messages, want 3", len(got))
-	}
-	if r := Parse(got[2].Data); len(r.Records) != 1 || r.Records[0].Reason != "mailboxfull" {
-		t.Errorf("CR mbox, third message: %+v", r.Records)
-	}
-}
-
-func TestScanUnreadable(t *testing.T) {
-	missing := filepath.Join(t.TempDir(), "nope.eml")
-	got := scanAll(t, []string{missing, filepath.Join(testdata, "autoreply.eml")}, nil)
-	if len(got) != 2 {
-		t.Fatalf("%d inputs, want 2 (the rest goes on)", len(got))
-	}
-	if !errors.Is(got[0].Err, ErrUnreadable) || !errors.Is(got[0].Err, fs.ErrNotExist) || got[0].Data != nil {
-		t.Errorf("missing file: %+v", got[0])
-	}
-	// For logs the package prefix; for people the words alone, naming
-	// the input once.
-	if msg, want := checks.Message(got[0].Err), "cannot read input "+missing+": "; !strings.HasPrefix(msg, want) ||
-		strings.Count(msg, missing) != 1 {
-		t.Errorf("message %q, want it to start %q and name the file once", msg, want)
-	}
-	if !strings.HasPrefix(got[0].Err.Error(), "bounce: cannot read input ") {
-		t.Errorf("Error() %q lacks the package prefix", got[0].Err)
-	}
-	if got[1].Err != nil {
-		t.Errorf("readable file: %v", got[1].Err)
+	dir := t.TempDir()
+	for name, eol := range map[string]string{"lf": "\n", "crlf": "\r\n", "cr": "\r"} {
+		p := filepath.Join(dir, name+".mbox")
+		if err := os.WriteFile(p, bytes.ReplaceAll(mbox, []byte("\n"), []byte(eol)), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		var reasons []string
+		err := Run(context.Background(), []string{p}, nil, Options{}, func(it Item) error {
+			for _, r := range it.Result.Records {
+				reasons = append(reasons, string(r.Reason))
+			}
+			return it.Err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(reasons) < 2 || reasons[0] != "hostunknown" || reasons[len(reasons)-1] != "mailboxfull" {
+			t.Errorf("%s mbox: reasons %q, want hostunknown first and mailboxfull last", name, reasons)
+		}
 	}
 }
 
@@ -195,7 +117,7 @@ func TestSummary(t *testing.T) {
 			}
 		}
 	}
-	s.AddMessage(Item{Err: ErrUnreadable})
+	s.AddMessage(Item{Err: mailin.ErrUnreadable})
 	s.Finish()
 	if s.Messages != 5 || s.Bounces != 3 || s.Feedback != 1 || s.NotBounce != 1 || s.Damaged != 1 || s.Unreadable != 1 {
 		t.Errorf("message counts: %+v", s)

@@ -1,4 +1,30 @@
-package bounce
+// Package mailin reads messages as they are kept: single files (.eml),
+// Maildir folders and trees of messages, mbox files and standard input.
+// "relayctl bounce parse" and the commands that read a message for
+// checks (DKIM, reports) share it, so that every command reads the same
+// inputs the same way.
+//
+// # What reaches Input.Data
+//
+// A message's bytes come through as they are, so that a signature over
+// them (DKIM, RFC 6376) can still be verified, with three exceptions,
+// all for mbox files:
+//
+//   - the "From " line that starts each message in an mbox (RFC 4155)
+//     is not part of the message, nor is the blank line before the
+//     next one;
+//   - a quoted From line (">From ", ">>From "…) loses one ">": the
+//     mboxrd convention, which also reads mboxo files right, except
+//     for a line that was ">From " before an mboxo writer left it as
+//     it was (the format cannot tell), whose signature then fails;
+//   - an mbox written with CR-only line endings (classic Mac OS) has
+//     every CR turned into LF, so that it can be split into messages.
+//
+// A file or standard input is an mbox when it starts with "From " (a
+// message saved with its From_ line is then an mbox of one). Anything
+// else is one message, and its bytes, CRLF, LF or CR line endings
+// included, are kept untouched. Every message is cut at MaxMessage.
+package mailin
 
 import (
 	"bufio"
@@ -13,13 +39,14 @@ import (
 	"strings"
 
 	"github.com/relayctl/relayctl/checks"
+	"github.com/relayctl/relayctl/internal/ctxio"
 )
 
 // ErrUnreadable is the kind of the error of an input that could not be
 // read at all: a missing file, a folder without permission. The error an
 // Input carries is a *checks.Error of this kind that names the input
 // and keeps the cause.
-var ErrUnreadable = errors.New("bounce: cannot read input")
+var ErrUnreadable = errors.New("mailin: cannot read input")
 
 // Input is one message read from the inputs, or an input that could not
 // be read (Err set, Data nil).
@@ -35,17 +62,24 @@ type Input struct {
 // Stdin is the input name for standard input.
 const Stdin = "-"
 
-// maxMessage bounds one message: a message larger than this is cut, so
+// MaxMessage bounds one message: a message larger than this is cut, so
 // that a file which is no mail at all cannot exhaust memory.
-const maxMessage = 64 << 20
+const MaxMessage = 64 << 20
+
+const pkg = "mailin"
 
 // Scan reads every input in order and calls emit with each message:
 // a file is one message unless it is an mbox (it starts with a "From "
 // line, RFC 4155), a folder is walked in name order (a Maildir's cur/
 // and new/ included, its tmp/ and hidden files left out), "-" is
-// standard input. An mbox streams: only one message is held at a time.
-// Scan stops when ctx is done or emit returns an error, and returns
-// that error.
+// stdin (nil reads as empty). An mbox streams: only one message is held
+// at a time. An input that cannot be read is emitted with Err set and
+// the rest goes on. Scan stops when ctx is done (ctx.Err()) or emit
+// returns an error, and returns that error. What Scan changes in a
+// message's bytes is in the package documentation.
+//
+// stdin is read as given: a caller that wants Ctrl-C to end a wait on a
+// terminal or a pipe passes a reader that honours ctx.
 func Scan(ctx context.Context, inputs []string, stdin io.Reader, emit func(Input) error) error {
 	for _, in := range inputs {
 		if err := ctx.Err(); err != nil {
@@ -176,13 +210,18 @@ func isMaildirMeta(name string) bool {
 	return false
 }
 
+// scanFile reads one file. A named pipe given as an input waits for its
+// writer, and a slow writer for its data, only until ctx is done.
 func scanFile(ctx context.Context, path string, emit func(Input) error) error {
-	f, err := os.Open(path)
+	f, err := ctxio.Open(ctx, path)
 	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
 		return emit(unreadable(path, err))
 	}
 	defer f.Close()
-	return scanReader(ctx, path, f, emit)
+	return scanReader(ctx, path, ctxio.Reader(ctx, f), emit)
 }
 
 // scanReader reads one stream: an mbox when it starts with "From ",
@@ -191,21 +230,46 @@ func scanReader(ctx context.Context, source string, r io.Reader, emit func(Input
 	br := bufio.NewReaderSize(r, 64<<10)
 	head, err := br.Peek(5)
 	if err != nil && err != io.EOF && len(head) == 0 {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
 		return emit(unreadable(source, err))
 	}
 	if string(head) == "From " {
 		// An mbox written with CR-only line endings is split on CRs.
-		if peek, _ := br.Peek(4096); bytes.IndexByte(peek, '\r') >= 0 && bytes.IndexByte(peek, '\n') < 0 {
+		if crOnly(br) {
 			br = bufio.NewReaderSize(crToLF{br}, 64<<10)
 		}
 		return scanMbox(ctx, source, br, emit)
 	}
-	data, err := io.ReadAll(io.LimitReader(br, maxMessage))
+	data, err := io.ReadAll(io.LimitReader(br, MaxMessage))
 	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
 		return emit(unreadable(source, err))
 	}
 	return emit(Input{Source: source, Data: data})
 }
+
+// crOnly reports whether a stream has CR-only line endings: a CR and no
+// LF in its first crWindow bytes. It reads no further than the first LF,
+// so that an mbox coming down a pipe is not held back waiting for more.
+func crOnly(br *bufio.Reader) bool {
+	seen := 0
+	for {
+		buf, err := br.Peek(min(crWindow, max(br.Buffered(), seen+1)))
+		if bytes.IndexByte(buf[seen:], '\n') >= 0 {
+			return false
+		}
+		seen = len(buf)
+		if err != nil || seen >= crWindow {
+			return bytes.IndexByte(buf, '\r') >= 0
+		}
+	}
+}
+
+const crWindow = 4096
 
 // crToLF turns CR line endings into LF as it reads.
 type crToLF struct{ r io.Reader }

@@ -1,4 +1,4 @@
-package bounce
+package mailin
 
 import (
 	"bufio"
@@ -16,7 +16,7 @@ import (
 // memory holds one message, however large the file.
 func scanMbox(ctx context.Context, source string, br *bufio.Reader, emit func(Input) error) error {
 	// Each message is read straight into a buffer of its own, which goes
-	// with it to emit (Run hands it back once parsed).
+	// with it to emit (the caller may hand it back with Release).
 	cur := newMessage()
 	n := 0
 	started := false
@@ -67,7 +67,7 @@ func scanMbox(ctx context.Context, source string, br *bufio.Reader, emit func(In
 			if unquoteFrom(trimmed) {
 				line = line[1:]
 			}
-			if len(cur)+len(line) <= maxMessage {
+			if len(cur)+len(line) <= MaxMessage {
 				cur = append(cur, line...)
 			}
 		}
@@ -77,6 +77,9 @@ func scanMbox(ctx context.Context, source string, br *bufio.Reader, emit func(In
 		if err != nil {
 			if e := flush(); e != nil {
 				return e
+			}
+			if ctx.Err() != nil {
+				return ctx.Err()
 			}
 			return emit(unreadable(source, err))
 		}
@@ -95,9 +98,9 @@ func unquoteFrom(line []byte) bool {
 }
 
 // Message buffers are recycled: a message read from an mbox is copied
-// into one, and Run hands it back once the message is parsed, so that
-// reading a large mbox makes no garbage per message. Buffers larger than
-// maxPooled (a rare huge message) are left to the garbage collector.
+// into one, and the caller hands it back (Release) once done with it, so
+// that reading a large mbox makes no garbage per message. Buffers larger
+// than maxPooled (a rare huge message) are left to the garbage collector.
 var messagePool sync.Pool // of *[]byte
 
 const maxPooled = 1 << 20
@@ -110,9 +113,11 @@ func newMessage() []byte {
 	return nil
 }
 
-// releaseMessage gives a message's buffer back for reuse; the caller
-// must not use it afterwards.
-func releaseMessage(b []byte) {
+// Release gives the Data of an Input that Scan emitted back for reuse,
+// once nothing refers to it any more: the caller must not use it (or a
+// slice of it) afterwards. Calling it is optional; it saves allocating
+// a buffer per message when an mbox is read.
+func Release(b []byte) {
 	if cap(b) == 0 || cap(b) > maxPooled {
 		return
 	}

@@ -1,0 +1,527 @@
+#!/usr/bin/env bash
+# End-to-end test of `relayctl bounce parse` on bounces that real MTAs from
+# Debian's packages generate, on loopback, in this run.
+#
+# MTAs (each a PRIVATE instance in one temporary folder: own config, spool,
+# log and mailbox; nothing under /etc or /var/spool is used):
+#   postfix  the installed package (scripts/lib/postfix.sh), as the sender
+#            "tx.example.com", and as the receiving server "rx" on a second
+#            listener of the same instance
+#   exim     exim4-daemon-light, fetched with apt-get download and unpacked
+#            into the folder (it conflicts with postfix as a package), run
+#            with -C; the sender "tx.example.org"
+#   opensmtpd  opensmtpd, unpacked the same way, run in a mount namespace
+#            of its own (its paths are compiled in); the sender
+#            "tx.example.net", fed over SMTP
+#   sendmail sendmail-bin and sendmail-cf, unpacked; its sendmail.cf built
+#            with m4 from a .mc in the folder, run with -C in a mount and
+#            UTS namespace (it insists on a qualified host name, which is
+#            given as tx.example.info with a private /etc/hosts, so that
+#            it asks no DNS server); the sender "tx.example.info"
+# Courier and dma are not covered: their configuration and spool paths are
+# fixed at build time (left for later).
+# Each sends to the rx listener (Postfix smtpd, 127.0.0.1:BASE), to a port
+# nobody listens on (BASE+1), and to its own local domain, so that it makes
+# the failure classes below itself and returns them to a local mailbox:
+#   unknown user (rx: 550 5.1.1; and the MTA's own local delivery),
+#   mailbox full (rx: 552 5.2.2, from an access map: a reply configured as
+#   a full mailbox's), message too big (rx: message_size_limit, 552 5.3.4),
+#   relay denied (rx: reject_unauth_destination, 554 5.7.1), unroutable
+#   domain (exim: no router), expired (connection refused and a short queue
+#   lifetime / retry rule), and a delay warning (exim: delay_warning, which
+#   must yield no record unless --include-delayed).
+# Host-not-found needs DNS, so it is left out: no lookup leaves the machine
+# (no relayhost, smtp_dns_support_level=disabled, Exim has no dnslookup
+# router; every destination is a 127.0.0.1 route or local).
+#
+# Then it runs relayctl on each mailbox and asserts, per generated bounce,
+# a record with the right recipient and a plausible reason and status.
+#
+# Run as root on Debian. The whole run is bounded by BOUNCE_E2E_TIMEOUT
+# seconds (default 240); a warm run takes about a minute, most of it
+# OpenSMTPD's retry schedule before its 3-second queue ttl expires a message.
+#
+# Environment:
+#   RELAYCTL            relayctl binary to test (default: built from this repo)
+#   BOUNCE_E2E_BASE     first port (default 42625; uses BASE..BASE+2)
+#   BOUNCE_E2E_KEEP     1 keeps the temp folder (mailboxes, logs)
+#   BOUNCE_E2E_TIMEOUT  seconds for the whole run (default 240)
+set -euo pipefail
+if [ -z "${BOUNCE_E2E_INNER:-}" ]; then
+	exec timeout --kill-after=10 "${BOUNCE_E2E_TIMEOUT:-240}" env BOUNCE_E2E_INNER=1 "$0" "$@"
+fi
+cd "$(dirname "$0")/.."
+t0=$(date +%s)
+
+say() { printf '== %s\n' "$*"; }
+die() { printf 'bounce-e2e: FAIL: %s\n' "$*" >&2; exit 1; }
+
+[ "$(id -u)" = 0 ] || die "run as root (it installs packages and starts MTAs)"
+
+# shellcheck source=lib/postfix.sh
+. scripts/lib/postfix.sh
+pf_install
+pf_relayctl bounce-e2e
+
+base=${BOUNCE_E2E_BASE:-42625}
+RX=$base DEAD=$((base + 1)) OS=$((base + 2))
+# A run killed before its trap ran leaves its instance up: stop those
+# (only instances this script made).
+for old in /tmp/bounce-e2e.*/etc; do
+	[ -f "$old/main.cf" ] || continue
+	if postfix -c "$old" status >/dev/null 2>&1; then
+		say "stopping a leftover instance ($old)"
+		script -qec "postfix -c $old stop" /dev/null >/dev/null 2>&1 || true
+		sleep 1
+	fi
+done
+pf_ports_free BOUNCE_E2E_BASE $RX $DEAD $OS
+pf_newdir bounce-e2e "${BOUNCE_E2E_KEEP:-}"
+# OpenSMTPD runs in the foreground; stop it before pf_cleanup (the trap
+# pf_newdir set) stops Postfix and removes the folder; pf_cleanup reads the
+# exit status from $?, which the if hands it under set -e.
+os_pid=
+# (unshare --fork ignores SIGTERM; --kill-child takes smtpd down with it.)
+trap 'rc=$?; [ -z "$os_pid" ] || { kill -KILL "$os_pid" 2>/dev/null; wait "$os_pid" 2>/dev/null || true; }; if (exit $rc); then pf_cleanup; else pf_cleanup; fi' EXIT
+pf_cert
+
+# --- Exim, unpacked from its Debian package -----------------------------------
+exim_setup() {
+	local debs=$dir/debs
+	mkdir -p "$debs"
+	say "fetching exim4-daemon-light (apt-get download) and its libraries"
+	export DEBIAN_FRONTEND=noninteractive
+	# Its one library postfix does not already pull in.
+	dpkg -s libidn12 >/dev/null 2>&1 || apt-get install -y -qq --no-install-recommends libidn12 >/dev/null
+	(cd "$debs" && apt-get download -qq exim4-daemon-light >/dev/null 2>&1) ||
+		(apt-get update -qq && cd "$debs" && apt-get download -qq exim4-daemon-light >/dev/null)
+	dpkg -x "$debs"/exim4-daemon-light_*.deb "$debs/x"
+	EXIM=$debs/x/usr/sbin/exim4
+	# The binary runs as the user it was built for.
+	id Debian-exim >/dev/null 2>&1 ||
+		useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin Debian-exim
+	mkdir -p "$dir/exim/spool" "$dir/exim/log" "$dir/exim/box"
+	chown -R Debian-exim: "$dir/exim"
+	cat >"$dir/exim/exim.conf" <<EOF
+exim_path = $EXIM
+keep_environment =
+primary_hostname = tx.example.org
+qualify_domain = tx.example.org
+spool_directory = $dir/exim/spool
+log_file_path = $dir/exim/log/%slog
+exim_user = Debian-exim
+exim_group = Debian-exim
+never_users = root
+trusted_users = root
+host_lookup =
+rfc1413_hosts =
+domainlist local_domains = tx.example.org
+bounce_return_size_limit = 10K
+delay_warning = 1s
+delay_warning_condition = true
+begin routers
+sender_box:
+  driver = accept
+  domains = +local_domains
+  local_parts = sender
+  transport = mbox
+local_unknown:
+  driver = redirect
+  domains = +local_domains
+  allow_fail
+  data = :fail: Unknown user
+rx:
+  driver = manualroute
+  domains = rx.example.net : relay.example.org
+  route_list = * 127.0.0.1::$RX byname
+  self = send
+  transport = remote_smtp
+dead:
+  driver = manualroute
+  domains = dead.example.net : slow.example.net
+  route_list = * 127.0.0.1::$DEAD byname
+  self = send
+  transport = remote_smtp
+# Any other domain matches no router: "Unrouteable address".
+begin transports
+mbox:
+  driver = appendfile
+  file = $dir/exim/box/sender
+  user = Debian-exim
+  delivery_date_add
+  envelope_to_add
+  return_path_add
+remote_smtp:
+  driver = smtp
+  allow_localhost
+  connect_timeout = 5s
+begin retry
+# Given up one second after the first failure; slow.example.net is
+# retried for an hour, so it only gets the delay warning.
+slow.example.net * F,1h,10m
+* * F,1s,1s
+EOF
+}
+
+# --- OpenSMTPD, unpacked from its Debian package -----------------------------
+# Its spool (/var/spool/smtpd), control socket (/var/run/smtpd.sock) and
+# chroot (/var/lib/opensmtpd/empty) and helpers (/usr/libexec/opensmtpd)
+# are compiled in, so it runs in a mount namespace of its own where folders
+# of the run are mounted over /var and /usr/libexec: nothing of the host's
+# is touched. Mail is handed to it over SMTP on 127.0.0.1:OS.
+os_setup() {
+	local debs=$dir/debs
+	mkdir -p "$debs"
+	say "fetching opensmtpd (apt-get download)"
+	(cd "$debs" && apt-get download -qq opensmtpd >/dev/null 2>&1) ||
+		(apt-get update -qq && cd "$debs" && apt-get download -qq opensmtpd >/dev/null)
+	dpkg -x "$debs"/opensmtpd_*.deb "$debs/os"
+	local u
+	for u in opensmtpd opensmtpq; do
+		id "$u" >/dev/null 2>&1 ||
+			useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$u"
+	done
+	mkdir -p "$dir/os/var/spool" "$dir/os/var/lib/opensmtpd/empty" "$dir/os/var/run" "$dir/os/box/new" "$dir/os/box/cur" "$dir/os/box/tmp"
+	chown -R nobody "$dir/os/box"
+	# The delivery agent: each message a file in a Maildir.
+	printf '#!/bin/sh\nf=$(date +%%s).$$.os\ncat >"%s/tmp/$f" && mv "%s/tmp/$f" "%s/new/$f"\n' \
+		"$dir/os/box" "$dir/os/box" "$dir/os/box" >"$dir/os/deliver"
+	chmod 755 "$dir/os/deliver"
+	{
+		echo "queue ttl 3s"
+		echo "listen on 127.0.0.1 port $OS hostname tx.example.net"
+		# Local delivery needs a system user: the sender's mail is nobody's.
+		echo 'table vusers { "sender@tx.example.net" = "nobody" }'
+		echo "action \"box\" mda \"$dir/os/deliver\" virtual <vusers>"
+		echo "action \"rx\" relay host smtp://127.0.0.1:$RX helo tx.example.net"
+		echo "action \"dead\" relay host smtp://127.0.0.1:$DEAD helo tx.example.net"
+		echo 'match from any for domain "tx.example.net" action "box"'
+		echo 'match from any for domain "rx.example.net" action "rx"'
+		echo 'match from any for domain "relay.example.org" action "rx"'
+		echo 'match from any for domain "dead.example.net" action "dead"'
+	} >"$dir/os/smtpd.conf"
+	"$debs/os/usr/sbin/smtpd" -n -f "$dir/os/smtpd.conf" >/dev/null || die "opensmtpd rejected its configuration"
+	unshare -m --fork --kill-child sh -c "mount --bind '$dir/os/var' /var && mount --bind '$debs/os/usr/libexec' /usr/libexec &&
+		exec '$debs/os/usr/sbin/smtpd' -d -f '$dir/os/smtpd.conf'" >"$dir/os/log" 2>&1 &
+	os_pid=$!
+	for _ in $(seq 100); do
+		pf_listening "$OS" && return 0
+		sleep 0.1
+	done
+	cat "$dir/os/log" >&2
+	die "opensmtpd does not listen on 127.0.0.1:$OS"
+}
+
+# smtp_send PORT FROM TO: hand the message on stdin to the server on
+# 127.0.0.1:PORT (RFC 5321: EHLO, MAIL, RCPT, DATA with dot-stuffing).
+smtp_send() {
+	local port=$1 from=$2 to=$3 line
+	exec 3<>"/dev/tcp/127.0.0.1/$port"
+	reply() {
+		while IFS= read -r -t 10 line <&3; do
+			line=${line%$'\r'}
+			case $line in
+			[0-9][0-9][0-9]-*) ;;
+			[23][0-9][0-9]*) return 0 ;;
+			*) printf 'bounce-e2e: smtp %s: %s\n' "$to" "$line" >&2; return 1 ;;
+			esac
+		done
+		return 1
+	}
+	reply && printf 'EHLO client.example.net\r\n' >&3 &&
+		reply && printf 'MAIL FROM:<%s>\r\n' "$from" >&3 &&
+		reply && printf 'RCPT TO:<%s>\r\n' "$to" >&3 &&
+		reply && printf 'DATA\r\n' >&3 &&
+		reply && { sed 's/^\./../; s/$/\r/'; printf '.\r\n'; } >&3 &&
+		reply && printf 'QUIT\r\n' >&3
+	local rc=$?
+	exec 3>&-
+	return $rc
+}
+
+# --- Sendmail, unpacked from its Debian packages ----------------------------
+sm_setup() {
+	local debs=$dir/debs x
+	mkdir -p "$debs"
+	say "fetching sendmail-bin and sendmail-cf (apt-get download), m4"
+	export DEBIAN_FRONTEND=noninteractive
+	for x in m4 libwrap0; do
+		dpkg -s "$x" >/dev/null 2>&1 || apt-get install -y -qq --no-install-recommends "$x" >/dev/null
+	done
+	(cd "$debs" && apt-get download -qq sendmail-bin sendmail-cf >/dev/null 2>&1) ||
+		(apt-get update -qq && cd "$debs" && apt-get download -qq sendmail-bin sendmail-cf >/dev/null)
+	dpkg -x "$debs"/sendmail-bin_*.deb "$debs/sm"
+	dpkg -x "$debs"/sendmail-cf_*.deb "$debs/sm"
+	SM=$debs/sm/usr/libexec/sendmail
+	local e=$dir/sm/etc
+	mkdir -p "$dir/sm/queue" "$dir/sm/box" "$e"
+	chmod 700 "$dir/sm/queue"
+	chown nobody "$dir/sm/box"
+	# The local mailer: append to one mbox, whoever the user.
+	printf '#!/bin/sh\n{ echo "From MAILER-DAEMON $(date)"; cat; echo; } >>%s/sender\n' "$dir/sm/box" >"$dir/sm/deliver"
+	chmod 755 "$dir/sm/deliver"
+	printf 'hosts files\naliases files\n' >"$e/service.switch"
+	printf '127.0.0.1 tx.example.info localhost\n' >"$e/hosts"
+	echo "postmaster: root" >"$e/aliases"
+	echo "sender@tx.example.info nobody" >"$e/virtuser"
+	printf 'rx.example.net esmtp:[127.0.0.1]\nrelay.example.org esmtp:[127.0.0.1]\ndead.example.net relay:[127.0.0.1]\n' >"$e/mailertable"
+	local q="'" b='`'
+	# m4 quotes are `...': written with $b and $q.
+	m4 >"$e/sendmail.cf" <<EOF
+divert(-1)
+include(${b}$debs/sm/usr/share/sendmail/cf/m4/cf.m4${q})
+divert(0)dnl
+OSTYPE(${b}linux${q})dnl
+define(${b}confDOMAIN_NAME${q}, ${b}tx.example.info${q})dnl
+define(${b}QUEUE_DIR${q}, ${b}$dir/sm/queue${q})dnl
+define(${b}STATUS_FILE${q}, ${b}$dir/sm/statistics${q})dnl
+define(${b}ALIAS_FILE${q}, ${b}$e/aliases${q})dnl
+define(${b}HELP_FILE${q}, ${b}${q})dnl
+define(${b}confSERVICE_SWITCH_FILE${q}, ${b}$e/service.switch${q})dnl
+define(${b}confHOSTS_FILE${q}, ${b}$e/hosts${q})dnl
+define(${b}confDONT_PROBE_INTERFACES${q}, ${b}True${q})dnl
+define(${b}confDEF_USER_ID${q}, ${b}nobody:nogroup${q})dnl
+define(${b}confDONT_BLAME_SENDMAIL${q}, ${b}NonRootSafeAddr,GroupWritableDirPathSafe,MapInUnsafeDirPath${q})dnl
+define(${b}LOCAL_MAILER_PATH${q}, ${b}$dir/sm/deliver${q})dnl
+define(${b}LOCAL_MAILER_ARGS${q}, ${b}deliver \$u${q})dnl
+define(${b}confTO_QUEUERETURN${q}, ${b}3s${q})dnl
+define(${b}confTO_CONNECT${q}, ${b}5s${q})dnl
+define(${b}ESMTP_MAILER_ARGS${q}, ${b}TCP \$h $RX${q})dnl
+define(${b}RELAY_MAILER_ARGS${q}, ${b}TCP \$h $DEAD${q})dnl
+FEATURE(${b}nocanonify${q})dnl
+FEATURE(${b}virtusertable${q}, ${b}hash $e/virtuser${q})dnl
+FEATURE(${b}mailertable${q}, ${b}hash $e/mailertable${q})dnl
+Cw tx.example.info
+MAILER(${b}local${q})dnl
+MAILER(${b}smtp${q})dnl
+EOF
+	for x in virtuser mailertable; do
+		"$SM/makemap" -C "$e/sendmail.cf" hash "$e/$x" <"$e/$x" 2>/dev/null
+	done
+	sendmail_sm -bi >/dev/null 2>&1
+}
+
+# sendmail_sm ARGS...: the private Sendmail, as host tx.example.info (a
+# UTS namespace) that finds itself in its own /etc/hosts (a mount one).
+sendmail_sm() {
+	unshare -m -u sh -c 'hostname tx.example.info && mount --bind "$1" /etc/hosts && shift && exec "$@"' sh \
+		"$dir/sm/etc/hosts" "$SM/sendmail" -C "$dir/sm/etc/sendmail.cf" "$@" >>"$dir/sm/stdout" 2>>"$dir/sm/stderr"
+}
+
+send_sm() {
+	local c r
+	for c in $cases_sm; do
+		r=${c%%=*}
+		if [ "${r%%@*}" = big ]; then
+			message sender@tx.example.info "$r" "to $r" big
+		else
+			message sender@tx.example.info "$r" "to $r"
+		fi | sendmail_sm -odi -f sender@tx.example.info "$r" || true
+	done
+	# Past the 3-second queue return time: a queue run bounces the
+	# message for the closed port.
+	sleep 3
+	sendmail_sm -qf || true
+}
+
+# --- Postfix: the sender tx.example.com and the rx listener ------------------
+pf_setup() {
+	mkdir -p "$dir/mail"
+	chown nobody "$dir/mail"
+	{
+		pf_main_base | sed "/^myhostname =/d; /^mydomain =/d"
+		cat <<EOF
+myhostname = tx.example.com
+mydomain = example.com
+virtual_mailbox_domains = tx.example.com
+virtual_mailbox_base = $dir/mail
+virtual_mailbox_maps = texthash:$dir/etc/vmailbox
+virtual_uid_maps = static:$(id -u nobody)
+virtual_gid_maps = static:$(id -g nobody)
+transport_maps = texthash:$dir/etc/transport
+# Mail that cannot go out at once bounces at once (the expired class).
+maximal_queue_lifetime = 0
+bounce_queue_lifetime = 0
+smtp_connect_timeout = 5s
+queue_run_delay = 1s
+# What the rx listener refuses, and how.
+rx_relay = check_recipient_access texthash:$dir/etc/rx_access, reject_unauth_destination
+EOF
+	} >"$dir/etc/main.cf"
+	cat >"$dir/etc/vmailbox" <<EOF
+sender@tx.example.com sender
+EOF
+	cat >"$dir/etc/transport" <<EOF
+rx.example.net smtp:[127.0.0.1]:$RX
+relay.example.org smtp:[127.0.0.1]:$RX
+dead.example.net smtp:[127.0.0.1]:$DEAD
+EOF
+	cat >"$dir/etc/rx_access" <<EOF
+unknown@rx.example.net 550 5.1.1 User unknown in local recipient table
+full@rx.example.net 552 5.2.2 Mailbox full: the user is over quota
+rx.example.net OK
+EOF
+	{
+		echo "127.0.0.1:$RX inet n - n - - smtpd -o smtpd_relay_restrictions=\$rx_relay -o smtpd_recipient_restrictions= -o message_size_limit=20000 -o syslog_name=rx"
+		pf_master_services
+	} >"$dir/etc/master.cf"
+	pf_start "$RX"
+}
+
+# big: a message over the rx listener's 20000-byte limit.
+message() { # FROM TO SUBJECT [big]
+	printf 'From: %s\nTo: %s\nSubject: %s\nMessage-ID: <%s.%s@example.com>\nDate: %s\n\n' \
+		"$1" "$2" "$3" "$(echo "$2" | tr '@' '.')" "$$" "$(date -R)"
+	echo "Hello, this is a test message."
+	if [ "${4:-}" = big ]; then
+		for _ in $(seq 400); do echo "0123456789012345678901234567890123456789012345678901234567890123456789"; done
+	fi
+}
+
+# The recipients each MTA is sent to, with the reasons a record for it
+# may have (the classification's; first the expected one).
+cases_common="unknown@rx.example.net=userunknown full@rx.example.net=mailboxfull
+big@rx.example.net=mesgtoobig nobody@relay.example.org=norelaying,securityerror,rejected
+gone@dead.example.net=expired,networkerror"
+cases_postfix="$cases_common ghost@tx.example.com=userunknown"
+# Exim's local ":fail: Unknown user" fails outside any SMTP session; the
+# reference classification reads "unknown user" outside RCPT as filtered.
+# OpenSMTPD refuses an unknown local user during the SMTP session (no
+# bounce), so only the remote classes and expiry.
+cases_os=$cases_common
+cases_sm="$cases_common ghost@tx.example.info=userunknown"
+cases_exim="$cases_common ghost@tx.example.org=userunknown,filtered
+lost@nowhere.example.invalid=hostunknown"
+
+send_postfix() {
+	local c r
+	for c in $cases_postfix; do
+		r=${c%%=*}
+		if [ "${r%%@*}" = big ]; then
+			message sender@tx.example.com "$r" "to $r" big
+		else
+			message sender@tx.example.com "$r" "to $r"
+		fi | sendmail -C "$dir/etc" -f sender@tx.example.com "$r"
+	done
+}
+
+# Exim says on stderr that -C costs it root privilege; that goes to its log.
+send_os() {
+	local c r
+	for c in $cases_os; do
+		r=${c%%=*}
+		if [ "${r%%@*}" = big ]; then
+			message sender@tx.example.net "$r" "to $r" big
+		else
+			message sender@tx.example.net "$r" "to $r"
+		fi | smtp_send "$OS" sender@tx.example.net "$r" || fail "opensmtpd did not take the message to $r"
+	done
+}
+
+exim() { "$EXIM" -C "$dir/exim/exim.conf" "$@" 2>>"$dir/exim/log/stderr"; }
+
+send_exim() {
+	local c r
+	for c in $cases_exim slow@slow.example.net=; do
+		r=${c%%=*}
+		if [ "${r%%@*}" = big ]; then
+			message sender@tx.example.org "$r" "to $r" big
+		else
+			message sender@tx.example.org "$r" "to $r"
+		fi | exim -odi -f sender@tx.example.org "$r"
+	done
+	# Past the one-second retry cut-off and the delay warning: a forced
+	# queue run bounces dead.example.net and warns about slow.example.net.
+	sleep 2
+	exim -qff
+}
+
+# wait_for FILE N [SECONDS]: until the mbox FILE holds N messages (or
+# SECONDS, default 30, pass).
+wait_for() {
+	for _ in $(seq $((${3:-30} * 10))); do
+		[ -e "$1" ] && [ "$(count_msgs "$1")" -ge "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+failures=0
+fail() { printf 'bounce-e2e: FAIL: %s\n' "$*" >&2; failures=$((failures + 1)); }
+
+# count_msgs BOX: the messages in an mbox file or a Maildir.
+count_msgs() {
+	if [ -d "$1" ]; then
+		find "$1/new" "$1/cur" -type f | wc -l
+	else
+		grep -c '^From ' "$1" || true
+	fi
+}
+
+# check MTA MBOX CASES: one message per case, each yielding a record for
+# its recipient with one of the reasons listed, a status of the right
+# class, and no record for anyone else.
+check() {
+	local mta=$1 box=$2 cases=$3 c r reasons n recs got
+	n=$(count_msgs "$box")
+	recs=$("$RELAYCTL" bounce parse -o ndjson "$box")
+	printf '%s\n' "$recs" | jq -r '[.source, .recipient, .reason, .status, .action, .agent, .diagnostic[:70]] | @tsv' | sed "s/^/   $mta: /"
+	local want=0
+	for c in $cases; do
+		want=$((want + 1))
+		r=${c%%=*} reasons=${c#*=}
+		got=$(printf '%s\n' "$recs" | jq -r --arg r "$r" 'select(.recipient == $r) | "\(.reason) \(.status) \(.action)"' | head -1)
+		if [ -z "$got" ]; then
+			fail "$mta: no record for $r"
+			continue
+		fi
+		set -- $got
+		case ",$reasons," in *",$1,"*) ;; *) fail "$mta: $r: reason $1, want one of $reasons" ;; esac
+		case "$2" in [45].[0-9]*.[0-9]*) ;; *) fail "$mta: $r: status '$2'" ;; esac
+		[ "$3" = failed ] || fail "$mta: $r: action '$3', want failed"
+	done
+	local nrec
+	nrec=$(printf '%s\n' "$recs" | grep -c . || true)
+	[ "$nrec" = "$want" ] || fail "$mta: $nrec records, want $want"
+	say "$mta: $n messages in the mailbox, $nrec records (want $want)"
+	summary="$summary $mta=$nrec/$want"
+}
+
+summary=""
+pf_setup
+say "postfix: sending $(echo "$cases_postfix" | wc -w) messages"
+send_postfix
+os_setup
+say "opensmtpd: sending $(echo "$cases_os" | wc -w) messages"
+send_os
+sm_setup
+say "sendmail: sending $(echo "$cases_sm" | wc -w) messages"
+send_sm
+exim_setup
+say "exim: sending $(($(echo "$cases_exim" | wc -w) + 1)) messages"
+send_exim
+
+wait_for "$dir/mail/sender" "$(echo "$cases_postfix" | wc -w)" || fail "postfix: not every bounce arrived"
+# Exim's bounces and the one delay warning.
+wait_for "$dir/exim/box/sender" "$(($(echo "$cases_exim" | wc -w) + 1))" || fail "exim: not every bounce arrived"
+
+check postfix "$dir/mail/sender" "$cases_postfix"
+# OpenSMTPD gives up on dead.example.net after its 3-second queue ttl,
+# at the next retry its scheduler makes: under load that can take a
+# minute or more.
+wait_for "$dir/os/box" "$(echo "$cases_os" | wc -w)" 150 || fail "opensmtpd: not every bounce arrived"
+check opensmtpd "$dir/os/box" "$cases_os"
+wait_for "$dir/sm/box/sender" "$(echo "$cases_sm" | wc -w)" || fail "sendmail: not every bounce arrived"
+check sendmail "$dir/sm/box/sender" "$cases_sm"
+
+# The delay warning is no bounce: out of the records unless asked for.
+warn=$(mktemp "$dir/warn.XXXXXX")
+"$RELAYCTL" bounce parse -o ndjson "$dir/exim/box/sender" >"$warn"
+grep -q '"slow@slow.example.net"' "$warn" && fail "exim: the delay warning for slow@slow.example.net yields a record without --include-delayed"
+"$RELAYCTL" bounce parse -o ndjson --include-delayed "$dir/exim/box/sender" >"$warn"
+grep -q '"recipient":"slow@slow.example.net".*"action":"delayed"' "$warn" ||
+	fail "exim: no delayed record for slow@slow.example.net with --include-delayed: $(cat "$warn")"
+check exim "$dir/exim/box/sender" "$cases_exim"
+
+[ "$failures" = 0 ] || die "$failures assertion(s) failed (records:$summary)"
+say "OK: records per MTA:$summary, in $(($(date +%s) - t0)) s"
