@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"slices"
 
 	"github.com/spf13/cobra"
 
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dmarcreport"
+	"github.com/relayctl/relayctl/checks/mailin"
 	"github.com/relayctl/relayctl/checks/reportstore"
 	"github.com/relayctl/relayctl/cmd/cmdutil"
 	"github.com/relayctl/relayctl/report"
@@ -63,7 +66,7 @@ func NewCmdParse(ios *cmdutil.IOStreams, g *cmdutil.Globals, runF func(context.C
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Inputs = args
 			if len(opts.Inputs) == 0 {
-				opts.Inputs = []string{stdinName}
+				opts.Inputs = []string{mailin.Stdin}
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -91,7 +94,11 @@ type readOptions struct {
 // an error only when the run must stop (ctx, onRecord failing).
 func readReports(ctx context.Context, o readOptions, t *tally, onRecord func(dmarcreport.Record) error) error {
 	var stop error
-	err := scanInputs(ctx, o.Inputs, o.IO.In, o.MaxSize+1, func(in input) error {
+	var stdin io.Reader
+	if slices.Contains(o.Inputs, mailin.Stdin) {
+		stdin = o.IO.Stdin(ctx, "reports")
+	}
+	err := mailin.Scan(ctx, o.Inputs, stdin, func(in mailin.Input) error {
 		t.Inputs++
 		if o.NextInput != nil {
 			o.NextInput()

@@ -8,6 +8,7 @@ import (
 
 	"github.com/relayctl/relayctl/checks/dmarcreport"
 	"github.com/relayctl/relayctl/checks/dnsx"
+	"github.com/relayctl/relayctl/checks/mailin"
 	"github.com/relayctl/relayctl/checks/reportsummary"
 	"github.com/relayctl/relayctl/cmd/cmdutil"
 	"github.com/relayctl/relayctl/report"
@@ -73,7 +74,7 @@ Inputs are read as "report parse" reads them; --db reads the records a
 				opts.Since = d
 			}
 			if len(opts.Inputs) == 0 && opts.DB == "" {
-				opts.Inputs = []string{stdinName}
+				opts.Inputs = []string{mailin.Stdin}
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
