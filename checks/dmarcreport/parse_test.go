@@ -349,3 +349,14 @@ func TestEmitErrorStops(t *testing.T) {
 		t.Fatalf("cancelled: %v", err)
 	}
 }
+
+// BenchmarkParseGzip reads a gzipped aggregate report of 3 records.
+func BenchmarkParseGzip(b *testing.B) {
+	data := gz(b, testdata(b, "example.com-rfc7489.xml"))
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := Parse(context.Background(), data, Options{}, func(Record) error { return nil }); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

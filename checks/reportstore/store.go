@@ -37,6 +37,10 @@ type Store struct {
 	db *sql.DB
 	tx *sql.Tx
 	n  int
+	// The two inserts, prepared once; txReport and txRecord are them in
+	// the open transaction.
+	insReport, insRecord *sql.Stmt
+	txReport, txRecord   *sql.Stmt
 	// fresh holds the reports first stored by the current input: their
 	// further records are added, those of any other known report are
 	// duplicates.
@@ -64,12 +68,24 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		db.Close()
 		return nil, storeError("cannot prepare "+path, err)
 	}
-	return &Store{db: db, fresh: map[string]int64{}, dup: map[string]bool{}}, nil
+	s := &Store{db: db, fresh: map[string]int64{}, dup: map[string]bool{}}
+	if s.insReport, err = db.PrepareContext(ctx, `INSERT INTO reports (type, org, report_id, policy_domain, begin_unix, end_unix, stored_unix)
+		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (type, org, report_id) DO NOTHING`); err == nil {
+		s.insRecord, err = db.PrepareContext(ctx, `INSERT INTO records (report, type, policy_domain, end_unix, source_ip, count, disposition, doc)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+	}
+	if err != nil {
+		db.Close()
+		return nil, storeError("cannot prepare "+path, err)
+	}
+	return s, nil
 }
 
 // Close commits what is pending and closes the database.
 func (s *Store) Close() error {
 	err := s.commit()
+	s.insReport.Close()
+	s.insRecord.Close()
 	if cerr := s.db.Close(); err == nil && cerr != nil {
 		err = storeError("cannot close the database", cerr)
 	}
@@ -147,12 +163,11 @@ func (s *Store) Add(ctx context.Context, r dmarcreport.Record) (Added, error) {
 		if s.tx, err = s.db.BeginTx(ctx, nil); err != nil {
 			return 0, storeError("cannot write the database", err)
 		}
+		s.txReport, s.txRecord = s.tx.StmtContext(ctx, s.insReport), s.tx.StmtContext(ctx, s.insRecord)
 	}
 	reportRow, ok := s.fresh[mapKey]
 	if !ok {
-		res, err := s.tx.ExecContext(ctx, `INSERT INTO reports (type, org, report_id, policy_domain, begin_unix, end_unix, stored_unix)
-			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (type, org, report_id) DO NOTHING`,
-			k.typ, k.org, k.id, k.domain, unix(k.begin), unix(k.end), time.Now().Unix())
+		res, err := s.txReport.ExecContext(ctx, k.typ, k.org, k.id, k.domain, unix(k.begin), unix(k.end), time.Now().Unix())
 		if err != nil {
 			return 0, storeError("cannot write the database", err)
 		}
@@ -167,8 +182,7 @@ func (s *Store) Add(ctx context.Context, r dmarcreport.Record) (Added, error) {
 	if a, ok := r.(*dmarcreport.Aggregate); ok {
 		ip, count, disp = a.SourceIP, a.Count, a.Disposition
 	}
-	if _, err := s.tx.ExecContext(ctx, `INSERT INTO records (report, type, policy_domain, end_unix, source_ip, count, disposition, doc)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, reportRow, k.typ, k.domain, unix(k.end), ip, count, disp, string(doc)); err != nil {
+	if _, err := s.txRecord.ExecContext(ctx, reportRow, k.typ, k.domain, unix(k.end), ip, count, disp, string(doc)); err != nil {
 		return 0, storeError("cannot write the database", err)
 	}
 	s.n++
