@@ -108,33 +108,39 @@ func readReports(ctx context.Context, o readOptions, t *tally, onRecord func(dma
 			fmt.Fprintf(o.IO.ErrOut, "relayctl: %s\n", cmdutil.ErrorText(in.Err))
 			return nil
 		}
-		res, err := dmarcreport.Parse(ctx, in.Data, dmarcreport.Options{MaxSize: o.MaxSize}, func(r dmarcreport.Record) error {
-			r.SetSource(in.Source)
-			t.add(r)
-			if err := onRecord(r); err != nil {
-				stop = err
-				return err
-			}
-			return nil
-		})
-		t.Reports += res.Reports
-		for _, w := range res.Warnings {
-			t.Warnings++
-			fmt.Fprintf(o.IO.ErrOut, "relayctl: warning: %s: %s\n", in.Source, w)
-		}
-		for _, p := range res.Problems {
-			if errors.Is(p, dmarcreport.ErrNotReport) {
-				t.NotReports++
-				fmt.Fprintf(o.IO.ErrOut, "relayctl: warning: %s: not a report: %s\n", in.Source, checks.Message(p))
-				continue
-			}
-			t.Corrupt++
-			fmt.Fprintf(o.IO.ErrOut, "relayctl: %s: %s\n", in.Source, checks.Message(p))
-		}
-		return err
+		return parseInput(ctx, o, t, in.Source, in.Data, onRecord, &stop)
 	})
 	if stop != nil {
 		return stop
+	}
+	return err
+}
+
+// parseInput parses one input's bytes, says its problems on stderr and
+// counts them; stop receives onRecord's error.
+func parseInput(ctx context.Context, o readOptions, t *tally, source string, data []byte, onRecord func(dmarcreport.Record) error, stop *error) error {
+	res, err := dmarcreport.Parse(ctx, data, dmarcreport.Options{MaxSize: o.MaxSize}, func(r dmarcreport.Record) error {
+		r.SetSource(source)
+		t.add(r)
+		if err := onRecord(r); err != nil {
+			*stop = err
+			return err
+		}
+		return nil
+	})
+	t.Reports += res.Reports
+	for _, w := range res.Warnings {
+		t.Warnings++
+		fmt.Fprintf(o.IO.ErrOut, "relayctl: warning: %s: %s\n", source, w)
+	}
+	for _, p := range res.Problems {
+		if errors.Is(p, dmarcreport.ErrNotReport) {
+			t.NotReports++
+			fmt.Fprintf(o.IO.ErrOut, "relayctl: warning: %s: not a report: %s\n", source, checks.Message(p))
+			continue
+		}
+		t.Corrupt++
+		fmt.Fprintf(o.IO.ErrOut, "relayctl: %s: %s\n", source, checks.Message(p))
 	}
 	return err
 }

@@ -20,6 +20,6 @@ func NewCmdReport(ios *cmdutil.IOStreams, g *cmdutil.Globals) *cobra.Command {
 			return cmdutil.Usagef("missing subcommand: parse or summary")
 		},
 	}
-	cmd.AddCommand(NewCmdParse(ios, g, nil), NewCmdSummary(ios, g, nil))
+	cmd.AddCommand(NewCmdParse(ios, g, nil), NewCmdSummary(ios, g, nil), NewCmdFetch(ios, g, nil))
 	return cmd
 }
