@@ -86,7 +86,7 @@ func (p *parser) entity(h textproto.MIMEHeader, body io.Reader, msgID string, ne
 		return err
 	}
 	if err != nil {
-		p.warn("an email part is damaged (" + err.Error() + "): read what came before")
+		p.warn("an email part is damaged (" + damage(err) + "): read what came before")
 	}
 	switch {
 	case ctype == "message/rfc822" || ctype == "message/global":

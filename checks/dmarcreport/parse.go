@@ -3,8 +3,10 @@ package dmarcreport
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"compress/gzip"
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -197,7 +199,7 @@ func (p *parser) readBounded(r io.Reader, what string) ([]byte, error) {
 func (p *parser) gzip(data []byte, nesting int) error {
 	zr, err := gzip.NewReader(bytes.NewReader(data))
 	if err != nil {
-		return p.corrupt("invalid gzip stream", err)
+		return p.corrupt("invalid gzip stream", ours(err))
 	}
 	// One member only: some reporters leave junk after the stream, which
 	// a multistream reader would take for a broken second member.
@@ -208,9 +210,9 @@ func (p *parser) gzip(data []byte, nesting int) error {
 	}
 	if err != nil {
 		if len(out) == 0 {
-			return p.corrupt("invalid gzip stream", err)
+			return p.corrupt("invalid gzip stream", ours(err))
 		}
-		p.warn("the gzip stream is damaged (" + err.Error() + "): read what came before")
+		p.warn("the gzip stream is damaged (" + damage(err) + "): read what came before")
 	}
 	return p.any(out, nesting+1)
 }
@@ -218,7 +220,7 @@ func (p *parser) gzip(data []byte, nesting int) error {
 func (p *parser) zip(data []byte, nesting int) error {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return p.corrupt("invalid zip archive", err)
+		return p.corrupt("invalid zip archive", ours(err))
 	}
 	found := 0
 	outer := p.where
@@ -234,7 +236,7 @@ func (p *parser) zip(data []byte, nesting int) error {
 		rc, err := f.Open()
 		if err != nil {
 			p.where = joinWhere(outer, f.Name)
-			p.corrupt("cannot open the file in the zip", err)
+			p.corrupt("cannot open the file in the zip", ours(err))
 			continue
 		}
 		p.where = joinWhere(outer, f.Name)
@@ -244,7 +246,7 @@ func (p *parser) zip(data []byte, nesting int) error {
 			return err
 		}
 		if err != nil {
-			p.corrupt("damaged file in the zip", err)
+			p.corrupt("damaged file in the zip", ours(err))
 			continue
 		}
 		found++
@@ -258,6 +260,35 @@ func (p *parser) zip(data []byte, nesting int) error {
 	}
 	return nil
 }
+
+// damage says in our words what broke in a compressed or encoded
+// stream, for a warning.
+func damage(err error) string {
+	switch {
+	case errors.Is(err, gzip.ErrChecksum):
+		return "its checksum does not match"
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "it is truncated"
+	case errors.Is(err, gzip.ErrHeader), errors.Is(err, zip.ErrFormat):
+		return "a header is invalid"
+	case errors.Is(err, zip.ErrAlgorithm):
+		return "it uses a compression method other than deflate"
+	case errors.Is(err, zip.ErrChecksum):
+		return "its checksum does not match"
+	}
+	var fe flate.CorruptInputError
+	if errors.As(err, &fe) {
+		return fmt.Sprintf("invalid compressed data at byte %d", int64(fe))
+	}
+	var ce base64.CorruptInputError
+	if errors.As(err, &ce) {
+		return fmt.Sprintf("invalid base64 at byte %d", int64(ce))
+	}
+	return "it cannot be decoded"
+}
+
+// ours is damage as an error, the cause of a problem.
+func ours(err error) error { return errors.New(damage(err)) }
 
 func pathBase(name string) string {
 	if i := strings.LastIndex(strings.TrimSuffix(name, "/"), "/"); i >= 0 {

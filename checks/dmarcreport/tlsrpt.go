@@ -171,8 +171,5 @@ func jsonError(data []byte, err error) error {
 	if te, ok := err.(*json.UnmarshalTypeError); ok {
 		return fmt.Errorf("%s: a %s where the report needs a %s", te.Field, te.Value, te.Type)
 	}
-	if err.Error() == "unexpected end of JSON input" {
-		return fmt.Errorf("the document is truncated")
-	}
 	return err
 }
