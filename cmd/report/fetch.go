@@ -12,7 +12,6 @@ import (
 	"github.com/relayctl/relayctl/checks/dmarcreport"
 	"github.com/relayctl/relayctl/checks/imapfetch"
 	"github.com/relayctl/relayctl/checks/reportstore"
-	"github.com/relayctl/relayctl/checks/tlsx"
 	"github.com/relayctl/relayctl/cmd/cmdutil"
 )
 
@@ -61,7 +60,7 @@ mailbox (created if missing), so the next fetch reads only new mail.
 	f := cmd.Flags()
 	f.StringVar(&opts.URL, "imap", "", "the mailbox, as imaps://USER@HOST[:PORT]/MAILBOX (imap:// for STARTTLS)")
 	f.StringVar(&opts.PasswordFile, "password-file", "", "read the IMAP password from this `FILE` (else from "+passwordEnv+")")
-	f.StringVar(&opts.CA, "ca", "", "trust the CA certificates in this PEM `FILE` as well as the system's roots (same as in check smtp and send)")
+	cmdutil.CAFlag(f, &opts.CA, "the IMAP server")
 	f.StringVar(&opts.MoveTo, "move-to", "", "move each message read to this `MAILBOX` (created if missing)")
 	f.StringVar(&opts.DB, "db", "", "also store the records in this SQLite `FILE`; a report read twice is stored once")
 	f.Var(sizeValue{&opts.MaxSize}, "max-size", "bound on what one message may decompress to, e.g. 50MiB")
@@ -97,8 +96,8 @@ func runFetch(ctx context.Context, opts *FetchOptions) error {
 	}
 	var roots *x509.CertPool
 	if opts.CA != "" {
-		if roots, err = tlsx.LoadCA(opts.CA); err != nil {
-			return cmdutil.Usage("cannot use --ca "+opts.CA, err)
+		if roots, err = cmdutil.LoadCA(opts.CA); err != nil {
+			return err
 		}
 	}
 	w := newRecordWriter(set.Format, opts.IO.Out, opts.IO.IsStdoutTTY())
