@@ -14,6 +14,7 @@ import (
 	"github.com/relayctl/relayctl/cmd/check"
 	"github.com/relayctl/relayctl/cmd/cmdutil"
 	"github.com/relayctl/relayctl/cmd/explain"
+	reportcmd "github.com/relayctl/relayctl/cmd/report"
 	sendcmd "github.com/relayctl/relayctl/cmd/send"
 	verifycmd "github.com/relayctl/relayctl/cmd/verify"
 	"github.com/relayctl/relayctl/cmd/version"
@@ -50,6 +51,7 @@ a permanent rejection); 2 bad usage or input; 3 something could not complete
 		check.NewCmdCheck(ios, g),
 		blacklist.NewCmdBlacklist(ios, g),
 		bounce.NewCmdBounce(ios, g),
+		reportcmd.NewCmdReport(ios, g),
 		sendcmd.NewCmdSend(ios, g, nil),
 		verifycmd.NewCmdVerify(ios, g, nil),
 		version.NewCmdVersion(ios, g, info),
