@@ -16,6 +16,7 @@ import (
 	sendcmd "github.com/relayctl/relayctl/cmd/send"
 	verifycmd "github.com/relayctl/relayctl/cmd/verify"
 	"github.com/relayctl/relayctl/cmd/version"
+	"github.com/relayctl/relayctl/cmd/warmup"
 	"github.com/relayctl/relayctl/report"
 )
 
@@ -52,6 +53,7 @@ a permanent rejection); 2 bad usage or input; 3 something could not complete
 		sendcmd.NewCmdSend(ios, g, nil),
 		verifycmd.NewCmdVerify(ios, g, nil),
 		version.NewCmdVersion(ios, g, info),
+		warmup.NewCmdWarmup(ios, g),
 	)
 	incompleteOnError(cmd)
 	cmdutil.RegisterCompletions(cmd)
