@@ -10,26 +10,36 @@ import (
 	"github.com/relayctl/relayctl/checks/bounce"
 )
 
-// The gates, as fractions of the mail sent that day. docs/warmup.md
-// cites where each comes from.
+// Gate is a rate threshold in parts per 10,000 of the mail sent, so that
+// "at the limit" is decided exactly, not in floating point.
+type Gate int64
+
+// Reached says whether n of sent is at or above the gate.
+func (g Gate) Reached(n, sent int64) bool { return n*10000 >= int64(g)*sent }
+
+func (g Gate) String() string { return pct(float64(g) / 10000) }
+
+// The gates. docs/warmup.md cites where each comes from.
 const (
 	// ComplaintHold: Google's sender guidelines ask senders to keep
 	// the user-reported spam rate below 0.1%.
-	ComplaintHold = 0.001
+	ComplaintHold Gate = 10
 	// ComplaintBackOff: the same guidelines say never to reach 0.3%.
-	ComplaintBackOff = 0.003
+	ComplaintBackOff Gate = 30
 	// HardBounceBackOff: hard bounces (unknown users, dead domains) at
 	// 2% of the mail sent mean the list, not the warm-up, is the problem.
-	HardBounceBackOff = 0.02
+	HardBounceBackOff Gate = 200
 	// HardBounceHold is half of it: a list drifting towards the gate.
-	HardBounceHold = 0.01
+	HardBounceHold Gate = 100
 	// SoftBounceHold: soft bounces are how receivers throttle a new IP
 	// (Amazon SES's warm-up guide); 5% of the day deferred or refused
 	// for now means the receivers want no more yet.
-	SoftBounceHold = 0.05
+	SoftBounceHold Gate = 500
 	// ShortfallHold: a day that sent less than 90% of its volume has
 	// not shown the receivers that volume yet.
-	ShortfallHold = 0.9
+	ShortfallHold Gate = 9000
+	// MaxCount bounds every count, so that the gates cannot overflow.
+	MaxCount = 100_000_000_000_000
 )
 
 // Verdict is what to do on the next day.
@@ -80,8 +90,10 @@ func Judge(p *Plan, day int, r Results) (*Judgement, error) {
 	if r.Sent < 1 {
 		return nil, badInput("the number sent must be at least 1")
 	}
-	if r.HardBounces < 0 || r.SoftBounces < 0 || r.Complaints < 0 {
-		return nil, badInput("counts must not be negative")
+	for _, n := range []int64{r.Sent, r.HardBounces, r.SoftBounces, r.Complaints} {
+		if n < 0 || n > MaxCount {
+			return nil, badInput(fmt.Sprintf("count %d: want 0 to %d", n, int64(MaxCount)))
+		}
 	}
 	if r.HardBounces+r.SoftBounces > r.Sent || r.Complaints > r.Sent {
 		return nil, badInput(fmt.Sprintf("more bounces or complaints than the %d messages sent", r.Sent))
@@ -100,21 +112,21 @@ func Judge(p *Plan, day int, r Results) (*Judgement, error) {
 	}
 	var back, hold []string
 	switch {
-	case j.ComplaintRate >= ComplaintBackOff:
-		back = append(back, fmt.Sprintf("complaint rate %s reached %s (Google: never reach it)", pct(j.ComplaintRate), pct(ComplaintBackOff)))
-	case j.ComplaintRate >= ComplaintHold:
-		hold = append(hold, fmt.Sprintf("complaint rate %s is not below %s (Google: stay below it)", pct(j.ComplaintRate), pct(ComplaintHold)))
+	case ComplaintBackOff.Reached(r.Complaints, r.Sent):
+		back = append(back, fmt.Sprintf("complaint rate %s reached %s (Google: never reach it)", pct(j.ComplaintRate), ComplaintBackOff))
+	case ComplaintHold.Reached(r.Complaints, r.Sent):
+		hold = append(hold, fmt.Sprintf("complaint rate %s is not below %s (Google: stay below it)", pct(j.ComplaintRate), ComplaintHold))
 	}
 	switch {
-	case j.HardBounceRate >= HardBounceBackOff:
-		back = append(back, fmt.Sprintf("hard bounce rate %s reached %s", pct(j.HardBounceRate), pct(HardBounceBackOff)))
-	case j.HardBounceRate >= HardBounceHold:
-		hold = append(hold, fmt.Sprintf("hard bounce rate %s is not below %s", pct(j.HardBounceRate), pct(HardBounceHold)))
+	case HardBounceBackOff.Reached(r.HardBounces, r.Sent):
+		back = append(back, fmt.Sprintf("hard bounce rate %s reached %s", pct(j.HardBounceRate), HardBounceBackOff))
+	case HardBounceHold.Reached(r.HardBounces, r.Sent):
+		hold = append(hold, fmt.Sprintf("hard bounce rate %s is not below %s", pct(j.HardBounceRate), HardBounceHold))
 	}
-	if j.SoftBounceRate >= SoftBounceHold {
-		hold = append(hold, fmt.Sprintf("soft bounce rate %s reached %s: receivers are throttling", pct(j.SoftBounceRate), pct(SoftBounceHold)))
+	if SoftBounceHold.Reached(r.SoftBounces, r.Sent) {
+		hold = append(hold, fmt.Sprintf("soft bounce rate %s reached %s: receivers are throttling", pct(j.SoftBounceRate), SoftBounceHold))
 	}
-	if float64(r.Sent) < ShortfallHold*float64(planned) {
+	if !ShortfallHold.Reached(r.Sent, planned) {
 		hold = append(hold, fmt.Sprintf("sent %d of the %d planned: repeat the day", r.Sent, planned))
 	}
 	switch {
@@ -185,6 +197,10 @@ func ReadBounces(r io.Reader) (BounceCounts, error) {
 		if _, err := dec.Token(); err != nil {
 			return c, bounceErr(dec, err)
 		}
+		// Nothing may follow the array.
+		if _, err := dec.Token(); err != io.EOF {
+			return c, bounceErr(dec, err)
+		}
 	}
 	return c, nil
 }
@@ -233,6 +249,9 @@ func ReadPlan(r io.Reader) (*Plan, error) {
 	dec := json.NewDecoder(io.LimitReader(r, 64<<20))
 	if err := dec.Decode(&p); err != nil {
 		return nil, checks.NewError("warmup", ErrBadInput, fmt.Sprintf("not a warm-up plan (warmup plan -o json) near byte %d", dec.InputOffset()))
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, badInput("not a warm-up plan: more follows the plan's JSON object")
 	}
 	if p.Target < 1 || p.Target > MaxTarget {
 		return nil, badInput(fmt.Sprintf("plan: invalid target %d", p.Target))
