@@ -8,6 +8,7 @@ import (
 
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/bounce"
+	"github.com/relayctl/relayctl/checks/bounce/reason"
 )
 
 // Gate is a rate threshold in parts per 10,000 of the mail sent, so that
@@ -181,6 +182,11 @@ func ReadBounces(r io.Reader) (BounceCounts, error) {
 		var rec bounce.Record
 		if err := dec.Decode(&rec); err != nil {
 			return c, bounceErr(dec, err)
+		}
+		// Every record bounce parse writes has a reason by its name; any
+		// other JSON object is another file given by mistake.
+		if !reason.Known(rec.Reason) {
+			return c, checks.NewError("warmup", ErrBadInput, fmt.Sprintf("bounce records: the record ending at byte %d has no known reason (%q): not bounce parse output", dec.InputOffset(), rec.Reason))
 		}
 		switch rec.Kind() {
 		case bounce.KindBounce:

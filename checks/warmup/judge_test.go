@@ -152,7 +152,7 @@ func TestReadBounces(t *testing.T) {
 			t.Errorf("%q: %+v, %v", empty, got, err)
 		}
 	}
-	for _, bad := range []string{"{", "not json", `{"hard": "yes"}`, "[{}", `[{}]]`, `"a string"`} {
+	for _, bad := range []string{"{", "not json", `{"hard": "yes"}`, `[{"reason": "userunknown"}`, `[{"reason": "userunknown"}]]`, `"a string"`, `{"reason": "nosuchreason"}`, `{"target": 10, "schedule": []}`} {
 		if _, err := ReadBounces(strings.NewReader(bad)); !errors.Is(err, ErrBadInput) {
 			t.Errorf("%q: err %v, want ErrBadInput", bad, err)
 		}
