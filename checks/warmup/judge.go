@@ -3,8 +3,10 @@ package warmup
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/bounce"
@@ -171,7 +173,7 @@ func ReadBounces(r io.Reader) (BounceCounts, error) {
 	dec := json.NewDecoder(br)
 	first, err := br.firstByte()
 	if err != nil {
-		return c, checks.WrapError("warmup", ErrBadInput, "reading the bounce records", err)
+		return c, bounceErr(dec, err)
 	}
 	if first == '[' {
 		if _, err := dec.Token(); err != nil {
@@ -211,8 +213,30 @@ func ReadBounces(r io.Reader) (BounceCounts, error) {
 	return c, nil
 }
 
-func bounceErr(dec *json.Decoder, _ error) error {
+func bounceErr(dec *json.Decoder, err error) error {
+	if rerr := readError(err); rerr != nil {
+		return checks.WrapError("warmup", ErrBadInput, "reading the bounce records", rerr)
+	}
 	return checks.NewError("warmup", ErrBadInput, fmt.Sprintf("bounce records: not bounce parse JSON near byte %d", dec.InputOffset()))
+}
+
+// readError returns the cause of err when reading failed (a folder, an
+// I/O error), without the path an *fs.PathError repeats; nil when err is
+// about the JSON itself.
+func readError(err error) error {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	if err == nil || errors.As(err, &syntax) || errors.As(err, &typ) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return nil
+	}
+	if _, ok := err.(*json.InvalidUnmarshalError); ok {
+		return nil
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // peekReader finds the first non-space byte and gives it back.
@@ -254,9 +278,15 @@ func ReadPlan(r io.Reader) (*Plan, error) {
 	var p Plan
 	dec := json.NewDecoder(io.LimitReader(r, 64<<20))
 	if err := dec.Decode(&p); err != nil {
+		if rerr := readError(err); rerr != nil {
+			return nil, checks.WrapError("warmup", ErrBadInput, "reading the plan", rerr)
+		}
 		return nil, checks.NewError("warmup", ErrBadInput, fmt.Sprintf("not a warm-up plan (warmup plan -o json) near byte %d", dec.InputOffset()))
 	}
 	if _, err := dec.Token(); err != io.EOF {
+		if rerr := readError(err); rerr != nil {
+			return nil, checks.WrapError("warmup", ErrBadInput, "reading the plan", rerr)
+		}
 		return nil, badInput("not a warm-up plan: more follows the plan's JSON object")
 	}
 	if p.Target < 1 || p.Target > MaxTarget {

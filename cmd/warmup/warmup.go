@@ -5,8 +5,9 @@ package warmup
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"time"
 
@@ -200,15 +201,15 @@ func runCheck(_ context.Context, opts *CheckOptions) error {
 	if opts.Bounces != "" && opts.bouncedSet {
 		return cmdutil.Usagef("--bounces and --bounced both count the bounces: choose one")
 	}
-	p, err := readFile(opts.Plan, warmup.ReadPlan)
+	p, err := readFile("--plan", opts.Plan, warmup.ReadPlan)
 	if err != nil {
-		return cmdutil.Usage("cannot use --plan "+opts.Plan, err)
+		return err
 	}
 	r := warmup.Results{Sent: opts.Sent, HardBounces: opts.Bounced, Complaints: opts.Complaints}
 	if opts.Bounces != "" {
-		c, err := readFile(opts.Bounces, warmup.ReadBounces)
+		c, err := readFile("--bounces", opts.Bounces, warmup.ReadBounces)
 		if err != nil {
-			return cmdutil.Usage("cannot use --bounces "+opts.Bounces, err)
+			return err
 		}
 		r.HardBounces, r.SoftBounces = c.Hard, c.Soft
 		if !opts.complaintsSet {
@@ -242,13 +243,23 @@ func exitCode(v warmup.Verdict, failOn report.FailOn) report.Exit {
 	return report.ExitOK
 }
 
-// readFile opens path and reads it with read.
-func readFile[T any](path string, read func(io.Reader) (T, error)) (T, error) {
+// readFile opens the path of flag and reads it with read; its errors are
+// UsageErrors that name the flag and the path once.
+func readFile[T any](flag, path string, read func(io.Reader) (T, error)) (T, error) {
 	var zero T
 	f, err := os.Open(path)
 	if err != nil {
-		return zero, fmt.Errorf("cannot open the file: %w", err)
+		// The path is said once, not again by the *fs.PathError.
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return zero, cmdutil.Usage("cannot read "+flag+" "+path, err)
 	}
 	defer f.Close()
-	return read(f)
+	v, err := read(f)
+	if err != nil {
+		return zero, cmdutil.Usage("cannot use "+flag+" "+path, err)
+	}
+	return v, nil
 }

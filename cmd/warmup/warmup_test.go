@@ -189,8 +189,10 @@ func TestCheckUsage(t *testing.T) {
 		{[]string{"--plan", plan, "--day", "1", "--sent", "0"}, "at least 1"},
 		{[]string{"--plan", plan, "--day", "1", "--sent", "10", "--bounced", "11"}, "more bounces or complaints"},
 		{[]string{"--plan", plan, "--day", "1", "--sent", "10", "--bounced", "1", "--bounces", plan}, "choose one"},
-		{[]string{"--plan", "/nonexistent/plan.json", "--day", "1", "--sent", "10"}, "cannot use --plan /nonexistent/plan.json: cannot open the file"},
+		{[]string{"--plan", "/nonexistent/plan.json", "--day", "1", "--sent", "10"}, "cannot read --plan /nonexistent/plan.json: no such file or directory"},
 		{[]string{"--plan", bad, "--day", "1", "--sent", "10"}, "cannot use --plan " + bad + ": plan: 0 days"},
+		{[]string{"--plan", t.TempDir(), "--day", "1", "--sent", "10"}, "reading the plan: is a directory"},
+		{[]string{"--plan", plan, "--day", "1", "--sent", "10", "--bounces", t.TempDir()}, "reading the bounce records: is a directory"},
 		{[]string{"--plan", plan, "--day", "1", "--sent", "10", "--bounces", plan}, "cannot use --bounces " + plan + ": bounce records: the record ending at byte"},
 	} {
 		_, errOut, code := run(t, append([]string{"warmup", "check"}, tc.args...)...)
