@@ -88,3 +88,24 @@ func FuzzReadPlan(f *testing.F) {
 		}
 	})
 }
+
+// FuzzReadBounces: any input is counted or refused as ErrBadInput, and
+// never counts more records than it holds objects.
+func FuzzReadBounces(f *testing.F) {
+	f.Add(`{"source":"a","recipient":"x@example.com","reason":"userunknown","hard":true,"agent":"postfix"}` + "\n")
+	f.Add(`[{"reason":"feedback","hard":false},{"reason":"mailboxfull"}]`)
+	f.Add(`[]`)
+	f.Add(`{"reason":"blocked","action":"delayed"} {"reason":"vacation"}`)
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := ReadBounces(strings.NewReader(s))
+		if err != nil {
+			if !errors.Is(err, ErrBadInput) {
+				t.Fatalf("%v is not ErrBadInput", err)
+			}
+			return
+		}
+		if n := int64(strings.Count(s, "{")); c.Hard+c.Soft+c.Complaints > n || c.Hard < 0 || c.Soft < 0 || c.Complaints < 0 {
+			t.Fatalf("%+v from %d objects at most", c, n)
+		}
+	})
+}
