@@ -18,6 +18,7 @@ import (
 	sendcmd "github.com/relayctl/relayctl/cmd/send"
 	verifycmd "github.com/relayctl/relayctl/cmd/verify"
 	"github.com/relayctl/relayctl/cmd/version"
+	"github.com/relayctl/relayctl/cmd/warmup"
 	"github.com/relayctl/relayctl/report"
 )
 
@@ -56,6 +57,7 @@ a permanent rejection); 2 bad usage or input; 3 something could not complete
 		verifycmd.NewCmdVerify(ios, g, nil),
 		version.NewCmdVersion(ios, g, info),
 		explain.NewCmdExplain(ios, g),
+		warmup.NewCmdWarmup(ios, g),
 	)
 	incompleteOnError(cmd)
 	cmdutil.RegisterCompletions(cmd)
