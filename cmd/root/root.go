@@ -14,6 +14,7 @@ import (
 	"github.com/relayctl/relayctl/cmd/check"
 	"github.com/relayctl/relayctl/cmd/cmdutil"
 	sendcmd "github.com/relayctl/relayctl/cmd/send"
+	"github.com/relayctl/relayctl/cmd/serve"
 	verifycmd "github.com/relayctl/relayctl/cmd/verify"
 	"github.com/relayctl/relayctl/cmd/version"
 	"github.com/relayctl/relayctl/report"
@@ -51,6 +52,7 @@ a permanent rejection); 2 bad usage or input; 3 something could not complete
 		bounce.NewCmdBounce(ios, g),
 		sendcmd.NewCmdSend(ios, g, nil),
 		verifycmd.NewCmdVerify(ios, g, nil),
+		serve.NewCmdServe(ios, g, nil),
 		version.NewCmdVersion(ios, g, info),
 	)
 	incompleteOnError(cmd)
