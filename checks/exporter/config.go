@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/relayctl/relayctl/checks"
+	"github.com/relayctl/relayctl/checks/internal/textutil"
 )
 
 // The probers a module runs.
@@ -103,7 +105,28 @@ func (m Module) validate() error {
 	return nil
 }
 
-// yamlText is a YAML error without the library's "yaml: " prefix.
+var (
+	yamlUnknownKey = regexp.MustCompile(`^(line \d+): field (\S+) not found in type \S+$`)
+	yamlBadValue   = regexp.MustCompile("^(line \\d+): cannot unmarshal !!\\w+ `(.*)` into \\S+$")
+)
+
+// yamlText is the YAML parser's complaint in our words: no "yaml: "
+// prefix and no Go type names.
 func yamlText(err error) string {
-	return strings.TrimPrefix(err.Error(), "yaml: ")
+	var te *yaml.TypeError
+	if !errors.As(err, &te) {
+		return textutil.LibraryText(err)
+	}
+	msgs := make([]string, len(te.Errors))
+	for i, e := range te.Errors {
+		switch {
+		case yamlUnknownKey.MatchString(e):
+			msgs[i] = yamlUnknownKey.ReplaceAllString(e, "$1: unknown key $2")
+		case yamlBadValue.MatchString(e):
+			msgs[i] = yamlBadValue.ReplaceAllString(e, "$1: $2 is not a valid value for its key")
+		default:
+			msgs[i] = e
+		}
+	}
+	return strings.Join(msgs, "; ")
 }

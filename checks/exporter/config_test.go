@@ -48,7 +48,8 @@ modules:
 func TestLoadConfigErrors(t *testing.T) {
 	for _, tc := range []struct{ text, want string }{
 		{"modules:\n  x:\n    prober: ping\n", `x.yml: module "x": prober "ping": want one of domain, ip, blacklist, smtp`},
-		{"modules:\n  x:\n    prober: domain\n    selector: [s1]\n", "field selector not found"},
+		{"modules:\n  x:\n    prober: domain\n    selector: [s1]\n", "x.yml: line 4: unknown key selector"},
+		{"modules:\n  x:\n    prober: domain\n    timeout: soon\n", "x.yml: line 4: soon is not a valid value for its key"},
 		{"modules:\n  x:\n    prober: domain\n    timeout: -1s\n", "timeout -1s"},
 		{"modules: [", "x.yml: "},
 	} {
@@ -57,7 +58,7 @@ func TestLoadConfigErrors(t *testing.T) {
 			t.Errorf("%q: %v, want ErrConfig with %q", tc.text, err, tc.want)
 			continue
 		}
-		if msg := checks.Message(err); strings.Contains(msg, "yaml:") || strings.Contains(msg, "exporter:") {
+		if msg := checks.Message(err); strings.Contains(msg, "yaml:") || strings.Contains(msg, "exporter") || strings.Contains(msg, "time.Duration") {
 			t.Errorf("%q: a package name in %q", tc.text, msg)
 		}
 	}
