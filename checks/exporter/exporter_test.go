@@ -16,6 +16,7 @@ import (
 
 	"github.com/relayctl/relayctl/checks/dnsx"
 	"github.com/relayctl/relayctl/checks/dnsx/dnstest"
+	"github.com/relayctl/relayctl/checks/ipcheck"
 )
 
 const testZone = `$ORIGIN example.test.
@@ -64,6 +65,7 @@ func testConfig() Config {
 	c := DefaultConfig()
 	c.Modules["lists"] = Module{Prober: ProberBlacklist, Lists: []string{"bl.test", "empty.test"}}
 	c.Modules["spf"] = Module{Prober: ProberDomain, Parts: []string{"spf", "dmarc"}}
+	c.Modules["sender"] = Module{Prober: ProberIP, Lists: []string{"bl.test"}, NoReputation: true}
 	return c
 }
 
@@ -180,6 +182,25 @@ func TestBlacklistProbe(t *testing.T) {
 	// Another address is not listed.
 	_, fams, _ = probe(t, h, "module=lists&target=192.0.2.80", nil)
 	mustValue(t, fams, "relayctl_dnsbl_listed", map[string]string{"zone": "bl.test"}, 0)
+}
+
+func TestIPProbe(t *testing.T) {
+	h, _ := newHandler(t, testConfig(), offline(t), Options{})
+	code, fams, body := probe(t, h, "module=sender&target=192.0.2.25", nil)
+	if code != http.StatusOK {
+		t.Fatalf("status %d: %s", code, body)
+	}
+	mustValue(t, fams, "relayctl_dnsbl_listed", map[string]string{"zone": "bl.test"}, 1)
+	// No reverse zone for 192.0.2.0/24 offline: the ptr check has a
+	// status, and it is no ok.
+	if _, ok := value(fams, "relayctl_check_status", map[string]string{"check": ipcheck.NamePTR, "status": "ok"}); !ok {
+		t.Error("no ptr check")
+	}
+	mustValue(t, fams, "relayctl_check_status", map[string]string{"check": ipcheck.NamePTR, "status": "ok"}, 0)
+	if _, ok := value(fams, "relayctl_check_status", map[string]string{"check": ipcheck.NameReputation}); ok {
+		t.Error("no_reputation, yet a reputation check")
+	}
+	mustValue(t, fams, "relayctl_probe_success", nil, 0)
 }
 
 func TestBadRequests(t *testing.T) {

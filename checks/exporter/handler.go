@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/relayctl/relayctl/checks"
+	"github.com/relayctl/relayctl/checks/dnsbl"
 	"github.com/relayctl/relayctl/checks/dnsx"
 )
 
@@ -44,6 +45,10 @@ type Options struct {
 	// Registerer takes the exporter's own counters (nil: none are
 	// registered).
 	Registerer prometheus.Registerer
+	// Keys are the blocklist accounts' keys (RELAYCTL_DQS_KEY,
+	// RELAYCTL_ABUSIX_KEY): the lists that need one are skipped without.
+	// They never appear in a metric (dnsbl redacts them).
+	Keys dnsbl.Keys
 	// Logger logs failed probes (nil: slog's default).
 	Logger *slog.Logger
 }
@@ -123,7 +128,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		h.reject(w, "bad_request", http.StatusBadRequest, "target parameter is missing")
 		return
 	}
-	run, err := prepare(m.Module, m.r, m.servers, target)
+	run, err := prepare(m.Module, m.r, m.servers, h.opt.Keys, target)
 	if err != nil {
 		h.reject(w, "bad_request", http.StatusBadRequest, checks.Message(err))
 		return

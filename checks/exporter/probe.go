@@ -22,7 +22,7 @@ type prepared func(ctx context.Context) checks.Report
 
 // prepare checks target against m's prober and returns the run; its
 // error (ErrTarget) is the client's fault, answered 400.
-func prepare(m Module, r dnsx.Resolver, servers []string, target string) (prepared, error) {
+func prepare(m Module, r dnsx.Resolver, servers []string, keys dnsbl.Keys, target string) (prepared, error) {
 	bad := func(want string, err error) error {
 		return checks.WrapError("exporter", ErrTarget, fmt.Sprintf("invalid target %q for a %s module: want %s", target, m.Prober, want), err)
 	}
@@ -40,11 +40,11 @@ func prepare(m Module, r dnsx.Resolver, servers []string, target string) (prepar
 		if err != nil {
 			return nil, bad(map[bool]string{true: "an IP address", false: "an IP address or a domain name"}[m.Prober == ProberIP], err)
 		}
-		sel, err := dnsbl.Select(dnsbl.Builtin(), dnsbl.SelectOptions{Names: m.Lists, Exclude: m.Exclude, Kinds: kinds(t)})
+		sel, err := dnsbl.Select(dnsbl.Builtin(), dnsbl.SelectOptions{Names: m.Lists, Exclude: m.Exclude, Keys: keys, Kinds: kinds(t)})
 		if err != nil {
 			return nil, checks.WrapError("exporter", ErrConfig, "the module's lists", err)
 		}
-		opt := dnsbl.Options{Command: "blacklist " + map[bool]string{true: "domain", false: "ip"}[t.Domain != ""], EagerTXT: true}
+		opt := dnsbl.Options{Keys: keys, Command: "blacklist " + map[bool]string{true: "domain", false: "ip"}[t.Domain != ""], EagerTXT: true}
 		res := dnsbl.ResolverCheck(servers, sel.Skipped)
 		opt.Resolver = &res
 		if m.Prober == ProberIP {

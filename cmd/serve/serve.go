@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
 
+	"github.com/relayctl/relayctl/checks/dnsbl"
 	"github.com/relayctl/relayctl/checks/dnsx"
 	"github.com/relayctl/relayctl/checks/exporter"
 	"github.com/relayctl/relayctl/cmd/cmdutil"
@@ -54,6 +55,9 @@ timeout (its X-Prometheus-Scrape-Timeout-Seconds header) less half a
 second, or --probe-timeout, never more than --max-timeout. At most
 --max-concurrent probes run at once; one more is answered 503. Nothing is
 kept between probes, so several replicas can share a load balancer.
+
+Blocklists that need an account key (Spamhaus DQS, Abusix) are asked when
+RELAYCTL_DQS_KEY or RELAYCTL_ABUSIX_KEY is set, as for blacklist.
 
 The global --resolver, --zone, --offline and --timeout apply to every
 module (a module's resolvers replace --resolver). Stops on SIGINT/SIGTERM,
@@ -116,6 +120,7 @@ func Run(ctx context.Context, opts *Options) error {
 		DefaultTimeout: opts.DefaultTimeout,
 		MaxTimeout:     opts.MaxTimeout,
 		Registerer:     own,
+		Keys:           keys(opts.IO),
 		Logger:         slog.New(slog.NewTextHandler(opts.IO.ErrOut, nil)),
 	})
 	if err != nil {
@@ -137,4 +142,14 @@ func Run(ctx context.Context, opts *Options) error {
 		return cmdutil.Incomplete("serving", err)
 	}
 	return nil
+}
+
+// keys are the blocklist keys from the environment, as blacklist reads
+// them.
+func keys(ios *cmdutil.IOStreams) dnsbl.Keys {
+	getenv := ios.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	return dnsbl.Keys{DQS: getenv("RELAYCTL_DQS_KEY"), Abusix: getenv("RELAYCTL_ABUSIX_KEY")}
 }
