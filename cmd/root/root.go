@@ -16,6 +16,7 @@ import (
 	"github.com/relayctl/relayctl/cmd/explain"
 	reportcmd "github.com/relayctl/relayctl/cmd/report"
 	sendcmd "github.com/relayctl/relayctl/cmd/send"
+	"github.com/relayctl/relayctl/cmd/serve"
 	verifycmd "github.com/relayctl/relayctl/cmd/verify"
 	"github.com/relayctl/relayctl/cmd/version"
 	"github.com/relayctl/relayctl/cmd/warmup"
@@ -55,6 +56,7 @@ a permanent rejection); 2 bad usage or input; 3 something could not complete
 		reportcmd.NewCmdReport(ios, g),
 		sendcmd.NewCmdSend(ios, g, nil),
 		verifycmd.NewCmdVerify(ios, g, nil),
+		serve.NewCmdServe(ios, g, nil),
 		version.NewCmdVersion(ios, g, info),
 		explain.NewCmdExplain(ios, g),
 		warmup.NewCmdWarmup(ios, g),
