@@ -40,6 +40,13 @@ func wire(cmd *cobra.Command, opts *Options, flags []flagGroup, runF func(contex
 	}
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		opts.Domains = args
+		var selectors *[]string
+		if cmd.Flags().Lookup("selector") != nil {
+			selectors = &opts.Audit.Selectors
+		}
+		if err := opts.Globals.LoadPolicy(cmd.Context(), cmd.Flags(), selectors); err != nil {
+			return err
+		}
 		for _, f := range flags {
 			if err := f.apply(opts); err != nil {
 				return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsx"
@@ -82,7 +83,11 @@ func printReports(ios *cmdutil.IOStreams, g *cmdutil.Globals, set cmdutil.Settin
 	}
 	var reps []checks.Report
 	var werr error
+	pol, now := g.Policy(), time.Now()
 	each(func(rep checks.Report) {
+		// The one place reports are judged against the policy file and
+		// --ignore before they are rendered.
+		pol.Apply(&rep, now)
 		report.Filter(&rep, set.Ignore)
 		st.Observe(&rep)
 		reps = append(reps, rep)
