@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"slices"
@@ -227,5 +228,76 @@ func TestOverridesAndIgnores(t *testing.T) {
 	(*Policy)(nil).Apply(&rep, now)
 	if rep.Status != checks.StatusWarn {
 		t.Errorf("nil policy: %s", rep.Status)
+	}
+}
+
+// The example of docs/policy.md is the testdata file TestParseExample
+// loads, and docs/relayctl.schema.json lists exactly the loader's keys.
+func TestDocsAndSchema(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/policy.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	example, err := os.ReadFile("testdata/relayctl.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, block, _ := strings.Cut(string(doc), "```yaml\n")
+	block, _, _ = strings.Cut(block, "```")
+	if block != string(example) {
+		t.Errorf("docs/policy.md's example differs from checks/policy/testdata/relayctl.yaml")
+	}
+	for _, code := range []string{"policy.dmarc-policy", "policy.dmarc-pct", "policy.spf-lookups", "policy.spf-all", "policy.dkim-selector", "policy.dkim-key-bits", "policy.mtasts-mode", "policy.tlsrpt", "policy.mx-hosts", "policy.ignore-expired"} {
+		if !strings.Contains(string(doc), "| `"+code+"` |") {
+			t.Errorf("docs/policy.md has no row for %s", code)
+		}
+	}
+	for _, key := range ExpectKeys {
+		if !strings.Contains(string(doc), "| `"+key+"` |") {
+			t.Errorf("docs/policy.md has no row for %s", key)
+		}
+	}
+
+	raw, err := os.ReadFile("../../docs/relayctl.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var schema struct {
+		Properties map[string]struct {
+			Properties map[string]any
+			Items      struct{ Properties map[string]any }
+		}
+		Defs struct {
+			Expectations struct{ Properties map[string]any } `json:"expectations"`
+		} `json:"$defs"`
+	}
+	if err := json.Unmarshal(raw, &schema); err != nil {
+		t.Fatal(err)
+	}
+	keys := func(m map[string]any) []string {
+		var out []string
+		for k := range m {
+			out = append(out, k)
+		}
+		slices.Sort(out)
+		return out
+	}
+	sorted := func(xs []string) []string { return slices.Sorted(slices.Values(xs)) }
+	var top []string
+	for k := range schema.Properties {
+		top = append(top, k)
+	}
+	for _, c := range []struct {
+		what      string
+		got, want []string
+	}{
+		{"top level", sorted(top), sorted(TopKeys)},
+		{"defaults", keys(schema.Properties["defaults"].Properties), sorted(DefaultKeys)},
+		{"expectations", keys(schema.Defs.Expectations.Properties), sorted(ExpectKeys)},
+		{"ignore", keys(schema.Properties["ignore"].Items.Properties), sorted(IgnoreKeys)},
+	} {
+		if !slices.Equal(c.got, c.want) {
+			t.Errorf("schema %s keys %v, loader's %v", c.what, c.got, c.want)
+		}
 	}
 }
