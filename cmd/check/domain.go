@@ -46,7 +46,7 @@ host's TLSA records in the dane part. No message is sent.`,
   relayctl check domain example.com --zone example.com.zone --offline
   relayctl check domain example.com --bimi-selector brand --ca private-ca.pem
   relayctl check domain example.com --smtp -o json`,
-		Args: cobra.MinimumNArgs(1),
+		Args: bulkArgs(cobra.MinimumNArgs(1), false),
 	}
 	wire(cmd, opts, []flagGroup{selectorFlag{}, &transportFlags{caUse: caForDomain, bimi: true}, smtpFlag{}, stateFlag{}}, runF)
 	return cmd

@@ -151,7 +151,7 @@ func runMessage(ctx context.Context, opts *MessageOptions) error {
 	// One input that holds one message prints as one JSON object (the
 	// JSON writer decides on the count), like every single-target run.
 	var runErr error
-	err = printReports(opts.IO, opts.Globals, set, nil, len(inputs) == 1, func(emit func(checks.Report)) {
+	err = printReports(opts.IO, opts.Globals, set, nil, len(inputs) == 1, nil, func(emit func(checks.Report)) {
 		runErr = message.RunAll(ctx, r, inputs, opts.IO.In, opts.Check, emit)
 	})
 	if runErr != nil {

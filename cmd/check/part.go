@@ -26,7 +26,7 @@ func NewCmdPart(ios *cmdutil.IOStreams, g *cmdutil.Globals, name string, runF fu
 		Short:   spec.Short,
 		Long:    spec.Long,
 		Example: spec.Example,
-		Args:    cobra.ExactArgs(1),
+		Args:    bulkArgs(cobra.ExactArgs(1), true),
 	}
 	wire(cmd, opts, flags, runF)
 	return cmd
@@ -35,6 +35,7 @@ func NewCmdPart(ios *cmdutil.IOStreams, g *cmdutil.Globals, name string, runF fu
 // wire registers flags on cmd and makes its RunE apply them to opts,
 // then run (or runF, in tests).
 func wire(cmd *cobra.Command, opts *Options, flags []flagGroup, runF func(context.Context, *Options) error) {
+	flags = append(flags, bulkFlags{})
 	for _, f := range flags {
 		f.register(cmd, opts)
 	}

@@ -114,7 +114,7 @@ func runSMTP(ctx context.Context, opts *SMTPOptions) error {
 		}
 	}
 
-	return printReports(opts.IO, opts.Globals, set, nil, len(targets) == 1, func(emit func(checks.Report)) {
+	return printReports(opts.IO, opts.Globals, set, nil, len(targets) == 1, nil, func(emit func(checks.Report)) {
 		smtpprobe.RunAll(ctx, r, targets, opts.Probe, emit)
 	})
 }
