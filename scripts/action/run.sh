@@ -87,7 +87,7 @@ if [ "$want_summary" = true ] && [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
 	# Markdown from the JSON reports: one table row a target, then every
 	# warn and fail finding.
 	jq -r -s --arg cmd "relayctl ${argv[*]}" --arg code "$code" '
-		def esc: tostring | gsub("\\|"; "\\|") | gsub("\n"; " ");
+		def esc: tostring | gsub("<"; "&lt;") | gsub("\\|"; "\\|") | gsub("\n"; " ");
 		"## relayctl\n",
 		"`\($cmd)` exited \($code).\n",
 		"| Target | Status | Fail | Warn |",
