@@ -19,6 +19,9 @@ import (
 // for the same treatment. A file that cannot be read or does not follow
 // the schema is a UsageError (exit 2) that says where.
 func (g *Globals) LoadPolicy(ctx context.Context, flags *pflag.FlagSet, selectors *[]string) error {
+	if g == nil {
+		return nil
+	}
 	path := g.PolicyFile
 	if path == "" {
 		if _, err := os.Stat(policy.DefaultFile); errors.Is(err, fs.ErrNotExist) {
@@ -53,4 +56,9 @@ func (g *Globals) LoadPolicy(ctx context.Context, flags *pflag.FlagSet, selector
 }
 
 // Policy is the policy file LoadPolicy read; nil for none.
-func (g *Globals) Policy() *policy.Policy { return g.policy }
+func (g *Globals) Policy() *policy.Policy {
+	if g == nil {
+		return nil
+	}
+	return g.policy
+}
