@@ -234,6 +234,16 @@ func (e Expectations) judge(name string, d map[string]any) []checks.Finding {
 		if valid, _ := d["valid"].(bool); e.TLSRPT == "required" && !valid {
 			out = append(out, unmet("policy.tlsrpt", "TLS-RPT: expected a valid record at _smtp._tls, found none", "publish v=TLSRPTv1; rua=…"))
 		}
+	default:
+		// A blocklist check (one per list, checks/dnsbl: data.zone and
+		// data.listed); an allowlist listing is good news.
+		zone, _ := d["zone"].(string)
+		listed, _ := d["listed"].(bool)
+		allow, _ := d["allowlist"].(bool)
+		if e.BlacklistAllowListed != nil && zone != "" && listed && !allow &&
+			!slices.ContainsFunc(e.BlacklistAllowListed, func(z string) bool { return hostName(z) == hostName(zone) }) {
+			out = append(out, unmet("policy.blacklist-listed", fmt.Sprintf("blocklist %s: expected no listing (allowed: %s), found listed", zone, orNone(strings.Join(e.BlacklistAllowListed, ", "))), "request removal, or accept the list under blacklist.allow_listed"))
+		}
 	case "mx":
 		if e.MXHosts != nil {
 			var found []string

@@ -18,7 +18,7 @@ import (
 var (
 	TopKeys     = []string{"defaults", "expect", "severity", "ignore"}
 	DefaultKeys = []string{"resolver", "timeout", "selectors", "fail-on"}
-	ExpectKeys  = []string{"dmarc.policy", "dmarc.min_pct", "spf.max_lookups", "spf.all", "dkim.selectors", "dkim.min_bits", "mtasts.mode", "tlsrpt", "mx.hosts"}
+	ExpectKeys  = []string{"dmarc.policy", "dmarc.min_pct", "spf.max_lookups", "spf.all", "dkim.selectors", "dkim.min_bits", "mtasts.mode", "tlsrpt", "mx.hosts", "blacklist.allow_listed"}
 	IgnoreKeys  = []string{"code", "domain", "until", "reason"}
 )
 
@@ -230,6 +230,8 @@ func (l loader) expect(n *yaml.Node, e *Expectations) error {
 			e.TLSRPT, err = l.oneOf(v, []string{"required"})
 		case "mx.hosts":
 			e.MXHosts, err = l.strings(v)
+		case "blacklist.allow_listed":
+			e.BlacklistAllowListed, err = l.strings(v)
 		}
 		return err
 	})

@@ -58,6 +58,9 @@ type Expectations struct {
 	MTASTSMode    string   // none, testing or enforce: at least this
 	TLSRPT        string   // "required": a valid TLS-RPT record
 	MXHosts       []string // exactly these MX hosts
+	// BlacklistAllowListed are the blocklist zones a listing on which is
+	// accepted; nil is no expectation, empty accepts none.
+	BlacklistAllowListed []string
 }
 
 // Ignore drops findings with Code (a glob) for Domain ("" or "*": every
@@ -132,6 +135,9 @@ func (p *Policy) merged(domain string) Expectations {
 	}
 	if d.MXHosts != nil {
 		e.MXHosts = d.MXHosts
+	}
+	if d.BlacklistAllowListed != nil {
+		e.BlacklistAllowListed = d.BlacklistAllowListed
 	}
 	return e
 }

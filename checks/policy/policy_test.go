@@ -247,7 +247,7 @@ func TestDocsAndSchema(t *testing.T) {
 	if block != string(example) {
 		t.Errorf("docs/policy.md's example differs from checks/policy/testdata/relayctl.yaml")
 	}
-	for _, code := range []string{"policy.dmarc-policy", "policy.dmarc-pct", "policy.spf-lookups", "policy.spf-all", "policy.dkim-selector", "policy.dkim-key-bits", "policy.mtasts-mode", "policy.tlsrpt", "policy.mx-hosts", "policy.ignore-expired"} {
+	for _, code := range []string{"policy.dmarc-policy", "policy.dmarc-pct", "policy.spf-lookups", "policy.spf-all", "policy.dkim-selector", "policy.dkim-key-bits", "policy.mtasts-mode", "policy.tlsrpt", "policy.mx-hosts", "policy.blacklist-listed", "policy.ignore-expired"} {
 		if !strings.Contains(string(doc), "| `"+code+"` |") {
 			t.Errorf("docs/policy.md has no row for %s", code)
 		}
@@ -299,5 +299,33 @@ func TestDocsAndSchema(t *testing.T) {
 		if !slices.Equal(c.got, c.want) {
 			t.Errorf("schema %s keys %v, loader's %v", c.what, c.got, c.want)
 		}
+	}
+}
+
+func TestBlacklistAllowListed(t *testing.T) {
+	rep := checks.Report{Target: "192.0.2.7", Checks: []checks.Result{
+		{Name: "Spamhaus ZEN", Data: map[string]any{"zone": "zen.spamhaus.org", "listed": true}},
+		{Name: "SpamCop", Data: map[string]any{"zone": "bl.spamcop.net", "listed": true}},
+		{Name: "Barracuda", Data: map[string]any{"zone": "b.barracudacentral.org", "listed": false}},
+		{Name: "DNSWL", Data: map[string]any{"zone": "list.dnswl.org", "listed": true, "allowlist": true}},
+	}}
+	(&Policy{Expect: map[string]Expectations{"*": {BlacklistAllowListed: []string{"BL.spamcop.net."}}}}).Apply(&rep, time.Now())
+	var got []string
+	for _, c := range rep.Checks {
+		for _, f := range c.Findings {
+			got = append(got, c.Name+":"+f.Code)
+		}
+	}
+	if !slices.Equal(got, []string{"Spamhaus ZEN:policy.blacklist-listed"}) || rep.Status != checks.StatusFail {
+		t.Errorf("findings %v, status %s", got, rep.Status)
+	}
+	if m := rep.Checks[0].Findings[0].Message; !strings.Contains(m, "expected no listing") || !strings.Contains(m, "zen.spamhaus.org") {
+		t.Errorf("message %q", m)
+	}
+	// Without the expectation nothing is added.
+	rep.Checks[0].Findings = nil
+	(&Policy{}).Apply(&rep, time.Now())
+	if len(rep.Checks[0].Findings) != 0 {
+		t.Errorf("no expectation: %v", rep.Checks[0].Findings)
 	}
 }
