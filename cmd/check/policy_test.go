@@ -3,6 +3,7 @@ package check
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/miekg/dns"
 	"os"
 	"path/filepath"
 	"slices"
@@ -110,5 +111,28 @@ func TestPolicyDefaultFile(t *testing.T) {
 	_ = cmd.Execute()
 	if !strings.Contains(out.String(), "policy.tlsrpt") {
 		t.Errorf("relayctl.yaml in %s (from %s) not applied", dir, wd)
+	}
+}
+
+// check ip (and the blacklist commands, through blacklist.Run) apply the
+// policy too: a listing on a list the file does not accept is a finding,
+// and one it accepts is not.
+func TestPolicyCheckIP(t *testing.T) {
+	srv := ipLoopback(t)
+	a, _ := dns.NewRR("2.2.0.192.good.bl.test. 300 IN A 127.0.0.2")
+	srv.SetAnswer("2.2.0.192.good.bl.test", a)
+	for _, c := range []struct {
+		allowed string
+		want    bool
+	}{{"[]", true}, {"[good.bl.test]", false}} {
+		pol := writePolicy(t, "expect:\n  \"*\": {blacklist.allow_listed: "+c.allowed+"}\n")
+		rep, errOut, code := runIP(t, srv, "192.0.2.2", "--policy", pol)
+		if code != report.ExitGate {
+			t.Fatalf("exit %d %s", code, errOut)
+		}
+		_, findings := checkNames(rep)
+		if got := strings.Contains(strings.Join(findings, "\n"), "policy.blacklist-listed blocklist good.bl.test"); got != c.want {
+			t.Errorf("allowed %s: policy.blacklist-listed %v, want %v\n%s", c.allowed, got, c.want, strings.Join(findings, "\n"))
+		}
 	}
 }
