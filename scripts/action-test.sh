@@ -55,7 +55,17 @@ grep -q '`policy.tlsrpt`' "$tmp/summary" || fail "the policy finding is not in t
 run 2 INPUT_ARGS="check domain bad..example --zone testdata/zones --offline" INPUT_SUMMARY=false
 [ ! -s "$tmp/summary" ] || fail "summary written with summary: false"
 
-# 5. An empty args input is refused.
+# 5. sarif: true writes SARIF when this relayctl has -o sarif; without
+# it the run says so and keeps relayctl's exit code.
+run 0 INPUT_ARGS="check dmarc example.com --zone testdata/zones --offline" INPUT_SARIF=true
+sarif=$(sed -n 's/^sarif=//p' "$tmp/output")
+if [ -n "$sarif" ]; then
+	[ "$(jq -r .version "$sarif")" = 2.1.0 ] || fail "$sarif is not SARIF 2.1.0"
+else
+	grep -q -- "-o sarif failed" "$tmp/stderr" || fail "no SARIF and no word why: $(cat "$tmp/stderr")"
+fi
+
+# 6. An empty args input is refused.
 run_empty() { INPUT_ARGS="" ACTION_PATH="$root" GITHUB_OUTPUT="$tmp/output" scripts/action/run.sh 2>&1; }
 set +e
 msg=$(run_empty)
