@@ -23,6 +23,9 @@ func (p *Policy) Apply(rep *checks.Report, now time.Time) {
 	}
 	domain := strings.TrimSuffix(strings.ToLower(rep.Target), ".")
 	exp := p.merged(domain)
+	if !judged(rep.Command) {
+		exp = Expectations{}
+	}
 	for i := range rep.Checks {
 		c := &rep.Checks[i]
 		before := findingStatus(c.Findings)
@@ -45,6 +48,14 @@ func (p *Policy) Apply(rep *checks.Report, now time.Time) {
 		c.Settle()
 	}
 	rep.Settle()
+}
+
+// judged reports whether the expectations apply to the reports of
+// command: not to check message and check smtp, whose checks judge a
+// message or a server and whose data, under the same check names
+// (dmarc, spf), has another shape. Overrides and ignores apply to all.
+func judged(command string) bool {
+	return command != "check message" && command != "check smtp"
 }
 
 // severityOf is the override for code: an exact entry wins over a glob,

@@ -176,6 +176,13 @@ func TestExpectations(t *testing.T) {
 	if got := codes(rep, "tlsrpt"); len(got) != 0 {
 		t.Errorf("tlsrpt met: %v", got)
 	}
+	// check message has a dmarc check of its own: no expectation applies.
+	rep = fixture()
+	rep.Command = "check message"
+	(&Policy{Expect: map[string]Expectations{"*": {DMARCPolicy: "reject"}}}).Apply(&rep, time.Now())
+	if slices.Contains(codes(rep, "dmarc"), "policy.dmarc-policy") {
+		t.Errorf("check message judged: %v", codes(rep, "dmarc"))
+	}
 	// Another domain's expectations do not apply; an errored check is not judged.
 	rep = fixture()
 	rep.Checks[3].Status = checks.StatusError
