@@ -16,6 +16,7 @@ import (
 	"github.com/relayctl/relayctl/checks/dnsbl"
 	"github.com/relayctl/relayctl/checks/domain"
 	"github.com/relayctl/relayctl/checks/message"
+	"github.com/relayctl/relayctl/checks/policy"
 	"github.com/relayctl/relayctl/checks/reportsummary"
 	"github.com/relayctl/relayctl/checks/spamd"
 	"github.com/relayctl/relayctl/checks/state"
@@ -73,6 +74,9 @@ func All() []Entry {
 	}
 	for _, cd := range reportsummary.Codes() {
 		add(Entry{CodeDoc: cd, Check: "report summary", Command: "report summary", RFCs: []string{"RFC 7489", "RFC 8460"}, Doc: "docs/report.md"})
+	}
+	for _, cd := range policy.Codes() {
+		add(Entry{CodeDoc: cd, Check: "policy file (--policy)", Command: "check, blacklist", Doc: "docs/policy.md"})
 	}
 	for _, cd := range state.Codes() {
 		add(Entry{CodeDoc: cd, Check: "changes between runs (--state)", Command: "blacklist ip|domain, check ip, check domain", Doc: "docs/state.md"})

@@ -16,6 +16,7 @@ import (
 	"github.com/relayctl/relayctl/checks/dnsbl"
 	"github.com/relayctl/relayctl/checks/domain"
 	"github.com/relayctl/relayctl/checks/message"
+	"github.com/relayctl/relayctl/checks/policy"
 	"github.com/relayctl/relayctl/checks/reportsummary"
 	"github.com/relayctl/relayctl/checks/spamd"
 	"github.com/relayctl/relayctl/checks/state"
@@ -107,7 +108,7 @@ func TestAllIsTheUnionOfTheTables(t *testing.T) {
 	for _, c := range message.Checks() {
 		tables = append(tables, c.Codes())
 	}
-	tables = append(tables, dnsbl.Codes(), verify.Codes(), spamd.Codes(), state.Codes(), reportsummary.Codes())
+	tables = append(tables, dnsbl.Codes(), verify.Codes(), spamd.Codes(), state.Codes(), reportsummary.Codes(), policy.Codes())
 	for _, tab := range tables {
 		for _, cd := range tab {
 			if _, dup := union[cd.Code]; !dup {

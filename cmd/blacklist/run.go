@@ -79,7 +79,9 @@ func Run(ctx context.Context, opts *Options) error {
 	exit := report.ExitOK
 	var tally dnsbl.Tally
 	var werr error
+	pol, now := opts.Globals.Policy(), time.Now()
 	runErr := checker.Run(ctx, dnsbl.Targets(in.seq), func(rep checks.Report) {
+		pol.Apply(&rep, now) // the policy file (checks/policy), then --ignore
 		report.Filter(&rep, set.Ignore)
 		// A bad line is no target: it has no verdict to remember.
 		changed := badLine(rep) == "" && st.Observe(&rep)

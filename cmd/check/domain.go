@@ -39,14 +39,21 @@ AD bit), and says so when the resolver does not validate at all.
 --smtp also probes every address of every MX host on port 25, all at once:
 one result per address after the parts, with the certificate checked
 against the MX host name (and --ca), and the chain matched against the
-host's TLSA records in the dane part. No message is sent.`,
+host's TLSA records in the dane part. No message is sent.
+
+"-" reads domains from stdin and --file from a file, one a line (# starts
+a comment); --concurrency bounds how many are checked at once, --shard I/N
+keeps one of N stable parts of the list (for parallel CI jobs), and a
+summary ends the run. --policy (or relayctl.yaml) adds the expectations,
+severities and ignores of a policy file (docs/policy.md).`,
 		Example: `  relayctl check domain example.com
   relayctl check domain example.com example.org -o ndjson
   relayctl check domain example.com --selector s1 --selector s2
   relayctl check domain example.com --zone example.com.zone --offline
   relayctl check domain example.com --bimi-selector brand --ca private-ca.pem
-  relayctl check domain example.com --smtp -o json`,
-		Args: cobra.MinimumNArgs(1),
+  relayctl check domain example.com --smtp -o json
+  relayctl check domain --file domains.txt --shard 1/4 --policy relayctl.yaml -o ndjson`,
+		Args: bulkArgs(cobra.MinimumNArgs(1), false),
 	}
 	wire(cmd, opts, []flagGroup{selectorFlag{}, &transportFlags{caUse: caForDomain, bimi: true}, smtpFlag{}, stateFlag{}}, runF)
 	return cmd

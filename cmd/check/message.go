@@ -76,6 +76,9 @@ One report per message; its target is the Message-ID, else the file (and
   relayctl check message newsletter.eml --bulk --spamd 127.0.0.1:783`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Inputs = args
+			if err := opts.Globals.LoadPolicy(cmd.Context(), cmd.Flags(), nil); err != nil {
+				return err
+			}
 			c := &opts.Check
 			if ip != "" {
 				addr, err := netip.ParseAddr(ip)
@@ -153,7 +156,7 @@ func runMessage(ctx context.Context, opts *MessageOptions) error {
 	// One input that holds one message prints as one JSON object (the
 	// JSON writer decides on the count), like every single-target run.
 	var runErr error
-	err = printReports(opts.IO, opts.Globals, set, nil, len(inputs) == 1, func(emit func(checks.Report)) {
+	err = printReports(opts.IO, opts.Globals, set, nil, len(inputs) == 1, nil, func(emit func(checks.Report)) {
 		runErr = message.RunAll(ctx, r, inputs, opts.IO.In, opts.Check, emit)
 	})
 	if runErr != nil {

@@ -26,7 +26,7 @@ func NewCmdPart(ios *cmdutil.IOStreams, g *cmdutil.Globals, name string, runF fu
 		Short:   spec.Short,
 		Long:    spec.Long,
 		Example: spec.Example,
-		Args:    cobra.ExactArgs(1),
+		Args:    bulkArgs(cobra.ExactArgs(1), true),
 	}
 	wire(cmd, opts, flags, runF)
 	return cmd
@@ -35,11 +35,19 @@ func NewCmdPart(ios *cmdutil.IOStreams, g *cmdutil.Globals, name string, runF fu
 // wire registers flags on cmd and makes its RunE apply them to opts,
 // then run (or runF, in tests).
 func wire(cmd *cobra.Command, opts *Options, flags []flagGroup, runF func(context.Context, *Options) error) {
+	flags = append(flags, bulkFlags{})
 	for _, f := range flags {
 		f.register(cmd, opts)
 	}
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		opts.Domains = args
+		var selectors *[]string
+		if cmd.Flags().Lookup("selector") != nil {
+			selectors = &opts.Audit.Selectors
+		}
+		if err := opts.Globals.LoadPolicy(cmd.Context(), cmd.Flags(), selectors); err != nil {
+			return err
+		}
 		for _, f := range flags {
 			if err := f.apply(opts); err != nil {
 				return err

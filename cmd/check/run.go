@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsx"
@@ -26,6 +27,8 @@ type Options struct {
 	Resolver dnsx.Resolver
 	// State is --state and --fail-on-change (check domain only).
 	State cmdutil.StateFlags
+	// Bulk is "-", --file, --shard and --concurrency (bulk.go).
+	Bulk Bulk
 }
 
 // run checks every domain, prints each report as the output format
@@ -37,6 +40,10 @@ func run(ctx context.Context, opts *Options) error {
 	}
 	domains := make([]string, len(opts.Domains))
 	for i, d := range opts.Domains {
+		if d == "-" {
+			domains[i] = d
+			continue
+		}
 		n, err := dnsx.Domain(d)
 		if err != nil {
 			if !evaluatesToNone(opts, d) {
@@ -45,6 +52,11 @@ func run(ctx context.Context, opts *Options) error {
 			n = strings.TrimSpace(d)
 		}
 		domains[i] = n
+	}
+	if opts.Bulk.on {
+		if domains, err = opts.Bulk.inputs(ctx, opts.IO, domains); err != nil {
+			return err
+		}
 	}
 	for _, s := range opts.Audit.Selectors {
 		if err := validSelector(s); err != nil {
@@ -64,8 +76,21 @@ func run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	return printReports(opts.IO, opts.Globals, set, st, len(domains) == 1, func(emit func(checks.Report)) {
-		domain.RunAll(ctx, r, domains, opts.Audit, emit)
+	if !opts.Bulk.on {
+		return printReports(opts.IO, opts.Globals, set, st, len(domains) == 1, nil, func(emit func(checks.Report)) {
+			domain.RunAll(ctx, r, domains, opts.Audit, emit)
+		})
+	}
+	prog := opts.IO.StartProgress(cmdutil.ProgressOptions{Total: len(domains), Unit: "domains", Delay: time.Second})
+	done := func(reps []checks.Report) error {
+		prog.Finish()
+		return summary(summaryWriter(opts.IO, set.Format), reps)
+	}
+	return printReports(opts.IO, opts.Globals, set, st, false, done, func(emit func(checks.Report)) {
+		domain.RunAll(ctx, r, domains, opts.Audit, func(rep checks.Report) {
+			prog.Print(func() { emit(rep) })
+			prog.Inc()
+		})
 	})
 }
 
@@ -74,15 +99,21 @@ func run(ctx context.Context, opts *Options) error {
 // the run has one target) and returns the error that carries the exit
 // code: the gate's verdict, or exit 3 when the output could not be
 // written. st (nil for none) adds what changed since the previous run to
-// each report and saves the verdicts once all are written.
-func printReports(ios *cmdutil.IOStreams, g *cmdutil.Globals, set cmdutil.Settings, st *cmdutil.StateRun, single bool, each func(emit func(checks.Report))) error {
+// each report and saves the verdicts once all are written. done (nil for
+// none) gets every report as printed once the writer is closed (a bulk
+// run's summary).
+func printReports(ios *cmdutil.IOStreams, g *cmdutil.Globals, set cmdutil.Settings, st *cmdutil.StateRun, single bool, done func([]checks.Report) error, each func(emit func(checks.Report))) error {
 	w, err := report.NewWriter(set.Format, ios.Out, cmdutil.TableOptions(ios, g), single)
 	if err != nil {
 		return &cmdutil.UsageError{Err: err}
 	}
 	var reps []checks.Report
 	var werr error
+	pol, now := g.Policy(), time.Now()
 	each(func(rep checks.Report) {
+		// The one place reports are judged against the policy file and
+		// --ignore before they are rendered.
+		pol.Apply(&rep, now)
 		report.Filter(&rep, set.Ignore)
 		st.Observe(&rep)
 		reps = append(reps, rep)
@@ -92,6 +123,9 @@ func printReports(ios *cmdutil.IOStreams, g *cmdutil.Globals, set cmdutil.Settin
 	})
 	if err := w.Close(); werr == nil {
 		werr = err
+	}
+	if done != nil && werr == nil {
+		werr = done(reps)
 	}
 	if werr != nil {
 		return cmdutil.Incomplete("writing the report", werr)

@@ -57,6 +57,9 @@ TO a .invalid domain, then RSET — never DATA.
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Targets = args
+			if err := opts.Globals.LoadPolicy(cmd.Context(), cmd.Flags(), nil); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -114,7 +117,7 @@ func runSMTP(ctx context.Context, opts *SMTPOptions) error {
 		}
 	}
 
-	return printReports(opts.IO, opts.Globals, set, nil, len(targets) == 1, func(emit func(checks.Report)) {
+	return printReports(opts.IO, opts.Globals, set, nil, len(targets) == 1, nil, func(emit func(checks.Report)) {
 		smtpprobe.RunAll(ctx, r, targets, opts.Probe, emit)
 	})
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/relayctl/relayctl/checks/dnsx"
+	"github.com/relayctl/relayctl/checks/policy"
 	"github.com/relayctl/relayctl/report"
 )
 
@@ -27,6 +28,9 @@ type Globals struct {
 	// Version is relayctl's version (set by the root, not a flag): the
 	// SARIF output names it.
 	Version string
+	// PolicyFile is --policy (policy.go); policy is the file loaded.
+	PolicyFile string
+	policy     *policy.Policy
 }
 
 // Register adds the global flags to fs (the root's persistent flags).
@@ -39,6 +43,7 @@ func (g *Globals) Register(fs *pflag.FlagSet) {
 	StringEnumFlag(fs, &g.FailOn, "fail-on", "", string(report.FailOnFail), names(report.FailOns), "exit 1 when a finding reaches this `LEVEL`")
 	fs.StringArrayVar(&g.Ignore, "ignore", nil, "drop findings with this `CODE` (a glob such as dmarc.* works), repeatable")
 	fs.BoolVar(&g.NoColor, "no-color", false, "no colour (also when NO_COLOR is set or stdout is not a terminal)")
+	fs.StringVar(&g.PolicyFile, "policy", "", "read expectations, severity overrides, ignores and flag defaults from this YAML `FILE` (default: "+policy.DefaultFile+" when present; docs/policy.md)")
 }
 
 // Settings are the global flags checked and turned into values.

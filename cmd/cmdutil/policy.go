@@ -1,0 +1,64 @@
+package cmdutil
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+
+	"github.com/spf13/pflag"
+
+	"github.com/relayctl/relayctl/checks/policy"
+)
+
+// LoadPolicy reads --policy, or relayctl.yaml in the working directory
+// when --policy is not given and that file exists, and gives the global
+// flags that flags (the command's flag set, which holds the inherited
+// global flags) does not have set on the command line the file's
+// defaults. selectors, when not nil, is the command's --selector value
+// for the same treatment. A file that cannot be read or does not follow
+// the schema is a UsageError (exit 2) that says where.
+func (g *Globals) LoadPolicy(ctx context.Context, flags *pflag.FlagSet, selectors *[]string) error {
+	if g == nil {
+		return nil
+	}
+	path := g.PolicyFile
+	if path == "" {
+		if _, err := os.Stat(policy.DefaultFile); errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		path = policy.DefaultFile
+	}
+	data, err := ReadFile(ctx, path)
+	if err != nil {
+		return Usage("cannot read --policy "+path, err)
+	}
+	p, err := policy.Parse(path, data)
+	if err != nil {
+		return Usage("invalid policy file", err)
+	}
+	changed := func(name string) bool { return flags != nil && flags.Changed(name) }
+	d := p.Defaults
+	if len(d.Resolvers) > 0 && !changed("resolver") {
+		g.Resolvers = d.Resolvers
+	}
+	if d.Timeout > 0 && !changed("timeout") {
+		g.Timeout = d.Timeout
+	}
+	if d.FailOn != "" && !changed("fail-on") {
+		g.FailOn = d.FailOn
+	}
+	if selectors != nil && len(d.Selectors) > 0 && !changed("selector") {
+		*selectors = d.Selectors
+	}
+	g.policy = p
+	return nil
+}
+
+// Policy is the policy file LoadPolicy read; nil for none.
+func (g *Globals) Policy() *policy.Policy {
+	if g == nil {
+		return nil
+	}
+	return g.policy
+}
