@@ -31,7 +31,7 @@ const (
 
 // rank orders statuses from best to worst. error sits between warn and
 // fail: an incomplete check is worse than a warning, but a known failure
-// is the stronger statement (SPEC.md: a gate failure outranks an
+// is the stronger statement (docs/contract.md: a gate failure outranks an
 // incomplete check).
 func (s Status) rank() int {
 	switch s {
@@ -69,7 +69,7 @@ func (s Severity) Status() Status {
 }
 
 // Finding is one observation about a target. Code is a stable identifier
-// of the form area.kebab-name (SPEC.md lists the ones that must exist).
+// of the form area.kebab-name (docs/contract.md lists the ones that must exist).
 type Finding struct {
 	Code     string   `json:"code"`
 	Severity Severity `json:"severity"`
@@ -110,7 +110,7 @@ func (r *Result) Fail(err error) {
 }
 
 // Settle computes Status from the findings: ok when no finding is above
-// info (SPEC.md), else the worst severity. A status the check set before
+// info (docs/contract.md), else the worst severity. A status the check set before
 // (error, or info for "nothing to judge") is kept when it is worse.
 func (r *Result) Settle() {
 	if r.Findings == nil {

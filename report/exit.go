@@ -7,7 +7,7 @@ import (
 )
 
 // Exit is a process exit code. Every code relayctl exits with is named
-// here, and nowhere else (SPEC.md, "Exit codes").
+// here, and nowhere else (docs/contract.md, "Exit codes").
 type Exit int
 
 const (
@@ -59,7 +59,7 @@ func (g FailOn) reaches(sev checks.Severity) bool {
 // (or a check whose own status is warn or fail) reaches the gate,
 // otherwise ExitIncomplete when any check or report could not reach a
 // verdict, otherwise ExitOK. A gate failure outranks an incomplete check
-// (SPEC.md). Apply Filter first so that --ignore'd findings do not count.
+// (docs/contract.md). Apply Filter first so that --ignore'd findings do not count.
 func ExitCode(reports []checks.Report, failOn FailOn) Exit {
 	incomplete := false
 	for _, rep := range reports {

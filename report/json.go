@@ -9,7 +9,7 @@ import (
 	"github.com/relayctl/relayctl/checks"
 )
 
-// normalize gives the JSON the shape SPEC.md promises whatever the check
+// normalize gives the JSON the shape docs/contract.md promises whatever the check
 // left unset: "checks", "findings" and "data" are never null; findings
 // come worst first.
 func normalize(rep checks.Report) checks.Report {

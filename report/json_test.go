@@ -22,7 +22,7 @@ func writeAll(t *testing.T, w Writer, reps ...checks.Report) {
 	}
 }
 
-// checkReportShape asserts the keys SPEC.md promises in a report object.
+// checkReportShape asserts the keys docs/contract.md promises in a report object.
 func checkReportShape(t *testing.T, m map[string]any, target string) {
 	t.Helper()
 	for _, k := range []string{"schema_version", "command", "target", "status", "started", "duration_ms", "checks"} {

@@ -1,6 +1,6 @@
 // Package report renders relayctl's check reports — a table for people,
 // JSON and NDJSON for programs — and turns them into the exit code of
-// SPEC.md. It does no I/O beyond the writer it is given.
+// docs/contract.md. It does no I/O beyond the writer it is given.
 package report
 
 import (

@@ -12,7 +12,7 @@ import (
 	"github.com/relayctl/relayctl/checks/send"
 )
 
-// SendWriter prints the records of "relayctl send" (SPEC.md, "send
+// SendWriter prints the records of "relayctl send" (docs/contract.md, "send
 // record"): a table for people, one JSON value, or NDJSON as each message
 // completes.
 type SendWriter interface {
@@ -68,7 +68,7 @@ func (t *SendTally) Total() int {
 	return t.Sent + t.Rejected + t.Partial + t.Failed + t.Unknown + t.Tested
 }
 
-// Exit is the exit code of a send run (SPEC.md): 1 when any message met a
+// Exit is the exit code of a send run (docs/contract.md): 1 when any message met a
 // permanent rejection or reached only some of its recipients (partial:
 // sending it again would duplicate it), else 3 when any failed or has an unknown outcome,
 // else 0. Like a gate failure, a rejection outranks an incomplete send.
@@ -108,7 +108,7 @@ func (t *SendTally) String() string {
 	return fmt.Sprintf("%d %s: %s", n, noun, strings.Join(parts, ", "))
 }
 
-// normalizeSend keeps SPEC.md's shape: accepted, rejected and to are
+// normalizeSend keeps docs/contract.md's shape: accepted, rejected and to are
 // arrays, never null.
 func normalizeSend(r send.Record) send.Record {
 	if r.Accepted == nil {

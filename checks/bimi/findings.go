@@ -6,7 +6,7 @@ import (
 	"github.com/relayctl/relayctl/checks"
 )
 
-// Finding codes; SPEC.md fixes the first two, docs/bimi.md lists all.
+// Finding codes; docs/contract.md fixes the first two, docs/bimi.md lists all.
 const (
 	CodeSyntax           = "bimi.syntax"
 	CodeDMARCNotEnforced = "bimi.dmarc-not-enforced"

@@ -3,7 +3,7 @@ package bounce
 import "github.com/relayctl/relayctl/checks/bounce/reason"
 
 // Record is one recipient of one bounce message: the unit relayctl
-// prints (SPEC.md, "bounce parse records"). Empty fields are left out of
+// prints (docs/contract.md, "bounce parse records"). Empty fields are left out of
 // JSON, except reason, hard and source.
 type Record struct {
 	// Source is where the message came from: the path as given, with

@@ -6,7 +6,7 @@ import (
 	"github.com/relayctl/relayctl/checks"
 )
 
-// Finding codes. SPEC.md fixes the first five; docs/dkim.md lists all.
+// Finding codes. docs/contract.md fixes the first five; docs/dkim.md lists all.
 const (
 	CodeNoKeyFound       = "dkim.no-key-found"
 	CodeWeakKey          = "dkim.weak-key"

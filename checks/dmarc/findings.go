@@ -6,7 +6,7 @@ import (
 	"github.com/relayctl/relayctl/checks"
 )
 
-// Finding codes. SPEC.md fixes the first nine; docs/dmarc.md lists all.
+// Finding codes. docs/contract.md fixes the first nine; docs/dmarc.md lists all.
 const (
 	CodeMissing              = "dmarc.missing"
 	CodeMultipleRecords      = "dmarc.multiple-records"

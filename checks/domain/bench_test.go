@@ -9,7 +9,7 @@ import (
 	"github.com/relayctl/relayctl/checks/dnsx/dnstest"
 )
 
-// benchZone is a domain as the speed goal of issue 2 describes it: two MX
+// benchZone is a domain as the audit's speed goal describes it (docs/architecture.md): two MX
 // hosts, SPF three includes deep, DMARC, and a DKIM key found by the full
 // default probe. The zone's origin is the root, so every name the audit
 // asks (reverse names, the DMARC tree walk) gets an answer.

@@ -6,7 +6,7 @@ import (
 	"github.com/relayctl/relayctl/checks"
 )
 
-// Finding codes; SPEC.md fixes the first five, docs/mtasts.md lists all.
+// Finding codes; docs/contract.md fixes the first five, docs/mtasts.md lists all.
 const (
 	CodeMissing           = "mtasts.missing"
 	CodePolicyUnreachable = "mtasts.policy-unreachable"

@@ -84,7 +84,7 @@ type Timings struct {
 	Data     int64 `json:"data,omitempty"`
 }
 
-// Record is the outcome of one message, the shape of SPEC.md's send
+// Record is the outcome of one message, the shape of docs/contract.md's send
 // record plus attempts, timings and, in a batch, the row.
 type Record struct {
 	// Row is the message's 1-based row in a --batch file.

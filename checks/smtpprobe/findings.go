@@ -6,7 +6,7 @@ import (
 	"github.com/relayctl/relayctl/checks"
 )
 
-// Finding codes of the SMTP probe. SPEC.md requires the first ten.
+// Finding codes of the SMTP probe. docs/contract.md requires the first ten.
 const (
 	CodeUnreachable         = "smtp.unreachable"
 	CodeNoStartTLS          = "smtp.no-starttls"

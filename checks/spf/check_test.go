@@ -130,7 +130,7 @@ func TestCheckWithIP(t *testing.T) {
 	}
 }
 
-// TestCheckJSON pins the JSON shape SPEC.md promises: data.result and
+// TestCheckJSON pins the JSON shape docs/contract.md promises: data.result and
 // data.explanation, plus the documented keys.
 func TestCheckJSON(t *testing.T) {
 	r := serve(t, companyZone, nil)

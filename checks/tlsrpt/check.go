@@ -15,7 +15,7 @@ import (
 	"github.com/relayctl/relayctl/checks/internal/textutil"
 )
 
-// Finding codes; SPEC.md fixes the first two, docs/tlsrpt.md lists all.
+// Finding codes; docs/contract.md fixes the first two, docs/tlsrpt.md lists all.
 const (
 	CodeMissing         = "tlsrpt.missing"
 	CodeSyntax          = "tlsrpt.syntax"

@@ -151,7 +151,7 @@ func badLine(rep checks.Report) string {
 const eagerTXTMax = 16
 
 // worseExit combines the exit codes of two reports: a gate failure
-// outranks an incomplete check, which outranks success (SPEC.md).
+// outranks an incomplete check, which outranks success (docs/contract.md).
 func worseExit(a, b report.Exit) report.Exit {
 	rank := func(e report.Exit) int {
 		switch e {

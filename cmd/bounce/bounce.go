@@ -209,7 +209,7 @@ func runParse(ctx context.Context, opts *ParseOptions) error {
 		return cmdutil.Incomplete("writing the records", werr)
 	}
 	if len(unreadable) > 0 {
-		// SPEC.md: an unreadable file is bad input. Everything readable
+		// docs/contract.md: an unreadable file is bad input. Everything readable
 		// was still parsed and printed.
 		return cmdutil.ExitWith(report.ExitUsage)
 	}

@@ -1,4 +1,4 @@
 // Package cmdutil holds what every relayctl command shares: the injected
-// IO streams, the global flags of SPEC.md and the errors that decide the
+// IO streams, the global flags of docs/contract.md and the errors that decide the
 // exit code.
 package cmdutil

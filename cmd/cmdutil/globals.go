@@ -15,7 +15,7 @@ import (
 	"github.com/relayctl/relayctl/report"
 )
 
-// Globals are the global flags of SPEC.md, shared by every command.
+// Globals are the global flags of docs/contract.md, shared by every command.
 type Globals struct {
 	Output    string
 	Resolvers []string

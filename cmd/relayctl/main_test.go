@@ -40,7 +40,7 @@ func TestScripts(t *testing.T) {
 //
 //	exits 2 relayctl check mx bad..name
 //
-// (testscript's own "! exec" only says "not zero"; SPEC.md's codes 1, 2 and
+// (testscript's own "! exec" only says "not zero"; docs/contract.md's codes 1, 2 and
 // 3 mean different things).
 func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
 	if neg {

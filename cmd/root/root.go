@@ -1,5 +1,5 @@
 // Package root builds the relayctl command tree and runs it, turning what
-// a command returns into the exit code of SPEC.md.
+// a command returns into the exit code of docs/contract.md.
 package root
 
 import (

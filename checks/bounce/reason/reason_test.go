@@ -148,7 +148,7 @@ func TestPseudoStatus(t *testing.T) {
 }
 
 func TestReasonsListed(t *testing.T) {
-	// SPEC.md's reason names, every one known and described.
+	// docs/contract.md's reason names, every one known and described.
 	for _, n := range []Reason{"authfailure", "badreputation", "blocked", "contenterror", "delivered", "exceedlimit",
 		"expired", "failedstarttls", "feedback", "filtered", "hasmoved", "hostunknown", "mailboxfull", "mailererror",
 		"mesgtoobig", "networkerror", "norelaying", "notaccept", "notcompliantrfc", "onhold", "policyviolation",
