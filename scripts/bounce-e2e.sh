@@ -523,5 +523,23 @@ grep -q '"recipient":"slow@slow.example.net".*"action":"delayed"' "$warn" ||
 	fail "exim: no delayed record for slow@slow.example.net with --include-delayed: $(cat "$warn")"
 check exim "$dir/exim/box/sender" "$cases_exim"
 
+# The Received fields these MTAs wrote on the bounces they delivered are
+# read by check message's hops check: every message has a hop by the
+# MTA's host, and none is left unparsed.
+trace_check() {
+	local mta=$1 box=$2 by=$3 out
+	out=$("$RELAYCTL" check message "$box" --zone testdata/zones --offline --fail-on never -o ndjson 2>/dev/null) ||
+		{ fail "$mta: check message did not run on $box"; return; }
+	local bad
+	bad=$(printf '%s\n' "$out" | jq -r --arg by "$by" '.checks[] | select(.name == "hops") |
+		select((.data.hops | length) == 0 or any(.findings[]; .code == "hops.unparsed") or (.data.hops[-1].by != $by)) |
+		.summary')
+	[ -z "$bad" ] || fail "$mta: Received fields not read as hops by $by: $bad"
+	say "$mta: $(printf '%s\n' "$out" | wc -l) messages, each with its hop by $by"
+}
+trace_check postfix "$dir/mail/sender" tx.example.com
+trace_check exim "$dir/exim/box/sender" tx.example.org
+trace_check sendmail "$dir/sm/box/sender" tx.example.info
+
 [ "$failures" = 0 ] || die "$failures assertion(s) failed (records:$summary)"
 say "OK: records per MTA:$summary, in $(($(date +%s) - t0)) s"
