@@ -119,7 +119,7 @@ var mtaCases = []mtaCase{
 		name:  "exim local submission",
 		value: "from www-data by web.example.org with local (Exim 4.96)\n\t(envelope-from <www-data@web.example.org>)\n\tid 1tXyZ-00AbC-1d; Wed, 02 Dec 2026 12:59:59 +0000",
 		want: Header{
-			From: From{Name: "www-data", HELO: "www-data"}, By: "web.example.org", With: "local",
+			From: From{Name: "www-data"}, By: "web.example.org", With: "local",
 			EnvelopeFrom: "www-data@web.example.org", ID: "1tXyZ-00AbC-1d", Date: date("Wed, 02 Dec 2026 12:59:59 +0000"),
 		},
 	},
@@ -403,3 +403,4 @@ func TestParseErrors(t *testing.T) {
 		}
 	}
 }
+

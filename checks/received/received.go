@@ -188,6 +188,11 @@ func (h *Header) clauses(s string, stamp []cfws.Token) error {
 		}
 		i = j
 	}
+	// "with local" (Exim, Sendmail): a local process handed the message
+	// in without SMTP, and the from name is its login, not a HELO name.
+	if strings.EqualFold(h.With, "local") && !h.From.IP.IsValid() {
+		h.From.HELO = ""
+	}
 	return err
 }
 
