@@ -403,4 +403,3 @@ func TestParseErrors(t *testing.T) {
 		}
 	}
 }
-
