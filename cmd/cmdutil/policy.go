@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/relayctl/relayctl/checks/codebook"
 	"github.com/relayctl/relayctl/checks/policy"
 )
 
@@ -33,7 +34,7 @@ func (g *Globals) LoadPolicy(ctx context.Context, flags *pflag.FlagSet, selector
 	if err != nil {
 		return Usage("cannot read --policy "+path, err)
 	}
-	p, err := policy.Parse(path, data)
+	p, err := policy.Parse(path, data, knownCodes())
 	if err != nil {
 		return Usage("invalid policy file", err)
 	}
@@ -53,6 +54,17 @@ func (g *Globals) LoadPolicy(ctx context.Context, flags *pflag.FlagSet, selector
 	}
 	g.policy = p
 	return nil
+}
+
+// knownCodes is every finding code relayctl explain knows, for the
+// policy file's severity overrides and ignores to be held against.
+func knownCodes() *policy.Known {
+	all := codebook.All()
+	k := &policy.Known{Codes: make([]string, len(all)), Nearest: func(code string) []string { return codebook.Nearest(code, 3) }}
+	for i, e := range all {
+		k.Codes[i] = e.Code
+	}
+	return k
 }
 
 // Policy is the policy file LoadPolicy read; nil for none.
