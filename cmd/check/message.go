@@ -137,7 +137,7 @@ One report per message; its target is the Message-ID, else the file (and
 
 // runMessage checks every message and prints each report.
 func runMessage(ctx context.Context, opts *MessageOptions) error {
-	set, err := opts.Globals.Validate()
+	set, err := opts.Globals.Validate(ctx)
 	if err != nil {
 		return err
 	}

@@ -78,7 +78,7 @@ TO a .invalid domain, then RSET — never DATA.
 // runSMTP probes every target, prints each report as the output format
 // wants, and returns the error that carries the exit code.
 func runSMTP(ctx context.Context, opts *SMTPOptions) error {
-	set, err := opts.Globals.Validate()
+	set, err := opts.Globals.Validate(ctx)
 	if err != nil {
 		return err
 	}

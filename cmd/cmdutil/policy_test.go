@@ -59,6 +59,8 @@ func TestLoadPolicyDefaults(t *testing.T) {
 	if err := os.WriteFile("relayctl.yaml", []byte("defaults:\n  timeout: 8\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// (A Globals reads its file once: a new run is a new Globals.)
+	g = &Globals{}
 	err := g.LoadPolicy(context.Background(), nil, nil)
 	if code, _ := ExitCodeOf(err); code != 2 || !strings.Contains(ErrorText(err), "relayctl.yaml:2:12: bad timeout") {
 		t.Errorf("bad file: %d %q", code, ErrorText(err))
