@@ -57,9 +57,6 @@ TO a .invalid domain, then RSET — never DATA.
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Targets = args
-			if err := opts.Globals.LoadPolicy(cmd.Context(), cmd.Flags(), nil); err != nil {
-				return err
-			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
