@@ -31,11 +31,25 @@ var (
 	severities    = []string{"info", "warn", "fail"}
 )
 
+// Known is what the loader holds the file's finding codes against (a
+// severity override's key, an ignore's code). The table lives in
+// checks/codebook, which imports this package for its Codes, so the
+// caller passes it in.
+type Known struct {
+	// Codes is every finding code relayctl emits.
+	Codes []string
+	// Nearest returns the known codes closest to a mistyped one, for
+	// the message; nil for none.
+	Nearest func(code string) []string
+}
+
 // Parse reads a policy file's bytes; name is the file's path, for
-// messages. Every error is an *Error with the line and column.
-func Parse(name string, data []byte) (*Policy, error) {
+// messages. With known not nil, a code (or glob) under severity or
+// ignore that names no known code is an error. Every error is an *Error
+// with the line and column.
+func Parse(name string, data []byte, known *Known) (*Policy, error) {
 	p := &Policy{Path: name, Expect: map[string]Expectations{}, Severity: map[string]checks.Severity{}}
-	l := loader{path: name}
+	l := loader{path: name, known: known}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, l.yamlError(err)
@@ -65,9 +79,13 @@ func Parse(name string, data []byte) (*Policy, error) {
 				return nil
 			})
 		case "severity":
-			return l.mapping(v, nil, func(code string, v *yaml.Node) error {
+			sev := v
+			return l.mapping(sev, nil, func(code string, v *yaml.Node) error {
 				if _, err := path.Match(code, ""); err != nil || code == "" {
 					return l.at(v, fmt.Sprintf("bad code pattern %q", code))
+				}
+				if err := l.code(keyOf(sev, v), code); err != nil {
+					return err
 				}
 				s, err := l.oneOf(v, severities)
 				p.Severity[code] = checks.Severity(s)
@@ -94,7 +112,44 @@ func Parse(name string, data []byte) (*Policy, error) {
 }
 
 // loader turns nodes into values, with errors that say where.
-type loader struct{ path string }
+type loader struct {
+	path  string
+	known *Known
+}
+
+// keyOf is the key node of v in the mapping n (for the place of an
+// error about the key); v itself when not found.
+func keyOf(n, v *yaml.Node) *yaml.Node {
+	for i := 1; i < len(n.Content); i += 2 {
+		if n.Content[i] == v {
+			return n.Content[i-1]
+		}
+	}
+	return v
+}
+
+// code checks that code, a finding code or a glob, names at least one
+// known code; n is where it stands in the file.
+func (l loader) code(n *yaml.Node, code string) error {
+	if l.known == nil {
+		return nil
+	}
+	for _, c := range l.known.Codes {
+		if ok, _ := path.Match(code, c); ok {
+			return nil
+		}
+	}
+	msg := fmt.Sprintf("unknown finding code %q", code)
+	if strings.ContainsAny(code, "*?[") {
+		msg = fmt.Sprintf("the pattern %q matches no finding code", code)
+	}
+	if l.known.Nearest != nil {
+		if near := l.known.Nearest(code); len(near) > 0 {
+			msg += " (did you mean " + strings.Join(near, ", ") + "?)"
+		}
+	}
+	return l.at(n, msg+"; relayctl explain lists them all")
+}
 
 func (l loader) at(n *yaml.Node, msg string) error {
 	return &Error{Path: l.path, Line: n.Line, Col: n.Column, Msg: msg}
@@ -246,6 +301,9 @@ func (l loader) ignore(n *yaml.Node) (Ignore, error) {
 			ig.Code, err = l.str(v)
 			if _, e := path.Match(ig.Code, ""); err == nil && (e != nil || ig.Code == "") {
 				return l.at(v, fmt.Sprintf("bad code pattern %q", ig.Code))
+			}
+			if err == nil {
+				err = l.code(v, ig.Code)
 			}
 		case "domain":
 			ig.Domain, err = l.str(v)

@@ -37,7 +37,7 @@ func TestParseErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := Parse("p.yaml", []byte(c.yaml))
+			_, err := Parse("p.yaml", []byte(c.yaml), nil)
 			var pe *Error
 			if !errors.As(err, &pe) || !errors.Is(err, ErrInvalid) {
 				t.Fatalf("err = %v, want a *policy.Error", err)
@@ -63,7 +63,7 @@ func TestParseExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := Parse("relayctl.yaml", data)
+	p, err := Parse("relayctl.yaml", data, nil)
 	if err != nil {
 		t.Fatal(checks.Message(err))
 	}
@@ -80,7 +80,7 @@ func TestParseExample(t *testing.T) {
 	if p.Severity["dmarc.policy-none"] != checks.SeverityFail || len(p.Ignores) != 1 || p.Ignores[0].Domain != "legacy.example.com" {
 		t.Errorf("severity %v, ignores %+v", p.Severity, p.Ignores)
 	}
-	if empty, err := Parse("e.yaml", nil); err != nil || len(empty.Expect) != 0 {
+	if empty, err := Parse("e.yaml", nil, nil); err != nil || len(empty.Expect) != 0 {
 		t.Errorf("empty file: %v, %v", empty, err)
 	}
 }
@@ -334,5 +334,52 @@ func TestBlacklistAllowListed(t *testing.T) {
 	(&Policy{}).Apply(&rep, time.Now())
 	if len(rep.Checks[0].Findings) != 0 {
 		t.Errorf("no expectation: %v", rep.Checks[0].Findings)
+	}
+}
+
+// With the known codes given, every code under severity and ignore must
+// name one: a typo fails where it stands, with the codes it was near.
+func TestParseKnownCodes(t *testing.T) {
+	known := &Known{
+		Codes: []string{"dkim.weak-key", "dmarc.policy-none", "dmarc.pct-partial", "dane.missing"},
+		Nearest: func(code string) []string {
+			if code == "dkim.weak-kye" {
+				return []string{"dkim.weak-key"}
+			}
+			return nil
+		},
+	}
+	data, err := os.ReadFile("testdata/relayctl.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Parse("relayctl.yaml", data, known); err != nil {
+		t.Fatalf("the example names known codes only: %s", checks.Message(err))
+	}
+	cases := []struct {
+		name, yaml string
+		line, col  int
+		msg        string
+	}{
+		{"severity typo", "severity:\n  dmarc.policy-none: fail\n  dkim.weak-kye: warn\n", 3, 3, `unknown finding code "dkim.weak-kye" (did you mean dkim.weak-key?)`},
+		{"ignore typo", "ignore:\n  - code: dkim.weak-kye\n    until: 2027-03-01\n    reason: x\n", 2, 11, `unknown finding code "dkim.weak-kye" (did you mean dkim.weak-key?)`},
+		{"glob matching nothing", "severity:\n  spf.*: warn\n", 2, 3, `the pattern "spf.*" matches no finding code`},
+		{"no suggestion", "ignore:\n  - {code: zzz, until: 2027-03-01, reason: x}\n", 2, 12, `unknown finding code "zzz"; relayctl explain`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Parse("p.yaml", []byte(c.yaml), known)
+			var pe *Error
+			if !errors.As(err, &pe) {
+				t.Fatalf("err = %v, want a *policy.Error", err)
+			}
+			if pe.Line != c.line || pe.Col != c.col || !strings.Contains(pe.Message(), c.msg) {
+				t.Errorf("%d:%d %q, want %d:%d …%q", pe.Line, pe.Col, pe.Message(), c.line, c.col, c.msg)
+			}
+		})
+	}
+	// A glob that matches a known code is fine; so is "*".
+	if _, err := Parse("p.yaml", []byte("severity:\n  dmarc.*: fail\nignore:\n  - {code: \"*\", until: 2027-03-01, reason: x}\n"), known); err != nil {
+		t.Errorf("globs: %s", checks.Message(err))
 	}
 }

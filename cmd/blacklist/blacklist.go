@@ -65,9 +65,6 @@ input, 3 a list could not be asked.`,
   relayctl blacklist ip 203.0.113.0/24 --listed-only --rate 600/m`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Args = args
-			if err := opts.Globals.LoadPolicy(cmd.Context(), cmd.Flags(), nil); err != nil {
-				return err
-			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -94,9 +91,6 @@ domain (example.com) as well as any host name you use in links.
   relayctl blacklist domain example.com --list multi.surbl.org -o json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Args = args
-			if err := opts.Globals.LoadPolicy(cmd.Context(), cmd.Flags(), nil); err != nil {
-				return err
-			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}

@@ -26,15 +26,15 @@ your own lists.`,
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
-			return runLists(opts)
+			return runLists(cmd.Context(), opts)
 		},
 	}
 	cmd.Flags().StringArrayVar(&opts.ListsFiles, "lists-file", nil, "add the lists of this YAML `FILE` to the catalog; repeatable")
 	return cmd
 }
 
-func runLists(opts *Options) error {
-	set, err := opts.Globals.ValidateRecords("blacklist lists")
+func runLists(ctx context.Context, opts *Options) error {
+	set, err := opts.Globals.ValidateRecords(ctx, "blacklist lists")
 	if err != nil {
 		return err
 	}

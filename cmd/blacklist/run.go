@@ -17,7 +17,7 @@ import (
 // Run checks every target against the selected lists and prints each
 // report as soon as it and the ones before it are done.
 func Run(ctx context.Context, opts *Options) error {
-	set, err := opts.Globals.Validate()
+	set, err := opts.Globals.Validate(ctx)
 	if err != nil {
 		return err
 	}

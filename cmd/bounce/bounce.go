@@ -125,7 +125,7 @@ func (o *ParseOptions) shown(r *bounce.Record) bool {
 }
 
 func runParse(ctx context.Context, opts *ParseOptions) error {
-	set, err := opts.Globals.ValidateRecords("bounce parse")
+	set, err := opts.Globals.ValidateRecords(ctx, "bounce parse")
 	if err != nil {
 		return err
 	}

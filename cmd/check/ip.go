@@ -50,9 +50,6 @@ check could not finish.`,
   relayctl check ip --file senders.txt --state senders.state --fail-on-change`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Args = args
-			if err := opts.Globals.LoadPolicy(cmd.Context(), cmd.Flags(), nil); err != nil {
-				return err
-			}
 			if h := strings.TrimSpace(ip.HELO); ip.HELO != "" && (h == "" || strings.ContainsAny(h, " \t\r\n")) {
 				return cmdutil.Usagef("invalid --helo %q: want a host name or an address literal", ip.HELO)
 			}

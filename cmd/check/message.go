@@ -76,9 +76,6 @@ One report per message; its target is the Message-ID, else the file (and
   relayctl check message newsletter.eml --bulk --spamd 127.0.0.1:783`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Inputs = args
-			if err := opts.Globals.LoadPolicy(cmd.Context(), cmd.Flags(), nil); err != nil {
-				return err
-			}
 			c := &opts.Check
 			if ip != "" {
 				addr, err := netip.ParseAddr(ip)
@@ -137,7 +134,7 @@ One report per message; its target is the Message-ID, else the file (and
 
 // runMessage checks every message and prints each report.
 func runMessage(ctx context.Context, opts *MessageOptions) error {
-	set, err := opts.Globals.Validate()
+	set, err := opts.Globals.Validate(ctx)
 	if err != nil {
 		return err
 	}

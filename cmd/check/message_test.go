@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -66,8 +67,15 @@ func sendSigned(t *testing.T, id, sel string) string {
 // (ndjson) by target and the exit code.
 func runMessageCmd(t *testing.T, args ...string) (map[string]map[string]any, []string, int) {
 	t.Helper()
+	return runMessageWith(t, "", args...)
+}
+
+// runMessageWith is runMessageCmd with the policy file policy ("" for
+// none).
+func runMessageWith(t *testing.T, policy string, args ...string) (map[string]map[string]any, []string, int) {
+	t.Helper()
 	ios, _, out, _ := cmdutil.Test()
-	cmd := NewCmdMessage(ios, &cmdutil.Globals{Output: "ndjson", Zones: []string{msgZone}, Offline: true, Timeout: 2 * time.Second, FailOn: "fail"}, nil)
+	cmd := NewCmdMessage(ios, &cmdutil.Globals{Output: "ndjson", Zones: []string{msgZone}, Offline: true, Timeout: 2 * time.Second, FailOn: "fail", PolicyFile: policy}, nil)
 	cmd.SetArgs(args)
 	cmd.SilenceErrors, cmd.SilenceUsage = true, true
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -292,5 +300,39 @@ func TestCheckMessageStdinAndMbox(t *testing.T) {
 		if reps[id]["status"] != "ok" {
 			t.Errorf("%s: %v", id, reps[id]["status"])
 		}
+	}
+}
+
+// The policy file's ignores and severity overrides apply to check
+// message's reports: an ignored code leaves the findings (kept under
+// "ignored"), an overridden one takes the file's severity.
+func TestCheckMessagePolicy(t *testing.T) {
+	dir := t.TempDir()
+	msg := filepath.Join(dir, "body.eml")
+	if err := os.WriteFile(msg, []byte(sendSigned(t, "body", "s1")+"-- \r\nfooter\r\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	reps, _, _ := runMessageWith(t, "", msg)
+	if codes := codesOf(checkOf(t, reps["<body@example.com>"], "dkim")); !slices.Contains(codes, "dkim.body-hash-mismatch") {
+		t.Fatalf("without a policy: dkim findings %v, want dkim.body-hash-mismatch", codes)
+	}
+	pol := filepath.Join(dir, "p.yaml")
+	if err := os.WriteFile(pol, []byte("ignore:\n  - {code: dkim.body-hash-mismatch, until: 2999-01-01, reason: the list footer}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	reps, _, _ = runMessageWith(t, pol, msg)
+	dk := checkOf(t, reps["<body@example.com>"], "dkim")
+	if codes := codesOf(dk); slices.Contains(codes, "dkim.body-hash-mismatch") {
+		t.Errorf("ignored code still reported: %v", codes)
+	}
+	if ig, _ := dk["ignored"].([]any); !slices.Contains(ig, any("dkim.body-hash-mismatch")) {
+		t.Errorf("ignored = %v, want dkim.body-hash-mismatch", dk["ignored"])
+	}
+	// A mistyped code is bad usage, with its place and the code meant.
+	if err := os.WriteFile(pol, []byte("ignore:\n  - {code: dkim.body-hash-mismach, until: 2999-01-01, reason: x}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, code := runMessageWith(t, pol, msg); code != 2 {
+		t.Errorf("typo: exit %d, want 2", code)
 	}
 }

@@ -34,7 +34,7 @@ type Options struct {
 // run checks every domain, prints each report as the output format
 // wants, and returns the error that carries the exit code.
 func run(ctx context.Context, opts *Options) error {
-	set, err := opts.Globals.Validate()
+	set, err := opts.Globals.Validate(ctx)
 	if err != nil {
 		return err
 	}

@@ -57,9 +57,6 @@ TO a .invalid domain, then RSET — never DATA.
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Targets = args
-			if err := opts.Globals.LoadPolicy(cmd.Context(), cmd.Flags(), nil); err != nil {
-				return err
-			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -78,7 +75,7 @@ TO a .invalid domain, then RSET — never DATA.
 // runSMTP probes every target, prints each report as the output format
 // wants, and returns the error that carries the exit code.
 func runSMTP(ctx context.Context, opts *SMTPOptions) error {
-	set, err := opts.Globals.Validate()
+	set, err := opts.Globals.Validate(ctx)
 	if err != nil {
 		return err
 	}

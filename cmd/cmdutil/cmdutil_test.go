@@ -98,7 +98,7 @@ func TestResolverErrorText(t *testing.T) {
 		"":      `invalid --resolver "": empty resolver address`,
 		"a:b:c": `invalid --resolver "a:b:c": "a:b:c" is not an IPv6 address`,
 	} {
-		_, err := (&Globals{Resolvers: []string{srv}, Timeout: time.Second, Output: "table", FailOn: "fail"}).Validate()
+		_, err := (&Globals{Resolvers: []string{srv}, Timeout: time.Second, Output: "table", FailOn: "fail"}).Validate(t.Context())
 		if ErrorText(err) != want {
 			t.Errorf("%q: %q, want %q", srv, ErrorText(err), want)
 		}

@@ -1,6 +1,7 @@
 package cmdutil
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"net/netip"
@@ -28,13 +29,18 @@ type Globals struct {
 	// Version is relayctl's version (set by the root, not a flag): the
 	// SARIF output names it.
 	Version string
-	// PolicyFile is --policy (policy.go); policy is the file loaded.
+	// PolicyFile is --policy (policy.go); policy is the file loaded,
+	// loaded whether LoadPolicy has run, and flags the set Register added
+	// the global flags to (which says which were given).
 	PolicyFile string
 	policy     *policy.Policy
+	loaded     bool
+	flags      *pflag.FlagSet
 }
 
 // Register adds the global flags to fs (the root's persistent flags).
 func (g *Globals) Register(fs *pflag.FlagSet) {
+	g.flags = fs
 	StringEnumFlag(fs, &g.Output, "output", "o", string(report.FormatTable), names(report.Formats), "output `FORMAT`")
 	fs.StringArrayVar(&g.Resolvers, "resolver", nil, "DNS server to ask, as `ADDR[:PORT]`; repeatable (default: the system's, from /etc/resolv.conf)")
 	fs.StringArrayVar(&g.Zones, "zone", nil, "answer names inside this RFC 1035 zone `FILE` (or every zone file in a folder) from the file, repeatable")
@@ -53,9 +59,18 @@ type Settings struct {
 	Ignore []string
 }
 
-// Validate checks the flag values that need no I/O; its errors are
+// Validate loads the policy file (LoadPolicy: --policy, or relayctl.yaml
+// when present), so that every command that validates its globals takes
+// the file's flag defaults, then checks the flag values; its errors are
 // UsageErrors.
-func (g *Globals) Validate() (Settings, error) {
+func (g *Globals) Validate(ctx context.Context) (Settings, error) {
+	if err := g.LoadPolicy(ctx, g.flags, nil); err != nil {
+		return Settings{}, err
+	}
+	return g.validate()
+}
+
+func (g *Globals) validate() (Settings, error) {
 	var s Settings
 	var err error
 	if s.Format, err = report.ParseFormat(g.Output); err != nil {
@@ -83,11 +98,25 @@ func (g *Globals) Validate() (Settings, error) {
 }
 
 // ValidateRecords is Validate for a command that prints records, not
-// check reports (bounce parse, send, blacklist lists, version): the CI
+// check reports (bounce parse, send, verify, blacklist lists): the CI
 // formats (junit, sarif, markdown) describe checks, so asking one of
 // them is bad usage, said in words.
-func (g *Globals) ValidateRecords(command string) (Settings, error) {
-	s, err := g.Validate()
+func (g *Globals) ValidateRecords(ctx context.Context, command string) (Settings, error) {
+	if err := g.LoadPolicy(ctx, g.flags, nil); err != nil {
+		return Settings{}, err
+	}
+	return g.recordSettings(command)
+}
+
+// ValidateOutput is ValidateRecords without the policy file, for the
+// commands that use no setting it gives (explain, version): a broken
+// relayctl.yaml must not stop them.
+func (g *Globals) ValidateOutput(command string) (Settings, error) {
+	return g.recordSettings(command)
+}
+
+func (g *Globals) recordSettings(command string) (Settings, error) {
+	s, err := g.validate()
 	if err == nil && s.Format.ForReports() {
 		return s, Usagef("-o %s is for commands that print check reports; %s prints records: use -o table, json or ndjson", s.Format, command)
 	}

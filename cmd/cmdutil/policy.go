@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/relayctl/relayctl/checks/codebook"
 	"github.com/relayctl/relayctl/checks/policy"
 )
 
@@ -17,14 +18,24 @@ import (
 // global flags) does not have set on the command line the file's
 // defaults. selectors, when not nil, is the command's --selector value
 // for the same treatment. A file that cannot be read or does not follow
-// the schema is a UsageError (exit 2) that says where.
+// the schema is a UsageError (exit 2) that says where. The file is read
+// once: a later call (Validate after a command's own, which passes its
+// selectors) only fills selectors.
 func (g *Globals) LoadPolicy(ctx context.Context, flags *pflag.FlagSet, selectors *[]string) error {
 	if g == nil {
+		return nil
+	}
+	changed := func(name string) bool { return flags != nil && flags.Changed(name) }
+	if g.loaded {
+		if p := g.policy; p != nil && selectors != nil && len(p.Defaults.Selectors) > 0 && !changed("selector") {
+			*selectors = p.Defaults.Selectors
+		}
 		return nil
 	}
 	path := g.PolicyFile
 	if path == "" {
 		if _, err := os.Stat(policy.DefaultFile); errors.Is(err, fs.ErrNotExist) {
+			g.loaded = true
 			return nil
 		}
 		path = policy.DefaultFile
@@ -33,11 +44,10 @@ func (g *Globals) LoadPolicy(ctx context.Context, flags *pflag.FlagSet, selector
 	if err != nil {
 		return Usage("cannot read --policy "+path, err)
 	}
-	p, err := policy.Parse(path, data)
+	p, err := policy.Parse(path, data, knownCodes())
 	if err != nil {
 		return Usage("invalid policy file", err)
 	}
-	changed := func(name string) bool { return flags != nil && flags.Changed(name) }
 	d := p.Defaults
 	if len(d.Resolvers) > 0 && !changed("resolver") {
 		g.Resolvers = d.Resolvers
@@ -51,8 +61,19 @@ func (g *Globals) LoadPolicy(ctx context.Context, flags *pflag.FlagSet, selector
 	if selectors != nil && len(d.Selectors) > 0 && !changed("selector") {
 		*selectors = d.Selectors
 	}
-	g.policy = p
+	g.policy, g.loaded = p, true
 	return nil
+}
+
+// knownCodes is every finding code relayctl explain knows, for the
+// policy file's severity overrides and ignores to be held against.
+func knownCodes() *policy.Known {
+	all := codebook.All()
+	k := &policy.Known{Codes: make([]string, len(all)), Nearest: func(code string) []string { return codebook.Nearest(code, 3) }}
+	for i, e := range all {
+		k.Codes[i] = e.Code
+	}
+	return k
 }
 
 // Policy is the policy file LoadPolicy read; nil for none.

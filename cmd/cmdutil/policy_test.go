@@ -59,8 +59,29 @@ func TestLoadPolicyDefaults(t *testing.T) {
 	if err := os.WriteFile("relayctl.yaml", []byte("defaults:\n  timeout: 8\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// (A Globals reads its file once: a new run is a new Globals.)
+	g = &Globals{}
 	err := g.LoadPolicy(context.Background(), nil, nil)
 	if code, _ := ExitCodeOf(err); code != 2 || !strings.Contains(ErrorText(err), "relayctl.yaml:2:12: bad timeout") {
 		t.Errorf("bad file: %d %q", code, ErrorText(err))
+	}
+}
+
+// LoadPolicy holds the file's codes against relayctl's code book: the
+// example file loads, a mistyped code is bad usage with its place and the
+// nearest real code.
+func TestLoadPolicyKnownCodes(t *testing.T) {
+	g := &Globals{PolicyFile: "../../checks/policy/testdata/relayctl.yaml"}
+	if err := g.LoadPolicy(context.Background(), nil, nil); err != nil {
+		t.Fatalf("example: %s", ErrorText(err))
+	}
+	p := filepath.Join(t.TempDir(), "p.yaml")
+	if err := os.WriteFile(p, []byte("severity:\n  dmarc.policy-nnoe: fail\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	g = &Globals{PolicyFile: p}
+	err := g.LoadPolicy(context.Background(), nil, nil)
+	if code, _ := ExitCodeOf(err); code != 2 || !strings.Contains(ErrorText(err), p+`:2:3: unknown finding code "dmarc.policy-nnoe" (did you mean dmarc.policy-none`) {
+		t.Errorf("typo: %d %q", code, ErrorText(err))
 	}
 }

@@ -36,7 +36,7 @@ line: code, severity and meaning, separated by tabs.`,
 			return out, cobra.ShellCompDirectiveNoFileComp
 		},
 		RunE: func(_ *cobra.Command, args []string) error {
-			set, err := g.ValidateRecords("explain")
+			set, err := g.ValidateOutput("explain")
 			if err != nil {
 				return err
 			}

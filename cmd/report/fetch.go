@@ -82,7 +82,7 @@ func (o *FetchOptions) password(ctx context.Context) (string, error) {
 }
 
 func runFetch(ctx context.Context, opts *FetchOptions) error {
-	set, err := opts.Globals.Validate()
+	set, err := opts.Globals.Validate(ctx)
 	if err != nil {
 		return err
 	}

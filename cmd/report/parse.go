@@ -159,7 +159,7 @@ func (t *tally) exit() error {
 }
 
 func runParse(ctx context.Context, opts *ParseOptions) error {
-	set, err := opts.Globals.Validate()
+	set, err := opts.Globals.Validate(ctx)
 	if err != nil {
 		return err
 	}

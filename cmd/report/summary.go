@@ -91,7 +91,7 @@ Inputs are read as "report parse" reads them; --db reads the records a
 }
 
 func runSummary(ctx context.Context, opts *SummaryOptions) error {
-	set, err := opts.Globals.Validate()
+	set, err := opts.Globals.Validate(ctx)
 	if err != nil {
 		return err
 	}
@@ -145,7 +145,9 @@ func runSummary(ctx context.Context, opts *SummaryOptions) error {
 	if err != nil {
 		return &cmdutil.UsageError{Err: err}
 	}
+	pol := opts.Globals.Policy()
 	for i := range reps {
+		pol.Apply(&reps[i], now())
 		report.Filter(&reps[i], set.Ignore)
 		if err := w.Write(reps[i]); err != nil {
 			return cmdutil.Incomplete("writing the report", err)

@@ -2,6 +2,9 @@ package report
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -33,5 +36,48 @@ func TestSummaryGate(t *testing.T) {
 	_, errOut, code = run(t, "", "summary", "--since", "yesterday", testdataDir)
 	if code != report.ExitUsage || !strings.Contains(errOut, "--since") {
 		t.Errorf("--since yesterday: %d %s", code, errOut)
+	}
+}
+
+// report summary reads the policy file: its fail-on default gates, its
+// severity overrides and ignores change the report as --ignore would.
+func TestSummaryPolicy(t *testing.T) {
+	dir := t.TempDir()
+	write := func(body string) string {
+		p := filepath.Join(dir, "p.yaml")
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	pol := write("defaults: {fail-on: warn}\n")
+	if _, errOut, code := run(t, "", "summary", "--no-dns", "--policy", pol, testdataDir); code != report.ExitGate {
+		t.Errorf("fail-on warn from the file: exit %d, want 1 (%s)", code, errOut)
+	}
+	pol = write("defaults: {fail-on: warn}\nseverity: {report.unauthenticated-source: info}\n" +
+		"ignore:\n  - {code: report.tls-*, until: 2999-01-01, reason: the test relay}\n")
+	out, errOut, code := run(t, "", "summary", "--no-dns", "--policy", pol, "-o", "json", testdataDir)
+	if code != 0 {
+		t.Errorf("override and ignore: exit %d, want 0 (%s)", code, errOut)
+	}
+	var rep struct {
+		Checks []struct {
+			Findings []struct{ Code, Severity string }
+			Ignored  []string
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	var got, ignored []string
+	for _, c := range rep.Checks {
+		for _, f := range c.Findings {
+			got = append(got, f.Code+":"+f.Severity)
+		}
+		ignored = append(ignored, c.Ignored...)
+	}
+	if !slices.Contains(got, "report.unauthenticated-source:info") || slices.ContainsFunc(got, func(s string) bool { return strings.HasPrefix(s, "report.tls-") }) ||
+		!slices.Contains(ignored, "report.tls-failures") {
+		t.Errorf("findings %v, ignored %v", got, ignored)
 	}
 }

@@ -16,7 +16,7 @@ import (
 // run sends one message (or a batch) and returns the error carrying the
 // exit code.
 func run(ctx context.Context, o *Options) error {
-	set, err := o.Globals.ValidateRecords("send")
+	set, err := o.Globals.ValidateRecords(ctx, "send")
 	if err != nil {
 		return err
 	}

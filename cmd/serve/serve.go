@@ -84,7 +84,7 @@ letting the probes in progress finish. See docs/serve.md.`,
 
 // Run serves until ctx is done.
 func Run(ctx context.Context, opts *Options) error {
-	if _, err := opts.Globals.Validate(); err != nil {
+	if _, err := opts.Globals.Validate(ctx); err != nil {
 		return err
 	}
 	if opts.MaxConcurrent < 1 || opts.MaxConcurrent > 1024 {

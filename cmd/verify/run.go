@@ -19,7 +19,7 @@ import (
 )
 
 func run(ctx context.Context, opts *Options) error {
-	set, err := opts.Globals.ValidateRecords("verify")
+	set, err := opts.Globals.ValidateRecords(ctx, "verify")
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/emersion/go-smtp"
+	"github.com/spf13/pflag"
 
 	"github.com/relayctl/relayctl/checks/dnsx/dnstest"
 	"github.com/relayctl/relayctl/checks/smtpwire/smtptest"
@@ -217,6 +218,36 @@ func TestIgnoreSettlesTheVerdictAgain(t *testing.T) {
 		out, _ := output()
 		if exitOf(err) != tc.exit || !strings.Contains(out, tc.want) {
 			t.Errorf("--ignore %v %s: exit %v, output %s", tc.ignore, tc.addr, exitOf(err), out)
+		}
+	}
+}
+
+// The policy file's defaults reach verify through Validate: its fail-on
+// makes a risky address fail the gate, unless --fail-on is given.
+func TestPolicyDefaultFailOn(t *testing.T) {
+	pol := filepath.Join(t.TempDir(), "p.yaml")
+	if err := os.WriteFile(pol, []byte("defaults:\n  fail-on: warn\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		exit report.Exit
+	}{
+		{[]string{"-o", "ndjson"}, report.ExitOK},
+		{[]string{"-o", "ndjson", "--policy", pol}, report.ExitGate},
+		{[]string{"-o", "ndjson", "--policy", pol, "--fail-on", "fail"}, report.ExitOK},
+	} {
+		opts, _, output := setup(t)
+		fs := pflag.NewFlagSet("t", pflag.ContinueOnError)
+		opts.Globals.Register(fs)
+		if err := fs.Parse(tc.args); err != nil {
+			t.Fatal(err)
+		}
+		opts.Globals.Timeout = 2 * time.Second
+		opts.Args = []string{"info@example.test"}
+		err := run(context.Background(), opts)
+		if out, _ := output(); exitOf(err) != tc.exit || !strings.Contains(out, `"verdict":"risky"`) {
+			t.Errorf("%v: exit %v (%v), want %v; output %s", tc.args, exitOf(err), err, tc.exit, out)
 		}
 	}
 }

@@ -120,7 +120,7 @@ recorded (the module version, and in a git checkout the revision, its
 time and whether the tree had uncommitted changes).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			set, err := g.ValidateRecords("version")
+			set, err := g.ValidateOutput("version")
 			if err != nil {
 				return err
 			}

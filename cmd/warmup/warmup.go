@@ -77,7 +77,7 @@ Output: a table; --csv for CSV (the global -o gives table, json or ndjson);
 			if runF != nil {
 				return runF(opts)
 			}
-			return runPlan(opts)
+			return runPlan(cmd.Context(), opts)
 		},
 	}
 	f := cmd.Flags()
@@ -89,8 +89,8 @@ Output: a table; --csv for CSV (the global -o gives table, json or ndjson);
 	return cmd
 }
 
-func runPlan(opts *PlanOptions) error {
-	set, err := opts.Globals.Validate()
+func runPlan(ctx context.Context, opts *PlanOptions) error {
+	set, err := opts.Globals.Validate(ctx)
 	if err != nil {
 		return err
 	}
@@ -193,8 +193,8 @@ as well, with --fail-on never nothing does. 2 is bad usage or input.`,
 	return cmd
 }
 
-func runCheck(_ context.Context, opts *CheckOptions) error {
-	set, err := opts.Globals.Validate()
+func runCheck(ctx context.Context, opts *CheckOptions) error {
+	set, err := opts.Globals.Validate(ctx)
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The logic of the relayctl GitHub Action (action.yml): install relayctl,
-# run it with the given arguments, keep its JSON, write a Markdown summary
-# to $GITHUB_STEP_SUMMARY and, when asked, a SARIF file for code scanning.
+# run it with the given arguments, keep its JSON, write its -o markdown
+# summary to $GITHUB_STEP_SUMMARY and, when asked, a SARIF file for code
+# scanning.
 # It exits with relayctl's exit code (0 ok, 1 gate, 2 usage, 3 incomplete).
 #
 # Inputs (environment, as action.yml passes them):
@@ -9,7 +10,8 @@
 #   INPUT_VERSION  "source" (go install from the action's checkout), "latest",
 #                  or a release tag such as v1.2.3
 #   INPUT_SARIF    "true": also write relayctl.sarif (a second run, -o sarif)
-#   INPUT_SUMMARY  "true" (default): append the Markdown summary
+#   INPUT_SUMMARY  "true" (default): append the Markdown summary (a run
+#                  of its own, -o markdown)
 #   ACTION_PATH    the action's checkout (github.action_path)
 #   RUNNER_TEMP    scratch folder (default: a new temporary folder)
 #   RELAYCTL_REPO  owner/name to download releases from (default relayctl/relayctl)
@@ -17,7 +19,6 @@
 set -uo pipefail
 
 die() { echo "relayctl action: $*" >&2; exit 2; }
-command -v jq >/dev/null || die "jq is needed (preinstalled on GitHub's runners)"
 
 args=${INPUT_ARGS:-}
 version=${INPUT_VERSION:-latest}
@@ -44,6 +45,7 @@ install_source() {
 install_release() {
 	local tag=$1 os arch ver url
 	if [ "$tag" = latest ]; then
+		command -v jq >/dev/null || die "version: latest needs jq (preinstalled on GitHub's runners)"
 		tag=$(curl -fsSL "https://api.github.com/repos/$repo/releases/latest" | jq -r .tag_name) || die "cannot find the latest release of $repo"
 	fi
 	ver=${tag#v}
@@ -84,23 +86,23 @@ if [ "$sarif" = true ]; then
 fi
 
 if [ "$want_summary" = true ] && [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
-	# Markdown from the JSON reports: one table row a target, then every
-	# warn and fail finding.
-	jq -r -s --arg cmd "relayctl ${argv[*]}" --arg code "$code" '
-		def esc: tostring | gsub("<"; "&lt;") | gsub("\\|"; "\\|") | gsub("\n"; " ");
-		"## relayctl\n",
-		"`\($cmd)` exited \($code).\n",
-		"| Target | Status | Fail | Warn |",
-		"|---|---|---|---|",
-		(.[] | "| \(.target | esc) | \(.status) | \([.checks[]?.findings[]? | select(.severity == "fail")] | length) | \([.checks[]?.findings[]? | select(.severity == "warn")] | length) |"),
-		"",
-		(.[] | select([.checks[]?.findings[]? | select(.severity != "info")] | length > 0 or .error) |
-			"### \(.target | esc): \(.status)\n",
-			(if .error then "- **error** \(.error | esc)" else empty end),
-			(.checks[]? | . as $c | .findings[]? | select(.severity != "info") |
-				"- **\(.severity)** `\(.code)` (\($c.name)): \(.message | esc)"),
-			"")
-	' "$report" >>"$GITHUB_STEP_SUMMARY" || echo "relayctl action: could not write the summary (no JSON report?)" >&2
+	# relayctl's own -o markdown (a table row a target, then each
+	# target's findings), from a run of its own: only when a summary is
+	# wanted, and after the run whose exit code and reports count. Its
+	# stderr repeats the first run's, so it goes to the log only when
+	# that run said nothing.
+	md=$work/summary.md
+	"$relayctl" "${argv[@]}" -o markdown >"$md" 2>"$work/markdown.err"
+	mc=$?
+	{
+		printf '`relayctl %s` exited %s.\n\n' "${argv[*]}" "$code"
+		if [ -s "$md" ]; then
+			cat "$md"
+		else
+			printf '## relayctl\n\nNo report (exit %s of -o markdown): see the log.\n' "$mc"
+		fi
+	} >>"$GITHUB_STEP_SUMMARY" || echo "relayctl action: could not write the summary" >&2
+	[ -s "$md" ] || [ "$code" -ge 2 ] || cat "$work/markdown.err" >&2
 fi
 
 if [ -n "${GITHUB_OUTPUT:-}" ]; then
