@@ -11,6 +11,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/relayctl/relayctl/checks"
+	"github.com/relayctl/relayctl/checks/internal/textutil"
 )
 
 // Keys of the file, by mapping: a test holds docs/relayctl.schema.json to
@@ -157,7 +158,7 @@ func (l loader) at(n *yaml.Node, msg string) error {
 
 // yamlError keeps the YAML library's line but says the rest in our words.
 func (l loader) yamlError(err error) error {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	msg := textutil.LibraryText(err)
 	line := 0
 	if rest, ok := strings.CutPrefix(msg, "line "); ok {
 		if n, after, ok := strings.Cut(rest, ": "); ok {
