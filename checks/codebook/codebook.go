@@ -76,7 +76,7 @@ func All() []Entry {
 		add(Entry{CodeDoc: cd, Check: "report summary", Command: "report summary", RFCs: []string{"RFC 7489", "RFC 8460"}, Doc: "docs/report.md"})
 	}
 	for _, cd := range policy.Codes() {
-		add(Entry{CodeDoc: cd, Check: "policy file (--policy)", Command: "check, blacklist", Doc: "docs/policy.md"})
+		add(Entry{CodeDoc: cd, Check: "policy file (--policy)", Command: "every command that prints check reports", Doc: "docs/policy.md"})
 	}
 	for _, cd := range state.Codes() {
 		add(Entry{CodeDoc: cd, Check: "changes between runs (--state)", Command: "blacklist ip|domain, check ip, check domain", Doc: "docs/state.md"})
