@@ -24,15 +24,14 @@ const (
 // session is one SMTP connection: the current stream (plain or TLS), a
 // bounded line reader, a deadline per step and the transcript.
 type session struct {
-	ctx     context.Context
 	conn    net.Conn
 	br      *bufio.Reader
 	timeout time.Duration
 	p       *Probe
 }
 
-func newSession(ctx context.Context, conn net.Conn, timeout time.Duration, p *Probe) *session {
-	s := &session{ctx: ctx, timeout: timeout, p: p}
+func newSession(conn net.Conn, timeout time.Duration, p *Probe) *session {
+	s := &session{timeout: timeout, p: p}
 	s.setConn(conn)
 	return s
 }
@@ -47,18 +46,18 @@ func (s *session) setConn(c net.Conn) {
 // or the context's deadline when that comes first. A context already
 // cancelled leaves a deadline in the past, so that every read and write
 // fails at once (watchContext does the same when it is cancelled later).
-func (s *session) step() error {
-	if err := s.ctx.Err(); err != nil {
+func (s *session) step(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
 		return err
 	}
 	d := time.Now().Add(s.timeout)
-	if cd, ok := s.ctx.Deadline(); ok && cd.Before(d) {
+	if cd, ok := ctx.Deadline(); ok && cd.Before(d) {
 		d = cd
 	}
 	s.conn.SetDeadline(d)
-	if s.ctx.Err() != nil {
+	if ctx.Err() != nil {
 		s.conn.SetDeadline(time.Unix(1, 0))
-		return s.ctx.Err()
+		return ctx.Err()
 	}
 	return nil
 }
@@ -71,53 +70,53 @@ func watchContext(ctx context.Context, c net.Conn) func() bool {
 
 // send writes one command line. The command is the probe's own text, so
 // it carries no CR or LF of its own (smtpwire refuses one that would).
-func (s *session) send(line string) error {
+func (s *session) send(ctx context.Context, line string) error {
 	s.note("C: " + line)
 	if err := smtpwire.WriteCommand(s.conn, line); errors.Is(err, smtpwire.ErrLineBreak) {
 		return err
 	} else if err != nil {
-		return s.wrap(err)
+		return s.wrap(ctx, err)
 	}
 	return nil
 }
 
 // cmd sends a command and reads its reply, both within one step.
-func (s *session) cmd(line string) (*smtpwire.Reply, error) {
-	if err := s.step(); err != nil {
+func (s *session) cmd(ctx context.Context, line string) (*smtpwire.Reply, error) {
+	if err := s.step(ctx); err != nil {
 		return nil, err
 	}
-	if err := s.send(line); err != nil {
+	if err := s.send(ctx, line); err != nil {
 		return nil, err
 	}
-	return s.read()
+	return s.read(ctx)
 }
 
 // readReply reads one reply within a new step.
-func (s *session) readReply() (*smtpwire.Reply, error) {
-	if err := s.step(); err != nil {
+func (s *session) readReply(ctx context.Context) (*smtpwire.Reply, error) {
+	if err := s.step(ctx); err != nil {
 		return nil, err
 	}
-	return s.read()
+	return s.read(ctx)
 }
 
 // read reads one complete reply (smtpwire.ReadReply), every line noted
 // in the transcript.
-func (s *session) read() (*smtpwire.Reply, error) {
+func (s *session) read(ctx context.Context) (*smtpwire.Reply, error) {
 	r, err := smtpwire.ReadReply(s.br, func(line string) { s.note("S: " + line) })
 	if errors.Is(err, smtpwire.ErrProtocol) {
 		return nil, err
 	}
-	return r, s.wrap(err)
+	return r, s.wrap(ctx, err)
 }
 
 // wrap turns a network error into one of the package's: a timeout, a
 // closed connection, or the context's error.
-func (s *session) wrap(err error) error {
+func (s *session) wrap(ctx context.Context, err error) error {
 	if err == nil {
 		return nil
 	}
-	if s.ctx.Err() != nil {
-		return s.ctx.Err()
+	if ctx.Err() != nil {
+		return ctx.Err()
 	}
 	return netError(err)
 }

@@ -19,8 +19,8 @@ func pipeReply(t testing.TB, data []byte) (*smtpwire.Reply, error) {
 		srv.Close()
 	}()
 	p := &Probe{}
-	s := newSession(t.Context(), client, time.Second, p)
-	return s.readReply()
+	s := newSession(client, time.Second, p)
+	return s.readReply(t.Context())
 }
 
 func TestReadReply(t *testing.T) {

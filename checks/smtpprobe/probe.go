@@ -254,10 +254,10 @@ func (p *Probe) dialogue(ctx context.Context, opt Options) {
 	defer conn.Close()
 	stop := watchContext(ctx, conn)
 	defer stop()
-	s := newSession(ctx, conn, opt.timeout(), p)
+	s := newSession(conn, opt.timeout(), p)
 
 	if p.Mode == ModeImplicit {
-		if !p.handshake(s, opt) {
+		if !p.handshake(ctx, s, opt) {
 			return
 		}
 	}
@@ -267,7 +267,7 @@ func (p *Probe) dialogue(ctx context.Context, opt Options) {
 		p.Timings.Banner = ms(time.Since(t))
 		return
 	}
-	banner, err := s.readReply()
+	banner, err := s.readReply(ctx)
 	p.Timings.Banner = ms(time.Since(t))
 	if err != nil {
 		p.Banner = banner
@@ -277,37 +277,37 @@ func (p *Probe) dialogue(ctx context.Context, opt Options) {
 	p.Banner = banner
 	if banner.Code != 220 {
 		p.fail(StageBanner, FailureBanner, smtpwire.Refused("", banner))
-		p.quit(s)
+		p.quit(ctx, s)
 		return
 	}
 
 	t = time.Now()
-	caps, ok := p.ehlo(s, opt, StageEHLO)
+	caps, ok := p.ehlo(ctx, s, opt, StageEHLO)
 	p.Timings.EHLO = ms(time.Since(t))
 	if !ok {
 		return
 	}
 	if p.Mode == ModeImplicit {
 		p.EHLOTLS = caps
-		p.finish(s, opt)
+		p.finish(ctx, s, opt)
 		return
 	}
 	p.EHLO = caps
 	p.StartTLS = &StartTLS{Offered: caps.StartTLS}
 
-	if len(caps.Auth) > 0 && !p.authTest(s, caps) {
+	if len(caps.Auth) > 0 && !p.authTest(ctx, s, caps) {
 		return
 	}
-	if caps.StartTLS && !p.mailBeforeTLS(s) {
+	if caps.StartTLS && !p.mailBeforeTLS(ctx, s) {
 		return
 	}
 	if !caps.StartTLS {
-		p.finish(s, opt)
+		p.finish(ctx, s, opt)
 		return
 	}
 
 	t = time.Now()
-	reply, err := s.cmd("STARTTLS")
+	reply, err := s.cmd(ctx, "STARTTLS")
 	p.Timings.StartTLS = ms(time.Since(t))
 	p.StartTLS.Reply = reply
 	if err != nil {
@@ -316,7 +316,7 @@ func (p *Probe) dialogue(ctx context.Context, opt Options) {
 	}
 	if reply.Code != 220 {
 		p.fail(StageStartTLS, FailureTLS, smtpwire.Refused("STARTTLS", reply))
-		p.quit(s)
+		p.quit(ctx, s)
 		return
 	}
 	// Anything the server sent after its 220 and before the handshake
@@ -326,22 +326,22 @@ func (p *Probe) dialogue(ctx context.Context, opt Options) {
 		p.fail(StageStartTLS, FailureProtocol, newError(ErrInjection, "data sent after the STARTTLS reply, before the handshake", nil))
 		return
 	}
-	if !p.handshake(s, opt) {
+	if !p.handshake(ctx, s, opt) {
 		return
 	}
 	t = time.Now()
-	caps, ok = p.ehlo(s, opt, StageEHLOTLS)
+	caps, ok = p.ehlo(ctx, s, opt, StageEHLOTLS)
 	p.Timings.EHLOTLS = ms(time.Since(t))
 	if !ok {
 		return
 	}
 	p.EHLOTLS = caps
-	p.finish(s, opt)
+	p.finish(ctx, s, opt)
 }
 
 // ehlo sends EHLO and parses its reply; false when the probe stops.
-func (p *Probe) ehlo(s *session, opt Options, stage string) (*smtpwire.Capabilities, bool) {
-	reply, err := s.cmd("EHLO " + opt.ehlo())
+func (p *Probe) ehlo(ctx context.Context, s *session, opt Options, stage string) (*smtpwire.Capabilities, bool) {
+	reply, err := s.cmd(ctx, "EHLO "+opt.ehlo())
 	if err != nil {
 		p.failIO(stage, err)
 		return nil, false
@@ -349,7 +349,7 @@ func (p *Probe) ehlo(s *session, opt Options, stage string) (*smtpwire.Capabilit
 	if reply.Code != 250 {
 		p.EHLOReply = reply
 		p.fail(stage, FailureEHLO, smtpwire.Refused("EHLO", reply))
-		p.quit(s)
+		p.quit(ctx, s)
 		return nil, false
 	}
 	return smtpwire.ParseEHLO(reply.Lines), true
@@ -358,7 +358,7 @@ func (p *Probe) ehlo(s *session, opt Options, stage string) (*smtpwire.Capabilit
 // authTest asks for AUTH in plain text without credentials (RFC 4954
 // §4): 334 means the server would take a password in clear; the exchange
 // is cancelled with "*" at once.
-func (p *Probe) authTest(s *session, caps *smtpwire.Capabilities) bool {
+func (p *Probe) authTest(ctx context.Context, s *session, caps *smtpwire.Capabilities) bool {
 	mech := caps.Auth[0]
 	for _, m := range []string{"PLAIN", "LOGIN"} {
 		if slices.Contains(caps.Auth, m) {
@@ -368,7 +368,7 @@ func (p *Probe) authTest(s *session, caps *smtpwire.Capabilities) bool {
 	}
 	at := &AuthTest{Mechanism: mech}
 	p.AuthBeforeTLS = at
-	reply, err := s.cmd("AUTH " + mech)
+	reply, err := s.cmd(ctx, "AUTH "+mech)
 	at.Reply = reply
 	if err != nil {
 		p.failIO(StageAuth, err)
@@ -378,7 +378,7 @@ func (p *Probe) authTest(s *session, caps *smtpwire.Capabilities) bool {
 	case 334:
 		at.Exposed = true
 		// RFC 4954 §4: "*" cancels; the server answers 501.
-		if _, err := s.cmd("*"); err != nil {
+		if _, err := s.cmd(ctx, "*"); err != nil {
 			p.failIO(StageAuth, err)
 			return false
 		}
@@ -391,8 +391,8 @@ func (p *Probe) authTest(s *session, caps *smtpwire.Capabilities) bool {
 
 // mailBeforeTLS sends MAIL with the null sender before STARTTLS: a server
 // that requires TLS refuses it with 530 (RFC 3207 §4).
-func (p *Probe) mailBeforeTLS(s *session) bool {
-	reply, err := s.cmd("MAIL FROM:<>")
+func (p *Probe) mailBeforeTLS(ctx context.Context, s *session) bool {
+	reply, err := s.cmd(ctx, "MAIL FROM:<>")
 	p.StartTLS.MailBeforeTLS = reply
 	if err != nil {
 		p.failIO(StageMail, err)
@@ -408,7 +408,7 @@ func (p *Probe) mailBeforeTLS(s *session) bool {
 		*p.StartTLS.Required = true
 	}
 	if reply.Class() == 2 {
-		if _, err := s.cmd("RSET"); err != nil {
+		if _, err := s.cmd(ctx, "RSET"); err != nil {
 			p.failIO(StageMail, err)
 			return false
 		}
@@ -424,18 +424,18 @@ func authOnly(text string) bool {
 }
 
 // finish runs the relay test when asked and ends with QUIT.
-func (p *Probe) finish(s *session, opt Options) {
-	if opt.RelayTest && !p.relayTest(s) {
+func (p *Probe) finish(ctx context.Context, s *session, opt Options) {
+	if opt.RelayTest && !p.relayTest(ctx, s) {
 		return
 	}
-	p.quit(s)
+	p.quit(ctx, s)
 }
 
 // relayTest is the open-relay test.
-func (p *Probe) relayTest(s *session) bool {
+func (p *Probe) relayTest(ctx context.Context, s *session) bool {
 	rt := &RelayTest{From: RelayFrom, To: RelayTo, Result: RelayInconclusive, TLS: p.TLS != nil}
 	p.RelayTest = rt
-	reply, err := s.cmd("MAIL FROM:<" + RelayFrom + ">")
+	reply, err := s.cmd(ctx, "MAIL FROM:<"+RelayFrom+">")
 	rt.Mail = reply
 	if err != nil {
 		p.failIO(StageRelayTest, err)
@@ -444,7 +444,7 @@ func (p *Probe) relayTest(s *session) bool {
 	if reply.Class() != 2 {
 		return true
 	}
-	reply, err = s.cmd("RCPT TO:<" + RelayTo + ">")
+	reply, err = s.cmd(ctx, "RCPT TO:<"+RelayTo+">")
 	rt.Rcpt = reply
 	if err != nil {
 		p.failIO(StageRelayTest, err)
@@ -454,7 +454,7 @@ func (p *Probe) relayTest(s *session) bool {
 	if reply.Class() == 2 {
 		rt.Result = RelayAccepted
 	}
-	if _, err := s.cmd("RSET"); err != nil {
+	if _, err := s.cmd(ctx, "RSET"); err != nil {
 		p.failIO(StageRelayTest, err)
 		return false
 	}
@@ -463,11 +463,11 @@ func (p *Probe) relayTest(s *session) bool {
 
 // quit ends the session politely. Its reply is not judged, and a server
 // slow to answer it is waited for at most a second.
-func (p *Probe) quit(s *session) {
+func (p *Probe) quit(ctx context.Context, s *session) {
 	if s.timeout > time.Second {
 		s.timeout = time.Second
 	}
-	s.cmd("QUIT")
+	s.cmd(ctx, "QUIT")
 }
 
 // dialError says why a connection failed in words a person knows.
@@ -498,11 +498,11 @@ func dialError(err error) error {
 // the probe stopped (the failure recorded); otherwise the banner is read
 // as usual.
 func (p *Probe) sniffBanner(ctx context.Context, s *session, opt Options, target string) bool {
-	if err := s.step(); err != nil {
+	if err := s.step(ctx); err != nil {
 		return false
 	}
 	if _, err := s.br.Peek(1); err != nil {
-		werr := s.wrap(err)
+		werr := s.wrap(ctx, err)
 		if !errors.Is(werr, ErrTimeout) {
 			return false // readReply reports it
 		}

@@ -1,6 +1,7 @@
 package smtpprobe
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rsa"
@@ -102,18 +103,18 @@ func clientConfig(host string) *tls.Config {
 
 // handshake runs the TLS handshake over the session's stream and records
 // its details; false when it failed and the probe stops.
-func (p *Probe) handshake(s *session, opt Options) bool {
+func (p *Probe) handshake(ctx context.Context, s *session, opt Options) bool {
 	cfg := clientConfig(p.Host)
-	if err := s.step(); err != nil {
+	if err := s.step(ctx); err != nil {
 		p.fail(StageHandshake, FailureTLS, err)
 		return false
 	}
 	t := time.Now()
 	tc := tlsClient(s.conn, cfg)
-	err := tc.HandshakeContext(s.ctx)
+	err := tc.HandshakeContext(ctx)
 	p.Timings.Handshake = ms(time.Since(t))
 	if err != nil {
-		err = s.wrap(err)
+		err = s.wrap(ctx, err)
 		p.fail(StageHandshake, FailureTLS, newError(nil, "TLS handshake failed", err))
 		return false
 	}
