@@ -16,26 +16,26 @@ var generalCases = []struct {
 	// Fields folded onto continuation lines, names and values in any
 	// case, no per-message fields but a folded Reporting-MTA; the
 	// diagnostic is the Diagnostic-Code, not the preface.
-	{"rfc3464-folded.eml", []want{{
+	{"dsn-folded.eml", []want{{
 		recipient: "bob.absent@example.org", reason: "userunknown", status: "5.1.1", action: "failed", hard: true,
 		agent: "rfc3464", replyCode: 550, reporting: "relay.example.net", messageID: "<lunch-7@example.com>",
 		diagnostic: "550 5.1.1 <bob.absent@example.org>: Recipient address rejected: User unknown in local recipient table",
 	}}},
 	// multipart/report without its boundary parameter.
-	{"rfc3464-noboundary.eml", []want{{
+	{"dsn-noboundary.eml", []want{{
 		recipient: "dave@example.org", reason: "mailboxfull", status: "5.2.2", agent: "rfc3464",
 		messageID: "<minutes-3@example.com>", diagnostic: "552 5.2.2 Mailbox full",
 	}}},
 	// A base64 status part in a multipart/mixed from an ordinary-looking
 	// sender; its second block lacks the Final-Recipient and every
 	// optional field.
-	{"rfc3464-base64-mixed.eml", []want{
+	{"dsn-base64-mixed.eml", []want{
 		{recipient: "vera@example.org", reason: "mailboxfull", status: "5.2.2", agent: "rfc3464",
 			diagnostic: "552 5.2.2 mailbox over quota"},
 		{recipient: "walt@example.org", reason: "userunknown", status: "5.1.1", hard: true, agent: "rfc3464"},
 	}},
 	// A whole DSN attached as message/rfc822 by a gateway.
-	{"rfc3464-attached.eml", []want{{
+	{"dsn-attached.eml", []want{{
 		recipient: "frank@example.org", reason: "hostunknown", status: "5.1.2", hard: true, agent: "rfc3464",
 		messageID: "<offer-9@example.com>",
 	}}},
