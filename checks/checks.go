@@ -116,15 +116,19 @@ func (r *Result) Settle() {
 	if r.Findings == nil {
 		r.Findings = []Finding{}
 	}
+	r.Status = Worse(FindingsStatus(r.Findings), r.Status)
+}
+
+// FindingsStatus is the status findings alone give: ok when none is above
+// info, else the worst severity (Settle without the floor a check set).
+func FindingsStatus(fs []Finding) Status {
 	st := StatusOK
-	for _, f := range r.Findings {
-		if f.Severity == SeverityInfo {
-			continue
+	for _, f := range fs {
+		if f.Severity != SeverityInfo {
+			st = Worse(st, f.Severity.Status())
 		}
-		st = Worse(st, f.Severity.Status())
 	}
-	st = Worse(st, r.Status)
-	r.Status = st
+	return st
 }
 
 // Report is everything relayctl found about one target.

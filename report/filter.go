@@ -58,23 +58,11 @@ func Filter(rep *checks.Report, globs []string) {
 		// Findings never settle to info or error, so a status that differs
 		// from what the findings alone give was set by the check itself
 		// and stays the floor; otherwise start again from ok.
-		if c.Status == findingStatus(c.Findings) {
+		if c.Status == checks.FindingsStatus(c.Findings) {
 			c.Status = checks.StatusOK
 		}
 		c.Findings = kept
 		c.Settle()
 	}
 	rep.Settle()
-}
-
-// findingStatus is the status the findings alone give (checks.Result.Settle
-// without the floor).
-func findingStatus(fs []checks.Finding) checks.Status {
-	st := checks.StatusOK
-	for _, f := range fs {
-		if f.Severity != checks.SeverityInfo {
-			st = checks.Worse(st, f.Severity.Status())
-		}
-	}
-	return st
 }

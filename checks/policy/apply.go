@@ -28,7 +28,7 @@ func (p *Policy) Apply(rep *checks.Report, now time.Time) {
 	}
 	for i := range rep.Checks {
 		c := &rep.Checks[i]
-		before := findingStatus(c.Findings)
+		before := checks.FindingsStatus(c.Findings)
 		if c.Status != checks.StatusError {
 			for _, f := range exp.judge(c.Name, data(c.Data)) {
 				c.Add(f)
@@ -125,17 +125,6 @@ func (ig Ignore) concerns(name string) bool {
 	area, _, _ := strings.Cut(ig.Code, ".")
 	ok, _ := path.Match(area, name)
 	return ok
-}
-
-// findingStatus is the status findings alone give.
-func findingStatus(fs []checks.Finding) checks.Status {
-	st := checks.StatusOK
-	for _, f := range fs {
-		if f.Severity != checks.SeverityInfo {
-			st = checks.Worse(st, f.Severity.Status())
-		}
-	}
-	return st
 }
 
 // data is a check's data as its JSON has it: the shape docs/*.md
