@@ -155,7 +155,7 @@ func Check(ctx context.Context, r dnsx.Resolver, in Input, opts Options) (rep ch
 	}
 	wg.Go(func() { ru.spf = checkSPF(ctx, r, ru.facts, opts.Now) })
 	if publicAddr(ru.facts.IP) {
-		wg.Go(func() { a := mx.ConfirmPTR(ctx, r, ru.facts.IP); ru.ptr = &a })
+		wg.Go(func() { a := mx.FCrDNS(ctx, r, ru.facts.IP); ru.ptr = &a })
 	}
 	wg.Go(func() { ru.spam = scan(ctx, opts.Spamd, in.Data) })
 	wg.Go(func() { ru.content = content.Check(ctx, r, in.Data, opts.Content) })

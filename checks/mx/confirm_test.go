@@ -8,9 +8,9 @@ import (
 	"github.com/relayctl/relayctl/checks/dnsx/dnstest"
 )
 
-// ConfirmPTR: a PTR whose name resolves back confirms; one that resolves
+// FCrDNS: a PTR whose name resolves back confirms; one that resolves
 // elsewhere, or no PTR, does not; a lookup outside the zones is an error.
-func TestConfirmPTR(t *testing.T) {
+func TestFCrDNS(t *testing.T) {
 	rev := dnstest.Zone(t, ".", "2.0.192.in-addr.arpa. 300 IN SOA ns.example. h.example. 1 7200 3600 1209600 300\n"+
 		"10.2.0.192.in-addr.arpa. 300 IN PTR mail.example.com.\n"+
 		"11.2.0.192.in-addr.arpa. 300 IN PTR other.example.com.\n")
@@ -18,16 +18,16 @@ func TestConfirmPTR(t *testing.T) {
 		"mail.example.com. 300 IN A 192.0.2.10\nother.example.com. 300 IN A 192.0.2.99\n")
 	r := dnstest.Offline(t, rev, fwd)
 	ctx := context.Background()
-	if a := ConfirmPTR(ctx, r, netip.MustParseAddr("::ffff:192.0.2.10")); !a.Confirmed || a.ConfirmedName != "mail.example.com" || a.Address.String() != "192.0.2.10" {
+	if a := FCrDNS(ctx, r, netip.MustParseAddr("::ffff:192.0.2.10")); !a.Confirmed || a.ConfirmedName != "mail.example.com" || a.Address.String() != "192.0.2.10" {
 		t.Errorf("confirmed: %+v", a)
 	}
-	if a := ConfirmPTR(ctx, r, netip.MustParseAddr("192.0.2.11")); a.Confirmed || len(a.PTR) != 1 || a.Error != "" {
+	if a := FCrDNS(ctx, r, netip.MustParseAddr("192.0.2.11")); a.Confirmed || len(a.PTR) != 1 || a.Error != "" {
 		t.Errorf("mismatch: %+v", a)
 	}
-	if a := ConfirmPTR(ctx, r, netip.MustParseAddr("192.0.2.12")); a.Confirmed || len(a.PTR) != 0 || a.Error != "" {
+	if a := FCrDNS(ctx, r, netip.MustParseAddr("192.0.2.12")); a.Confirmed || len(a.PTR) != 0 || a.Error != "" {
 		t.Errorf("no PTR: %+v", a)
 	}
-	if a := ConfirmPTR(ctx, r, netip.MustParseAddr("198.51.100.1")); a.Confirmed || a.Error == "" {
+	if a := FCrDNS(ctx, r, netip.MustParseAddr("198.51.100.1")); a.Confirmed || a.Error == "" {
 		t.Errorf("outside the zones: %+v", a)
 	}
 }

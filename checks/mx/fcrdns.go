@@ -10,10 +10,12 @@ import (
 // FCrDNS is the forward-confirmed reverse DNS of one address, outside an
 // MX audit (check ip uses it for a sending address): the PTR names of
 // addr, then the A or AAAA records of each; Confirmed when one name
-// resolves back to addr (RFC 1912 §2.1, RFC 8601 §3 "iprev"). Hosts is
-// empty.
+// resolves back to addr (RFC 1912 §2.1, RFC 8601 §3 "iprev"). An
+// IPv4-mapped address is asked as IPv4. Hosts is empty; Error is the DNS
+// failure that kept it from being judged. check ip and check message's
+// bulk rules use it.
 func FCrDNS(ctx context.Context, r dnsx.Resolver, addr netip.Addr) Address {
-	a := Address{Address: addr, Hosts: []string{}, PTR: []string{}}
+	a := Address{Address: addr.Unmap(), Hosts: []string{}, PTR: []string{}}
 	fcrdns(ctx, r, &a)
 	return a
 }

@@ -268,13 +268,3 @@ func judgeAddress(a *Address, res *checks.Result) {
 		})
 	}
 }
-
-// ConfirmPTR is forward-confirmed reverse DNS for one address, outside
-// an MX audit: the names at its reverse name, and whether one of them
-// (ConfirmedName) resolves back to it. Error is the DNS failure that
-// kept it from being judged.
-func ConfirmPTR(ctx context.Context, r dnsx.Resolver, addr netip.Addr) Address {
-	a := Address{Address: addr.Unmap(), Hosts: []string{}, PTR: []string{}}
-	fcrdns(ctx, r, &a)
-	return a
-}
