@@ -8,6 +8,7 @@ import (
 
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dkimverify"
+	"github.com/relayctl/relayctl/checks/internal/cfws"
 	"github.com/relayctl/relayctl/checks/mx"
 	"github.com/relayctl/relayctl/checks/received"
 	"github.com/relayctl/relayctl/checks/spf"
@@ -314,7 +315,7 @@ func oneClickOf(h []dkimverify.Field, sigs []dkimverify.SignatureResult) oneClic
 	var u oneClick
 	list, post := 0, 0
 	for _, f := range h {
-		v := strings.TrimSpace(unfold(string(f.Value())))
+		v := strings.TrimSpace(cfws.Unfold(string(f.Value())))
 		switch {
 		case f.Is("List-Unsubscribe"):
 			list++

@@ -6,6 +6,7 @@ import (
 
 	"github.com/relayctl/relayctl/checks/dkimverify"
 	"github.com/relayctl/relayctl/checks/dnsx"
+	"github.com/relayctl/relayctl/checks/internal/cfws"
 	"github.com/relayctl/relayctl/checks/internal/textutil"
 )
 
@@ -37,7 +38,7 @@ func headerFrom(h []dkimverify.Field) fromDomain {
 			continue
 		}
 		f.fields++
-		v := strings.TrimSpace(unfold(string(fl.Value())))
+		v := strings.TrimSpace(cfws.Unfold(string(fl.Value())))
 		if f.fields == 1 {
 			f.text = textutil.Clip(v, maxFromText)
 		}

@@ -32,6 +32,7 @@ import (
 	"github.com/relayctl/relayctl/checks/dkimverify"
 	"github.com/relayctl/relayctl/checks/dmarc"
 	"github.com/relayctl/relayctl/checks/dnsx"
+	"github.com/relayctl/relayctl/checks/internal/cfws"
 	"github.com/relayctl/relayctl/checks/internal/textutil"
 	"github.com/relayctl/relayctl/checks/mx"
 	"github.com/relayctl/relayctl/checks/received"
@@ -198,7 +199,7 @@ func clipText(s string, n int) string { return textutil.Clip(s, n) }
 func messageID(h []dkimverify.Field) string {
 	for _, f := range h {
 		if f.Is("Message-ID") {
-			v := strings.TrimSpace(unfold(string(f.Value())))
+			v := strings.TrimSpace(cfws.Unfold(string(f.Value())))
 			if len(v) > 998 {
 				v = v[:998] // RFC 5322 §2.1.1: no line is longer
 			}
@@ -206,15 +207,6 @@ func messageID(h []dkimverify.Field) string {
 		}
 	}
 	return ""
-}
-
-// unfold removes the line breaks of a folded field body (RFC 5322
-// §2.2.3).
-func unfold(s string) string {
-	if !strings.ContainsAny(s, "\r\n") {
-		return s
-	}
-	return strings.NewReplacer("\r\n", "", "\n", "", "\r", "").Replace(s)
 }
 
 // traceFields is the header as the received package reads it.

@@ -214,9 +214,10 @@ func StripComments(s string) string {
 	return b.String()
 }
 
-// Unfold joins the lines of a folded field (RFC 5322 §2.2.3): each line
-// break followed by white space becomes that white space. Offsets shift;
-// parsers that report positions lex the unfolded text.
+// Unfold joins the lines of a folded field (RFC 5322 §2.2.3) by deleting
+// every CR and LF, so the white space that followed each line break is
+// what stays. Offsets shift; parsers that report positions lex the
+// unfolded text.
 func Unfold(s string) string {
 	if strings.IndexAny(s, "\r\n") < 0 {
 		return s
