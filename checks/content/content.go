@@ -30,6 +30,7 @@ import (
 	"github.com/relayctl/relayctl/checks/dnsbl"
 	"github.com/relayctl/relayctl/checks/dnsx"
 	"github.com/relayctl/relayctl/checks/internal/mimex"
+	"github.com/relayctl/relayctl/checks/internal/textutil"
 )
 
 // Name is the check's name in a report.
@@ -235,7 +236,7 @@ func headerFields(res *checks.Result, h header) {
 		if _, err := mail.ParseDate(date); err != nil {
 			res.Add(finding("content.date-malformed", checks.SeverityWarn, "RFC 5322 §3.3",
 				"Write Date as RFC 5322 §3.3 says, e.g. \"Tue, 1 Dec 2026 14:00:00 +0000\".",
-				"the Date field %q is not an RFC 5322 date", clip(date, 80)))
+				"the Date field %q is not an RFC 5322 date", textutil.Clip(date, 80)))
 		}
 	}
 	id := h.get("Message-ID")
@@ -247,7 +248,7 @@ func headerFields(res *checks.Result, h header) {
 	case !validMsgID(id):
 		res.Add(finding("content.message-id-malformed", checks.SeverityWarn, "RFC 5322 §3.6.4",
 			"Write Message-ID as <unique@your.domain>.",
-			"the Message-ID %q is not of the form <left@right>", clip(id, 80)))
+			"the Message-ID %q is not of the form <left@right>", textutil.Clip(id, 80)))
 	}
 }
 
@@ -267,18 +268,6 @@ func validMsgID(id string) bool {
 		}
 	}
 	return true
-}
-
-// clip makes s valid UTF-8 and cuts it to n bytes for a message.
-func clip(s string, n int) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
 }
 
 // structure reports the faults of the MIME tree, and 8-bit data and
@@ -414,7 +403,7 @@ func textOf(res *checks.Result, p *part) []byte {
 		if why := charsetFault(body, label, eight); why != "" {
 			res.Add(finding("content.charset-invalid", checks.SeverityWarn, "RFC 2046 §4.1.2",
 				"Declare the charset the text is really written in.",
-				"%s part %s declares charset %q, but %s", p.mtype, p.path, clip(label, 40), why))
+				"%s part %s declares charset %q, but %s", p.mtype, p.path, textutil.Clip(label, 40), why))
 		}
 	}
 	return body
@@ -466,7 +455,7 @@ func size(res *checks.Result, d *Data) {
 	for _, p := range firstN(leaves, 3) {
 		name := p.Type
 		if p.Filename != "" {
-			name += " " + clip(p.Filename, 60)
+			name += " " + textutil.Clip(p.Filename, 60)
 		}
 		big = append(big, fmt.Sprintf("part %s %s, %s", p.Part, name, bytesText(p.Size)))
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsbl"
 	"github.com/relayctl/relayctl/checks/dnsx"
+	"github.com/relayctl/relayctl/checks/internal/textutil"
 )
 
 // tally collects the distinct examples of one kind of finding, so that a
@@ -73,7 +74,7 @@ func judgeLinks(ctx context.Context, r dnsx.Resolver, res *checks.Result, data *
 				actual = p.host
 			}
 			if actual != "" && shown != actual {
-				mismatch.add(fmt.Sprintf("%q goes to %s", clip(l.text, 60), actual))
+				mismatch.add(fmt.Sprintf("%q goes to %s", textutil.Clip(l.text, 60), actual))
 			}
 		}
 	}
@@ -173,7 +174,7 @@ func judgeAttachments(res *checks.Result, atts []Attachment) {
 		if name == "" {
 			name = "part " + a.Part
 		}
-		name = fmt.Sprintf("%q", clip(name, 80))
+		name = fmt.Sprintf("%q", textutil.Clip(name, 80))
 		for _, r := range a.Risk {
 			switch r {
 			case "executable":

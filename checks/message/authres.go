@@ -8,6 +8,7 @@ import (
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/authres"
 	"github.com/relayctl/relayctl/checks/dkimverify"
+	"github.com/relayctl/relayctl/checks/internal/textutil"
 )
 
 // AuthresData is the data of the authres check.
@@ -48,7 +49,7 @@ type AuthresResult struct {
 
 const maxRaw = 512
 
-func textClip(s string) string { return clipText(s, maxRaw) }
+func textClip(s string) string { return textutil.Clip(s, maxRaw) }
 
 func judgeAuthres(ru *run) checks.Result {
 	res := checks.Result{}

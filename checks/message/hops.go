@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/relayctl/relayctl/checks"
+	"github.com/relayctl/relayctl/checks/internal/textutil"
 	"github.com/relayctl/relayctl/checks/received"
 )
 
@@ -114,7 +115,7 @@ func hopsOf(p received.Path, slow time.Duration) *HopsData {
 			o.DelayS = seconds(h.Delay)
 		}
 		if h.Err != nil {
-			o.Error, o.Raw = checks.Message(h.Err), clipText(strings.TrimSpace(hd.Raw), maxRawHop)
+			o.Error, o.Raw = checks.Message(h.Err), textutil.Clip(strings.TrimSpace(hd.Raw), maxRawHop)
 		}
 		d.Hops[i] = o
 	}
@@ -278,7 +279,7 @@ func hopFromName(h received.Hop) string {
 	switch {
 	case name == "" && !f.IP.IsValid() && len(h.Header.Comments) > 0:
 		// qmail: "(qmail 1234 invoked from network)" and no from clause.
-		return "(" + clipText(h.Header.Comments[0], 60) + ")"
+		return "(" + textutil.Clip(h.Header.Comments[0], 60) + ")"
 	case name == "" && !f.IP.IsValid():
 		return "?"
 	case !f.IP.IsValid():

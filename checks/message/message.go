@@ -33,7 +33,6 @@ import (
 	"github.com/relayctl/relayctl/checks/dmarc"
 	"github.com/relayctl/relayctl/checks/dnsx"
 	"github.com/relayctl/relayctl/checks/internal/cfws"
-	"github.com/relayctl/relayctl/checks/internal/textutil"
 	"github.com/relayctl/relayctl/checks/mx"
 	"github.com/relayctl/relayctl/checks/received"
 )
@@ -191,9 +190,6 @@ func parse(data []byte) (*dkimverify.Message, error) {
 func headerEnds(data []byte) bool {
 	return bytes.Contains(data, []byte("\n\n")) || bytes.Contains(data, []byte("\n\r\n"))
 }
-
-// clipText makes s valid UTF-8 and cuts it to n bytes for the report.
-func clipText(s string, n int) string { return textutil.Clip(s, n) }
 
 // messageID is the first Message-ID field's value, trimmed; "" when none.
 func messageID(h []dkimverify.Field) string {
