@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"iter"
 	"os"
 	"time"
@@ -23,15 +24,15 @@ func run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	vo, err := opts.options()
+	vo, err := opts.options(ctx)
 	if err != nil {
 		return err
 	}
-	done, err := opts.skipDone()
+	done, err := opts.skipDone(ctx)
 	if err != nil {
 		return err
 	}
-	in, closeInputs, err := opts.inputs()
+	in, closeInputs, err := opts.inputs(ctx)
 	if err != nil {
 		return err
 	}
@@ -127,7 +128,7 @@ func exitCode(s *verify.Summary, failOn report.FailOn) report.Exit {
 	return report.ExitOK
 }
 
-func (o *Options) options() (verify.Options, error) {
+func (o *Options) options(ctx context.Context) (verify.Options, error) {
 	vo := verify.Options{
 		SMTP: o.SMTP, From: o.From, EHLO: o.EHLO, Port: o.Port, Dial: o.Dial,
 		Timeout: o.Globals.Timeout, Retries: o.Retries, RetryWait: o.RetryWait,
@@ -169,12 +170,12 @@ func (o *Options) options() (verify.Options, error) {
 		}
 	}
 	if o.DisposableList != "" {
-		f, err := openFile(o.DisposableList)
+		f, r, err := openFile(ctx, o.DisposableList)
 		if err != nil {
 			return vo, cmdutil.Usage("cannot read --disposable-list "+o.DisposableList, err)
 		}
 		defer f.Close()
-		l, err := verify.ReadDomainList(bufio.NewReader(f), o.DisposableList)
+		l, err := verify.ReadDomainList(bufio.NewReader(r), o.DisposableList)
 		if err != nil {
 			return vo, &cmdutil.UsageError{Err: err}
 		}
@@ -183,29 +184,31 @@ func (o *Options) options() (verify.Options, error) {
 	return vo, nil
 }
 
-func openFile(path string) (*os.File, error) {
-	f, err := os.Open(path)
+// openFile opens a file a flag names through cmdutil.OpenFile, so that a
+// named pipe honours Ctrl-C; r reads it. A folder is refused by name.
+func openFile(ctx context.Context, path string) (f *os.File, r io.Reader, err error) {
+	f, r, err = cmdutil.OpenFile(ctx, path)
 	if err != nil {
 		var pe *os.PathError
 		if errors.As(err, &pe) {
-			return nil, pe.Err
+			return nil, nil, pe.Err
 		}
-		return nil, err
+		return nil, nil, err
 	}
 	if st, err := f.Stat(); err == nil && st.IsDir() {
 		f.Close()
-		return nil, errors.New("is a directory")
+		return nil, nil, errors.New("is a directory")
 	}
-	return f, nil
+	return f, r, nil
 }
 
 // skipDone reads the addresses of a previous run's NDJSON output. A line
 // that is not a record (the last one, cut off by Ctrl-C) is passed over.
-func (o *Options) skipDone() (map[string]bool, error) {
+func (o *Options) skipDone(ctx context.Context) (map[string]bool, error) {
 	if o.SkipDone == "" {
 		return nil, nil
 	}
-	f, err := openFile(o.SkipDone)
+	f, r, err := openFile(ctx, o.SkipDone)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil // the first run of a resumable loop
 	}
@@ -214,7 +217,7 @@ func (o *Options) skipDone() (map[string]bool, error) {
 	}
 	defer f.Close()
 	done := map[string]bool{}
-	sc := bufio.NewScanner(f)
+	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
 	for sc.Scan() {
 		var rec struct {
@@ -232,7 +235,7 @@ func (o *Options) skipDone() (map[string]bool, error) {
 
 // inputs is every address of the run as one stream: the arguments, then
 // stdin ("-"), then each --file.
-func (o *Options) inputs() (iter.Seq2[verify.Input, error], func(), error) {
+func (o *Options) inputs(ctx context.Context) (iter.Seq2[verify.Input, error], func(), error) {
 	var files []*os.File
 	closeAll := func() {
 		for _, f := range files {
@@ -244,8 +247,8 @@ func (o *Options) inputs() (iter.Seq2[verify.Input, error], func(), error) {
 		seq  iter.Seq2[verify.Input, error]
 	}
 	var parts []part
-	read := func(f *os.File, name string) iter.Seq2[verify.Input, error] {
-		r := bufio.NewReaderSize(f, 64*1024)
+	read := func(in io.Reader, name string) iter.Seq2[verify.Input, error] {
+		r := bufio.NewReaderSize(in, 64*1024)
 		if o.Column != "" {
 			return verify.ReadCSV(r, name, o.Column)
 		}
@@ -261,22 +264,16 @@ func (o *Options) inputs() (iter.Seq2[verify.Input, error], func(), error) {
 			return nil, nil, cmdutil.Usagef("\"-\" (stdin) given twice")
 		}
 		stdin = true
-		in := o.IO.In
-		r := bufio.NewReaderSize(in, 64*1024)
-		if o.Column != "" {
-			parts = append(parts, part{seq: verify.ReadCSV(r, "stdin", o.Column)})
-		} else {
-			parts = append(parts, part{seq: verify.ReadList(r, "stdin")})
-		}
+		parts = append(parts, part{seq: read(o.IO.Stdin(ctx, "addresses"), "stdin")})
 	}
 	for _, path := range o.Files {
-		f, err := openFile(path)
+		f, r, err := openFile(ctx, path)
 		if err != nil {
 			closeAll()
 			return nil, nil, cmdutil.Usage("cannot read --file "+path, err)
 		}
 		files = append(files, f)
-		parts = append(parts, part{seq: read(f, path)})
+		parts = append(parts, part{seq: read(r, path)})
 	}
 	if len(parts) == 0 {
 		return nil, nil, cmdutil.Usagef("nothing to verify: give addresses, \"-\" for stdin, or --file FILE")
