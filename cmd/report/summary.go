@@ -138,10 +138,7 @@ func runSummary(ctx context.Context, opts *SummaryOptions) error {
 		}
 	}
 	reps := sum.Reports(ctx, ropt)
-	w, err := report.NewWriter(set.Format, opts.IO.Out, report.Options{
-		Color: opts.IO.ColorEnabled(opts.Globals.NoColor),
-		Width: opts.IO.TerminalWidth(),
-	}, len(reps) == 1)
+	w, err := report.NewWriter(set.Format, opts.IO.Out, cmdutil.TableOptions(opts.IO, opts.Globals), len(reps) == 1)
 	if err != nil {
 		return &cmdutil.UsageError{Err: err}
 	}
