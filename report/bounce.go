@@ -165,7 +165,7 @@ func newBounceTable(w io.Writer, opt Options, summaryOnly bool) *bounceTable {
 }
 
 func cut(s string, n int) string {
-	s = oneLine(s)
+	s = OneLine(s)
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
@@ -183,12 +183,12 @@ func (t *bounceTable) row(r *bounce.Record) []string {
 	}
 	// On a terminal the diagnostic wraps, whole; a pipe gets a line per
 	// record, the diagnostic cut.
-	diag := oneLine(r.Diagnostic)
+	diag := OneLine(r.Diagnostic)
 	if !t.opt.terminal() || t.opt.Width <= 0 {
 		diag = cut(r.Diagnostic, diagWidth)
 	}
-	return []string{oneLine(r.Source), oneLine(r.Recipient), string(r.Reason), hard, oneLine(r.Status),
-		oneLine(r.Action), oneLine(r.Agent), diag}
+	return []string{OneLine(r.Source), OneLine(r.Recipient), string(r.Reason), hard, OneLine(r.Status),
+		OneLine(r.Action), OneLine(r.Agent), diag}
 }
 
 func (t *bounceTable) Write(r *bounce.Record) error {
@@ -327,11 +327,11 @@ func breakdown[N ~string](b *strings.Builder, title string, cs []bounce.Count[N]
 	}
 	w := len(title)
 	for _, c := range cs {
-		w = max(w, utf8.RuneCountInString(oneLine(string(c.Name))))
+		w = max(w, utf8.RuneCountInString(OneLine(string(c.Name))))
 	}
 	fmt.Fprintf(b, "\n%-*s  COUNT\n", w, title)
 	for _, c := range cs {
-		name := oneLine(string(c.Name))
+		name := OneLine(string(c.Name))
 		fmt.Fprintf(b, "%s%s  %d\n", name, strings.Repeat(" ", w-utf8.RuneCountInString(name)), c.Count)
 	}
 }

@@ -69,7 +69,7 @@ func WriteCatalog(w io.Writer, format Format, opt Options, cat []dnsbl.List) err
 		if l.Bitmask {
 			name += " [bitmask]"
 		}
-		rows = append(rows, []string{oneLine(l.Zone), l.KindString(), def, key, string(l.Severity), oneLine(name), oneLine(l.Info)})
+		rows = append(rows, []string{OneLine(l.Zone), l.KindString(), def, key, string(l.Severity), OneLine(name), OneLine(l.Info)})
 	}
 	widths := make([]int, len(catalogColumns))
 	for _, r := range rows {

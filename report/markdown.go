@@ -100,7 +100,7 @@ func mdStatus(s checks.Status) string {
 // backslash-escaped (CommonMark §2.4); newlines become spaces.
 func mdText(s string) string {
 	var b strings.Builder
-	for _, r := range oneLine(s) {
+	for _, r := range OneLine(s) {
 		switch r {
 		case '&':
 			b.WriteString("&amp;")
@@ -120,4 +120,4 @@ func mdText(s string) string {
 
 // mdCode makes s safe inside a one-backquote code span: codes are
 // area.kebab-name, but a backquote would end the span.
-func mdCode(s string) string { return strings.ReplaceAll(oneLine(s), "`", "'") }
+func mdCode(s string) string { return strings.ReplaceAll(OneLine(s), "`", "'") }

@@ -26,12 +26,12 @@ func FuzzOneLine(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		out := oneLine(s)
+		out := OneLine(s)
 		if r := controlIn(out); r >= 0 || strings.ContainsRune(out, '\n') {
-			t.Fatalf("oneLine(%q) = %q keeps %U", s, out, r)
+			t.Fatalf("OneLine(%q) = %q keeps %U", s, out, r)
 		}
 		if utf8.RuneCountInString(out) != utf8.RuneCountInString(s) {
-			t.Fatalf("oneLine(%q) = %q: %d runes for %d", s, out, utf8.RuneCountInString(out), utf8.RuneCountInString(s))
+			t.Fatalf("OneLine(%q) = %q: %d runes for %d", s, out, utf8.RuneCountInString(out), utf8.RuneCountInString(s))
 		}
 	})
 }

@@ -205,23 +205,23 @@ func (t *sendTable) block(rec send.Record) string {
 	}
 	row("result", res)
 	if rec.Server != "" {
-		row("server", oneLine(rec.Server)+" ("+SendTLS(rec)+")")
+		row("server", OneLine(rec.Server)+" ("+SendTLS(rec)+")")
 	}
 	row("auth", rec.Auth)
 	from := rec.From
 	if from == "" {
 		from = "<>"
 	}
-	row("from", oneLine(from))
-	row("to", oneLine(strings.Join(rec.To, ", ")))
-	row("accepted", oneLine(strings.Join(rec.Accepted, ", ")))
+	row("from", OneLine(from))
+	row("to", OneLine(strings.Join(rec.To, ", ")))
+	row("accepted", OneLine(strings.Join(rec.Accepted, ", ")))
 	for _, r := range rec.Rejected {
-		row("rejected", oneLine(fmt.Sprintf("%s  %d %s", r.Recipient, r.Code, r.Text)))
+		row("rejected", OneLine(fmt.Sprintf("%s  %d %s", r.Recipient, r.Code, r.Text)))
 	}
-	row("reply", oneLine(rec.Reply))
-	row("queue id", oneLine(rec.QueueID))
-	row("error", oneLine(rec.Error))
-	row("stopped", oneLine(rec.StoppedAfter))
+	row("reply", OneLine(rec.Reply))
+	row("queue id", OneLine(rec.QueueID))
+	row("error", OneLine(rec.Error))
+	row("stopped", OneLine(rec.StoppedAfter))
 	for _, d := range rec.Deliveries {
 		v := d.Domain + "  " + string(d.Result)
 		if d.Server != "" {
@@ -233,15 +233,15 @@ func (t *sendTable) block(rec send.Record) string {
 		if d.Result != send.ResultSent && d.Error != "" {
 			v += "  " + d.Error
 		}
-		row("delivery", oneLine(v))
+		row("delivery", OneLine(v))
 	}
 	for _, n := range rec.Notes {
-		row("note", oneLine(n))
+		row("note", OneLine(n))
 	}
 	if rec.DKIM != nil {
-		row("dkim", oneLine(fmt.Sprintf("d=%s s=%s a=%s", rec.DKIM.Domain, rec.DKIM.Selector, rec.DKIM.Algorithm)))
+		row("dkim", OneLine(fmt.Sprintf("d=%s s=%s a=%s", rec.DKIM.Domain, rec.DKIM.Selector, rec.DKIM.Algorithm)))
 	}
-	row("message id", oneLine(rec.MessageID))
+	row("message id", OneLine(rec.MessageID))
 	attempts := "1 attempt"
 	if rec.Attempts != 1 {
 		attempts = fmt.Sprintf("%d attempts", rec.Attempts)
@@ -258,20 +258,20 @@ func (t *sendTable) line(rec send.Record) string {
 	res := string(rec.Result)
 	res = t.result(rec.Result) + strings.Repeat(" ", max(8-len(res), 0))
 	head := fmt.Sprintf("%-5s %s ", fmt.Sprint(rec.Row), res)
-	rest := oneLine(to)
+	rest := OneLine(to)
 	if rec.QueueID != "" {
-		rest += "  " + oneLine(rec.QueueID)
+		rest += "  " + OneLine(rec.QueueID)
 	}
 	rest += "  " + duration(rec.Duration)
 	b.WriteString(hang(head, rest, t.width))
 	if rec.Result != send.ResultSent || len(rec.Rejected) > 0 {
 		for _, r := range rec.Rejected {
-			b.WriteString(hang("      rejected ", oneLine(fmt.Sprintf("%s  %d %s", r.Recipient, r.Code, r.Text)), t.width))
+			b.WriteString(hang("      rejected ", OneLine(fmt.Sprintf("%s  %d %s", r.Recipient, r.Code, r.Text)), t.width))
 		}
 		if rec.Error != "" {
-			b.WriteString(hang("      error: ", oneLine(rec.Error), t.width))
+			b.WriteString(hang("      error: ", OneLine(rec.Error), t.width))
 		} else if rec.Reply != "" && rec.Result != send.ResultSent {
-			b.WriteString(hang("      reply: ", oneLine(rec.Reply), t.width))
+			b.WriteString(hang("      reply: ", OneLine(rec.Reply), t.width))
 		}
 	}
 	return b.String()

@@ -107,9 +107,9 @@ func lines(rep checks.Report) []line {
 		if n := len(c.Ignored); n > 0 {
 			text = strings.TrimSpace(fmt.Sprintf("%s (%s ignored: %s)", text, plural(n, "finding", "findings"), strings.Join(unique(c.Ignored), ", ")))
 		}
-		out = append(out, line{check: c.Name, status: c.Status, label: string(c.Status), text: oneLine(text)})
+		out = append(out, line{check: c.Name, status: c.Status, label: string(c.Status), text: OneLine(text)})
 		if errorRow {
-			out = append(out, line{status: checks.StatusError, label: "error", text: oneLine(c.Error)})
+			out = append(out, line{status: checks.StatusError, label: "error", text: OneLine(c.Error)})
 		}
 		for i, f := range fs {
 			msg := f.Message
@@ -120,9 +120,9 @@ func lines(rep checks.Report) []line {
 				status: f.Severity.Status(),
 				label:  string(f.Severity),
 				code:   f.Code,
-				text:   oneLine(msg),
-				hint:   oneLine(f.Hint),
-				ref:    oneLine(f.Ref),
+				text:   OneLine(msg),
+				hint:   OneLine(f.Hint),
+				ref:    OneLine(f.Ref),
 			})
 		}
 	}
@@ -168,10 +168,12 @@ func unique(ss []string) []string {
 	return out
 }
 
-// oneLine keeps a value from breaking the layout: records and messages
-// from DNS can hold newlines and control characters, and a terminal must
-// never receive an escape sequence from a DNS answer.
-func oneLine(s string) string {
+// OneLine keeps a value from breaking the layout: records and messages
+// from DNS, servers or files can hold newlines and control characters,
+// and a terminal must never receive an escape sequence from them. Line
+// breaks and tabs become spaces; other control characters (C0, DEL, C1 —
+// ESC among them) become "?".
+func OneLine(s string) string {
 	return strings.Map(func(r rune) rune {
 		switch {
 		case r == '\n' || r == '\r' || r == '\t':
@@ -199,9 +201,9 @@ func duration(ms int64) string {
 //	                     hint: ...
 func plain(rep checks.Report) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s  %s  %s\n", oneLine(rep.Target), rep.Status, duration(rep.DurationMS))
+	fmt.Fprintf(&b, "%s  %s  %s\n", OneLine(rep.Target), rep.Status, duration(rep.DurationMS))
 	if rep.Error != "" {
-		fmt.Fprintf(&b, "error: %s\n", oneLine(rep.Error))
+		fmt.Fprintf(&b, "error: %s\n", OneLine(rep.Error))
 	}
 	ls := lines(rep)
 	if len(ls) == 0 {
@@ -273,11 +275,11 @@ func (t *Table) color(rep checks.Report) string {
 	bold := t.r.NewStyle().Bold(true)
 	faint := t.r.NewStyle().Faint(true)
 	fmt.Fprintf(&b, "%s  %s  %s\n",
-		bold.Render(oneLine(rep.Target)),
+		bold.Render(OneLine(rep.Target)),
 		t.statusStyle(rep.Status).Render(strings.ToUpper(string(rep.Status))),
 		faint.Render(duration(rep.DurationMS)))
 	if rep.Error != "" {
-		fmt.Fprintf(&b, "%s %s\n", t.statusStyle(checks.StatusError).Render("error:"), oneLine(rep.Error))
+		fmt.Fprintf(&b, "%s %s\n", t.statusStyle(checks.StatusError).Render("error:"), OneLine(rep.Error))
 	}
 	ls := lines(rep)
 	if len(ls) == 0 {

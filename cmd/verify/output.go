@@ -136,8 +136,10 @@ func reasonText(f checks.Finding) string {
 	return f.Message + " (" + f.Hint + ")"
 }
 
+// oneLine is report.OneLine (no control character reaches the terminal)
+// with runs of white space folded into one.
 func oneLine(s string) string {
-	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\t", " ")), " ")
+	return strings.Join(strings.Fields(report.OneLine(s)), " ")
 }
 
 // Close prints the summary: the counts by verdict, then by reason.
