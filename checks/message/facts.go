@@ -4,7 +4,6 @@ import (
 	"net/netip"
 	"strings"
 
-	"github.com/relayctl/relayctl/checks/dkimverify"
 	"github.com/relayctl/relayctl/checks/received"
 )
 
@@ -48,8 +47,8 @@ type SMTPFacts struct {
 // smtpFactsOf takes each fact from opts when given, else from the trace
 // (received.TraceFacts: Return-Path, the receiving hop's Received field,
 // Received-SPF).
-func smtpFactsOf(h []dkimverify.Field, opts Options) smtpFacts {
-	tf := received.TraceFacts(traceFields(h), received.Options{})
+func smtpFactsOf(trace []received.Field, opts Options) smtpFacts {
+	tf := received.TraceFacts(trace, received.Options{})
 	var s smtpFacts
 	s.receiverSPF = tf.SPF.Value
 	switch {
