@@ -104,6 +104,21 @@ func Scan(ctx context.Context, inputs []string, stdin io.Reader, emit func(Input
 	return nil
 }
 
+// stopped is the error that ends a scan whose read failed because the
+// run was cancelled: ctx's, or the read's own context error. A reader
+// through ctxio may see the command's context done a moment before a
+// context derived from it is, and a cancelled read is never an input
+// that could not be read.
+func stopped(ctx context.Context, err error) error {
+	if e := ctx.Err(); e != nil {
+		return e
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return nil
+}
+
 func unreadable(source string, err error) Input {
 	return Input{Source: source, Err: checks.WrapError(pkg, ErrUnreadable, "cannot read input "+source, unwrapPath(err))}
 }
@@ -218,8 +233,8 @@ func isMaildirMeta(name string) bool {
 func scanFile(ctx context.Context, path string, emit func(Input) error) error {
 	f, err := ctxio.Open(ctx, path)
 	if err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
+		if e := stopped(ctx, err); e != nil {
+			return e
 		}
 		return emit(unreadable(path, err))
 	}
@@ -233,8 +248,8 @@ func scanReader(ctx context.Context, source string, r io.Reader, emit func(Input
 	br := bufio.NewReaderSize(r, 64<<10)
 	head, err := br.Peek(5)
 	if err != nil && err != io.EOF && len(head) == 0 {
-		if ctx.Err() != nil {
-			return ctx.Err()
+		if e := stopped(ctx, err); e != nil {
+			return e
 		}
 		return emit(unreadable(source, err))
 	}
@@ -247,8 +262,8 @@ func scanReader(ctx context.Context, source string, r io.Reader, emit func(Input
 	}
 	data, err := io.ReadAll(io.LimitReader(br, MaxMessage))
 	if err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
+		if e := stopped(ctx, err); e != nil {
+			return e
 		}
 		return emit(unreadable(source, err))
 	}

@@ -88,8 +88,8 @@ func scanMbox(ctx context.Context, source string, br *bufio.Reader, emit func(In
 			if e := flush(); e != nil {
 				return e
 			}
-			if ctx.Err() != nil {
-				return ctx.Err()
+			if e := stopped(ctx, err); e != nil {
+				return e
 			}
 			return emit(unreadable(source, err))
 		}
