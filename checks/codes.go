@@ -14,8 +14,14 @@ type CodeDoc struct {
 	Severity string
 	// Meaning says in one line what the finding means.
 	Meaning string
+	// Why says in a line or two why it matters: what a receiver, a
+	// sender or an attacker does with it, what mail it costs.
+	Why string
 	// Fix says in one line what to change.
 	Fix string
+	// Example is one concrete case that yields the finding: the record,
+	// header, reply or situation, as a user would meet it.
+	Example string
 }
 
 // Severities are the severities Severity names, in the order it names

@@ -90,7 +90,9 @@ type Options struct {
 // tables "relayctl explain" reads.
 type CodeInfo struct {
 	Meaning string
+	Why     string
 	Fix     string
+	Example string
 	// HelpURI is the address of the RFC the code's check follows, when
 	// it has one.
 	HelpURI string

@@ -27,7 +27,7 @@ func ruleInfo(code string) (report.CodeInfo, bool) {
 	if !ok {
 		return report.CodeInfo{}, false
 	}
-	ci := report.CodeInfo{Meaning: e.Meaning, Fix: e.Fix}
+	ci := report.CodeInfo{Meaning: e.Meaning, Why: e.Why, Fix: e.Fix, Example: e.Example}
 	if len(e.RFCs) > 0 {
 		ci.HelpURI = codebook.RFCURL(e.RFCs[0])
 	}

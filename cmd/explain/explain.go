@@ -1,7 +1,7 @@
 // Package explain is "relayctl explain [CODE]": what a finding code
-// means, why, how to fix it and the RFCs of its check, from the tables the
-// checks export (checks/codebook), so the explanation cannot drift from
-// the check.
+// means, why it matters, how to fix it, an example and the RFCs of its
+// check, from the tables the checks export (checks/codebook), so the
+// explanation cannot drift from the check.
 package explain
 
 import (
@@ -22,8 +22,9 @@ func NewCmdExplain(ios *cmdutil.IOStreams, g *cmdutil.Globals) *cobra.Command {
 	return &cobra.Command{
 		Use:   "explain [CODE]",
 		Short: "Say what a finding code means and how to fix it",
-		Long: `Explain prints what a finding code means, how to fix it, which check emits it
-and the RFCs that check follows. With no CODE it lists every code, one a
+		Long: `Explain prints what a finding code means, why it matters, how to fix it, an
+example of what yields it, which check emits it and the RFCs that check
+follows. With no CODE it lists every code, one a
 line: code, severity and meaning, separated by tabs.`,
 		Args: cobra.MaximumNArgs(1),
 		ValidArgsFunction: func(_ *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
@@ -61,7 +62,9 @@ type entryJSON struct {
 	Code     string   `json:"code"`
 	Severity string   `json:"severity"`
 	Meaning  string   `json:"meaning"`
+	Why      string   `json:"why"`
 	Fix      string   `json:"fix"`
+	Example  string   `json:"example"`
 	Check    string   `json:"check"`
 	Command  string   `json:"command,omitempty"`
 	RFCs     []string `json:"rfcs"`
@@ -73,8 +76,8 @@ func toJSON(e codebook.Entry) entryJSON {
 	if rfcs == nil {
 		rfcs = []string{}
 	}
-	return entryJSON{Code: e.Code, Severity: e.Severity, Meaning: e.Meaning, Fix: e.Fix,
-		Check: e.Check, Command: e.Command, RFCs: rfcs, Doc: e.Doc}
+	return entryJSON{Code: e.Code, Severity: e.Severity, Meaning: e.Meaning, Why: e.Why, Fix: e.Fix,
+		Example: e.Example, Check: e.Check, Command: e.Command, RFCs: rfcs, Doc: e.Doc}
 }
 
 func list(w io.Writer, f report.Format) error {
@@ -113,7 +116,13 @@ func one(w io.Writer, f report.Format, e codebook.Entry) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s (%s)\n\n", e.Code, e.Severity)
 	fmt.Fprintf(&b, "Meaning:  %s\n", e.Meaning)
+	if e.Why != "" {
+		fmt.Fprintf(&b, "Why:      %s\n", e.Why)
+	}
 	fmt.Fprintf(&b, "Fix:      %s\n", e.Fix)
+	if e.Example != "" {
+		fmt.Fprintf(&b, "Example:  %s\n", e.Example)
+	}
 	if e.Command != "" {
 		fmt.Fprintf(&b, "Check:    %s (relayctl %s)\n", e.Check, e.Command)
 	} else {

@@ -27,8 +27,8 @@ type T interface {
 }
 
 // DocRows reads the "## Finding codes" section of the Markdown file at
-// path: one CodeDoc per row of its code | severity | meaning | fix table,
-// the code without its backquotes.
+// path: one CodeDoc per row of its code | severity | meaning | why it
+// matters | fix | example table, the code without its backquotes.
 func DocRows(path string) ([]checks.CodeDoc, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -48,13 +48,14 @@ func DocRows(path string) ([]checks.CodeDoc, error) {
 		for i := range cells {
 			cells[i] = strings.TrimSpace(cells[i])
 		}
-		if len(cells) != 4 {
-			return nil, fmt.Errorf("%s: a finding-code row has %d cells, want 4: %s", path, len(cells), line)
+		if len(cells) != 6 {
+			return nil, fmt.Errorf("%s: a finding-code row has %d cells, want 6 (code, severity, meaning, why it matters, fix, example): %s", path, len(cells), line)
 		}
 		if cells[0] == "code" || strings.Trim(cells[0], "-:") == "" {
 			continue
 		}
-		rows = append(rows, checks.CodeDoc{Code: strings.Trim(cells[0], "`"), Severity: cells[1], Meaning: cells[2], Fix: cells[3]})
+		rows = append(rows, checks.CodeDoc{Code: strings.Trim(cells[0], "`"), Severity: cells[1],
+			Meaning: cells[2], Why: cells[3], Fix: cells[4], Example: cells[5]})
 	}
 	if len(rows) == 0 {
 		return nil, fmt.Errorf("%s: no Finding codes table", path)
