@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"maps"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -32,7 +34,8 @@ func awkward() checks.Report {
 func ciOptions(failOn FailOn) Options {
 	return Options{FailOn: failOn, Version: "1.2.3", Codes: func(code string) (CodeInfo, bool) {
 		if code == "spf.missing" {
-			return CodeInfo{Meaning: "no SPF record", Fix: "publish one", HelpURI: "https://www.rfc-editor.org/rfc/rfc7208"}, true
+			return CodeInfo{Meaning: "no SPF record", Why: "receivers get none", Fix: "publish one",
+				Example: "`v=spf1` absent", HelpURI: "https://www.rfc-editor.org/rfc/rfc7208"}, true
 		}
 		return CodeInfo{}, false
 	}}
@@ -296,6 +299,99 @@ func sarifSchemaText(t *testing.T) string {
 		t.Fatal("go-sarif's schema.go no longer holds the SARIF 2.1.0 schema in one raw string")
 	}
 	return schema
+}
+
+// TestSARIFForCodeScanning holds -o sarif to what GitHub code scanning
+// needs of an uploaded result beyond the schema: at least one location
+// with a physical location whose artifact is a relative URI reference
+// (no scheme, not rooted) and a start line, a rule for every ruleId, and
+// a partial fingerprint that is unique in the run and stable across runs.
+func TestSARIFForCodeScanning(t *testing.T) {
+	type loc struct {
+		PhysicalLocation *struct {
+			ArtifactLocation struct{ URI string }
+			Region           struct{ StartLine int }
+		}
+	}
+	type doc struct {
+		Runs []struct {
+			Tool struct {
+				Driver struct{ Rules []struct{ ID string } }
+			}
+			Results []struct {
+				RuleID              string
+				Locations           []loc
+				PartialFingerprints map[string]string
+			}
+		}
+	}
+	parse := func(out string) doc {
+		var d doc
+		if err := json.Unmarshal([]byte(out), &d); err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	v6 := sample()
+	v6.Target = "2001:db8::1"
+	out := renderCI(t, FormatSARIF, ciOptions(FailOnFail), sample(), failing(), awkward(), v6)
+	d := parse(out)
+	seen := map[string]bool{}
+	rules := map[string]bool{}
+	for _, r := range d.Runs[0].Tool.Driver.Rules {
+		rules[r.ID] = true
+	}
+	uris := map[string]bool{}
+	for _, r := range d.Runs[0].Results {
+		if !rules[r.RuleID] {
+			t.Errorf("result %s has no rule", r.RuleID)
+		}
+		if len(r.Locations) == 0 || r.Locations[0].PhysicalLocation == nil {
+			t.Fatalf("result %s has no physical location", r.RuleID)
+		}
+		pl := r.Locations[0].PhysicalLocation
+		u, err := url.Parse(pl.ArtifactLocation.URI)
+		if err != nil || u.Scheme != "" || u.Host != "" || pl.ArtifactLocation.URI == "" || strings.HasPrefix(pl.ArtifactLocation.URI, "/") {
+			t.Errorf("result %s: artifact URI %q is not a relative path (%v)", r.RuleID, pl.ArtifactLocation.URI, err)
+		}
+		uris[u.Path] = true
+		if pl.Region.StartLine < 1 {
+			t.Errorf("result %s: start line %d", r.RuleID, pl.Region.StartLine)
+		}
+		fp := r.PartialFingerprints[fingerprintKey]
+		if fp == "" || seen[fp] {
+			t.Errorf("result %s: fingerprint %q missing or not unique", r.RuleID, fp)
+		}
+		seen[fp] = true
+	}
+	for _, want := range []string{"2001:db8::1", "pipes|and<b>.example"} {
+		if !uris[want] {
+			t.Errorf("no result points at a path named for %q (have %v)", want, uris)
+		}
+	}
+	// A finding whose message changes keeps its fingerprint.
+	changed := failing()
+	changed.Checks[0].Findings[0].Message += " (now with 11 lookups)"
+	fps := func(d doc) map[string]string {
+		m := map[string]string{}
+		for _, r := range d.Runs[0].Results {
+			m[r.RuleID] = r.PartialFingerprints[fingerprintKey]
+		}
+		return m
+	}
+	a, b := fps(parse(renderCI(t, FormatSARIF, ciOptions(FailOnFail), failing()))), fps(parse(renderCI(t, FormatSARIF, ciOptions(FailOnFail), changed)))
+	if !maps.Equal(a, b) {
+		t.Errorf("fingerprints follow the message text: %v vs %v", a, b)
+	}
+	// Locate points the results at a file and line.
+	opt := ciOptions(FailOnFail)
+	opt.Locate = func(target string) (string, int) { return "ops/relayctl.yaml", 7 }
+	for _, r := range parse(renderCI(t, FormatSARIF, opt, failing())).Runs[0].Results {
+		pl := r.Locations[0].PhysicalLocation
+		if pl.ArtifactLocation.URI != "ops/relayctl.yaml" || pl.Region.StartLine != 7 {
+			t.Errorf("result %s points at %s:%d, want ops/relayctl.yaml:7", r.RuleID, pl.ArtifactLocation.URI, pl.Region.StartLine)
+		}
+	}
 }
 
 func TestMarkdownEscapes(t *testing.T) {

@@ -2,18 +2,29 @@ package report
 
 import (
 	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/url"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/relayctl/relayctl/checks"
 )
 
 // SARIF 2.1.0 (OASIS, "Static Analysis Results Interchange Format"), the
 // subset relayctl fills in: one run whose driver lists a rule per finding
-// code seen, and one result per finding. A domain is no file, so a
-// result's location is a logical one (§3.33): the target, and the check.
+// code seen, and one result per finding. A result's location is logical
+// (§3.33: the target, and the check) and physical (§3.29) as well:
+// GitHub code scanning refuses a result without a file to show it on, so
+// the physical location is the file Options.Locate names (the policy file
+// line that speaks of the domain, or the message file read) or else a
+// path named for the target. A partial fingerprint (§3.27.17) of target,
+// check and code keeps an alert the same alert from one run to the next
+// whatever the message says.
 const (
 	sarifVersion = "2.1.0"
 	sarifSchema  = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -52,12 +63,14 @@ type sarifDriver struct {
 type sarifRule struct {
 	ID               string        `json:"id"`
 	ShortDescription *sarifMessage `json:"shortDescription,omitempty"`
+	FullDescription  *sarifMessage `json:"fullDescription,omitempty"`
 	Help             *sarifMessage `json:"help,omitempty"`
 	HelpURI          string        `json:"helpUri,omitempty"`
 }
 
 type sarifMessage struct {
-	Text string `json:"text"`
+	Text     string `json:"text"`
+	Markdown string `json:"markdown,omitempty"`
 }
 
 type sarifInvocation struct {
@@ -72,16 +85,36 @@ type sarifNotification struct {
 }
 
 type sarifResult struct {
-	RuleID    string          `json:"ruleId"`
-	RuleIndex int             `json:"ruleIndex"`
-	Level     string          `json:"level"`
-	Message   sarifMessage    `json:"message"`
-	Locations []sarifLocation `json:"locations"`
+	RuleID       string            `json:"ruleId"`
+	RuleIndex    int               `json:"ruleIndex"`
+	Level        string            `json:"level"`
+	Message      sarifMessage      `json:"message"`
+	Locations    []sarifLocation   `json:"locations"`
+	Fingerprints map[string]string `json:"partialFingerprints,omitempty"`
+	key          string            // target/check, for sorting
 }
 
 type sarifLocation struct {
+	Physical         *sarifPhysical `json:"physicalLocation,omitempty"`
 	LogicalLocations []sarifLogical `json:"logicalLocations"`
 }
+
+type sarifPhysical struct {
+	Artifact sarifArtifact `json:"artifactLocation"`
+	Region   sarifRegion   `json:"region"`
+}
+
+type sarifArtifact struct {
+	URI string `json:"uri"`
+}
+
+type sarifRegion struct {
+	StartLine int `json:"startLine"`
+}
+
+// fingerprintKey names relayctl's partial fingerprint; the version
+// changes if what it hashes ever does.
+const fingerprintKey = "relayctlFinding/v1"
 
 type sarifLogical struct {
 	Name               string `json:"name"`
@@ -100,12 +133,44 @@ func sarifLevel(s checks.Severity) string {
 	return "note"
 }
 
-func sarifWhere(target, check string) []sarifLocation {
+func sarifWhere(opt Options, target, check string) []sarifLocation {
 	l := sarifLogical{Name: target, FullyQualifiedName: target, Kind: "module"}
 	if check != "" {
 		l = sarifLogical{Name: check, FullyQualifiedName: target + "/" + check, Kind: "member"}
 	}
-	return []sarifLocation{{LogicalLocations: []sarifLogical{l}}}
+	path, line := "", 1
+	if opt.Locate != nil {
+		path, line = opt.Locate(target)
+	}
+	if path == "" {
+		path, line = target, 1
+	}
+	return []sarifLocation{{
+		Physical:         &sarifPhysical{Artifact: sarifArtifact{URI: artifactURI(path)}, Region: sarifRegion{StartLine: max(line, 1)}},
+		LogicalLocations: []sarifLogical{l},
+	}}
+}
+
+// artifactURI writes path as a relative URI reference (RFC 3986 §4.2):
+// each segment percent-encoded, and a colon too, so that an IPv6 address
+// or a name with a colon cannot read as a scheme. An empty path (a
+// report with no target) is "-", what relayctl calls standard input.
+func artifactURI(path string) string {
+	if path == "" {
+		return "-"
+	}
+	segs := strings.Split(path, "/")
+	for i, s := range segs {
+		segs[i] = strings.ReplaceAll(url.PathEscape(s), ":", "%3A")
+	}
+	return strings.Join(segs, "/")
+}
+
+// fingerprint is the partial fingerprint of the n-th finding (from 0)
+// with code in target's check.
+func fingerprint(target, check, code string, n int) string {
+	h := sha256.Sum256([]byte(target + "\x00" + check + "\x00" + code + "\x00" + strconv.Itoa(n)))
+	return hex.EncodeToString(h[:16])
 }
 
 func renderSARIF(w io.Writer, opt Options, reps []checks.Report) error {
@@ -119,21 +184,26 @@ func renderSARIF(w io.Writer, opt Options, reps []checks.Report) error {
 	for _, rep := range reps {
 		if rep.Error != "" {
 			inv.Notifications = append(inv.Notifications, sarifNotification{Level: "error",
-				Message: sarifMessage{Text: rep.Error}, Locations: sarifWhere(rep.Target, "")})
+				Message: sarifMessage{Text: rep.Error}, Locations: sarifWhere(opt, rep.Target, "")})
 		}
 		for _, c := range rep.Checks {
 			if c.Status == checks.StatusError {
 				inv.Notifications = append(inv.Notifications, sarifNotification{Level: "error",
-					Message: sarifMessage{Text: cmp.Or(c.Error, c.Summary, "the check reached no verdict")}, Locations: sarifWhere(rep.Target, c.Name)})
+					Message: sarifMessage{Text: cmp.Or(c.Error, c.Summary, "the check reached no verdict")}, Locations: sarifWhere(opt, rep.Target, c.Name)})
 			}
+			seen := map[string]int{}
 			for _, f := range c.Findings {
 				codes[f.Code] = true
 				msg := f.Message
 				if f.Hint != "" {
 					msg += " (" + f.Hint + ")"
 				}
+				n := seen[f.Code]
+				seen[f.Code]++
 				run.Results = append(run.Results, sarifResult{RuleID: f.Code, Level: sarifLevel(f.Severity),
-					Message: sarifMessage{Text: msg}, Locations: sarifWhere(rep.Target, c.Name)})
+					Message: sarifMessage{Text: msg}, Locations: sarifWhere(opt, rep.Target, c.Name),
+					Fingerprints: map[string]string{fingerprintKey: fingerprint(rep.Target, c.Name, f.Code, n)},
+					key:          rep.Target + "/" + c.Name})
 			}
 		}
 	}
@@ -151,7 +221,10 @@ func renderSARIF(w io.Writer, opt Options, reps []checks.Report) error {
 		if opt.Codes != nil {
 			if ci, ok := opt.Codes(id); ok {
 				r.ShortDescription = &sarifMessage{Text: ci.Meaning}
-				r.Help = &sarifMessage{Text: ci.Fix}
+				if ci.Why != "" {
+					r.FullDescription = &sarifMessage{Text: ci.Meaning + ". " + ci.Why}
+				}
+				r.Help = ruleHelp(ci)
 				r.HelpURI = ci.HelpURI
 			}
 		}
@@ -164,7 +237,7 @@ func renderSARIF(w io.Writer, opt Options, reps []checks.Report) error {
 	// target and check, then rule, then message.
 	slices.SortStableFunc(run.Results, func(a, b sarifResult) int {
 		return cmp.Or(
-			cmp.Compare(a.Locations[0].LogicalLocations[0].FullyQualifiedName, b.Locations[0].LogicalLocations[0].FullyQualifiedName),
+			cmp.Compare(a.key, b.key),
 			cmp.Compare(a.RuleID, b.RuleID),
 			cmp.Compare(a.Message.Text, b.Message.Text))
 	})
@@ -174,4 +247,20 @@ func renderSARIF(w io.Writer, opt Options, reps []checks.Report) error {
 	}
 	_, err = fmt.Fprintf(w, "%s\n", b)
 	return err
+}
+
+// ruleHelp is a rule's help (§3.49.14): the fix, then an example of what
+// yields the finding, in text and in Markdown (GitHub shows the latter).
+func ruleHelp(ci CodeInfo) *sarifMessage {
+	text := "Fix: " + ci.Fix
+	md := "**Fix:** " + ci.Fix
+	if ci.Example != "" {
+		text += "\nExample: " + ci.Example
+		md += "\n\n**Example:** " + ci.Example
+	}
+	if ci.HelpURI != "" {
+		text += "\nSee " + ci.HelpURI
+		md += "\n\nSee " + ci.HelpURI
+	}
+	return &sarifMessage{Text: text, Markdown: md}
 }

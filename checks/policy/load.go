@@ -64,7 +64,8 @@ func Parse(name string, data []byte, known *Known) (*Policy, error) {
 		case "defaults":
 			return l.defaults(v, &p.Defaults)
 		case "expect":
-			return l.mapping(v, nil, func(domain string, v *yaml.Node) error {
+			exp := v
+			return l.mapping(exp, nil, func(domain string, v *yaml.Node) error {
 				d := strings.TrimSuffix(strings.ToLower(domain), ".")
 				if d == "" {
 					return l.at(v, "an empty domain name")
@@ -72,7 +73,7 @@ func Parse(name string, data []byte, known *Known) (*Policy, error) {
 				if _, dup := p.Expect[d]; dup {
 					return l.at(v, fmt.Sprintf("domain %q twice", domain))
 				}
-				var e Expectations
+				e := Expectations{Line: keyOf(exp, v).Line}
 				if err := l.expect(v, &e); err != nil {
 					return err
 				}

@@ -9,6 +9,7 @@ package policy
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/relayctl/relayctl/checks"
@@ -61,6 +62,21 @@ type Expectations struct {
 	// BlacklistAllowListed are the blocklist zones a listing on which is
 	// accepted; nil is no expectation, empty accepts none.
 	BlacklistAllowListed []string
+	// Line is where the domain's entry starts in the file.
+	Line int
+}
+
+// Where is the place in the file that speaks of target: the line of its
+// expect entry, else of the "*" entry, else the first line; for a CI
+// format that must point every result at a file (SARIF on GitHub).
+func (p *Policy) Where(target string) (path string, line int) {
+	d := strings.TrimSuffix(strings.ToLower(target), ".")
+	for _, k := range []string{d, "*"} {
+		if e, ok := p.Expect[k]; ok && e.Line > 0 {
+			return p.Path, e.Line
+		}
+	}
+	return p.Path, 1
 }
 
 // Ignore drops findings with Code (a glob) for Domain ("" or "*": every

@@ -1,6 +1,10 @@
 package cmdutil
 
 import (
+	"os"
+	"path/filepath"
+	"strings"
+
 	"github.com/relayctl/relayctl/checks/codebook"
 	"github.com/relayctl/relayctl/report"
 )
@@ -17,7 +21,36 @@ func TableOptions(ios *IOStreams, g *Globals) report.Options {
 		FailOn:   report.FailOn(g.FailOn),
 		Version:  g.Version,
 		Codes:    ruleInfo,
+		Locate:   g.locate,
 	}
+}
+
+// locate is the file a SARIF result about target points at: target
+// itself when it is a file (a message, a report), else the policy file's
+// line that speaks of the domain, else none (the target's name).
+func (g *Globals) locate(target string) (string, int) {
+	if fi, err := os.Stat(target); err == nil && fi.Mode().IsRegular() {
+		return relativePath(target), 1
+	}
+	if p := g.Policy(); p != nil && p.Path != "" {
+		path, line := p.Where(target)
+		return relativePath(path), line
+	}
+	return "", 0
+}
+
+// relativePath is path relative to the working directory where it lies
+// below it, with / between folders (code scanning resolves it from the
+// repository's root, which is where a CI job runs).
+func relativePath(path string) string {
+	if filepath.IsAbs(path) {
+		if wd, err := os.Getwd(); err == nil {
+			if rel, err := filepath.Rel(wd, path); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+				path = rel
+			}
+		}
+	}
+	return filepath.ToSlash(filepath.Clean(path))
 }
 
 // ruleInfo is what the CI formats say of a finding code: its row of the
