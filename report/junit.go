@@ -21,13 +21,14 @@ func NewJUnit(w io.Writer, opt Options) Writer {
 	return &document{w: w, opt: opt, render: renderJUnit}
 }
 
-// junitCounts are the attributes testsuites and testsuite share.
+// junitCounts are the attributes testsuites and testsuite share. Jenkins'
+// schema (the one its JUnit plugin and GitLab read) has no skipped
+// attribute on testsuites, so only a testsuite counts its skipped cases.
 type junitCounts struct {
 	Name     string `xml:"name,attr"`
 	Tests    int    `xml:"tests,attr"`
 	Failures int    `xml:"failures,attr"`
 	Errors   int    `xml:"errors,attr"`
-	Skipped  int    `xml:"skipped,attr"`
 	Time     string `xml:"time,attr"`
 }
 
@@ -35,7 +36,6 @@ func (c *junitCounts) add(o junitCounts) {
 	c.Tests += o.Tests
 	c.Failures += o.Failures
 	c.Errors += o.Errors
-	c.Skipped += o.Skipped
 }
 
 type junitSuites struct {
@@ -46,6 +46,7 @@ type junitSuites struct {
 
 type junitSuite struct {
 	junitCounts
+	Skipped    int             `xml:"skipped,attr"`
 	Timestamp  string          `xml:"timestamp,attr,omitempty"`
 	Properties []junitProperty `xml:"properties>property"`
 	Cases      []junitCase     `xml:"testcase"`
@@ -60,10 +61,16 @@ type junitCase struct {
 	Name      string        `xml:"name,attr"`
 	Classname string        `xml:"classname,attr"`
 	Time      string        `xml:"time,attr"`
-	Skipped   *junitMessage `xml:"skipped"`
+	Skipped   *junitSkipped `xml:"skipped"`
 	Error     *junitMessage `xml:"error"`
 	Failure   *junitMessage `xml:"failure"`
 	SystemOut string        `xml:"system-out,omitempty"`
+}
+
+// junitSkipped is a skipped element: text only, which is all Jenkins'
+// schema allows it (no message attribute).
+type junitSkipped struct {
+	Text string `xml:",chardata"`
 }
 
 type junitMessage struct {
@@ -136,7 +143,7 @@ func junitTestcase(target string, c checks.Result, failOn FailOn) junitCase {
 	case c.Status == checks.StatusError:
 		tc.Error = &junitMessage{Message: c.Error, Type: "error", Text: text}
 	case c.Status == checks.StatusInfo && firstAtLeast(c.Findings, checks.SeverityWarn) == nil:
-		tc.Skipped = &junitMessage{Message: c.Summary}
+		tc.Skipped = &junitSkipped{Text: c.Summary}
 		tc.SystemOut = text
 	default:
 		tc.SystemOut = text
