@@ -13,6 +13,7 @@ import (
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/bounce"
 	"github.com/relayctl/relayctl/checks/bounce/reason"
+	"github.com/relayctl/relayctl/internal/textutil"
 )
 
 // BounceWriter prints the records of "bounce parse" as they come, in
@@ -283,38 +284,31 @@ func (t *bounceTable) Close(s *bounce.Summary) error {
 	return err
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return fmt.Sprintf("%d %s", n, one)
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
-
 // summaryText is the summary as the table ends with it.
 func summaryText(s *bounce.Summary) string {
 	var b strings.Builder
-	parts := []string{plural(s.Bounces, "bounce", "bounces")}
+	parts := []string{textutil.Count(s.Bounces, "bounce", "bounces")}
 	if s.Feedback > 0 {
-		parts = append(parts, plural(s.Feedback, "feedback report", "feedback reports"))
+		parts = append(parts, textutil.Count(s.Feedback, "feedback report", "feedback reports"))
 	}
 	if s.Vacation > 0 {
-		parts = append(parts, plural(s.Vacation, "auto-reply", "auto-replies"))
+		parts = append(parts, textutil.Count(s.Vacation, "auto-reply", "auto-replies"))
 	}
 	if s.Delivered > 0 {
-		parts = append(parts, plural(s.Delivered, "delivery report", "delivery reports"))
+		parts = append(parts, textutil.Count(s.Delivered, "delivery report", "delivery reports"))
 	}
 	if s.Delayed > 0 {
-		parts = append(parts, plural(s.Delayed, "delay notice", "delay notices"))
+		parts = append(parts, textutil.Count(s.Delayed, "delay notice", "delay notices"))
 	}
 	parts = append(parts, fmt.Sprintf("%d not a bounce", s.NotBounce))
 	if s.Damaged > 0 {
 		parts = append(parts, fmt.Sprintf("%d damaged", s.Damaged))
 	}
-	fmt.Fprintf(&b, "%s: %s\n", plural(s.Messages, "message", "messages"), strings.Join(parts, ", "))
+	fmt.Fprintf(&b, "%s: %s\n", textutil.Count(s.Messages, "message", "messages"), strings.Join(parts, ", "))
 	if s.Unreadable > 0 {
-		fmt.Fprintf(&b, "%s could not be read\n", plural(s.Unreadable, "input", "inputs"))
+		fmt.Fprintf(&b, "%s could not be read\n", textutil.Count(s.Unreadable, "input", "inputs"))
 	}
-	fmt.Fprintf(&b, "%s: %d hard, %d soft\n", plural(s.Records, "record", "records"), s.Hard, s.Soft)
+	fmt.Fprintf(&b, "%s: %d hard, %d soft\n", textutil.Count(s.Records, "record", "records"), s.Hard, s.Soft)
 	breakdown(&b, "REASON", s.ByReason)
 	breakdown(&b, "DOMAIN", s.ByDomain)
 	return b.String()

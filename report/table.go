@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/lipgloss/table"
 
 	"github.com/relayctl/relayctl/checks"
+	"github.com/relayctl/relayctl/internal/textutil"
 )
 
 // Table prints each report as it arrives: a header line (target, status,
@@ -105,7 +106,7 @@ func lines(rep checks.Report) []line {
 		errorRow := c.Error != "" && !said(summary) && !slices.ContainsFunc(fs, func(f checks.Finding) bool { return said(f.Message) })
 		text := summary
 		if n := len(c.Ignored); n > 0 {
-			text = strings.TrimSpace(fmt.Sprintf("%s (%s ignored: %s)", text, plural(n, "finding", "findings"), strings.Join(unique(c.Ignored), ", ")))
+			text = strings.TrimSpace(fmt.Sprintf("%s (%s ignored: %s)", text, textutil.Count(n, "finding", "findings"), strings.Join(unique(c.Ignored), ", ")))
 		}
 		out = append(out, line{check: c.Name, status: c.Status, label: string(c.Status), text: OneLine(text)})
 		if errorRow {

@@ -13,7 +13,7 @@ import (
 	"github.com/relayctl/relayctl/checks/dnsx"
 	"github.com/relayctl/relayctl/checks/fetch"
 	"github.com/relayctl/relayctl/checks/internal/fetchmsg"
-	"github.com/relayctl/relayctl/checks/internal/textutil"
+	"github.com/relayctl/relayctl/internal/textutil"
 )
 
 // Data is the check's structured result; docs/bimi.md documents the keys.

@@ -10,7 +10,7 @@ import (
 
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/internal/taglist"
-	"github.com/relayctl/relayctl/checks/internal/textutil"
+	"github.com/relayctl/relayctl/internal/textutil"
 )
 
 // recordTags reads an assertion record: DKIM's tag-list (RFC 6376 §3.2)

@@ -9,7 +9,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/relayctl/relayctl/checks/internal/textutil"
+	"github.com/relayctl/relayctl/internal/textutil"
 )
 
 const svgNS = "http://www.w3.org/2000/svg"

@@ -30,7 +30,7 @@ import (
 	"github.com/relayctl/relayctl/checks/dnsbl"
 	"github.com/relayctl/relayctl/checks/dnsx"
 	"github.com/relayctl/relayctl/checks/internal/mimex"
-	"github.com/relayctl/relayctl/checks/internal/textutil"
+	"github.com/relayctl/relayctl/internal/textutil"
 )
 
 // Name is the check's name in a report.
@@ -168,17 +168,10 @@ func finding(code string, sev checks.Severity, ref, hint, format string, args ..
 
 func summary(d *Data) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s, %d %s", bytesText(d.Size), d.PartsTotal, plural(d.PartsTotal, "part", "parts"))
-	fmt.Fprintf(&b, ", %d %s on %d %s", d.Links, plural(d.Links, "link", "links"), len(d.Domains), plural(len(d.Domains), "domain", "domains"))
-	fmt.Fprintf(&b, ", %d %s", len(d.Attachments), plural(len(d.Attachments), "attachment", "attachments"))
+	fmt.Fprintf(&b, "%s, %d %s", bytesText(d.Size), d.PartsTotal, textutil.Plural(d.PartsTotal, "part", "parts"))
+	fmt.Fprintf(&b, ", %d %s on %d %s", d.Links, textutil.Plural(d.Links, "link", "links"), len(d.Domains), textutil.Plural(len(d.Domains), "domain", "domains"))
+	fmt.Fprintf(&b, ", %d %s", len(d.Attachments), textutil.Plural(len(d.Attachments), "attachment", "attachments"))
 	return b.String()
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 // bytesText says a size the way a person reads it.
@@ -220,7 +213,7 @@ func lineLength(res *checks.Result, msg []byte) {
 	if n > 0 {
 		res.Add(finding("content.line-too-long", checks.SeverityWarn, "RFC 5322 §2.1.1",
 			"Encode long lines: quoted-printable or base64 keeps every line under 998 octets.",
-			"%d %s over 998 octets (the first is line %d; the longest %d octets): a relay may refuse the message or break the line, and the DKIM signature with it", n, plural(n, "line is", "lines are"), first, longest))
+			"%d %s over 998 octets (the first is line %d; the longest %d octets): a relay may refuse the message or break the line, and the DKIM signature with it", n, textutil.Plural(n, "line is", "lines are"), first, longest))
 	}
 }
 
@@ -303,12 +296,12 @@ func structure(res *checks.Result, t *tree) {
 	if len(eight) > 0 {
 		res.Add(finding("content.8bit-unencoded", checks.SeverityWarn, "RFC 6152 §3",
 			"Encode 8-bit text as quoted-printable or base64, or declare Content-Transfer-Encoding: 8bit and send only through 8BITMIME servers.",
-			"%s %s 8-bit bytes under a 7bit (or absent) Content-Transfer-Encoding: a server without 8BITMIME must refuse or mangle it", plural(len(eight), "part", "parts"), strings.Join(firstN(eight, 5), ", ")+more(len(eight), 5)+" "+plural(len(eight), "has", "have")))
+			"%s %s 8-bit bytes under a 7bit (or absent) Content-Transfer-Encoding: a server without 8BITMIME must refuse or mangle it", textutil.Plural(len(eight), "part", "parts"), strings.Join(firstN(eight, 5), ", ")+more(len(eight), 5)+" "+textutil.Plural(len(eight), "has", "have")))
 	}
 	if len(broken) > 0 {
 		res.Add(finding("content.encoding-broken", checks.SeverityWarn, "RFC 2045 §6.8",
 			"Fix the encoder: the body must be valid for its Content-Transfer-Encoding.",
-			"%s %s not valid for %s encoding: it was decoded as far as it goes", plural(len(broken), "part", "parts"), strings.Join(firstN(broken, 5), ", ")+more(len(broken), 5), plural(len(broken), "its", "their")))
+			"%s %s not valid for %s encoding: it was decoded as far as it goes", textutil.Plural(len(broken), "part", "parts"), strings.Join(firstN(broken, 5), ", ")+more(len(broken), 5), textutil.Plural(len(broken), "its", "their")))
 	}
 }
 

@@ -8,7 +8,7 @@ import (
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsbl"
 	"github.com/relayctl/relayctl/checks/dnsx"
-	"github.com/relayctl/relayctl/checks/internal/textutil"
+	"github.com/relayctl/relayctl/internal/textutil"
 )
 
 // tally collects the distinct examples of one kind of finding, so that a
@@ -81,7 +81,7 @@ func judgeLinks(ctx context.Context, r dnsx.Resolver, res *checks.Result, data *
 	if mismatch.n > 0 {
 		res.Add(finding("content.link-mismatch", checks.SeverityWarn, "",
 			"Make each link's text show where it goes, or use words rather than an address as its text.",
-			"%d %s a domain %s not go to: %s — the classic phishing tell", mismatch.n, plural(mismatch.n, "link's text shows", "links' texts show"), plural(mismatch.n, "it does", "they do"), mismatch.String()))
+			"%d %s a domain %s not go to: %s — the classic phishing tell", mismatch.n, textutil.Plural(mismatch.n, "link's text shows", "links' texts show"), textutil.Plural(mismatch.n, "it does", "they do"), mismatch.String()))
 	}
 	if short.n > 0 {
 		res.Add(finding("content.link-shortener", checks.SeverityWarn, "",

@@ -8,7 +8,7 @@ import (
 	"github.com/miekg/dns"
 	"golang.org/x/net/idna"
 
-	"github.com/relayctl/relayctl/checks/internal/textutil"
+	"github.com/relayctl/relayctl/internal/textutil"
 )
 
 // idnaProfile converts user input to A-labels the way a browser's address

@@ -16,7 +16,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/relayctl/relayctl/checks"
-	"github.com/relayctl/relayctl/checks/internal/textutil"
+	"github.com/relayctl/relayctl/internal/textutil"
 )
 
 // The probers a module runs.

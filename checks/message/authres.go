@@ -8,7 +8,7 @@ import (
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/authres"
 	"github.com/relayctl/relayctl/checks/dkimverify"
-	"github.com/relayctl/relayctl/checks/internal/textutil"
+	"github.com/relayctl/relayctl/internal/textutil"
 )
 
 // AuthresData is the data of the authres check.

@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/relayctl/relayctl/checks"
-	"github.com/relayctl/relayctl/checks/internal/textutil"
 	"github.com/relayctl/relayctl/checks/received"
+	"github.com/relayctl/relayctl/internal/textutil"
 )
 
 // DefaultSlow is the delay of one hop past which the hops check warns
@@ -214,7 +214,7 @@ func judgeHops(ru *run) checks.Result {
 	}
 	if p.TotalKnown {
 		res.Add(finding("hops.total", checks.SeverityInfo, "", "",
-			"%s from the Date field to the last hop, over %s", duration(p.Total), plural(len(p.Hops), "hop")))
+			"%s from the Date field to the last hop, over %s", duration(p.Total), textutil.Count(len(p.Hops), "hop", "hops")))
 	}
 	flush()
 	res.Summary = hopsSummary(p, data)
@@ -225,7 +225,7 @@ func judgeHops(ru *run) checks.Result {
 // slowest.
 func hopsSummary(p received.Path, d *HopsData) string {
 	var b strings.Builder
-	b.WriteString(plural(len(p.Hops), "hop"))
+	b.WriteString(textutil.Count(len(p.Hops), "hop", "hops"))
 	tls := 0
 	for _, h := range p.Hops {
 		if h.Header.TLS == received.Yes {
@@ -321,14 +321,6 @@ func duration(d time.Duration) string {
 		s = strings.TrimSuffix(s, "0s")
 	}
 	return s
-}
-
-// plural is "1 hop", "2 hops".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return strconv.Itoa(n) + " " + noun + "s"
 }
 
 // findingOf0 is the first finding of code.

@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/relayctl/relayctl/checks"
-	"github.com/relayctl/relayctl/checks/internal/textutil"
+	"github.com/relayctl/relayctl/internal/textutil"
 )
 
 // SyntaxError is one problem in a record (Col set) or a policy (Line

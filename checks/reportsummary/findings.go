@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/relayctl/relayctl/checks"
+	"github.com/relayctl/relayctl/internal/textutil"
 )
 
 // Check names of a summary report.
@@ -58,7 +59,7 @@ func (d *domain) aggregateResults(opt Options, ptrs map[string]ptrResult) []chec
 	main := checks.Result{
 		Name: CheckDMARC,
 		Summary: fmt.Sprintf("%d messages %s from %d %s: DMARC pass %s (SPF aligned %s, DKIM aligned %s); p=%s",
-			d.messages, period(d.begin, d.end), len(d.reports), plural(len(d.reports), "report", "reports"),
+			d.messages, period(d.begin, d.end), len(d.reports), textutil.Plural(len(d.reports), "report", "reports"),
 			pct(data.DMARCPass), pct(data.SPFAligned), pct(data.DKIMAligned), policyText(d)),
 		Data: data,
 	}
@@ -73,7 +74,7 @@ func (d *domain) aggregateResults(opt Options, ptrs map[string]ptrResult) []chec
 	}
 	if lookupFailed > 0 {
 		main.Add(checks.Finding{Code: "report.ptr-lookup-failed", Severity: checks.SeverityInfo,
-			Message: fmt.Sprintf("the reverse DNS of %d %s could not be looked up: those sources are shown by address", lookupFailed, plural(lookupFailed, "source", "sources")),
+			Message: fmt.Sprintf("the reverse DNS of %d %s could not be looked up: those sources are shown by address", lookupFailed, textutil.Plural(lookupFailed, "source", "sources")),
 			Hint:    "run again when the resolver answers, or with --no-dns to skip the lookups"})
 	}
 	out := []checks.Result{main}
@@ -126,13 +127,6 @@ func policyText(d *domain) string {
 
 func period(begin, end interface{ Format(string) string }) string {
 	return begin.Format("2006-01-02") + ".." + end.Format("2006-01-02")
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 // verdict says whether enforcing DMARC would hurt legitimate mail: the
@@ -290,7 +284,7 @@ func (d *domain) tlsResult() checks.Result {
 	t := d.tls
 	total := t.success + t.failure
 	r := checks.Result{Name: CheckTLS,
-		Summary: fmt.Sprintf("%d TLS sessions from %d %s: %d failed (%s)", total, len(t.reports), plural(len(t.reports), "report", "reports"), t.failure, pct(rate(t.failure, total))),
+		Summary: fmt.Sprintf("%d TLS sessions from %d %s: %d failed (%s)", total, len(t.reports), textutil.Plural(len(t.reports), "report", "reports"), t.failure, pct(rate(t.failure, total))),
 		Data:    &TLSData{Reports: len(t.reports), Successful: t.success, Failed: t.failure, ByResult: t.byResult, ByMX: t.byMX},
 	}
 	if t.failure == 0 {
@@ -327,11 +321,11 @@ func (d *domain) failureResult() checks.Result {
 		top = append(top, fmt.Sprintf("%s %d", dashIP(ip), d.failureIPs[ip]))
 	}
 	r := checks.Result{Name: CheckFailures,
-		Summary: fmt.Sprintf("%d failure %s for %d %s", len(d.failures), plural(len(d.failures), "report", "reports"), n, plural(int(n), "message", "messages")),
+		Summary: fmt.Sprintf("%d failure %s for %d %s", len(d.failures), textutil.Plural(len(d.failures), "report", "reports"), n, textutil.Plural(int(n), "message", "messages")),
 		Data:    map[string]any{"reports": len(d.failures), "messages": n, "by_source_ip": d.failureIPs},
 	}
 	r.Add(checks.Finding{Code: "report.failure-reports", Severity: checks.SeverityInfo,
-		Message: fmt.Sprintf("receivers sent %d failure %s, by source: %s", len(d.failures), plural(len(d.failures), "report", "reports"), strings.Join(top, ", ")),
+		Message: fmt.Sprintf("receivers sent %d failure %s, by source: %s", len(d.failures), textutil.Plural(len(d.failures), "report", "reports"), strings.Join(top, ", ")),
 		Hint:    "read them with report parse -o json: each holds the failing message's headers", Ref: "RFC 6591"})
 	return r
 }

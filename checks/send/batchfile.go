@@ -12,7 +12,7 @@ import (
 	"strings"
 	"text/template"
 
-	"github.com/relayctl/relayctl/checks/internal/textutil"
+	"github.com/relayctl/relayctl/internal/textutil"
 )
 
 // Row is one message of a --batch file: its fields by column name, and

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/relayctl/relayctl/checks"
-	"github.com/relayctl/relayctl/checks/internal/textutil"
+	"github.com/relayctl/relayctl/internal/textutil"
 	"github.com/relayctl/relayctl/checks/smtpwire"
 	"github.com/relayctl/relayctl/checks/tlsx"
 )

@@ -11,7 +11,7 @@ import (
 
 	"github.com/emersion/go-msgauth/dkim"
 
-	"github.com/relayctl/relayctl/checks/internal/textutil"
+	"github.com/relayctl/relayctl/internal/textutil"
 )
 
 // DKIMSigner signs messages (RFC 6376) with relaxed/relaxed

@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/relayctl/relayctl/checks/internal/textutil"
+	"github.com/relayctl/relayctl/internal/textutil"
 )
 
 // Message is what goes on the wire: the envelope and the data.

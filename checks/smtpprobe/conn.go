@@ -11,7 +11,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/relayctl/relayctl/checks/internal/textutil"
+	"github.com/relayctl/relayctl/internal/textutil"
 	"github.com/relayctl/relayctl/checks/smtpwire"
 )
 

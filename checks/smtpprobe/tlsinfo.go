@@ -16,7 +16,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/relayctl/relayctl/checks/internal/textutil"
+	"github.com/relayctl/relayctl/internal/textutil"
 	"github.com/relayctl/relayctl/checks/tlsx"
 )
 

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/relayctl/relayctl/checks/internal/textutil"
+	"github.com/relayctl/relayctl/internal/textutil"
 )
 
 // Reply is one SMTP reply (RFC 5321 §4.2): a three-digit code, the

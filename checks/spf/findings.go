@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/relayctl/relayctl/checks"
-	"github.com/relayctl/relayctl/checks/internal/textutil"
+	"github.com/relayctl/relayctl/internal/textutil"
 )
 
 // Finding codes of the spf check. docs/spf.md describes each.

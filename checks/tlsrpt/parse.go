@@ -9,7 +9,7 @@ import (
 
 	"github.com/relayctl/relayctl/checks/dnsx"
 	"github.com/relayctl/relayctl/checks/internal/taglist"
-	"github.com/relayctl/relayctl/checks/internal/textutil"
+	"github.com/relayctl/relayctl/internal/textutil"
 )
 
 // recordFields reads the fields of a TLS-RPT record after its version

@@ -13,6 +13,7 @@ import (
 	"github.com/relayctl/relayctl/checks/imapfetch"
 	"github.com/relayctl/relayctl/checks/reportstore"
 	"github.com/relayctl/relayctl/cmd/cmdutil"
+	"github.com/relayctl/relayctl/internal/textutil"
 )
 
 // FetchOptions is what "report fetch" runs with.
@@ -139,7 +140,7 @@ func runFetch(ctx context.Context, opts *FetchOptions) error {
 	if err := w.Close(&t); err != nil {
 		return cmdutil.Incomplete("writing the records", err)
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "relayctl: %s: %d %s read, %d moved\n", mb, st.Messages, plural(st.Messages, "message", "messages"), st.Moved)
+	fmt.Fprintf(opts.IO.ErrOut, "relayctl: %s: %d %s read, %d moved\n", mb, st.Messages, textutil.Plural(st.Messages, "message", "messages"), st.Moved)
 	if ferr != nil {
 		return &cmdutil.IncompleteError{Err: ferr}
 	}

@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/relayctl/relayctl/checks/dmarcreport"
+	"github.com/relayctl/relayctl/internal/textutil"
 	"github.com/relayctl/relayctl/report"
 )
 
@@ -44,7 +45,7 @@ func (t *tally) records() int {
 
 func (t *tally) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d %s from %d %s in %d %s", t.records(), plural(t.records(), "record", "records"), t.Reports, plural(t.Reports, "report", "reports"), t.Inputs, plural(t.Inputs, "input", "inputs"))
+	fmt.Fprintf(&b, "%d %s from %d %s in %d %s", t.records(), textutil.Plural(t.records(), "record", "records"), t.Reports, textutil.Plural(t.Reports, "report", "reports"), t.Inputs, textutil.Plural(t.Inputs, "input", "inputs"))
 	var parts []string
 	for _, ty := range []dmarcreport.Type{dmarcreport.TypeAggregate, dmarcreport.TypeFailure, dmarcreport.TypeTLSRPT} {
 		if n := t.ByType[ty]; n > 0 {
@@ -65,17 +66,10 @@ func (t *tally) String() string {
 		{t.Warnings, "warning", "warnings"},
 	} {
 		if x.n > 0 {
-			fmt.Fprintf(&b, "; %d %s", x.n, plural(x.n, x.one, x.many))
+			fmt.Fprintf(&b, "; %d %s", x.n, textutil.Plural(x.n, x.one, x.many))
 		}
 	}
 	return b.String()
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 func newRecordWriter(format report.Format, w io.Writer, tty bool) recordWriter {

@@ -12,7 +12,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/relayctl/relayctl/checks/internal/textutil"
+	"github.com/relayctl/relayctl/internal/textutil"
 )
 
 // Tag is one tag=value pair as written.
