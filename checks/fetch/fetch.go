@@ -25,8 +25,8 @@ import (
 
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsx"
-	"github.com/relayctl/relayctl/internal/textutil"
 	"github.com/relayctl/relayctl/checks/tlsx"
+	"github.com/relayctl/relayctl/internal/textutil"
 )
 
 // Defaults for Options.

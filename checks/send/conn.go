@@ -14,9 +14,9 @@ import (
 	"time"
 
 	"github.com/relayctl/relayctl/checks"
-	"github.com/relayctl/relayctl/internal/textutil"
 	"github.com/relayctl/relayctl/checks/smtpwire"
 	"github.com/relayctl/relayctl/checks/tlsx"
+	"github.com/relayctl/relayctl/internal/textutil"
 )
 
 // conn is one SMTP connection: its socket, what the server offered, and

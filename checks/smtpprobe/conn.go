@@ -11,8 +11,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/relayctl/relayctl/internal/textutil"
 	"github.com/relayctl/relayctl/checks/smtpwire"
+	"github.com/relayctl/relayctl/internal/textutil"
 )
 
 // Limits on the transcript a probe keeps.

@@ -16,8 +16,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/relayctl/relayctl/internal/textutil"
 	"github.com/relayctl/relayctl/checks/tlsx"
+	"github.com/relayctl/relayctl/internal/textutil"
 )
 
 // TLSInfo is what the handshake showed.
