@@ -2,36 +2,10 @@ package bounce
 
 import (
 	"bytes"
-	"fmt"
-	"io"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/relayctl/relayctl/checks/internal/mimex"
 )
-
-// charsetReader lets mime.WordDecoder read any charset x/text knows.
-func charsetReader(label string, r io.Reader) (io.Reader, error) {
-	e := mimex.LookupCharset(label)
-	if e == nil {
-		switch strings.ToLower(label) {
-		case "utf-8", "utf8", "us-ascii", "ascii":
-			return r, nil
-		}
-		return nil, fmt.Errorf("bounce: unknown charset %q", label)
-	}
-	// Convert at once and hand back a reader that writes itself out, so
-	// that the word decoder's copy needs no buffer of its own.
-	in, err := io.ReadAll(r)
-	if err != nil {
-		return nil, err
-	}
-	out, err := e.NewDecoder().Bytes(in)
-	if err != nil {
-		return nil, err
-	}
-	return bytes.NewReader(out), nil
-}
 
 // toUTF8 converts text in the given charset to UTF-8. Text that is
 // already valid UTF-8 with no escape sequences is left alone whatever

@@ -68,8 +68,8 @@ func TestDecodeWordsCharsets(t *testing.T) {
 		"=?x-unknown?Q?abc?=":                                  "=?x-unknown?Q?abc?=",
 		"no words":                                             "no words",
 	} {
-		if got := decodeWords(in); got != want {
-			t.Errorf("decodeWords(%q) = %q, want %q", in, got, want)
+		if got := mimex.DecodeWords(in); got != want {
+			t.Errorf("DecodeWords(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

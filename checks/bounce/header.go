@@ -2,8 +2,9 @@ package bounce
 
 import (
 	"bytes"
-	"mime"
 	"strings"
+
+	"github.com/relayctl/relayctl/checks/internal/mimex"
 )
 
 // field is one header field as it appeared, its value unfolded
@@ -49,7 +50,7 @@ func (h header) all(name string) []string {
 
 // text returns the named field decoded from RFC 2047 encoded-words.
 func (h header) text(name string) string {
-	return decodeWords(h.get(name))
+	return mimex.DecodeWords(h.get(name))
 }
 
 // isFieldName reports whether s is a valid header field name
@@ -222,20 +223,4 @@ func lowerKey(name string) string {
 		}
 	}
 	return strings.ToLower(name)
-}
-
-// wordDecoder decodes RFC 2047 encoded-words in any charset x/text knows.
-var wordDecoder = &mime.WordDecoder{CharsetReader: charsetReader}
-
-// decodeWords decodes RFC 2047 encoded-words in s; on a malformed word
-// the text is kept as it is.
-func decodeWords(s string) string {
-	if !strings.Contains(s, "=?") {
-		return s
-	}
-	d, err := wordDecoder.DecodeHeader(s)
-	if err != nil {
-		return s
-	}
-	return d
 }

@@ -2,9 +2,6 @@ package content
 
 import (
 	"bytes"
-	"fmt"
-	"io"
-	"mime"
 	"strconv"
 	"strings"
 
@@ -176,7 +173,7 @@ func (t *tree) entity(h header, body []byte, path string, depth int) {
 	if p.filename == "" {
 		p.filename = params["name"]
 	}
-	p.filename = decodeWord(p.filename)
+	p.filename = mimex.DecodeWords(p.filename)
 	t.parts = append(t.parts, p)
 
 	switch {
@@ -205,29 +202,4 @@ func (t *tree) entity(h header, body []byte, path string, depth int) {
 	default:
 		p.leaf = true
 	}
-}
-
-// decodeWord decodes RFC 2047 encoded words in a file name, as mail
-// clients write them despite RFC 2231; a name that does not decode stays
-// as written.
-func decodeWord(s string) string {
-	if !strings.Contains(s, "=?") {
-		return s
-	}
-	if d, err := (&mime.WordDecoder{CharsetReader: charsetReader}).DecodeHeader(s); err == nil {
-		return d
-	}
-	return s
-}
-
-// charsetReader lets mime.WordDecoder read any charset x/text knows.
-func charsetReader(label string, r io.Reader) (io.Reader, error) {
-	if e := mimex.LookupCharset(label); e != nil {
-		return e.NewDecoder().Reader(r), nil
-	}
-	switch strings.ToLower(label) {
-	case "utf-8", "utf8", "us-ascii", "ascii":
-		return r, nil
-	}
-	return nil, fmt.Errorf("unknown charset %q", label)
 }
