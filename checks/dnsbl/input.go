@@ -12,6 +12,7 @@ import (
 
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsx"
+	"github.com/relayctl/relayctl/internal/listfile"
 )
 
 // Target is one address or domain name to check.
@@ -185,33 +186,22 @@ const maxLine = 4096
 // read error, ends the sequence with its error.
 func Lines(r io.Reader, name string, parse Parser) iter.Seq2[Input, error] {
 	return func(yield func(Input, error) bool) {
-		sc := bufio.NewScanner(r)
-		sc.Buffer(make([]byte, 0, 512), maxLine)
-		n := 0
-		for sc.Scan() {
-			n++
-			line := sc.Text()
-			if i := strings.IndexByte(line, '#'); i >= 0 {
-				line = line[:i]
+		for l, err := range listfile.Lines(r, maxLine) {
+			if err != nil {
+				if errors.Is(err, bufio.ErrTooLong) {
+					err = errorf(ErrBadTarget, "invalid target: line %d is longer than %d bytes", l.N, maxLine)
+				}
+				yield(Input{}, at(name, err))
+				return
 			}
-			line = strings.TrimSpace(line)
-			if line == "" {
-				continue
-			}
-			in, err := parse(line)
+			in, err := parse(l.Text)
 			if err != nil {
 				in = Input{}
-				err = &LineError{Name: name, Line: n, Text: line, Err: err}
+				err = &LineError{Name: name, Line: l.N, Text: l.Text, Err: err}
 			}
 			if !yield(in, err) {
 				return
 			}
-		}
-		if err := sc.Err(); err != nil {
-			if errors.Is(err, bufio.ErrTooLong) {
-				err = errorf(ErrBadTarget, "invalid target: line %d is longer than %d bytes", n+1, maxLine)
-			}
-			yield(Input{}, at(name, err))
 		}
 	}
 }

@@ -1,13 +1,13 @@
 package verify
 
 import (
-	"bufio"
 	_ "embed"
 	"io"
 	"strings"
 
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsx"
+	"github.com/relayctl/relayctl/internal/listfile"
 )
 
 // disposableList is the built-in list of throw-away domains: the
@@ -41,20 +41,13 @@ func DefaultLists() *Lists {
 // A line that is not a domain is skipped: lists in the wild carry a few.
 func ReadDomainList(r io.Reader, source string) (*Lists, error) {
 	l := &Lists{Disposable: map[string]bool{}, DisposableSource: source}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 4096), 64*1024)
-	for sc.Scan() {
-		line, _, _ := strings.Cut(sc.Text(), "#")
-		line = strings.TrimSpace(line)
-		if line == "" {
-			continue
+	for line, err := range listfile.Lines(r, 64*1024) {
+		if err != nil {
+			return nil, checks.WrapError("verify", nil, "reading the disposable list "+source, err)
 		}
-		if d, err := dnsx.Domain(line); err == nil {
+		if d, err := dnsx.Domain(line.Text); err == nil {
 			l.Disposable[d] = true
 		}
-	}
-	if err := sc.Err(); err != nil {
-		return nil, checks.WrapError("verify", nil, "reading the disposable list "+source, err)
 	}
 	return l, nil
 }

@@ -1,7 +1,6 @@
 package check
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"hash/fnv"
@@ -15,6 +14,7 @@ import (
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsx"
 	"github.com/relayctl/relayctl/cmd/cmdutil"
+	"github.com/relayctl/relayctl/internal/listfile"
 	"github.com/relayctl/relayctl/report"
 )
 
@@ -87,22 +87,15 @@ func InShard(d string, i, n int) bool {
 // everything from a # are skipped. A line that is no domain name is bad
 // input (exit 2) naming where it is.
 func readDomains(r io.Reader, name string, add func(string)) error {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 4096), 1<<20)
-	for line := 1; sc.Scan(); line++ {
-		s, _, _ := strings.Cut(sc.Text(), "#")
-		s = strings.TrimSpace(s)
-		if s == "" {
-			continue
-		}
-		d, err := dnsx.Domain(s)
+	for l, err := range listfile.Lines(r, 1<<20) {
 		if err != nil {
-			return cmdutil.Usage(fmt.Sprintf("%s:%d: invalid domain", name, line), err)
+			return cmdutil.Usage("cannot read "+name, err)
+		}
+		d, err := dnsx.Domain(l.Text)
+		if err != nil {
+			return cmdutil.Usage(fmt.Sprintf("%s:%d: invalid domain", name, l.N), err)
 		}
 		add(d)
-	}
-	if err := sc.Err(); err != nil {
-		return cmdutil.Usage("cannot read "+name, err)
 	}
 	return nil
 }
