@@ -35,13 +35,9 @@ die() { printf 'dovecot-e2e: FAIL: %s\n' "$*" >&2; exit 1; }
 
 [ "$(id -u)" = 0 ] || die "run as root (it installs packages and starts dovecot)"
 
-if [ -z "${DOVECOT_E2E_LIMITED:-}" ]; then
-	export DOVECOT_E2E_LIMITED=1
-	rc=0
-	timeout --kill-after=15 "${DOVECOT_E2E_TIMEOUT:-600}" bash "$self" "$@" || rc=$?
-	[ $rc = 124 ] && printf 'dovecot-e2e: FAIL: over the %ss limit (DOVECOT_E2E_TIMEOUT)\n' "${DOVECOT_E2E_TIMEOUT:-600}" >&2
-	exit $rc
-fi
+# shellcheck source=lib/limit.sh
+. scripts/lib/limit.sh
+e2e_limit dovecot-e2e DOVECOT_E2E_TIMEOUT 600 "$self" "$@"
 
 imaps=${DOVECOT_E2E_IMAPS:-42993}
 imap=${DOVECOT_E2E_IMAP:-42143}

@@ -37,13 +37,9 @@ die() { printf 'spamd-e2e: FAIL: %s\n' "$*" >&2; exit 1; }
 
 # One limit for the whole run: the script runs again under timeout(1),
 # whose TERM the traps below turn into a clean stop.
-if [ -z "${SPAMD_E2E_LIMITED:-}" ]; then
-	export SPAMD_E2E_LIMITED=1
-	rc=0
-	timeout --kill-after=15 "${SPAMD_E2E_TIMEOUT:-600}" bash "$self" "$@" || rc=$?
-	[ $rc = 124 ] && printf 'spamd-e2e: FAIL: over the %ss limit (SPAMD_E2E_TIMEOUT)\n' "${SPAMD_E2E_TIMEOUT:-600}" >&2
-	exit $rc
-fi
+# shellcheck source=lib/limit.sh
+. scripts/lib/limit.sh
+e2e_limit spamd-e2e SPAMD_E2E_TIMEOUT 600 "$self" "$@"
 
 t0=$(date +%s)
 port=${SPAMD_E2E_PORT:-42783}

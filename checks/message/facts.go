@@ -47,8 +47,8 @@ type SMTPFacts struct {
 // smtpFactsOf takes each fact from opts when given, else from the trace
 // (received.TraceFacts: Return-Path, the receiving hop's Received field,
 // Received-SPF).
-func smtpFactsOf(trace []received.Field, opts Options) smtpFacts {
-	tf := received.TraceFacts(trace, received.Options{})
+func smtpFactsOf(trace *received.Trace, opts Options) smtpFacts {
+	tf := trace.Facts(received.Options{})
 	var s smtpFacts
 	s.receiverSPF = tf.SPF.Value
 	switch {

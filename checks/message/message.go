@@ -139,9 +139,9 @@ func Check(ctx context.Context, r dnsx.Resolver, in Input, opts Options) (rep ch
 	ru := &run{opts: opts, input: in, msg: msg}
 	ru.unterminated = msg.Body.Size() == 0 && !headerEnds(in.Data)
 	ru.from = headerFrom(msg.Header)
-	trace := traceFields(msg.Header)
+	trace := received.NewTrace(traceFields(msg.Header))
 	ru.facts = smtpFactsOf(trace, opts)
-	ru.path = received.PathOf(trace)
+	ru.path = trace.Path()
 
 	// Every engine at once: their first DNS questions leave together.
 	var wg sync.WaitGroup

@@ -87,25 +87,45 @@ type Options struct {
 // or from the hop's "(envelope-from …)" comment. SPF is the topmost
 // Received-SPF above the receiving hop; one below it was written before
 // the receiver got the message and is not the receiver's verdict.
-func TraceFacts(fields []Field, opt Options) Facts {
-	var f Facts
-	type rcvd struct {
-		pos, index int
-		h          *Header
-		err        error
+func TraceFacts(fields []Field, opt Options) Facts { return NewTrace(fields).Facts(opt) }
+
+// Trace is a message's header fields, in header order, with each
+// Received field parsed once for both the SMTP facts (Facts) and the
+// delivery path (Path).
+type Trace struct {
+	fields   []Field
+	received []parsedReceived // header order, newest first
+}
+
+type parsedReceived struct {
+	pos, index int // the field's place among all fields, among Received
+	h          *Header
+	err        error
+}
+
+// NewTrace parses the Received fields of fields.
+func NewTrace(fields []Field) *Trace {
+	t := &Trace{fields: fields}
+	for pos, fl := range fields {
+		if strings.EqualFold(strings.TrimSpace(fl.Name), "received") {
+			h, err := Parse(fl.Value)
+			t.received = append(t.received, parsedReceived{pos, len(t.received), h, err})
+		}
 	}
-	var hops []rcvd
+	return t
+}
+
+// Facts is TraceFacts of the trace's fields.
+func (t *Trace) Facts(opt Options) Facts {
+	var f Facts
+	fields, hops := t.fields, t.received
 	var spfPos []int
 	returnPath := -1
 	counts := map[string]int{}
 	for pos, fl := range fields {
 		name := strings.ToLower(strings.TrimSpace(fl.Name))
-		idx := counts[name]
 		counts[name]++
 		switch name {
-		case "received":
-			h, err := Parse(fl.Value)
-			hops = append(hops, rcvd{pos, idx, h, err})
 		case "received-spf":
 			spfPos = append(spfPos, pos)
 		case "return-path":

@@ -41,6 +41,33 @@ type Path struct {
 // order (newest first, as they appear), and its Date field body ("" when
 // it has none) into the delivery path.
 func BuildPath(received []string, date string) Path {
+	parsed := make([]parsedReceived, len(received))
+	for i, v := range received {
+		h, err := Parse(v)
+		parsed[i] = parsedReceived{index: i, h: h, err: err}
+	}
+	return buildPath(parsed, date)
+}
+
+// Path is the delivery path of the trace: its Received fields and its
+// first Date field.
+func (t *Trace) Path() Path {
+	date := ""
+	for _, f := range t.fields {
+		if strings.EqualFold(strings.TrimSpace(f.Name), "date") {
+			date = f.Value
+			break
+		}
+	}
+	return buildPath(t.received, date)
+}
+
+// PathOf builds the path from a message's header fields in header order:
+// its Received fields and its first Date field.
+func PathOf(fields []Field) Path { return NewTrace(fields).Path() }
+
+// buildPath is the path of parsed Received fields in header order.
+func buildPath(received []parsedReceived, date string) Path {
 	var p Path
 	if date != "" {
 		t, err := ParseDate(date)
@@ -48,9 +75,8 @@ func BuildPath(received []string, date string) Path {
 	}
 	p.Hops = make([]Hop, len(received))
 	for i := range received {
-		idx := len(received) - 1 - i
-		h, err := Parse(received[idx])
-		p.Hops[i] = Hop{Index: idx, Header: h, Err: err, DelayFrom: -1}
+		r := received[len(received)-1-i]
+		p.Hops[i] = Hop{Index: r.index, Header: r.h, Err: r.err, DelayFrom: -1}
 	}
 	prev := -1 // the nearest older hop with a date
 	for i := range p.Hops {
@@ -70,24 +96,6 @@ func BuildPath(received []string, date string) Path {
 		p.Total, p.TotalKnown = p.Hops[prev].Header.Date.Sub(p.Date), true
 	}
 	return p
-}
-
-// PathOf builds the path from a message's header fields in header order:
-// its Received fields and its first Date field.
-func PathOf(fields []Field) Path {
-	var rcvd []string
-	date := ""
-	for _, f := range fields {
-		switch strings.ToLower(strings.TrimSpace(f.Name)) {
-		case "received":
-			rcvd = append(rcvd, f.Value)
-		case "date":
-			if date == "" {
-				date = f.Value
-			}
-		}
-	}
-	return BuildPath(rcvd, date)
 }
 
 // Slowest returns the position in p.Hops of the hop with the longest
