@@ -49,7 +49,8 @@ func run(ctx context.Context, opts *Options) error {
 		r = c
 	}
 
-	w, err := newWriter(opts, set.Format, len(opts.Args) == 1 && opts.Args[0] != "-" && len(opts.Files) == 0)
+	single := len(opts.Args) == 1 && opts.Args[0] != "-" && len(opts.Files) == 0
+	w, err := report.NewVerifyWriter(set.Format, opts.IO.Out, opts.IO.ErrOut, cmdutil.TableOptions(opts.IO, opts.Globals), single)
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package verify
+package report
 
 import (
 	"bufio"
@@ -10,35 +10,38 @@ import (
 
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/verify"
-	"github.com/relayctl/relayctl/report"
 )
 
-// writer prints records as they come and the summary at the end.
-type writer interface {
+// VerifyWriter prints the records of "relayctl verify" as they come and
+// the summary at the end.
+type VerifyWriter interface {
 	Write(*verify.Record) error
 	Close(*verify.Summary) error
 }
 
-// newWriter picks the output: ndjson a line per record (the summary one
-// line on stderr); json one object for a single address, else an array
-// streamed as it grows; the table a block per address on a terminal, a
-// tab-separated line per reason when piped, then the summary.
-func newWriter(o *Options, format report.Format, single bool) (writer, error) {
+// NewVerifyWriter picks the output: ndjson a line per record (the summary
+// one line on errOut); json one object for a single address, else an
+// array streamed as it grows; the table a block per address on a
+// terminal (opt.Terminal), a tab-separated line per reason when piped,
+// then the summary.
+func NewVerifyWriter(format Format, out, errOut io.Writer, opt Options, single bool) (VerifyWriter, error) {
 	switch format {
-	case report.FormatNDJSON:
-		return &ndjsonWriter{w: bufio.NewWriter(o.IO.Out), errOut: o.IO.ErrOut}, nil
-	case report.FormatJSON:
-		return &jsonWriter{w: bufio.NewWriter(o.IO.Out), errOut: o.IO.ErrOut, single: single}, nil
+	case FormatNDJSON:
+		return &verifyNDJSON{w: bufio.NewWriter(out), errOut: errOut}, nil
+	case FormatJSON:
+		return &verifyJSON{w: bufio.NewWriter(out), errOut: errOut, single: single}, nil
+	case FormatTable, "":
+		return &verifyTable{out: out, tty: opt.terminal()}, nil
 	}
-	return &tableWriter{out: o.IO.Out, tty: o.IO.IsStdoutTTY()}, nil
+	return nil, checks.NewError("report", ErrBadFormat, fmt.Sprintf("unknown output format %q", format))
 }
 
-type ndjsonWriter struct {
+type verifyNDJSON struct {
 	w      *bufio.Writer
 	errOut io.Writer
 }
 
-func (n *ndjsonWriter) Write(r *verify.Record) error {
+func (n *verifyNDJSON) Write(r *verify.Record) error {
 	b, err := json.Marshal(r)
 	if err != nil {
 		return err
@@ -50,19 +53,19 @@ func (n *ndjsonWriter) Write(r *verify.Record) error {
 	return n.w.Flush()
 }
 
-func (n *ndjsonWriter) Close(s *verify.Summary) error {
-	printSummary(n.errOut, s)
+func (n *verifyNDJSON) Close(s *verify.Summary) error {
+	printVerifySummary(n.errOut, s)
 	return n.w.Flush()
 }
 
-type jsonWriter struct {
+type verifyJSON struct {
 	w      *bufio.Writer
 	errOut io.Writer
 	single bool
 	n      int
 }
 
-func (j *jsonWriter) Write(r *verify.Record) error {
+func (j *verifyJSON) Write(r *verify.Record) error {
 	b, err := json.MarshalIndent(r, "  ", "  ")
 	if err != nil {
 		return err
@@ -80,7 +83,7 @@ func (j *jsonWriter) Write(r *verify.Record) error {
 	return nil
 }
 
-func (j *jsonWriter) Close(s *verify.Summary) error {
+func (j *verifyJSON) Close(s *verify.Summary) error {
 	switch {
 	case j.single && j.n == 1:
 		j.w.WriteString("\n")
@@ -89,11 +92,11 @@ func (j *jsonWriter) Close(s *verify.Summary) error {
 	default:
 		j.w.WriteString("\n]\n")
 	}
-	printSummary(j.errOut, s)
+	printVerifySummary(j.errOut, s)
 	return j.w.Flush()
 }
 
-type tableWriter struct {
+type verifyTable struct {
 	out io.Writer
 	tty bool
 }
@@ -101,54 +104,54 @@ type tableWriter struct {
 // Write prints one address: on a terminal its verdict line and its
 // reasons below it, indented; piped, a line per reason of address,
 // verdict, code and message, separated by tabs.
-func (t *tableWriter) Write(r *verify.Record) error {
+func (t *verifyTable) Write(r *verify.Record) error {
 	if !t.tty {
 		var b strings.Builder
 		if len(r.Reasons) == 0 {
-			fmt.Fprintf(&b, "%s\t%s\t-\t-\n", oneLine(r.Address), r.Verdict)
+			fmt.Fprintf(&b, "%s\t%s\t-\t-\n", foldedLine(r.Address), r.Verdict)
 		}
 		for _, f := range r.Reasons {
-			fmt.Fprintf(&b, "%s\t%s\t%s\t%s\n", oneLine(r.Address), r.Verdict, f.Code, oneLine(reasonText(f)))
+			fmt.Fprintf(&b, "%s\t%s\t%s\t%s\n", foldedLine(r.Address), r.Verdict, f.Code, foldedLine(verifyReasonText(f)))
 		}
 		_, err := io.WriteString(t.out, b.String())
 		return err
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-14s %s", strings.ToUpper(string(r.Verdict)), oneLine(r.Address))
+	fmt.Fprintf(&b, "%-14s %s", strings.ToUpper(string(r.Verdict)), foldedLine(r.Address))
 	if r.Normalized != "" && r.Normalized != strings.TrimSpace(r.Address) {
 		fmt.Fprintf(&b, " (%s)", r.Normalized)
 	}
 	b.WriteByte('\n')
 	for _, f := range r.Reasons {
-		fmt.Fprintf(&b, "  %-5s %s: %s\n", f.Severity, f.Code, oneLine(f.Message))
+		fmt.Fprintf(&b, "  %-5s %s: %s\n", f.Severity, f.Code, foldedLine(f.Message))
 		if f.Hint != "" {
-			fmt.Fprintf(&b, "        %s\n", oneLine(f.Hint))
+			fmt.Fprintf(&b, "        %s\n", foldedLine(f.Hint))
 		}
 	}
 	_, err := io.WriteString(t.out, b.String())
 	return err
 }
 
-func reasonText(f checks.Finding) string {
+func verifyReasonText(f checks.Finding) string {
 	if f.Hint == "" {
 		return f.Message
 	}
 	return f.Message + " (" + f.Hint + ")"
 }
 
-// oneLine is report.OneLine (no control character reaches the terminal)
+// foldedLine is OneLine (no control character reaches the terminal)
 // with runs of white space folded into one.
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(report.OneLine(s)), " ")
+func foldedLine(s string) string {
+	return strings.Join(strings.Fields(OneLine(s)), " ")
 }
 
 // Close prints the summary: the counts by verdict, then by reason.
-func (t *tableWriter) Close(s *verify.Summary) error {
+func (t *verifyTable) Close(s *verify.Summary) error {
 	if s.Total <= 1 && s.Skipped == 0 {
 		return nil
 	}
 	var b strings.Builder
-	b.WriteString("\n" + summaryLine(s) + "\n")
+	b.WriteString("\n" + verifySummaryLine(s) + "\n")
 	tw := tabwriter.NewWriter(&b, 2, 4, 2, ' ', 0)
 	for _, c := range verify.ByCount(s.Reasons) {
 		fmt.Fprintf(tw, "  %s\t%d\n", c.Name, c.N)
@@ -160,7 +163,7 @@ func (t *tableWriter) Close(s *verify.Summary) error {
 
 // summaryLine is the run in one line: "12 addresses: 9 deliverable, 2
 // undeliverable, 1 unknown; 3 SMTP connections".
-func summaryLine(s *verify.Summary) string {
+func verifySummaryLine(s *verify.Summary) string {
 	var parts []string
 	for _, v := range []verify.Verdict{verify.Deliverable, verify.Undeliverable, verify.Risky, verify.Unknown} {
 		if n := s.Verdicts[v]; n > 0 {
@@ -182,11 +185,11 @@ func summaryLine(s *verify.Summary) string {
 
 // printSummary is the summary of a JSON run, on stderr: the counts by
 // verdict, then by reason, a line each.
-func printSummary(w io.Writer, s *verify.Summary) {
+func printVerifySummary(w io.Writer, s *verify.Summary) {
 	if s.Total <= 1 && s.Skipped == 0 {
 		return
 	}
-	fmt.Fprintf(w, "relayctl: %s\n", summaryLine(s))
+	fmt.Fprintf(w, "relayctl: %s\n", verifySummaryLine(s))
 	var parts []string
 	for _, c := range verify.ByCount(s.Reasons) {
 		parts = append(parts, fmt.Sprintf("%s %d", c.Name, c.N))
