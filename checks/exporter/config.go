@@ -59,6 +59,10 @@ type Module struct {
 	EHLO          string `yaml:"ehlo"`
 	ImplicitTLS   bool   `yaml:"implicit_tls"`
 	TLSSkipVerify bool   `yaml:"tls_skip_verify"`
+	// CA is a PEM file of CA certificates trusted beside the system's
+	// roots for this module's TLS (smtp, domain: MTA-STS, BIMI and the
+	// MX probe), instead of serve's --ca.
+	CA string `yaml:"ca"`
 }
 
 // Config is the config file: modules by name.

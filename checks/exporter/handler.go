@@ -2,6 +2,7 @@ package exporter
 
 import (
 	"context"
+	"crypto/x509"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsbl"
 	"github.com/relayctl/relayctl/checks/dnsx"
+	"github.com/relayctl/relayctl/checks/tlsx"
 )
 
 // Defaults of Options.
@@ -51,6 +53,10 @@ type Options struct {
 	Keys dnsbl.Keys
 	// Logger logs failed probes (nil: slog's default).
 	Logger *slog.Logger
+	// Roots verify TLS servers in every module without a ca of its own
+	// (serve's --ca: the system's roots plus a file); nil is the
+	// system's roots.
+	Roots *x509.CertPool
 }
 
 // Handler answers /probe.
@@ -68,6 +74,7 @@ type module struct {
 	Module
 	r       dnsx.Resolver
 	servers []string
+	roots   *x509.CertPool
 }
 
 // New builds a Handler for cfg's modules.
@@ -98,7 +105,13 @@ func New(cfg Config, opt Options) (*Handler, error) {
 		if c, ok := r.(*dnsx.Client); ok {
 			servers = c.Servers()
 		}
-		h.modules[name] = module{Module: m, r: r, servers: servers}
+		roots := opt.Roots
+		if m.CA != "" {
+			if roots, err = tlsx.LoadCA(m.CA); err != nil {
+				return nil, checks.WrapError("exporter", ErrConfig, fmt.Sprintf("module %q: ca %s", name, m.CA), err)
+			}
+		}
+		h.modules[name] = module{Module: m, r: r, servers: servers, roots: roots}
 	}
 	h.probes = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "relayctl_exporter_probes_total", Help: "probes run, by module and outcome"}, []string{"module", "success"})
 	h.rejected = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "relayctl_exporter_probes_rejected_total", Help: "probe requests refused, by reason"}, []string{"reason"})
@@ -128,7 +141,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		h.reject(w, "bad_request", http.StatusBadRequest, "target parameter is missing")
 		return
 	}
-	run, err := prepare(m.Module, m.r, m.servers, h.opt.Keys, target)
+	run, err := prepare(m.Module, m.r, m.servers, m.roots, h.opt.Keys, target)
 	if err != nil {
 		h.reject(w, "bad_request", http.StatusBadRequest, checks.Message(err))
 		return

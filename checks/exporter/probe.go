@@ -2,6 +2,7 @@ package exporter
 
 import (
 	"context"
+	"crypto/x509"
 	"fmt"
 	"net/netip"
 
@@ -22,7 +23,7 @@ type prepared func(ctx context.Context) checks.Report
 
 // prepare checks target against m's prober and returns the run; its
 // error (ErrTarget) is the client's fault, answered 400.
-func prepare(m Module, r dnsx.Resolver, servers []string, keys dnsbl.Keys, target string) (prepared, error) {
+func prepare(m Module, r dnsx.Resolver, servers []string, roots *x509.CertPool, keys dnsbl.Keys, target string) (prepared, error) {
 	bad := func(want string, err error) error {
 		return checks.WrapError("exporter", ErrTarget, fmt.Sprintf("invalid target %q for a %s module: want %s", target, m.Prober, want), err)
 	}
@@ -32,7 +33,7 @@ func prepare(m Module, r dnsx.Resolver, servers []string, keys dnsbl.Keys, targe
 		if err != nil {
 			return nil, bad("a domain name", err)
 		}
-		opt := domain.Options{Command: domain.CommandDomain, Parts: m.Parts, Selectors: m.Selectors, SMTP: m.SMTP,
+		opt := domain.Options{Command: domain.CommandDomain, Parts: m.Parts, Selectors: m.Selectors, SMTP: m.SMTP, RootCAs: roots,
 			SMTPOptions: smtpprobe.Options{EHLO: m.EHLO, SkipVerify: m.TLSSkipVerify, ImplicitTLS: m.ImplicitTLS}}
 		return func(ctx context.Context) checks.Report { return domain.Run(ctx, r, d, opt) }, nil
 	case ProberIP, ProberBlacklist:
@@ -58,7 +59,7 @@ func prepare(m Module, r dnsx.Resolver, servers []string, keys dnsbl.Keys, targe
 		if err != nil {
 			return nil, bad("HOST, HOST:PORT or [IPv6]:PORT", err)
 		}
-		opt := smtpprobe.Options{EHLO: m.EHLO, SkipVerify: m.TLSSkipVerify, ImplicitTLS: m.ImplicitTLS}
+		opt := smtpprobe.Options{EHLO: m.EHLO, SkipVerify: m.TLSSkipVerify, ImplicitTLS: m.ImplicitTLS, Roots: roots}
 		return func(ctx context.Context) checks.Report { return smtpprobe.CheckTarget(ctx, r, t, opt) }, nil
 	}
 	return nil, checks.NewError("exporter", ErrConfig, fmt.Sprintf("unknown prober %q", m.Prober))

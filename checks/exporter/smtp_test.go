@@ -1,10 +1,13 @@
 package exporter
 
 import (
+	"errors"
 	"net/http"
+	"path/filepath"
 	"strconv"
 	"testing"
 
+	"github.com/relayctl/relayctl/checks/dnsx"
 	"github.com/relayctl/relayctl/checks/smtpwire/smtptest"
 	"github.com/relayctl/relayctl/checks/tlsx/tlstest"
 )
@@ -33,5 +36,42 @@ func TestSMTPProbe(t *testing.T) {
 		map[string]string{"address": "127.0.0.1", "port": port}, float64(leaf.NotAfter.Unix()))
 	if _, ok := value(fams, "relayctl_check_status", map[string]string{"check": "smtp " + srv.Addr, "status": "fail"}); !ok {
 		t.Errorf("no relayctl_check_status series for the smtp check:\n%s", body)
+	}
+}
+
+// A module's ca, or serve's --ca (Options.Roots), is what the probe
+// verifies the server's chain with: without either, the private CA's
+// certificate is untrusted; with one, it is not. A ca file that cannot be
+// read is a config error at start.
+func TestSMTPProbeCA(t *testing.T) {
+	ca := tlstest.NewCA(t, "exporter private CA")
+	srv := smtptest.Start(t, smtptest.Config{TLS: ca.ServerConfig(t, "127.0.0.1", "mx.test.example")})
+	untrusted := func(h http.Handler, module string) bool {
+		t.Helper()
+		code, fams, body := probe(t, h, "module="+module+"&target="+srv.Addr, nil)
+		if code != http.StatusOK {
+			t.Fatalf("%s: status %d: %s", module, code, body)
+		}
+		_, ok := value(fams, "relayctl_finding", map[string]string{"code": "smtp.cert-untrusted"})
+		return ok
+	}
+	c := testConfig()
+	c.Modules["plain"] = Module{Prober: ProberSMTP, EHLO: "probe.test.example"}
+	c.Modules["private"] = Module{Prober: ProberSMTP, EHLO: "probe.test.example", CA: ca.WritePEM(t)}
+	h, _ := newHandler(t, c, offline(t), Options{})
+	if !untrusted(h, "plain") {
+		t.Error("the private CA's certificate is trusted without any ca")
+	}
+	if untrusted(h, "private") {
+		t.Error("the module's ca did not make the private CA's certificate trusted")
+	}
+	h, _ = newHandler(t, c, offline(t), Options{Roots: ca.Pool()})
+	if untrusted(h, "plain") {
+		t.Error("Options.Roots (serve's --ca) did not reach a module without a ca")
+	}
+
+	c.Modules["broken"] = Module{Prober: ProberSMTP, CA: filepath.Join(t.TempDir(), "none.pem")}
+	if _, err := New(c, Options{NewResolver: func([]string) (dnsx.Resolver, error) { return offline(t), nil }}); !errors.Is(err, ErrConfig) {
+		t.Errorf("a missing ca file: %v, want a config error", err)
 	}
 }

@@ -5,6 +5,8 @@ package serve
 
 import (
 	"context"
+	"crypto/x509"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -26,6 +28,7 @@ type Options struct {
 	Globals        *cmdutil.Globals
 	Listen         string
 	ConfigFile     string
+	CAFile         string
 	MaxConcurrent  int
 	DefaultTimeout time.Duration
 	MaxTimeout     time.Duration
@@ -79,6 +82,7 @@ letting the probes in progress finish. See docs/serve.md.`,
 	f.IntVar(&opts.MaxConcurrent, "max-concurrent", exporter.DefaultMaxConcurrent, "most probes running at once; one more is answered 503")
 	f.DurationVar(&opts.DefaultTimeout, "probe-timeout", exporter.DefaultTimeout, "a probe's limit when the request has no scrape timeout header")
 	f.DurationVar(&opts.MaxTimeout, "max-timeout", exporter.DefaultMaxTimeout, "the longest any probe may take, whatever the scrape timeout")
+	cmdutil.CAFlag(f, &opts.CAFile, "every module without a ca of its own")
 	return cmd
 }
 
@@ -106,7 +110,15 @@ func Run(ctx context.Context, opts *Options) error {
 		}
 	}
 	own := prometheus.NewRegistry()
+	var roots *x509.CertPool
+	if opts.CAFile != "" {
+		var err error
+		if roots, err = cmdutil.LoadCA(opts.CAFile); err != nil {
+			return err
+		}
+	}
 	h, err := exporter.New(cfg, exporter.Options{
+		Roots: roots,
 		NewResolver: func(servers []string) (dnsx.Resolver, error) {
 			return opts.Globals.ResolverWith(func(c *dnsx.Config) {
 				if len(servers) > 0 {
@@ -123,6 +135,9 @@ func Run(ctx context.Context, opts *Options) error {
 		Keys:           keys(opts.IO),
 		Logger:         slog.New(slog.NewTextHandler(opts.IO.ErrOut, nil)),
 	})
+	if errors.Is(err, exporter.ErrConfig) {
+		return &cmdutil.UsageError{Err: err}
+	}
 	if err != nil {
 		return err
 	}

@@ -113,6 +113,10 @@ func TestRunUsageErrors(t *testing.T) {
 	if err := os.WriteFile(bad, []byte("modules:\n  x:\n    prober: ping\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	badCA := filepath.Join(dir, "ca.yml")
+	if err := os.WriteFile(badCA, []byte("modules:\n  mx:\n    prober: smtp\n    ca: "+filepath.Join(dir, "none.pem")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name   string
 		adjust func(*Options)
@@ -123,6 +127,8 @@ func TestRunUsageErrors(t *testing.T) {
 		{"missing config", func(o *Options) { o.ConfigFile = filepath.Join(dir, "none.yml") }, "cannot read --config"},
 		{"bad config", func(o *Options) { o.ConfigFile = bad }, `module "x": prober "ping"`},
 		{"listen", func(o *Options) { o.Listen = "127.0.0.1:http-not-a-port" }, "cannot listen on --listen"},
+		{"missing --ca", func(o *Options) { o.CAFile = filepath.Join(dir, "none.pem") }, "cannot read --ca"},
+		{"module ca", func(o *Options) { o.ConfigFile = badCA }, `module "mx": ca `},
 	} {
 		opts := testOptions(io.Discard)
 		tc.adjust(opts)
