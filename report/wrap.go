@@ -60,6 +60,10 @@ func isFlag(w string) bool {
 	return len(w) > 1 && w[0] == '-' && (w[1] == '-' || w[1] >= 'a' && w[1] <= 'z' || w[1] >= 'A' && w[1] <= 'Z')
 }
 
+// Hang is hang for the commands that lay out labelled lines of their
+// own ("relayctl explain").
+func Hang(prefix, text string, width int) string { return hang(prefix, text, width) }
+
 // hang renders prefix and text with text wrapped to width, its lines
 // after the first indented to stand under the first: "error: …" or a
 // labelled row of send's block. width <= 0 means one line.

@@ -52,7 +52,11 @@ line: code, severity and meaning, separated by tabs.`,
 				}
 				return cmdutil.Usagef("%s", msg+" (relayctl explain lists them all)")
 			}
-			return one(ios.Out, set.Format, e)
+			width := 0 // piped: a field a line, for grep
+			if opt := cmdutil.TableOptions(ios, g); opt.Terminal {
+				width = opt.Width
+			}
+			return one(ios.Out, set.Format, e, width)
 		},
 	}
 }
@@ -105,7 +109,9 @@ func list(w io.Writer, f report.Format) error {
 	return err
 }
 
-func one(w io.Writer, f report.Format, e codebook.Entry) error {
+// one prints an entry; on a terminal (width > 0) each field is wrapped
+// to the width, under its label.
+func one(w io.Writer, f report.Format, e codebook.Entry, width int) error {
 	if f == report.FormatJSON || f == report.FormatNDJSON {
 		indent := "  "
 		if f == report.FormatNDJSON {
@@ -115,44 +121,41 @@ func one(w io.Writer, f report.Format, e codebook.Entry) error {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s (%s)\n\n", e.Code, e.Severity)
-	fmt.Fprintf(&b, "Meaning:  %s\n", e.Meaning)
-	if e.Why != "" {
-		fmt.Fprintf(&b, "Why:      %s\n", e.Why)
-	}
-	fmt.Fprintf(&b, "Fix:      %s\n", e.Fix)
-	if e.Example != "" {
-		fmt.Fprintf(&b, "Example:  %s\n", e.Example)
-	}
-	if e.Command != "" {
-		fmt.Fprintf(&b, "Check:    %s (relayctl %s)\n", e.Check, e.Command)
-	} else {
-		fmt.Fprintf(&b, "Check:    %s\n", e.Check)
-	}
-	if len(e.RFCs) > 0 {
-		var refs []string
-		for _, r := range e.RFCs {
-			if u := codebook.RFCURL(r); u != "" {
-				r += " <" + u + ">"
-			}
-			refs = append(refs, r)
+	field := func(label, text string) {
+		if text != "" {
+			b.WriteString(report.Hang(fmt.Sprintf("%-10s", label+":"), text, width))
 		}
-		fmt.Fprintf(&b, "RFCs:     %s\n", strings.Join(refs, "\n          "))
 	}
-	if e.Doc != "" {
-		fmt.Fprintf(&b, "Docs:     %s\n", e.Doc)
+	field("Meaning", e.Meaning)
+	field("Why", e.Why)
+	field("Fix", e.Fix)
+	field("Example", e.Example)
+	if e.Command != "" {
+		field("Check", e.Check+" (relayctl "+e.Command+")")
+	} else {
+		field("Check", e.Check)
 	}
+	for i, r := range e.RFCs {
+		if u := codebook.RFCURL(r); u != "" {
+			r += " <" + u + ">"
+		}
+		prefix := strings.Repeat(" ", 10) // under the first
+		if i == 0 {
+			prefix = "RFCs:     "
+		}
+		b.WriteString(report.Hang(prefix, r, width))
+	}
+	field("Docs", e.Doc)
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
+// writeJSON writes v as one JSON document (indented unless indent is
+// empty), with <, > and & as they are: the texts quote records and
+// addresses in angle brackets.
 func writeJSON(w io.Writer, v any, indent string) error {
-	b, err := json.MarshalIndent(v, "", indent)
-	if indent == "" {
-		b, err = json.Marshal(v)
-	}
-	if err != nil {
-		return err
-	}
-	_, err = fmt.Fprintf(w, "%s\n", b)
-	return err
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", indent)
+	return enc.Encode(v)
 }
