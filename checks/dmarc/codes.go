@@ -13,7 +13,7 @@ func Codes() []checks.CodeDoc {
 			Meaning: "no DMARC record at `_dmarc.<domain>`, and the tree walk found none above it",
 			Why:     "Receivers apply no policy to mail forged in the domain's From and send no reports; Gmail and Yahoo require a DMARC record, `p=none` at least, from bulk senders since February 2024.",
 			Fix:     "publish `v=DMARC1; p=none; rua=mailto:…`, then tighten to quarantine/reject",
-			Example: "`example.com MX 10 mx.example.com` with no TXT record at _dmarc.example.com, nor at _dmarc.com"},
+			Example: "`example.com MX 10 mx.example.com` with no TXT record at _dmarc.example.com (nor above it)"},
 		{Code: "dmarc.multiple-records", Severity: "fail",
 			Meaning: "several `v=DMARC1` records at `_dmarc.<domain>`: receivers discard them all (RFC 7489 §6.6.3)",
 			Why:     "Receivers discard every record when there are several, so the domain has no DMARC at all: no policy is applied to forged mail and no reports are sent.",
