@@ -56,7 +56,7 @@ func Codes() []checks.CodeDoc {
 			Example: "`s1._domainkey.example.com TXT \"v=DKIM1; k=rsa; p=MIGfMA0…\"`: a key that starts `MIGfMA0` is 1024 bits"},
 		{Code: "dkim.key-too-large", Severity: "warn",
 			Meaning: "RSA key over 4096 bits: verifiers need not handle it (RFC 8301 §3.2)",
-			Why:     "Verifiers must handle RSA keys up to 4096 bits only (RFC 8301 §3.2), so some cannot verify these signatures; the long record also makes DNS answers big enough to need TCP.",
+			Why:     "Verifiers are required to handle RSA keys of up to 4096 bits only (RFC 8301 §3.2), so some cannot verify these signatures; the long record also makes DNS answers big enough to need TCP.",
 			Fix:     "use 2048 bits",
 			Example: "an 8192-bit key: `s1._domainkey.example.com TXT \"v=DKIM1; k=rsa; p=MIIEIjAN…\"`"},
 		{Code: "dkim.sha1", Severity: "fail",

@@ -86,7 +86,7 @@ func PTRCodes() []checks.CodeDoc {
 			Example: "`mx.example.com A 192.0.2.25`, and no PTR at `25.2.0.192.in-addr.arpa`: the hosting provider was never asked to set one"},
 		{Code: "ptr.mismatch", Severity: "warn",
 			Meaning: "no PTR name of the address resolves back to it: not forward-confirmed (RFC 1912 §2.1, RFC 8601 §3)",
-			Why:     "Receivers that check iprev (RFC 8601) find a PTR name that does not lead back to the address; many treat that like having no reverse DNS at all.",
+			Why:     "Gmail requires of all senders a PTR name that resolves back to the address, and receivers that check iprev (RFC 8601) treat a mismatch much like no reverse DNS; it matters when the MX also sends.",
 			Fix:     "give the PTR name an A/AAAA record for the address, or change the PTR",
 			Example: "`mx.example.com A 192.0.2.25`, but `25.2.0.192.in-addr.arpa PTR mx-old.example.com`, a name with no A record since the server was renamed"},
 		{Code: "ptr.lookup-failed", Severity: "warn",
