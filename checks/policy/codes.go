@@ -39,7 +39,7 @@ func Codes() []checks.CodeDoc {
 			Example: "`expect: {example.com: {mx.hosts: [mx1.example.net]}}` with `example.com. MX 10 mx.old.example.org.`"},
 		{Code: "policy.blacklist-listed", Severity: "fail", Meaning: "a blocklist not accepted by the policy lists the target", Fix: "request removal, or accept the list",
 			Why:     "receivers that query that list refuse or junk mail from the listed address; the file's allow list names only the lists whose listings you have judged harmless",
-			Example: "`expect: {\"*\": {blacklist.allow_listed: [bl.spamcop.net]}}` and `blacklist ip 192.0.2.25` finds the address on `zen.spamhaus.org`"},
+			Example: "`expect: {\"*\": {blacklist.allow_listed: [bl.spamcop.net]}}` and `25.2.0.192.zen.spamhaus.org. A 127.0.0.2`: `blacklist ip 192.0.2.25` finds it on Spamhaus ZEN"},
 		{Code: "policy.ignore-expired", Severity: "warn", Meaning: "an ignore's date has passed, so its findings count again", Fix: "fix them, or renew the ignore with a reason",
 			Why:     "an ignore is meant to be temporary: once its date passes the findings it hid count again and may fail the run; this says which ignore, on which line, and why it was written",
 			Example: "`ignore: [{code: dkim.weak-key, until: 2026-03-01, reason: old HSM}]` in a run on 2026-03-02 or later"},

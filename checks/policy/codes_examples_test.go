@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"fmt"
+	"net/netip"
 	"regexp"
 	"slices"
 	"strconv"
@@ -17,15 +18,14 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/relayctl/relayctl/checks"
+	"github.com/relayctl/relayctl/checks/dnsbl"
 	"github.com/relayctl/relayctl/checks/dnsx/dnstest"
 	"github.com/relayctl/relayctl/checks/domain"
 )
 
 // exampleSituations are the codes whose Example is a situation this test
 // does not build, each with the reason.
-var exampleSituations = map[string]string{
-	"policy.blacklist-listed": "the listing comes from a blocklist query (blacklist ip), with the list's health checks; TestExpectations and the dnsbl tests cover the judgement",
-}
+var exampleSituations = map[string]string{}
 
 var (
 	backquotedText = regexp.MustCompile("`([^`]+)`")
@@ -41,6 +41,11 @@ var (
 // that zone, as check domain runs them. Applying the file must add the
 // example's code.
 func TestCodeExamples(t *testing.T) {
+	for code := range exampleSituations {
+		if !slices.ContainsFunc(Codes(), func(c checks.CodeDoc) bool { return c.Code == code }) {
+			t.Errorf("exampleSituations lists %s, which is not in Codes", code)
+		}
+	}
 	for _, c := range Codes() {
 		if why, ok := exampleSituations[c.Code]; ok {
 			t.Logf("%s: a situation, not run here: %s", c.Code, why)
@@ -57,10 +62,25 @@ func TestCodeExamples(t *testing.T) {
 			}
 			var zone strings.Builder
 			zone.WriteString("$TTL 300\n")
+			var listed []dns.RR
 			for _, q := range quoted[1:] {
 				if rr, err := dns.NewRR(q[1]); err == nil && rr != nil {
 					zone.WriteString(q[1] + "\n")
+					listed = append(listed, rr)
 				}
+			}
+			if l, target, ok := blocklistEntry(listed); ok {
+				// The list's own test entry (RFC 5782 §5), so that its
+				// health check passes as a working list's does.
+				fmt.Fprintf(&zone, "2.0.0.127.%s. A 127.0.0.2\n", l.Zone)
+				srv := dnstest.Start(t, dnstest.Zone(t, ".", zone.String()))
+				rep := dnsbl.New(srv.Client(2*time.Second), []dnsbl.List{l}, dnsbl.Options{Command: "blacklist ip"}).
+					Check(context.Background(), target)
+				p.Apply(&rep, time.Now())
+				if got := reportCodes(rep); !slices.Contains(got, c.Code) {
+					t.Errorf("Example %q gives %v, not %s\nzone:\n%s", c.Example, got, c.Code, zone.String())
+				}
+				return
 			}
 			var selectors []string
 			for _, m := range keyOfBits.FindAllStringSubmatch(c.Example, -1) {
@@ -75,17 +95,42 @@ func TestCodeExamples(t *testing.T) {
 			rep := domain.Run(context.Background(), srv.Client(2*time.Second), "example.com",
 				domain.Options{Parts: parts, Selectors: selectors, Timeout: 2 * time.Second})
 			p.Apply(&rep, now)
-			var got []string
-			for _, r := range rep.Checks {
-				for _, f := range r.Findings {
-					got = append(got, f.Code)
-				}
-			}
-			if !slices.Contains(got, c.Code) {
+			if got := reportCodes(rep); !slices.Contains(got, c.Code) {
 				t.Errorf("Example %q gives %v, not %s\nzone:\n%s", c.Example, got, c.Code, zone.String())
 			}
 		})
 	}
+}
+
+func reportCodes(rep checks.Report) []string {
+	var out []string
+	for _, r := range rep.Checks {
+		for _, f := range r.Findings {
+			out = append(out, f.Code)
+		}
+	}
+	return out
+}
+
+// blocklistEntry finds, among rrs, an address record below the zone of
+// one of relayctl's built-in IPv4 blocklists: a listing, whose target is
+// the address its first four labels spell backwards (RFC 5782 §2.1).
+func blocklistEntry(rrs []dns.RR) (dnsbl.List, dnsbl.Target, bool) {
+	for _, rr := range rrs {
+		name := strings.TrimSuffix(strings.ToLower(rr.Header().Name), ".")
+		for _, l := range dnsbl.Builtin() {
+			rest, ok := strings.CutSuffix(name, "."+l.Zone)
+			labels := strings.Split(rest, ".")
+			if !ok || rr.Header().Rrtype != dns.TypeA || len(labels) != 4 {
+				continue
+			}
+			slices.Reverse(labels)
+			if a, err := netip.ParseAddr(strings.Join(labels, ".")); err == nil {
+				return l, dnsbl.Target{Addr: a}, true
+			}
+		}
+	}
+	return dnsbl.List{}, dnsbl.Target{}, false
 }
 
 // exampleParts are the checks p's expectations or ignores concern, and

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dmarcreport"
 )
 
@@ -33,6 +34,11 @@ var (
 // (dmarcreport.Parse) and Summary; the example's code must be among the
 // findings.
 func TestCodeExamples(t *testing.T) {
+	for code := range exampleSituations {
+		if !slices.ContainsFunc(Codes(), func(c checks.CodeDoc) bool { return c.Code == code }) {
+			t.Errorf("exampleSituations lists %s, which is not in Codes", code)
+		}
+	}
 	for _, c := range Codes() {
 		if why, ok := exampleSituations[c.Code]; ok {
 			t.Logf("%s: a situation, not run here: %s", c.Code, why)

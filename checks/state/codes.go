@@ -22,6 +22,6 @@ func Codes() []checks.CodeDoc {
 			Meaning: "a check's status is not the previous run's, or a check ran that did not (or the reverse)",
 			Why:     "the check's verdict moved (ok to warn, or to error when it could not finish), which can change a scheduled run's exit code; a check that errors hides what it used to find",
 			Fix:     "look at the check",
-			Example: "example.com, last run `{\"mtasts\": {\"status\": \"ok\"}}`, this run `{\"mtasts\": {\"status\": \"error\"}}` (the policy fetch timed out)"},
+			Example: "example.com, last run `{\"mtasts\": {\"status\": \"ok\"}}`, this run `{\"mtasts\": {\"status\": \"error\"}}` (the TXT lookup at _mta-sts.example.com timed out)"},
 	}
 }

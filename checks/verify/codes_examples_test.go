@@ -13,6 +13,7 @@ import (
 	"github.com/emersion/go-smtp"
 	"github.com/miekg/dns"
 
+	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsx/dnstest"
 	"github.com/relayctl/relayctl/checks/smtpwire/smtptest"
 )
@@ -47,6 +48,11 @@ const exampleZone = "$TTL 300\nexample.com. MX 10 mx.example.com.\nmx.example.co
 // fail for the address's domain. The record must have the example's
 // code.
 func TestCodeExamples(t *testing.T) {
+	for code := range exampleSituations {
+		if !slices.ContainsFunc(Codes(), func(c checks.CodeDoc) bool { return c.Code == code }) {
+			t.Errorf("exampleSituations lists %s, which is not in Codes", code)
+		}
+	}
 	for _, c := range Codes() {
 		if why, ok := exampleSituations[c.Code]; ok {
 			t.Logf("%s: a situation, not run here: %s", c.Code, why)
