@@ -31,7 +31,7 @@ func Codes() []checks.CodeDoc {
 			Example: "`p=reject` and every row passes, as `<row><source_ip>192.0.2.10</source_ip><count>1000</count><policy_evaluated><dkim>pass</dkim><spf>pass</spf></policy_evaluated></row>`"},
 		{Code: "report.no-data", Severity: "info",
 			Meaning: "the aggregate reports count no message",
-			Why:     "with no message counted there is nothing to judge, and a verdict on enforcement would be a guess; receivers send a report a day for each domain they got mail from",
+			Why:     "with no message counted there is nothing to judge, and a verdict on enforcement would be a guess; receivers that report send one a day by default (`ri=86400`, RFC 7489 §6.3)",
 			Fix:     "wait for more reports",
 			Example: "a report whose only record is `<row><source_ip>192.0.2.10</source_ip><count>0</count></row>`"},
 		{Code: "report.legitimate-failing", Severity: "warn",
