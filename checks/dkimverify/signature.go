@@ -86,7 +86,9 @@ type pkg struct{}
 func (pkg) Prefix() string { return "dkimverify: " }
 
 // ParseSignature reads the value of a DKIM-Signature (kind KindDKIM) or
-// ARC-Message-Signature (KindAMS) field; f is the field, for error
+// ARC-Message-Signature (KindAMS) field, with ARC's own rules for the
+// latter (no rsa-sha1, no ARC-Seal among the signed fields: RFC 8617
+// §4.1.2); f is the field, for error
 // columns. It returns every problem found; the Signature is nil when
 // there is one. An error unwraps to ErrSyntax or, for a= c= q= values it
 // does not know, ErrUnsupportedAlgorithm.
@@ -109,12 +111,24 @@ func ParseSignature(f Field, kind Kind) (*Signature, error) {
 			}
 		case "a":
 			switch v {
-			case RSASHA256, RSASHA1, Ed25519SHA256:
+			case RSASHA1:
+				if kind == KindAMS {
+					// RFC 8617 §4.1.3 names rsa-sha256 only, and RFC 8301
+					// §3.1 retires rsa-sha1.
+					p.Fail(tag, ErrUnsupportedAlgorithm, "rsa-sha1 is not allowed in ARC (RFC 8301 §3.1)")
+					break
+				}
+				s.Algorithm = v
+			case RSASHA256, Ed25519SHA256:
 				s.Algorithm = v
 			case "":
 				p.Fail(tag, ErrSyntax, "empty algorithm")
 			default:
-				p.Fail(tag, ErrUnsupportedAlgorithm, "algorithm %q, want rsa-sha256, ed25519-sha256 or rsa-sha1", v)
+				want := "rsa-sha256, ed25519-sha256 or rsa-sha1"
+				if kind == KindAMS {
+					want = "rsa-sha256"
+				}
+				p.Fail(tag, ErrUnsupportedAlgorithm, "algorithm %q, want %s", v, want)
 			}
 		case "b":
 			s.Sig = p.Base64(tag)
@@ -190,7 +204,11 @@ func ParseSignature(f Field, kind Kind) (*Signature, error) {
 			p.Fail(taglist.Tag{Name: name}, ErrSyntax, "required tag %s is missing", name)
 		}
 	}
-	if kind == KindDKIM && have["h"] && !hasFrom(s.Headers) {
+	if kind == KindAMS && hasField(s.Headers, "ARC-Seal") {
+		// RFC 8617 §4.1.2: an AMS must not sign ARC-Seal fields.
+		p.Fail(p.Tag("h"), ErrSyntax, "h= signs ARC-Seal, which an AMS must not (RFC 8617 §4.1.2)")
+	}
+	if kind == KindDKIM && have["h"] && !hasField(s.Headers, "from") {
 		// RFC 6376 §5.4 and §6.1.1: the From field must be signed.
 		p.Fail(p.Tag("h"), ErrSyntax, "h= does not include From")
 	}
@@ -214,9 +232,10 @@ func ParseSignature(f Field, kind Kind) (*Signature, error) {
 	return s, nil
 }
 
-func hasFrom(hs []string) bool {
+// hasField reports whether the h= names hs include name.
+func hasField(hs []string, name string) bool {
 	for _, h := range hs {
-		if strings.EqualFold(h, "from") {
+		if strings.EqualFold(h, name) {
 			return true
 		}
 	}
