@@ -251,7 +251,7 @@ type scene struct {
 
 const baseKey = "s1._domainkey.example.com."
 
-func newScene(t *testing.T, c exampleCase) *scene {
+func newScene(c exampleCase) *scene {
 	s := &scene{c: c, tags: map[string]string{}, keys: map[string]crypto.Signer{}, given: map[string]bool{}}
 	for l := range strings.SplitSeq(strings.TrimSpace(records), "\n") {
 		s.main = append(s.main, l)
@@ -457,7 +457,7 @@ func pubBase64(t *testing.T, k crypto.Signer) string {
 // the check that emits code.
 func runExample(t *testing.T, code string, c exampleCase, pieces []string) checks.Result {
 	t.Helper()
-	s := newScene(t, c)
+	s := newScene(c)
 	var lastDig string
 	for _, p := range pieces {
 		s.apply(t, p, &lastDig)
@@ -519,7 +519,7 @@ func (s *scene) message(t *testing.T) string {
 	for f := range strings.SplitSeq(fields, "\r\n") {
 		head = append(head, f+"\r\n")
 	}
-	body = s.bodyAfter(body)
+	body = s.bodyAfter(t, body)
 	if s.c.unsigned {
 		return strings.Join(head, "") + "\r\n" + body
 	}
@@ -528,10 +528,11 @@ func (s *scene) message(t *testing.T) string {
 
 // bodyAfter is the body with the lines the example adds or takes away
 // after signing.
-func (s *scene) bodyAfter(body string) string {
+func (s *scene) bodyAfter(t *testing.T, body string) string {
+	t.Helper()
 	for _, l := range s.remove {
 		if !strings.Contains(body, l+"\r\n") {
-			panic("the body has no line " + l)
+			t.Fatalf("the body has no line %q to take out", l)
 		}
 		body = strings.Replace(body, l+"\r\n", "", 1)
 	}
