@@ -20,6 +20,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dkimverify"
@@ -173,6 +174,10 @@ var exampleSituations = map[string]string{
 func TestCodeExamples(t *testing.T) {
 	built, read := 0, 0
 	for _, cd := range Codes() {
+		// One or two sentences of why, one case of an example.
+		if n, m := utf8.RuneCountInString(cd.Why), utf8.RuneCountInString(cd.Example); n == 0 || m == 0 || n > 230 || m > 210 {
+			t.Errorf("%s: why has %d characters, example %d (want 1 to about 220 and 200)", cd.Code, n, m)
+		}
 		c, ok := exampleCases[cd.Code]
 		why, listed := exampleSituations[cd.Code]
 		switch {
