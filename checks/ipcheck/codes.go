@@ -36,7 +36,7 @@ func Codes() []checks.CodeDoc {
 		{Code: "ip.helo-unresolved", Severity: "warn",
 			Meaning: "the HELO name has no A or AAAA record",
 			Fix:     "publish an address record for the HELO name",
-			Why:     "Postfix's reject_unknown_helo_hostname refuses a greeting name without an address record (450 by default) and filters score it; it often means an internal name leaking out.",
+			Why:     "Postfix's reject_unknown_helo_hostname refuses a greeting name with no A or MX record (450 by default) and filters score it; it often means an internal name leaking out.",
 			Example: "`EHLO mail.internal.example.com` from `192.0.2.25`, a name only the office's own DNS knows"},
 		{Code: "ip.helo-mismatch", Severity: "warn",
 			Meaning: "the HELO name (or address literal) is not the address checked",

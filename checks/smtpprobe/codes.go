@@ -34,7 +34,7 @@ func Codes() []checks.CodeDoc {
 		{Code: "smtp.ehlo-refused", Severity: "fail / warn + error (4xx)",
 			Meaning: "EHLO refused, before or under TLS",
 			Fix:     "accept EHLO",
-			Why:     "A sender then falls back to HELO (RFC 5321 §3.2) and loses the extensions: no STARTTLS, so mail goes in clear, no SIZE, 8BITMIME or SMTPUTF8. A 4xx makes it retry later.",
+			Why:     "A sender then usually falls back to HELO and loses the extensions: no STARTTLS, so mail goes in clear, no SIZE, 8BITMIME or SMTPUTF8. A 4xx makes it retry later.",
 			Example: "`502 5.5.1 EHLO not implemented` in answer to `EHLO`"},
 		{Code: "smtp.no-starttls", Severity: "fail",
 			Meaning: "STARTTLS not in the EHLO reply (RFC 3207)",
