@@ -2,10 +2,12 @@ package message
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/content"
+	"github.com/relayctl/relayctl/checks/spamd"
 )
 
 // Doc is the docs page of the message checks, relative to the
@@ -113,8 +115,12 @@ func LookupCode(code string) (Entry, checks.CodeDoc, bool) {
 }
 
 // allCodes are the codes of every message check: this package's and
-// those of the checks with a package and docs page of their own.
-func allCodes() []checks.CodeDoc { return append(Codes(), content.Codes()...) }
+// those of the checks with a package and docs page of their own (the
+// content check's, and the spam check's engine, spamd, whose codes are
+// its own but for spamd.not-run, which only check message says).
+func allCodes() []checks.CodeDoc {
+	return slices.Concat(Codes(), content.Codes(), spamd.Codes())
+}
 
 // finding builds a finding; the message is formatted from format and
 // args.
