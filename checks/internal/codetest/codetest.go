@@ -65,7 +65,8 @@ func DocRows(path string) ([]checks.CodeDoc, error) {
 
 // Table fails t unless codes, the table a check package exports, is
 // exactly the Finding codes table of the docs page doc (row for row, in
-// order), every code is unique, names at least one severity and starts
+// order), every code is unique, has its meaning, why it matters, fix and
+// example, names at least one severity and starts
 // with one of prefixes and a dot, and every code literal in the Go source
 // of the package in the current directory (test files and codes.go
 // aside) is in the table and every code in the table is such a literal or
@@ -100,8 +101,8 @@ func Table(t T, codes []checks.CodeDoc, doc string, prefixes []string, dynamic .
 		if len(c.Severities()) == 0 {
 			t.Errorf("code %q: severity %q names no severity (info, warn, fail)", c.Code, c.Severity)
 		}
-		if c.Meaning == "" || c.Fix == "" {
-			t.Errorf("code %q has no meaning or no fix", c.Code)
+		if c.Meaning == "" || c.Fix == "" || c.Why == "" || c.Example == "" {
+			t.Errorf("code %q lacks its meaning, why it matters, fix or example", c.Code)
 		}
 	}
 
