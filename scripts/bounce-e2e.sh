@@ -18,8 +18,12 @@
 #            UTS namespace (it insists on a qualified host name, which is
 #            given as tx.example.info with a private /etc/hosts, so that
 #            it asks no DNS server); the sender "tx.example.info"
-# Courier and dma are not covered: their configuration and spool paths are
-# fixed at build time (left for later).
+#   dma      the DragonFly Mail Agent, unpacked; its configuration, spool
+#            and mailbox folder are compiled in, so it runs in a mount
+#            namespace with a private /etc/dma (an overlay on /etc) and a
+#            private /var; the sender "nobody@tx.dma.example" (a system
+#            user: dma delivers the bounces to /var/mail/nobody)
+# Courier is not covered (left for later).
 # Each sends to the rx listener (Postfix smtpd, 127.0.0.1:BASE), to a port
 # nobody listens on (BASE+1), and to its own local domain, so that it makes
 # the failure classes below itself and returns them to a local mailbox:
@@ -28,7 +32,8 @@
 #   a full mailbox's), message too big (rx: message_size_limit, 552 5.3.4),
 #   relay denied (rx: reject_unauth_destination, 554 5.7.1), unroutable
 #   domain (exim: no router), expired (connection refused and a short queue
-#   lifetime / retry rule), and a delay warning (exim: delay_warning, which
+#   lifetime / retry rule; dma: a queue file dated back past its compiled-in
+#   five days), and a delay warning (exim: delay_warning, which
 #   must yield no record unless --include-delayed).
 # Host-not-found needs DNS, so it is left out: no lookup leaves the machine
 # (no relayhost, smtp_dns_support_level=disabled, Exim has no dnslookup
@@ -324,6 +329,70 @@ send_sm() {
 	sendmail_sm -qf || true
 }
 
+# --- dma, unpacked from its Debian package ---------------------------------
+# The DragonFly Mail Agent reads /etc/dma/dma.conf and spools in
+# /var/spool/dma; both paths, and /var/mail for local delivery, are
+# compiled in. So it runs in a mount namespace of its own where an
+# overlay puts a private dma/ into /etc (the rest of /etc, which it
+# needs for getpwnam, stays the host's, read-only) and a folder of the
+# run is mounted over /var. It has no listener: mail is handed to it on
+# stdin, and with -D it delivers in the foreground, so nothing of it
+# stays behind. Everything goes to one SMARTHOST and PORT, the rx
+# listener; the expiry case is queued (-bq) and run with a second
+# configuration whose PORT is the closed one. dma gives up on a message
+# whose queue file is older than its compiled-in MAX_TIMEOUT (five
+# days): the queue files are dated back six days (touch -d) before the
+# queue run, which is what a message five days undeliverable looks like
+# to it. The sender is the system user nobody at its own host name: its
+# bounces are delivered locally, to /var/mail/nobody (private).
+# Not covered: an unknown local user (dma refuses such a recipient when
+# the message is submitted: no bounce is made).
+dma_setup() {
+	local debs=$dir/debs c
+	mkdir -p "$debs"
+	say "fetching dma (apt-get download)"
+	(cd "$debs" && apt-get download -qq dma >/dev/null 2>&1) ||
+		(apt-get update -qq && cd "$debs" && apt-get download -qq dma >/dev/null)
+	dpkg -x "$debs"/dma_*.deb "$debs/dma"
+	DMA=$debs/dma/usr/sbin/dma
+	mkdir -p "$dir/dma/etc/dma" "$dir/dma/etc-dead/dma" "$dir/dma/var/spool/dma" "$dir/dma/var/mail"
+	touch "$dir/dma/var/mail/nobody"
+	# dma runs as the user mail (it drops root) and creates no mailbox
+	# itself here (that is a setuid helper's job): it is made writable.
+	chown mail:mail "$dir/dma/var/spool/dma" "$dir/dma/var/mail/nobody"
+	chmod 770 "$dir/dma/var/spool/dma"
+	chmod 660 "$dir/dma/var/mail/nobody"
+	for c in etc:$RX etc-dead:$DEAD; do
+		printf 'SMARTHOST 127.0.0.1\nPORT %s\nMAILNAME tx.dma.example\nALIASES /etc/dma/aliases\n' "${c#*:}" >"$dir/dma/${c%%:*}/dma/dma.conf"
+		: >"$dir/dma/${c%%:*}/dma/aliases"
+	done
+}
+
+# dma_run CONF ARGS...: the private dma with configuration folder CONF
+# (etc or etc-dead), bounded in time.
+dma_run() {
+	local conf=$dir/dma/$1
+	shift
+	timeout 60 unshare -m sh -c 'mount -t overlay overlay -o "lowerdir=$1:/etc" /etc && mount --bind "$2" /var && shift 2 && exec "$@"' sh \
+		"$conf" "$dir/dma/var" "$DMA" "$@" >>"$dir/dma/stdout" 2>>"$dir/dma/stderr"
+}
+
+send_dma() {
+	local c r
+	for c in $cases_dma; do
+		r=${c%%=*}
+		case $r in
+		*@dead.example.net)
+			message nobody@tx.dma.example "$r" "to $r" | dma_run etc -bq -f nobody@tx.dma.example "$r" || fail "dma did not queue the message to $r"
+			;;
+		big@*) message nobody@tx.dma.example "$r" "to $r" big | dma_run etc -D -f nobody@tx.dma.example "$r" || true ;;
+		*) message nobody@tx.dma.example "$r" "to $r" | dma_run etc -D -f nobody@tx.dma.example "$r" || true ;;
+		esac
+	done
+	touch -d '6 days ago' "$dir/dma/var/spool/dma"/[QM]*
+	dma_run etc-dead -D -q || true
+}
+
 # --- Postfix: the sender tx.example.com and the rx listener ------------------
 pf_setup() {
 	mkdir -p "$dir/mail"
@@ -393,6 +462,9 @@ cases_postfix="$cases_common ghost@tx.example.com=userunknown"
 # three MTAs (and to testdata/bounce/opensmtpd-expired.eml).
 cases_os=${cases_common%[[:space:]]gone@dead.example.net=*}
 cases_sm="$cases_common ghost@tx.example.info=userunknown"
+# dma refuses an unknown local user when the message is submitted (no
+# bounce), so only the remote classes and expiry.
+cases_dma=$cases_common
 cases_exim="$cases_common ghost@tx.example.org=userunknown,filtered
 lost@nowhere.example.invalid=hostunknown"
 
@@ -500,6 +572,9 @@ send_os
 sm_setup
 say "sendmail: sending $(echo "$cases_sm" | wc -w) messages"
 send_sm
+dma_setup
+say "dma: sending $(echo "$cases_dma" | wc -w) messages"
+send_dma
 exim_setup
 say "exim: sending $(($(echo "$cases_exim" | wc -w) + 1)) messages"
 send_exim
@@ -513,6 +588,7 @@ wait_for "$dir/os/box" "$(echo "$cases_os" | wc -w)" || fail "opensmtpd: not eve
 check opensmtpd "$dir/os/box" "$cases_os"
 wait_for "$dir/sm/box/sender" "$(echo "$cases_sm" | wc -w)" || fail "sendmail: not every bounce arrived"
 check sendmail "$dir/sm/box/sender" "$cases_sm"
+check dma "$dir/dma/var/mail/nobody" "$cases_dma"
 
 # The delay warning is no bounce: out of the records unless asked for.
 warn=$(mktemp "$dir/warn.XXXXXX")
@@ -540,6 +616,7 @@ trace_check() {
 trace_check postfix "$dir/mail/sender" tx.example.com
 trace_check exim "$dir/exim/box/sender" tx.example.org
 trace_check sendmail "$dir/sm/box/sender" tx.example.info
+trace_check dma "$dir/dma/var/mail/nobody" tx.dma.example
 
 [ "$failures" = 0 ] || die "$failures assertion(s) failed (records:$summary)"
 say "OK: records per MTA:$summary, in $(($(date +%s) - t0)) s"

@@ -38,6 +38,22 @@ var vendorCases = []vendorCase{
 		command: "RCPT", remoteMTA: "mx.example.com", agent: "dragonfly",
 		messageID: "<67870e2c.4f2a0.ayaka@mail.example.org>", origFrom: "ayaka@example.org",
 	}}},
+	// The two dma fixtures follow what the Debian package of dma 0.13
+	// wrote in scripts/bounce-e2e.sh: only the returned header, and the
+	// bounce's own Date is when it gave up.
+	{"dma-mesgtoobig.eml", "dragonfly", []want{{
+		recipient: "hana@example.net", reason: "mesgtoobig", status: "5.3.4", replyCode: 552, action: "failed",
+		command: "DATA", remoteMTA: "mx.example.net", reporting: "mail.example.org", agent: "dragonfly",
+		messageID: "<photos-0304@mail.example.org>", origFrom: "kenji@mail.example.org",
+		date: "2025-03-04T09:12:41+01:00",
+	}}},
+	// Given up after its compiled-in five days: no reply, a pseudo status,
+	// and the date of the bounce, not of the message five days before.
+	{"dma-expired.eml", "dragonfly", []want{{
+		recipient: "ops@unreachable.example.com", reason: "expired", status: "5.0.947", action: "failed",
+		reporting: "mail.example.org", agent: "dragonfly", messageID: "<report-0305@mail.example.org>",
+		date: "2025-03-10T18:40:05+01:00",
+	}}},
 	// MSEXCH code 000C05A6 is Unknown Recipient; the report has no
 	// enhanced code, so the record gets the pseudo one.
 	{"exchange2003-unknown.eml", "exchange2003", []want{{
