@@ -23,7 +23,11 @@
 #            namespace with a private /etc/dma (an overlay on /etc) and a
 #            private /var; the sender "nobody@tx.dma.example" (a system
 #            user: dma delivers the bounces to /var/mail/nobody)
-# Courier is not covered (left for later).
+#   courier  courier-mta, courier-base, courier-authlib and
+#            libcourier-unicode4, unpacked; courierd runs in a mount
+#            namespace with private /etc/courier, /var, /run and the
+#            unpacked /usr (overlays); the sender "tx.courier.example",
+#            whose DSNs (RFC 3464) go to a Maildir alias
 # Each sends to the rx listener (Postfix smtpd, 127.0.0.1:BASE), to a port
 # nobody listens on (BASE+1), and to its own local domain, so that it makes
 # the failure classes below itself and returns them to a local mailbox:
@@ -32,8 +36,8 @@
 #   a full mailbox's), message too big (rx: message_size_limit, 552 5.3.4),
 #   relay denied (rx: reject_unauth_destination, 554 5.7.1), unroutable
 #   domain (exim: no router), expired (connection refused and a short queue
-#   lifetime / retry rule; dma: a queue file dated back past its compiled-in
-#   five days), and a delay warning (exim: delay_warning, which
+#   lifetime / retry rule / queuetime; dma: a queue file dated back past its
+#   compiled-in five days), and a delay warning (exim: delay_warning, which
 #   must yield no record unless --include-delayed).
 # Host-not-found needs DNS, so it is left out: no lookup leaves the machine
 # (no relayhost, smtp_dns_support_level=disabled, Exim has no dnslookup
@@ -43,8 +47,9 @@
 # a record with the right recipient and a plausible reason and status.
 #
 # Run as root on Debian. The whole run is bounded by BOUNCE_E2E_TIMEOUT
-# seconds (default 240); a warm run takes about a minute, most of it
-# OpenSMTPD's retry schedule before its 3-second queue ttl expires a message.
+# seconds (default 240); a warm run takes 20 to 30 seconds, most of it
+# apt-get download and Postfix's start; Courier's expiry (queuetime 5s)
+# runs while the MTAs after it are set up.
 #
 # Environment:
 #   RELAYCTL            relayctl binary to test (default: built from this repo)
@@ -87,7 +92,7 @@ pf_newdir bounce-e2e "${BOUNCE_E2E_KEEP:-}"
 # exit status from $?, which the if hands it under set -e.
 os_pid=
 # (unshare --fork ignores SIGTERM; --kill-child takes smtpd down with it.)
-trap 'rc=$?; [ -z "$os_pid" ] || { kill -KILL "$os_pid" 2>/dev/null; wait "$os_pid" 2>/dev/null || true; }; if (exit $rc); then pf_cleanup; else pf_cleanup; fi' EXIT
+trap 'rc=$?; cr_stop; [ -z "$os_pid" ] || { kill -KILL "$os_pid" 2>/dev/null; wait "$os_pid" 2>/dev/null || true; }; if (exit $rc); then pf_cleanup; else pf_cleanup; fi' EXIT
 pf_cert
 
 # --- Exim, unpacked from its Debian package -----------------------------------
@@ -317,11 +322,7 @@ send_sm() {
 	local c r
 	for c in $cases_sm; do
 		r=${c%%=*}
-		if [ "${r%%@*}" = big ]; then
-			message sender@tx.example.info "$r" "to $r" big
-		else
-			message sender@tx.example.info "$r" "to $r"
-		fi | sendmail_sm -odi -f sender@tx.example.info "$r" || true
+		message sender@tx.example.info "$r" "to $r" | sendmail_sm -odi -f sender@tx.example.info "$r" || true
 	done
 	# Past the 3-second queue return time: a queue run bounces the
 	# message for the closed port.
@@ -385,12 +386,109 @@ send_dma() {
 		*@dead.example.net)
 			message nobody@tx.dma.example "$r" "to $r" | dma_run etc -bq -f nobody@tx.dma.example "$r" || fail "dma did not queue the message to $r"
 			;;
-		big@*) message nobody@tx.dma.example "$r" "to $r" big | dma_run etc -D -f nobody@tx.dma.example "$r" || true ;;
 		*) message nobody@tx.dma.example "$r" "to $r" | dma_run etc -D -f nobody@tx.dma.example "$r" || true ;;
 		esac
 	done
 	touch -d '6 days ago' "$dir/dma/var/spool/dma"/[QM]*
 	dma_run etc-dead -D -q || true
+}
+
+# --- Courier, unpacked from its Debian packages ---------------------------
+# Courier's configuration (/etc/courier), queue (/var/lib/courier), pid
+# folder (/run/courier) and programs (/usr/lib/courier) are compiled in:
+# it runs in mount namespaces where a writable overlay of the run puts a
+# private courier/ (and a passwd and group that know the user courier)
+# over /etc, a read-only overlay puts the unpacked packages over /usr,
+# and folders of the run are mounted over /var and /run. courierd stays
+# up after `courier start` (its namespace with it); each later command
+# (sendmail, courier stop) gets a namespace of its own with the same
+# mounts, so it sees the same files. esmtproutes sends each domain to
+# the rx listener or to the closed port; queuetime 5s with a retry
+# every second expires the message for the closed port. The sender's
+# alias is a Maildir of the run, which Courier delivers to as the user
+# courier without asking courier-authdaemon (which is not run).
+# Not covered: an unknown local user (submit asks courier-authdaemon
+# about local recipients, and refuses one it does not know when the
+# message is submitted: no DSN either way).
+cr_started=
+cr_setup() {
+	local debs=$dir/debs x old
+	# A run killed before its trap ran may have left its courierd up:
+	# stop any in the folders of earlier runs (a no-op where none runs).
+	for old in /tmp/bounce-e2e.*/cr/var/lib/courier/tmp/courierd.lock; do
+		[ -f "$old" ] || continue
+		old=${old%/cr/var/*}
+		[ "$old" != "$dir" ] && [ -d "$old/debs/cr/x/usr" ] || continue
+		cr_dir=$old cr_ns timeout 20 courier stop 2>/dev/null || true
+	done
+	mkdir -p "$debs/cr"
+	say "fetching courier-mta, courier-base, courier-authlib, libcourier-unicode4 (apt-get download)"
+	local pkgs="courier-mta courier-base courier-authlib libcourier-unicode4"
+	# shellcheck disable=SC2086
+	(cd "$debs/cr" && apt-get download -qq $pkgs >/dev/null 2>&1) ||
+		(apt-get update -qq && cd "$debs/cr" && apt-get download -qq $pkgs >/dev/null)
+	for x in "$debs"/cr/*.deb; do dpkg -x "$x" "$debs/cr/x"; done
+	local c=$dir/cr e=$dir/cr/etc/courier uid gid
+	mkdir -p "$c/etc" "$c/etc-upper" "$c/etc-work" "$c/run/courier" "$c/box/new" "$c/box/cur" "$c/box/tmp" \
+		"$c"/var/lib/courier/{allfilters,filters,msgq,msgs,track,tmp}
+	# The user courier, in the namespace's passwd only: the first id
+	# below 1000 that the host's passwd (group) does not use.
+	free_id() { awk -F: '{u[$3]=1} END {for (i = 999; i > 100; i--) if (!(i in u)) {print i; exit}}' "$1"; }
+	uid=$(free_id /etc/passwd) gid=$(free_id /etc/group)
+	{ cat /etc/passwd; echo "courier:x:$uid:$gid:Courier:/var/lib/courier:/usr/sbin/nologin"; } >"$c/etc/passwd"
+	{ cat /etc/group; echo "courier:x:$gid:"; } >"$c/etc/group"
+	cp -a "$debs/cr/x/etc/courier" "$e"
+	echo tx.courier.example >"$e/me"
+	echo tx.courier.example >"$e/defaultdomain"
+	printf 'localhost\ntx.courier.example\n' >"$e/locals"
+	printf 'rx.example.net: [127.0.0.1],%s\nrelay.example.org: [127.0.0.1],%s\ndead.example.net: [127.0.0.1],%s\n' \
+		"$RX" "$RX" "$DEAD" >"$e/esmtproutes"
+	echo 5s >"$e/queuetime"
+	echo 1s >"$e/retryalpha"
+	echo 1 >"$e/retrybeta"
+	echo 1s >"$e/retrygamma"
+	echo 1 >"$e/retrymaxdelta"
+	# Without it, a refused connection marks the host down for a while
+	# and later attempts say "Network is down" without trying.
+	echo 0 >"$e/esmtpdelay"
+	# The rx listener offers STARTTLS with a certificate of its own.
+	sed -i 's/^ESMTP_USE_STARTTLS=1/ESMTP_USE_STARTTLS=0/' "$e/module.esmtp"
+	echo "sender: $c/box/" >"$e/aliases/system"
+	chown -R "$uid:$gid" "$c/var/lib/courier" "$c/run/courier" "$c/box"
+	chmod 750 "$c"/var/lib/courier/*
+	chmod 770 "$c/var/lib/courier/tmp"
+	cr_ns makealiases || die "courier: makealiases failed"
+	cr_started=1
+	cr_ns courier start || die "courier: courier start failed"
+	# courierd's child (as the user courier) runs the delivery modules.
+	for _ in $(seq 50); do
+		[ -p "$c/var/lib/courier/tmp/trigger" ] && return 0
+		sleep 0.1
+	done
+	die "courier: courierd did not start (no trigger FIFO)"
+}
+
+# cr_ns ARGS...: ARGS in a mount namespace with Courier's paths private
+# (those of the run in $dir, or of $cr_dir when set).
+cr_ns() {
+	local c=${cr_dir:-$dir}/cr
+	unshare -m sh -c 'mount -t overlay overlay -o "lowerdir=$1/etc:/etc,upperdir=$1/etc-upper,workdir=$1/etc-work" /etc &&
+		mount -t overlay overlay -o "lowerdir=$2:/usr" /usr && mount --bind "$1/var" /var && mount --bind "$1/run" /run &&
+		shift 2 && exec "$@"' sh "$c" "${cr_dir:-$dir}/debs/cr/x/usr" "$@" >>"$c/stdout" 2>>"$c/stderr"
+}
+
+cr_stop() {
+	[ -n "$cr_started" ] || return 0
+	cr_started=
+	cr_ns timeout 20 courier stop || true
+}
+
+send_cr() {
+	local c r
+	for c in $cases_cr; do
+		r=${c%%=*}
+		message sender@tx.courier.example "$r" "to $r" | cr_ns /usr/sbin/sendmail -f sender@tx.courier.example "$r" || fail "courier did not take the message to $r"
+	done
 }
 
 # --- Postfix: the sender tx.example.com and the rx listener ------------------
@@ -437,12 +535,12 @@ EOF
 	pf_start "$RX"
 }
 
-# big: a message over the rx listener's 20000-byte limit.
-message() { # FROM TO SUBJECT [big]
+# A message to big@ is over the rx listener's 20000-byte limit.
+message() { # FROM TO SUBJECT
 	printf 'From: %s\nTo: %s\nSubject: %s\nMessage-ID: <%s.%s@example.com>\nDate: %s\n\n' \
 		"$1" "$2" "$3" "$(echo "$2" | tr '@' '.')" "$$" "$(date -R)"
 	echo "Hello, this is a test message."
-	if [ "${4:-}" = big ]; then
+	if [ "${2%%@*}" = big ]; then
 		for _ in $(seq 400); do echo "0123456789012345678901234567890123456789012345678901234567890123456789"; done
 	fi
 }
@@ -465,6 +563,8 @@ cases_sm="$cases_common ghost@tx.example.info=userunknown"
 # dma refuses an unknown local user when the message is submitted (no
 # bounce), so only the remote classes and expiry.
 cases_dma=$cases_common
+# Courier: the remote classes and expiry (see cr_setup for local users).
+cases_cr=$cases_common
 cases_exim="$cases_common ghost@tx.example.org=userunknown,filtered
 lost@nowhere.example.invalid=hostunknown"
 
@@ -472,11 +572,7 @@ send_postfix() {
 	local c r
 	for c in $cases_postfix; do
 		r=${c%%=*}
-		if [ "${r%%@*}" = big ]; then
-			message sender@tx.example.com "$r" "to $r" big
-		else
-			message sender@tx.example.com "$r" "to $r"
-		fi | sendmail -C "$dir/etc" -f sender@tx.example.com "$r"
+		message sender@tx.example.com "$r" "to $r" | sendmail -C "$dir/etc" -f sender@tx.example.com "$r"
 	done
 }
 
@@ -485,11 +581,7 @@ send_os() {
 	local c r
 	for c in $cases_os; do
 		r=${c%%=*}
-		if [ "${r%%@*}" = big ]; then
-			message sender@tx.example.net "$r" "to $r" big
-		else
-			message sender@tx.example.net "$r" "to $r"
-		fi | smtp_send "$OS" sender@tx.example.net "$r" || fail "opensmtpd did not take the message to $r"
+		message sender@tx.example.net "$r" "to $r" | smtp_send "$OS" sender@tx.example.net "$r" || fail "opensmtpd did not take the message to $r"
 	done
 }
 
@@ -499,11 +591,7 @@ send_exim() {
 	local c r
 	for c in $cases_exim slow@slow.example.net=; do
 		r=${c%%=*}
-		if [ "${r%%@*}" = big ]; then
-			message sender@tx.example.org "$r" "to $r" big
-		else
-			message sender@tx.example.org "$r" "to $r"
-		fi | exim -odi -f sender@tx.example.org "$r"
+		message sender@tx.example.org "$r" "to $r" | exim -odi -f sender@tx.example.org "$r"
 	done
 	# Past the one-second retry cut-off and the delay warning: a forced
 	# queue run bounces dead.example.net and warns about slow.example.net.
@@ -572,6 +660,9 @@ send_os
 sm_setup
 say "sendmail: sending $(echo "$cases_sm" | wc -w) messages"
 send_sm
+cr_setup
+say "courier: sending $(echo "$cases_cr" | wc -w) messages"
+send_cr
 dma_setup
 say "dma: sending $(echo "$cases_dma" | wc -w) messages"
 send_dma
@@ -589,6 +680,8 @@ check opensmtpd "$dir/os/box" "$cases_os"
 wait_for "$dir/sm/box/sender" "$(echo "$cases_sm" | wc -w)" || fail "sendmail: not every bounce arrived"
 check sendmail "$dir/sm/box/sender" "$cases_sm"
 check dma "$dir/dma/var/mail/nobody" "$cases_dma"
+wait_for "$dir/cr/box" "$(echo "$cases_cr" | wc -w)" || fail "courier: not every DSN arrived"
+check courier "$dir/cr/box" "$cases_cr"
 
 # The delay warning is no bounce: out of the records unless asked for.
 warn=$(mktemp "$dir/warn.XXXXXX")
@@ -617,6 +710,7 @@ trace_check postfix "$dir/mail/sender" tx.example.com
 trace_check exim "$dir/exim/box/sender" tx.example.org
 trace_check sendmail "$dir/sm/box/sender" tx.example.info
 trace_check dma "$dir/dma/var/mail/nobody" tx.dma.example
+trace_check courier "$dir/cr/box" tx.courier.example
 
 [ "$failures" = 0 ] || die "$failures assertion(s) failed (records:$summary)"
 say "OK: records per MTA:$summary, in $(($(date +%s) - t0)) s"

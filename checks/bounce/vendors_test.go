@@ -38,6 +38,23 @@ var vendorCases = []vendorCase{
 		command: "RCPT", remoteMTA: "mx.example.com", agent: "dragonfly",
 		messageID: "<67870e2c.4f2a0.ayaka@mail.example.org>", origFrom: "ayaka@example.org",
 	}}},
+	// The two Courier fixtures follow what the Debian package of Courier
+	// 1.0.16 wrote in scripts/bounce-e2e.sh. A refused connection is
+	// only ever a deferral to Courier: failing on it means the queuetime
+	// ran out. Courier writes no Last-Attempt-Date; the DSN's Date is
+	// when it gave up.
+	{"courier-expired.eml", "courier", []want{{
+		recipient: "billing@closed.example.net", reason: "expired", status: "5.0.0", action: "failed",
+		reporting: "mail.example.org", agent: "courier", messageID: "<invoice-2025-031@mail.example.org>",
+		origFrom: "mika@mail.example.org", date: "2025-03-13T14:20:04Z", diagnostic: "Connection refused",
+	}}},
+	// Refused at MAIL FROM for its SIZE: the status from the reply, not
+	// the DSN's 5.0.0.
+	{"courier-mesgtoobig.eml", "courier", []want{{
+		recipient: "jun@example.net", reason: "mesgtoobig", status: "5.3.4", replyCode: 552, action: "failed",
+		command: "MAIL", remoteMTA: "mx.example.net", reporting: "mail.example.org", agent: "courier",
+		messageID: "<scans-0313@mail.example.org>", date: "2025-03-13T14:22:56Z",
+	}}},
 	// The two dma fixtures follow what the Debian package of dma 0.13
 	// wrote in scripts/bounce-e2e.sh: only the returned header, and the
 	// bounce's own Date is when it gave up.
