@@ -39,9 +39,12 @@
 #   lifetime / retry rule / queuetime; dma: a queue file dated back past its
 #   compiled-in five days), and a delay warning (exim: delay_warning, which
 #   must yield no record unless --include-delayed).
-# Host-not-found needs DNS, so it is left out: no lookup leaves the machine
-# (no relayhost, smtp_dns_support_level=disabled, Exim has no dnslookup
-# router; every destination is a 127.0.0.1 route or local).
+# Host-not-found: Exim has no router for the domain; dma and Courier look
+# nowhere.example.invalid up in a DNS server of the run (scripts/zonedns
+# on 127.0.0.1:53, every name NXDOMAIN), which their namespace's
+# resolv.conf names alone. No lookup leaves the machine: Postfix has no
+# relayhost and smtp_dns_support_level=disabled, OpenSMTPD and Sendmail
+# are only given 127.0.0.1 routes, Exim has no dnslookup router.
 #
 # Then it runs relayctl on each mailbox and asserts, per generated bounce,
 # a record with the right recipient and a plausible reason and status.
@@ -53,7 +56,8 @@
 #
 # Environment:
 #   RELAYCTL            relayctl binary to test (default: built from this repo)
-#   BOUNCE_E2E_BASE     first port (default 42625; uses BASE..BASE+2)
+#   BOUNCE_E2E_BASE     first port (default 42625; uses BASE..BASE+2, and
+#                       127.0.0.1:53 when free)
 #   BOUNCE_E2E_KEEP     1 keeps the temp folder (mailboxes, logs)
 #   BOUNCE_E2E_TIMEOUT  seconds for the whole run (default 240)
 set -euo pipefail
@@ -90,10 +94,41 @@ pf_newdir bounce-e2e "${BOUNCE_E2E_KEEP:-}"
 # OpenSMTPD runs in the foreground; stop it before pf_cleanup (the trap
 # pf_newdir set) stops Postfix and removes the folder; pf_cleanup reads the
 # exit status from $?, which the if hands it under set -e.
-os_pid=
+os_pid= dns_pid=
 # (unshare --fork ignores SIGTERM; --kill-child takes smtpd down with it.)
-trap 'rc=$?; cr_stop; [ -z "$os_pid" ] || { kill -KILL "$os_pid" 2>/dev/null; wait "$os_pid" 2>/dev/null || true; }; if (exit $rc); then pf_cleanup; else pf_cleanup; fi' EXIT
+trap 'rc=$?; cr_stop; [ -z "$dns_pid" ] || { kill "$dns_pid" 2>/dev/null; wait "$dns_pid" 2>/dev/null || true; }; [ -z "$os_pid" ] || { kill -KILL "$os_pid" 2>/dev/null; wait "$os_pid" 2>/dev/null || true; }; if (exit $rc); then pf_cleanup; else pf_cleanup; fi' EXIT
 pf_cert
+
+# --- A DNS server of the run, for host-not-found ----------------------------
+# scripts/zonedns on 127.0.0.1:53 serves the root zone with nothing in
+# it: every name is NXDOMAIN. An MTA whose namespace mounts
+# $dir/resolv.conf (nameserver 127.0.0.1) over /etc/resolv.conf asks
+# it, and nothing else, about nowhere.example.invalid. Port 53 is the
+# one resolv.conf cannot change; when it is taken, the class is left
+# out (said so) rather than asked of another server.
+dns_setup() {
+	HOSTUNKNOWN=
+	printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' >"$dir/resolv.conf"
+	go build -o "$dir/zonedns" ./scripts/zonedns
+	printf '. 300 IN SOA ns.invalid. hostmaster.invalid. 1 7200 3600 1209600 300\n' >"$dir/root.zone"
+	"$dir/zonedns" 127.0.0.1:53 "$dir/root.zone" >"$dir/zonedns.log" 2>&1 &
+	dns_pid=$!
+	for _ in $(seq 50); do
+		if grep -q '^listening' "$dir/zonedns.log"; then
+			HOSTUNKNOWN=lost@nowhere.example.invalid=hostunknown
+			return 0
+		fi
+		if ! kill -0 "$dns_pid" 2>/dev/null; then
+			wait "$dns_pid" || true
+			dns_pid=
+			say "host-not-found is left out: $(cat "$dir/zonedns.log")"
+			return 0
+		fi
+		sleep 0.1
+	done
+	cat "$dir/zonedns.log" >&2
+	die "zonedns does not answer on 127.0.0.1:53"
+}
 
 # --- Exim, unpacked from its Debian package -----------------------------------
 exim_setup() {
@@ -356,7 +391,7 @@ dma_setup() {
 		(apt-get update -qq && cd "$debs" && apt-get download -qq dma >/dev/null)
 	dpkg -x "$debs"/dma_*.deb "$debs/dma"
 	DMA=$debs/dma/usr/sbin/dma
-	mkdir -p "$dir/dma/etc/dma" "$dir/dma/etc-dead/dma" "$dir/dma/var/spool/dma" "$dir/dma/var/mail"
+	mkdir -p "$dir/dma/etc/dma" "$dir/dma/etc-dead/dma" "$dir/dma/etc-dns/dma" "$dir/dma/var/spool/dma" "$dir/dma/var/mail"
 	touch "$dir/dma/var/mail/nobody"
 	# dma runs as the user mail (it drops root) and creates no mailbox
 	# itself here (that is a setuid helper's job): it is made writable.
@@ -367,6 +402,10 @@ dma_setup() {
 		printf 'SMARTHOST 127.0.0.1\nPORT %s\nMAILNAME tx.dma.example\nALIASES /etc/dma/aliases\n' "${c#*:}" >"$dir/dma/${c%%:*}/dma/dma.conf"
 		: >"$dir/dma/${c%%:*}/dma/aliases"
 	done
+	# No SMARTHOST: dma looks the domain up, in the run's DNS server.
+	printf 'MAILNAME tx.dma.example\nALIASES /etc/dma/aliases\n' >"$dir/dma/etc-dns/dma/dma.conf"
+	: >"$dir/dma/etc-dns/dma/aliases"
+	cp "$dir/resolv.conf" "$dir/dma/etc-dns/resolv.conf"
 }
 
 # dma_run CONF ARGS...: the private dma with configuration folder CONF
@@ -385,6 +424,9 @@ send_dma() {
 		case $r in
 		*@dead.example.net)
 			message nobody@tx.dma.example "$r" "to $r" | dma_run etc -bq -f nobody@tx.dma.example "$r" || fail "dma did not queue the message to $r"
+			;;
+		*@nowhere.example.invalid)
+			message nobody@tx.dma.example "$r" "to $r" | dma_run etc-dns -D -f nobody@tx.dma.example "$r" || true
 			;;
 		*) message nobody@tx.dma.example "$r" "to $r" | dma_run etc -D -f nobody@tx.dma.example "$r" || true ;;
 		esac
@@ -437,6 +479,9 @@ cr_setup() {
 	uid=$(free_id /etc/passwd) gid=$(free_id /etc/group)
 	{ cat /etc/passwd; echo "courier:x:$uid:$gid:Courier:/var/lib/courier:/usr/sbin/nologin"; } >"$c/etc/passwd"
 	{ cat /etc/group; echo "courier:x:$gid:"; } >"$c/etc/group"
+	# Courier asks the run's DNS server, or none, about a domain it has
+	# no route for.
+	cp "$dir/resolv.conf" "$c/etc/resolv.conf"
 	cp -a "$debs/cr/x/etc/courier" "$e"
 	echo tx.courier.example >"$e/me"
 	echo tx.courier.example >"$e/defaultdomain"
@@ -545,6 +590,7 @@ message() { # FROM TO SUBJECT
 	fi
 }
 
+dns_setup
 # The recipients each MTA is sent to, with the reasons a record for it
 # may have (the classification's; first the expected one).
 cases_common="unknown@rx.example.net=userunknown full@rx.example.net=mailboxfull
@@ -562,9 +608,9 @@ cases_os=${cases_common%[[:space:]]gone@dead.example.net=*}
 cases_sm="$cases_common ghost@tx.example.info=userunknown"
 # dma refuses an unknown local user when the message is submitted (no
 # bounce), so only the remote classes and expiry.
-cases_dma=$cases_common
+cases_dma="$cases_common $HOSTUNKNOWN"
 # Courier: the remote classes and expiry (see cr_setup for local users).
-cases_cr=$cases_common
+cases_cr="$cases_common $HOSTUNKNOWN"
 cases_exim="$cases_common ghost@tx.example.org=userunknown,filtered
 lost@nowhere.example.invalid=hostunknown"
 
