@@ -39,12 +39,13 @@
 #   lifetime / retry rule / queuetime; dma: a queue file dated back past its
 #   compiled-in five days), and a delay warning (exim: delay_warning, which
 #   must yield no record unless --include-delayed).
-# Host-not-found: Exim has no router for the domain; dma and Courier look
-# nowhere.example.invalid up in a DNS server of the run (scripts/zonedns
-# on 127.0.0.1:53, every name NXDOMAIN), which their namespace's
-# resolv.conf names alone. No lookup leaves the machine: Postfix has no
-# relayhost and smtp_dns_support_level=disabled, OpenSMTPD and Sendmail
-# are only given 127.0.0.1 routes, Exim has no dnslookup router.
+# Host-not-found: Exim has no router for the domain; OpenSMTPD, Sendmail,
+# dma and Courier look nowhere.example.invalid up in a DNS server of the
+# run (scripts/zonedns on 127.0.0.1:53, every name NXDOMAIN), which their
+# namespace's resolv.conf names alone. No lookup leaves the machine:
+# every other destination is a 127.0.0.1 route or local, Postfix has no
+# relayhost and smtp_dns_support_level=disabled, Exim has no dnslookup
+# router.
 #
 # Then it runs relayctl on each mailbox and asserts, per generated bounce,
 # a record with the right recipient and a plausible reason and status.
@@ -244,9 +245,13 @@ os_setup() {
 		echo 'match from any for domain "rx.example.net" action "rx"'
 		echo 'match from any for domain "relay.example.org" action "rx"'
 		echo 'match from any for domain "dead.example.net" action "dead"'
+		# Looked up (MX, then the name itself) in the run's DNS server.
+		echo 'action "mx" relay helo tx.example.net'
+		echo 'match from any for domain "nowhere.example.invalid" action "mx"'
 	} >"$dir/os/smtpd.conf"
 	"$debs/os/usr/sbin/smtpd" -n -f "$dir/os/smtpd.conf" >/dev/null || die "opensmtpd rejected its configuration"
 	unshare -m --fork --kill-child sh -c "mount --bind '$dir/os/var' /var && mount --bind '$debs/os/usr/libexec' /usr/libexec &&
+		mount --bind '$dir/resolv.conf' /etc/resolv.conf &&
 		exec '$debs/os/usr/sbin/smtpd' -d -f '$dir/os/smtpd.conf'" >"$dir/os/log" 2>&1 &
 	os_pid=$!
 	for _ in $(seq 100); do
@@ -305,7 +310,10 @@ sm_setup() {
 	# The local mailer: append to one mbox, whoever the user.
 	printf '#!/bin/sh\n{ echo "From MAILER-DAEMON $(date)"; cat; echo; } >>%s/sender\n' "$dir/sm/box" >"$dir/sm/deliver"
 	chmod 755 "$dir/sm/deliver"
-	printf 'hosts files\naliases files\n' >"$e/service.switch"
+	# With the run's DNS server, dns after files: MX lookups (for
+	# nowhere.example.invalid only, the rest being mailertable routes to
+	# [127.0.0.1]) go to it, which the namespace's resolv.conf names alone.
+	printf 'hosts files%s\naliases files\n' "${HOSTUNKNOWN:+ dns}" >"$e/service.switch"
 	printf '127.0.0.1 tx.example.info localhost\n' >"$e/hosts"
 	echo "postmaster: root" >"$e/aliases"
 	echo "sender@tx.example.info nobody" >"$e/virtuser"
@@ -349,8 +357,8 @@ EOF
 # sendmail_sm ARGS...: the private Sendmail, as host tx.example.info (a
 # UTS namespace) that finds itself in its own /etc/hosts (a mount one).
 sendmail_sm() {
-	unshare -m -u sh -c 'hostname tx.example.info && mount --bind "$1" /etc/hosts && shift && exec "$@"' sh \
-		"$dir/sm/etc/hosts" "$SM/sendmail" -C "$dir/sm/etc/sendmail.cf" "$@" >>"$dir/sm/stdout" 2>>"$dir/sm/stderr"
+	unshare -m -u sh -c 'hostname tx.example.info && mount --bind "$1" /etc/hosts && mount --bind "$2" /etc/resolv.conf &&
+		shift 2 && exec "$@"' sh "$dir/sm/etc/hosts" "$dir/resolv.conf" "$SM/sendmail" -C "$dir/sm/etc/sendmail.cf" "$@" >>"$dir/sm/stdout" 2>>"$dir/sm/stderr"
 }
 
 send_sm() {
@@ -604,8 +612,8 @@ cases_postfix="$cases_common ghost@tx.example.com=userunknown"
 # comes only at a retry its scheduler picks: two clean-clone CI runs
 # waited 30 s and 150 s for it in vain, so expiry is left to the other
 # three MTAs (and to testdata/bounce/opensmtpd-expired.eml).
-cases_os=${cases_common%[[:space:]]gone@dead.example.net=*}
-cases_sm="$cases_common ghost@tx.example.info=userunknown"
+cases_os="${cases_common%[[:space:]]gone@dead.example.net=*} $HOSTUNKNOWN"
+cases_sm="$cases_common ghost@tx.example.info=userunknown $HOSTUNKNOWN"
 # dma refuses an unknown local user when the message is submitted (no
 # bounce), so only the remote classes and expiry.
 cases_dma="$cases_common $HOSTUNKNOWN"
