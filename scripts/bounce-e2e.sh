@@ -39,13 +39,14 @@
 #   lifetime / retry rule / queuetime; dma: a queue file dated back past its
 #   compiled-in five days), and a delay warning (exim: delay_warning, which
 #   must yield no record unless --include-delayed).
-# Host-not-found: Exim has no router for the domain; OpenSMTPD, Sendmail,
-# dma and Courier look nowhere.example.invalid up in a DNS server of the
-# run (scripts/zonedns on 127.0.0.1:53, every name NXDOMAIN), which their
-# namespace's resolv.conf names alone. No lookup leaves the machine:
-# every other destination is a 127.0.0.1 route or local, Postfix has no
-# relayhost and smtp_dns_support_level=disabled, Exim has no dnslookup
-# router.
+# Host-not-found: Exim has no router for the domain; Postfix, OpenSMTPD,
+# Sendmail, dma and Courier look nowhere.example.invalid up in a DNS
+# server of the run (scripts/zonedns on 127.0.0.1:53, every name
+# NXDOMAIN), which their resolv.conf names alone: a mount namespace's, or
+# for Postfix the chroot's of the one transport with DNS enabled
+# (smtp_dns_support_level=disabled everywhere else). No lookup leaves
+# the machine: every other destination is a 127.0.0.1 route or local,
+# Postfix has no relayhost, Exim has no dnslookup router.
 #
 # Then it runs relayctl on each mailbox and asserts, per generated bounce,
 # a record with the right recipient and a plausible reason and status.
@@ -576,6 +577,18 @@ rx.example.net smtp:[127.0.0.1]:$RX
 relay.example.org smtp:[127.0.0.1]:$RX
 dead.example.net smtp:[127.0.0.1]:$DEAD
 EOF
+	if [ -n "$HOSTUNKNOWN" ]; then
+		# The one destination looked up in DNS, by a transport of its own
+		# chrooted into the queue folder, whose etc/resolv.conf names the
+		# run's DNS server alone (glibc reads it at the first lookup, after
+		# the chroot: with a server that does not answer there, the lookup
+		# fails as temporary, 4.4.3, so it is this file that is read).
+		# postfix start warns that it differs from /etc/resolv.conf.
+		echo "nowhere.example.invalid dnssmtp:" >>"$dir/etc/transport"
+		mkdir -p "$dir/queue/etc"
+		cp /etc/services /etc/hosts /etc/host.conf /etc/nsswitch.conf "$dir/queue/etc/" 2>/dev/null || true
+		cp "$dir/resolv.conf" "$dir/queue/etc/resolv.conf"
+	fi
 	cat >"$dir/etc/rx_access" <<EOF
 unknown@rx.example.net 550 5.1.1 User unknown in local recipient table
 full@rx.example.net 552 5.2.2 Mailbox full: the user is over quota
@@ -583,6 +596,7 @@ rx.example.net OK
 EOF
 	{
 		echo "127.0.0.1:$RX inet n - n - - smtpd -o smtpd_relay_restrictions=\$rx_relay -o smtpd_recipient_restrictions= -o message_size_limit=20000 -o syslog_name=rx"
+		[ -z "$HOSTUNKNOWN" ] || echo "dnssmtp unix - - y - - smtp -o smtp_dns_support_level=enabled -o syslog_name=dnssmtp"
 		pf_master_services
 	} >"$dir/etc/master.cf"
 	pf_start "$RX"
@@ -604,7 +618,7 @@ dns_setup
 cases_common="unknown@rx.example.net=userunknown full@rx.example.net=mailboxfull
 big@rx.example.net=mesgtoobig nobody@relay.example.org=norelaying,securityerror,rejected
 gone@dead.example.net=expired,networkerror"
-cases_postfix="$cases_common ghost@tx.example.com=userunknown"
+cases_postfix="$cases_common ghost@tx.example.com=userunknown $HOSTUNKNOWN"
 # Exim's local ":fail: Unknown user" fails outside any SMTP session; the
 # reference classification reads "unknown user" outside RCPT as filtered.
 # OpenSMTPD refuses an unknown local user during the SMTP session (no
