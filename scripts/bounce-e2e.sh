@@ -18,8 +18,16 @@
 #            UTS namespace (it insists on a qualified host name, which is
 #            given as tx.example.info with a private /etc/hosts, so that
 #            it asks no DNS server); the sender "tx.example.info"
-# Courier and dma are not covered: their configuration and spool paths are
-# fixed at build time (left for later).
+#   dma      the DragonFly Mail Agent, unpacked; its configuration, spool
+#            and mailbox folder are compiled in, so it runs in a mount
+#            namespace with a private /etc/dma (an overlay on /etc) and a
+#            private /var; the sender "nobody@tx.dma.example" (a system
+#            user: dma delivers the bounces to /var/mail/nobody)
+#   courier  courier-mta, courier-base, courier-authlib and
+#            libcourier-unicode4, unpacked; courierd runs in a mount
+#            namespace with private /etc/courier, /var, /run and the
+#            unpacked /usr (overlays); the sender "tx.courier.example",
+#            whose DSNs (RFC 3464) go to a Maildir alias
 # Each sends to the rx listener (Postfix smtpd, 127.0.0.1:BASE), to a port
 # nobody listens on (BASE+1), and to its own local domain, so that it makes
 # the failure classes below itself and returns them to a local mailbox:
@@ -28,22 +36,30 @@
 #   a full mailbox's), message too big (rx: message_size_limit, 552 5.3.4),
 #   relay denied (rx: reject_unauth_destination, 554 5.7.1), unroutable
 #   domain (exim: no router), expired (connection refused and a short queue
-#   lifetime / retry rule), and a delay warning (exim: delay_warning, which
+#   lifetime / retry rule / queuetime; dma: a queue file dated back past its
+#   compiled-in five days), and a delay warning (exim: delay_warning, which
 #   must yield no record unless --include-delayed).
-# Host-not-found needs DNS, so it is left out: no lookup leaves the machine
-# (no relayhost, smtp_dns_support_level=disabled, Exim has no dnslookup
-# router; every destination is a 127.0.0.1 route or local).
+# Host-not-found: Exim has no router for the domain; Postfix, OpenSMTPD,
+# Sendmail, dma and Courier look nowhere.example.invalid up in a DNS
+# server of the run (scripts/zonedns on 127.0.0.1:53, every name
+# NXDOMAIN), which their resolv.conf names alone: a mount namespace's, or
+# for Postfix the chroot's of the one transport with DNS enabled
+# (smtp_dns_support_level=disabled everywhere else). No lookup leaves
+# the machine: every other destination is a 127.0.0.1 route or local,
+# Postfix has no relayhost, Exim has no dnslookup router.
 #
 # Then it runs relayctl on each mailbox and asserts, per generated bounce,
 # a record with the right recipient and a plausible reason and status.
 #
 # Run as root on Debian. The whole run is bounded by BOUNCE_E2E_TIMEOUT
-# seconds (default 240); a warm run takes about a minute, most of it
-# OpenSMTPD's retry schedule before its 3-second queue ttl expires a message.
+# seconds (default 240); a warm run takes 20 to 30 seconds, most of it
+# apt-get download and Postfix's start; Courier's expiry (queuetime 5s)
+# runs while the MTAs after it are set up.
 #
 # Environment:
 #   RELAYCTL            relayctl binary to test (default: built from this repo)
-#   BOUNCE_E2E_BASE     first port (default 42625; uses BASE..BASE+2)
+#   BOUNCE_E2E_BASE     first port (default 42625; uses BASE..BASE+2, and
+#                       127.0.0.1:53 when free)
 #   BOUNCE_E2E_KEEP     1 keeps the temp folder (mailboxes, logs)
 #   BOUNCE_E2E_TIMEOUT  seconds for the whole run (default 240)
 set -euo pipefail
@@ -80,10 +96,41 @@ pf_newdir bounce-e2e "${BOUNCE_E2E_KEEP:-}"
 # OpenSMTPD runs in the foreground; stop it before pf_cleanup (the trap
 # pf_newdir set) stops Postfix and removes the folder; pf_cleanup reads the
 # exit status from $?, which the if hands it under set -e.
-os_pid=
+os_pid= dns_pid=
 # (unshare --fork ignores SIGTERM; --kill-child takes smtpd down with it.)
-trap 'rc=$?; [ -z "$os_pid" ] || { kill -KILL "$os_pid" 2>/dev/null; wait "$os_pid" 2>/dev/null || true; }; if (exit $rc); then pf_cleanup; else pf_cleanup; fi' EXIT
+trap 'rc=$?; cr_stop; [ -z "$dns_pid" ] || { kill "$dns_pid" 2>/dev/null; wait "$dns_pid" 2>/dev/null || true; }; [ -z "$os_pid" ] || { kill -KILL "$os_pid" 2>/dev/null; wait "$os_pid" 2>/dev/null || true; }; if (exit $rc); then pf_cleanup; else pf_cleanup; fi' EXIT
 pf_cert
+
+# --- A DNS server of the run, for host-not-found ----------------------------
+# scripts/zonedns on 127.0.0.1:53 serves the root zone with nothing in
+# it: every name is NXDOMAIN. An MTA whose namespace mounts
+# $dir/resolv.conf (nameserver 127.0.0.1) over /etc/resolv.conf asks
+# it, and nothing else, about nowhere.example.invalid. Port 53 is the
+# one resolv.conf cannot change; when it is taken, the class is left
+# out (said so) rather than asked of another server.
+dns_setup() {
+	HOSTUNKNOWN=
+	printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' >"$dir/resolv.conf"
+	go build -o "$dir/zonedns" ./scripts/zonedns
+	printf '. 300 IN SOA ns.invalid. hostmaster.invalid. 1 7200 3600 1209600 300\n' >"$dir/root.zone"
+	"$dir/zonedns" 127.0.0.1:53 "$dir/root.zone" >"$dir/zonedns.log" 2>&1 &
+	dns_pid=$!
+	for _ in $(seq 50); do
+		if grep -q '^listening' "$dir/zonedns.log"; then
+			HOSTUNKNOWN=lost@nowhere.example.invalid=hostunknown
+			return 0
+		fi
+		if ! kill -0 "$dns_pid" 2>/dev/null; then
+			wait "$dns_pid" || true
+			dns_pid=
+			say "host-not-found is left out: $(cat "$dir/zonedns.log")"
+			return 0
+		fi
+		sleep 0.1
+	done
+	cat "$dir/zonedns.log" >&2
+	die "zonedns does not answer on 127.0.0.1:53"
+}
 
 # --- Exim, unpacked from its Debian package -----------------------------------
 exim_setup() {
@@ -199,9 +246,13 @@ os_setup() {
 		echo 'match from any for domain "rx.example.net" action "rx"'
 		echo 'match from any for domain "relay.example.org" action "rx"'
 		echo 'match from any for domain "dead.example.net" action "dead"'
+		# Looked up (MX, then the name itself) in the run's DNS server.
+		echo 'action "mx" relay helo tx.example.net'
+		echo 'match from any for domain "nowhere.example.invalid" action "mx"'
 	} >"$dir/os/smtpd.conf"
 	"$debs/os/usr/sbin/smtpd" -n -f "$dir/os/smtpd.conf" >/dev/null || die "opensmtpd rejected its configuration"
 	unshare -m --fork --kill-child sh -c "mount --bind '$dir/os/var' /var && mount --bind '$debs/os/usr/libexec' /usr/libexec &&
+		mount --bind '$dir/resolv.conf' /etc/resolv.conf &&
 		exec '$debs/os/usr/sbin/smtpd' -d -f '$dir/os/smtpd.conf'" >"$dir/os/log" 2>&1 &
 	os_pid=$!
 	for _ in $(seq 100); do
@@ -260,7 +311,10 @@ sm_setup() {
 	# The local mailer: append to one mbox, whoever the user.
 	printf '#!/bin/sh\n{ echo "From MAILER-DAEMON $(date)"; cat; echo; } >>%s/sender\n' "$dir/sm/box" >"$dir/sm/deliver"
 	chmod 755 "$dir/sm/deliver"
-	printf 'hosts files\naliases files\n' >"$e/service.switch"
+	# With the run's DNS server, dns after files: MX lookups (for
+	# nowhere.example.invalid only, the rest being mailertable routes to
+	# [127.0.0.1]) go to it, which the namespace's resolv.conf names alone.
+	printf 'hosts files%s\naliases files\n' "${HOSTUNKNOWN:+ dns}" >"$e/service.switch"
 	printf '127.0.0.1 tx.example.info localhost\n' >"$e/hosts"
 	echo "postmaster: root" >"$e/aliases"
 	echo "sender@tx.example.info nobody" >"$e/virtuser"
@@ -304,24 +358,191 @@ EOF
 # sendmail_sm ARGS...: the private Sendmail, as host tx.example.info (a
 # UTS namespace) that finds itself in its own /etc/hosts (a mount one).
 sendmail_sm() {
-	unshare -m -u sh -c 'hostname tx.example.info && mount --bind "$1" /etc/hosts && shift && exec "$@"' sh \
-		"$dir/sm/etc/hosts" "$SM/sendmail" -C "$dir/sm/etc/sendmail.cf" "$@" >>"$dir/sm/stdout" 2>>"$dir/sm/stderr"
+	unshare -m -u sh -c 'hostname tx.example.info && mount --bind "$1" /etc/hosts && mount --bind "$2" /etc/resolv.conf &&
+		shift 2 && exec "$@"' sh "$dir/sm/etc/hosts" "$dir/resolv.conf" "$SM/sendmail" -C "$dir/sm/etc/sendmail.cf" "$@" >>"$dir/sm/stdout" 2>>"$dir/sm/stderr"
 }
 
 send_sm() {
 	local c r
 	for c in $cases_sm; do
 		r=${c%%=*}
-		if [ "${r%%@*}" = big ]; then
-			message sender@tx.example.info "$r" "to $r" big
-		else
-			message sender@tx.example.info "$r" "to $r"
-		fi | sendmail_sm -odi -f sender@tx.example.info "$r" || true
+		message sender@tx.example.info "$r" "to $r" | sendmail_sm -odi -f sender@tx.example.info "$r" || true
 	done
 	# Past the 3-second queue return time: a queue run bounces the
 	# message for the closed port.
 	sleep 3
 	sendmail_sm -qf || true
+}
+
+# --- dma, unpacked from its Debian package ---------------------------------
+# The DragonFly Mail Agent reads /etc/dma/dma.conf and spools in
+# /var/spool/dma; both paths, and /var/mail for local delivery, are
+# compiled in. So it runs in a mount namespace of its own where an
+# overlay puts a private dma/ into /etc (the rest of /etc, which it
+# needs for getpwnam, stays the host's, read-only) and a folder of the
+# run is mounted over /var. It has no listener: mail is handed to it on
+# stdin, and with -D it delivers in the foreground, so nothing of it
+# stays behind. Everything goes to one SMARTHOST and PORT, the rx
+# listener; the expiry case is queued (-bq) and run with a second
+# configuration whose PORT is the closed one. dma gives up on a message
+# whose queue file is older than its compiled-in MAX_TIMEOUT (five
+# days): the queue files are dated back six days (touch -d) before the
+# queue run, which is what a message five days undeliverable looks like
+# to it. The sender is the system user nobody at its own host name: its
+# bounces are delivered locally, to /var/mail/nobody (private).
+# Not covered: an unknown local user (dma refuses such a recipient when
+# the message is submitted: no bounce is made).
+dma_setup() {
+	local debs=$dir/debs c
+	mkdir -p "$debs"
+	say "fetching dma (apt-get download)"
+	(cd "$debs" && apt-get download -qq dma >/dev/null 2>&1) ||
+		(apt-get update -qq && cd "$debs" && apt-get download -qq dma >/dev/null)
+	dpkg -x "$debs"/dma_*.deb "$debs/dma"
+	DMA=$debs/dma/usr/sbin/dma
+	mkdir -p "$dir/dma/etc/dma" "$dir/dma/etc-dead/dma" "$dir/dma/etc-dns/dma" "$dir/dma/var/spool/dma" "$dir/dma/var/mail"
+	touch "$dir/dma/var/mail/nobody"
+	# dma runs as the user mail (it drops root) and creates no mailbox
+	# itself here (that is a setuid helper's job): it is made writable.
+	chown mail:mail "$dir/dma/var/spool/dma" "$dir/dma/var/mail/nobody"
+	chmod 770 "$dir/dma/var/spool/dma"
+	chmod 660 "$dir/dma/var/mail/nobody"
+	for c in etc:$RX etc-dead:$DEAD; do
+		printf 'SMARTHOST 127.0.0.1\nPORT %s\nMAILNAME tx.dma.example\nALIASES /etc/dma/aliases\n' "${c#*:}" >"$dir/dma/${c%%:*}/dma/dma.conf"
+		: >"$dir/dma/${c%%:*}/dma/aliases"
+	done
+	# No SMARTHOST: dma looks the domain up, in the run's DNS server.
+	printf 'MAILNAME tx.dma.example\nALIASES /etc/dma/aliases\n' >"$dir/dma/etc-dns/dma/dma.conf"
+	: >"$dir/dma/etc-dns/dma/aliases"
+	cp "$dir/resolv.conf" "$dir/dma/etc-dns/resolv.conf"
+}
+
+# dma_run CONF ARGS...: the private dma with configuration folder CONF
+# (etc or etc-dead), bounded in time.
+dma_run() {
+	local conf=$dir/dma/$1
+	shift
+	timeout 60 unshare -m sh -c 'mount -t overlay overlay -o "lowerdir=$1:/etc" /etc && mount --bind "$2" /var && shift 2 && exec "$@"' sh \
+		"$conf" "$dir/dma/var" "$DMA" "$@" >>"$dir/dma/stdout" 2>>"$dir/dma/stderr"
+}
+
+send_dma() {
+	local c r
+	for c in $cases_dma; do
+		r=${c%%=*}
+		case $r in
+		*@dead.example.net)
+			message nobody@tx.dma.example "$r" "to $r" | dma_run etc -bq -f nobody@tx.dma.example "$r" || fail "dma did not queue the message to $r"
+			;;
+		*@nowhere.example.invalid)
+			message nobody@tx.dma.example "$r" "to $r" | dma_run etc-dns -D -f nobody@tx.dma.example "$r" || true
+			;;
+		*) message nobody@tx.dma.example "$r" "to $r" | dma_run etc -D -f nobody@tx.dma.example "$r" || true ;;
+		esac
+	done
+	touch -d '6 days ago' "$dir/dma/var/spool/dma"/[QM]*
+	dma_run etc-dead -D -q || true
+}
+
+# --- Courier, unpacked from its Debian packages ---------------------------
+# Courier's configuration (/etc/courier), queue (/var/lib/courier), pid
+# folder (/run/courier) and programs (/usr/lib/courier) are compiled in:
+# it runs in mount namespaces where a writable overlay of the run puts a
+# private courier/ (and a passwd and group that know the user courier)
+# over /etc, a read-only overlay puts the unpacked packages over /usr,
+# and folders of the run are mounted over /var and /run. courierd stays
+# up after `courier start` (its namespace with it); each later command
+# (sendmail, courier stop) gets a namespace of its own with the same
+# mounts, so it sees the same files. esmtproutes sends each domain to
+# the rx listener or to the closed port; queuetime 5s with a retry
+# every second expires the message for the closed port. The sender's
+# alias is a Maildir of the run, which Courier delivers to as the user
+# courier without asking courier-authdaemon (which is not run).
+# Not covered: an unknown local user (submit asks courier-authdaemon
+# about local recipients, and refuses one it does not know when the
+# message is submitted: no DSN either way).
+cr_started=
+cr_setup() {
+	local debs=$dir/debs x old
+	# A run killed before its trap ran may have left its courierd up:
+	# stop any in the folders of earlier runs (a no-op where none runs).
+	for old in /tmp/bounce-e2e.*/cr/var/lib/courier/tmp/courierd.lock; do
+		[ -f "$old" ] || continue
+		old=${old%/cr/var/*}
+		[ "$old" != "$dir" ] && [ -d "$old/debs/cr/x/usr" ] || continue
+		cr_dir=$old cr_ns timeout 20 courier stop 2>/dev/null || true
+	done
+	mkdir -p "$debs/cr"
+	say "fetching courier-mta, courier-base, courier-authlib, libcourier-unicode4 (apt-get download)"
+	local pkgs="courier-mta courier-base courier-authlib libcourier-unicode4"
+	# shellcheck disable=SC2086
+	(cd "$debs/cr" && apt-get download -qq $pkgs >/dev/null 2>&1) ||
+		(apt-get update -qq && cd "$debs/cr" && apt-get download -qq $pkgs >/dev/null)
+	for x in "$debs"/cr/*.deb; do dpkg -x "$x" "$debs/cr/x"; done
+	local c=$dir/cr e=$dir/cr/etc/courier uid gid
+	mkdir -p "$c/etc" "$c/etc-upper" "$c/etc-work" "$c/run/courier" "$c/box/new" "$c/box/cur" "$c/box/tmp" \
+		"$c"/var/lib/courier/{allfilters,filters,msgq,msgs,track,tmp}
+	# The user courier, in the namespace's passwd only: the first id
+	# below 1000 that the host's passwd (group) does not use.
+	free_id() { awk -F: '{u[$3]=1} END {for (i = 999; i > 100; i--) if (!(i in u)) {print i; exit}}' "$1"; }
+	uid=$(free_id /etc/passwd) gid=$(free_id /etc/group)
+	{ cat /etc/passwd; echo "courier:x:$uid:$gid:Courier:/var/lib/courier:/usr/sbin/nologin"; } >"$c/etc/passwd"
+	{ cat /etc/group; echo "courier:x:$gid:"; } >"$c/etc/group"
+	# Courier asks the run's DNS server, or none, about a domain it has
+	# no route for.
+	cp "$dir/resolv.conf" "$c/etc/resolv.conf"
+	cp -a "$debs/cr/x/etc/courier" "$e"
+	echo tx.courier.example >"$e/me"
+	echo tx.courier.example >"$e/defaultdomain"
+	printf 'localhost\ntx.courier.example\n' >"$e/locals"
+	printf 'rx.example.net: [127.0.0.1],%s\nrelay.example.org: [127.0.0.1],%s\ndead.example.net: [127.0.0.1],%s\n' \
+		"$RX" "$RX" "$DEAD" >"$e/esmtproutes"
+	echo 5s >"$e/queuetime"
+	echo 1s >"$e/retryalpha"
+	echo 1 >"$e/retrybeta"
+	echo 1s >"$e/retrygamma"
+	echo 1 >"$e/retrymaxdelta"
+	# Without it, a refused connection marks the host down for a while
+	# and later attempts say "Network is down" without trying.
+	echo 0 >"$e/esmtpdelay"
+	# The rx listener offers STARTTLS with a certificate of its own.
+	sed -i 's/^ESMTP_USE_STARTTLS=1/ESMTP_USE_STARTTLS=0/' "$e/module.esmtp"
+	echo "sender: $c/box/" >"$e/aliases/system"
+	chown -R "$uid:$gid" "$c/var/lib/courier" "$c/run/courier" "$c/box"
+	chmod 750 "$c"/var/lib/courier/*
+	chmod 770 "$c/var/lib/courier/tmp"
+	cr_ns makealiases || die "courier: makealiases failed"
+	cr_started=1
+	cr_ns courier start || die "courier: courier start failed"
+	# courierd's child (as the user courier) runs the delivery modules.
+	for _ in $(seq 50); do
+		[ -p "$c/var/lib/courier/tmp/trigger" ] && return 0
+		sleep 0.1
+	done
+	die "courier: courierd did not start (no trigger FIFO)"
+}
+
+# cr_ns ARGS...: ARGS in a mount namespace with Courier's paths private
+# (those of the run in $dir, or of $cr_dir when set).
+cr_ns() {
+	local c=${cr_dir:-$dir}/cr
+	unshare -m sh -c 'mount -t overlay overlay -o "lowerdir=$1/etc:/etc,upperdir=$1/etc-upper,workdir=$1/etc-work" /etc &&
+		mount -t overlay overlay -o "lowerdir=$2:/usr" /usr && mount --bind "$1/var" /var && mount --bind "$1/run" /run &&
+		shift 2 && exec "$@"' sh "$c" "${cr_dir:-$dir}/debs/cr/x/usr" "$@" >>"$c/stdout" 2>>"$c/stderr"
+}
+
+cr_stop() {
+	[ -n "$cr_started" ] || return 0
+	cr_started=
+	cr_ns timeout 20 courier stop || true
+}
+
+send_cr() {
+	local c r
+	for c in $cases_cr; do
+		r=${c%%=*}
+		message sender@tx.courier.example "$r" "to $r" | cr_ns /usr/sbin/sendmail -f sender@tx.courier.example "$r" || fail "courier did not take the message to $r"
+	done
 }
 
 # --- Postfix: the sender tx.example.com and the rx listener ------------------
@@ -356,6 +577,18 @@ rx.example.net smtp:[127.0.0.1]:$RX
 relay.example.org smtp:[127.0.0.1]:$RX
 dead.example.net smtp:[127.0.0.1]:$DEAD
 EOF
+	if [ -n "$HOSTUNKNOWN" ]; then
+		# The one destination looked up in DNS, by a transport of its own
+		# chrooted into the queue folder, whose etc/resolv.conf names the
+		# run's DNS server alone (glibc reads it at the first lookup, after
+		# the chroot: with a server that does not answer there, the lookup
+		# fails as temporary, 4.4.3, so it is this file that is read).
+		# postfix start warns that it differs from /etc/resolv.conf.
+		echo "nowhere.example.invalid dnssmtp:" >>"$dir/etc/transport"
+		mkdir -p "$dir/queue/etc"
+		cp /etc/services /etc/hosts /etc/host.conf /etc/nsswitch.conf "$dir/queue/etc/" 2>/dev/null || true
+		cp "$dir/resolv.conf" "$dir/queue/etc/resolv.conf"
+	fi
 	cat >"$dir/etc/rx_access" <<EOF
 unknown@rx.example.net 550 5.1.1 User unknown in local recipient table
 full@rx.example.net 552 5.2.2 Mailbox full: the user is over quota
@@ -363,27 +596,29 @@ rx.example.net OK
 EOF
 	{
 		echo "127.0.0.1:$RX inet n - n - - smtpd -o smtpd_relay_restrictions=\$rx_relay -o smtpd_recipient_restrictions= -o message_size_limit=20000 -o syslog_name=rx"
+		[ -z "$HOSTUNKNOWN" ] || echo "dnssmtp unix - - y - - smtp -o smtp_dns_support_level=enabled -o syslog_name=dnssmtp"
 		pf_master_services
 	} >"$dir/etc/master.cf"
 	pf_start "$RX"
 }
 
-# big: a message over the rx listener's 20000-byte limit.
-message() { # FROM TO SUBJECT [big]
+# A message to big@ is over the rx listener's 20000-byte limit.
+message() { # FROM TO SUBJECT
 	printf 'From: %s\nTo: %s\nSubject: %s\nMessage-ID: <%s.%s@example.com>\nDate: %s\n\n' \
 		"$1" "$2" "$3" "$(echo "$2" | tr '@' '.')" "$$" "$(date -R)"
 	echo "Hello, this is a test message."
-	if [ "${4:-}" = big ]; then
+	if [ "${2%%@*}" = big ]; then
 		for _ in $(seq 400); do echo "0123456789012345678901234567890123456789012345678901234567890123456789"; done
 	fi
 }
 
+dns_setup
 # The recipients each MTA is sent to, with the reasons a record for it
 # may have (the classification's; first the expected one).
 cases_common="unknown@rx.example.net=userunknown full@rx.example.net=mailboxfull
 big@rx.example.net=mesgtoobig nobody@relay.example.org=norelaying,securityerror,rejected
 gone@dead.example.net=expired,networkerror"
-cases_postfix="$cases_common ghost@tx.example.com=userunknown"
+cases_postfix="$cases_common ghost@tx.example.com=userunknown $HOSTUNKNOWN"
 # Exim's local ":fail: Unknown user" fails outside any SMTP session; the
 # reference classification reads "unknown user" outside RCPT as filtered.
 # OpenSMTPD refuses an unknown local user during the SMTP session (no
@@ -391,8 +626,13 @@ cases_postfix="$cases_common ghost@tx.example.com=userunknown"
 # comes only at a retry its scheduler picks: two clean-clone CI runs
 # waited 30 s and 150 s for it in vain, so expiry is left to the other
 # three MTAs (and to testdata/bounce/opensmtpd-expired.eml).
-cases_os=${cases_common%[[:space:]]gone@dead.example.net=*}
-cases_sm="$cases_common ghost@tx.example.info=userunknown"
+cases_os="${cases_common%[[:space:]]gone@dead.example.net=*} $HOSTUNKNOWN"
+cases_sm="$cases_common ghost@tx.example.info=userunknown $HOSTUNKNOWN"
+# dma refuses an unknown local user when the message is submitted (no
+# bounce), so only the remote classes and expiry.
+cases_dma="$cases_common $HOSTUNKNOWN"
+# Courier: the remote classes and expiry (see cr_setup for local users).
+cases_cr="$cases_common $HOSTUNKNOWN"
 cases_exim="$cases_common ghost@tx.example.org=userunknown,filtered
 lost@nowhere.example.invalid=hostunknown"
 
@@ -400,11 +640,7 @@ send_postfix() {
 	local c r
 	for c in $cases_postfix; do
 		r=${c%%=*}
-		if [ "${r%%@*}" = big ]; then
-			message sender@tx.example.com "$r" "to $r" big
-		else
-			message sender@tx.example.com "$r" "to $r"
-		fi | sendmail -C "$dir/etc" -f sender@tx.example.com "$r"
+		message sender@tx.example.com "$r" "to $r" | sendmail -C "$dir/etc" -f sender@tx.example.com "$r"
 	done
 }
 
@@ -413,11 +649,7 @@ send_os() {
 	local c r
 	for c in $cases_os; do
 		r=${c%%=*}
-		if [ "${r%%@*}" = big ]; then
-			message sender@tx.example.net "$r" "to $r" big
-		else
-			message sender@tx.example.net "$r" "to $r"
-		fi | smtp_send "$OS" sender@tx.example.net "$r" || fail "opensmtpd did not take the message to $r"
+		message sender@tx.example.net "$r" "to $r" | smtp_send "$OS" sender@tx.example.net "$r" || fail "opensmtpd did not take the message to $r"
 	done
 }
 
@@ -427,11 +659,7 @@ send_exim() {
 	local c r
 	for c in $cases_exim slow@slow.example.net=; do
 		r=${c%%=*}
-		if [ "${r%%@*}" = big ]; then
-			message sender@tx.example.org "$r" "to $r" big
-		else
-			message sender@tx.example.org "$r" "to $r"
-		fi | exim -odi -f sender@tx.example.org "$r"
+		message sender@tx.example.org "$r" "to $r" | exim -odi -f sender@tx.example.org "$r"
 	done
 	# Past the one-second retry cut-off and the delay warning: a forced
 	# queue run bounces dead.example.net and warns about slow.example.net.
@@ -500,6 +728,12 @@ send_os
 sm_setup
 say "sendmail: sending $(echo "$cases_sm" | wc -w) messages"
 send_sm
+cr_setup
+say "courier: sending $(echo "$cases_cr" | wc -w) messages"
+send_cr
+dma_setup
+say "dma: sending $(echo "$cases_dma" | wc -w) messages"
+send_dma
 exim_setup
 say "exim: sending $(($(echo "$cases_exim" | wc -w) + 1)) messages"
 send_exim
@@ -513,6 +747,9 @@ wait_for "$dir/os/box" "$(echo "$cases_os" | wc -w)" || fail "opensmtpd: not eve
 check opensmtpd "$dir/os/box" "$cases_os"
 wait_for "$dir/sm/box/sender" "$(echo "$cases_sm" | wc -w)" || fail "sendmail: not every bounce arrived"
 check sendmail "$dir/sm/box/sender" "$cases_sm"
+check dma "$dir/dma/var/mail/nobody" "$cases_dma"
+wait_for "$dir/cr/box" "$(echo "$cases_cr" | wc -w)" || fail "courier: not every DSN arrived"
+check courier "$dir/cr/box" "$cases_cr"
 
 # The delay warning is no bounce: out of the records unless asked for.
 warn=$(mktemp "$dir/warn.XXXXXX")
@@ -540,6 +777,8 @@ trace_check() {
 trace_check postfix "$dir/mail/sender" tx.example.com
 trace_check exim "$dir/exim/box/sender" tx.example.org
 trace_check sendmail "$dir/sm/box/sender" tx.example.info
+trace_check dma "$dir/dma/var/mail/nobody" tx.dma.example
+trace_check courier "$dir/cr/box" tx.courier.example
 
 [ "$failures" = 0 ] || die "$failures assertion(s) failed (records:$summary)"
 say "OK: records per MTA:$summary, in $(($(date +%s) - t0)) s"

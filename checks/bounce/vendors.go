@@ -67,4 +67,6 @@ var vendors = []vendor{
 	{name: "sendmail", subjects: []string{"returned mail:", "warning:", "postmaster notify"}, read: readSendmail},
 	// mta_v5sendmail.go
 	{name: "v5sendmail", subjects: []string{"returned mail:"}, read: readV5Sendmail},
+	// mta_courier.go
+	{name: "courier", subjects: []string{"notice: mail delivery status.", "warning: delayed mail."}, read: readCourier},
 }

@@ -38,6 +38,39 @@ var vendorCases = []vendorCase{
 		command: "RCPT", remoteMTA: "mx.example.com", agent: "dragonfly",
 		messageID: "<67870e2c.4f2a0.ayaka@mail.example.org>", origFrom: "ayaka@example.org",
 	}}},
+	// The two Courier fixtures follow what the Debian package of Courier
+	// 1.0.16 wrote in scripts/bounce-e2e.sh. A refused connection is
+	// only ever a deferral to Courier: failing on it means the queuetime
+	// ran out. Courier writes no Last-Attempt-Date; the DSN's Date is
+	// when it gave up.
+	{"courier-expired.eml", "courier", []want{{
+		recipient: "billing@closed.example.net", reason: "expired", status: "5.0.0", action: "failed",
+		reporting: "mail.example.org", agent: "courier", messageID: "<invoice-2025-031@mail.example.org>",
+		origFrom: "mika@mail.example.org", date: "2025-03-13T14:20:04Z", diagnostic: "Connection refused",
+	}}},
+	// Refused at MAIL FROM for its SIZE: the status from the reply, not
+	// the DSN's 5.0.0.
+	{"courier-mesgtoobig.eml", "courier", []want{{
+		recipient: "jun@example.net", reason: "mesgtoobig", status: "5.3.4", replyCode: 552, action: "failed",
+		command: "MAIL", remoteMTA: "mx.example.net", reporting: "mail.example.org", agent: "courier",
+		messageID: "<scans-0313@mail.example.org>", date: "2025-03-13T14:22:56Z",
+	}}},
+	// The two dma fixtures follow what the Debian package of dma 0.13
+	// wrote in scripts/bounce-e2e.sh: only the returned header, and the
+	// bounce's own Date is when it gave up.
+	{"dma-mesgtoobig.eml", "dragonfly", []want{{
+		recipient: "hana@example.net", reason: "mesgtoobig", status: "5.3.4", replyCode: 552, action: "failed",
+		command: "DATA", remoteMTA: "mx.example.net", reporting: "mail.example.org", agent: "dragonfly",
+		messageID: "<photos-0304@mail.example.org>", origFrom: "kenji@mail.example.org",
+		date: "2025-03-04T09:12:41+01:00",
+	}}},
+	// Given up after its compiled-in five days: no reply, a pseudo status,
+	// and the date of the bounce, not of the message five days before.
+	{"dma-expired.eml", "dragonfly", []want{{
+		recipient: "ops@unreachable.example.com", reason: "expired", status: "5.0.947", action: "failed",
+		reporting: "mail.example.org", agent: "dragonfly", messageID: "<report-0305@mail.example.org>",
+		date: "2025-03-10T18:40:05+01:00",
+	}}},
 	// MSEXCH code 000C05A6 is Unknown Recipient; the report has no
 	// enhanced code, so the record gets the pseudo one.
 	{"exchange2003-unknown.eml", "exchange2003", []want{{

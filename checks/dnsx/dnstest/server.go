@@ -73,7 +73,6 @@ func Start(t testing.TB, zones ...*dnsx.Zone) *Server {
 // Listen serves zones on a free loopback port until Close; for benchmarks
 // and programs that have no testing.TB.
 func Listen(zones ...*dnsx.Zone) (*Server, error) {
-	s := &Server{zones: zones, hooks: map[string]Behavior{}, raw: map[string][]dns.RR{}, ad: map[string]bool{}}
 	// UDP and TCP share one port number; another process may hold the TCP
 	// side of the number the kernel gave us for UDP, so try a few.
 	var pc net.PacketConn
@@ -94,6 +93,27 @@ func Listen(zones ...*dnsx.Zone) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	return serveOn(pc, ln, zones), nil
+}
+
+// ListenAddr serves zones on addr ("127.0.0.1:53"), UDP and TCP, until
+// Close: for a program whose resolver asks only port 53 of an address
+// in its resolv.conf.
+func ListenAddr(addr string, zones ...*dnsx.Zone) (*Server, error) {
+	pc, err := net.ListenPacket("udp", addr)
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		pc.Close()
+		return nil, err
+	}
+	return serveOn(pc, ln, zones), nil
+}
+
+func serveOn(pc net.PacketConn, ln net.Listener, zones []*dnsx.Zone) *Server {
+	s := &Server{zones: zones, hooks: map[string]Behavior{}, raw: map[string][]dns.RR{}, ad: map[string]bool{}}
 	s.Addr = pc.LocalAddr().String()
 	h := dns.HandlerFunc(s.serve)
 	started := make(chan struct{}, 2)
@@ -103,7 +123,7 @@ func Listen(zones ...*dnsx.Zone) (*Server, error) {
 	go s.tcp.ActivateAndServe()
 	<-started
 	<-started
-	return s, nil
+	return s
 }
 
 // Close stops the server.

@@ -265,3 +265,26 @@ func TestPeakInFlight(t *testing.T) {
 		t.Errorf("concurrent questions: peak %d, want %d", p, len(names))
 	}
 }
+
+// ListenAddr serves on the address it is given, and fails on one that
+// is taken.
+func TestListenAddr(t *testing.T) {
+	first := dnstest.Start(t, dnstest.Zone(t, "", zoneText))
+	if _, err := dnstest.ListenAddr(first.Addr); err == nil {
+		t.Fatalf("ListenAddr(%s) while another server holds it: no error", first.Addr)
+	}
+	addr := first.Addr
+	first.Close()
+	srv, err := dnstest.ListenAddr(addr, dnstest.Zone(t, "", zoneText))
+	if err != nil {
+		t.Skipf("the port was taken again between the two servers: %v", err)
+	}
+	defer srv.Close()
+	if srv.Addr != addr {
+		t.Fatalf("Addr = %s, want %s", srv.Addr, addr)
+	}
+	txt, _, err := dnsx.TXT(context.Background(), srv.Client(time.Second), "example.com")
+	if err != nil || len(txt) != 1 || txt[0] != "v=spf1 -all" {
+		t.Fatalf("TXT = %q, %v", txt, err)
+	}
+}
