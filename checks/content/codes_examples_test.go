@@ -14,6 +14,7 @@ import (
 	"github.com/relayctl/relayctl/checks/dnsbl"
 	"github.com/relayctl/relayctl/checks/dnsx"
 	"github.com/relayctl/relayctl/checks/dnsx/dnstest"
+	"github.com/relayctl/relayctl/checks/internal/codetest"
 )
 
 // exampleRun is what one Example of Codes becomes: a whole message, and
@@ -31,8 +32,6 @@ type example struct {
 	text  string
 	snips []string
 }
-
-var backquoted = regexp.MustCompile("`([^`]*)`")
 
 // snip is the i-th backquoted piece; the test fails when there is none.
 func (e example) snip(i int) string {
@@ -244,51 +243,29 @@ var exampleSituations = map[string]string{}
 // Every code's Example, built into a message as it says, yields that
 // code: the examples on the docs page and in explain are true.
 func TestCodeExamples(t *testing.T) {
-	checked := 0
-	for _, cd := range Codes() {
-		why, situation := exampleSituations[cd.Code]
+	codetest.Examples(t, Codes(), exampleSituations, func(t *testing.T, cd checks.CodeDoc) {
 		build, ok := exampleBuilders[cd.Code]
-		switch {
-		case cd.Example == "":
-			t.Errorf("%s has no example", cd.Code)
-			continue
-		case situation && ok:
-			t.Errorf("%s is both built and listed as a situation (%s)", cd.Code, why)
-			continue
-		case situation:
-			continue
-		case !ok:
-			t.Errorf("%s: its example %q is neither built by the test nor listed as a situation", cd.Code, cd.Example)
-			continue
+		if !ok {
+			t.Fatalf("%s: its example %q is neither built by the test nor listed as a situation", cd.Code, cd.Example)
 		}
-		checked++
-		t.Run(cd.Code, func(t *testing.T) {
-			var snips []string
-			for _, m := range backquoted.FindAllStringSubmatch(cd.Example, -1) {
-				snips = append(snips, m[1])
-			}
-			run := build(example{t: t, text: cd.Example, snips: snips})
-			opts, r := noLists, dnsx.Resolver(offline(t))
-			if run.lists != nil {
-				opts, r = Options{Lists: run.lists}, run.r
-			}
-			res := Check(t.Context(), r, []byte(run.msg), opts)
-			if !slices.ContainsFunc(res.Findings, func(f checks.Finding) bool { return f.Code == cd.Code }) {
-				t.Errorf("example %q: no %s among %+v", cd.Example, cd.Code, res.Findings)
-			}
-		})
-	}
-	for code := range exampleSituations {
-		if !slices.ContainsFunc(Codes(), func(cd checks.CodeDoc) bool { return cd.Code == code }) {
-			t.Errorf("situation %s is not a code", code)
+		run := build(example{t: t, text: cd.Example, snips: codetest.Backquoted(cd.Example)})
+		opts, r := noLists, dnsx.Resolver(offline(t))
+		if run.lists != nil {
+			opts, r = Options{Lists: run.lists}, run.r
 		}
-	}
+		res := Check(t.Context(), r, []byte(run.msg), opts)
+		if !slices.ContainsFunc(res.Findings, func(f checks.Finding) bool { return f.Code == cd.Code }) {
+			t.Errorf("example %q: no %s among %+v", cd.Example, cd.Code, res.Findings)
+		}
+	})
 	for code := range exampleBuilders {
+		if why, listed := exampleSituations[code]; listed {
+			t.Errorf("%s is both built and listed as a situation (%s)", code, why)
+		}
 		if !slices.ContainsFunc(Codes(), func(cd checks.CodeDoc) bool { return cd.Code == code }) {
 			t.Errorf("builder %s is not a code", code)
 		}
 	}
-	t.Logf("%d examples checked, %d situations", checked, len(exampleSituations))
 }
 
 // The messages the examples are put into are clean on their own, so a

@@ -9,15 +9,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsx"
 	"github.com/relayctl/relayctl/checks/dnsx/dnstest"
+	"github.com/relayctl/relayctl/checks/internal/codetest"
 )
 
 // What the test reads from an Example: its backquoted records (MX, A,
 // CNAME, TLSA; "8f3a…" is a digest written short), a command with --zone
 // or --smtp, and the names it marks "(signed)" or "(unsigned)".
 var (
-	exampleCode   = regexp.MustCompile("`([^`]+)`")
 	exampleRecord = regexp.MustCompile(`^(\S+) (MX|A|AAAA|CNAME|TLSA) (.+)$`)
 	exampleSigned = regexp.MustCompile("`(\\S+)[^`]*` \\((signed|unsigned)\\)")
 	exampleTLSA   = regexp.MustCompile(`^(\d+) (\d+) (\d+) ([0-9a-f]*)(…?)$`)
@@ -46,69 +47,66 @@ func exampleTLSAData(t *testing.T, data string) string {
 // with a test certificate chain at every address with --smtp, and the
 // check of example.com reports the example's code.
 func TestCodeExamples(t *testing.T) {
-	for _, doc := range Codes() {
-		t.Run(doc.Code, func(t *testing.T) {
-			var lines, mxHosts, targets []string
-			named := map[string]bool{}
-			zoneFile, smtp := false, false
-			for _, m := range exampleCode.FindAllStringSubmatch(doc.Example, -1) {
-				p := m[1]
-				zoneFile = zoneFile || strings.Contains(p, " --zone ")
-				smtp = smtp || strings.Contains(p, " --smtp")
-				r := exampleRecord.FindStringSubmatch(p)
-				if r == nil {
-					continue
+	codetest.Examples(t, Codes(), nil, func(t *testing.T, doc checks.CodeDoc) {
+		var lines, mxHosts, targets []string
+		named := map[string]bool{}
+		zoneFile, smtp := false, false
+		for _, p := range codetest.Backquoted(doc.Example) {
+			zoneFile = zoneFile || strings.Contains(p, " --zone ")
+			smtp = smtp || strings.Contains(p, " --smtp")
+			r := exampleRecord.FindStringSubmatch(p)
+			if r == nil {
+				continue
+			}
+			owner, typ, data := r[1], r[2], r[3]
+			switch typ {
+			case "TLSA":
+				data = exampleTLSAData(t, data)
+				if len(mxHosts) == 0 && !strings.Contains(doc.Example, " MX ") {
+					mxHosts = append(mxHosts, strings.TrimPrefix(owner, "_25._tcp."))
 				}
-				owner, typ, data := r[1], r[2], r[3]
-				switch typ {
-				case "TLSA":
-					data = exampleTLSAData(t, data)
-					if len(mxHosts) == 0 && !strings.Contains(doc.Example, " MX ") {
-						mxHosts = append(mxHosts, strings.TrimPrefix(owner, "_25._tcp."))
-					}
-				case "MX":
-					f := strings.Fields(data)
-					mxHosts = append(mxHosts, f[len(f)-1])
-					data += "."
-				case "CNAME":
-					targets = append(targets, data)
-					data += "."
-				}
-				named[owner] = true
-				lines = append(lines, owner+" "+typ+" "+data)
+			case "MX":
+				f := strings.Fields(data)
+				mxHosts = append(mxHosts, f[len(f)-1])
+				data += "."
+			case "CNAME":
+				targets = append(targets, data)
+				data += "."
 			}
-			if !strings.Contains(doc.Example, " MX ") {
-				if len(mxHosts) == 0 {
-					mxHosts = []string{"mx.example.net"}
-				}
-				lines = append(lines, "example.com MX 10 "+mxHosts[0]+".")
+			named[owner] = true
+			lines = append(lines, owner+" "+typ+" "+data)
+		}
+		if !strings.Contains(doc.Example, " MX ") {
+			if len(mxHosts) == 0 {
+				mxHosts = []string{"mx.example.net"}
 			}
-			for _, h := range append(mxHosts, targets...) {
-				if !named[h] {
-					lines = append(lines, h+" A 192.0.2.25")
-				}
+			lines = append(lines, "example.com MX 10 "+mxHosts[0]+".")
+		}
+		for _, h := range append(mxHosts, targets...) {
+			if !named[h] {
+				lines = append(lines, h+" A 192.0.2.25")
 			}
-			zone := dnstest.Zone(t, ".", "$ORIGIN .\n$TTL 300\n"+strings.Join(lines, "\n")+"\n")
-			srv := dnstest.Start(t, zone)
-			for _, m := range exampleSigned.FindAllStringSubmatch(doc.Example, -1) {
-				srv.SetAD(m[1], m[2] == "signed")
+		}
+		zone := dnstest.Zone(t, ".", "$ORIGIN .\n$TTL 300\n"+strings.Join(lines, "\n")+"\n")
+		srv := dnstest.Start(t, zone)
+		for _, m := range exampleSigned.FindAllStringSubmatch(doc.Example, -1) {
+			srv.SetAD(m[1], m[2] == "signed")
+		}
+		var r dnsx.Resolver = srv.Client(2 * time.Second)
+		if zoneFile {
+			r = dnstest.Offline(t, zone)
+		}
+		var opt Options
+		if smtp {
+			p := newPKI(t, certSpec{})
+			opt.Peers = peersOf([]*x509.Certificate{p.leaf, p.inter})
+		}
+		res := Check(context.Background(), r, "example.com", opt)
+		for _, f := range res.Findings {
+			if f.Code == doc.Code {
+				return
 			}
-			var r dnsx.Resolver = srv.Client(2 * time.Second)
-			if zoneFile {
-				r = dnstest.Offline(t, zone)
-			}
-			var opt Options
-			if smtp {
-				p := newPKI(t, certSpec{})
-				opt.Peers = peersOf([]*x509.Certificate{p.leaf, p.inter})
-			}
-			res := Check(context.Background(), r, "example.com", opt)
-			for _, f := range res.Findings {
-				if f.Code == doc.Code {
-					return
-				}
-			}
-			t.Errorf("example %q\nzone %q: findings %v, no %s", doc.Example, lines, res.Findings, doc.Code)
-		})
-	}
+		}
+		t.Errorf("example %q\nzone %q: findings %v, no %s", doc.Example, lines, res.Findings, doc.Code)
+	})
 }

@@ -13,7 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsx/dnstest"
+	"github.com/relayctl/relayctl/checks/internal/codetest"
 )
 
 // Pieces of an Example the test reads: a record in zone-file form, a
@@ -22,7 +24,6 @@ var (
 	exampleRecord   = regexp.MustCompile("^(\\S+) (TXT|CNAME) (.+)$")
 	exampleSelector = regexp.MustCompile("^--selector (\\S+)$")
 	exampleServFail = regexp.MustCompile("`(\\S+)` gets SERVFAIL")
-	exampleCode     = regexp.MustCompile("`([^`]+)`")
 	// A key shortened with an ellipsis: "p=MIIBIjAN…".
 	exampleKey = regexp.MustCompile(`p=([A-Za-z0-9+/]+)…`)
 )
@@ -67,42 +68,40 @@ func completeKeys(t *testing.T, code, txt string, keys []string) string {
 // says get SERVFAIL do, and the check reports the example's code.
 func TestCodeExamples(t *testing.T) {
 	keys := exampleKeys(t)
-	for _, doc := range Codes() {
-		t.Run(doc.Code, func(t *testing.T) {
-			var zone []string
-			var selectors []string
-			for _, m := range exampleCode.FindAllStringSubmatch(doc.Example, -1) {
-				if s := exampleSelector.FindStringSubmatch(m[1]); s != nil {
-					selectors = append(selectors, s[1])
-					continue
-				}
-				r := exampleRecord.FindStringSubmatch(m[1])
-				if r == nil {
-					continue
-				}
-				data := r[3]
-				if r[2] == "TXT" {
-					s, err := strconv.Unquote(data)
-					if err != nil {
-						t.Fatalf("TXT data %s: %v", data, err)
-					}
-					data = txt(completeKeys(t, doc.Code, s, keys))
-				} else {
-					data += "."
-				}
-				zone = append(zone, r[1]+". "+r[2]+" "+data)
+	codetest.Examples(t, Codes(), nil, func(t *testing.T, doc checks.CodeDoc) {
+		var zone []string
+		var selectors []string
+		for _, span := range codetest.Backquoted(doc.Example) {
+			if s := exampleSelector.FindStringSubmatch(span); s != nil {
+				selectors = append(selectors, s[1])
+				continue
 			}
-			srv := dnstest.Start(t, dnstest.Zone(t, ".", "$TTL 300\n"+strings.Join(zone, "\n")+"\n"))
-			for _, m := range exampleServFail.FindAllStringSubmatch(doc.Example, -1) {
-				srv.Set(m[1], dnstest.ServFail)
+			r := exampleRecord.FindStringSubmatch(span)
+			if r == nil {
+				continue
 			}
-			res := Check(context.Background(), srv.Client(5*time.Second), "example.com", Options{Selectors: selectors})
-			for _, f := range res.Findings {
-				if f.Code == doc.Code {
-					return
+			data := r[3]
+			if r[2] == "TXT" {
+				s, err := strconv.Unquote(data)
+				if err != nil {
+					t.Fatalf("TXT data %s: %v", data, err)
 				}
+				data = txt(completeKeys(t, doc.Code, s, keys))
+			} else {
+				data += "."
 			}
-			t.Errorf("example %q\nzone %q, selectors %q: findings %v, no %s", doc.Example, zone, selectors, res.Findings, doc.Code)
-		})
-	}
+			zone = append(zone, r[1]+". "+r[2]+" "+data)
+		}
+		srv := dnstest.Start(t, dnstest.Zone(t, ".", "$TTL 300\n"+strings.Join(zone, "\n")+"\n"))
+		for _, m := range exampleServFail.FindAllStringSubmatch(doc.Example, -1) {
+			srv.Set(m[1], dnstest.ServFail)
+		}
+		res := Check(context.Background(), srv.Client(5*time.Second), "example.com", Options{Selectors: selectors})
+		for _, f := range res.Findings {
+			if f.Code == doc.Code {
+				return
+			}
+		}
+		t.Errorf("example %q\nzone %q, selectors %q: findings %v, no %s", doc.Example, zone, selectors, res.Findings, doc.Code)
+	})
 }

@@ -2,7 +2,6 @@ package dmarc
 
 import (
 	"context"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -10,6 +9,7 @@ import (
 
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsx/dnstest"
+	"github.com/relayctl/relayctl/checks/internal/codetest"
 )
 
 // exampleSituations are the codes whose Example the test cannot build
@@ -24,61 +24,42 @@ var exampleFailures = map[string][]string{
 	CodeTreeWalkIncomplete: {"_dmarc.b.example.com"},
 }
 
-var exampleCode = regexp.MustCompile("`([^`]*)`")
-
 // TestCodeExamples serves the records of each code's Example from a
 // loopback DNS server and runs Check on the domain it names (the command's
 // argument, else the first record's owner less "_dmarc." or "*."); the
 // code must be among the findings.
 func TestCodeExamples(t *testing.T) {
-	for _, c := range Codes() {
-		if why, listed := exampleSituations[c.Code]; listed {
-			if why == "" || c.Example == "" {
-				t.Errorf("%s: a listed situation needs a reason and an Example", c.Code)
+	codetest.Examples(t, Codes(), exampleSituations, func(t *testing.T, c checks.CodeDoc) {
+		zone, domain := "", ""
+		for _, span := range codetest.Backquoted(c.Example) {
+			if d, ok := strings.CutPrefix(span, "relayctl check dmarc "); ok {
+				domain = d
+				continue
 			}
-			continue
+			rr, err := dns.NewRR(span)
+			if err != nil || rr == nil {
+				t.Fatalf("%q is neither a DNS record nor a relayctl check dmarc command: %v", span, err)
+			}
+			if zone == "" && domain == "" {
+				owner := strings.TrimSuffix(rr.Header().Name, ".")
+				owner = strings.TrimPrefix(strings.TrimPrefix(owner, "_dmarc."), "*.")
+				domain = owner
+			}
+			zone += span + "\n"
 		}
-		t.Run(c.Code, func(t *testing.T) {
-			zone, domain := "", ""
-			for _, m := range exampleCode.FindAllStringSubmatch(c.Example, -1) {
-				if d, ok := strings.CutPrefix(m[1], "relayctl check dmarc "); ok {
-					domain = d
-					continue
-				}
-				rr, err := dns.NewRR(m[1])
-				if err != nil || rr == nil {
-					t.Fatalf("%q is neither a DNS record nor a relayctl check dmarc command: %v", m[1], err)
-				}
-				if zone == "" && domain == "" {
-					owner := strings.TrimSuffix(rr.Header().Name, ".")
-					owner = strings.TrimPrefix(strings.TrimPrefix(owner, "_dmarc."), "*.")
-					domain = owner
-				}
-				zone += m[1] + "\n"
-			}
-			if zone == "" {
-				t.Fatalf("the Example %q holds no DNS record", c.Example)
-			}
-			srv, r := serve(t, zone)
-			for _, name := range exampleFailures[c.Code] {
-				srv.Set(name, dnstest.ServFail)
-			}
-			res := Check(context.Background(), r, domain, Options{})
-			t.Logf("%s: %v", domain, codes(res))
-			if !hasCode(res, c.Code) {
-				t.Errorf("Example %q gives %v, not %s", c.Example, codes(res), c.Code)
-			}
-		})
-	}
-	known := map[string]bool{}
-	for _, c := range Codes() {
-		known[c.Code] = true
-	}
-	for code := range exampleSituations {
-		if !known[code] {
-			t.Errorf("situation listed for %q, which is not a code", code)
+		if zone == "" {
+			t.Fatalf("the Example %q holds no DNS record", c.Example)
 		}
-	}
+		srv, r := serve(t, zone)
+		for _, name := range exampleFailures[c.Code] {
+			srv.Set(name, dnstest.ServFail)
+		}
+		res := Check(context.Background(), r, domain, Options{})
+		t.Logf("%s: %v", domain, codes(res))
+		if !hasCode(res, c.Code) {
+			t.Errorf("Example %q gives %v, not %s", c.Example, codes(res), c.Code)
+		}
+	})
 }
 
 func hasCode(res checks.Result, code string) bool {

@@ -3,7 +3,6 @@ package dnsbl
 import (
 	"context"
 	"net/netip"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsx/dnstest"
+	"github.com/relayctl/relayctl/checks/internal/codetest"
 )
 
 // exampleList is the catalog's list (keyless) whose zone holds name, or,
@@ -98,39 +98,28 @@ var dnsblSituations = map[string]string{}
 // Every code's Example, served as DNS answers on loopback, yields that
 // code.
 func TestCodeExamples(t *testing.T) {
-	checked := 0
-	for _, cd := range Codes() {
-		_, listed := dnsblSituations[cd.Code]
+	codetest.Examples(t, Codes(), dnsblSituations, func(t *testing.T, cd checks.CodeDoc) {
 		build, ok := dnsblExamples[cd.Code]
-		switch {
-		case cd.Example == "":
-			t.Errorf("%s has no example", cd.Code)
-			continue
-		case listed == ok:
-			t.Errorf("%s must be either built by the test or listed as a situation (built %v, listed %v)", cd.Code, ok, listed)
-			continue
-		case listed:
-			continue
+		if !ok {
+			t.Fatalf("%s must be either built by the test or listed as a situation", cd.Code)
 		}
-		checked++
-		t.Run(cd.Code, func(t *testing.T) {
-			var pieces []string
-			for _, m := range regexp.MustCompile("`([^`]*)`").FindAllStringSubmatch(cd.Example, -1) {
-				pieces = append(pieces, m[1])
+		pieces := codetest.Backquoted(cd.Example)
+		if len(pieces) == 0 {
+			t.Fatalf("example %q has no backquoted record or option", cd.Example)
+		}
+		var got []string
+		for _, rep := range build(t, pieces) {
+			for _, r := range rep.Checks {
+				got = append(got, codes(r.Findings))
 			}
-			if len(pieces) == 0 {
-				t.Fatalf("example %q has no backquoted record or option", cd.Example)
-			}
-			var got []string
-			for _, rep := range build(t, pieces) {
-				for _, r := range rep.Checks {
-					got = append(got, codes(r.Findings))
-				}
-			}
-			if !strings.Contains(","+strings.Join(got, ",")+",", ","+cd.Code+"/") {
-				t.Errorf("example %q: no %s; findings %q", cd.Example, cd.Code, got)
-			}
-		})
+		}
+		if !strings.Contains(","+strings.Join(got, ",")+",", ","+cd.Code+"/") {
+			t.Errorf("example %q: no %s; findings %q", cd.Example, cd.Code, got)
+		}
+	})
+	for code := range dnsblExamples {
+		if _, listed := dnsblSituations[code]; listed {
+			t.Errorf("%s must be either built by the test or listed as a situation, not both", code)
+		}
 	}
-	t.Logf("%d examples checked, %d situations", checked, len(dnsblSituations))
 }

@@ -6,6 +6,9 @@ import (
 	"go/token"
 	"regexp"
 	"testing"
+
+	"github.com/relayctl/relayctl/checks"
+	"github.com/relayctl/relayctl/checks/internal/codetest"
 )
 
 // exampleSituations holds every code: each Example is a resolver's
@@ -37,25 +40,14 @@ func TestCodeExamples(t *testing.T) {
 		}
 	}
 	named := regexp.MustCompile(`built by (Test\w+)$`)
-	seen := map[string]bool{}
 	for _, c := range Codes() {
-		seen[c.Code] = true
-		why, ok := exampleSituations[c.Code]
-		if !ok {
-			t.Errorf("%s: its Example is neither checked nor listed as a situation", c.Code)
-			continue
-		}
-		if c.Example == "" {
-			t.Errorf("%s has no Example", c.Code)
-		}
-		m := named.FindStringSubmatch(why)
-		if m == nil || !tests[m[1]] {
-			t.Errorf("%s: the reason %q names no test of dnssec_test.go", c.Code, why)
+		if why, ok := exampleSituations[c.Code]; ok {
+			if m := named.FindStringSubmatch(why); m == nil || !tests[m[1]] {
+				t.Errorf("%s: the reason %q names no test of dnssec_test.go", c.Code, why)
+			}
 		}
 	}
-	for code := range exampleSituations {
-		if !seen[code] {
-			t.Errorf("situation listed for %q, which is not a code", code)
-		}
-	}
+	codetest.Examples(t, Codes(), exampleSituations, func(t *testing.T, c checks.CodeDoc) {
+		t.Errorf("%s: its Example is neither checked nor listed as a situation", c.Code)
+	})
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsx"
 	"github.com/relayctl/relayctl/checks/dnsx/dnstest"
+	"github.com/relayctl/relayctl/checks/internal/codetest"
 )
 
 // ipExample is what the test reads of an Example: the address that
@@ -37,8 +38,7 @@ type ipExample struct {
 func readIPExample(t *testing.T, text string) ipExample {
 	t.Helper()
 	var e ipExample
-	for _, m := range regexp.MustCompile("`([^`]*)`").FindAllStringSubmatch(text, -1) {
-		p := m[1]
+	for _, p := range codetest.Backquoted(text) {
 		fields := strings.Fields(p)
 		switch {
 		case len(fields) == 2 && (fields[0] == "EHLO" || fields[0] == "HELO"):
@@ -153,31 +153,19 @@ func exampleOf(t *testing.T, code string) string {
 // Every code's Example, served as DNS records on loopback, yields that
 // code.
 func TestCodeExamples(t *testing.T) {
-	checked := 0
-	for _, cd := range Codes() {
-		if why, ok := ipSituations[cd.Code]; ok {
-			if cd.Example == "" {
-				t.Errorf("%s has no example (listed as a situation: %s)", cd.Code, why)
-			}
-			continue
-		}
+	codetest.Examples(t, Codes(), ipSituations, func(t *testing.T, cd checks.CodeDoc) {
 		if !strings.Contains(cd.Example, "`") {
-			t.Errorf("%s: its example %q has no record or greeting to check, and is not listed as a situation", cd.Code, cd.Example)
-			continue
+			t.Fatalf("%s: its example %q has no record or greeting to check, and is not listed as a situation", cd.Code, cd.Example)
 		}
-		checked++
-		t.Run(cd.Code, func(t *testing.T) {
-			e := readIPExample(t, cd.Example)
-			if extra := ipExtra[cd.Code]; extra != nil {
-				extra(t, &e)
-			}
-			rs := e.run(t)
-			if !slices.ContainsFunc(rs, func(r checks.Result) bool {
-				return slices.ContainsFunc(r.Findings, func(f checks.Finding) bool { return f.Code == cd.Code })
-			}) {
-				t.Errorf("example %q: no %s among %v", cd.Example, cd.Code, codes(rs))
-			}
-		})
-	}
-	t.Logf("%d examples checked, %d situations", checked, len(ipSituations))
+		e := readIPExample(t, cd.Example)
+		if extra := ipExtra[cd.Code]; extra != nil {
+			extra(t, &e)
+		}
+		rs := e.run(t)
+		if !slices.ContainsFunc(rs, func(r checks.Result) bool {
+			return slices.ContainsFunc(r.Findings, func(f checks.Finding) bool { return f.Code == cd.Code })
+		}) {
+			t.Errorf("example %q: no %s among %v", cd.Example, cd.Code, codes(rs))
+		}
+	})
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/relayctl/relayctl/checks/dkimverify"
 	"github.com/relayctl/relayctl/checks/dnsx"
 	"github.com/relayctl/relayctl/checks/dnsx/dnstest"
+	"github.com/relayctl/relayctl/checks/internal/codetest"
 )
 
 // An example of Codes is checked by building the message it describes
@@ -172,57 +173,42 @@ var exampleSituations = map[string]string{
 }
 
 func TestCodeExamples(t *testing.T) {
-	built, read := 0, 0
 	for _, cd := range Codes() {
 		// One or two sentences of why, one case of an example.
 		if n, m := utf8.RuneCountInString(cd.Why), utf8.RuneCountInString(cd.Example); n == 0 || m == 0 || n > 230 || m > 210 {
 			t.Errorf("%s: why has %d characters, example %d (want 1 to about 220 and 200)", cd.Code, n, m)
 		}
+	}
+	codetest.Examples(t, Codes(), exampleSituations, func(t *testing.T, cd checks.CodeDoc) {
 		c, ok := exampleCases[cd.Code]
-		why, listed := exampleSituations[cd.Code]
-		switch {
-		case ok && listed:
-			t.Errorf("%s is both checked and listed as a situation", cd.Code)
-			continue
-		case listed:
-			if why == "" {
-				t.Errorf("%s is listed without a reason", cd.Code)
-			}
-			continue
-		case !ok:
-			t.Errorf("%s: its example is neither checked nor listed as a situation: %q", cd.Code, cd.Example)
-			continue
+		if !ok {
+			t.Fatalf("%s: its example is neither checked nor listed as a situation: %q", cd.Code, cd.Example)
+		}
+		pieces := codetest.Backquoted(cd.Example)
+		if c.situation {
+			pieces = nil
+		} else if len(pieces) == 0 {
+			t.Fatalf("the example has no backquoted input: %q", cd.Example)
+		}
+		res := runExample(t, cd.Code, c, pieces)
+		if !hasCode(res, cd.Code) {
+			t.Fatalf("example %q gives %v, not %s", cd.Example, codes(res), cd.Code)
 		}
 		if c.situation {
-			built++
-		} else {
-			read++
+			return
 		}
-		t.Run(cd.Code, func(t *testing.T) {
-			pieces := backquoted(cd.Example)
-			if c.situation {
-				pieces = nil
-			} else if len(pieces) == 0 {
-				t.Fatalf("the example has no backquoted input: %q", cd.Example)
-			}
-			res := runExample(t, cd.Code, c, pieces)
-			if !hasCode(res, cd.Code) {
-				t.Fatalf("example %q gives %v, not %s", cd.Example, codes(res), cd.Code)
-			}
-			if c.situation {
-				return
-			}
-			if res := runExample(t, cd.Code, c, nil); hasCode(res, cd.Code) {
-				t.Errorf("the base without the example's input already gives %s: %v", cd.Code, res.Findings)
-			}
-		})
-	}
+		if res := runExample(t, cd.Code, c, nil); hasCode(res, cd.Code) {
+			t.Errorf("the base without the example's input already gives %s: %v", cd.Code, res.Findings)
+		}
+	})
 	for code := range exampleCases {
+		if _, listed := exampleSituations[code]; listed {
+			t.Errorf("%s is both checked and listed as a situation", code)
+		}
 		if _, _, ok := LookupCode(code); !ok {
 			t.Errorf("exampleCases has %s, which is not a code", code)
 		}
 	}
-	t.Logf("%d examples built from their input, %d situations built, %d listed", read, built, len(exampleSituations))
 }
 
 // The base the examples change passes everything they test: a run
@@ -257,17 +243,6 @@ func TestCodeExamplesBase(t *testing.T) {
 			}
 		})
 	}
-}
-
-var backquote = regexp.MustCompile("`([^`]+)`")
-
-// backquoted is every piece of inline code in text.
-func backquoted(text string) []string {
-	var out []string
-	for _, m := range backquote.FindAllStringSubmatch(text, -1) {
-		out = append(out, m[1])
-	}
-	return out
 }
 
 // scene is the message, zone and options an example describes.

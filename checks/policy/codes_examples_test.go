@@ -21,6 +21,7 @@ import (
 	"github.com/relayctl/relayctl/checks/dnsbl"
 	"github.com/relayctl/relayctl/checks/dnsx/dnstest"
 	"github.com/relayctl/relayctl/checks/domain"
+	"github.com/relayctl/relayctl/checks/internal/codetest"
 )
 
 // exampleSituations are the codes whose Example is a situation this test
@@ -28,7 +29,6 @@ import (
 var exampleSituations = map[string]string{}
 
 var (
-	backquotedText = regexp.MustCompile("`([^`]+)`")
 	// "`s1._domainkey.example.com` publishes a 1024-bit RSA key"
 	keyOfBits = regexp.MustCompile("`([a-z0-9-]+)\\._domainkey\\.example\\.com` publishes a (\\d+)-bit RSA key")
 )
@@ -41,65 +41,54 @@ var (
 // that zone, as check domain runs them. Applying the file must add the
 // example's code.
 func TestCodeExamples(t *testing.T) {
-	for code := range exampleSituations {
-		if !slices.ContainsFunc(Codes(), func(c checks.CodeDoc) bool { return c.Code == code }) {
-			t.Errorf("exampleSituations lists %s, which is not in Codes", code)
+	codetest.Examples(t, Codes(), exampleSituations, func(t *testing.T, c checks.CodeDoc) {
+		quoted := codetest.Backquoted(c.Example)
+		if len(quoted) == 0 {
+			t.Fatalf("Example %q has no backquoted policy file, and the code is not listed as a situation", c.Example)
 		}
-	}
-	for _, c := range Codes() {
-		if why, ok := exampleSituations[c.Code]; ok {
-			t.Logf("%s: a situation, not run here: %s", c.Code, why)
-			continue
+		p, err := Parse("example.yaml", []byte(quoted[0]), nil)
+		if err != nil {
+			t.Fatalf("the example's policy file %q: %s", quoted[0], checks.Message(err))
 		}
-		t.Run(c.Code, func(t *testing.T) {
-			quoted := backquotedText.FindAllStringSubmatch(c.Example, -1)
-			if len(quoted) == 0 {
-				t.Fatalf("Example %q has no backquoted policy file, and the code is not listed as a situation", c.Example)
+		var zone strings.Builder
+		zone.WriteString("$TTL 300\n")
+		var listed []dns.RR
+		for _, q := range quoted[1:] {
+			if rr, err := dns.NewRR(q); err == nil && rr != nil {
+				zone.WriteString(q + "\n")
+				listed = append(listed, rr)
 			}
-			p, err := Parse("example.yaml", []byte(quoted[0][1]), nil)
-			if err != nil {
-				t.Fatalf("the example's policy file %q: %s", quoted[0][1], checks.Message(err))
-			}
-			var zone strings.Builder
-			zone.WriteString("$TTL 300\n")
-			var listed []dns.RR
-			for _, q := range quoted[1:] {
-				if rr, err := dns.NewRR(q[1]); err == nil && rr != nil {
-					zone.WriteString(q[1] + "\n")
-					listed = append(listed, rr)
-				}
-			}
-			if l, target, ok := blocklistEntry(listed); ok {
-				// The list's own test entry (RFC 5782 §5), so that its
-				// health check passes as a working list's does.
-				fmt.Fprintf(&zone, "2.0.0.127.%s. A 127.0.0.2\n", l.Zone)
-				srv := dnstest.Start(t, dnstest.Zone(t, ".", zone.String()))
-				rep := dnsbl.New(srv.Client(2*time.Second), []dnsbl.List{l}, dnsbl.Options{Command: "blacklist ip"}).
-					Check(context.Background(), target)
-				p.Apply(&rep, time.Now())
-				if got := reportCodes(rep); !slices.Contains(got, c.Code) {
-					t.Errorf("Example %q gives %v, not %s\nzone:\n%s", c.Example, got, c.Code, zone.String())
-				}
-				return
-			}
-			var selectors []string
-			for _, m := range keyOfBits.FindAllStringSubmatch(c.Example, -1) {
-				bits, _ := strconv.Atoi(m[2])
-				fmt.Fprintf(&zone, "%s._domainkey.example.com. TXT \"v=DKIM1; k=rsa; p=%s\"\n", m[1], rsaKey(t, bits))
-				selectors = append(selectors, m[1])
-			}
-			parts, now := exampleParts(t, p)
-			e := p.merged("example.com")
-			selectors = append(selectors, e.DKIMSelectors...)
+		}
+		if l, target, ok := blocklistEntry(listed); ok {
+			// The list's own test entry (RFC 5782 §5), so that its
+			// health check passes as a working list's does.
+			fmt.Fprintf(&zone, "2.0.0.127.%s. A 127.0.0.2\n", l.Zone)
 			srv := dnstest.Start(t, dnstest.Zone(t, ".", zone.String()))
-			rep := domain.Run(context.Background(), srv.Client(2*time.Second), "example.com",
-				domain.Options{Parts: parts, Selectors: selectors, Timeout: 2 * time.Second})
-			p.Apply(&rep, now)
+			rep := dnsbl.New(srv.Client(2*time.Second), []dnsbl.List{l}, dnsbl.Options{Command: "blacklist ip"}).
+				Check(context.Background(), target)
+			p.Apply(&rep, time.Now())
 			if got := reportCodes(rep); !slices.Contains(got, c.Code) {
 				t.Errorf("Example %q gives %v, not %s\nzone:\n%s", c.Example, got, c.Code, zone.String())
 			}
-		})
-	}
+			return
+		}
+		var selectors []string
+		for _, m := range keyOfBits.FindAllStringSubmatch(c.Example, -1) {
+			bits, _ := strconv.Atoi(m[2])
+			fmt.Fprintf(&zone, "%s._domainkey.example.com. TXT \"v=DKIM1; k=rsa; p=%s\"\n", m[1], rsaKey(t, bits))
+			selectors = append(selectors, m[1])
+		}
+		parts, now := exampleParts(t, p)
+		e := p.merged("example.com")
+		selectors = append(selectors, e.DKIMSelectors...)
+		srv := dnstest.Start(t, dnstest.Zone(t, ".", zone.String()))
+		rep := domain.Run(context.Background(), srv.Client(2*time.Second), "example.com",
+			domain.Options{Parts: parts, Selectors: selectors, Timeout: 2 * time.Second})
+		p.Apply(&rep, now)
+		if got := reportCodes(rep); !slices.Contains(got, c.Code) {
+			t.Errorf("Example %q gives %v, not %s\nzone:\n%s", c.Example, got, c.Code, zone.String())
+		}
+	})
 }
 
 func reportCodes(rep checks.Report) []string {

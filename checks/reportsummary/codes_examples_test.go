@@ -10,6 +10,7 @@ import (
 
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dmarcreport"
+	"github.com/relayctl/relayctl/checks/internal/codetest"
 )
 
 // exampleSituations are the codes whose Example is a situation this test
@@ -19,9 +20,8 @@ var exampleSituations = map[string]string{
 }
 
 var (
-	backquotedText = regexp.MustCompile("`([^`]+)`")
-	sourceIP       = regexp.MustCompile(`<source_ip>([^<]+)</source_ip>`)
-	hostName       = regexp.MustCompile(`^[a-z0-9-]+(\.[a-z0-9-]+)+$`)
+	sourceIP = regexp.MustCompile(`<source_ip>([^<]+)</source_ip>`)
+	hostName = regexp.MustCompile(`^[a-z0-9-]+(\.[a-z0-9-]+)+$`)
 )
 
 // TestCodeExamples sums up every Example of Codes as it reads: a
@@ -34,68 +34,56 @@ var (
 // (dmarcreport.Parse) and Summary; the example's code must be among the
 // findings.
 func TestCodeExamples(t *testing.T) {
-	for code := range exampleSituations {
-		if !slices.ContainsFunc(Codes(), func(c checks.CodeDoc) bool { return c.Code == code }) {
-			t.Errorf("exampleSituations lists %s, which is not in Codes", code)
+	codetest.Examples(t, Codes(), exampleSituations, func(t *testing.T, c checks.CodeDoc) {
+		policy, ptr := "none", ""
+		var reports []string
+		for _, q := range codetest.Backquoted(c.Example) {
+			switch {
+			case strings.HasPrefix(q, "p="):
+				policy = strings.TrimPrefix(q, "p=")
+			case strings.HasPrefix(q, "<row>"):
+				reports = append(reports, aggregateXML(q))
+			case strings.HasPrefix(q, "{"):
+				reports = append(reports, tlsJSON(t, q))
+			case hostName.MatchString(q):
+				ptr = q
+			}
 		}
-	}
-	for _, c := range Codes() {
-		if why, ok := exampleSituations[c.Code]; ok {
-			t.Logf("%s: a situation, not run here: %s", c.Code, why)
-			continue
+		if len(reports) == 0 {
+			t.Fatalf("Example %q holds no report row or failure details, and the code is not listed as a situation", c.Example)
 		}
-		t.Run(c.Code, func(t *testing.T) {
-			policy, ptr := "none", ""
-			var reports []string
-			for _, m := range backquotedText.FindAllStringSubmatch(c.Example, -1) {
-				q := m[1]
+		res := &ptrResolver{names: map[string]string{}}
+		for _, r := range reports {
+			if m := sourceIP.FindStringSubmatch(r); m != nil {
 				switch {
-				case strings.HasPrefix(q, "p="):
-					policy = strings.TrimPrefix(q, "p=")
-				case strings.HasPrefix(q, "<row>"):
-					reports = append(reports, aggregateXML(q))
-				case strings.HasPrefix(q, "{"):
-					reports = append(reports, tlsJSON(t, q))
-				case hostName.MatchString(q):
-					ptr = q
+				case strings.Contains(c.Example, "answer SERVFAIL"):
+					res.names[m[1]] = ""
+				case ptr != "":
+					res.names[m[1]] = ptr
 				}
 			}
-			if len(reports) == 0 {
-				t.Fatalf("Example %q holds no report row or failure details, and the code is not listed as a situation", c.Example)
+		}
+		var s Summary
+		for _, r := range reports {
+			r = strings.Replace(r, "<p>none</p>", "<p>"+policy+"</p>", 1)
+			out, err := dmarcreport.Parse(context.Background(), []byte(r), dmarcreport.Options{}, func(rec dmarcreport.Record) error {
+				s.Add(rec)
+				return nil
+			})
+			if err != nil || len(out.Problems) > 0 || out.Records == 0 {
+				t.Fatalf("the example's report does not read: %v %v (%d records)\n%s", err, out.Problems, out.Records, r)
 			}
-			res := &ptrResolver{names: map[string]string{}}
-			for _, r := range reports {
-				if m := sourceIP.FindStringSubmatch(r); m != nil {
-					switch {
-					case strings.Contains(c.Example, "answer SERVFAIL"):
-						res.names[m[1]] = ""
-					case ptr != "":
-						res.names[m[1]] = ptr
-					}
-				}
+		}
+		var got []string
+		for _, rep := range s.Reports(context.Background(), Options{Resolver: res}) {
+			for _, r := range rep.Checks {
+				got = append(got, codes(&r)...)
 			}
-			var s Summary
-			for _, r := range reports {
-				r = strings.Replace(r, "<p>none</p>", "<p>"+policy+"</p>", 1)
-				out, err := dmarcreport.Parse(context.Background(), []byte(r), dmarcreport.Options{}, func(rec dmarcreport.Record) error {
-					s.Add(rec)
-					return nil
-				})
-				if err != nil || len(out.Problems) > 0 || out.Records == 0 {
-					t.Fatalf("the example's report does not read: %v %v (%d records)\n%s", err, out.Problems, out.Records, r)
-				}
-			}
-			var got []string
-			for _, rep := range s.Reports(context.Background(), Options{Resolver: res}) {
-				for _, r := range rep.Checks {
-					got = append(got, codes(&r)...)
-				}
-			}
-			if !slices.Contains(got, c.Code) {
-				t.Errorf("Example %q gives %v, not %s", c.Example, got, c.Code)
-			}
-		})
-	}
+		}
+		if !slices.Contains(got, c.Code) {
+			t.Errorf("Example %q gives %v, not %s", c.Example, got, c.Code)
+		}
+	})
 }
 
 // aggregateXML is an aggregate report for example.com, policy none,

@@ -16,6 +16,7 @@ import (
 
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsx"
+	"github.com/relayctl/relayctl/checks/internal/codetest"
 	"github.com/relayctl/relayctl/checks/smtpwire/smtptest"
 	"github.com/relayctl/relayctl/checks/tlsx/tlstest"
 )
@@ -266,41 +267,27 @@ var smtpSituations = map[string]string{}
 // Every code's Example, played by a loopback server as it says, yields
 // that code.
 func TestCodeExamples(t *testing.T) {
-	built := 0
-	for _, cd := range Codes() {
-		why, listed := smtpSituations[cd.Code]
+	codetest.Examples(t, Codes(), smtpSituations, func(t *testing.T, cd checks.CodeDoc) {
 		build, ok := smtpExamples[cd.Code]
-		switch {
-		case cd.Example == "":
-			t.Errorf("%s has no example", cd.Code)
-		case listed && ok:
-			t.Errorf("%s is built and also listed as a situation (%s)", cd.Code, why)
-		case listed:
-		case !ok:
-			t.Errorf("%s: its example %q is neither built by the test nor listed as a situation", cd.Code, cd.Example)
-		default:
-			built++
-			t.Run(cd.Code, func(t *testing.T) {
-				var pieces []string
-				for _, m := range regexp.MustCompile("`([^`]*)`").FindAllStringSubmatch(cd.Example, -1) {
-					pieces = append(pieces, m[1])
-				}
-				results := build(codeExample{t: t, text: cd.Example, pieces: pieces})
-				found := slices.ContainsFunc(results, func(r checks.Result) bool { return findingOf(r, cd.Code) != nil })
-				if !found {
-					var got [][]string
-					for _, r := range results {
-						got = append(got, codes(r))
-					}
-					t.Errorf("example %q: no %s; findings %v", cd.Example, cd.Code, got)
-				}
-			})
+		if !ok {
+			t.Fatalf("%s: its example %q is neither built by the test nor listed as a situation", cd.Code, cd.Example)
 		}
-	}
+		results := build(codeExample{t: t, text: cd.Example, pieces: codetest.Backquoted(cd.Example)})
+		found := slices.ContainsFunc(results, func(r checks.Result) bool { return findingOf(r, cd.Code) != nil })
+		if !found {
+			var got [][]string
+			for _, r := range results {
+				got = append(got, codes(r))
+			}
+			t.Errorf("example %q: no %s; findings %v", cd.Example, cd.Code, got)
+		}
+	})
 	for code := range smtpExamples {
+		if why, listed := smtpSituations[code]; listed {
+			t.Errorf("%s is built and also listed as a situation (%s)", code, why)
+		}
 		if !slices.ContainsFunc(Codes(), func(cd checks.CodeDoc) bool { return cd.Code == code }) {
 			t.Errorf("builder for %s, which is not a code", code)
 		}
 	}
-	t.Logf("%d examples built and checked, %d situations", built, len(smtpSituations))
 }

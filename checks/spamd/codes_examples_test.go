@@ -12,16 +12,17 @@ import (
 	"time"
 
 	"github.com/relayctl/relayctl/checks"
+	"github.com/relayctl/relayctl/checks/internal/codetest"
 )
 
 // spamdPiece is the first backquoted piece of an example.
 func spamdPiece(t *testing.T, example string) string {
 	t.Helper()
-	m := regexp.MustCompile("`([^`]*)`").FindStringSubmatch(example)
-	if m == nil {
+	pieces := codetest.Backquoted(example)
+	if len(pieces) == 0 {
 		t.Fatalf("example %q has no backquoted reply or row", example)
 	}
-	return m[1]
+	return pieces[0]
 }
 
 // spamdExamples play each code's Example: a spamd on loopback that
@@ -85,24 +86,19 @@ var spamdSituations = map[string]string{}
 
 // Every code's Example, played by a spamd on loopback, yields that code.
 func TestCodeExamples(t *testing.T) {
-	checked := 0
-	for _, cd := range Codes() {
+	codetest.Examples(t, Codes(), spamdSituations, func(t *testing.T, cd checks.CodeDoc) {
 		build, ok := spamdExamples[cd.Code]
-		_, listed := spamdSituations[cd.Code]
-		if cd.Example == "" || ok == listed {
-			t.Errorf("%s: example %q, built %v, listed as a situation %v: want an example, built or listed", cd.Code, cd.Example, ok, listed)
-			continue
+		if !ok {
+			t.Fatalf("%s: example %q is neither built nor listed as a situation", cd.Code, cd.Example)
 		}
-		if listed {
-			continue
+		res := build(t, cd.Example)
+		if !slices.ContainsFunc(res.Findings, func(f checks.Finding) bool { return f.Code == cd.Code }) {
+			t.Errorf("example %q: no %s among %q", cd.Example, cd.Code, codes(res))
 		}
-		checked++
-		t.Run(cd.Code, func(t *testing.T) {
-			res := build(t, cd.Example)
-			if !slices.ContainsFunc(res.Findings, func(f checks.Finding) bool { return f.Code == cd.Code }) {
-				t.Errorf("example %q: no %s among %q", cd.Example, cd.Code, codes(res))
-			}
-		})
+	})
+	for code := range spamdExamples {
+		if _, listed := spamdSituations[code]; listed {
+			t.Errorf("%s is both built and listed as a situation", code)
+		}
 	}
-	t.Logf("%d examples checked, %d situations", checked, len(spamdSituations))
 }

@@ -4,13 +4,14 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
-	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/miekg/dns"
 
+	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsx/dnstest"
+	"github.com/relayctl/relayctl/checks/internal/codetest"
 )
 
 // exampleSituations are the codes whose Example describes a case the test
@@ -70,54 +71,38 @@ func includeChain(n int) string {
 	return b.String()
 }
 
-var backquoted = regexp.MustCompile("`([^`]*)`")
-
 // TestCodeExamples runs the Example of every code through Check: each
 // backquoted part is a DNS record (served from a loopback server) or the
 // relayctl command run, and the code must be among the findings.
 func TestCodeExamples(t *testing.T) {
-	for _, c := range Codes() {
-		if why, ok := exampleSituations[c.Code]; ok {
-			if why == "" || c.Example == "" {
-				t.Errorf("%s: a listed situation needs a reason and an Example", c.Code)
+	codetest.Examples(t, Codes(), exampleSituations, func(t *testing.T, c checks.CodeDoc) {
+		var zone strings.Builder
+		domain, opt := "", Options{}
+		for _, span := range codetest.Backquoted(c.Example) {
+			if args, ok := strings.CutPrefix(span, "relayctl check spf "); ok {
+				domain, opt = exampleCommand(t, args)
+				continue
 			}
-			continue
-		}
-		t.Run(c.Code, func(t *testing.T) {
-			var zone strings.Builder
-			domain, opt := "", Options{}
-			for _, m := range backquoted.FindAllStringSubmatch(c.Example, -1) {
-				span := m[1]
-				if args, ok := strings.CutPrefix(span, "relayctl check spf "); ok {
-					domain, opt = exampleCommand(t, args)
-					continue
-				}
-				rr, err := dns.NewRR(span)
-				if err != nil || rr == nil {
-					t.Fatalf("%q is neither a DNS record nor a relayctl check spf command: %v", span, err)
-				}
-				if domain == "" {
-					domain = strings.TrimSuffix(rr.Header().Name, ".")
-				}
-				zone.WriteString(span + "\n")
+			rr, err := dns.NewRR(span)
+			if err != nil || rr == nil {
+				t.Fatalf("%q is neither a DNS record nor a relayctl check spf command: %v", span, err)
 			}
 			if domain == "" {
-				t.Fatalf("the Example %q names no record and no command", c.Example)
+				domain = strings.TrimSuffix(rr.Header().Name, ".")
 			}
-			w := exampleWorld[c.Code]
-			r := serve(t, zone.String()+w.zone, w.hooks)
-			res := Check(context.Background(), r, domain, opt)
-			t.Logf("%s: %v", c.Code, codes(res))
-			if findingFor(res, c.Code) == nil {
-				t.Errorf("Example %q gives %v, not %s", c.Example, codes(res), c.Code)
-			}
-		})
-	}
-	for code := range exampleSituations {
-		if !isCode(code) {
-			t.Errorf("situation listed for %q, which is not a code", code)
+			zone.WriteString(span + "\n")
 		}
-	}
+		if domain == "" {
+			t.Fatalf("the Example %q names no record and no command", c.Example)
+		}
+		w := exampleWorld[c.Code]
+		r := serve(t, zone.String()+w.zone, w.hooks)
+		res := Check(context.Background(), r, domain, opt)
+		t.Logf("%s: %v", c.Code, codes(res))
+		if findingFor(res, c.Code) == nil {
+			t.Errorf("Example %q gives %v, not %s", c.Example, codes(res), c.Code)
+		}
+	})
 }
 
 // exampleCommand reads "DOMAIN [--ip IP]".
@@ -133,13 +118,4 @@ func exampleCommand(t *testing.T, args string) (string, Options) {
 		opt.IP = netip.MustParseAddr(f[i])
 	}
 	return f[0], opt
-}
-
-func isCode(code string) bool {
-	for _, c := range Codes() {
-		if c.Code == code {
-			return true
-		}
-	}
-	return false
 }

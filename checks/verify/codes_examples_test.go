@@ -15,6 +15,7 @@ import (
 
 	"github.com/relayctl/relayctl/checks"
 	"github.com/relayctl/relayctl/checks/dnsx/dnstest"
+	"github.com/relayctl/relayctl/checks/internal/codetest"
 	"github.com/relayctl/relayctl/checks/smtpwire/smtptest"
 )
 
@@ -26,7 +27,6 @@ var exampleSituations = map[string]string{
 }
 
 var (
-	backquotedText = regexp.MustCompile("`([^`]+)`")
 	// An SMTP reply: the code, an optional RFC 3463 status, the text.
 	smtpReply  = regexp.MustCompile(`^([2-5][0-9][0-9]) (?:([245]\.[0-9]{1,3}\.[0-9]{1,3}) )?(.*)$`)
 	inBrackets = regexp.MustCompile(`<([^<>]+@[^<>]+)>`)
@@ -48,86 +48,75 @@ const exampleZone = "$TTL 300\nexample.com. MX 10 mx.example.com.\nmx.example.co
 // fail for the address's domain. The record must have the example's
 // code.
 func TestCodeExamples(t *testing.T) {
-	for code := range exampleSituations {
-		if !slices.ContainsFunc(Codes(), func(c checks.CodeDoc) bool { return c.Code == code }) {
-			t.Errorf("exampleSituations lists %s, which is not in Codes", code)
+	codetest.Examples(t, Codes(), exampleSituations, func(t *testing.T, c checks.CodeDoc) {
+		var addr, reply, before string
+		w := newWorld(t)
+		w.zone.Reset()
+		w.zone.WriteString(exampleZone)
+		for _, span := range codetest.Spans(c.Example) {
+			q := span.Text
+			switch {
+			case smtpReply.MatchString(q):
+				if reply == "" {
+					reply, before = q, c.Example[:span.At]
+				}
+			case strings.Contains(q, "@") && len(q) > 1 && !strings.ContainsAny(q, " <>"):
+				if addr == "" {
+					addr = q
+				}
+			default:
+				if rr, err := dns.NewRR(q); err == nil && rr != nil && strings.Contains(q, " ") {
+					w.line(q)
+				}
+			}
 		}
-	}
-	for _, c := range Codes() {
-		if why, ok := exampleSituations[c.Code]; ok {
-			t.Logf("%s: a situation, not run here: %s", c.Code, why)
-			continue
+		if addr == "" {
+			if m := inBrackets.FindStringSubmatch(reply); m != nil {
+				addr = m[1]
+			}
 		}
-		t.Run(c.Code, func(t *testing.T) {
-			var addr, reply, before string
-			w := newWorld(t)
-			w.zone.Reset()
-			w.zone.WriteString(exampleZone)
-			for _, m := range backquotedText.FindAllStringSubmatchIndex(c.Example, -1) {
-				q := c.Example[m[2]:m[3]]
-				switch {
-				case smtpReply.MatchString(q):
-					if reply == "" {
-						reply, before = q, c.Example[:m[0]]
-					}
-				case strings.Contains(q, "@") && len(q) > 1 && !strings.ContainsAny(q, " <>"):
-					if addr == "" {
-						addr = q
-					}
-				default:
-					if rr, err := dns.NewRR(q); err == nil && rr != nil && strings.Contains(q, " ") {
-						w.line(q)
-					}
-				}
+		if addr == "" {
+			t.Fatalf("Example %q names no address, and the code is not listed as a situation", c.Example)
+		}
+		probe := reply != "" || strings.Contains(c.Example, "`--smtp`") && !strings.Contains(c.Example, "without `--smtp`")
+		cfg := smtptest.Config{NoSMTPUTF8: strings.Contains(c.Example, "no `SMTPUTF8`")}
+		greets := strings.Contains(before, "greets with") || strings.Contains(before, "answers the connection with")
+		if reply != "" && !greets {
+			cfg.Rcpt = func(int, string) error { return replyError(t, reply) }
+		}
+		if greets {
+			raw, err := smtptest.StartRaw(func(conn net.Conn) {
+				// The greeting, then the connection closed on the
+				// client's first command, as the examples say.
+				conn.Write([]byte(reply + "\r\n"))
+				bufio.NewReader(conn).ReadString('\n')
+				conn.Close()
+			})
+			if err != nil {
+				t.Fatal(err)
 			}
-			if addr == "" {
-				if m := inBrackets.FindStringSubmatch(reply); m != nil {
-					addr = m[1]
-				}
-			}
-			if addr == "" {
-				t.Fatalf("Example %q names no address, and the code is not listed as a situation", c.Example)
-			}
-			probe := reply != "" || strings.Contains(c.Example, "`--smtp`") && !strings.Contains(c.Example, "without `--smtp`")
-			cfg := smtptest.Config{NoSMTPUTF8: strings.Contains(c.Example, "no `SMTPUTF8`")}
-			greets := strings.Contains(before, "greets with") || strings.Contains(before, "answers the connection with")
-			if reply != "" && !greets {
-				cfg.Rcpt = func(int, string) error { return replyError(t, reply) }
-			}
-			if greets {
-				raw, err := smtptest.StartRaw(func(conn net.Conn) {
-					// The greeting, then the connection closed on the
-					// client's first command, as the examples say.
-					conn.Write([]byte(reply + "\r\n"))
-					bufio.NewReader(conn).ReadString('\n')
-					conn.Close()
-				})
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(raw.Close)
-				w.route["192.0.2.25"] = raw.Addr
-			} else {
-				w.route["192.0.2.25"] = smtptest.Start(t, cfg).Addr
-			}
-			srv := dnstest.Start(t, dnstest.Zone(t, ".", w.zone.String()))
-			if strings.Contains(c.Example, "answer SERVFAIL") {
-				srv.Set(addr[strings.LastIndex(addr, "@")+1:], dnstest.ServFail)
-			}
-			o := Options{Timeout: 2 * time.Second, Retries: 1, RetryWait: 10 * time.Millisecond}
-			if probe {
-				o.SMTP, o.From, o.EHLO, o.Dial = true, "probe@sender.test", "client.test", w.dial
-			}
-			rec := run(t, New(srv.Client(2*time.Second), o), addr)[addr]
-			var got []string
-			for _, f := range rec.Reasons {
-				got = append(got, f.Code)
-			}
-			if !slices.Contains(got, c.Code) {
-				t.Errorf("Example %q: %s gives %v (smtp %+v), not %s\nzone:\n%s", c.Example, addr, got, rec.SMTP, c.Code, w.zone.String())
-			}
-		})
-	}
+			t.Cleanup(raw.Close)
+			w.route["192.0.2.25"] = raw.Addr
+		} else {
+			w.route["192.0.2.25"] = smtptest.Start(t, cfg).Addr
+		}
+		srv := dnstest.Start(t, dnstest.Zone(t, ".", w.zone.String()))
+		if strings.Contains(c.Example, "answer SERVFAIL") {
+			srv.Set(addr[strings.LastIndex(addr, "@")+1:], dnstest.ServFail)
+		}
+		o := Options{Timeout: 2 * time.Second, Retries: 1, RetryWait: 10 * time.Millisecond}
+		if probe {
+			o.SMTP, o.From, o.EHLO, o.Dial = true, "probe@sender.test", "client.test", w.dial
+		}
+		rec := run(t, New(srv.Client(2*time.Second), o), addr)[addr]
+		var got []string
+		for _, f := range rec.Reasons {
+			got = append(got, f.Code)
+		}
+		if !slices.Contains(got, c.Code) {
+			t.Errorf("Example %q: %s gives %v (smtp %+v), not %s\nzone:\n%s", c.Example, addr, got, rec.SMTP, c.Code, w.zone.String())
+		}
+	})
 }
 
 // replyError is the hook's answer that makes the server send reply: nil
