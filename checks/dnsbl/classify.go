@@ -96,7 +96,7 @@ func (l *List) isRefusal(a netip.Addr) bool {
 			return true
 		}
 	}
-	if errorRange.Contains(a) && !l.listsWith(a) {
+	if (errorRange.Contains(a) || a == loopbackAnswer && !l.Bitmask) && !l.listsWith(a) {
 		return true
 	}
 	return l.Bitmask && a.Is4() && a.As4()[3]&l.RefusedBits != 0
@@ -116,9 +116,19 @@ func (l *List) listsWith(a netip.Addr) bool {
 	return false
 }
 
-// conventionMeaning is what an undocumented answer in errorRange means by
-// common convention, with Spamhaus's meaning for the codes it defines.
+// loopbackAnswer is 127.0.0.1 as an answer. RFC 5782 §5 keeps the
+// address 127.0.0.1 out of every IPv4 list, and lists that answer with it
+// (URIBL, SURBL) mean "query refused": undocumented, it is a refusal,
+// never a listing. (A bitmask list reads it as bit 1, by its own table.)
+var loopbackAnswer = netip.AddrFrom4([4]byte{127, 0, 0, 1})
+
+// conventionMeaning is what an undocumented answer in errorRange (or
+// 127.0.0.1) means by common convention, with Spamhaus's meaning for the
+// codes it defines.
 func conventionMeaning(a netip.Addr) string {
+	if a == loopbackAnswer {
+		return "refused: by common convention (URIBL, SURBL) an answer of 127.0.0.1 is a refusal, not a listing"
+	}
 	for _, c := range spamhausErrors {
 		if c.Code == a.String() {
 			return "error code, as Spamhaus uses it: " + strings.TrimPrefix(c.Meaning, "refused: ")
@@ -138,7 +148,7 @@ func (l *List) meanings(a netip.Addr) []Answered {
 			}
 		}
 	}
-	if errorRange.Contains(a) {
+	if errorRange.Contains(a) || a == loopbackAnswer && !l.Bitmask {
 		return []Answered{{Code: code, Meaning: conventionMeaning(a)}}
 	}
 	if l.Bitmask && a.Is4() {

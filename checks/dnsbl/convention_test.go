@@ -76,6 +76,30 @@ func TestErrorRangeClassify(t *testing.T) {
 	}
 }
 
+// An answer of 127.0.0.1 is a refusal unless the list documents it as a
+// listing: no list lists 127.0.0.1 (RFC 5782 §5), and those that answer
+// with it mean "query refused".
+func TestLoopbackAnswerClassify(t *testing.T) {
+	a := []netip.Addr{netip.MustParseAddr("127.0.0.1")}
+	for _, c := range []struct {
+		l    List
+		want verdict
+	}{
+		{List{Zone: "x"}, refused},
+		{List{Zone: "x", Codes: []Code{ip(2, "spam"), ip(4, "exploits")}}, refused},
+		{List{Zone: "x", LastOctet: true, Codes: []Code{ip(2, "spam")}}, refused},
+		{List{Zone: "x", Codes: []Code{{Code: "127.0.0.1", Meaning: "a listing it documents"}}}, listed},
+	} {
+		got := c.l.classify(a)
+		if got.v != c.want {
+			t.Errorf("%+v: %v, want %v", c.l.Codes, got.v, c.want)
+		}
+		if c.want == refused && !strings.Contains(got.why, "refusal") {
+			t.Errorf("%+v: why %q does not say it is a refusal", c.l.Codes, got.why)
+		}
+	}
+}
+
 // A list that refuses target after target (too many queries) is asked
 // for its reason once per refusal code, not once per target; every
 // refusal carries the reason.
