@@ -133,13 +133,17 @@ func FindingsStatus(fs []Finding) Status {
 
 // Report is everything relayctl found about one target.
 type Report struct {
-	SchemaVersion int       `json:"schema_version"`
-	Command       string    `json:"command"`
-	Target        string    `json:"target"`
-	Status        Status    `json:"status"`
-	Started       time.Time `json:"started"`
-	DurationMS    int64     `json:"duration_ms"`
-	Checks        []Result  `json:"checks"`
+	SchemaVersion int    `json:"schema_version"`
+	Command       string `json:"command"`
+	Target        string `json:"target"`
+	// Source is where the target was read from, for a command that reads
+	// its targets from input (check message): the file, FILE#N for the
+	// Nth message of an mbox, or "-" for standard input.
+	Source     string    `json:"source,omitempty"`
+	Status     Status    `json:"status"`
+	Started    time.Time `json:"started"`
+	DurationMS int64     `json:"duration_ms"`
+	Checks     []Result  `json:"checks"`
 	// Error is set when the target could not be checked at all (for
 	// example, its name is invalid).
 	Error string `json:"error,omitempty"`

@@ -439,9 +439,23 @@ func TestSARIFForCodeScanning(t *testing.T) {
 	if !maps.Equal(a, b) {
 		t.Errorf("fingerprints follow the message text: %v vs %v", a, b)
 	}
+	// A report read from a file (check message) points at its file, the
+	// mbox's for its Nth message, whatever its target.
+	msg := sample()
+	msg.Target, msg.Source = "<m1@example.com>", "mail/in.mbox#2"
+	for _, r := range parse(renderCI(t, FormatSARIF, ciOptions(FailOnFail), msg)).Runs[0].Results {
+		if u := r.Locations[0].PhysicalLocation.ArtifactLocation.URI; u != "mail/in.mbox" {
+			t.Errorf("result %s of a message read from mail/in.mbox#2 points at %q", r.RuleID, u)
+		}
+	}
+	for in, want := range map[string]string{"a.eml": "a.eml", "b.mbox#12": "b.mbox", "-": "", "c#d.eml": "c#d.eml", "x#": "x#", "": ""} {
+		if got := SourceFile(in); got != want {
+			t.Errorf("SourceFile(%q) = %q, want %q", in, got, want)
+		}
+	}
 	// Locate points the results at a file and line.
 	opt := ciOptions(FailOnFail)
-	opt.Locate = func(target string) (string, int) { return "ops/relayctl.yaml", 7 }
+	opt.Locate = func(target, source string) (string, int) { return "ops/relayctl.yaml", 7 }
 	for _, r := range parse(renderCI(t, FormatSARIF, opt, failing())).Runs[0].Results {
 		pl := r.Locations[0].PhysicalLocation
 		if pl.ArtifactLocation.URI != "ops/relayctl.yaml" || pl.Region.StartLine != 7 {

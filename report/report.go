@@ -85,9 +85,10 @@ type Options struct {
 	// the RFC's address); nil or false leaves a rule with its id only.
 	Codes func(code string) (CodeInfo, bool)
 	// Locate names the file (a path relative to the working directory,
-	// with / between folders) and line a SARIF result about target
-	// points at; nil, or an empty path, points at target itself.
-	Locate func(target string) (path string, line int)
+	// with / between folders) and line a SARIF result about a report
+	// points at, from its target and source (checks.Report); nil, or an
+	// empty path, points at the source's file, else at the target itself.
+	Locate func(target, source string) (path string, line int)
 }
 
 // CodeInfo is what the CI formats say about a finding code, from the

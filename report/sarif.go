@@ -133,22 +133,39 @@ func sarifLevel(s checks.Severity) string {
 	return "note"
 }
 
-func sarifWhere(opt Options, target, check string) []sarifLocation {
+func sarifWhere(opt Options, rep checks.Report, check string) []sarifLocation {
+	target := rep.Target
 	l := sarifLogical{Name: target, FullyQualifiedName: target, Kind: "module"}
 	if check != "" {
 		l = sarifLogical{Name: check, FullyQualifiedName: target + "/" + check, Kind: "member"}
 	}
 	path, line := "", 1
 	if opt.Locate != nil {
-		path, line = opt.Locate(target)
+		path, line = opt.Locate(target, rep.Source)
 	}
 	if path == "" {
-		path, line = target, 1
+		path, line = SourceFile(rep.Source), 1
+	}
+	if path == "" {
+		path = target
 	}
 	return []sarifLocation{{
 		Physical:         &sarifPhysical{Artifact: sarifArtifact{URI: artifactURI(path)}, Region: sarifRegion{StartLine: max(line, 1)}},
 		LogicalLocations: []sarifLogical{l},
 	}}
+}
+
+// SourceFile is the file of a report's source: the source without the
+// "#N" that numbers a message of an mbox; "" for standard input ("-") or
+// no source.
+func SourceFile(source string) string {
+	if i := strings.LastIndexByte(source, '#'); i > 0 && strings.Trim(source[i+1:], "0123456789") == "" && i+1 < len(source) {
+		source = source[:i]
+	}
+	if source == "-" {
+		return ""
+	}
+	return source
 }
 
 // artifactURI writes path as a relative URI reference (RFC 3986 §4.2):
@@ -184,12 +201,12 @@ func renderSARIF(w io.Writer, opt Options, reps []checks.Report) error {
 	for _, rep := range reps {
 		if rep.Error != "" {
 			inv.Notifications = append(inv.Notifications, sarifNotification{Level: "error",
-				Message: sarifMessage{Text: rep.Error}, Locations: sarifWhere(opt, rep.Target, "")})
+				Message: sarifMessage{Text: rep.Error}, Locations: sarifWhere(opt, rep, "")})
 		}
 		for _, c := range rep.Checks {
 			if c.Status == checks.StatusError {
 				inv.Notifications = append(inv.Notifications, sarifNotification{Level: "error",
-					Message: sarifMessage{Text: cmp.Or(c.Error, c.Summary, "the check reached no verdict")}, Locations: sarifWhere(opt, rep.Target, c.Name)})
+					Message: sarifMessage{Text: cmp.Or(c.Error, c.Summary, "the check reached no verdict")}, Locations: sarifWhere(opt, rep, c.Name)})
 			}
 			seen := map[string]int{}
 			for _, f := range c.Findings {
@@ -201,7 +218,7 @@ func renderSARIF(w io.Writer, opt Options, reps []checks.Report) error {
 				n := seen[f.Code]
 				seen[f.Code]++
 				run.Results = append(run.Results, sarifResult{RuleID: f.Code, Level: sarifLevel(f.Severity),
-					Message: sarifMessage{Text: msg}, Locations: sarifWhere(opt, rep.Target, c.Name),
+					Message: sarifMessage{Text: msg}, Locations: sarifWhere(opt, rep, c.Name),
 					Fingerprints: map[string]string{fingerprintKey: fingerprint(rep.Target, c.Name, f.Code, n)},
 					key:          rep.Target + "/" + c.Name})
 			}

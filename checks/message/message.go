@@ -123,7 +123,7 @@ func Check(ctx context.Context, r dnsx.Resolver, in Input, opts Options) (rep ch
 	if opts.Now.IsZero() {
 		opts.Now = start
 	}
-	rep = checks.Report{SchemaVersion: checks.SchemaVersion, Command: Command, Target: in.Source, Started: start, Checks: []checks.Result{}}
+	rep = checks.Report{SchemaVersion: checks.SchemaVersion, Command: Command, Target: in.Source, Source: in.Source, Started: start, Checks: []checks.Result{}}
 	defer func() {
 		rep.DurationMS = checks.Since(start)
 		rep.Settle()

@@ -75,7 +75,7 @@ func RunAll(ctx context.Context, r dnsx.Resolver, inputs []string, stdin io.Read
 
 // unreadable is the report of an input that could not be read.
 func unreadable(source string, err error) checks.Report {
-	rep := checks.Report{SchemaVersion: checks.SchemaVersion, Command: Command, Target: source, Started: time.Now(), Checks: []checks.Result{}, Error: checks.Message(err)}
+	rep := checks.Report{SchemaVersion: checks.SchemaVersion, Command: Command, Target: source, Source: source, Started: time.Now(), Checks: []checks.Result{}, Error: checks.Message(err)}
 	rep.Settle()
 	return rep
 }

@@ -39,11 +39,21 @@ func TestLocate(t *testing.T) {
 		{filepath.Join(dir, "mail", "a.eml"), "mail/a.eml", 1},
 		{"mail", "relayctl.yaml", 4}, // a folder is no file to point at
 	} {
-		if path, line := g.locate(c.target); path != c.path || line != c.line {
+		if path, line := g.locate(c.target, ""); path != c.path || line != c.line {
 			t.Errorf("locate(%q) = %s:%d, want %s:%d", c.target, path, line, c.path, c.line)
 		}
 	}
-	if path, _ := (&Globals{}).locate("example.com"); path != "" {
+	if path, _ := (&Globals{}).locate("example.com", ""); path != "" {
 		t.Errorf("no policy, no file: locate = %q, want none", path)
+	}
+	// A message report: its target is the Message-ID, its source the
+	// file (the Nth message of an mbox too).
+	for _, source := range []string{"mail/a.eml", "mail/a.eml#3"} {
+		if path, line := g.locate("<id@example.com>", source); path != "mail/a.eml" || line != 1 {
+			t.Errorf("source %q: locate = %s:%d, want mail/a.eml:1", source, path, line)
+		}
+	}
+	if path, line := g.locate("<id@example.com>", "-"); path != "relayctl.yaml" || line != 4 {
+		t.Errorf("stdin: locate = %s:%d, want the policy's \"*\" line", path, line)
 	}
 }

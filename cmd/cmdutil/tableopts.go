@@ -25,12 +25,15 @@ func TableOptions(ios *IOStreams, g *Globals) report.Options {
 	}
 }
 
-// locate is the file a SARIF result about target points at: target
-// itself when it is a file (a message, a report), else the policy file's
-// line that speaks of the domain, else none (the target's name).
-func (g *Globals) locate(target string) (string, int) {
-	if fi, err := os.Stat(target); err == nil && fi.Mode().IsRegular() {
-		return relativePath(target), 1
+// locate is the file a SARIF result about a report points at: the file
+// its target was read from (a message), or the target itself when it is
+// a file, else the policy file's line that speaks of the domain, else
+// none (the report names a path for the target).
+func (g *Globals) locate(target, source string) (string, int) {
+	for _, f := range []string{report.SourceFile(source), target} {
+		if fi, err := os.Stat(f); f != "" && err == nil && fi.Mode().IsRegular() {
+			return relativePath(f), 1
+		}
 	}
 	if p := g.Policy(); p != nil && p.Path != "" {
 		path, line := p.Where(target)
