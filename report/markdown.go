@@ -44,7 +44,7 @@ func renderMarkdown(w io.Writer, _ Options, reps []checks.Report) error {
 			n[checks.SeverityFail], n[checks.SeverityWarn], n[checks.SeverityInfo], errs)
 	}
 	for _, rep := range reps {
-		fmt.Fprintf(&b, "\n### %s — %s\n\n", mdText(rep.Target), mdStatus(rep.Status))
+		fmt.Fprintf(&b, "\n### %s — %s\n\n", mdText(heading(rep)), mdStatus(rep.Status))
 		if rep.Error != "" {
 			fmt.Fprintf(&b, "Not checked: %s\n\n", mdText(rep.Error))
 		}

@@ -202,7 +202,7 @@ func duration(ms int64) string {
 //	                     hint: ...
 func plain(rep checks.Report) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s  %s  %s\n", OneLine(rep.Target), rep.Status, duration(rep.DurationMS))
+	fmt.Fprintf(&b, "%s  %s  %s\n", OneLine(heading(rep)), rep.Status, duration(rep.DurationMS))
 	if rep.Error != "" {
 		fmt.Fprintf(&b, "error: %s\n", OneLine(rep.Error))
 	}
@@ -270,13 +270,22 @@ func (t *Table) statusStyle(st checks.Status) lipgloss.Style {
 	return s
 }
 
+// heading names a report's target, with the file it was read from when
+// that is not the target itself (a message is named by its Message-ID).
+func heading(rep checks.Report) string {
+	if rep.Source != "" && rep.Source != rep.Target {
+		return rep.Target + " (" + rep.Source + ")"
+	}
+	return rep.Target
+}
+
 // color renders a report for a terminal with lipgloss.
 func (t *Table) color(rep checks.Report) string {
 	var b strings.Builder
 	bold := t.r.NewStyle().Bold(true)
 	faint := t.r.NewStyle().Faint(true)
 	fmt.Fprintf(&b, "%s  %s  %s\n",
-		bold.Render(OneLine(rep.Target)),
+		bold.Render(OneLine(heading(rep))),
 		t.statusStyle(rep.Status).Render(strings.ToUpper(string(rep.Status))),
 		faint.Render(duration(rep.DurationMS)))
 	if rep.Error != "" {
