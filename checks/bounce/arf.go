@@ -10,19 +10,19 @@ import (
 // RFC 5965 multipart/report with report-type=feedback-report, or one of
 // the providers' own complaint formats that carry the same facts.
 func isFeedback(m *message) bool {
-	ct := strings.ToLower(m.header.get("content-type"))
+	ct := strings.ToLower(m.header.Get("content-type"))
 	if inOrder(ct, "report-type=", "feedback-report") {
 		return true
 	}
 	if strings.Contains(ct, "multipart/mixed") &&
-		strings.Contains(strings.ToLower(m.header.text("subject")), "complaint about message from ") {
-		from := strings.ToLower(m.header.get("from"))
+		strings.Contains(strings.ToLower(m.header.Text("subject")), "complaint about message from ") {
+		from := strings.ToLower(m.header.Get("from"))
 		// Microsoft's JMRP and Amazon SES's complaint forwards.
 		if strings.Contains(from, "staff@hotmail.com") || strings.Contains(from, "complaints@email-abuse.amazonses.com") {
 			return true
 		}
 	}
-	return strings.EqualFold(m.header.get("x-apple-unsubscribe"), "true")
+	return strings.EqualFold(m.header.Get("x-apple-unsubscribe"), "true")
 }
 
 // inOrder reports whether every piece appears in s, each after the one
@@ -96,8 +96,8 @@ func readARF(m *message) *found {
 		diag = sweep(diag + ": " + strings.Join(extra, ", "))
 	}
 	if len(list) == 0 {
-		if strings.EqualFold(m.header.get("x-apple-unsubscribe"), "true") {
-			a := addressIn(m.header.text("from"))
+		if strings.EqualFold(m.header.Get("x-apple-unsubscribe"), "true") {
+			a := addressIn(m.header.Text("from"))
 			if a == "" {
 				return nil
 			}
@@ -105,14 +105,14 @@ func readARF(m *message) *found {
 			ftype = "opt-out"
 			diag = sweep(report)
 		} else {
-			a := addressIn(originalHeader(original).text("to"))
+			a := addressIn(originalHeader(original).Text("to"))
 			if a == "" {
 				return nil
 			}
 			list = append(list, delivery{recipient: a})
 		}
 	}
-	if ftype == "" && strings.Contains(strings.ToLower(m.header.text("subject")), "complaint about message from ") {
+	if ftype == "" && strings.Contains(strings.ToLower(m.header.Text("subject")), "complaint about message from ") {
 		ftype = "abuse"
 	}
 	for i := range list {

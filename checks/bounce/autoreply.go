@@ -27,7 +27,7 @@ var autoReplyNot = map[string][]string{
 // readAutoReply reads an automatic reply (RFC 3834): the person away is
 // the one who wrote it.
 func readAutoReply(m *message) *found {
-	lower := func(name string) string { return strings.ToLower(m.header.text(name)) }
+	lower := func(name string) string { return strings.ToLower(m.header.Text(name)) }
 	for name, words := range autoReplyNot {
 		v := lower(name)
 		for _, w := range words {
@@ -50,7 +50,7 @@ func readAutoReply(m *message) *found {
 	}
 	rcpt := ""
 	for _, name := range []string{"from", "return-path"} {
-		if a := addressIn(m.header.text(name)); a != "" {
+		if a := addressIn(m.header.Text(name)); a != "" {
 			rcpt = a
 			break
 		}
@@ -65,14 +65,14 @@ func readAutoReply(m *message) *found {
 		}
 	}
 	orig := ""
-	subj := m.header.text("subject")
+	subj := m.header.Text("subject")
 	if i := strings.Index(subj, ": "); i >= 0 {
 		orig = "Subject: " + sweep(subj[i+2:]) + "\n"
 	}
 	return &found{
 		list: []delivery{{
 			recipient: rcpt, reason: reason.Vacation, diagnosis: sweep(b.String()),
-			date: m.header.get("date"),
+			date: m.header.Get("date"),
 		}},
 		original: orig + "To: <" + rcpt + ">\n",
 	}

@@ -138,14 +138,14 @@ func cleanDiagnostic(diag, status, reply string) (string, string, string) {
 // the original message's facts.
 func build(m *message, f *found, agent string) []Record {
 	orig := originalHeader(f.original)
-	origFrom := addressIn(orig.text("from"))
+	origFrom := addressIn(orig.Text("from"))
 	if origFrom == "" {
-		origFrom = addressIn(orig.text("return-path"))
+		origFrom = addressIn(orig.Text("return-path"))
 	}
 	if origFrom == "" {
-		origFrom = addressIn(m.header.text("to"))
+		origFrom = addressIn(m.header.Text("to"))
 	}
-	origID := messageID(orig.get("message-id"))
+	origID := messageID(orig.Get("message-id"))
 	var out []Record
 	for _, d := range f.list {
 		rcpt := normalizeRecipient(d.recipient)
@@ -236,10 +236,10 @@ func build(m *message, f *found, agent string) []Record {
 		}
 		date := parseDate(d.date)
 		if date == "" {
-			date = parseDate(orig.get("date"))
+			date = parseDate(orig.Get("date"))
 		}
 		if date == "" {
-			date = parseDate(m.header.get("date"))
+			date = parseDate(m.header.Get("date"))
 		}
 		rec := Record{
 			Recipient: rcpt, Reason: r, Hard: hard, Status: status, Action: action,
@@ -379,7 +379,7 @@ func hostInText(s string) string {
 // firstReceivedBy returns the host that received the bounce first: the
 // "by" host of the last Received field.
 func firstReceivedBy(h header) string {
-	rs := h.all("received")
+	rs := h.All("received")
 	for i := len(rs) - 1; i >= 0; i-- {
 		l := strings.ToLower(rs[i])
 		j := strings.Index(l, " by ")

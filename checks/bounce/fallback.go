@@ -135,7 +135,7 @@ func readFallback(m *message) *found {
 	}
 	blocks := paragraphs(report)
 	// X-Failed-Recipients (Exim and others) names them outright.
-	for _, a := range strings.Split(m.header.get("x-failed-recipients"), ",") {
+	for _, a := range strings.Split(m.header.Get("x-failed-recipients"), ",") {
 		if len(list) >= maxFallbackRecipients {
 			break
 		}
@@ -161,7 +161,7 @@ func readFallback(m *message) *found {
 	}
 	if len(list) == 0 {
 		// The returned message's one recipient, when it has one.
-		if to := strings.Split(orig.text("to"), ","); len(to) == 1 {
+		if to := strings.Split(orig.Text("to"), ","); len(to) == 1 {
 			add(addressIn(to[0]), firstFailure(blocks))
 		}
 	}
@@ -184,15 +184,15 @@ func readFallback(m *message) *found {
 // this file). low is the report text in lower case; returned says
 // whether the original message came back.
 func bounceEvidence(m *message, low string, returned bool) bool {
-	nullSender := strings.TrimSpace(m.header.get("return-path")) == "<>"
-	daemon := nullSender || isDaemon(addressIn(m.header.text("from"))) || m.header.has("x-failed-recipients")
+	nullSender := strings.TrimSpace(m.header.Get("return-path")) == "<>"
+	daemon := nullSender || isDaemon(addressIn(m.header.Text("from"))) || m.header.Has("x-failed-recipients")
 	subj := strings.ToLower(strings.TrimSpace(m.subject()))
-	if !daemon && (prefixAny(subj, replyPrefixes...) || m.header.has("list-unsubscribe") || m.header.has("list-id")) {
+	if !daemon && (prefixAny(subj, replyPrefixes...) || m.header.Has("list-unsubscribe") || m.header.Has("list-id")) {
 		// A person's reply or forward, or a mailing list's post.
 		return false
 	}
 	failSubject := !prefixAny(subj, replyPrefixes...) && hasAny(subj, failureSubjects...)
-	report := returned || strings.HasPrefix(strings.ToLower(m.header.get("content-type")), "multipart/report")
+	report := returned || strings.HasPrefix(strings.ToLower(m.header.Get("content-type")), "multipart/report")
 	n := 0
 	for _, e := range []bool{daemon, failSubject, report} {
 		if e {
@@ -261,7 +261,7 @@ func notRecipients(h, orig header) func(string) bool {
 	own := map[string]bool{}
 	note := func(hd header, names ...string) {
 		for _, name := range names {
-			for _, a := range addressesIn(hd.text(name)) {
+			for _, a := range addressesIn(hd.Text(name)) {
 				own[strings.ToLower(normalizeRecipient(a))] = true
 			}
 		}

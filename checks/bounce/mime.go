@@ -179,11 +179,11 @@ func (f *flattener) entity(h header, body []byte, depth int, inAlternative bool)
 	if f.parts > 500 {
 		return
 	}
-	ctype, params := mimex.MediaType(h.get("content-type"))
+	ctype, params := mimex.MediaType(h.Get("content-type"))
 	if ctype == "" {
 		ctype = "text/plain"
 	}
-	cte := h.get("content-transfer-encoding")
+	cte := h.Get("content-transfer-encoding")
 	switch {
 	case strings.HasPrefix(ctype, "multipart/"):
 		boundary := params["boundary"]
@@ -207,7 +207,7 @@ func (f *flattener) entity(h header, body []byte, depth int, inAlternative bool)
 		if alt {
 			for _, p := range parts {
 				ph, _ := splitHeader(p)
-				if t, _ := mimex.MediaType(ph.get("content-type")); t == "" || t == "text/plain" {
+				if t, _ := mimex.MediaType(ph.Get("content-type")); t == "" || t == "text/plain" {
 					hasPlain = true
 				}
 			}
@@ -335,7 +335,7 @@ func unquoteForwarded(text string) string {
 // isReport reports whether a header is that of a delivery report: a
 // multipart/report of a delivery status (RFC 6522 §3) or a status part.
 func isReport(h header) bool {
-	ct := strings.ToLower(h.get("content-type"))
+	ct := strings.ToLower(h.Get("content-type"))
 	return strings.Contains(ct, "delivery-status") || strings.HasPrefix(ct, "multipart/report")
 }
 

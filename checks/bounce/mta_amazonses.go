@@ -76,7 +76,7 @@ var sesBounceReasons = map[string]reason.Reason{
 // Amazon SES notifications sent by e-mail through SNS: a JSON document
 // ({"notificationType":"Bounce"|"Complaint"|"Delivery", …}) as the body.
 func readSESJSON(m *message) *found {
-	from := strings.ToLower(m.header.get("from"))
+	from := strings.ToLower(m.header.Get("from"))
 	if !strings.Contains(from, "amazonaws.com") && !strings.Contains(from, "amazonses.com") &&
 		!strings.HasPrefix(strings.TrimSpace(m.body), "{") {
 		return nil

@@ -9,7 +9,7 @@ import (
 // BIGLOBE: "----- The following addresses had delivery problems -----",
 // the addresses, "----- Non-delivered information -----" and the reason.
 func readBiglobe(m *message) *found {
-	if !strings.Contains(strings.ToLower(m.header.get("from")), "biglobe.ne.jp") ||
+	if !strings.Contains(strings.ToLower(m.header.Get("from")), "biglobe.ne.jp") ||
 		!strings.HasPrefix(m.subject(), "Returned mail:") {
 		return nil
 	}

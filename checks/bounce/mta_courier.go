@@ -34,7 +34,7 @@ var courierMessages = phrases{
 // connection error and no reply is an expiry, and that the DSN is written
 // when the recipient fails, so its Date is the failure's.
 func readCourier(m *message) *found {
-	if !strings.HasPrefix(m.header.get("message-id"), "<courier.") &&
+	if !strings.HasPrefix(m.header.Get("message-id"), "<courier.") &&
 		!strings.Contains(m.body, "running the Courier mail server") {
 		return nil
 	}
@@ -46,7 +46,7 @@ func readCourier(m *message) *found {
 	// the Arrival-Date, when the message came in.
 	date := ""
 	if indexLine(m.body, "Last-Attempt-Date:") < 0 {
-		date = m.header.get("date")
+		date = m.header.Get("date")
 	}
 	for i := range f.list {
 		d := &f.list[i]

@@ -46,7 +46,7 @@ func readDragonFly(m *message) *found {
 	// dma writes the bounce when it gives up (at the refusal, or when the
 	// message has been queued too long): its Date is when the failure
 	// happened, which the returned header's Date is not.
-	date := m.header.get("date")
+	date := m.header.Get("date")
 	for i := range list {
 		d := &list[i]
 		d.diagnosis = sweep(d.diagnosis)

@@ -10,7 +10,7 @@ import (
 // then "For the following reason:" or an Exim-like "SMTP error from
 // remote server for TEXT command, host: … reason: 550 …".
 func readEinsUndEins(m *message) *found {
-	if !strings.HasPrefix(m.header.get("from"), `"Mail Delivery System"`) ||
+	if !strings.HasPrefix(m.header.Get("from"), `"Mail Delivery System"`) ||
 		m.subject() != "Mail delivery failed: returning message to sender" {
 		return nil
 	}

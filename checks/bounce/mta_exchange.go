@@ -22,15 +22,15 @@ var exchange2003Codes = map[string]reason.Reason{
 }
 
 func isExchange2003(m *message) bool {
-	if m.header.has("x-ms-embedded-report") {
+	if m.header.Has("x-ms-embedded-report") {
 		return true
 	}
-	xm := m.header.get("x-mailer")
+	xm := m.header.Get("x-mailer")
 	if strings.HasPrefix(xm, "Internet Mail Service (") ||
 		strings.HasPrefix(xm, "Microsoft Exchange Server Internet Mail Connector") {
 		return true
 	}
-	if strings.HasPrefix(m.header.get("x-mimeole"), "Produced By Microsoft Exchange") {
+	if strings.HasPrefix(m.header.Get("x-mimeole"), "Produced By Microsoft Exchange") {
 		return true
 	}
 	return m.receivedHas(" with Internet Mail Service (")

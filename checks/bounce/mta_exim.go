@@ -49,11 +49,11 @@ func isEximID(id string) bool {
 // error beneath, and an optional RFC 3464 part. McAfee SaaS (formerly
 // MXLogic) sends the same with its own headers.
 func readExim(m *message) *found {
-	id := m.header.get("message-id")
-	third := m.header.has("x-mx-bounce") || m.header.has("x-mxl-hash") || m.header.has("x-mxl-notehash") ||
+	id := m.header.Get("message-id")
+	third := m.header.Has("x-mx-bounce") || m.header.Has("x-mxl-hash") || m.header.Has("x-mxl-notehash") ||
 		strings.Contains(id, "<mxl~")
 	score := 0
-	if strings.Contains(m.header.get("from"), "Mail Delivery System") {
+	if strings.Contains(m.header.Get("from"), "Mail Delivery System") {
 		score++
 	}
 	if hasAny(m.subject(), "Delivery Status Notification", "Mail delivery failed", "Mail failure",
@@ -75,7 +75,7 @@ func readExim(m *message) *found {
 		"------ This is a copy of the message's headers. ------",
 		markRFC822,
 		"Included is a copy of the message header:\n-----------------------------------------")
-	_, boundary := mimex.MediaType(m.header.get("content-type"))
+	_, boundary := mimex.MediaType(m.header.Get("content-type"))
 	hasDSN := boundary["boundary"] != ""
 
 	// The first entry collects what comes before any address (an alias
@@ -192,7 +192,7 @@ func readExim(m *message) *found {
 		// X-Failed-Recipients names them when the body does not; the
 		// first takes what was gathered so far.
 		k := 0
-		for _, a := range strings.Split(m.header.get("x-failed-recipients"), ",") {
+		for _, a := range strings.Split(m.header.Get("x-failed-recipients"), ",") {
 			if a = strings.TrimSpace(a); a == "" {
 				continue
 			}
@@ -311,7 +311,7 @@ func readExim(m *message) *found {
 // firstReceivedFrom returns the "from" host of the last Received field:
 // the host that handed the bounce on first.
 func firstReceivedFrom(h header) string {
-	rs := h.all("received")
+	rs := h.All("received")
 	if len(rs) == 0 {
 		return ""
 	}

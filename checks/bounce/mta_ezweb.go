@@ -18,7 +18,7 @@ var ezwebMessages = phrases{
 // disabled.") and "<addr>: 550 user unknown" or a transcript.
 func readEZweb(m *message) *found {
 	score := 0
-	from := m.header.get("from")
+	from := m.header.Get("from")
 	if strings.Contains(from, "Postmaster@ezweb.ne.jp") {
 		score++
 	}
@@ -31,7 +31,7 @@ func readEZweb(m *message) *found {
 	if m.receivedHas("ezweb.ne.jp (EZweb Mail) with") || m.receivedHas(".au.com (") {
 		score++
 	}
-	id := m.header.get("message-id")
+	id := m.header.Get("message-id")
 	if strings.Contains(id, ".ezweb.ne.jp>") || strings.Contains(id, ".au.com>") {
 		score++
 	}
@@ -82,7 +82,7 @@ func readEZweb(m *message) *found {
 	if n == 0 {
 		return nil
 	}
-	spam := strings.EqualFold(m.header.get("x-spasign"), "NG")
+	spam := strings.EqualFold(m.header.Get("x-spasign"), "NG")
 	for i := range list {
 		d := &list[i]
 		d.diagnosis = sweep(d.diagnosis)

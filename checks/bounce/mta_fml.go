@@ -23,8 +23,8 @@ var fmlSubject = phrases{
 // fml (a mailing list manager): the list refuses a post; the address is
 // in angle brackets, the reason in the text or the Subject.
 func readFML(m *message) *found {
-	if !m.header.has("x-mlserver") || strings.Index(m.header.get("from"), "-admin@") < 1 ||
-		strings.Index(m.header.get("message-id"), ".FML") < 2 {
+	if !m.header.Has("x-mlserver") || strings.Index(m.header.Get("from"), "-admin@") < 1 ||
+		strings.Index(m.header.Get("message-id"), ".FML") < 2 {
 		return nil
 	}
 	report, original := splitAt(m.body, "Original mail as follows:")

@@ -26,7 +26,7 @@ var gmailStates = map[string]struct {
 // permanently:", the address indented, then "Technical details of
 // permanent failure" ending in "(state N)".
 func readGmail(m *message) *found {
-	if !strings.Contains(m.header.get("from"), "<mailer-daemon@googlemail.com>") ||
+	if !strings.Contains(m.header.Get("from"), "<mailer-daemon@googlemail.com>") ||
 		!strings.Contains(m.subject(), "Delivery Status Notification") {
 		return nil
 	}
@@ -91,8 +91,8 @@ func readGmail(m *message) *found {
 // Google Groups: a notice that a post to a group was refused, the group
 // named in X-Failed-Recipients.
 func readGoogleGroups(m *message) *found {
-	if !m.header.has("x-failed-recipients") || !m.header.has("x-google-smtp-source") ||
-		!strings.Contains(m.header.get("from"), "<mailer-daemon@googlemail.com>") ||
+	if !m.header.Has("x-failed-recipients") || !m.header.Has("x-google-smtp-source") ||
+		!strings.Contains(m.header.Get("from"), "<mailer-daemon@googlemail.com>") ||
 		!strings.Contains(m.subject(), "Delivery Status Notification") || !strings.Contains(m.body, "Google Groups") {
 		return nil
 	}
@@ -108,11 +108,11 @@ func readGoogleGroups(m *message) *found {
 		why = reason.Rejected
 	}
 	rhost := ""
-	if rs := m.header.all("received"); len(rs) > 0 {
+	if rs := m.header.All("received"); len(rs) > 0 {
 		rhost = hostOnly(between(rs[0], "by ", " "))
 	}
 	var list []delivery
-	for _, a := range strings.Split(m.header.get("x-failed-recipients"), ",") {
+	for _, a := range strings.Split(m.header.Get("x-failed-recipients"), ",") {
 		a = cleanAddress(a)
 		if !isAddress(a) {
 			continue

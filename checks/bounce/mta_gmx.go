@@ -10,7 +10,7 @@ import (
 // software", then "\"addr\":" with "SMTP error from remote server after
 // RCPT command:", "host: mx" and the reply.
 func readGMX(m *message) *found {
-	if !m.header.has("x-gmx-antispam") {
+	if !m.header.Has("x-gmx-antispam") {
 		return nil
 	}
 	report, original := splitAt(m.body, "--- The header of the original message is following. ---")

@@ -18,7 +18,7 @@ var iMailMessages = phrases{
 // Progress iMail Server: "Unknown user: addr" (or "undeliverable to
 // addr") and "Body of message generated response:".
 func readIMail(m *message) *found {
-	if !strings.HasPrefix(m.subject(), "Undeliverable Mail ") && !strings.HasPrefix(m.header.get("x-mailer"), "<SMTP32 v") {
+	if !strings.HasPrefix(m.subject(), "Undeliverable Mail ") && !strings.HasPrefix(m.header.Get("x-mailer"), "<SMTP32 v") {
 		return nil
 	}
 	report, original := splitAt(m.body, "Original message follows.")
@@ -47,7 +47,7 @@ func readIMail(m *message) *found {
 		}
 	}
 	if !strings.Contains(original, "\nFrom: ") && !strings.HasPrefix(original, "From: ") {
-		original = "From: " + m.header.get("to") + "\n" + original
+		original = "From: " + m.header.Get("to") + "\n" + original
 	}
 	return &found{list: list, original: original}
 }

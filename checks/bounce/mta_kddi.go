@@ -9,8 +9,8 @@ import (
 // au by KDDI (dion.ne.jp): "Your mail sent on: date", "Could not be
 // delivered to: <addr>" and a one-line reason.
 func readKDDI(m *message) *found {
-	from := m.header.get("from")
-	if !hasAny(from, "no-reply@.", ".dion.ne.jp") && !strings.Contains(m.header.get("reply-to"), "no-reply@app.auone-net.jp") &&
+	from := m.header.Get("from")
+	if !hasAny(from, "no-reply@.", ".dion.ne.jp") && !strings.Contains(m.header.Get("reply-to"), "no-reply@app.auone-net.jp") &&
 		!m.receivedHas("ezweb.ne.jp (") && !m.receivedHas(".au.com (") {
 		return nil
 	}
@@ -39,7 +39,7 @@ func readKDDI(m *message) *found {
 	if len(list) == 0 {
 		return nil
 	}
-	spam := strings.EqualFold(m.header.get("x-spasign"), "NG")
+	spam := strings.EqualFold(m.header.Get("x-spasign"), "NG")
 	for i := range list {
 		d := &list[i]
 		d.diagnosis = sweep(d.diagnosis)

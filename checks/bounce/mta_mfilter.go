@@ -9,7 +9,7 @@ import (
 // Digital Arts m-FILTER: the address alone on a line, then "-------server
 // message" and "-------SMTP command" sections.
 func readMFilter(m *message) *found {
-	if m.subject() != "failure notice" || m.header.get("x-mailer") != "m-FILTER" {
+	if m.subject() != "failure notice" || m.header.Get("x-mailer") != "m-FILTER" {
 		return nil
 	}
 	report, original := splitAt(m.body, "-------original message", "-------original mail info")

@@ -40,7 +40,7 @@ func readNotes(m *message) *found {
 		}
 	}
 	if n == 0 {
-		a := addressIn(originalHeader(original).text("to"))
+		a := addressIn(originalHeader(original).Text("to"))
 		if a == "" {
 			return nil
 		}

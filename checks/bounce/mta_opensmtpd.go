@@ -25,7 +25,7 @@ func readOpenSMTPD(m *message) *found {
 	if strings.Contains(m.subject(), "Delivery status notification") {
 		score++
 	}
-	if strings.Contains(m.header.get("from"), "Mailer Daemon <") {
+	if strings.Contains(m.header.Get("from"), "Mailer Daemon <") {
 		score++
 	}
 	if m.receivedHas(" (OpenSMTPD) with ") {

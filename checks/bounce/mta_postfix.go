@@ -9,7 +9,7 @@ import (
 // ("<addr>: host mx[ip] said: 550 …") then an RFC 3464 part; and the
 // "SMTP server: errors from" notice with an In:/Out: session transcript.
 func readPostfix(m *message) *found {
-	if m.header.has("x-aol-ip") {
+	if m.header.Has("x-aol-ip") {
 		return nil
 	}
 	subj := m.subject()
@@ -88,7 +88,7 @@ func readPostfix(m *message) *found {
 		case other.recipient != "":
 			list = []delivery{{recipient: other.recipient}}
 		case noReport:
-			if a := addressIn(originalHeader(original).text("to")); a != "" {
+			if a := addressIn(originalHeader(original).Text("to")); a != "" {
 				list = []delivery{{recipient: a}}
 			}
 		}

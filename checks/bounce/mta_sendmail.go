@@ -10,7 +10,7 @@ import (
 // details" with the session transcript ("----- Transcript of session
 // follows -----", ">>> RCPT", "<<< 550 …") before an RFC 3464 part.
 func readSendmail(m *message) *found {
-	if m.header.has("x-aol-ip") {
+	if m.header.Has("x-aol-ip") {
 		return nil // AOL's own format
 	}
 	subj := m.subject()

@@ -11,7 +11,7 @@ import (
 // subject is the decoded Subject of the bounce.
 func (m *message) subject() string {
 	if !m.subjectDone {
-		m.subjectText, m.subjectDone = m.header.text("subject"), true
+		m.subjectText, m.subjectDone = m.header.Text("subject"), true
 	}
 	return m.subjectText
 }
@@ -73,7 +73,7 @@ func prefixAny(s string, words ...string) bool {
 
 // receivedHas reports whether any Received field contains s.
 func (m *message) receivedHas(s string) bool {
-	for _, r := range m.header.all("received") {
+	for _, r := range m.header.All("received") {
 		if strings.Contains(r, s) {
 			return true
 		}

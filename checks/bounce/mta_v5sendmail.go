@@ -83,7 +83,7 @@ func readV5Sendmail(m *message) *found {
 			}
 		}
 		if n == 0 {
-			a := cleanAddress(originalHeader(original).get("to"))
+			a := cleanAddress(originalHeader(original).Get("to"))
 			if !isAddress(a) {
 				return nil
 			}

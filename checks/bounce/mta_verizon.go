@@ -5,9 +5,9 @@ import "strings"
 // Verizon (vtext.com) and Apache James: "Error message below:" with the
 // reply, then "Message details:" naming "RCPT TO: addr".
 func readMessageDetails(m *message) *found {
-	from := strings.ToLower(m.header.get("from"))
+	from := strings.ToLower(m.header.Get("from"))
 	verizon := strings.Contains(from, "@vtext.com")
-	james := strings.Contains(m.header.get("message-id"), ".JavaMail.") || m.receivedHas("JAMES SMTP Server")
+	james := strings.Contains(m.header.Get("message-id"), ".JavaMail.") || m.receivedHas("JAMES SMTP Server")
 	if !verizon && !james || !strings.Contains(m.body, "Message details:") {
 		return nil
 	}

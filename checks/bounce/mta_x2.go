@@ -5,7 +5,7 @@ import "strings"
 // An MTA nobody has named (Sisimai's "X2"): "Unable to deliver message
 // to the following address(es)." then "<addr>:" blocks.
 func readX2(m *message) *found {
-	if !strings.Contains(m.header.get("from"), "MAILER-DAEMON@") &&
+	if !strings.Contains(m.header.Get("from"), "MAILER-DAEMON@") &&
 		!prefixAny(m.subject(), "Delivery failure", "failure delivery", "failed delivery") {
 		return nil
 	}

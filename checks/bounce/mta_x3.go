@@ -6,7 +6,7 @@ import "strings"
 // generated Delivery Status Notification.", "  * addr", then "SMTP:RCPT
 // host …" technical details.
 func readX3(m *message) *found {
-	if !strings.HasPrefix(m.header.get("from"), "Mail Delivery System") ||
+	if !strings.HasPrefix(m.header.Get("from"), "Mail Delivery System") ||
 		!strings.HasPrefix(m.subject(), "Delivery status notification") {
 		return nil
 	}

@@ -9,7 +9,7 @@ import (
 // Zoho Mail: "addr Invalid Address, ERROR_CODE :550, ERROR_CODE :5.1.1 …"
 // or "[Status: Error, Address: <addr>, ResponseCode 421, …]".
 func readZoho(m *message) *found {
-	if !m.header.has("x-zohomail") {
+	if !m.header.Has("x-zohomail") {
 		return nil
 	}
 	report, original := m.body, ""

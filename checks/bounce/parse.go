@@ -73,7 +73,7 @@ func parse(raw []byte, recoverPanics bool) Result {
 			(strings.Contains(m.body, markHeaders) || strings.Contains(m.body, markRFC822)) {
 			// The returned message's own part (RFC 3464 §2) when the
 			// reader's cut found no header there.
-			if _, o := splitOriginal(m.body); originalHeader(o).has("message-id") {
+			if _, o := splitOriginal(m.body); originalHeader(o).Has("message-id") {
 				f.original = o
 			}
 		}
@@ -87,7 +87,7 @@ func parse(raw []byte, recoverPanics bool) Result {
 	// The feedback format first when the header says so, then the
 	// server-specific formats (those the Subject points at first), then
 	// the standard DSN, then feedback and auto-replies.
-	ct := strings.ToLower(m.header.get("content-type"))
+	ct := strings.ToLower(m.header.Get("content-type"))
 	if strings.Contains(ct, "feedback-report") || strings.Contains(m.body, markFeedback) {
 		if try(reader{"arf", readARF}) {
 			return res

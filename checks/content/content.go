@@ -218,10 +218,10 @@ func lineLength(res *checks.Result, msg []byte) {
 }
 
 // headerFields checks the Date and Message-ID fields (RFC 5322 §3.6).
-func headerFields(res *checks.Result, h header) {
-	date := h.get("Date")
+func headerFields(res *checks.Result, h mimex.Header) {
+	date := h.Get("date")
 	switch {
-	case h.count("Date") == 0:
+	case h.Count("date") == 0:
 		res.Add(finding("content.date-missing", checks.SeverityWarn, "RFC 5322 §3.6.1",
 			"Have the sending program add Date when it writes the message.",
 			"the message has no Date field, which RFC 5322 requires: filters score mail without one"))
@@ -232,9 +232,9 @@ func headerFields(res *checks.Result, h header) {
 				"the Date field %q is not an RFC 5322 date", textutil.Clip(date, 80)))
 		}
 	}
-	id := h.get("Message-ID")
+	id := h.Get("message-id")
 	switch {
-	case h.count("Message-ID") == 0:
+	case h.Count("message-id") == 0:
 		res.Add(finding("content.message-id-missing", checks.SeverityWarn, "RFC 5322 §3.6.4",
 			"Have the sending program add a Message-ID: <unique@your.domain>.",
 			"the message has no Message-ID field: filters score mail without one, and replies cannot refer to it"))

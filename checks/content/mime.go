@@ -1,7 +1,6 @@
 package content
 
 import (
-	"bytes"
 	"strconv"
 	"strings"
 
@@ -16,80 +15,7 @@ const (
 	maxDepth = 32
 	// maxParts bounds the entities of one message.
 	maxParts = 1000
-	// maxHeader bounds the header section of one entity read.
-	maxHeader = 256 << 10
 )
-
-// field is one header field, unfolded (RFC 5322 §2.2.3).
-type field struct {
-	name  string // as written
-	value string
-}
-
-type header []field
-
-// get is the value of the first field named name, trimmed; "" when none.
-func (h header) get(name string) string {
-	for _, f := range h {
-		if strings.EqualFold(f.name, name) {
-			return strings.TrimSpace(f.value)
-		}
-	}
-	return ""
-}
-
-// count is how many fields are named name.
-func (h header) count(name string) int {
-	n := 0
-	for _, f := range h {
-		if strings.EqualFold(f.name, name) {
-			n++
-		}
-	}
-	return n
-}
-
-// splitEntity splits an entity (LF line endings) into its header fields
-// and body at the first empty line (RFC 5322 §2.1). Without one, the
-// whole entity is header; a line that is no field and no continuation
-// ends the header there (a tolerant reading of a broken message).
-func splitEntity(b []byte) (header, []byte) {
-	var h header
-	pos := 0
-	for pos < len(b) {
-		end := bytes.IndexByte(b[pos:], '\n')
-		next := len(b)
-		line := b[pos:]
-		if end >= 0 {
-			line = b[pos : pos+end]
-			next = pos + end + 1
-		}
-		if len(line) == 0 {
-			return h, b[next:]
-		}
-		if pos > maxHeader {
-			return h, b[pos:]
-		}
-		switch {
-		case line[0] == ' ' || line[0] == '\t':
-			if len(h) > 0 {
-				h[len(h)-1].value += " " + strings.TrimSpace(string(line))
-			}
-		default:
-			name, value, ok := bytes.Cut(line, []byte(":"))
-			if !ok || len(bytes.TrimSpace(name)) == 0 || bytes.ContainsAny(name, " \t") {
-				if len(h) == 0 {
-					// No header at all: the entity is all body.
-					return nil, b
-				}
-				return h, b[pos:]
-			}
-			h = append(h, field{name: string(name), value: string(value)})
-		}
-		pos = next
-	}
-	return h, nil
-}
 
 // part is one entity of the MIME tree (RFC 2045, RFC 2046).
 type part struct {
@@ -142,14 +68,14 @@ type tree struct {
 
 // walk reads the MIME tree of a message (LF line endings): every entity
 // down to maxDepth, at most maxParts of them.
-func walk(msg []byte) (*tree, header) {
+func walk(msg []byte) (*tree, mimex.Header) {
 	t := &tree{}
-	h, body := splitEntity(msg)
+	h, body := mimex.SplitHeader(msg)
 	t.entity(h, body, "1", 0)
 	return t, h
 }
 
-func (t *tree) entity(h header, body []byte, path string, depth int) {
+func (t *tree) entity(h mimex.Header, body []byte, path string, depth int) {
 	if len(t.parts) >= maxParts {
 		t.tooMany = true
 		return
@@ -159,16 +85,16 @@ func (t *tree) entity(h header, body []byte, path string, depth int) {
 		return
 	}
 	t.depth = max(t.depth, depth)
-	mtype, params := mimex.MediaType(h.get("Content-Type"))
+	mtype, params := mimex.MediaType(h.Get("content-type"))
 	if mtype == "" || !strings.Contains(mtype, "/") {
 		mtype = "text/plain" // RFC 2045 §5.2
 	}
 	if params == nil {
 		params = map[string]string{}
 	}
-	disp, dparams := mimex.MediaType(h.get("Content-Disposition"))
+	disp, dparams := mimex.MediaType(h.Get("content-disposition"))
 	p := &part{path: path, depth: depth, mtype: mtype, params: params, raw: body, disp: disp,
-		cte: strings.ToLower(h.get("Content-Transfer-Encoding"))}
+		cte: strings.ToLower(h.Get("content-transfer-encoding"))}
 	p.filename = dparams["filename"]
 	if p.filename == "" {
 		p.filename = params["name"]
@@ -189,7 +115,7 @@ func (t *tree) entity(h header, body []byte, path string, depth int) {
 			t.unclosed = append(t.unclosed, path)
 		}
 		for i, sub := range subs {
-			sh, sb := splitEntity(sub)
+			sh, sb := mimex.SplitHeader(sub)
 			t.entity(sh, sb, path+"."+strconv.Itoa(i+1), depth+1)
 			if t.tooMany || t.tooDeep {
 				return
@@ -197,7 +123,7 @@ func (t *tree) entity(h header, body []byte, path string, depth int) {
 		}
 	case mtype == "message/rfc822" || mtype == "message/global":
 		inner := mimex.DecodeTransfer(body, p.cte)
-		sh, sb := splitEntity(inner)
+		sh, sb := mimex.SplitHeader(inner)
 		t.entity(sh, sb, path+".1", depth+1)
 	default:
 		p.leaf = true

@@ -1,5 +1,7 @@
 // Package mimex holds the tolerant MIME primitives the message readers
-// share: transfer decoders that decode broken input as far as it goes, a
+// share: a header reader (SplitHeader) that takes a broken header as far
+// as it goes, RFC 2047 word decoding in any charset x/text knows,
+// transfer decoders that decode broken input as far as it goes, a
 // lenient Content-Type parser, and a multipart splitter that keeps the
 // parts of a body whose closing delimiter is missing. checks/bounce reads
 // bounces with them and checks/content walks a message's MIME tree with
