@@ -39,7 +39,8 @@
 #   lifetime / retry rule / queuetime; dma: a queue file dated back past its
 #   compiled-in five days; OpenSMTPD: a recipient the rx listener defers
 #   with 450, past a 3-second queue ttl), and a delay warning (exim:
-#   delay_warning, which must yield no record unless --include-delayed).
+#   delay_warning; courier: warntime 2s), which must yield no record
+#   unless --include-delayed.
 # Host-not-found: Exim has no router for the domain; Postfix, OpenSMTPD,
 # Sendmail, dma and Courier look nowhere.example.invalid up in a DNS
 # server of the run (scripts/zonedns on 127.0.0.1:53, every name
@@ -518,6 +519,8 @@ cr_setup() {
 	printf 'rx.example.net: [127.0.0.1],%s\nrelay.example.org: [127.0.0.1],%s\ndead.example.net: [127.0.0.1],%s\n' \
 		"$RX" "$RX" "$DEAD" >"$e/esmtproutes"
 	echo 5s >"$e/queuetime"
+	# A delay DSN (Action: delayed) for what is still queued after 2s.
+	echo 2s >"$e/warntime"
 	echo 1s >"$e/retryalpha"
 	echo 1 >"$e/retrybeta"
 	echo 1s >"$e/retrygamma"
@@ -740,6 +743,17 @@ check() {
 	summary="$summary $mta=$nrec/$want"
 }
 
+# delayed MTA BOX RCPT: a delay warning is no bounce: it yields no
+# record for RCPT unless --include-delayed, and then one with action
+# delayed.
+delayed() {
+	local mta=$1 box=$2 rcpt=$3 out
+	out=$("$RELAYCTL" bounce parse -o ndjson "$box" | jq -c --arg r "$rcpt" 'select(.recipient == $r and .action == "delayed")')
+	[ -z "$out" ] || fail "$mta: the delay warning for $rcpt yields a record without --include-delayed: $out"
+	out=$("$RELAYCTL" bounce parse -o ndjson --include-delayed "$box" | jq -c --arg r "$rcpt" 'select(.recipient == $r and .action == "delayed")')
+	[ -n "$out" ] || fail "$mta: no delayed record for $rcpt with --include-delayed"
+}
+
 summary=""
 pf_setup
 say "postfix: sending $(echo "$cases_postfix" | wc -w) messages"
@@ -771,16 +785,12 @@ check opensmtpd "$dir/os/box" "$cases_os"
 wait_for "$dir/sm/box/sender" "$(echo "$cases_sm" | wc -w)" || fail "sendmail: not every bounce arrived"
 check sendmail "$dir/sm/box/sender" "$cases_sm"
 check dma "$dir/dma/var/mail/nobody" "$cases_dma"
-wait_for "$dir/cr/box" "$(echo "$cases_cr" | wc -w)" || fail "courier: not every DSN arrived"
+# Courier's DSNs and its delay DSN (warntime) for the closed port.
+wait_for "$dir/cr/box" "$(($(echo "$cases_cr" | wc -w) + 1))" || fail "courier: not every DSN arrived"
+delayed courier "$dir/cr/box" gone@dead.example.net
 check courier "$dir/cr/box" "$cases_cr"
 
-# The delay warning is no bounce: out of the records unless asked for.
-warn=$(mktemp "$dir/warn.XXXXXX")
-"$RELAYCTL" bounce parse -o ndjson "$dir/exim/box/sender" >"$warn"
-grep -q '"slow@slow.example.net"' "$warn" && fail "exim: the delay warning for slow@slow.example.net yields a record without --include-delayed"
-"$RELAYCTL" bounce parse -o ndjson --include-delayed "$dir/exim/box/sender" >"$warn"
-grep -q '"recipient":"slow@slow.example.net".*"action":"delayed"' "$warn" ||
-	fail "exim: no delayed record for slow@slow.example.net with --include-delayed: $(cat "$warn")"
+delayed exim "$dir/exim/box/sender" slow@slow.example.net
 check exim "$dir/exim/box/sender" "$cases_exim"
 
 # The Received fields these MTAs wrote on the bounces they delivered are

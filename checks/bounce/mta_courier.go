@@ -53,6 +53,14 @@ func readCourier(m *message) *found {
 		if date != "" {
 			d.date = date
 		}
+		// Without a Diagnostic-Code (a delay notice has none) the
+		// diagnostic is the server's reply in Courier's transcript for
+		// the recipient, not the notice's preface.
+		if strings.Contains(d.diagnosis, "running the Courier mail server") {
+			if t := courierTranscript(m.body, d.recipient); t != "" {
+				d.diagnosis = t
+			}
+		}
 		if normalizeAction(d.action) != "failed" || d.replyCode != "" {
 			continue
 		}
@@ -69,4 +77,28 @@ func readCourier(m *message) *found {
 		}
 	}
 	return f
+}
+
+// courierTranscript is what the servers said about rcpt in the
+// human-readable part of a Courier DSN, where each recipient's dialogue
+// is written under a line "<rcpt>:", indented, with ">>> " before what
+// Courier sent and "<<< " before the replies: the replies, joined; "" when
+// the message has no such block.
+func courierTranscript(body, rcpt string) string {
+	i := indexLine(body, "<"+rcpt+">:")
+	if rcpt == "" || i < 0 {
+		return ""
+	}
+	var replies []string
+	rest := body[i:]
+	_, rest, _ = strings.Cut(rest, "\n")
+	for line := range strings.SplitSeq(rest, "\n") {
+		if line == "" || (line[0] != ' ' && line[0] != '\t') {
+			break
+		}
+		if r, ok := strings.CutPrefix(strings.TrimSpace(line), "<<< "); ok {
+			replies = append(replies, strings.TrimSpace(r))
+		}
+	}
+	return strings.Join(replies, " ")
 }

@@ -26,3 +26,17 @@ func TestCourierOtherFailures(t *testing.T) {
 		checkRecords(t, c.diag, Parse(m).Records, []want{c.want})
 	}
 }
+
+// A delay notice has no Diagnostic-Code: its diagnostic is the reply in
+// Courier's transcript for the recipient, not the notice's preface, and
+// its record is of the delayed kind (out of counts unless asked for).
+func TestCourierDelayNotice(t *testing.T) {
+	recs := Parse(fixture(t, "courier-delayed.eml")).Records
+	if len(recs) != 1 || recs[0].Action != "delayed" || recs[0].Kind() != KindDelayed || recs[0].Recipient != "billing@closed.example.net" ||
+		recs[0].Diagnostic != "Connection refused" || recs[0].Agent != "courier" {
+		t.Errorf("records %+v, want one delayed for billing@closed.example.net with the diagnostic \"Connection refused\"", recs)
+	}
+	if got := courierTranscript("x\n<a@example.com>:\n     [192.0.2.1] [192.0.2.1]:\n >>> RCPT TO:<a@example.com>\n <<< 550 5.1.1 no\n <<< such user\n\nDiagnostic-Code: x\n", "a@example.com"); got != "550 5.1.1 no such user" {
+		t.Errorf("transcript %q", got)
+	}
+}
