@@ -39,8 +39,8 @@
 #   lifetime / retry rule / queuetime; dma: a queue file dated back past its
 #   compiled-in five days; OpenSMTPD: a recipient the rx listener defers
 #   with 450, past a 3-second queue ttl), and a delay warning (exim:
-#   delay_warning; courier: warntime 2s), which must yield no record
-#   unless --include-delayed.
+#   delay_warning; courier: warntime 2s; sendmail: queuewarn 1s), which
+#   must yield no record unless --include-delayed.
 # Host-not-found: Exim has no router for the domain; Postfix, OpenSMTPD,
 # Sendmail, dma and Courier look nowhere.example.invalid up in a DNS
 # server of the run (scripts/zonedns on 127.0.0.1:53, every name
@@ -359,7 +359,8 @@ define(${b}confDEF_USER_ID${q}, ${b}nobody:nogroup${q})dnl
 define(${b}confDONT_BLAME_SENDMAIL${q}, ${b}NonRootSafeAddr,GroupWritableDirPathSafe,MapInUnsafeDirPath${q})dnl
 define(${b}LOCAL_MAILER_PATH${q}, ${b}$dir/sm/deliver${q})dnl
 define(${b}LOCAL_MAILER_ARGS${q}, ${b}deliver \$u${q})dnl
-define(${b}confTO_QUEUERETURN${q}, ${b}3s${q})dnl
+define(${b}confTO_QUEUERETURN${q}, ${b}4s${q})dnl
+define(${b}confTO_QUEUEWARN${q}, ${b}1s${q})dnl
 define(${b}confTO_CONNECT${q}, ${b}5s${q})dnl
 define(${b}ESMTP_MAILER_ARGS${q}, ${b}TCP \$h $RX${q})dnl
 define(${b}RELAY_MAILER_ARGS${q}, ${b}TCP \$h $DEAD${q})dnl
@@ -389,8 +390,11 @@ send_sm() {
 		r=${c%%=*}
 		message sender@tx.example.info "$r" "to $r" | sendmail_sm -odi -f sender@tx.example.info "$r" || true
 	done
-	# Past the 3-second queue return time: a queue run bounces the
-	# message for the closed port.
+	# Past the 1-second queue warn time, a queue run sends a delay
+	# warning for the message to the closed port; past the 4-second queue
+	# return time, the next bounces it.
+	sleep 2
+	sendmail_sm -qf || true
 	sleep 3
 	sendmail_sm -qf || true
 }
@@ -782,7 +786,9 @@ check postfix "$dir/mail/sender" "$cases_postfix"
 os_expire
 wait_for "$dir/os/box" "$(echo "$cases_os" | wc -w)" || fail "opensmtpd: not every bounce arrived"
 check opensmtpd "$dir/os/box" "$cases_os"
-wait_for "$dir/sm/box/sender" "$(echo "$cases_sm" | wc -w)" || fail "sendmail: not every bounce arrived"
+# Sendmail's bounces and its delay warning (queuewarn) for the closed port.
+wait_for "$dir/sm/box/sender" "$(($(echo "$cases_sm" | wc -w) + 1))" || fail "sendmail: not every bounce arrived"
+delayed sendmail "$dir/sm/box/sender" gone@dead.example.net
 check sendmail "$dir/sm/box/sender" "$cases_sm"
 check dma "$dir/dma/var/mail/nobody" "$cases_dma"
 # Courier's DSNs and its delay DSN (warntime) for the closed port.
