@@ -39,8 +39,9 @@
 #   lifetime / retry rule / queuetime; dma: a queue file dated back past its
 #   compiled-in five days; OpenSMTPD: a recipient the rx listener defers
 #   with 450, past a 3-second queue ttl), and a delay warning (exim:
-#   delay_warning; courier: warntime 2s; sendmail: queuewarn 1s), which
-#   must yield no record unless --include-delayed.
+#   delay_warning; courier: warntime 2s; sendmail: queuewarn 1s;
+#   opensmtpd: bounce warn-interval 1s), which must yield no record
+#   unless --include-delayed.
 # Host-not-found: Exim has no router for the domain; Postfix, OpenSMTPD,
 # Sendmail, dma and Courier look nowhere.example.invalid up in a DNS
 # server of the run (scripts/zonedns on 127.0.0.1:53, every name
@@ -241,6 +242,7 @@ os_setup() {
 	chmod 755 "$dir/os/deliver"
 	{
 		echo "queue ttl 3s"
+		echo "bounce warn-interval 1s"
 		echo "listen on 127.0.0.1 port $OS hostname tx.example.net"
 		# Local delivery needs a system user: the sender's mail is nobody's.
 		echo 'table vusers { "sender@tx.example.net" = "nobody" }'
@@ -275,7 +277,7 @@ os_setup() {
 # now, once a second until the bounces are in (at most 20 s).
 os_expire() {
 	local want n
-	want=$(echo "$cases_os" | wc -w)
+	want=$(($(echo "$cases_os" | wc -w) + 1)) # and the delay warning
 	for _ in $(seq 20); do
 		n=$(count_msgs "$dir/os/box")
 		[ "$n" -ge "$want" ] && return 0
@@ -784,7 +786,10 @@ wait_for "$dir/exim/box/sender" "$(($(echo "$cases_exim" | wc -w) + 1))" || fail
 
 check postfix "$dir/mail/sender" "$cases_postfix"
 os_expire
-wait_for "$dir/os/box" "$(echo "$cases_os" | wc -w)" || fail "opensmtpd: not every bounce arrived"
+# OpenSMTPD's bounces and its delay warning (bounce warn-interval 1s) for
+# the deferred recipient.
+wait_for "$dir/os/box" "$(($(echo "$cases_os" | wc -w) + 1))" || fail "opensmtpd: not every bounce arrived"
+delayed opensmtpd "$dir/os/box" later@late.example.net
 check opensmtpd "$dir/os/box" "$cases_os"
 # Sendmail's bounces and its delay warning (queuewarn) for the closed port.
 wait_for "$dir/sm/box/sender" "$(($(echo "$cases_sm" | wc -w) + 1))" || fail "sendmail: not every bounce arrived"
