@@ -3,9 +3,7 @@ package content
 import (
 	"encoding/base64"
 	"fmt"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -24,33 +22,6 @@ type exampleRun struct {
 	msg   string
 	lists []dnsbl.List
 	r     dnsx.Resolver
-}
-
-// example is one code's Example: its text and its backquoted pieces.
-type example struct {
-	t     *testing.T
-	text  string
-	snips []string
-}
-
-// snip is the i-th backquoted piece; the test fails when there is none.
-func (e example) snip(i int) string {
-	e.t.Helper()
-	if i >= len(e.snips) {
-		e.t.Fatalf("example %q has %d backquoted pieces, the test reads piece %d", e.text, len(e.snips), i+1)
-	}
-	return e.snips[i]
-}
-
-// number is the integer the example writes before suffix ("4 MB").
-func (e example) number(suffix string) int {
-	e.t.Helper()
-	m := regexp.MustCompile(`(\d+)` + regexp.QuoteMeta(suffix)).FindStringSubmatch(e.text)
-	if m == nil {
-		e.t.Fatalf("example %q says no number before %q", e.text, suffix)
-	}
-	n, _ := strconv.Atoi(m[1])
-	return n
 }
 
 // The header fields and the clean text of an otherwise clean message.
@@ -124,84 +95,84 @@ func catalogList(t *testing.T, name string) dnsbl.List {
 // exampleBuilders turn each code's Example into the message (and lists)
 // that the check judges: the backquoted header fields, HTML, file names
 // and DNS answers are put into an otherwise clean message as they are.
-var exampleBuilders = map[string]func(e example) exampleRun{
-	"content.large": func(e example) exampleRun {
-		photo := append([]byte("\xff\xd8\xff\xe0"), make([]byte, e.number(" MB photo")<<20)...)
+var exampleBuilders = map[string]func(e codetest.Example) exampleRun{
+	"content.large": func(e codetest.Example) exampleRun {
+		photo := append([]byte("\xff\xd8\xff\xe0"), make([]byte, e.Number(" MB photo")<<20)...)
 		return exampleRun{msg: attached("Content-Type: image/jpeg\r\nContent-Disposition: attachment; filename=\"photo.jpg\"", photo)}
 	},
-	"content.mime-no-boundary": func(e example) exampleRun {
-		sep := e.snip(2)
-		return exampleRun{msg: hdr + e.snip(0) + "\r\n\r\n" + sep + "\r\n" + exText + sep + "\r\n" + exText + sep + "--\r\n"}
+	"content.mime-no-boundary": func(e codetest.Example) exampleRun {
+		sep := e.Piece(2)
+		return exampleRun{msg: hdr + e.Piece(0) + "\r\n\r\n" + sep + "\r\n" + exText + sep + "\r\n" + exText + sep + "--\r\n"}
 	},
-	"content.mime-unclosed": func(e example) exampleRun {
-		return exampleRun{msg: hdr + e.snip(0) + "\r\n\r\n" + e.snip(1) + "\r\n" + exText}
+	"content.mime-unclosed": func(e codetest.Example) exampleRun {
+		return exampleRun{msg: hdr + e.Piece(0) + "\r\n\r\n" + e.Piece(1) + "\r\n" + exText}
 	},
-	"content.mime-too-complex": func(e example) exampleRun {
+	"content.mime-too-complex": func(e codetest.Example) exampleRun {
 		var b strings.Builder
 		b.WriteString(hdr + "Content-Type: multipart/mixed; boundary=p\r\n\r\n")
-		for range e.number(" empty parts") {
+		for range e.Number(" empty parts") {
 			b.WriteString("--p\r\n\r\n\r\n")
 		}
 		b.WriteString("--p--\r\n")
 		return exampleRun{msg: b.String()}
 	},
-	"content.html-only": func(e example) exampleRun {
-		return exampleRun{msg: hdr + e.snip(0) + "\r\n\r\n<p>Dear reader, here is the news of the month, in HTML alone, with no plain text part at all.</p>\r\n"}
+	"content.html-only": func(e codetest.Example) exampleRun {
+		return exampleRun{msg: hdr + e.Piece(0) + "\r\n\r\n<p>Dear reader, here is the news of the month, in HTML alone, with no plain text part at all.</p>\r\n"}
 	},
-	"content.image-only": func(e example) exampleRun {
+	"content.image-only": func(e codetest.Example) exampleRun {
 		return exampleRun{msg: hdr + "Content-Type: multipart/alternative; boundary=a\r\n\r\n--a\r\n" + exText +
-			"--a\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + e.snip(0) + "\r\n--a--\r\n"}
+			"--a\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + e.Piece(0) + "\r\n--a--\r\n"}
 	},
-	"content.charset-missing": func(e example) exampleRun {
-		return exampleRun{msg: hdr + e.snip(0) + "\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" + e.snip(1) + "\r\n"}
+	"content.charset-missing": func(e codetest.Example) exampleRun {
+		return exampleRun{msg: hdr + e.Piece(0) + "\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" + e.Piece(1) + "\r\n"}
 	},
-	"content.charset-invalid": func(e example) exampleRun {
-		return exampleRun{msg: hdr + e.snip(0) + "\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" + e.snip(1) + "\r\n"}
+	"content.charset-invalid": func(e codetest.Example) exampleRun {
+		return exampleRun{msg: hdr + e.Piece(0) + "\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" + e.Piece(1) + "\r\n"}
 	},
-	"content.encoding-broken": func(e example) exampleRun {
-		return exampleRun{msg: hdr + "Content-Type: text/plain; charset=us-ascii\r\n" + e.snip(0) + "\r\n\r\n" + e.snip(2) + "\r\n"}
+	"content.encoding-broken": func(e codetest.Example) exampleRun {
+		return exampleRun{msg: hdr + "Content-Type: text/plain; charset=us-ascii\r\n" + e.Piece(0) + "\r\n\r\n" + e.Piece(2) + "\r\n"}
 	},
-	"content.line-too-long": func(e example) exampleRun {
-		line := "<p>" + strings.Repeat("news ", e.number("-character line")/5) + "</p>"
+	"content.line-too-long": func(e codetest.Example) exampleRun {
+		line := "<p>" + strings.Repeat("news ", e.Number("-character line")/5) + "</p>"
 		return exampleRun{msg: hdr + "Content-Type: multipart/alternative; boundary=a\r\n\r\n--a\r\n" + exText +
 			"--a\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + line + "\r\n--a--\r\n"}
 	},
-	"content.8bit-unencoded": func(e example) exampleRun {
-		return exampleRun{msg: hdr + e.snip(0) + "\r\n\r\n" + e.snip(2) + "\r\n"}
+	"content.8bit-unencoded": func(e codetest.Example) exampleRun {
+		return exampleRun{msg: hdr + e.Piece(0) + "\r\n\r\n" + e.Piece(2) + "\r\n"}
 	},
-	"content.date-missing": func(e example) exampleRun {
+	"content.date-missing": func(e codetest.Example) exampleRun {
 		// The last piece is the field the script does not write.
-		return exampleRun{msg: onlyFields(e.t, e.snips[:len(e.snips)-1])}
+		return exampleRun{msg: onlyFields(e.T, e.Pieces[:len(e.Pieces)-1])}
 	},
-	"content.date-malformed": func(e example) exampleRun {
-		return exampleRun{msg: strings.Replace(hdr, "Date: Tue, 1 Dec 2026 14:00:00 +0000", e.snip(0), 1) + exText}
+	"content.date-malformed": func(e codetest.Example) exampleRun {
+		return exampleRun{msg: strings.Replace(hdr, "Date: Tue, 1 Dec 2026 14:00:00 +0000", e.Piece(0), 1) + exText}
 	},
-	"content.message-id-missing": func(e example) exampleRun {
-		return exampleRun{msg: onlyFields(e.t, e.snips[:len(e.snips)-1])}
+	"content.message-id-missing": func(e codetest.Example) exampleRun {
+		return exampleRun{msg: onlyFields(e.T, e.Pieces[:len(e.Pieces)-1])}
 	},
-	"content.message-id-malformed": func(e example) exampleRun {
-		return exampleRun{msg: strings.Replace(hdr, "Message-ID: <c@example.com>", e.snip(0), 1) + exText}
+	"content.message-id-malformed": func(e codetest.Example) exampleRun {
+		return exampleRun{msg: strings.Replace(hdr, "Message-ID: <c@example.com>", e.Piece(0), 1) + exText}
 	},
-	"content.link-listed": func(e example) exampleRun {
-		l := catalogList(e.t, e.snip(1))
-		name := strings.TrimSuffix(e.snip(1), "."+l.Zone)
-		r := listServer(e.t, l.Zone, l.Test, "127.0.1.2", map[string]string{name: e.snip(2)})
-		return exampleRun{msg: inHTML(`<a href="` + e.snip(0) + `">today's deals</a>`), lists: []dnsbl.List{l}, r: r}
+	"content.link-listed": func(e codetest.Example) exampleRun {
+		l := catalogList(e.T, e.Piece(1))
+		name := strings.TrimSuffix(e.Piece(1), "."+l.Zone)
+		r := listServer(e.T, l.Zone, l.Test, "127.0.1.2", map[string]string{name: e.Piece(2)})
+		return exampleRun{msg: inHTML(`<a href="` + e.Piece(0) + `">today's deals</a>`), lists: []dnsbl.List{l}, r: r}
 	},
-	"content.link-unchecked": func(e example) exampleRun {
-		l := catalogList(e.t, e.snip(0))
+	"content.link-unchecked": func(e codetest.Example) exampleRun {
+		l := catalogList(e.T, e.Piece(0))
 		// The list gives its refusal to every question, its test entry's too.
-		r := listServer(e.t, l.Zone, l.Test, e.snip(1), map[string]string{e.snip(2): e.snip(1)})
-		return exampleRun{msg: inHTML(`<a href="https://` + e.snip(2) + `/">the shop</a>`), lists: []dnsbl.List{l}, r: r}
+		r := listServer(e.T, l.Zone, l.Test, e.Piece(1), map[string]string{e.Piece(2): e.Piece(1)})
+		return exampleRun{msg: inHTML(`<a href="https://` + e.Piece(2) + `/">the shop</a>`), lists: []dnsbl.List{l}, r: r}
 	},
-	"content.links-capped": func(e example) exampleRun {
-		if n := e.number(" are looked up"); n != DefaultMaxDomains {
-			e.t.Fatalf("the example says %d domains are looked up; DefaultMaxDomains is %d", n, DefaultMaxDomains)
+	"content.links-capped": func(e codetest.Example) exampleRun {
+		if n := e.Number(" are looked up"); n != DefaultMaxDomains {
+			e.T.Fatalf("the example says %d domains are looked up; DefaultMaxDomains is %d", n, DefaultMaxDomains)
 		}
-		l := catalogList(e.t, "dbl.spamhaus.org")
-		r := listServer(e.t, l.Zone, l.Test, "127.0.1.2", nil)
+		l := catalogList(e.T, "dbl.spamhaus.org")
+		r := listServer(e.T, l.Zone, l.Test, "127.0.1.2", nil)
 		var links strings.Builder
-		for i := range e.number(" different shop domains") {
+		for i := range e.Number(" different shop domains") {
 			fmt.Fprintf(&links, "https://www.shop%d.example/ ", i)
 		}
 		return exampleRun{msg: hdr + "Content-Type: text/plain; charset=us-ascii\r\n\r\nOur shops: " + links.String() + "\r\n", lists: []dnsbl.List{l}, r: r}
@@ -211,29 +182,29 @@ var exampleBuilders = map[string]func(e example) exampleRun{
 	"content.link-ip":        htmlExample,
 	"content.link-script":    htmlExample,
 	"content.link-http":      htmlExample,
-	"content.attachment-executable": func(e example) exampleRun {
-		return exampleRun{msg: attached("Content-Type: application/octet-stream\r\n"+e.snip(0), []byte("setup data"))}
+	"content.attachment-executable": func(e codetest.Example) exampleRun {
+		return exampleRun{msg: attached("Content-Type: application/octet-stream\r\n"+e.Piece(0), []byte("setup data"))}
 	},
-	"content.attachment-double-extension": func(e example) exampleRun {
-		return exampleRun{msg: attached("Content-Type: application/octet-stream\r\n"+e.snip(0), []byte("invoice data"))}
+	"content.attachment-double-extension": func(e codetest.Example) exampleRun {
+		return exampleRun{msg: attached("Content-Type: application/octet-stream\r\n"+e.Piece(0), []byte("invoice data"))}
 	},
-	"content.attachment-archive-executable": func(e example) exampleRun {
-		return exampleRun{msg: attached("Content-Type: application/zip\r\nContent-Disposition: attachment; filename=\""+e.snip(0)+"\"", zipOf(e.t, "invoice/readme.txt", e.snip(1)))}
+	"content.attachment-archive-executable": func(e codetest.Example) exampleRun {
+		return exampleRun{msg: attached("Content-Type: application/zip\r\nContent-Disposition: attachment; filename=\""+e.Piece(0)+"\"", zipOf(e.T, "invoice/readme.txt", e.Piece(1)))}
 	},
-	"content.attachment-macro": func(e example) exampleRun {
-		return exampleRun{msg: attached("Content-Type: application/octet-stream\r\n"+e.snip(0), zipOf(e.t, "[Content_Types].xml", "xl/workbook.xml", "xl/vbaProject.bin"))}
+	"content.attachment-macro": func(e codetest.Example) exampleRun {
+		return exampleRun{msg: attached("Content-Type: application/octet-stream\r\n"+e.Piece(0), zipOf(e.T, "[Content_Types].xml", "xl/workbook.xml", "xl/vbaProject.bin"))}
 	},
-	"content.attachment-type-mismatch": func(e example) exampleRun {
-		return exampleRun{msg: attached(e.snip(0)+"\r\nContent-Disposition: attachment; filename=\"scan.png\"", []byte(e.snip(1)+"1.7\n%\xe2\xe3\xcf\xd3\n"))}
+	"content.attachment-type-mismatch": func(e codetest.Example) exampleRun {
+		return exampleRun{msg: attached(e.Piece(0)+"\r\nContent-Disposition: attachment; filename=\"scan.png\"", []byte(e.Piece(1)+"1.7\n%\xe2\xe3\xcf\xd3\n"))}
 	},
-	"content.attachment-archive-unreadable": func(e example) exampleRun {
-		return exampleRun{msg: attached("Content-Type: application/zip\r\nContent-Disposition: attachment; filename=\""+e.snip(0)+"\"", []byte("PK\x03\x04\x14\x00\x00\x00\x08\x00cut short"))}
+	"content.attachment-archive-unreadable": func(e codetest.Example) exampleRun {
+		return exampleRun{msg: attached("Content-Type: application/zip\r\nContent-Disposition: attachment; filename=\""+e.Piece(0)+"\"", []byte("PK\x03\x04\x14\x00\x00\x00\x08\x00cut short"))}
 	},
 }
 
 // htmlExample puts the example's HTML into the HTML part of a clean
 // multipart/alternative message.
-func htmlExample(e example) exampleRun { return exampleRun{msg: inHTML(e.snip(0))} }
+func htmlExample(e codetest.Example) exampleRun { return exampleRun{msg: inHTML(e.Piece(0))} }
 
 // exampleSituations are the codes whose Example the test cannot build,
 // each with why. (None today: every content example is a message the
@@ -248,7 +219,7 @@ func TestCodeExamples(t *testing.T) {
 		if !ok {
 			t.Fatalf("%s: its example %q is neither built by the test nor listed as a situation", cd.Code, cd.Example)
 		}
-		run := build(example{t: t, text: cd.Example, snips: codetest.Backquoted(cd.Example)})
+		run := build(codetest.NewExample(t, cd))
 		opts, r := noLists, dnsx.Resolver(offline(t))
 		if run.lists != nil {
 			opts, r = Options{Lists: run.lists}, run.r

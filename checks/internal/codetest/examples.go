@@ -4,6 +4,7 @@ import (
 	"maps"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -74,4 +75,39 @@ func Backquoted(example string) []string {
 		out = append(out, s.Text)
 	}
 	return out
+}
+
+// Example is one code's Example as a test reads it: its text and its
+// inline-code pieces, with T to fail when the text lacks what is read.
+type Example struct {
+	T      *testing.T
+	Text   string
+	Pieces []string
+}
+
+// NewExample reads c's Example for the test t.
+func NewExample(t *testing.T, c checks.CodeDoc) Example {
+	return Example{T: t, Text: c.Example, Pieces: Backquoted(c.Example)}
+}
+
+// Piece is the i-th inline-code piece (from 0); the test fails when
+// there is none.
+func (e Example) Piece(i int) string {
+	e.T.Helper()
+	if i >= len(e.Pieces) {
+		e.T.Fatalf("example %q has %d backquoted pieces, the test reads piece %d", e.Text, len(e.Pieces), i+1)
+	}
+	return e.Pieces[i]
+}
+
+// Number is the integer the text writes just before suffix ("4 MB",
+// "3 days"); the test fails when there is none.
+func (e Example) Number(suffix string) int {
+	e.T.Helper()
+	m := regexp.MustCompile(`(\d+)` + regexp.QuoteMeta(suffix)).FindStringSubmatch(e.Text)
+	if m == nil {
+		e.T.Fatalf("example %q says no number before %q", e.Text, suffix)
+	}
+	n, _ := strconv.Atoi(m[1])
+	return n
 }

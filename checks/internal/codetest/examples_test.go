@@ -132,3 +132,10 @@ func TestSpans(t *testing.T) {
 		}
 	}
 }
+
+func TestExamplePieces(t *testing.T) {
+	e := NewExample(t, checks.CodeDoc{Example: "a `4 MB` photo in `a.jpg`, sent 3 days ago"})
+	if e.Piece(0) != "4 MB" || e.Piece(1) != "a.jpg" || e.Number(" MB") != 4 || e.Number(" days") != 3 {
+		t.Errorf("pieces %q, numbers %d and %d", e.Pieces, e.Number(" MB"), e.Number(" days"))
+	}
+}
