@@ -6,8 +6,6 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha1"
-	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
 	"fmt"
@@ -135,7 +133,22 @@ func signManual(t testing.TB, msg string, key crypto.Signer, alg, sel string, wi
 	}
 	field := fmt.Sprintf("DKIM-Signature: v=1; a=%s; c=relaxed/relaxed; d=example.com; s=%s;%s\r\n\th=from:from:to:subject; bh=%s; b=AAAA\r\n",
 		alg, sel, tagL, base64.StdEncoding.EncodeToString(hs[0].Sum))
-	raw := field + msg
+	signed, err := fillSignature(t, field, msg, key, alg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return signed + msg
+}
+
+// fillSignature puts key's signature by alg into field, a DKIM-Signature
+// with the placeholder "b=AAAA", over the fields of header (a message or
+// its header) as the verifier selects them (its own HeaderData). The hash
+// is the algorithm's (RFC 6376 §3.3); Ed25519 signs the SHA-256 digest
+// itself (RFC 8463 §3), so it is passed no hash option. A key crypto
+// will not sign with returns field unsigned, with the error.
+func fillSignature(t testing.TB, field, header string, key crypto.Signer, alg string) (string, error) {
+	t.Helper()
+	raw := field + header
 	m, err := dkimverify.ParseMessage(strings.NewReader(raw), int64(len(raw)))
 	if err != nil {
 		t.Fatal(err)
@@ -144,23 +157,26 @@ func signManual(t testing.TB, msg string, key crypto.Signer, alg, sel string, wi
 	if err != nil {
 		t.Fatal(err)
 	}
-	data := s.HeaderData(m.Header, m.Header[0])
-	var sig []byte
-	switch alg {
-	case dkimverify.RSASHA1:
-		sum := sha1.Sum(data)
-		sig, err = key.Sign(rand.Reader, sum[:], crypto.SHA1)
-	case dkimverify.RSASHA256:
-		sum := sha256.Sum256(data)
-		sig, err = key.Sign(rand.Reader, sum[:], crypto.SHA256)
-	default:
-		sum := sha256.Sum256(data)
-		sig, err = key.Sign(rand.Reader, sum[:], crypto.Hash(0))
+	digest := crypto.SHA256
+	if alg == dkimverify.RSASHA1 {
+		digest = crypto.SHA1
 	}
+	h := digest.New()
+	h.Write(s.HeaderData(m.Header, m.Header[0]))
+	opts := crypto.SignerOpts(digest)
+	if !isRSAKey(key) {
+		opts = crypto.Hash(0)
+	}
+	b, err := key.Sign(rand.Reader, h.Sum(nil), opts)
 	if err != nil {
-		t.Fatal(err)
+		return field, err
 	}
-	return strings.Replace(field, "b=AAAA", "b="+base64.StdEncoding.EncodeToString(sig), 1) + msg
+	return strings.Replace(field, "b=AAAA", "b="+base64.StdEncoding.EncodeToString(b), 1), nil
+}
+
+func isRSAKey(k crypto.Signer) bool {
+	_, ok := k.Public().(*rsa.PublicKey)
+	return ok
 }
 
 // offline is a resolver answering from the zone text alone (origin ".":
