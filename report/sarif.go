@@ -91,7 +91,6 @@ type sarifResult struct {
 	Message      sarifMessage      `json:"message"`
 	Locations    []sarifLocation   `json:"locations"`
 	Fingerprints map[string]string `json:"partialFingerprints,omitempty"`
-	key          string            // target/check, for sorting
 }
 
 type sarifLocation struct {
@@ -133,26 +132,32 @@ func sarifLevel(s checks.Severity) string {
 	return "note"
 }
 
-func sarifWhere(opt Options, rep checks.Report, check string) []sarifLocation {
-	target := rep.Target
-	l := sarifLogical{Name: target, FullyQualifiedName: target, Kind: "module"}
-	if check != "" {
-		l = sarifLogical{Name: check, FullyQualifiedName: target + "/" + check, Kind: "member"}
-	}
+// sarifPlace is the physical location of every result about rep: the
+// file Options.Locate names, else the source's file, else a path named
+// for the target. It is worked out once a report (Locate may ask the
+// file system).
+func sarifPlace(opt Options, rep checks.Report) *sarifPhysical {
 	path, line := "", 1
 	if opt.Locate != nil {
-		path, line = opt.Locate(target, rep.Source)
+		path, line = opt.Locate(rep.Target, rep.Source)
 	}
 	if path == "" {
 		path, line = SourceFile(rep.Source), 1
 	}
 	if path == "" {
-		path = target
+		path = rep.Target
 	}
-	return []sarifLocation{{
-		Physical:         &sarifPhysical{Artifact: sarifArtifact{URI: artifactURI(path)}, Region: sarifRegion{StartLine: max(line, 1)}},
-		LogicalLocations: []sarifLogical{l},
-	}}
+	return &sarifPhysical{Artifact: sarifArtifact{URI: artifactURI(path)}, Region: sarifRegion{StartLine: max(line, 1)}}
+}
+
+// sarifWhere is a result's one location: place, and the target's check
+// (or the target alone, for check "") as its logical location.
+func sarifWhere(place *sarifPhysical, target, check string) []sarifLocation {
+	l := sarifLogical{Name: target, FullyQualifiedName: target, Kind: "module"}
+	if check != "" {
+		l = sarifLogical{Name: check, FullyQualifiedName: target + "/" + check, Kind: "member"}
+	}
+	return []sarifLocation{{Physical: place, LogicalLocations: []sarifLogical{l}}}
 }
 
 // SourceFile is the file of a report's source: the source without the
@@ -199,14 +204,15 @@ func renderSARIF(w io.Writer, opt Options, reps []checks.Report) error {
 	inv := &run.Invocations[0]
 	codes := map[string]bool{}
 	for _, rep := range reps {
+		place := sarifPlace(opt, rep)
 		if rep.Error != "" {
 			inv.Notifications = append(inv.Notifications, sarifNotification{Level: "error",
-				Message: sarifMessage{Text: rep.Error}, Locations: sarifWhere(opt, rep, "")})
+				Message: sarifMessage{Text: rep.Error}, Locations: sarifWhere(place, rep.Target, "")})
 		}
 		for _, c := range rep.Checks {
 			if c.Status == checks.StatusError {
 				inv.Notifications = append(inv.Notifications, sarifNotification{Level: "error",
-					Message: sarifMessage{Text: cmp.Or(c.Error, c.Summary, "the check reached no verdict")}, Locations: sarifWhere(opt, rep, c.Name)})
+					Message: sarifMessage{Text: cmp.Or(c.Error, c.Summary, "the check reached no verdict")}, Locations: sarifWhere(place, rep.Target, c.Name)})
 			}
 			seen := map[string]int{}
 			for _, f := range c.Findings {
@@ -218,9 +224,8 @@ func renderSARIF(w io.Writer, opt Options, reps []checks.Report) error {
 				n := seen[f.Code]
 				seen[f.Code]++
 				run.Results = append(run.Results, sarifResult{RuleID: f.Code, Level: sarifLevel(f.Severity),
-					Message: sarifMessage{Text: msg}, Locations: sarifWhere(opt, rep, c.Name),
-					Fingerprints: map[string]string{fingerprintKey: fingerprint(rep.Target, c.Name, f.Code, n)},
-					key:          rep.Target + "/" + c.Name})
+					Message: sarifMessage{Text: msg}, Locations: sarifWhere(place, rep.Target, c.Name),
+					Fingerprints: map[string]string{fingerprintKey: fingerprint(rep.Target, c.Name, f.Code, n)}})
 			}
 		}
 	}
@@ -254,7 +259,7 @@ func renderSARIF(w io.Writer, opt Options, reps []checks.Report) error {
 	// target and check, then rule, then message.
 	slices.SortStableFunc(run.Results, func(a, b sarifResult) int {
 		return cmp.Or(
-			cmp.Compare(a.key, b.key),
+			cmp.Compare(a.Locations[0].LogicalLocations[0].FullyQualifiedName, b.Locations[0].LogicalLocations[0].FullyQualifiedName),
 			cmp.Compare(a.RuleID, b.RuleID),
 			cmp.Compare(a.Message.Text, b.Message.Text))
 	})
