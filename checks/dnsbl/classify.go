@@ -96,7 +96,7 @@ func (l *List) isRefusal(a netip.Addr) bool {
 			return true
 		}
 	}
-	if (errorRange.Contains(a) || a == loopbackAnswer && !l.Bitmask) && !l.listsWith(a) {
+	if l.conventionalError(a) && !l.listsWith(a) {
 		return true
 	}
 	return l.Bitmask && a.Is4() && a.As4()[3]&l.RefusedBits != 0
@@ -121,6 +121,13 @@ func (l *List) listsWith(a netip.Addr) bool {
 // (URIBL, SURBL) mean "query refused": undocumented, it is a refusal,
 // never a listing. (A bitmask list reads it as bit 1, by its own table.)
 var loopbackAnswer = netip.AddrFrom4([4]byte{127, 0, 0, 1})
+
+// conventionalError reports whether a is an error code by common
+// convention, whatever the list: an answer in errorRange, or 127.0.0.1
+// on a list that does not read its answers by bits.
+func (l *List) conventionalError(a netip.Addr) bool {
+	return errorRange.Contains(a) || a == loopbackAnswer && !l.Bitmask
+}
 
 // conventionMeaning is what an undocumented answer in errorRange (or
 // 127.0.0.1) means by common convention, with Spamhaus's meaning for the
@@ -148,7 +155,7 @@ func (l *List) meanings(a netip.Addr) []Answered {
 			}
 		}
 	}
-	if errorRange.Contains(a) || a == loopbackAnswer && !l.Bitmask {
+	if l.conventionalError(a) {
 		return []Answered{{Code: code, Meaning: conventionMeaning(a)}}
 	}
 	if l.Bitmask && a.Is4() {
