@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/relayctl/relayctl/checks/bounce/reason"
+	"github.com/relayctl/relayctl/checks/internal/mimex"
 )
 
 // originalHeader reads the header block of the returned message; what
@@ -15,7 +16,7 @@ func originalHeader(text string) header {
 	if text == "" {
 		return nil
 	}
-	h, _ := splitHeaderText(strings.TrimLeft(text, "\n"))
+	h, _ := mimex.SplitHeaderText(strings.TrimLeft(text, "\n"))
 	return h
 }
 

@@ -206,14 +206,14 @@ func (f *flattener) entity(h header, body []byte, depth int, inAlternative bool)
 		hasPlain := false
 		if alt {
 			for _, p := range parts {
-				ph, _ := splitHeader(p)
+				ph, _ := mimex.SplitHeader(p)
 				if t, _ := mimex.MediaType(ph.Get("content-type")); t == "" || t == "text/plain" {
 					hasPlain = true
 				}
 			}
 		}
 		for _, p := range parts {
-			ph, pb := splitHeader(p)
+			ph, pb := mimex.SplitHeader(p)
 			if len(ph) == 0 && !bytes.HasPrefix(p, []byte("\n")) {
 				// A part with no header at all: its text starts at once.
 				pb = p
@@ -230,7 +230,7 @@ func (f *flattener) entity(h header, body []byte, depth int, inAlternative bool)
 		f.add(toUTF8(capped(mimex.DecodeTransfer(body, cte)), params["charset"]))
 	case ctype == "message/rfc822", ctype == "message/global":
 		inner := mimex.DecodeTransfer(body, cte)
-		if ih, ib := splitHeader(inner); depth < maxDepth && isReport(ih) {
+		if ih, ib := mimex.SplitHeader(inner); depth < maxDepth && isReport(ih) {
 			// A whole notice attached to another (a gateway forwarding
 			// it, a report wrapped by a filter): read it as the notice it
 			// is, not as the returned message.
@@ -277,7 +277,7 @@ type message struct {
 // understood is left as text.
 func parseMessage(raw []byte) *message {
 	raw = mimex.NormalizeNewlines(raw)
-	h, body := splitHeader(raw)
+	h, body := mimex.SplitHeader(raw)
 	f := &flattener{}
 	f.out.Grow(min(len(body), 16<<10) + 256)
 	f.entity(h, body, 0, false)
